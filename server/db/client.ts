@@ -1,0 +1,34 @@
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import * as schema from "./schema";
+
+export type Db = ReturnType<typeof createDb>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export interface PoolOptions {
+  max?: number;
+  /** Named prepared statements; turn off behind PgBouncer in transaction mode. */
+  prepare?: boolean;
+}
+
+/** A pool on the runtime role. No statement on it ever runs outside withRlsContext(). */
+export function createDb(url: string, opts: PoolOptions = {}) {
+  const client = postgres(url, {
+    max: opts.max ?? Number(process.env.DATABASE_POOL_MAX ?? 10),
+    prepare: opts.prepare ?? process.env.DATABASE_PREPARE !== "false",
+    onnotice: () => {},
+    connect_timeout: 5,
+    idle_timeout: 30,
+  });
+  return drizzle({ client, schema, casing: "snake_case" });
+}
+
+const globalForDb = globalThis as unknown as { careRosterDb?: Db };
+
+/** The app's one runtime pool (kept on globalThis so dev hot reloads do not open new pools). */
+export function getDb(): Db {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides it.");
+  globalForDb.careRosterDb ??= createDb(url);
+  return globalForDb.careRosterDb;
+}

@@ -1,0 +1,36 @@
+import path from "node:path";
+import { drizzle } from "drizzle-orm/postgres-js";
+import { migrate as runMigrations } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+import { parseDatabaseUrl } from "./config";
+
+const MIGRATIONS = path.join(process.cwd(), "drizzle");
+
+/**
+ * Applies drizzle/ as the owner (idempotent: drizzle records what ran), then makes sure the
+ * runtime LOGIN role named by `runtimeUrl` exists, can connect, and is a member of the
+ * careroster_runtime group that every grant and policy names.
+ */
+export async function migrate(ownerUrl: string, runtimeUrl: string): Promise<void> {
+  const runtime = parseDatabaseUrl(runtimeUrl, "DATABASE_URL");
+  const owner = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+  try {
+    // One migrator at a time per database (parallel test workers, two app instances).
+    await owner`select pg_advisory_lock(hashtext('careroster:migrate'))`;
+    await runMigrations(drizzle({ client: owner }), { migrationsFolder: MIGRATIONS });
+    const [exists] = await owner`select 1 from pg_roles where rolname = ${runtime.user}`;
+    if (!exists) {
+      const [{ stmt }] = await owner<{ stmt: string }[]>`
+        select format('create role %I login password %L nosuperuser nobypassrls nocreatedb nocreaterole inherit',
+                      ${runtime.user}::text, ${runtime.password}::text) as stmt`;
+      await owner.unsafe(stmt);
+    }
+    const [{ grants }] = await owner<{ grants: string }[]>`
+      select format('grant careroster_runtime to %I; grant connect on database %I to %I',
+                    ${runtime.user}::text, current_database(), ${runtime.user}::text) as grants`;
+    await owner.unsafe(grants);
+    await owner`select pg_advisory_unlock(hashtext('careroster:migrate'))`;
+  } finally {
+    await owner.end();
+  }
+}

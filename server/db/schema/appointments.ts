@@ -1,0 +1,46 @@
+import { sql } from "drizzle-orm";
+import { check, foreignKey, index, pgEnum, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { memberships } from "./memberships";
+import { patients } from "./patients";
+import { canSeePatient, isAdmin, orgIsolation, runtime } from "./rls";
+
+export const appointmentStatus = pgEnum("appointment_status", ["scheduled", "completed", "cancelled", "no_show"]);
+
+export const appointments = pgTable(
+  "appointments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull(),
+    patientId: uuid("patient_id").notNull(),
+    clinicianId: uuid("clinician_id").notNull(),
+    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+    endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
+    status: appointmentStatus("status").notNull().default("scheduled"),
+    reason: text("reason").notNull().default(""),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("appointments_time_order", sql`${t.endsAt} > ${t.startsAt}`),
+    index("appointments_org_patient_starts_idx").on(t.orgId, t.patientId, t.startsAt),
+    index("appointments_org_starts_idx").on(t.orgId, t.startsAt),
+    foreignKey({ columns: [t.orgId, t.patientId], foreignColumns: [patients.orgId, patients.id] }),
+    foreignKey({ columns: [t.clinicianId, t.orgId], foreignColumns: [memberships.userId, memberships.orgId] }),
+    orgIsolation("appointments", t.orgId),
+    pgPolicy("appointments_select", {
+      for: "select",
+      to: runtime,
+      using: sql`${isAdmin} or ${canSeePatient(t.patientId)}`,
+    }),
+    pgPolicy("appointments_insert", {
+      for: "insert",
+      to: runtime,
+      withCheck: sql`${isAdmin} or ${canSeePatient(t.patientId)}`,
+    }),
+    pgPolicy("appointments_update", {
+      for: "update",
+      to: runtime,
+      using: sql`${isAdmin} or ${canSeePatient(t.patientId)}`,
+      withCheck: sql`${isAdmin} or ${canSeePatient(t.patientId)}`,
+    }),
+  ],
+);

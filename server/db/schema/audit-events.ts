@@ -1,0 +1,34 @@
+import { sql } from "drizzle-orm";
+import { bigint, index, jsonb, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { organizations } from "./organizations";
+import { currentUser, isAdmin, orgIsolation, runtime } from "./rls";
+import { users } from "./users";
+
+/** Append-only: the runtime role is granted INSERT and SELECT only, and no policy allows UPDATE or DELETE. */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id),
+    actorId: uuid("actor_id").notNull().references(() => users.id),
+    action: text("action").notNull(),
+    patientId: uuid("patient_id"),
+    entity: text("entity").notNull(),
+    entityId: text("entity_id"),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    requestId: text("request_id").notNull(),
+    detail: jsonb("detail").notNull().default({}),
+  },
+  (t) => [
+    index("audit_events_org_at_idx").on(t.orgId, t.at.desc(), t.id.desc()),
+    index("audit_events_org_patient_at_idx").on(t.orgId, t.patientId, t.at),
+    index("audit_events_org_actor_at_idx").on(t.orgId, t.actorId, t.at),
+    orgIsolation("audit_events", t.orgId),
+    pgPolicy("audit_events_select_admin", { for: "select", to: runtime, using: isAdmin }),
+    pgPolicy("audit_events_insert_own", {
+      for: "insert",
+      to: runtime,
+      withCheck: sql`${t.actorId} = ${currentUser}`,
+    }),
+  ],
+);

@@ -1,0 +1,10 @@
+export * from "./organizations";
+export * from "./users";
+export * from "./memberships";
+export * from "./patients";
+export * from "./care-team";
+export * from "./appointments";
+export * from "./clinical-notes";
+export * from "./access-grants";
+export * from "./audit-events";
+export { runtime } from "./rls";

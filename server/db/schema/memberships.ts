@@ -1,0 +1,42 @@
+import { sql } from "drizzle-orm";
+import { index, pgEnum, pgPolicy, pgTable, primaryKey, timestamp, uuid } from "drizzle-orm/pg-core";
+import { organizations } from "./organizations";
+import { currentOrg, currentUser, isAdmin, runtime } from "./rls";
+import { users } from "./users";
+
+export const memberRole = pgEnum("member_role", ["admin", "clinician"]);
+export const memberStatus = pgEnum("member_status", ["active", "suspended"]);
+
+export const memberships = pgTable(
+  "memberships",
+  {
+    userId: uuid("user_id").notNull().references(() => users.id),
+    orgId: uuid("org_id").notNull().references(() => organizations.id),
+    role: memberRole("role").notNull(),
+    status: memberStatus("status").notNull().default("active"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // (user_id, org_id) serves the context functions; (org_id, user_id) the colleague list.
+    primaryKey({ columns: [t.userId, t.orgId] }),
+    index("memberships_org_user_idx").on(t.orgId, t.userId),
+    // Colleagues in the current org, and your own memberships anywhere (for the org switcher
+    // and for telling a suspended member why they see nothing).
+    pgPolicy("memberships_select", {
+      for: "select",
+      to: runtime,
+      using: sql`${t.orgId} = ${currentOrg} or ${t.userId} = ${currentUser}`,
+    }),
+    pgPolicy("memberships_insert", {
+      for: "insert",
+      to: runtime,
+      withCheck: sql`${t.orgId} = ${currentOrg} and ${isAdmin}`,
+    }),
+    pgPolicy("memberships_update", {
+      for: "update",
+      to: runtime,
+      using: sql`${t.orgId} = ${currentOrg} and ${isAdmin}`,
+      withCheck: sql`${t.orgId} = ${currentOrg} and ${isAdmin}`,
+    }),
+  ],
+);

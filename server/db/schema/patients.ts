@@ -1,0 +1,66 @@
+import { sql } from "drizzle-orm";
+import {
+  date,
+  index,
+  pgEnum,
+  pgPolicy,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+  integer,
+} from "drizzle-orm/pg-core";
+import { organizations } from "./organizations";
+import { canSeePatient, currentUser, isAdmin, orgIsolation, runtime } from "./rls";
+import { users } from "./users";
+
+export const sex = pgEnum("sex", ["female", "male", "other", "unknown"]);
+
+export const patients = pgTable(
+  "patients",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull().references(() => organizations.id),
+    mrn: text("mrn").notNull(),
+    givenName: text("given_name").notNull(),
+    familyName: text("family_name").notNull(),
+    birthDate: date("birth_date", { mode: "string" }).notNull(),
+    sex: sex("sex").notNull().default("unknown"),
+    phone: text("phone"),
+    email: text("email"),
+    createdBy: uuid("created_by").notNull().references(() => users.id),
+    archivedAt: timestamp("archived_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    // Optimistic concurrency: an update names the version it read; a trigger bumps it.
+    version: integer("version").notNull().default(1),
+  },
+  (t) => [
+    unique("patients_org_mrn_key").on(t.orgId, t.mrn),
+    // Target of the composite foreign keys that keep child rows in their patient's org.
+    unique("patients_org_id_key").on(t.orgId, t.id),
+    // The list's keyset order, led by the isolation column.
+    index("patients_org_name_idx").on(t.orgId, t.familyName, t.givenName, t.id),
+    orgIsolation("patients", t.orgId),
+    // Admins see the whole org; clinicians their care-team and break-glass patients, unarchived.
+    pgPolicy("patients_select", {
+      for: "select",
+      to: runtime,
+      using: sql`${isAdmin} or (${t.archivedAt} is null and ${canSeePatient(t.id)})`,
+    }),
+    // Any active member may register a patient; a trigger puts a clinician creator on its care team.
+    pgPolicy("patients_insert", {
+      for: "insert",
+      to: runtime,
+      withCheck: sql`${t.createdBy} = ${currentUser}`,
+    }),
+    pgPolicy("patients_update", {
+      for: "update",
+      to: runtime,
+      using: sql`${isAdmin} or (${t.archivedAt} is null and ${canSeePatient(t.id)})`,
+      withCheck: sql`${isAdmin} or ${canSeePatient(t.id)}`,
+    }),
+    // No delete policy: patients are archived, never deleted.
+  ],
+);
