@@ -1,0 +1,57 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+
+const errors: Record<string, string> = {
+  CredentialsSignin: "That email and password do not match an account.",
+  Suspended: "Your membership in this practice is suspended. Contact your practice admin.",
+};
+
+/** Only same-site paths: a crafted callbackUrl must not send a clinician elsewhere. */
+const safeCallback = (url?: string) => (url && url.startsWith("/") && !url.startsWith("//") ? url : "/patients");
+
+export function LoginForm({ initialError, callbackUrl }: { initialError: string | null; callbackUrl?: string }) {
+  const router = useRouter();
+  const [error, setError] = useState(initialError);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setPending(true);
+    setError(null);
+    const result = await signIn("credentials", {
+      email: String(form.get("email") ?? ""),
+      password: String(form.get("password") ?? ""),
+      redirect: false,
+    });
+    setPending(false);
+    if (result?.ok && !result.error) {
+      router.replace(safeCallback(callbackUrl));
+      router.refresh();
+    } else {
+      setError(errors[result?.error ?? ""] ?? "Sign-in failed. Please try again.");
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      {error && (
+        <p className="alert" role="alert">
+          {error}
+        </p>
+      )}
+      <label htmlFor="email">Email</label>
+      <input id="email" name="email" type="email" autoComplete="username" required autoFocus />
+      <label htmlFor="password">Password</label>
+      <input id="password" name="password" type="password" autoComplete="current-password" required />
+      <p>
+        <button type="submit" disabled={pending}>
+          {pending ? "Signing in…" : "Sign in"}
+        </button>
+      </p>
+    </form>
+  );
+}

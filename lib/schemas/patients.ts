@@ -1,0 +1,51 @@
+import { z } from "zod";
+
+/** Shared by the tRPC procedures and the forms, so both reject the same input the same way. */
+const today = () => new Date().toISOString().slice(0, 10);
+
+export const patientFields = z.object({
+  mrn: z.string().trim().min(1, "MRN is required").max(40).regex(/^[A-Za-z0-9-]+$/, "Letters, digits and dashes only"),
+  givenName: z.string().trim().min(1, "Given name is required").max(100),
+  familyName: z.string().trim().min(1, "Family name is required").max(100),
+  birthDate: z.iso
+    .date("Use the form YYYY-MM-DD")
+    .refine((d) => d >= "1900-01-01" && d <= today(), "Birth date must be between 1900 and today"),
+  sex: z.enum(["female", "male", "other", "unknown"]),
+  phone: z
+    .string()
+    .trim()
+    .max(30)
+    .regex(/^[0-9+()\-. ]*$/, "Digits, spaces and + ( ) - . only")
+    .transform((v) => v || null)
+    .nullish(),
+  email: z
+    .union([z.literal(""), z.email("Enter a valid email address").max(320)])
+    .transform((v) => v || null)
+    .nullish(),
+});
+
+export const patientCreateInput = patientFields;
+
+export const patientUpdateInput = patientFields
+  .omit({ mrn: true })
+  .partial()
+  .extend({
+    id: z.uuid(),
+    /** The version the edit was based on; a newer version in the database refuses the edit. */
+    version: z.number().int().positive(),
+  })
+  .refine(
+    ({ id: _id, version: _version, ...changes }) => Object.values(changes).some((v) => v !== undefined),
+    "Nothing to change",
+  );
+
+export const patientIdInput = z.object({ id: z.uuid() });
+
+export const patientListInput = z
+  .object({
+    search: z.string().trim().max(100).optional(),
+    cursor: z.string().max(500).nullish(),
+    limit: z.number().int().min(1).max(100).default(20),
+    includeArchived: z.boolean().default(false),
+  })
+  .default({ limit: 20, includeArchived: false });

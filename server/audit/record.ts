@@ -1,0 +1,35 @@
+import type { Tx } from "../db/client";
+import { auditEvents } from "../db/schema";
+
+export interface AuditContext {
+  tx: Tx;
+  userId: string;
+  orgId: string | null;
+  requestId: string;
+}
+
+export interface AuditEvent {
+  action: string;
+  entity: string;
+  entityId?: string | null;
+  patientId?: string | null;
+  /** Ids and field names only: never patient data values. */
+  detail?: Record<string, unknown>;
+}
+
+/** Writes audit rows in the request's own transaction: no access without its record, no record of a rolled-back write. */
+export async function audit(ctx: AuditContext, ...events: AuditEvent[]): Promise<void> {
+  if (!ctx.orgId || events.length === 0) return;
+  await ctx.tx.insert(auditEvents).values(
+    events.map((e) => ({
+      orgId: ctx.orgId!,
+      actorId: ctx.userId,
+      action: e.action,
+      entity: e.entity,
+      entityId: e.entityId ?? null,
+      patientId: e.patientId ?? null,
+      requestId: ctx.requestId,
+      detail: e.detail ?? {},
+    })),
+  );
+}

@@ -1,0 +1,14 @@
+import { randomUUID } from "node:crypto";
+import { readSession, type SessionIdentity } from "../auth/session";
+import { getDb, type Db } from "../db/client";
+
+export interface Context {
+  session: SessionIdentity | null;
+  requestId: string;
+  db: Db;
+}
+
+/** Per request: who is calling (from the session cookie) and a request id. No database access yet. */
+export async function createContext({ headers }: { headers: Headers }): Promise<Context> {
+  return { session: await readSession(headers), requestId: headers.get("x-request-id") ?? randomUUID(), db: getDb() };
+}

@@ -1,0 +1,64 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import { sql } from "drizzle-orm";
+import superjson from "superjson";
+import { ZodError } from "zod";
+import type { Tx } from "../db/client";
+import { withRlsContext } from "../db/context";
+import type { Context } from "./context";
+import { toTRPCError } from "./errors";
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    return {
+      ...shape,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        // Bad input answers with zod's issues so forms can show them field by field.
+        zodIssues: error.code === "BAD_REQUEST" && error.cause instanceof ZodError ? error.cause.issues : null,
+      },
+      // Never a stack trace or a database message for server errors.
+      message: error.code === "INTERNAL_SERVER_ERROR" ? "Something went wrong on our side." : shape.message,
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure;
+
+export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
+  return next({ ctx: { session: ctx.session } });
+});
+
+class Rollback extends Error {}
+
+/**
+ * Every data procedure: one transaction, the identity set first, the handler's queries inside,
+ * commit on success and rollback on any error. The database policies decide what exists.
+ */
+export const orgProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  const { userId, orgId } = ctx.session;
+  const run = (tx: Tx) => next({ ctx: { tx, userId, orgId } });
+  let result: Awaited<ReturnType<typeof run>> | undefined;
+  try {
+    await withRlsContext(ctx.db, { userId, orgId }, async (tx) => {
+      result = await run(tx);
+      if (!result.ok) throw new Rollback();
+    });
+  } catch (err) {
+    if (!(err instanceof Rollback)) throw toTRPCError(new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: err }));
+  }
+  if (result && !result.ok) return { ...result, error: toTRPCError(result.error) };
+  return result!;
+});
+
+/** The tRPC gate for admin procedures; the policies still refuse admin writes on their own. */
+export const adminProcedure = orgProcedure.use(async ({ ctx, next }) => {
+  const [row] = await ctx.tx.execute<{ admin: boolean }>(sql`select app_is_admin() as admin`);
+  if (!row?.admin) throw new TRPCError({ code: "FORBIDDEN", message: "This needs a practice admin." });
+  return next();
+});

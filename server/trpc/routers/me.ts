@@ -1,0 +1,46 @@
+import { TRPCError } from "@trpc/server";
+import { eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { audit } from "../../audit/record";
+import { memberships, organizations, users } from "../../db/schema";
+import { orgProcedure, router } from "../init";
+
+export const meRouter = router({
+  /** Who am I, where am I, and which practices can I switch to (with my status in each). */
+  get: orgProcedure.query(async ({ ctx }) => {
+    const [user] = await ctx.tx
+      .select({ id: users.id, name: users.name, email: users.email })
+      .from(users)
+      .where(eq(users.id, ctx.userId));
+    if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
+    const mine = await ctx.tx
+      .select({ orgId: memberships.orgId, role: memberships.role, status: memberships.status, name: organizations.name, slug: organizations.slug })
+      .from(memberships)
+      .innerJoin(organizations, eq(organizations.id, memberships.orgId))
+      .where(eq(memberships.userId, ctx.userId))
+      .orderBy(organizations.name);
+    const current = mine.find((m) => m.orgId === ctx.orgId) ?? null;
+    return {
+      user,
+      org: current && { id: current.orgId, name: current.name, slug: current.slug },
+      role: current?.status === "active" ? current.role : null,
+      status: current?.status ?? null,
+      memberships: mine,
+    };
+  }),
+
+  /**
+   * Checks, in the database, that the caller is an active member of `orgId` and records the
+   * switch there. The client then updates its session cookie, whose callback checks again.
+   */
+  switchOrg: orgProcedure.input(z.object({ orgId: z.uuid() })).mutation(async ({ ctx, input }) => {
+    await ctx.tx.execute(sql`select set_config('app.org_id', ${input.orgId}, true)`);
+    const [row] = await ctx.tx.execute<{ org: string | null }>(sql`select app_org_id() as org`);
+    if (row?.org !== input.orgId) {
+      throw new TRPCError({ code: "FORBIDDEN", message: "You are not an active member of that practice." });
+    }
+    await audit({ ...ctx, orgId: input.orgId }, { action: "session.switch_org", entity: "organization", entityId: input.orgId });
+    const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, input.orgId));
+    return { id: org.id, name: org.name, slug: org.slug };
+  }),
+});

@@ -1,0 +1,19 @@
+import path from "node:path";
+import { prepareDatabase } from "../server/db/bootstrap";
+
+/**
+ * A fresh `careroster_test` database for every run: on the embedded PostgreSQL under
+ * .data/test-pg, or on the server named by DATABASE_URL + DATABASE_OWNER_URL.
+ * Migrated and seeded exactly as `npm start` does it.
+ */
+export default async function setup() {
+  const db = await prepareDatabase({
+    database: "careroster_test",
+    recreate: true,
+    dataDir: path.join(process.cwd(), ".data", "test-pg"),
+  });
+  process.env.DATABASE_URL = db.runtimeUrl;
+  process.env.DATABASE_OWNER_URL = db.ownerUrl;
+  process.env.NEXTAUTH_SECRET ??= "test-secret-for-the-vitest-run-only-0123456789";
+  return () => db.stop();
+}

@@ -1,0 +1,79 @@
+import { randomUUID } from "node:crypto";
+import postgres from "postgres";
+import { createDb, type Db, type Tx } from "../../server/db/client";
+import { withRlsContext } from "../../server/db/context";
+import { demoOrgs, demoUsers, type DemoOrgKey, type DemoUserKey } from "../../server/db/seed/demo-data";
+import { createCaller } from "../../server/trpc/routers/_app";
+
+export const runtimeUrl = () => process.env.DATABASE_URL!;
+export const ownerUrl = () => process.env.DATABASE_OWNER_URL!;
+
+let runtime: Db | undefined;
+/** The app's runtime role, exactly as the app connects. */
+export const runtimeDb = () => (runtime ??= createDb(runtimeUrl(), { max: 4 }));
+
+let owner: postgres.Sql | undefined;
+/** The owner (BYPASSRLS): ground truth for expectations and fixtures, never the system under test. */
+export const ownerSql = () => (owner ??= postgres(ownerUrl(), { max: 2, onnotice: () => {} }));
+
+export interface DemoIds {
+  users: Record<DemoUserKey, string>;
+  orgs: Record<DemoOrgKey, string>;
+}
+
+let ids: Promise<DemoIds> | undefined;
+export function demoIds(): Promise<DemoIds> {
+  ids ??= (async () => {
+    const sql = ownerSql();
+    const users = {} as DemoIds["users"];
+    const orgs = {} as DemoIds["orgs"];
+    for (const [key, u] of Object.entries(demoUsers)) {
+      const [row] = await sql`select id from users where email = ${u.email}`;
+      users[key as DemoUserKey] = row.id;
+    }
+    for (const [key, o] of Object.entries(demoOrgs)) {
+      const [row] = await sql`select id from organizations where slug = ${o.slug}`;
+      orgs[key as DemoOrgKey] = row.id;
+    }
+    return { users, orgs };
+  })();
+  return ids;
+}
+
+class Rollback extends Error {}
+
+/**
+ * Runs `fn` as the runtime role with the context set exactly as the app sets it, then rolls
+ * back so tests leave no trace. Errors from `fn` propagate.
+ */
+export async function asUser<T>(user: DemoUserKey, org: DemoOrgKey | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const { users, orgs } = await demoIds();
+  let out: T;
+  try {
+    await withRlsContext(runtimeDb(), { userId: users[user], orgId: org ? orgs[org] : null }, async (tx) => {
+      out = await fn(tx);
+      throw new Rollback();
+    });
+  } catch (err) {
+    if (!(err instanceof Rollback)) throw err;
+  }
+  return out!;
+}
+
+/** A tRPC caller with the session of a demo user (as the route's createContext would build it). */
+export async function callerFor(user: DemoUserKey, org: DemoOrgKey) {
+  const { users, orgs } = await demoIds();
+  return createCaller({ session: { userId: users[user], orgId: orgs[org] }, requestId: randomUUID(), db: runtimeDb() });
+}
+
+/** Postgres error of a rejected promise (drizzle wraps it as `cause`). */
+export async function pgError(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  try {
+    await promise;
+  } catch (err) {
+    let e = err as { code?: string; message: string; cause?: unknown };
+    while (!e.code && e.cause) e = e.cause as typeof e;
+    return { code: e.code ?? "none", message: e.message };
+  }
+  throw new Error("expected the database to refuse this statement, but it succeeded");
+}

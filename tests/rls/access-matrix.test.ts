@@ -1,0 +1,324 @@
+import { randomUUID } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import type { Tx } from "../../server/db/client";
+import {
+  accessGrants,
+  appointments,
+  auditEvents,
+  careTeam,
+  clinicalNotes,
+  memberships,
+  organizations,
+  patients,
+  users,
+} from "../../server/db/schema";
+import { demoPanel, demoPatients, fullName, type DemoOrgKey } from "../../server/db/seed/demo-data";
+import { asUser, demoIds, ownerSql, pgError } from "../helpers/db";
+
+// DESIGN §4, cell by cell, through the runtime role with the context set as the app sets it.
+// Every statement runs in a transaction that is rolled back afterwards.
+
+const RLS_REFUSED = /new row violates row-level security policy/;
+
+const names = (rows: { givenName: string; familyName: string }[]) => rows.map(fullName).sort();
+const expected = (rows: { givenName: string; familyName: string }[]) => rows.map(fullName).sort();
+
+async function patientId(mrn: string, org: DemoOrgKey = "northside") {
+  const { orgs } = await demoIds();
+  const [row] = await ownerSql()`select id from patients where mrn = ${mrn} and org_id = ${orgs[org]}`;
+  return row.id as string;
+}
+const mrnOf = (team: string[], org: DemoOrgKey = "northside") =>
+  demoPatients.find((p) => p.org === org && p.team.join() === team.join())!.mrn;
+
+/** A refused write inside a savepoint, so the surrounding transaction stays usable. */
+const refused = (tx: Tx, fn: (sp: Tx) => Promise<unknown>) => pgError(tx.transaction(fn));
+
+const newPatient = (orgId: string, createdBy: string) => ({
+  id: randomUUID(),
+  orgId,
+  mrn: `T-${randomUUID().slice(0, 8)}`,
+  givenName: "Test",
+  familyName: "Matrixcase",
+  birthDate: "1990-01-01",
+  createdBy,
+});
+
+describe("patients", () => {
+  it("a clinician reads exactly their care-team patients, with no WHERE in the query", async () => {
+    for (const [user, org] of [["grey", "northside"], ["shepherd", "northside"], ["house", "lakeside"], ["locum", "northside"], ["locum", "lakeside"]] as const) {
+      const rows = await asUser(user, org, (tx) => tx.select().from(patients));
+      expect(names(rows), `${user}@${org}`).toEqual(expected(demoPanel(user, org)));
+    }
+  });
+
+  it("an admin reads every patient of their org and none of another", async () => {
+    const north = await asUser("northAdmin", "northside", (tx) => tx.select().from(patients));
+    expect(names(north)).toEqual(expected(demoPatients.filter((p) => p.org === "northside")));
+    const { orgs } = await demoIds();
+    const lakeRows = await asUser("northAdmin", "northside", (tx) => tx.select().from(patients).where(eq(patients.orgId, orgs.lakeside)));
+    expect(lakeRows).toEqual([]);
+  });
+
+  it("hides another org's patient, an unassigned one and a colleague's own, even by id", async () => {
+    const hidden = [await patientId(mrnOf(["house"], "lakeside"), "lakeside"), await patientId(mrnOf([])), await patientId(mrnOf(["shepherd"]))];
+    const rows = await asUser("grey", "northside", (tx) => tx.select().from(patients).where(sql`${patients.id} in ${hidden}`));
+    expect(rows).toEqual([]);
+  });
+
+  it("a clinician updates their own patient; a hidden one is not touched", async () => {
+    const own = await patientId(mrnOf(["grey"]));
+    const other = await patientId(mrnOf(["shepherd"]));
+    await asUser("grey", "northside", async (tx) => {
+      const ok = await tx.update(patients).set({ phone: "555-0199" }).where(eq(patients.id, own)).returning();
+      expect(ok).toHaveLength(1);
+      expect(ok[0].version).toBe(2);
+      const none = await tx.update(patients).set({ phone: "555-0199" }).where(eq(patients.id, other)).returning();
+      expect(none).toEqual([]);
+    });
+    const [row] = await ownerSql()`select phone from patients where id = ${other}`;
+    expect(row.phone).not.toBe("555-0199");
+  });
+
+  it("a clinician creates a patient and is put on its care team; not in another org or as someone else", async () => {
+    const { users, orgs } = await demoIds();
+    await asUser("grey", "northside", async (tx) => {
+      const p = newPatient(orgs.northside, users.grey);
+      await tx.insert(patients).values(p);
+      const [seen] = await tx.select().from(patients).where(eq(patients.id, p.id));
+      expect(seen?.mrn).toBe(p.mrn);
+      const team = await tx.select().from(careTeam).where(eq(careTeam.patientId, p.id));
+      expect(team.map((t) => t.clinicianId)).toEqual([users.grey]);
+
+      expect((await refused(tx, (sp) => sp.insert(patients).values(newPatient(orgs.lakeside, users.grey)))).message).toMatch(RLS_REFUSED);
+      expect((await refused(tx, (sp) => sp.insert(patients).values(newPatient(orgs.northside, users.shepherd)))).message).toMatch(RLS_REFUSED);
+    });
+  });
+
+  it("nobody deletes a patient; only an admin archives", async () => {
+    const own = await patientId(mrnOf(["grey"]));
+    await asUser("grey", "northside", async (tx) => {
+      expect((await refused(tx, (sp) => sp.delete(patients).where(eq(patients.id, own)))).message).toMatch(/permission denied/);
+      expect((await refused(tx, (sp) => sp.update(patients).set({ archivedAt: new Date() }).where(eq(patients.id, own)))).code).toBe("42501");
+    });
+    await asUser("northAdmin", "northside", async (tx) => {
+      expect((await refused(tx, (sp) => sp.delete(patients).where(eq(patients.id, own)))).message).toMatch(/permission denied/);
+      const archived = await tx.update(patients).set({ archivedAt: new Date() }).where(eq(patients.id, own)).returning();
+      expect(archived).toHaveLength(1);
+    });
+  });
+
+  it("an archived patient disappears from the clinician's view but stays with the admin", async () => {
+    const own = await patientId(mrnOf(["grey"]));
+    const { users, orgs } = await demoIds();
+    const sql_ = ownerSql();
+    await sql_.begin(async (tx) => {
+      await tx`select set_config('app.user_id', ${users.northAdmin}, true), set_config('app.org_id', ${orgs.northside}, true)`;
+      await tx`set local role careroster_runtime`;
+      await tx`update patients set archived_at = now() where id = ${own}`;
+      await tx`select set_config('app.user_id', ${users.grey}, true)`;
+      expect(await tx`select id from patients where id = ${own}`).toHaveLength(0);
+      await tx`select set_config('app.user_id', ${users.northAdmin}, true)`;
+      expect(await tx`select id from patients where id = ${own}`).toHaveLength(1);
+      throw new Error("rollback");
+    }).catch((e: Error) => expect(e.message).toBe("rollback"));
+  });
+});
+
+describe("care_team", () => {
+  it("a clinician reads the care-team rows of patients they can see, colleagues' rows included", async () => {
+    const { users } = await demoIds();
+    const rows = await asUser("grey", "northside", (tx) => tx.select().from(careTeam));
+    const greyPatients = new Set(rows.filter((r) => r.clinicianId === users.grey).map((r) => r.patientId));
+    expect(greyPatients.size).toBe(demoPanel("grey", "northside").length);
+    expect(rows.every((r) => greyPatients.has(r.patientId))).toBe(true);
+    expect(rows.some((r) => r.clinicianId === users.shepherd)).toBe(true); // the shared patients
+  });
+
+  it("a clinician cannot assign themselves; an admin assigns and unassigns", async () => {
+    const { users, orgs } = await demoIds();
+    const unassigned = await patientId(mrnOf([]));
+    const row = { orgId: orgs.northside, clinicianId: users.grey, patientId: unassigned, assignedBy: users.grey };
+    await asUser("grey", "northside", async (tx) => {
+      expect((await refused(tx, (sp) => sp.insert(careTeam).values(row))).message).toMatch(RLS_REFUSED);
+      expect(await tx.delete(careTeam).returning()).toEqual([]);
+    });
+    await asUser("northAdmin", "northside", async (tx) => {
+      await tx.insert(careTeam).values({ ...row, assignedBy: users.northAdmin });
+      const removed = await tx.delete(careTeam).where(eq(careTeam.patientId, unassigned)).returning();
+      expect(removed).toHaveLength(1);
+    });
+  });
+
+  it("an admin cannot put a clinician of another org on a team, nor reach another org's rows", async () => {
+    const { users, orgs } = await demoIds();
+    const unassigned = await patientId(mrnOf([]));
+    await asUser("northAdmin", "northside", async (tx) => {
+      const err = await refused(tx, (sp) =>
+        sp.insert(careTeam).values({ orgId: orgs.northside, clinicianId: users.house, patientId: unassigned, assignedBy: users.northAdmin }),
+      );
+      expect(err.code).toBe("23503"); // house has no northside membership: the composite key refuses
+      expect(await tx.select().from(careTeam).where(eq(careTeam.orgId, orgs.lakeside))).toEqual([]);
+    });
+  });
+});
+
+describe("appointments", () => {
+  it("a clinician reads and books only for patients they can see; an admin for the whole org", async () => {
+    const { users, orgs } = await demoIds();
+    const own = await patientId(mrnOf(["grey"]));
+    const hidden = await patientId(mrnOf(["shepherd"]));
+    const slot = { orgId: orgs.northside, clinicianId: users.grey, startsAt: new Date("2030-01-01T10:00:00Z"), endsAt: new Date("2030-01-01T10:30:00Z") };
+    await asUser("grey", "northside", async (tx) => {
+      const rows = await tx.select().from(appointments);
+      const visible = new Set((await tx.select({ id: patients.id }).from(patients)).map((p) => p.id));
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((a) => visible.has(a.patientId))).toBe(true);
+      await tx.insert(appointments).values({ ...slot, patientId: own });
+      expect((await refused(tx, (sp) => sp.insert(appointments).values({ ...slot, patientId: hidden }))).message).toMatch(RLS_REFUSED);
+      expect(await tx.update(appointments).set({ status: "cancelled" }).where(eq(appointments.patientId, hidden)).returning()).toEqual([]);
+    });
+    const all = await asUser("northAdmin", "northside", (tx) => tx.select().from(appointments));
+    const [{ n }] = await ownerSql()`select count(*)::int as n from appointments where org_id = ${orgs.northside}`;
+    expect(all).toHaveLength(n);
+  });
+});
+
+describe("clinical_notes", () => {
+  it("clinicians read notes of their patients; admins read none (minimum necessary)", async () => {
+    const { orgs } = await demoIds();
+    const greyNotes = await asUser("grey", "northside", (tx) => tx.select().from(clinicalNotes));
+    expect(greyNotes).toHaveLength(demoPanel("grey", "northside").length);
+    const [{ n }] = await ownerSql()`select count(*)::int as n from clinical_notes where org_id = ${orgs.northside}`;
+    expect(n).toBeGreaterThan(greyNotes.length);
+    expect(await asUser("northAdmin", "northside", (tx) => tx.select().from(clinicalNotes))).toEqual([]);
+  });
+
+  it("a clinician writes notes as themselves only, and edits only their own", async () => {
+    const { users, orgs } = await demoIds();
+    const shared = await patientId(mrnOf(["grey", "shepherd"]));
+    const hidden = await patientId(mrnOf(["grey"]));
+    await asUser("shepherd", "northside", async (tx) => {
+      const [greys] = await tx.select().from(clinicalNotes).where(and(eq(clinicalNotes.patientId, shared), eq(clinicalNotes.authorId, users.grey)));
+      expect(greys).toBeDefined(); // readable on a shared patient…
+      expect(await tx.update(clinicalNotes).set({ body: "overwritten" }).where(eq(clinicalNotes.id, greys.id)).returning()).toEqual([]); // …not editable
+      const [mine] = await tx.insert(clinicalNotes).values({ orgId: orgs.northside, patientId: shared, authorId: users.shepherd, body: "mine" }).returning();
+      expect(await tx.update(clinicalNotes).set({ body: "edited" }).where(eq(clinicalNotes.id, mine.id)).returning()).toHaveLength(1);
+      const forged = await refused(tx, (sp) => sp.insert(clinicalNotes).values({ orgId: orgs.northside, patientId: shared, authorId: users.grey, body: "as grey" }));
+      expect(forged.message).toMatch(RLS_REFUSED);
+      const onHidden = await refused(tx, (sp) => sp.insert(clinicalNotes).values({ orgId: orgs.northside, patientId: hidden, authorId: users.shepherd, body: "x" }));
+      expect(onHidden.message).toMatch(RLS_REFUSED);
+    });
+  });
+});
+
+describe("audit_events", () => {
+  it("clinicians insert their own actions only and read none; admins read the org's", async () => {
+    const { users, orgs } = await demoIds();
+    const event = { orgId: orgs.northside, action: "test.event", entity: "test", requestId: "t" };
+    await asUser("grey", "northside", async (tx) => {
+      await tx.insert(auditEvents).values({ ...event, actorId: users.grey });
+      expect((await refused(tx, (sp) => sp.insert(auditEvents).values({ ...event, actorId: users.shepherd }))).message).toMatch(RLS_REFUSED);
+      expect((await refused(tx, (sp) => sp.insert(auditEvents).values({ ...event, actorId: users.grey, orgId: orgs.lakeside }))).message).toMatch(RLS_REFUSED);
+      expect(await tx.select().from(auditEvents)).toEqual([]);
+    });
+    await asUser("northAdmin", "northside", async (tx) => {
+      await tx.insert(auditEvents).values({ ...event, actorId: users.northAdmin });
+      const rows = await tx.select().from(auditEvents);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r) => r.orgId === orgs.northside)).toBe(true);
+    });
+  });
+
+  it("no one updates or deletes an audit row through the runtime role", async () => {
+    for (const user of ["grey", "northAdmin"] as const) {
+      await asUser(user, "northside", async (tx) => {
+        expect((await refused(tx, (sp) => sp.update(auditEvents).set({ action: "x" }))).message).toMatch(/permission denied/);
+        expect((await refused(tx, (sp) => sp.delete(auditEvents))).message).toMatch(/permission denied/);
+        expect((await refused(tx, (sp) => sp.execute(sql`truncate audit_events`))).message).toMatch(/permission denied/);
+      });
+    }
+  });
+});
+
+describe("memberships and users", () => {
+  it("a clinician reads colleagues in the current org, never another org's people", async () => {
+    const ids = await demoIds();
+    await asUser("grey", "northside", async (tx) => {
+      const colleagues = (await tx.select({ id: users.id }).from(users)).map((u) => u.id).sort();
+      expect(colleagues).toEqual([ids.users.northAdmin, ids.users.grey, ids.users.shepherd, ids.users.locum].sort());
+      const members = await tx.select().from(memberships);
+      expect(members.every((m) => colleagues.includes(m.userId))).toBe(true);
+      expect(members.some((m) => m.userId === ids.users.house)).toBe(false);
+      expect((await refused(tx, (sp) => sp.execute(sql`select password_hash from users`))).message).toMatch(/permission denied/);
+      expect(await tx.update(memberships).set({ status: "suspended" }).where(eq(memberships.userId, ids.users.shepherd)).returning()).toEqual([]);
+    });
+  });
+
+  it("an admin manages members of their own org only", async () => {
+    const { users, orgs } = await demoIds();
+    await asUser("northAdmin", "northside", async (tx) => {
+      const suspended = await tx.update(memberships).set({ status: "suspended" }).where(eq(memberships.userId, users.shepherd)).returning();
+      expect(suspended).toHaveLength(1);
+      expect(await tx.update(memberships).set({ status: "suspended" }).where(eq(memberships.userId, users.house)).returning()).toEqual([]);
+      const err = await refused(tx, (sp) => sp.insert(memberships).values({ userId: users.house, orgId: orgs.lakeside, role: "admin" }));
+      expect(err.message).toMatch(/row-level security|duplicate key/);
+    });
+  });
+
+  it("the last active admin cannot be demoted or suspended", async () => {
+    const { users } = await demoIds();
+    await asUser("northAdmin", "northside", async (tx) => {
+      const err = await refused(tx, (sp) => sp.update(memberships).set({ role: "clinician" }).where(eq(memberships.userId, users.northAdmin)));
+      expect(err.message).toMatch(/at least one active admin/);
+    });
+  });
+
+  it("organizations: your own, never another", async () => {
+    const rows = await asUser("grey", "northside", (tx) => tx.select().from(organizations));
+    expect(rows.map((o) => o.slug)).toEqual(["northside"]);
+    const both = await asUser("locum", "northside", (tx) => tx.select().from(organizations));
+    expect(both.map((o) => o.slug).sort()).toEqual(["lakeside", "northside"]);
+  });
+});
+
+describe("anyone", () => {
+  it("cannot move a row to another org", async () => {
+    const { orgs } = await demoIds();
+    const own = await patientId(mrnOf(["grey"]));
+    for (const user of ["grey", "northAdmin"] as const) {
+      await asUser(user, "northside", async (tx) => {
+        const err = await refused(tx, (sp) => sp.update(patients).set({ orgId: orgs.lakeside }).where(eq(patients.id, own)));
+        expect(err.code).toBe("42501");
+      });
+    }
+    // care_team: invisible to a clinician's UPDATE, refused for the admin.
+    await asUser("grey", "northside", async (tx) => {
+      expect(await tx.update(careTeam).set({ orgId: orgs.lakeside }).returning()).toEqual([]);
+    });
+    await asUser("northAdmin", "northside", async (tx) => {
+      expect((await refused(tx, (sp) => sp.update(careTeam).set({ orgId: orgs.lakeside }))).code).toBe("42501");
+    });
+  });
+
+  it("break-glass grants are visible to their clinician and the admin only", async () => {
+    const { users, orgs } = await demoIds();
+    const target = await patientId(mrnOf([]));
+    await asUser("grey", "northside", async (tx) => {
+      await tx.insert(accessGrants).values({
+        orgId: orgs.northside,
+        clinicianId: users.grey,
+        patientId: target,
+        reason: "Emergency: patient unconscious in clinic",
+        expiresAt: sql`now() + interval '1 hour'` as unknown as Date,
+      });
+      expect(await tx.select().from(patients).where(eq(patients.id, target))).toHaveLength(1);
+      const forOther = await refused(tx, (sp) =>
+        sp.insert(accessGrants).values({ orgId: orgs.northside, clinicianId: users.shepherd, patientId: target, reason: "Emergency for someone else", expiresAt: sql`now() + interval '1 hour'` as unknown as Date }),
+      );
+      expect(forOther.message).toMatch(RLS_REFUSED);
+    });
+  });
+});
+
