@@ -9,6 +9,8 @@ export interface PoolOptions {
   max?: number;
   /** Named prepared statements; turn off behind PgBouncer in transaction mode. */
   prepare?: boolean;
+  /** Shows in pg_stat_activity, to tell pools apart. */
+  applicationName?: string;
 }
 
 /** A pool on the runtime role. No statement on it ever runs outside withRlsContext(). */
@@ -19,6 +21,7 @@ export function createDb(url: string, opts: PoolOptions = {}) {
     onnotice: () => {},
     connect_timeout: 5,
     idle_timeout: 30,
+    connection: { application_name: opts.applicationName ?? "careroster" },
   });
   return drizzle({ client, schema, casing: "snake_case" });
 }

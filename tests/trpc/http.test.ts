@@ -1,0 +1,94 @@
+import { encode } from "next-auth/jwt";
+import { beforeAll, describe, expect, it } from "vitest";
+import { POST, GET } from "../../app/api/trpc/[trpc]/route";
+import { GET as health } from "../../app/api/health/route";
+import type { DemoOrgKey, DemoUserKey } from "../../server/db/seed/demo-data";
+import { demoIds, ownerSql } from "../helpers/db";
+
+// Through the real route handler (fetch adapter + createContext reading the session cookie).
+
+async function cookieFor(user: DemoUserKey, org: DemoOrgKey, opts: { secret?: string; maxAge?: number } = {}) {
+  const { users, orgs } = await demoIds();
+  const token = await encode({
+    token: { sub: users[user], orgId: orgs[org] },
+    secret: opts.secret ?? process.env.NEXTAUTH_SECRET!,
+    maxAge: opts.maxAge ?? 3600,
+  });
+  return `next-auth.session-token=${token}`;
+}
+
+async function query(path: string, input: unknown, cookie?: string) {
+  const url = `http://localhost/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+  const res = await GET(new Request(url, { headers: cookie ? { cookie } : {} }));
+  return { status: res.status, body: await res.json() };
+}
+
+async function mutate(path: string, input: unknown, cookie?: string) {
+  const res = await POST(
+    new Request(`http://localhost/api/trpc/${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(cookie ? { cookie } : {}) },
+      body: JSON.stringify({ json: input }),
+    }),
+  );
+  return { status: res.status, body: await res.json() };
+}
+
+async function idOf(mrn: string) {
+  const [row] = await ownerSql()`select id from patients where mrn = ${mrn}`;
+  return row.id as string;
+}
+
+describe("tRPC over HTTP", () => {
+  let grey: string;
+  beforeAll(async () => {
+    grey = await cookieFor("grey", "northside");
+  });
+
+  it("a signed-in clinician gets their list", async () => {
+    const res = await query("patients.list", { limit: 5 }, grey);
+    expect(res.status).toBe(200);
+    expect(res.body.result.data.json.items).toHaveLength(5);
+  });
+
+  it("another org's patient and an unassigned one both answer NOT_FOUND, like an id that does not exist", async () => {
+    for (const id of [await idOf("DEMO-L-0001"), await idOf("DEMO-N-0025"), "00000000-0000-4000-8000-000000000000"]) {
+      const res = await query("patients.byId", { id }, grey);
+      expect(res.status).toBe(404);
+      expect(res.body.error.json.data.code).toBe("NOT_FOUND");
+      expect(res.body.error.json.message).toBe("Patient not found.");
+    }
+  });
+
+  it("a clinician calling an admin procedure gets FORBIDDEN and nothing changes", async () => {
+    const id = await idOf("DEMO-N-0001");
+    const res = await mutate("patients.archive", { id }, grey);
+    expect(res.status).toBe(403);
+    expect(res.body.error.json.data.code).toBe("FORBIDDEN");
+    const [row] = await ownerSql()`select archived_at from patients where id = ${id}`;
+    expect(row.archived_at).toBeNull();
+  });
+
+  it("bad input is BAD_REQUEST with zod issues, never a 500", async () => {
+    const res = await query("patients.byId", { id: "not-a-uuid" }, grey);
+    expect(res.status).toBe(400);
+    expect(res.body.error.json.data.code).toBe("BAD_REQUEST");
+    expect(res.body.error.json.data.zodIssues[0].path).toEqual(["id"]);
+  });
+
+  it("no cookie, a cookie signed with another secret, and an expired one are all UNAUTHORIZED", async () => {
+    const forged = await cookieFor("northAdmin", "northside", { secret: "some-other-secret-0123456789abcdef" });
+    const expired = await cookieFor("grey", "northside", { maxAge: -60 });
+    for (const cookie of [undefined, forged, expired]) {
+      const res = await query("patients.list", {}, cookie);
+      expect(res.status).toBe(401);
+      expect(res.body.error.json.data.code).toBe("UNAUTHORIZED");
+    }
+  });
+
+  it("health answers 200 with the database reachable", async () => {
+    const res = await health();
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+  });
+});
