@@ -1,5 +1,7 @@
 import { TRPCError } from "@trpc/server";
+import Link from "next/link";
 import { redirect } from "next/navigation";
+import { SignOutButton } from "./sign-out-button";
 import { getCaller } from "@/server/trpc/server";
 
 export const dynamic = "force-dynamic";
@@ -17,11 +19,11 @@ export default async function PatientsPage() {
   return (
     <>
       <header className="topbar">
-        <a className="brand" href="/patients">CareRoster</a>
+        <Link className="brand" href="/patients">CareRoster</Link>
         <span className="muted">{me.org?.name}</span>
         <span className="spacer" />
         <span>{me.user.name}</span>
-        <a href="/api/auth/signout">Sign out</a>
+        <SignOutButton />
       </header>
       <main>
         <h1>My patients</h1>

@@ -35,7 +35,7 @@ export const patientUpdateInput = patientFields
     version: z.number().int().positive(),
   })
   .refine(
-    ({ id: _id, version: _version, ...changes }) => Object.values(changes).some((v) => v !== undefined),
+    (input) => Object.entries(input).some(([key, value]) => key !== "id" && key !== "version" && value !== undefined),
     "Nothing to change",
   );
 

@@ -29,6 +29,15 @@ async function createDatabase(ownerUrl: string, name: string, recreate: boolean)
   }
 }
 
+async function ping(url: string) {
+  const client = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
+  try {
+    await client`select 1`;
+  } finally {
+    await client.end({ timeout: 1 });
+  }
+}
+
 /**
  * Brings a database to the point where the app can serve it: the embedded PostgreSQL under
  * `.data/` unless DATABASE_URL names another server, migrated, the runtime role checked, and
@@ -52,7 +61,10 @@ export async function prepareDatabase(opts: { database?: string; recreate?: bool
       ownerUrl = withDatabase(ownerUrl, opts.database);
     }
   } else {
-    const cluster = await startCluster(opts.dataDir ?? path.join(process.cwd(), ".data", "pg"), { persistent: true });
+    const dir = opts.dataDir ?? path.join(process.cwd(), ".data", "pg");
+    const cluster = await startCluster(dir, { persistent: true }).catch((err) => {
+      throw new ConfigError(`The embedded PostgreSQL under ${dir} did not start (${(err as Error)?.message ?? "it exited early"}); is another copy running?`);
+    });
     stop = cluster.stop;
     const database = opts.database ?? "careroster";
     ownerUrl = cluster.ownerUrl(database);
@@ -62,9 +74,13 @@ export async function prepareDatabase(opts: { database?: string; recreate?: bool
   try {
     let seeded = false;
     if (ownerUrl) {
-      await createDatabase(ownerUrl, parseDatabaseUrl(ownerUrl, "DATABASE_OWNER_URL").database, recreate).catch((err) => {
-        throw new ConfigError(`Cannot reach the database server as the owner: ${(err as Error).message}.`);
-      });
+      const owner = ownerUrl;
+      await (ownDatabase ? createDatabase(owner, parseDatabaseUrl(owner, "DATABASE_OWNER_URL").database, recreate) : ping(owner)).catch(
+        (err) => {
+          const { host, user } = parseDatabaseUrl(owner, "DATABASE_OWNER_URL");
+          throw new ConfigError(`Cannot reach the database server at ${host} as "${user}" (DATABASE_OWNER_URL): ${(err as Error).message}.`);
+        },
+      );
       await migrate(ownerUrl, runtimeUrl);
       seeded = await seedDemo(ownerUrl);
     }

@@ -22,7 +22,6 @@ describe("concurrency on a small pool", () => {
     // Ground truth by a hand-written query as the owner.
     const truth = new Map<string, string[]>();
     for (const [u, o] of callers) {
-      const admin = u.endsWith("Admin");
       const ids = u.endsWith("Admin")
         ? (await owner`select id from patients where org_id = ${orgs[o]} and archived_at is null order by id`).map((r) => r.id as string)
         : await ownerPanel(u, o);

@@ -73,7 +73,7 @@ describe("patients router", () => {
       expect.unreachable();
     } catch (err) {
       expect((err as TRPCError).code).toBe("BAD_REQUEST");
-      const fields = ((err as TRPCError).cause as { issues: { path: string[] }[] }).issues.map((i) => i.path[0]);
+      const fields = ((err as TRPCError).cause as unknown as { issues: { path: string[] }[] }).issues.map((i) => i.path[0]);
       expect([...new Set(fields)].sort()).toEqual(["birthDate", "mrn"]);
     }
   });

@@ -1,0 +1,25 @@
+import { expect, test } from "@playwright/test";
+import { demoPanel, fullName } from "../server/db/seed/demo-data";
+
+test("grey signs in and sees exactly her patients", async ({ page }, testInfo) => {
+  await page.goto("/patients");
+  await expect(page).toHaveURL(/\/login/);
+  await page.getByLabel("Email").fill("grey@northside.test");
+  await page.getByLabel("Password").fill("demo-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "My patients" })).toBeVisible();
+  const rows = page.getByRole("table", { name: "Patients" }).locator("tbody tr");
+  const panel = demoPanel("grey", "northside");
+  await expect(rows).toHaveCount(panel.length);
+  const shown = (await rows.locator("td:first-child").allTextContents()).map((t) => t.split(", ").reverse().join(" ")).sort();
+  expect(shown).toEqual(panel.map(fullName).sort());
+  await page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
+});
+
+test("a wrong password gets a clear message", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill("grey@northside.test");
+  await page.getByLabel("Password").fill("not-the-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("form").getByRole("alert")).toHaveText("That email and password do not match an account.");
+});

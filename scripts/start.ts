@@ -1,0 +1,102 @@
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { prepareDatabase } from "../server/db/bootstrap";
+import { demoUsers, DEMO_PASSWORD } from "../server/db/seed/demo-data";
+import { runCli } from "./cli";
+
+// `npm start`: embedded PostgreSQL (or DATABASE_URL), migrations, demo seed, production build
+// when the sources changed, then `next start` on $PORT. `--dev` serves `next dev` instead.
+// CAREROSTER_DATA_DIR / CAREROSTER_DATABASE / CAREROSTER_FRESH_DB let the e2e suite run its own copy.
+
+const root = process.cwd();
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const dataDir = path.resolve(process.env.CAREROSTER_DATA_DIR ?? path.join(root, ".data"));
+
+async function authSecret(): Promise<string> {
+  const given = process.env.AUTH_SECRET ?? process.env.NEXTAUTH_SECRET;
+  if (given) return given;
+  const file = path.join(dataDir, "auth-secret");
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  await mkdir(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function needsBuild(): boolean {
+  const buildId = path.join(root, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  const sources = ["app", "server", "lib", "public"].filter((d) => existsSync(d)).map((d) => newestSource(path.join(root, d)));
+  const configs = ["next.config.ts", "package-lock.json"].map((f) => statSync(path.join(root, f)).mtimeMs);
+  return Math.max(...sources, ...configs) > built;
+}
+
+if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+  console.error(`careroster: PORT must be a number between 1 and 65535, not "${process.env.PORT}".`);
+  process.exit(1);
+}
+
+await runCli(async () => {
+  console.log("Preparing the database…");
+  const db = await prepareDatabase({
+    dataDir: path.join(dataDir, "pg"),
+    database: process.env.CAREROSTER_DATABASE,
+    recreate: process.env.CAREROSTER_FRESH_DB === "1",
+  });
+  if (db.seeded) console.log("Seeded the demo practice.");
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: db.runtimeUrl,
+    NEXTAUTH_SECRET: await authSecret(),
+    NEXTAUTH_URL: process.env.AUTH_URL ?? process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+    PORT: String(port),
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  delete env.DATABASE_OWNER_URL; // the web app never holds the owner's credentials
+
+  if (!dev && needsBuild()) {
+    console.log("Building the app (next build)…");
+    const build = spawnSync("npx", ["next", "build"], { stdio: "inherit", env });
+    if (build.status !== 0) {
+      await db.stop();
+      process.exit(build.status ?? 1);
+    }
+  }
+
+  const server = spawn("npx", ["next", dev ? "dev" : "start", "-p", String(port)], { stdio: ["ignore", "pipe", "inherit"], env });
+  let announced = false;
+  server.stdout.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    if (!announced && /ready|started server|Local:/i.test(chunk.toString())) {
+      announced = true;
+      console.log(`\nCareRoster is running at ${env.NEXTAUTH_URL}`);
+      console.log(`Demo sign-in (password "${DEMO_PASSWORD}"): ${Object.values(demoUsers).map((u) => u.email).join(", ")}\n`);
+    }
+  });
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    server.kill("SIGTERM");
+    await db.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  server.on("exit", (code) => void stop(code ?? 0));
+});
