@@ -6,12 +6,12 @@ import path from "node:path";
 // Playwright journeys (which start the app through scripts/start.ts on their own database).
 // Ends with one line of totals across both runners.
 
-const out = path.resolve("test-results");
+const out = path.resolve("reports"); // not test-results/: Playwright empties that folder
 mkdirSync(out, { recursive: true });
 const vitestJson = path.join(out, "vitest.json");
 const playwrightJson = path.join(out, "playwright.json");
 
-const steps: { cmd: string[]; env?: NodeJS.ProcessEnv }[] = [
+const steps: { cmd: string[]; env?: Record<string, string> }[] = [
   { cmd: ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`] },
   { cmd: ["playwright", "test", "--reporter=list,json"], env: { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson } },
 ];

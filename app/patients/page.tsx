@@ -1,7 +1,6 @@
 import { TRPCError } from "@trpc/server";
-import Link from "next/link";
 import { redirect } from "next/navigation";
-import { SignOutButton } from "./sign-out-button";
+import { TopBar } from "@/app/_components/top-bar";
 import { getCaller } from "@/server/trpc/server";
 
 export const dynamic = "force-dynamic";
@@ -18,29 +17,31 @@ export default async function PatientsPage() {
   }
   return (
     <>
-      <header className="topbar">
-        <Link className="brand" href="/patients">CareRoster</Link>
-        <span className="muted">{me.org?.name}</span>
-        <span className="spacer" />
-        <span>{me.user.name}</span>
-        <SignOutButton />
-      </header>
+      <TopBar me={me} />
       <main>
         <h1>My patients</h1>
         {me.status === "suspended" && (
-          <p className="alert" role="alert">Your membership in this practice is suspended. Contact your practice admin.</p>
+          <p className="alert" role="alert">
+            Your membership in this practice is suspended. Contact your practice admin.
+          </p>
         )}
         {page.items.length === 0 ? (
           <p className="muted">No patients to show.</p>
         ) : (
           <table aria-label="Patients">
             <thead>
-              <tr><th scope="col">Name</th><th scope="col">MRN</th><th scope="col">Birth date</th></tr>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">MRN</th>
+                <th scope="col">Birth date</th>
+              </tr>
             </thead>
             <tbody>
               {page.items.map((p) => (
                 <tr key={p.id}>
-                  <td>{p.familyName}, {p.givenName}</td>
+                  <td>
+                    {p.familyName}, {p.givenName}
+                  </td>
                   <td>{p.mrn}</td>
                   <td>{p.birthDate}</td>
                 </tr>

@@ -82,10 +82,17 @@ export const patientsRouter = router({
     return { items, nextCursor: rows.length > input.limit ? encodeCursor(items[items.length - 1]) : null };
   }),
 
+  /** The chart header: the patient, and why the caller may see it (the chart shows a banner for break-glass access). */
   byId: orgProcedure.input(patientIdInput).query(async ({ ctx, input }) => {
     const patient = await findPatient(ctx.tx, input.id);
+    const [access] = await ctx.tx.execute<{ admin: boolean; on_team: boolean; grant_expires_at: string | null }>(sql`
+      select app_is_admin() as admin,
+             exists (select 1 from care_team where patient_id = ${patient.id} and clinician_id = app_user_id()) as on_team,
+             (select max(expires_at) from access_grants
+               where patient_id = ${patient.id} and clinician_id = app_user_id() and expires_at > now()) as grant_expires_at`);
     await audit(ctx, { action: "patient.view", entity: "patient", entityId: patient.id, patientId: patient.id });
-    return patient;
+    const via: "care_team" | "admin" | "break_glass" = access.on_team ? "care_team" : access.admin ? "admin" : "break_glass";
+    return { ...patient, access: { via, grantExpiresAt: access.grant_expires_at ? new Date(access.grant_expires_at) : null } };
   }),
 
   /** Inserted without RETURNING: the row becomes visible to a clinician only once the trigger has put them on its care team. */

@@ -1,0 +1,59 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useSession } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useTRPC } from "@/lib/trpc/client";
+
+interface Org {
+  orgId: string;
+  name: string;
+  status: "active" | "suspended";
+}
+
+/** For users in several practices: the database checks the membership, then the session cookie follows. */
+export function OrgSwitcher({ current, orgs }: { current: string | null; orgs: Org[] }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const { update } = useSession();
+  const [error, setError] = useState<string | null>(null);
+  const switchOrg = useMutation(
+    trpc.me.switchOrg.mutationOptions({
+      onSuccess: async (org) => {
+        await update({ orgId: org.id });
+        router.refresh();
+      },
+      onError: (err) => setError(err.message),
+    }),
+  );
+  if (orgs.length < 2) return null;
+  return (
+    <span className="org-switcher">
+      <label htmlFor="org-switcher" className="visually-hidden">
+        Practice
+      </label>
+      <select
+        id="org-switcher"
+        value={current ?? ""}
+        disabled={switchOrg.isPending}
+        onChange={(e) => {
+          setError(null);
+          switchOrg.mutate({ orgId: e.target.value });
+        }}
+      >
+        {orgs.map((o) => (
+          <option key={o.orgId} value={o.orgId} disabled={o.status !== "active"}>
+            {o.name}
+            {o.status !== "active" ? " (suspended)" : ""}
+          </option>
+        ))}
+      </select>
+      {error && (
+        <span role="alert" className="field-error">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
