@@ -46,6 +46,7 @@ export const patientListInput = z
     search: z.string().trim().max(100).optional(),
     cursor: z.string().max(500).nullish(),
     limit: z.number().int().min(1).max(100).default(20),
+    sort: z.enum(["name", "lastVisit"]).default("name"),
     includeArchived: z.boolean().default(false),
   })
-  .default({ limit: 20, includeArchived: false });
+  .default({ limit: 20, sort: "name", includeArchived: false });

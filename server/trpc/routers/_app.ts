@@ -1,10 +1,14 @@
 import { createCallerFactory, router } from "../init";
+import { appointmentsRouter } from "./appointments";
 import { meRouter } from "./me";
+import { notesRouter } from "./notes";
 import { patientsRouter } from "./patients";
 
 export const appRouter = router({
   me: meRouter,
   patients: patientsRouter,
+  appointments: appointmentsRouter,
+  notes: notesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
-import { and, asc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import {
   patientCreateInput,
@@ -10,27 +10,34 @@ import {
 } from "../../../lib/schemas/patients";
 import { audit } from "../../audit/record";
 import type { Tx } from "../../db/client";
-import { patients } from "../../db/schema";
+import { careTeam, patients, users } from "../../db/schema";
 import { adminProcedure, orgProcedure, router } from "../init";
 
-const cursorSchema = z.object({ f: z.string(), g: z.string(), id: z.uuid() });
-const encodeCursor = (p: { familyName: string; givenName: string; id: string }) =>
-  Buffer.from(JSON.stringify({ f: p.familyName, g: p.givenName, id: p.id })).toString("base64url");
+// Keyset cursors: the sort key of the last row shown plus its id, opaque to the client.
+const nameCursor = z.object({ f: z.string(), g: z.string(), id: z.uuid() });
+const visitCursor = z.object({ v: z.string(), id: z.uuid() });
+const encodeCursor = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
-function decodeCursor(cursor: string) {
+function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
   try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
+    return schema.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
   } catch {
     throw new TRPCError({ code: "BAD_REQUEST", message: "The page cursor is not valid." });
   }
 }
+
+// The most recent past visit; '-infinity' stands in for "never" so the keyset order is total.
+// `patients.id` is written out: drizzle leaves columns unqualified in a one-table select, where
+// `id` inside the subquery would bind to appointments.id.
+const lastVisit = sql<string>`coalesce((select max(a.starts_at) from appointments a
+  where a.patient_id = patients.id and a.starts_at < now() and a.status <> 'cancelled'), '-infinity'::timestamptz)`;
 
 const likePattern = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 const notFound = () => new TRPCError({ code: "NOT_FOUND", message: "Patient not found." });
 
 /** The policies decide whether the row exists for this caller; hidden and missing look the same. */
-async function findPatient(tx: Tx, id: string) {
+export async function findPatient(tx: Tx, id: string) {
   const [row] = await tx.select().from(patients).where(eq(patients.id, id));
   if (!row) throw notFound();
   return row;
@@ -52,11 +59,11 @@ export const patientsRouter = router({
    * the policies return only the caller's patients.
    */
   list: orgProcedure.input(patientListInput).query(async ({ ctx, input }) => {
-    const conditions: (SQL | undefined)[] = [];
-    if (!input.includeArchived) conditions.push(isNull(patients.archivedAt));
+    const filters: (SQL | undefined)[] = [];
+    if (!input.includeArchived) filters.push(isNull(patients.archivedAt));
     if (input.search) {
       const pattern = likePattern(input.search);
-      conditions.push(
+      filters.push(
         or(
           ilike(patients.familyName, pattern),
           ilike(patients.givenName, pattern),
@@ -65,21 +72,34 @@ export const patientsRouter = router({
         ),
       );
     }
-    if (input.cursor) {
-      const c = decodeCursor(input.cursor);
-      conditions.push(sql`(${patients.familyName}, ${patients.givenName}, ${patients.id}) > (${c.f}, ${c.g}, ${c.id})`);
+    const byName = input.sort === "name";
+    const after: SQL[] = [];
+    if (input.cursor && byName) {
+      const c = decodeCursor(input.cursor, nameCursor);
+      after.push(sql`(${patients.familyName}, ${patients.givenName}, ${patients.id}) > (${c.f}, ${c.g}, ${c.id})`);
+    } else if (input.cursor) {
+      const c = decodeCursor(input.cursor, visitCursor);
+      after.push(sql`(${lastVisit} < ${c.v}::timestamptz or (${lastVisit} = ${c.v}::timestamptz and ${patients.id} > ${c.id}))`);
     }
     const rows = await ctx.tx
-      .select()
+      .select({ patient: patients, lastVisit })
       .from(patients)
-      .where(and(...conditions))
-      .orderBy(asc(patients.familyName), asc(patients.givenName), asc(patients.id))
+      .where(and(...filters, ...after))
+      .orderBy(...(byName ? [asc(patients.familyName), asc(patients.givenName), asc(patients.id)] : [desc(lastVisit), asc(patients.id)]))
       .limit(input.limit + 1);
-    const items = rows.slice(0, input.limit);
+    const page = rows.slice(0, input.limit);
+    const last = page[page.length - 1];
+    const nextCursor =
+      rows.length <= input.limit
+        ? null
+        : encodeCursor(byName ? { f: last.patient.familyName, g: last.patient.givenName, id: last.patient.id } : { v: last.lastVisit, id: last.patient.id });
+    // The total only with the first page: later pages keep the count the client already has.
+    const total = input.cursor ? null : (await ctx.tx.select({ n: count() }).from(patients).where(and(...filters)))[0].n;
+    const items = page.map((r) => ({ ...r.patient, lastVisit: r.lastVisit === "-infinity" ? null : new Date(r.lastVisit) }));
     if (items.length > 0) {
       await audit(ctx, { action: "patient.list", entity: "patient", detail: { patientIds: items.map((p) => p.id) } });
     }
-    return { items, nextCursor: rows.length > input.limit ? encodeCursor(items[items.length - 1]) : null };
+    return { items, nextCursor, total };
   }),
 
   /** The chart header: the patient, and why the caller may see it (the chart shows a banner for break-glass access). */
@@ -93,6 +113,17 @@ export const patientsRouter = router({
     await audit(ctx, { action: "patient.view", entity: "patient", entityId: patient.id, patientId: patient.id });
     const via: "care_team" | "admin" | "break_glass" = access.on_team ? "care_team" : access.admin ? "admin" : "break_glass";
     return { ...patient, access: { via, grantExpiresAt: access.grant_expires_at ? new Date(access.grant_expires_at) : null } };
+  }),
+
+  /** Who looks after this patient (colleagues' names are visible within the practice). */
+  careTeam: orgProcedure.input(patientIdInput).query(async ({ ctx, input }) => {
+    await findPatient(ctx.tx, input.id);
+    return ctx.tx
+      .select({ clinicianId: careTeam.clinicianId, name: users.name, assignedAt: careTeam.assignedAt })
+      .from(careTeam)
+      .leftJoin(users, eq(users.id, careTeam.clinicianId))
+      .where(eq(careTeam.patientId, input.id))
+      .orderBy(asc(users.name));
   }),
 
   /** Inserted without RETURNING: the row becomes visible to a clinician only once the trigger has put them on its care team. */

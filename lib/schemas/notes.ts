@@ -1,0 +1,7 @@
+import { z } from "zod";
+
+const body = z.string().trim().min(1, "Write something first").max(20_000, "Notes are limited to 20,000 characters");
+
+export const noteListInput = z.object({ patientId: z.uuid() });
+export const noteCreateInput = z.object({ patientId: z.uuid(), body });
+export const noteUpdateInput = z.object({ id: z.uuid(), body });
