@@ -13,6 +13,10 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   reporter: [["list"]],
+  projects: [
+    { name: "setup", testMatch: /auth\.setup\.ts/ },
+    { name: "journeys", dependencies: ["setup"] },
+  ],
   use: {
     baseURL: `http://localhost:${port}`,
     trace: "retain-on-failure",

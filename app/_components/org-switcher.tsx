@@ -1,6 +1,6 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useSession } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -17,11 +17,14 @@ export function OrgSwitcher({ current, orgs }: { current: string | null; orgs: O
   const trpc = useTRPC();
   const router = useRouter();
   const { update } = useSession();
+  const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const switchOrg = useMutation(
     trpc.me.switchOrg.mutationOptions({
       onSuccess: async (org) => {
         await update({ orgId: org.id });
+        // Cached pages belong to the previous practice: drop them before anything renders again.
+        queryClient.clear();
         router.refresh();
       },
       onError: (err) => setError(err.message),

@@ -1,54 +1,35 @@
-import { TRPCError } from "@trpc/server";
-import { redirect } from "next/navigation";
+import Link from "next/link";
+import { orPage } from "@/app/_components/signed-in";
 import { TopBar } from "@/app/_components/top-bar";
 import { getCaller } from "@/server/trpc/server";
+import { PATIENT_PAGE_SIZE } from "@/lib/schemas/patients";
+import { PatientList } from "./patient-list";
 
 export const dynamic = "force-dynamic";
+export const metadata = { title: "Patients · CareRoster" };
 
 export default async function PatientsPage() {
   const caller = await getCaller();
-  let me, page;
-  try {
-    me = await caller.me.get();
-    page = await caller.patients.list({ limit: 50 });
-  } catch (err) {
-    if (err instanceof TRPCError && err.code === "UNAUTHORIZED") redirect("/login?callbackUrl=/patients");
-    throw err;
-  }
+  const me = await orPage(caller.me.get(), "/patients");
+  const first = await orPage(caller.patients.list({ limit: PATIENT_PAGE_SIZE }), "/patients");
   return (
     <>
       <TopBar me={me} />
       <main>
-        <h1>My patients</h1>
+        <div className="page-head">
+          <h1>{me.role === "admin" ? "Practice patients" : "My patients"}</h1>
+          {me.role && (
+            <Link className="button" href="/patients/new">
+              New patient
+            </Link>
+          )}
+        </div>
         {me.status === "suspended" && (
           <p className="alert" role="alert">
             Your membership in this practice is suspended. Contact your practice admin.
           </p>
         )}
-        {page.items.length === 0 ? (
-          <p className="muted">No patients to show.</p>
-        ) : (
-          <table aria-label="Patients">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">MRN</th>
-                <th scope="col">Birth date</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((p) => (
-                <tr key={p.id}>
-                  <td>
-                    {p.familyName}, {p.givenName}
-                  </td>
-                  <td>{p.mrn}</td>
-                  <td>{p.birthDate}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <PatientList key={me.org?.id ?? "none"} initial={first} />
       </main>
     </>
   );

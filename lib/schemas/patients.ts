@@ -50,3 +50,6 @@ export const patientListInput = z
     includeArchived: z.boolean().default(false),
   })
   .default({ limit: 20, sort: "name", includeArchived: false });
+
+/** Rows per page of the patient list (server-rendered first page and "Load more"). */
+export const PATIENT_PAGE_SIZE = 10;

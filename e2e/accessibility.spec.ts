@@ -1,0 +1,46 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
+import { as } from "./state";
+
+async function expectNoSeriousViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+test("sign-in page has no serious or critical axe violations", async ({ page }, testInfo) => {
+  await page.goto("/login");
+  await expectNoSeriousViolations(page);
+  await page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
+});
+
+test.describe("signed in", () => {
+  test.use({ storageState: as.grey });
+
+  test("patient list, chart and new-patient pages have no serious or critical axe violations", async ({ page }, testInfo) => {
+    await page.goto("/patients");
+    await expect(page.getByRole("table", { name: "Patients" })).toBeVisible();
+    await expectNoSeriousViolations(page);
+    await page.getByRole("table", { name: "Patients" }).getByRole("link").first().click();
+    await expect(page.getByRole("heading", { name: "Clinical notes" })).toBeVisible();
+    await expectNoSeriousViolations(page);
+    await page.goto("/patients/new");
+    await expectNoSeriousViolations(page);
+    await page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
+  });
+
+  test("the list is usable from the keyboard with a visible focus", async ({ page }) => {
+    await page.goto("/patients");
+    await page.getByLabel("Search by name or MRN").focus();
+    await page.keyboard.type("DEMO-N-0002");
+    await expect(page.getByTestId("patient-count")).toHaveText("Showing 1 of 1 patient");
+    await page.keyboard.press("Tab"); // sort select
+    await page.keyboard.press("Tab"); // the patient link
+    const focused = page.locator(":focus");
+    await expect(focused).toHaveAttribute("href", /\/patients\//);
+    const outline = await focused.evaluate((el) => getComputedStyle(el).outlineStyle);
+    expect(outline).not.toBe("none");
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("heading", { name: "Demographics" })).toBeVisible();
+  });
+});
