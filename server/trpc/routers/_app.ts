@@ -1,4 +1,5 @@
 import { createCallerFactory, router } from "../init";
+import { adminRouter } from "./admin";
 import { appointmentsRouter } from "./appointments";
 import { meRouter } from "./me";
 import { notesRouter } from "./notes";
@@ -9,6 +10,7 @@ export const appRouter = router({
   patients: patientsRouter,
   appointments: appointmentsRouter,
   notes: notesRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+export const memberRoleInput = z.enum(["admin", "clinician"]);
+
+export const memberAddInput = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("existing"), email: z.email("Enter a valid email address").max(320), role: memberRoleInput }),
+  z.object({
+    kind: z.literal("new"),
+    email: z.email("Enter a valid email address").max(320),
+    name: z.string().trim().min(1, "Name is required").max(200),
+    role: memberRoleInput,
+  }),
+]);
+
+export const memberUserInput = z.object({ userId: z.uuid() });
+export const memberRoleChangeInput = memberUserInput.extend({ role: memberRoleInput });
+export const memberStatusInput = memberUserInput.extend({ status: z.enum(["active", "suspended"]) });
+
+export const careTeamListInput = z.object({
+  unassignedOnly: z.boolean().default(false),
+  search: z.string().trim().max(100).optional(),
+  cursor: z.string().max(500).nullish(),
+  limit: z.number().int().min(1).max(100).default(25),
+});
+export const careTeamAssignInput = z.object({
+  clinicianId: z.uuid(),
+  patientIds: z.array(z.uuid()).min(1, "Choose at least one patient").max(200),
+});
+export const careTeamUnassignInput = z.object({ clinicianId: z.uuid(), patientId: z.uuid() });
+
+export const auditListInput = z.object({
+  actorId: z.uuid().optional(),
+  patientId: z.uuid().optional(),
+  action: z.string().trim().max(100).optional(),
+  from: z.coerce.date().optional(),
+  to: z.coerce.date().optional(),
+  cursor: z.string().max(200).nullish(),
+  limit: z.number().int().min(1).max(1000).default(50),
+});
