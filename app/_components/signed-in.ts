@@ -1,14 +1,15 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
-import { notFound, redirect } from "next/navigation";
+import { forbidden, notFound, redirect } from "next/navigation";
 
-/** Maps a procedure's error to the page's answer: sign-in for no session, the 404 page for hidden or missing rows. */
+/** Maps a procedure's error to the page's answer: sign-in for no session, 404 for hidden or missing rows, 403 for a refused role. */
 export async function orPage<T>(promise: Promise<T>, callbackUrl: string): Promise<T> {
   try {
     return await promise;
   } catch (err) {
     if (err instanceof TRPCError && err.code === "UNAUTHORIZED") redirect(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
     if (err instanceof TRPCError && err.code === "NOT_FOUND") notFound();
+    if (err instanceof TRPCError && err.code === "FORBIDDEN") forbidden();
     throw err;
   }
 }

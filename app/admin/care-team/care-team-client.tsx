@@ -1,0 +1,103 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { describeError } from "@/lib/forms";
+import { useTRPC } from "@/lib/trpc/client";
+import type { RouterOutputs } from "@/server/trpc/types";
+
+type Clinician = RouterOutputs["admin"]["careTeam"]["clinicians"][number];
+type Row = RouterOutputs["admin"]["careTeam"]["patients"]["items"][number];
+
+export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; items: Row[] }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [clinicianId, setClinicianId] = useState(clinicians[0]?.userId ?? "");
+  const [message, setMessage] = useState<string | null>(null);
+  const onError = (e: unknown) => setMessage(describeError(e).message);
+  const assign = useMutation(
+    trpc.admin.careTeam.assign.mutationOptions({
+      onSuccess: (r) => {
+        setMessage(`Assigned ${r.assigned} patient${r.assigned === 1 ? "" : "s"}.`);
+        setSelected(new Set());
+        router.refresh();
+      },
+      onError,
+    }),
+  );
+  const unassign = useMutation(trpc.admin.careTeam.unassign.mutationOptions({ onSuccess: () => router.refresh(), onError }));
+  const toggle = (id: string) => setSelected((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
+
+  return (
+    <section aria-labelledby="ct-patients">
+      <h2 id="ct-patients" className="visually-hidden">
+        Patients and their teams
+      </h2>
+      <div className="filters">
+        <div className="field">
+          <label htmlFor="ct-clinician">Clinician</label>
+          <select id="ct-clinician" value={clinicianId} onChange={(e) => setClinicianId(e.target.value)}>
+            {clinicians.map((c) => (
+              <option key={c.userId} value={c.userId}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="button" disabled={selected.size === 0 || !clinicianId || assign.isPending} onClick={() => assign.mutate({ clinicianId, patientIds: [...selected] })}>
+          Assign selected ({selected.size})
+        </button>
+      </div>
+      {message && (
+        <p className="notice" role="status">
+          {message}
+        </p>
+      )}
+      {items.length === 0 ? (
+        <p className="empty">No patients match.</p>
+      ) : (
+        <table aria-label="Care teams">
+          <thead>
+            <tr>
+              <th scope="col">Select</th>
+              <th scope="col">Patient</th>
+              <th scope="col">MRN</th>
+              <th scope="col">Care team</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((p) => (
+              <tr key={p.id}>
+                <td>
+                  <input type="checkbox" aria-label={`Select ${p.givenName} ${p.familyName}`} checked={selected.has(p.id)} onChange={() => toggle(p.id)} />
+                </td>
+                <td>
+                  {p.familyName}, {p.givenName}
+                </td>
+                <td>{p.mrn}</td>
+                <td>
+                  {p.team.length === 0 ? (
+                    <span className="badge bad">unassigned</span>
+                  ) : (
+                    <ul className="chips">
+                      {p.team.map((t) => (
+                        <li key={t.clinicianId} className="chip">
+                          {t.name}
+                          <button type="button" className="link" aria-label={`Unassign ${t.name} from ${p.givenName} ${p.familyName}`} onClick={() => unassign.mutate({ clinicianId: t.clinicianId, patientId: p.id })}>
+                            ×
+                          </button>
+                        </li>
+                      ))}
+                    </ul>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+import { orPage } from "@/app/_components/signed-in";
+import { getCaller } from "@/server/trpc/server";
+import { ArchiveButton } from "./archive-button";
+
+export const metadata = { title: "Patients · Admin · CareRoster" };
+
+export default async function AdminPatientsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const { q } = await searchParams;
+  const page = await orPage((await getCaller()).patients.list({ includeArchived: true, limit: 100, search: q || undefined }), "/admin/patients");
+  return (
+    <>
+      <h1>All patients</h1>
+      <form className="filters" method="get" aria-label="Search patients">
+        <div className="field">
+          <label htmlFor="ap-search">Search by name or MRN</label>
+          <input id="ap-search" name="q" defaultValue={q ?? ""} />
+        </div>
+        <button type="submit" className="secondary">
+          Search
+        </button>
+      </form>
+      <p className="muted">
+        Showing {page.items.length} of {page.total} (archived included){page.nextCursor ? "; refine the search to see the rest" : ""}.
+      </p>
+      <table aria-label="All patients">
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">MRN</th>
+            <th scope="col">Status</th>
+            <th scope="col">Action</th>
+          </tr>
+        </thead>
+        <tbody>
+          {page.items.map((p) => (
+            <tr key={p.id}>
+              <td>
+                {p.familyName}, {p.givenName}
+              </td>
+              <td>{p.mrn}</td>
+              <td>{p.archivedAt ? <span className="badge bad">archived</span> : <span className="badge ok">active</span>}</td>
+              <td>
+                <ArchiveButton id={p.id} archived={Boolean(p.archivedAt)} name={`${p.givenName} ${p.familyName}`} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
+  );
+}

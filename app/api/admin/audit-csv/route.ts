@@ -1,0 +1,39 @@
+import { TRPCError } from "@trpc/server";
+import { auditListInput } from "@/lib/schemas/admin";
+import { csvRow } from "@/server/audit/csv";
+import { createContext } from "@/server/trpc/context";
+import { createCaller } from "@/server/trpc/routers/_app";
+
+export const dynamic = "force-dynamic";
+
+const COLUMNS = ["at", "actorId", "actorName", "action", "entity", "entityId", "patientId", "requestId", "detail"] as const;
+const MAX_ROWS = 50_000;
+
+/** The audit export: the same admin.audit.list procedure, page by page, as CSV. */
+export async function GET(req: Request) {
+  const caller = createCaller(await createContext({ headers: req.headers }));
+  const params = Object.fromEntries(new URL(req.url).searchParams);
+  const parsed = auditListInput.omit({ cursor: true, limit: true }).safeParse(params);
+  if (!parsed.success) return new Response("Invalid filters.\n", { status: 400 });
+  let body = csvRow([...COLUMNS]);
+  let cursor: string | null = null;
+  let rows = 0;
+  try {
+    do {
+      const page: Awaited<ReturnType<typeof caller.admin.audit.list>> = await caller.admin.audit.list({ ...parsed.data, cursor, limit: 1000 });
+      for (const e of page.items) body += csvRow(COLUMNS.map((c) => e[c]));
+      rows += page.items.length;
+      cursor = page.nextCursor;
+    } while (cursor && rows < MAX_ROWS);
+  } catch (err) {
+    const status = err instanceof TRPCError ? ({ UNAUTHORIZED: 401, FORBIDDEN: 403 } as Record<string, number>)[err.code] ?? 500 : 500;
+    return new Response(status === 500 ? "Export failed.\n" : "Not allowed.\n", { status });
+  }
+  return new Response(body, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename="audit-${new Date().toISOString().slice(0, 10)}.csv"`,
+      "cache-control": "no-store",
+    },
+  });
+}

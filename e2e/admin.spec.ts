@@ -1,0 +1,98 @@
+import { readFile } from "node:fs/promises";
+import { expect, test, type Browser } from "@playwright/test";
+import { demoPanel, demoPatients, fullName } from "../server/db/seed/demo-data";
+import { as } from "./state";
+
+const unassigned = demoPatients.find((p) => p.org === "northside" && p.team.length === 0)!;
+
+async function open(browser: Browser, state: string, path: string) {
+  const context = await browser.newContext({ storageState: state });
+  const page = await context.newPage();
+  await page.goto(path);
+  return { context, page };
+}
+
+test("admin assigns an unassigned patient to grey, who sees it after reload; unassigning removes it", async ({ browser }, testInfo) => {
+  const admin = await open(browser, as.northAdmin, "/admin/care-team?unassigned=1");
+  const grey = await open(browser, as.grey, "/patients");
+  const table = admin.page.getByRole("table", { name: "Care teams" });
+  await expect(table).toContainText(`${unassigned.familyName}, ${unassigned.givenName}`);
+  await admin.page.getByLabel("Clinician").selectOption({ label: "Dr. Meredith Grey" });
+  await admin.page.getByLabel(`Select ${fullName(unassigned)}`).check();
+  await admin.page.getByRole("button", { name: "Assign selected (1)" }).click();
+  await expect(admin.page.getByRole("status")).toContainText("Assigned 1 patient.");
+
+  await grey.page.reload();
+  await grey.page.getByLabel("Search by name or MRN").fill(unassigned.mrn);
+  await expect(grey.page.getByRole("table", { name: "Patients" })).toContainText(`${unassigned.familyName}, ${unassigned.givenName}`);
+
+  await admin.page.goto(`/admin/care-team?q=${unassigned.mrn}`);
+  await admin.page.getByRole("button", { name: `Unassign Dr. Meredith Grey from ${fullName(unassigned)}` }).click();
+  await expect(admin.page.getByRole("table", { name: "Care teams" })).toContainText("unassigned");
+  await grey.page.reload();
+  await expect(grey.page.getByTestId("patient-count")).toHaveText(`Showing 10 of ${demoPanel("grey", "northside").length} patients`);
+  await grey.page.getByLabel("Search by name or MRN").fill(unassigned.mrn);
+  await expect(grey.page.getByText(`No patients match “${unassigned.mrn}”.`)).toBeVisible();
+  await admin.page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
+  await admin.context.close();
+  await grey.context.close();
+});
+
+test("admin suspends shepherd: shepherd's next navigation shows no patients and says why; reactivated afterwards", async ({ browser }, testInfo) => {
+  const shepherd = await open(browser, as.shepherd, "/patients");
+  await expect(shepherd.page.getByRole("table", { name: "Patients" })).toBeVisible();
+  const admin = await open(browser, as.northAdmin, "/admin/members");
+  await admin.page.getByRole("button", { name: "Suspend Dr. Derek Shepherd" }).click();
+  await expect(admin.page.getByRole("row", { name: /Dr. Derek Shepherd/ })).toContainText("suspended");
+
+  await shepherd.page.reload();
+  await expect(shepherd.page.getByRole("alert").filter({ hasText: "suspended" })).toContainText("Your membership in this practice is suspended");
+  await expect(shepherd.page.getByRole("table", { name: "Patients" })).toHaveCount(0);
+  await shepherd.page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
+
+  await admin.page.getByRole("button", { name: "Reactivate Dr. Derek Shepherd" }).click();
+  await expect(admin.page.getByRole("row", { name: /Dr. Derek Shepherd/ })).toContainText("active");
+  await shepherd.page.reload();
+  await expect(shepherd.page.getByRole("table", { name: "Patients" })).toBeVisible();
+  await admin.context.close();
+  await shepherd.context.close();
+});
+
+test("grey browsing to /admin gets the 403 page", async ({ browser }, testInfo) => {
+  const { context, page } = await open(browser, as.grey, "/patients");
+  const res = await page.goto("/admin/members");
+  expect(res?.status()).toBe(403);
+  await expect(page.getByRole("heading", { name: "403 — practice admins only" })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
+  await context.close();
+});
+
+test("the audit page shows grey's chart views and the CSV export has those rows", async ({ browser }, testInfo) => {
+  const patient = demoPanel("grey", "northside")[7];
+  const grey = await open(browser, as.grey, "/patients");
+  await grey.page.getByLabel("Search by name or MRN").fill(patient.mrn);
+  await grey.page.getByRole("link", { name: `${patient.familyName}, ${patient.givenName}` }).click();
+  await expect(grey.page.getByRole("heading", { level: 1 })).toHaveText(fullName(patient));
+  const patientId = grey.page.url().split("/").pop()!;
+  await grey.context.close();
+
+  const admin = await open(browser, as.northAdmin, "/admin/audit");
+  await admin.page.getByLabel("Actor").selectOption({ label: "Dr. Meredith Grey" });
+  await admin.page.getByLabel("Action").selectOption("patient.view");
+  await admin.page.getByLabel("Patient id").fill(patientId);
+  await admin.page.getByRole("button", { name: "Filter" }).click();
+  const rows = admin.page.getByRole("table", { name: "Audit events" }).locator("tbody tr");
+  await expect(rows.first()).toContainText("Dr. Meredith Grey");
+  await expect(rows.first()).toContainText("patient.view");
+  const shown = await rows.count();
+
+  const [download] = await Promise.all([admin.page.waitForEvent("download"), admin.page.getByRole("link", { name: "Export CSV" }).click()]);
+  const csv = await readFile((await download.path())!, "utf8");
+  const lines = csv.trim().split("\r\n");
+  expect(lines[0]).toBe("at,actorId,actorName,action,entity,entityId,patientId,requestId,detail");
+  expect(lines).toHaveLength(shown + 1);
+  expect(lines.slice(1).every((l) => l.includes("patient.view") && l.includes(patientId) && l.includes("Dr. Meredith Grey"))).toBe(true);
+  await expect(admin.page.locator("figure.chart-box svg").first()).toBeVisible();
+  await admin.page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
+  await admin.context.close();
+});
