@@ -8,3 +8,5 @@ export * from "./clinical-notes";
 export * from "./access-grants";
 export * from "./audit-events";
 export { runtime } from "./rls";
+export * from "./login-attempts";
+export * from "./appointment-reminders";

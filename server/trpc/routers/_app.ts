@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from "../init";
 import { adminRouter } from "./admin";
 import { appointmentsRouter } from "./appointments";
+import { breakGlassRouter } from "./break-glass";
 import { meRouter } from "./me";
 import { notesRouter } from "./notes";
 import { patientsRouter } from "./patients";
@@ -10,6 +11,7 @@ export const appRouter = router({
   patients: patientsRouter,
   appointments: appointmentsRouter,
   notes: notesRouter,
+  breakGlass: breakGlassRouter,
   admin: adminRouter,
 });
 

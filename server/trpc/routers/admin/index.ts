@@ -1,5 +1,6 @@
 import { router } from "../../init";
 import { auditRouter } from "./audit";
+import { adminBreakGlassRouter } from "./break-glass";
 import { careTeamRouter } from "./care-team";
 import { membersRouter } from "./members";
 import { securityRouter } from "./security";
@@ -9,4 +10,5 @@ export const adminRouter = router({
   careTeam: careTeamRouter,
   audit: auditRouter,
   security: securityRouter,
+  breakGlass: adminBreakGlassRouter,
 });

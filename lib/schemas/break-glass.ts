@@ -1,0 +1,8 @@
+import { z } from "zod";
+
+export const directoryInput = z.object({ search: z.string().trim().min(2, "Type at least 2 characters").max(100) });
+export const breakGlassRequestInput = z.object({
+  patientId: z.uuid(),
+  reason: z.string().trim().min(10, "Explain the emergency in at least 10 characters").max(1000),
+});
+export const breakGlassReviewInput = z.object({ id: z.uuid(), comment: z.string().trim().min(3, "Add a short review comment").max(1000) });

@@ -1,0 +1,25 @@
+import { sql } from "drizzle-orm";
+import { date, foreignKey, pgPolicy, pgTable, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { appointments } from "./appointments";
+import { patients } from "./patients";
+import { canSeePatient, isAdmin, orgIsolation, runtime } from "./rls";
+
+/** Reminders the per-practice job recorded (what it would send); one per appointment. */
+export const appointmentReminders = pgTable(
+  "appointment_reminders",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    orgId: uuid("org_id").notNull(),
+    appointmentId: uuid("appointment_id").notNull().references(() => appointments.id),
+    patientId: uuid("patient_id").notNull(),
+    remindOn: date("remind_on", { mode: "string" }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    unique("appointment_reminders_appointment_key").on(t.appointmentId),
+    foreignKey({ columns: [t.orgId, t.patientId], foreignColumns: [patients.orgId, patients.id] }),
+    orgIsolation("appointment_reminders", t.orgId),
+    pgPolicy("appointment_reminders_select", { for: "select", to: runtime, using: sql`${isAdmin} or ${canSeePatient(t.patientId)}` }),
+    pgPolicy("appointment_reminders_insert", { for: "insert", to: runtime, withCheck: isAdmin }),
+  ],
+);

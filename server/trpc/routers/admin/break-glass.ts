@@ -1,0 +1,41 @@
+import { TRPCError } from "@trpc/server";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { breakGlassReviewInput } from "../../../../lib/schemas/break-glass";
+import { audit } from "../../../audit/record";
+import { accessGrants, patients, users } from "../../../db/schema";
+import { adminProcedure, router } from "../../init";
+
+export const adminBreakGlassRouter = router({
+  /** Grants awaiting review (or all), oldest first, with who, whom and why. */
+  list: adminProcedure.input(z.object({ unreviewedOnly: z.boolean().default(true) }).default({ unreviewedOnly: true })).query(({ ctx, input }) =>
+    ctx.tx
+      .select({
+        id: accessGrants.id,
+        clinicianName: users.name,
+        patientId: accessGrants.patientId,
+        patientName: sql<string>`${patients.givenName} || ' ' || ${patients.familyName}`,
+        reason: accessGrants.reason,
+        grantedAt: accessGrants.grantedAt,
+        expiresAt: accessGrants.expiresAt,
+        reviewedAt: accessGrants.reviewedAt,
+        reviewComment: accessGrants.reviewComment,
+      })
+      .from(accessGrants)
+      .leftJoin(users, eq(users.id, accessGrants.clinicianId))
+      .leftJoin(patients, eq(patients.id, accessGrants.patientId))
+      .where(input.unreviewedOnly ? isNull(accessGrants.reviewedAt) : undefined)
+      .orderBy(asc(accessGrants.grantedAt)),
+  ),
+
+  review: adminProcedure.input(breakGlassReviewInput).mutation(async ({ ctx, input }) => {
+    const [row] = await ctx.tx
+      .update(accessGrants)
+      .set({ reviewedBy: ctx.userId, reviewedAt: sql`now()` as unknown as Date, reviewComment: input.comment })
+      .where(and(eq(accessGrants.id, input.id), isNull(accessGrants.reviewedAt)))
+      .returning();
+    if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No unreviewed grant with that id." });
+    await audit(ctx, { action: "break_glass.review", entity: "access_grant", entityId: row.id, patientId: row.patientId });
+    return row;
+  }),
+});

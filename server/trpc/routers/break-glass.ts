@@ -1,0 +1,45 @@
+import { TRPCError } from "@trpc/server";
+import { desc, sql } from "drizzle-orm";
+import { breakGlassRequestInput, directoryInput } from "../../../lib/schemas/break-glass";
+import { audit } from "../../audit/record";
+import { accessGrants } from "../../db/schema";
+import { orgProcedure, router } from "../init";
+
+/** Minutes a break-glass grant lasts (BREAK_GLASS_MINUTES, default 60; the table allows at most 24 h). */
+export const grantMinutes = () => Math.min(24 * 60, Math.max(1, Number(process.env.BREAK_GLASS_MINUTES ?? 60) || 60));
+
+export const breakGlassRouter = router({
+  /** The practice directory: name, date of birth and MRN only, through app_patient_directory(). */
+  directory: orgProcedure.input(directoryInput).query(async ({ ctx, input }) => {
+    const rows = await ctx.tx.execute<{ id: string; given_name: string; family_name: string; birth_date: string; mrn: string }>(
+      sql`select id, given_name, family_name, birth_date::text, mrn from app_patient_directory(${input.search})`,
+    );
+    await audit(ctx, { action: "directory.search", entity: "patient", detail: { results: rows.length } });
+    return rows.map((r) => ({ id: r.id, givenName: r.given_name, familyName: r.family_name, birthDate: r.birth_date, mrn: r.mrn }));
+  }),
+
+  /**
+   * Emergency access: a grant for the caller, starting now, flagged for admin review; the policies
+   * do the rest. Another practice's (or no) patient fails the composite foreign key: NOT_FOUND.
+   */
+  request: orgProcedure.input(breakGlassRequestInput).mutation(async ({ ctx, input }) => {
+    if (!ctx.orgId) throw new TRPCError({ code: "FORBIDDEN", message: "Choose a practice first." });
+    const [grant] = await ctx.tx
+      .insert(accessGrants)
+      .values({
+        orgId: ctx.orgId,
+        clinicianId: ctx.userId,
+        patientId: input.patientId,
+        reason: input.reason,
+        expiresAt: sql`now() + make_interval(mins => ${grantMinutes()})` as unknown as Date,
+      })
+      .returning();
+    await audit(ctx, { action: "break_glass.request", entity: "access_grant", entityId: grant.id, patientId: input.patientId });
+    return grant;
+  }),
+
+  /** The caller's own grants, newest first. */
+  mine: orgProcedure.query(({ ctx }) =>
+    ctx.tx.select().from(accessGrants).where(sql`${accessGrants.clinicianId} = app_user_id()`).orderBy(desc(accessGrants.grantedAt)).limit(50),
+  ),
+});
