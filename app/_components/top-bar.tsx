@@ -12,6 +12,7 @@ export function TopBar({ me }: { me: RouterOutputs["me"]["get"] }) {
       </Link>
       <nav aria-label="Main">
         <Link href="/patients">Patients</Link>
+        {me.role && <Link href="/directory">Directory</Link>}
         {me.role === "admin" && <Link href="/admin">Admin</Link>}
       </nav>
       <span className="spacer" />

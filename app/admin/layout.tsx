@@ -13,6 +13,7 @@ const sections = [
   ["/admin/care-team", "Care teams"],
   ["/admin/patients", "Patients"],
   ["/admin/audit", "Audit log"],
+  ["/admin/break-glass", "Emergency access"],
   ["/admin/security", "Security posture"],
 ] as const;
 

@@ -1,0 +1,92 @@
+"use client";
+
+import { useMutation, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState, type FormEvent } from "react";
+import { describeError } from "@/lib/forms";
+import { breakGlassRequestInput, directoryInput } from "@/lib/schemas/break-glass";
+import { useTRPC } from "@/lib/trpc/client";
+
+const fmt = new Intl.DateTimeFormat("en-GB", { timeStyle: "short", dateStyle: "medium" });
+
+function RequestAccess({ patientId, name }: { patientId: string; name: string }) {
+  const trpc = useTRPC();
+  const [error, setError] = useState<string | null>(null);
+  const request = useMutation(trpc.breakGlass.request.mutationOptions());
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const parsed = breakGlassRequestInput.safeParse({ patientId, reason: new FormData(event.currentTarget).get("reason") });
+    if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? "Check the reason.");
+    setError(null);
+    request.mutate(parsed.data, { onError: (e) => setError(describeError(e).message) });
+  }
+
+  if (request.data) {
+    return (
+      <p className="notice" role="status">
+        Emergency access to {name} granted until {fmt.format(request.data.expiresAt)}. <Link href={`/patients/${patientId}`}>Open the chart</Link>
+      </p>
+    );
+  }
+  return (
+    <form onSubmit={onSubmit} noValidate aria-label={`Request emergency access to ${name}`}>
+      <label htmlFor={`reason-${patientId}`}>Reason for emergency access</label>
+      <textarea id={`reason-${patientId}`} name="reason" rows={2} aria-invalid={error ? true : undefined} />
+      {error && <p className="field-error">{error}</p>}
+      <button type="submit" disabled={request.isPending}>
+        {request.isPending ? "Requesting…" : "Request emergency access"}
+      </button>
+    </form>
+  );
+}
+
+export function Directory() {
+  const trpc = useTRPC();
+  const [search, setSearch] = useState("");
+  const [open, setOpen] = useState<string | null>(null);
+  const valid = directoryInput.safeParse({ search }).success;
+  const results = useQuery({ ...trpc.breakGlass.directory.queryOptions({ search }), enabled: valid });
+  return (
+    <section aria-labelledby="dir-results">
+      <form className="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        <div className="field grow">
+          <label htmlFor="dir-search">Name or MRN</label>
+          <input id="dir-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+        </div>
+      </form>
+      <h2 id="dir-results" className="visually-hidden">
+        Results
+      </h2>
+      {!valid ? (
+        <p className="muted">Type at least 2 characters.</p>
+      ) : results.isPending ? (
+        <p className="muted">Searching…</p>
+      ) : results.isError ? (
+        <p className="alert" role="alert">
+          {results.error.message}
+        </p>
+      ) : results.data.length === 0 ? (
+        <p className="empty">No patient in this practice matches.</p>
+      ) : (
+        <ul className="plain" aria-label="Directory results">
+          {results.data.map((p) => {
+            const name = `${p.givenName} ${p.familyName}`;
+            return (
+              <li key={p.id} className="note">
+                <strong>{name}</strong> · born {p.birthDate} · MRN {p.mrn}{" "}
+                {open === p.id ? (
+                  <RequestAccess patientId={p.id} name={name} />
+                ) : (
+                  <button type="button" className="link" onClick={() => setOpen(p.id)}>
+                    Emergency access<span className="visually-hidden"> to {name}</span>
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
