@@ -1,4 +1,5 @@
 import { getToken } from "next-auth/jwt";
+import { withinAbsoluteLimit } from "./session-policy";
 
 export interface SessionIdentity {
   userId: string;
@@ -8,6 +9,7 @@ export interface SessionIdentity {
 /**
  * The signed-in identity from the next-auth session cookie (an encrypted JWT) in `headers`.
  * The same reader serves the tRPC route and server components; no database access here.
+ * Expired (idle: the JWT's exp; absolute: its sign-in time) means no session.
  */
 export async function readSession(headers: Headers): Promise<SessionIdentity | null> {
   const cookies = Object.fromEntries(
@@ -18,6 +20,6 @@ export async function readSession(headers: Headers): Promise<SessionIdentity | n
       .map(([name, ...value]) => [name, decodeURIComponent(value.join("="))]),
   );
   const token = await getToken({ req: { headers, cookies } as never }).catch(() => null);
-  if (!token?.sub) return null;
+  if (!token?.sub || !withinAbsoluteLimit(token.loginAt)) return null;
   return { userId: token.sub, orgId: typeof token.orgId === "string" ? token.orgId : null };
 }

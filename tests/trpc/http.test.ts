@@ -7,10 +7,10 @@ import { demoIds, ownerSql } from "../helpers/db";
 
 // Through the real route handler (fetch adapter + createContext reading the session cookie).
 
-async function cookieFor(user: DemoUserKey, org: DemoOrgKey, opts: { secret?: string; maxAge?: number } = {}) {
+async function cookieFor(user: DemoUserKey, org: DemoOrgKey, opts: { secret?: string; maxAge?: number; loginAt?: number } = {}) {
   const { users, orgs } = await demoIds();
   const token = await encode({
-    token: { sub: users[user], orgId: orgs[org] },
+    token: { sub: users[user], orgId: orgs[org], loginAt: opts.loginAt ?? Math.floor(Date.now() / 1000) },
     secret: opts.secret ?? process.env.NEXTAUTH_SECRET!,
     maxAge: opts.maxAge ?? 3600,
   });
@@ -76,10 +76,20 @@ describe("tRPC over HTTP", () => {
     expect(res.body.error.json.data.zodIssues[0].path).toEqual(["id"]);
   });
 
-  it("no cookie, a cookie signed with another secret, and an expired one are all UNAUTHORIZED", async () => {
+  it("no cookie, another secret, an idle-expired token and one past the absolute limit are all UNAUTHORIZED", async () => {
     const forged = await cookieFor("northAdmin", "northside", { secret: "some-other-secret-0123456789abcdef" });
-    const expired = await cookieFor("grey", "northside", { maxAge: -60 });
-    for (const cookie of [undefined, forged, expired]) {
+    const idle = await cookieFor("grey", "northside", { maxAge: -60 });
+    const tooOld = await cookieFor("grey", "northside", { loginAt: Math.floor(Date.now() / 1000) - 12 * 3600 - 5 });
+    process.env.SESSION_MAX_HOURS = "1"; // a shorter absolute limit takes effect without re-issuing tokens
+    const pastShortLimit = await cookieFor("grey", "northside", { loginAt: Math.floor(Date.now() / 1000) - 3601 });
+    const [fresh] = [await cookieFor("grey", "northside")];
+    try {
+      expect((await query("patients.list", {}, fresh)).status).toBe(200);
+      expect((await query("patients.list", {}, pastShortLimit)).status).toBe(401);
+    } finally {
+      delete process.env.SESSION_MAX_HOURS;
+    }
+    for (const cookie of [undefined, forged, idle, tooOld]) {
       const res = await query("patients.list", {}, cookie);
       expect(res.status).toBe(401);
       expect(res.body.error.json.data.code).toBe("UNAUTHORIZED");

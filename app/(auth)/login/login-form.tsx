@@ -7,6 +7,7 @@ import { useState, type FormEvent } from "react";
 const errors: Record<string, string> = {
   CredentialsSignin: "That email and password do not match an account.",
   Suspended: "Your membership in this practice is suspended. Contact your practice admin.",
+  Locked: "Too many failed sign-ins. Wait 15 minutes and try again.",
 };
 
 /** Only same-site paths: a crafted callbackUrl must not send a clinician elsewhere. */

@@ -6,6 +6,8 @@ const messages: Record<string, string> = {
   CredentialsSignin: "That email and password do not match an account.",
   Suspended: "Your membership in this practice is suspended. Contact your practice admin.",
   SessionRequired: "Please sign in to continue.",
+  SessionExpired: "You were signed out after a period without activity. Please sign in again.",
+  Locked: "Too many failed sign-ins. Wait 15 minutes and try again.",
 };
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {

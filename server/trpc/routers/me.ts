@@ -1,6 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { eq, sql } from "drizzle-orm";
-import { z } from "zod";
+import { z, ZodError } from "zod";
+import { changePasswordInput, newPasswordSchema } from "../../../lib/schemas/password";
+import { hashPassword, verifyPassword } from "../../auth/password";
 import { audit } from "../../audit/record";
 import { memberships, organizations, users } from "../../db/schema";
 import { orgProcedure, router } from "../init";
@@ -27,6 +29,26 @@ export const meRouter = router({
       status: current?.status ?? null,
       memberships: mine,
     };
+  }),
+
+  /** A new password must pass the policy; the current one is checked through app_auth_user(). */
+  changePassword: orgProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+    const [me] = await ctx.tx.select({ email: users.email }).from(users).where(eq(users.id, ctx.userId));
+    const policy = newPasswordSchema.safeParse({ email: me.email, password: input.newPassword });
+    if (!policy.success) {
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: policy.error.issues[0].message,
+        cause: new ZodError(policy.error.issues.map((i) => ({ ...i, path: ["newPassword"] }))),
+      });
+    }
+    const [auth] = await ctx.tx.execute<{ password_hash: string }>(sql`select password_hash from app_auth_user(${me.email})`);
+    if (!auth || !(await verifyPassword(auth.password_hash, input.currentPassword))) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "Your current password is not correct." });
+    }
+    await ctx.tx.update(users).set({ passwordHash: await hashPassword(input.newPassword) }).where(eq(users.id, ctx.userId));
+    await audit(ctx, { action: "auth.password_change", entity: "user", entityId: ctx.userId });
+    return { changed: true };
   }),
 
   /**
