@@ -1,17 +1,5 @@
 import { TRPCError } from "@trpc/server";
-
-interface PgError {
-  code: string;
-  message: string;
-}
-
-function findPgError(err: unknown): PgError | undefined {
-  for (let e = err as { cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return e as unknown as PgError;
-  }
-  return undefined;
-}
+import { findPgError } from "../db/errors";
 
 /**
  * Turns what PostgreSQL refused into the API's answers. Messages are fixed sentences: no SQL,

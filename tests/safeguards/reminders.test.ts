@@ -1,0 +1,52 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { runReminders } from "../../server/jobs/reminders";
+import { demoIds, ownerSql, runtimeDb } from "../helpers/db";
+
+describe("per-practice reminders job", () => {
+  afterAll(async () => {
+    await ownerSql()`delete from appointment_reminders`;
+  });
+
+  it("each practice's reminders reference only its own patients, and match tomorrow's appointments", async () => {
+    await ownerSql()`delete from appointment_reminders`;
+    const { orgs } = await demoIds();
+    const results = await runReminders(runtimeDb());
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
+    for (const org of [orgs.northside, orgs.lakeside]) {
+      const [{ expected }] = await ownerSql()`select count(*)::int as expected from appointments
+        where org_id = ${org} and status = 'scheduled'
+          and starts_at >= date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' + interval '1 day'
+          and starts_at < date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' + interval '2 days'`;
+      expect(expected).toBeGreaterThan(0);
+      expect(results.find((r) => r.orgId === org)!.reminders).toBe(expected);
+      const [{ foreign }] = await ownerSql()`select count(*)::int as foreign from appointment_reminders r join patients p on p.id = r.patient_id
+        where r.org_id = ${org} and p.org_id <> ${org}`;
+      expect(foreign).toBe(0);
+    }
+    // Idempotent: a second run records nothing new.
+    expect((await runReminders(runtimeDb())).map((r) => r.reminders)).toEqual([0, 0]);
+  });
+
+  it("a failing practice is reported and rolled back; the others complete", async () => {
+    await ownerSql()`delete from appointment_reminders`;
+    const { orgs } = await demoIds();
+    const results = await runReminders(runtimeDb(), {
+      beforePractice: async (orgId, tx) => {
+        if (orgId === orgs.northside) await tx.execute("select 1/0" as never);
+      },
+    });
+    const north = results.find((r) => r.orgId === orgs.northside)!;
+    const lake = results.find((r) => r.orgId === orgs.lakeside)!;
+    expect(north).toMatchObject({ ok: false, reminders: 0 });
+    expect(north.error).toMatch(/division by zero/);
+    expect(lake.ok).toBe(true);
+    expect(lake.reminders).toBeGreaterThan(0);
+    const [{ n }] = await ownerSql()`select count(*)::int as n from appointment_reminders where org_id = ${orgs.northside}`;
+    expect(n).toBe(0);
+  });
+
+  it("practices are listed through the narrow function: ids and the acting admin only", async () => {
+    const rows = await runtimeDb().execute<Record<string, unknown>>("select * from app_job_practices()" as never);
+    expect(Object.keys(rows[0]).sort()).toEqual(["actor_id", "org_id"]);
+  });
+});
