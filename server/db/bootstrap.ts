@@ -82,7 +82,8 @@ export async function prepareDatabase(opts: { database?: string; recreate?: bool
         },
       );
       await migrate(ownerUrl, runtimeUrl);
-      seeded = await seedDemo(ownerUrl);
+      // The large benchmark dataset replaces the demo practice in its own database.
+      if (process.env.CAREROSTER_SKIP_DEMO !== "1") seeded = await seedDemo(ownerUrl);
     }
     await checkRuntimeRole(runtimeUrl);
     return { runtimeUrl, ownerUrl: ownerUrl ?? "", seeded, stop } satisfies PreparedDatabase;
