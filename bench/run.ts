@@ -30,9 +30,14 @@ const out = path.join(process.cwd(), "bench");
 mkdirSync(path.join(out, "explain"), { recursive: true });
 const log = (line: string) => console.log(line);
 
+/** The app's context statement (server/db/context.ts), verbatim. */
+const setContext = (tx: postgres.TransactionSql, userId: string, orgId: string) => tx`
+  select set_config('role', case when app_is_admin() then 'careroster_admin' else 'careroster_clinician' end, true)
+  from (select set_config('app.user_id', ${userId}, true), set_config('app.org_id', ${orgId}, true) offset 0) identity`;
+
 async function withContext(rt: postgres.Sql, userId: string, orgId: string, fn: (tx: postgres.TransactionSql) => Promise<unknown>) {
   return rt.begin(async (tx) => {
-    await tx`select set_config('app.user_id', ${userId}, true), set_config('app.org_id', ${orgId}, true)`;
+    await setContext(tx, userId, orgId);
     return fn(tx);
   });
 }
@@ -40,7 +45,7 @@ async function withContext(rt: postgres.Sql, userId: string, orgId: string, fn: 
 /** Times only the query, inside a transaction whose context is already set (context cost is part 2). */
 async function measureRls(rt: postgres.Sql, userId: string, orgId: string, query: (tx: postgres.TransactionSql) => Promise<unknown>): Promise<Stats> {
   return rt.begin(async (tx) => {
-    await tx`select set_config('app.user_id', ${userId}, true), set_config('app.org_id', ${orgId}, true)`;
+    await setContext(tx, userId, orgId);
     return measure(() => query(tx), N);
   });
 }
@@ -81,6 +86,7 @@ const results: Record<string, unknown> = {
 let subject: Subject | undefined;
 const cluster = await startCluster(path.join(dataDir, "pg"), { persistent: true });
 try {
+  await migrate(cluster.ownerUrl(args.database), cluster.runtimeUrl(args.database)); // the policies under test are the current ones
   const owner = postgres(cluster.ownerUrl(args.database), { max: 2, onnotice: () => {} });
   const rt = postgres(cluster.runtimeUrl(args.database), { max: 2, onnotice: () => {} });
   const [{ version }] = await owner`select current_setting('server_version') as version`;

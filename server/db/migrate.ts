@@ -8,8 +8,8 @@ const MIGRATIONS = path.join(process.cwd(), "drizzle");
 
 /**
  * Applies drizzle/ as the owner (idempotent: drizzle records what ran), then makes sure the
- * runtime LOGIN role named by `runtimeUrl` exists, can connect, and is a member of the
- * careroster_runtime group that every grant and policy names.
+ * runtime LOGIN role named by `runtimeUrl` exists, can connect, is a member of the
+ * careroster_runtime group that grants and policies name, and may switch to the two session roles.
  */
 export async function migrate(ownerUrl: string, runtimeUrl: string): Promise<void> {
   const runtime = parseDatabaseUrl(runtimeUrl, "DATABASE_URL");
@@ -26,7 +26,7 @@ export async function migrate(ownerUrl: string, runtimeUrl: string): Promise<voi
       await owner.unsafe(stmt);
     }
     const [{ grants }] = await owner<{ grants: string }[]>`
-      select format('grant careroster_runtime to %I; grant connect on database %I to %I',
+      select format('grant careroster_runtime, careroster_admin, careroster_clinician to %I; grant connect on database %I to %I',
                     ${runtime.user}::text, current_database(), ${runtime.user}::text) as grants`;
     await owner.unsafe(grants);
     await owner`select pg_advisory_unlock(hashtext('careroster:migrate'))`;

@@ -14,7 +14,7 @@ import {
   users,
 } from "../../server/db/schema";
 import { demoPanel, demoPatients, fullName, type DemoOrgKey } from "../../server/db/seed/demo-data";
-import { asUser, demoIds, ownerSql, pgError } from "../helpers/db";
+import { asUser, callerFor, demoIds, ownerSql, pgError } from "../helpers/db";
 
 // DESIGN §4, cell by cell, through the runtime role with the context set as the app sets it.
 // Every statement runs in a transaction that is rolled back afterwards.
@@ -112,18 +112,25 @@ describe("patients", () => {
 
   it("an archived patient disappears from the clinician's view but stays with the admin", async () => {
     const own = await patientId(mrnOf(["grey"]));
-    const { users, orgs } = await demoIds();
-    const sql_ = ownerSql();
-    await sql_.begin(async (tx) => {
-      await tx`select set_config('app.user_id', ${users.northAdmin}, true), set_config('app.org_id', ${orgs.northside}, true)`;
-      await tx`set local role careroster_runtime`;
-      await tx`update patients set archived_at = now() where id = ${own}`;
-      await tx`select set_config('app.user_id', ${users.grey}, true)`;
-      expect(await tx`select id from patients where id = ${own}`).toHaveLength(0);
-      await tx`select set_config('app.user_id', ${users.northAdmin}, true)`;
-      expect(await tx`select id from patients where id = ${own}`).toHaveLength(1);
-      throw new Error("rollback");
-    }).catch((e: Error) => expect(e.message).toBe("rollback"));
+    const admin = await callerFor("northAdmin", "northside");
+    await admin.patients.archive({ id: own });
+    try {
+      expect(await asUser("grey", "northside", (tx) => tx.select().from(patients).where(eq(patients.id, own)))).toEqual([]);
+      expect(await asUser("northAdmin", "northside", (tx) => tx.select().from(patients).where(eq(patients.id, own)))).toHaveLength(1);
+    } finally {
+      await admin.patients.restore({ id: own });
+    }
+  });
+
+  it("the session role is the database's choice: a clinician switching to the admin role gains nothing", async () => {
+    const rows = await asUser("grey", "northside", async (tx) => {
+      expect((await tx.execute<{ role: string }>(sql`select current_user as role`))[0].role).toBe("careroster_clinician");
+      await tx.execute(sql`select set_config('role', 'careroster_admin', true)`);
+      return tx.select().from(patients);
+    });
+    expect(rows).toEqual([]);
+    const role = await asUser("northAdmin", "northside", async (tx) => (await tx.execute<{ role: string }>(sql`select current_user as role`))[0].role);
+    expect(role).toBe("careroster_admin");
   });
 });
 

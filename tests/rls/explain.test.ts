@@ -12,6 +12,7 @@ interface PlanNode {
   "Node Type": string;
   "Relation Name"?: string;
   "Index Name"?: string;
+  "Index Cond"?: string;
   Plans?: PlanNode[];
 }
 const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
@@ -56,7 +57,9 @@ describe("query plans at 100k patients", () => {
       expect(all.filter((n) => n["Node Type"] === "Seq Scan").map((n) => n["Relation Name"])).toEqual([]);
       const patientScan = all.find((n) => n["Relation Name"] === "patients")!;
       expect(patientScan["Node Type"]).toMatch(/Index/);
-      expect(patientScan["Index Name"]).toBe("patients_org_name_idx"); // led by org_id, the isolation column
+      // Driven by the clinician's panel: (org_id, id) with `id = ANY(<care-team ids>)`, not a walk through the practice.
+      expect(patientScan["Index Name"]).toBe("patients_org_id_key");
+      expect(patientScan["Index Cond"]).toMatch(/org_id = .*id = ANY/);
     } finally {
       await db.$client.end();
     }

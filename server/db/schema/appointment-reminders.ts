@@ -1,8 +1,7 @@
-import { sql } from "drizzle-orm";
 import { date, foreignKey, pgPolicy, pgTable, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { appointments } from "./appointments";
 import { patients } from "./patients";
-import { canSeePatient, isAdmin, orgIsolation, runtime } from "./rls";
+import { byRole, canSeePatient, isAdmin, orgIsolation, runtime } from "./rls";
 
 /** Reminders the per-practice job recorded (what it would send); one per appointment. */
 export const appointmentReminders = pgTable(
@@ -19,7 +18,7 @@ export const appointmentReminders = pgTable(
     unique("appointment_reminders_appointment_key").on(t.appointmentId),
     foreignKey({ columns: [t.orgId, t.patientId], foreignColumns: [patients.orgId, patients.id] }),
     orgIsolation("appointment_reminders", t.orgId),
-    pgPolicy("appointment_reminders_select", { for: "select", to: runtime, using: sql`${isAdmin} or ${canSeePatient(t.patientId)}` }),
+    ...byRole("appointment_reminders_select", "select", canSeePatient(t.patientId)),
     pgPolicy("appointment_reminders_insert", { for: "insert", to: runtime, withCheck: isAdmin }),
   ],
 );

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
-import { check, foreignKey, index, pgEnum, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, foreignKey, index, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { memberships } from "./memberships";
 import { patients } from "./patients";
-import { canSeePatient, isAdmin, orgIsolation, runtime } from "./rls";
+import { byRole, canSeePatient, orgIsolation } from "./rls";
 
 export const appointmentStatus = pgEnum("appointment_status", ["scheduled", "completed", "cancelled", "no_show"]);
 
@@ -26,21 +26,8 @@ export const appointments = pgTable(
     foreignKey({ columns: [t.orgId, t.patientId], foreignColumns: [patients.orgId, patients.id] }),
     foreignKey({ columns: [t.clinicianId, t.orgId], foreignColumns: [memberships.userId, memberships.orgId] }),
     orgIsolation("appointments", t.orgId),
-    pgPolicy("appointments_select", {
-      for: "select",
-      to: runtime,
-      using: sql`${isAdmin} or ${canSeePatient(t.patientId)}`,
-    }),
-    pgPolicy("appointments_insert", {
-      for: "insert",
-      to: runtime,
-      withCheck: sql`${isAdmin} or ${canSeePatient(t.patientId)}`,
-    }),
-    pgPolicy("appointments_update", {
-      for: "update",
-      to: runtime,
-      using: sql`${isAdmin} or ${canSeePatient(t.patientId)}`,
-      withCheck: sql`${isAdmin} or ${canSeePatient(t.patientId)}`,
-    }),
+    ...byRole("appointments_select", "select", canSeePatient(t.patientId)),
+    ...byRole("appointments_insert", "insert", canSeePatient(t.patientId)),
+    ...byRole("appointments_update", "update", canSeePatient(t.patientId)),
   ],
 );

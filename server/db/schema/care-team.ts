@@ -1,8 +1,7 @@
-import { sql } from "drizzle-orm";
 import { foreignKey, index, pgPolicy, pgTable, primaryKey, timestamp, uuid } from "drizzle-orm/pg-core";
 import { memberships } from "./memberships";
 import { patients } from "./patients";
-import { canSeePatient, isAdmin, orgIsolation, runtime } from "./rls";
+import { byRole, canSeePatient, isAdmin, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
 
 /** Which clinicians look after which patients: the many-to-many every clinician rule reads. */
@@ -23,11 +22,7 @@ export const careTeam = pgTable(
     foreignKey({ columns: [t.orgId, t.patientId], foreignColumns: [patients.orgId, patients.id] }),
     foreignKey({ columns: [t.clinicianId, t.orgId], foreignColumns: [memberships.userId, memberships.orgId] }),
     orgIsolation("care_team", t.orgId),
-    pgPolicy("care_team_select", {
-      for: "select",
-      to: runtime,
-      using: sql`${isAdmin} or ${canSeePatient(t.patientId)}`,
-    }),
+    ...byRole("care_team_select", "select", canSeePatient(t.patientId)),
     pgPolicy("care_team_insert", { for: "insert", to: runtime, withCheck: isAdmin }),
     pgPolicy("care_team_update", { for: "update", to: runtime, using: isAdmin, withCheck: isAdmin }),
     pgPolicy("care_team_delete", { for: "delete", to: runtime, using: isAdmin }),

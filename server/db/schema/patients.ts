@@ -12,7 +12,7 @@ import {
   integer,
 } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
-import { canSeePatient, currentUser, isAdmin, orgIsolation, runtime } from "./rls";
+import { byRole, canSeePatient, currentUser, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
 
 export const sex = pgEnum("sex", ["female", "male", "other", "unknown"]);
@@ -44,23 +44,14 @@ export const patients = pgTable(
     index("patients_org_name_idx").on(t.orgId, t.familyName, t.givenName, t.id),
     orgIsolation("patients", t.orgId),
     // Admins see the whole org; clinicians their care-team and break-glass patients, unarchived.
-    pgPolicy("patients_select", {
-      for: "select",
-      to: runtime,
-      using: sql`${isAdmin} or (${t.archivedAt} is null and ${canSeePatient(t.id)})`,
-    }),
+    ...byRole("patients_select", "select", sql`${t.archivedAt} is null and ${canSeePatient(t.id)}`),
     // Any active member may register a patient; a trigger puts a clinician creator on its care team.
     pgPolicy("patients_insert", {
       for: "insert",
       to: runtime,
       withCheck: sql`${t.createdBy} = ${currentUser}`,
     }),
-    pgPolicy("patients_update", {
-      for: "update",
-      to: runtime,
-      using: sql`${isAdmin} or (${t.archivedAt} is null and ${canSeePatient(t.id)})`,
-      withCheck: sql`${isAdmin} or ${canSeePatient(t.id)}`,
-    }),
+    ...byRole("patients_update", "update", sql`${t.archivedAt} is null and ${canSeePatient(t.id)}`),
     // No delete policy: patients are archived, never deleted.
   ],
 );

@@ -1,0 +1,14 @@
+CREATE POLICY "patients_select_admin" ON "patients" AS PERMISSIVE FOR SELECT TO "careroster_admin" USING ((select app_is_admin()));--> statement-breakpoint
+CREATE POLICY "patients_update_admin" ON "patients" AS PERMISSIVE FOR UPDATE TO "careroster_admin" USING ((select app_is_admin())) WITH CHECK ((select app_is_admin()));--> statement-breakpoint
+CREATE POLICY "care_team_select_admin" ON "care_team" AS PERMISSIVE FOR SELECT TO "careroster_admin" USING ((select app_is_admin()));--> statement-breakpoint
+CREATE POLICY "appointments_select_admin" ON "appointments" AS PERMISSIVE FOR SELECT TO "careroster_admin" USING ((select app_is_admin()));--> statement-breakpoint
+CREATE POLICY "appointments_insert_admin" ON "appointments" AS PERMISSIVE FOR INSERT TO "careroster_admin" WITH CHECK ((select app_is_admin()));--> statement-breakpoint
+CREATE POLICY "appointments_update_admin" ON "appointments" AS PERMISSIVE FOR UPDATE TO "careroster_admin" USING ((select app_is_admin())) WITH CHECK ((select app_is_admin()));--> statement-breakpoint
+CREATE POLICY "appointment_reminders_select_admin" ON "appointment_reminders" AS PERMISSIVE FOR SELECT TO "careroster_admin" USING ((select app_is_admin()));--> statement-breakpoint
+ALTER POLICY "patients_select" ON "patients" TO careroster_clinician USING ("patients"."archived_at" is null and "patients"."id" in (select app_visible_patient_ids()));--> statement-breakpoint
+ALTER POLICY "patients_update" ON "patients" TO careroster_clinician USING ("patients"."archived_at" is null and "patients"."id" in (select app_visible_patient_ids())) WITH CHECK ("patients"."archived_at" is null and "patients"."id" in (select app_visible_patient_ids()));--> statement-breakpoint
+ALTER POLICY "care_team_select" ON "care_team" TO careroster_clinician USING ("care_team"."patient_id" in (select app_visible_patient_ids()));--> statement-breakpoint
+ALTER POLICY "appointments_select" ON "appointments" TO careroster_clinician USING ("appointments"."patient_id" in (select app_visible_patient_ids()));--> statement-breakpoint
+ALTER POLICY "appointments_insert" ON "appointments" TO careroster_clinician WITH CHECK ("appointments"."patient_id" in (select app_visible_patient_ids()));--> statement-breakpoint
+ALTER POLICY "appointments_update" ON "appointments" TO careroster_clinician USING ("appointments"."patient_id" in (select app_visible_patient_ids())) WITH CHECK ("appointments"."patient_id" in (select app_visible_patient_ids()));--> statement-breakpoint
+ALTER POLICY "appointment_reminders_select" ON "appointment_reminders" TO careroster_clinician USING ("appointment_reminders"."patient_id" in (select app_visible_patient_ids()));
