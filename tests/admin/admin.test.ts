@@ -1,4 +1,3 @@
-import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
@@ -9,18 +8,9 @@ import { careTeam, memberships, users } from "../../server/db/schema";
 import { readPosture } from "../../server/security/posture";
 import { appRouter } from "../../server/trpc/routers/_app";
 import { checkCredentials } from "../../server/auth/credentials";
-import { asUser, callerFor, demoIds, ownerSql, pgError, runtimeDb } from "../helpers/db";
+import { asUser, callerFor, demoIds, ownerSql, patientIdByMrn, pgError, runtimeDb, trpcCode } from "../helpers/db";
 
-const code = (p: Promise<unknown>) =>
-  p.then(
-    () => "OK",
-    (err: unknown) => (err instanceof TRPCError ? err.code : Promise.reject(err)),
-  );
 
-async function idOf(mrn: string) {
-  const [row] = await ownerSql()`select id from patients where mrn = ${mrn}`;
-  return row.id as string;
-}
 
 const adminProcedures = Object.keys(appRouter._def.procedures).filter((p) => p.startsWith("admin."));
 
@@ -42,16 +32,16 @@ describe("admin procedures", () => {
       "admin.members.setRole": { userId: u.grey, role: "admin" },
       "admin.members.setStatus": { userId: u.shepherd, status: "suspended" },
       "admin.careTeam.patients": {},
-      "admin.careTeam.assign": { clinicianId: u.grey, patientIds: [await idOf("DEMO-N-0025")] },
-      "admin.careTeam.unassign": { clinicianId: u.grey, patientId: await idOf("DEMO-N-0001") },
+      "admin.careTeam.assign": { clinicianId: u.grey, patientIds: [await patientIdByMrn("DEMO-N-0025")] },
+      "admin.careTeam.unassign": { clinicianId: u.grey, patientId: await patientIdByMrn("DEMO-N-0001") },
       "admin.audit.list": {},
     };
     for (const path of adminProcedures) {
       const [ns, group, name] = path.split(".");
       const proc = (grey as unknown as Record<string, Record<string, Record<string, (i: unknown) => Promise<unknown>>>>)[ns][group][name];
-      expect(await code(proc(inputs[path])), path).toBe("FORBIDDEN");
+      expect(await trpcCode(proc(inputs[path])), path).toBe("FORBIDDEN");
     }
-    const [{ n }] = await ownerSql()`select count(*)::int as n from care_team where patient_id = ${await idOf("DEMO-N-0025")}`;
+    const [{ n }] = await ownerSql()`select count(*)::int as n from care_team where patient_id = ${await patientIdByMrn("DEMO-N-0025")}`;
     expect(n).toBe(0);
   });
 
@@ -66,7 +56,7 @@ describe("admin procedures", () => {
     expect((await shepherd.me.get()).status).toBe("suspended");
     await admin.admin.members.setStatus({ userId: u.shepherd, status: "active" });
     expect((await shepherd.patients.list({})).items.length).toBeGreaterThan(0);
-    expect(await code(admin.admin.members.setRole({ userId: u.northAdmin, role: "clinician" }))).toBe("CONFLICT");
+    expect(await trpcCode(admin.admin.members.setRole({ userId: u.northAdmin, role: "clinician" }))).toBe("CONFLICT");
   });
 
   it("members: add an existing user by email and a new account with a one-time password that signs in", async () => {
@@ -81,35 +71,35 @@ describe("admin procedures", () => {
     expect(row.password_hash).toMatch(/^\$argon2id\$/);
     const signIn = await checkCredentials(runtimeDb(), { email: "new.clinician@vitest.test", password: created.oneTimePassword });
     expect(signIn).toMatchObject({ ok: true, user: { id: created.userId } });
-    expect(await code(admin.admin.members.add({ kind: "existing", email: "nobody@vitest.test", role: "clinician" }))).toBe("NOT_FOUND");
+    expect(await trpcCode(admin.admin.members.add({ kind: "existing", email: "nobody@vitest.test", role: "clinician" }))).toBe("NOT_FOUND");
   });
 
   it("care teams: assign (bulk) makes the patient visible to the clinician, unassign removes it", async () => {
     const admin = await callerFor("northAdmin", "northside");
     const grey = await callerFor("grey", "northside");
     const { users: u } = await demoIds();
-    const ids = [await idOf("DEMO-N-0025"), await idOf("DEMO-N-0026")];
+    const ids = [await patientIdByMrn("DEMO-N-0025"), await patientIdByMrn("DEMO-N-0026")];
     const unassigned = await admin.admin.careTeam.patients({ unassignedOnly: true });
     expect(unassigned.items.map((p) => p.id)).toEqual(expect.arrayContaining(ids));
     expect(unassigned.items.every((p) => p.team.length === 0)).toBe(true);
-    expect(await code(grey.patients.byId({ id: ids[0] }))).toBe("NOT_FOUND");
+    expect(await trpcCode(grey.patients.byId({ id: ids[0] }))).toBe("NOT_FOUND");
     expect((await admin.admin.careTeam.assign({ clinicianId: u.grey, patientIds: ids })).assigned).toBe(2);
     expect((await grey.patients.byId({ id: ids[0] })).id).toBe(ids[0]);
     const panel = (await admin.admin.careTeam.clinicians()).find((c) => c.userId === u.grey)!;
     const [{ n }] = await ownerSql()`select count(*)::int as n from care_team where clinician_id = ${u.grey}`;
     expect(panel.panelSize).toBe(n);
     await admin.admin.careTeam.unassign({ clinicianId: u.grey, patientId: ids[0] });
-    expect(await code(grey.patients.byId({ id: ids[0] }))).toBe("NOT_FOUND");
+    expect(await trpcCode(grey.patients.byId({ id: ids[0] }))).toBe("NOT_FOUND");
   });
 
   it("a Northside admin acting on Lakeside ids changes nothing and sees nothing", async () => {
     const admin = await callerFor("northAdmin", "northside");
     const { users: u } = await demoIds();
-    const lake = await idOf("DEMO-L-0011");
-    expect(await code(admin.admin.careTeam.assign({ clinicianId: u.grey, patientIds: [lake] }))).toBe("NOT_FOUND");
-    expect(await code(admin.admin.careTeam.assign({ clinicianId: u.house, patientIds: [await idOf("DEMO-N-0026")] }))).toBe("NOT_FOUND");
-    expect(await code(admin.admin.members.setStatus({ userId: u.house, status: "suspended" }))).toBe("NOT_FOUND");
-    expect(await code(admin.admin.careTeam.unassign({ clinicianId: u.house, patientId: await idOf("DEMO-L-0001") }))).toBe("NOT_FOUND");
+    const lake = await patientIdByMrn("DEMO-L-0011");
+    expect(await trpcCode(admin.admin.careTeam.assign({ clinicianId: u.grey, patientIds: [lake] }))).toBe("NOT_FOUND");
+    expect(await trpcCode(admin.admin.careTeam.assign({ clinicianId: u.house, patientIds: [await patientIdByMrn("DEMO-N-0026")] }))).toBe("NOT_FOUND");
+    expect(await trpcCode(admin.admin.members.setStatus({ userId: u.house, status: "suspended" }))).toBe("NOT_FOUND");
+    expect(await trpcCode(admin.admin.careTeam.unassign({ clinicianId: u.house, patientId: await patientIdByMrn("DEMO-L-0001") }))).toBe("NOT_FOUND");
     const events = await admin.admin.audit.list({ limit: 1000 });
     const { orgs } = await demoIds();
     const [{ northEvents }] = await ownerSql()`select count(*)::int as "northEvents" from audit_events where org_id = ${orgs.northside}`;
@@ -122,7 +112,7 @@ describe("admin procedures", () => {
 
   it("without the tRPC gate, the database itself refuses a clinician's admin writes", async () => {
     const { users: u, orgs } = await demoIds();
-    const patientId = await idOf("DEMO-N-0025");
+    const patientId = await patientIdByMrn("DEMO-N-0025");
     await asUser("grey", "northside", async (tx) => {
       const assign = await pgError(tx.transaction((sp) => sp.insert(careTeam).values({ orgId: orgs.northside, clinicianId: u.grey, patientId, assignedBy: u.grey })));
       expect(assign.message).toMatch(/row-level security/);
@@ -138,7 +128,7 @@ describe("admin procedures", () => {
     const admin = await callerFor("northAdmin", "northside");
     const grey = await callerFor("grey", "northside");
     const { users: u } = await demoIds();
-    const patientId = await idOf("DEMO-N-0002");
+    const patientId = await patientIdByMrn("DEMO-N-0002");
     await grey.patients.byId({ id: patientId });
     const views = await admin.admin.audit.list({ actorId: u.grey, patientId, action: "patient.view" });
     expect(views.items.length).toBeGreaterThanOrEqual(1);

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { TRPCError } from "@trpc/server";
 import postgres from "postgres";
 import { createDb, type Db, type Tx } from "../../server/db/client";
 import { withRlsContext } from "../../server/db/context";
@@ -85,4 +86,40 @@ export async function ownerPanel(user: DemoUserKey, org: DemoOrgKey): Promise<st
     select p.id from patients p join care_team ct on ct.patient_id = p.id
     where ct.clinician_id = ${users[user]} and p.org_id = ${orgs[org]} and p.archived_at is null order by p.id`;
   return rows.map((r) => r.id as string);
+}
+
+/** The tRPC error code a call ends with, or "OK". */
+export const trpcCode = (p: Promise<unknown>) =>
+  p.then(
+    () => "OK",
+    (err: unknown) => (err instanceof TRPCError ? err.code : Promise.reject(err)),
+  );
+
+export async function patientIdByMrn(mrn: string): Promise<string> {
+  const [row] = await ownerSql()`select id from patients where mrn = ${mrn}`;
+  return row.id as string;
+}
+
+/** Every demo user in every practice they belong to: the mix the concurrency tests replay. */
+export const mixedCallers: [DemoUserKey, DemoOrgKey][] = [
+  ["grey", "northside"],
+  ["shepherd", "northside"],
+  ["northAdmin", "northside"],
+  ["house", "lakeside"],
+  ["lakeAdmin", "lakeside"],
+  ["locum", "northside"],
+  ["locum", "lakeside"],
+];
+
+/** What each of `mixedCallers` may see in patients.list, by hand-written queries as the owner. */
+export async function listGroundTruth(): Promise<Map<string, string[]>> {
+  const { orgs } = await demoIds();
+  const truth = new Map<string, string[]>();
+  for (const [u, o] of mixedCallers) {
+    const ids = u.endsWith("Admin")
+      ? (await ownerSql()`select id from patients where org_id = ${orgs[o]} and archived_at is null order by id`).map((r) => r.id as string)
+      : await ownerPanel(u, o);
+    truth.set(`${u}@${o}`, ids);
+  }
+  return truth;
 }

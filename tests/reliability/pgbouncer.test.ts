@@ -6,9 +6,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../server/db/client";
 import { freePort } from "../../server/db/embedded";
-import type { DemoOrgKey, DemoUserKey } from "../../server/db/seed/demo-data";
 import { createCaller } from "../../server/trpc/routers/_app";
-import { demoIds, ownerPanel, ownerSql, runtimeUrl } from "../helpers/db";
+import { demoIds, listGroundTruth, mixedCallers, ownerSql, runtimeUrl } from "../helpers/db";
 
 // PgBouncer in transaction pooling mode, started here on a loopback port in front of the test
 // database, allowed 2 server connections. The request context is transaction-local, so it must
@@ -69,28 +68,11 @@ afterAll(() => {
   bouncer?.kill("SIGTERM");
 });
 
-const callers: [DemoUserKey, DemoOrgKey][] = [
-  ["grey", "northside"],
-  ["shepherd", "northside"],
-  ["northAdmin", "northside"],
-  ["house", "lakeside"],
-  ["lakeAdmin", "lakeside"],
-  ["locum", "northside"],
-  ["locum", "lakeside"],
-];
 
 describe("through PgBouncer (transaction mode, 2 server connections)", () => {
   it("2,000 mixed-tenant requests from several app pools: zero wrong-tenant rows, zero errors", async () => {
     const { users, orgs } = await demoIds();
-    const truth = new Map<string, string[]>();
-    for (const [u, o] of callers) {
-      truth.set(
-        `${u}@${o}`,
-        u.endsWith("Admin")
-          ? (await ownerSql()`select id from patients where org_id = ${orgs[o]} and archived_at is null order by id`).map((r) => r.id as string)
-          : await ownerPanel(u, o),
-      );
-    }
+    const truth = await listGroundTruth();
     // Four stateless "app instances", prepared statements off as PgBouncer's transaction mode needs.
     const pools = Array.from({ length: 4 }, () => createDb(bouncerUrl, { max: 5, prepare: false, applicationName: "bouncer-test" }));
     let maxServers = 0;
@@ -101,7 +83,7 @@ describe("through PgBouncer (transaction mode, 2 server connections)", () => {
     try {
       const results = await Promise.all(
         Array.from({ length: 2000 }, async (_, i) => {
-          const [u, o] = callers[i % callers.length];
+          const [u, o] = mixedCallers[i % mixedCallers.length];
           const caller = createCaller({ session: { userId: users[u], orgId: orgs[o] }, requestId: randomUUID(), db: pools[i % pools.length] });
           const page = await caller.patients.list({ limit: 100 });
           return { key: `${u}@${o}`, ids: page.items.map((p) => p.id).sort() };

@@ -1,12 +1,6 @@
-import { TRPCError } from "@trpc/server";
 import { afterAll, describe, expect, it } from "vitest";
-import { callerFor, demoIds, ownerSql } from "../helpers/db";
+import { callerFor, demoIds, ownerSql, trpcCode } from "../helpers/db";
 
-const code = (p: Promise<unknown>) =>
-  p.then(
-    () => "OK",
-    (err: unknown) => (err instanceof TRPCError ? err.code : Promise.reject(err)),
-  );
 
 async function patient(mrn: string) {
   const [row] = await ownerSql()`select id, family_name from patients where mrn = ${mrn}`;
@@ -26,7 +20,7 @@ describe("break-glass emergency access", () => {
     for (const r of rows) expect(Object.keys(r).sort()).toEqual(["birthDate", "familyName", "givenName", "id", "mrn"]);
     expect(rows.map((r) => r.id)).toContain(target.id);
     expect(await grey.breakGlass.directory({ search: "DEMO-L-0001" })).toEqual([]);
-    expect(await code(grey.breakGlass.directory({ search: "x" }))).toBe("BAD_REQUEST");
+    expect(await trpcCode(grey.breakGlass.directory({ search: "x" }))).toBe("BAD_REQUEST");
     // No phone, email or notes reachable through it, even for admins of other practices.
     const house = await callerFor("house", "lakeside");
     expect((await house.breakGlass.directory({ search: target.family_name })).map((r) => r.id)).not.toContain(target.id);
@@ -36,7 +30,7 @@ describe("break-glass emergency access", () => {
     const grey = await callerFor("grey", "northside");
     const { users, orgs } = await demoIds();
     const target = await patient("DEMO-N-0026");
-    expect(await code(grey.patients.byId({ id: target.id }))).toBe("NOT_FOUND");
+    expect(await trpcCode(grey.patients.byId({ id: target.id }))).toBe("NOT_FOUND");
     const grant = await grey.breakGlass.request({ patientId: target.id, reason: "Vitest emergency: collapsed in waiting room" });
     expect(grant.expiresAt.getTime() - grant.grantedAt.getTime()).toBe(60 * 60_000);
     const seen = await grey.patients.byId({ id: target.id });
@@ -44,11 +38,11 @@ describe("break-glass emergency access", () => {
     expect((await grey.notes.list({ patientId: target.id })).length).toBeGreaterThanOrEqual(0);
     // Expire it by moving its clock into the past (as the owner): no application code involved.
     await ownerSql()`update access_grants set granted_at = now() - interval '2 hours', expires_at = now() - interval '1 hour' where id = ${grant.id}`;
-    expect(await code(grey.patients.byId({ id: target.id }))).toBe("NOT_FOUND");
+    expect(await trpcCode(grey.patients.byId({ id: target.id }))).toBe("NOT_FOUND");
     // A grant written already expired never opens anything.
     await ownerSql()`insert into access_grants (org_id, clinician_id, patient_id, reason, granted_at, expires_at)
       values (${orgs.northside}, ${users.shepherd}, ${target.id}, 'Vitest emergency in the past', now() - interval '3 hours', now() - interval '2 hours')`;
-    expect(await code((await callerFor("shepherd", "northside")).patients.byId({ id: target.id }))).toBe("NOT_FOUND");
+    expect(await trpcCode((await callerFor("shepherd", "northside")).patients.byId({ id: target.id }))).toBe("NOT_FOUND");
     const actions = await ownerSql()`select action from audit_events where entity_id = ${grant.id}`;
     expect(actions.map((a) => a.action)).toEqual(["break_glass.request"]);
   });
@@ -56,8 +50,8 @@ describe("break-glass emergency access", () => {
   it("another practice's patient cannot be requested; a short reason is refused", async () => {
     const grey = await callerFor("grey", "northside");
     const lake = await patient("DEMO-L-0011");
-    expect(await code(grey.breakGlass.request({ patientId: lake.id, reason: "Vitest emergency across practices" }))).toBe("NOT_FOUND");
-    expect(await code(grey.breakGlass.request({ patientId: lake.id, reason: "short" }))).toBe("BAD_REQUEST");
+    expect(await trpcCode(grey.breakGlass.request({ patientId: lake.id, reason: "Vitest emergency across practices" }))).toBe("NOT_FOUND");
+    expect(await trpcCode(grey.breakGlass.request({ patientId: lake.id, reason: "short" }))).toBe("BAD_REQUEST");
     const [{ n }] = await ownerSql()`select count(*)::int as n from access_grants where patient_id = ${lake.id}`;
     expect(n).toBe(0);
   });
@@ -66,9 +60,9 @@ describe("break-glass emergency access", () => {
     const grey = await callerFor("grey", "northside");
     const target = await patient("DEMO-N-0025");
     const grant = await grey.breakGlass.request({ patientId: target.id, reason: "Vitest emergency: allergy check" });
-    expect(await code(grey.admin.breakGlass.review({ id: grant.id, comment: "fine" }))).toBe("FORBIDDEN");
+    expect(await trpcCode(grey.admin.breakGlass.review({ id: grant.id, comment: "fine" }))).toBe("FORBIDDEN");
     const lakeAdmin = await callerFor("lakeAdmin", "lakeside");
-    expect(await code(lakeAdmin.admin.breakGlass.review({ id: grant.id, comment: "not mine" }))).toBe("NOT_FOUND");
+    expect(await trpcCode(lakeAdmin.admin.breakGlass.review({ id: grant.id, comment: "not mine" }))).toBe("NOT_FOUND");
     const admin = await callerFor("northAdmin", "northside");
     expect((await admin.admin.breakGlass.list()).map((g) => g.id)).toContain(grant.id);
     const reviewed = await admin.admin.breakGlass.review({ id: grant.id, comment: "Justified: documented emergency." });

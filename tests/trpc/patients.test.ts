@@ -1,17 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { demoPanel, fullName } from "../../server/db/seed/demo-data";
-import { callerFor, demoIds, ownerSql } from "../helpers/db";
+import { callerFor, demoIds, ownerSql, trpcCode } from "../helpers/db";
 
-const code = async (p: Promise<unknown>) => {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof TRPCError) return err.code;
-    throw err;
-  }
-  return "OK";
-};
 
 describe("patients router", () => {
   // Other files compare with the demo seed: remove what this file commits.
@@ -61,7 +52,7 @@ describe("patients router", () => {
     const [audit] = await ownerSql()`select count(*)::int as n from audit_events where patient_id = ${created.id} and action = 'patient.create'`;
     expect(audit.n).toBe(1);
     // Same MRN again: CONFLICT, and no second patient, care-team or audit row.
-    expect(await code(shepherd.patients.create({ mrn: "T-CREATE-1", givenName: "Dup", familyName: "Createtest", birthDate: "1985-05-05", sex: "male" }))).toBe("CONFLICT");
+    expect(await trpcCode(shepherd.patients.create({ mrn: "T-CREATE-1", givenName: "Dup", familyName: "Createtest", birthDate: "1985-05-05", sex: "male" }))).toBe("CONFLICT");
     const [{ n }] = await ownerSql()`select count(*)::int as n from patients where family_name = 'Createtest'`;
     expect(n).toBe(1);
   });
@@ -83,16 +74,16 @@ describe("patients router", () => {
     const [p] = (await grey.patients.list({ limit: 1 })).items;
     const first = await grey.patients.update({ id: p.id, version: p.version, phone: "555-0101" });
     expect(first.version).toBe(p.version + 1);
-    expect(await code(grey.patients.update({ id: p.id, version: p.version, phone: "555-0102" }))).toBe("CONFLICT");
+    expect(await trpcCode(grey.patients.update({ id: p.id, version: p.version, phone: "555-0102" }))).toBe("CONFLICT");
     expect((await grey.patients.byId({ id: p.id })).phone).toBe("555-0101");
   });
 
   it("update and byId on a hidden patient answer NOT_FOUND; archive by a clinician FORBIDDEN", async () => {
     const grey = await callerFor("grey", "northside");
     const [hidden] = await ownerSql()`select id from patients where mrn = 'DEMO-N-0025'`;
-    expect(await code(grey.patients.byId({ id: hidden.id }))).toBe("NOT_FOUND");
-    expect(await code(grey.patients.update({ id: hidden.id, version: 1, phone: "555-0100" }))).toBe("NOT_FOUND");
-    expect(await code(grey.patients.archive({ id: hidden.id }))).toBe("FORBIDDEN");
+    expect(await trpcCode(grey.patients.byId({ id: hidden.id }))).toBe("NOT_FOUND");
+    expect(await trpcCode(grey.patients.update({ id: hidden.id, version: 1, phone: "555-0100" }))).toBe("NOT_FOUND");
+    expect(await trpcCode(grey.patients.archive({ id: hidden.id }))).toBe("FORBIDDEN");
   });
 
   it("an admin archives and restores; the archived patient leaves the clinician's list", async () => {
@@ -100,7 +91,7 @@ describe("patients router", () => {
     const grey = await callerFor("grey", "northside");
     const [p] = (await grey.patients.list({ limit: 1 })).items;
     await admin.patients.archive({ id: p.id });
-    expect(await code(grey.patients.byId({ id: p.id }))).toBe("NOT_FOUND");
+    expect(await trpcCode(grey.patients.byId({ id: p.id }))).toBe("NOT_FOUND");
     expect((await admin.patients.list({ includeArchived: true, search: p.mrn })).items).toHaveLength(1);
     await admin.patients.restore({ id: p.id });
     expect((await grey.patients.byId({ id: p.id })).archivedAt).toBeNull();
@@ -109,8 +100,8 @@ describe("patients router", () => {
   it("a Northside admin acting on a Lakeside id changes nothing", async () => {
     const admin = await callerFor("northAdmin", "northside");
     const [lake] = await ownerSql()`select id, version from patients where mrn = 'DEMO-L-0001'`;
-    expect(await code(admin.patients.archive({ id: lake.id }))).toBe("NOT_FOUND");
-    expect(await code(admin.patients.update({ id: lake.id, version: lake.version, phone: "555-0100" }))).toBe("NOT_FOUND");
+    expect(await trpcCode(admin.patients.archive({ id: lake.id }))).toBe("NOT_FOUND");
+    expect(await trpcCode(admin.patients.update({ id: lake.id, version: lake.version, phone: "555-0100" }))).toBe("NOT_FOUND");
     const [after] = await ownerSql()`select version, archived_at from patients where id = ${lake.id}`;
     expect(after).toEqual({ version: lake.version, archived_at: null });
   });
@@ -120,7 +111,7 @@ describe("patients router", () => {
     const { orgs } = await demoIds();
     expect((await locum.me.switchOrg({ orgId: orgs.lakeside })).slug).toBe("lakeside");
     const grey = await callerFor("grey", "northside");
-    expect(await code(grey.me.switchOrg({ orgId: orgs.lakeside }))).toBe("FORBIDDEN");
+    expect(await trpcCode(grey.me.switchOrg({ orgId: orgs.lakeside }))).toBe("FORBIDDEN");
     const me = await locum.me.get();
     expect(me.memberships.map((m) => m.slug).sort()).toEqual(["lakeside", "northside"]);
   });
