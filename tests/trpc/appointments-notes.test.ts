@@ -86,6 +86,10 @@ describe("appointments and notes", () => {
     const full = await grey.patients.list({ limit: 100 });
     expect(all.map((p) => p.id).sort()).toEqual(full.items.map((p) => p.id).sort());
     expect(full.total).toBe(full.items.length);
+    // Sorted by name, the last visit comes from a per-page lookup: same values as the last-visit sort.
+    const byId = new Map(all.map((p) => [p.id, p.lastVisit?.getTime() ?? null]));
+    expect(full.items.map((p) => [p.id, p.lastVisit?.getTime() ?? null])).toEqual(full.items.map((p) => [p.id, byId.get(p.id)]));
+    expect(full.items.some((p) => p.lastVisit !== null)).toBe(true);
     const times = all.map((p) => p.lastVisit?.getTime() ?? -Infinity);
     expect(times.every((t) => !Number.isNaN(t))).toBe(true);
     expect([...times].sort((a, b) => b - a)).toEqual(times);

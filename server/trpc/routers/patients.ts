@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
-import { and, asc, count, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import {
   patientCreateInput,
@@ -10,7 +10,7 @@ import {
 } from "../../../lib/schemas/patients";
 import { audit } from "../../audit/record";
 import type { Tx } from "../../db/client";
-import { careTeam, patients, users } from "../../db/schema";
+import { appointments, careTeam, patients, users } from "../../db/schema";
 import { adminProcedure, orgProcedure, router } from "../init";
 
 // Keyset cursors: the sort key of the last row shown plus its id, opaque to the client.
@@ -81,11 +81,14 @@ export const patientsRouter = router({
       const c = decodeCursor(input.cursor, visitCursor);
       after.push(sql`(${lastVisit} < ${c.v}::timestamptz or (${lastVisit} = ${c.v}::timestamptz and ${patients.id} > ${c.id}))`);
     }
+    const order = byName ? [asc(patients.familyName), asc(patients.givenName), asc(patients.id)] : [desc(lastVisit), asc(patients.id)];
+    // By name, the last visit is looked up for the page only (in the select list it would run
+    // for every visible row before the sort).
     const rows = await ctx.tx
-      .select({ patient: patients, lastVisit })
+      .select({ patient: patients, lastVisit: byName ? sql<string>`null` : lastVisit })
       .from(patients)
       .where(and(...filters, ...after))
-      .orderBy(...(byName ? [asc(patients.familyName), asc(patients.givenName), asc(patients.id)] : [desc(lastVisit), asc(patients.id)]))
+      .orderBy(...order)
       .limit(input.limit + 1);
     const page = rows.slice(0, input.limit);
     const last = page[page.length - 1];
@@ -93,9 +96,21 @@ export const patientsRouter = router({
       rows.length <= input.limit
         ? null
         : encodeCursor(byName ? { f: last.patient.familyName, g: last.patient.givenName, id: last.patient.id } : { v: last.lastVisit, id: last.patient.id });
+    const visits = new Map<string, string>();
+    if (byName && page.length > 0) {
+      const found = await ctx.tx
+        .select({ patientId: appointments.patientId, at: sql<string>`max(${appointments.startsAt})` })
+        .from(appointments)
+        .where(and(inArray(appointments.patientId, page.map((r) => r.patient.id)), sql`${appointments.startsAt} < now()`, ne(appointments.status, "cancelled")))
+        .groupBy(appointments.patientId);
+      for (const v of found) visits.set(v.patientId, v.at);
+    }
     // The total only with the first page: later pages keep the count the client already has.
     const total = input.cursor ? null : (await ctx.tx.select({ n: count() }).from(patients).where(and(...filters)))[0].n;
-    const items = page.map((r) => ({ ...r.patient, lastVisit: r.lastVisit === "-infinity" ? null : new Date(r.lastVisit) }));
+    const items = page.map((r) => {
+      const visit = byName ? visits.get(r.patient.id) : r.lastVisit;
+      return { ...r.patient, lastVisit: visit && visit !== "-infinity" ? new Date(visit) : null };
+    });
     if (items.length > 0) {
       await audit(ctx, { action: "patient.list", entity: "patient", detail: { patientIds: items.map((p) => p.id) } });
     }
