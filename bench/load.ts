@@ -1,11 +1,12 @@
 import { stats } from "./stats";
 
 // A load generator run as its own process (so it does not share the server's event loop):
-// `tsx bench/load.ts <url> <seconds> <concurrency> [cookie]` → JSON { rps, p50, p95, errors }.
+// `tsx bench/load.ts <url> <seconds> <concurrency> [cookie]` → JSON { rps, p50, p95, errors, statuses }.
 const [url, seconds, concurrency, cookie] = process.argv.slice(2);
 const deadline = Date.now() + Number(seconds) * 1000;
 const latencies: number[] = [];
 let errors = 0;
+const statuses: Record<string, number> = {};
 
 async function worker() {
   while (Date.now() < deadline) {
@@ -14,8 +15,10 @@ async function worker() {
       const res = await fetch(url, { headers: cookie ? { cookie } : {} });
       await res.arrayBuffer();
       if (res.status !== 200) errors++;
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
     } catch {
       errors++;
+      statuses.network = (statuses.network ?? 0) + 1;
     }
     latencies.push(performance.now() - t0);
   }
@@ -25,4 +28,4 @@ const started = performance.now();
 await Promise.all(Array.from({ length: Number(concurrency) }, worker));
 const elapsed = (performance.now() - started) / 1000;
 const s = stats(latencies);
-console.log(JSON.stringify({ requests: latencies.length, rps: latencies.length / elapsed, p50: s.p50, p95: s.p95, errors }));
+console.log(JSON.stringify({ requests: latencies.length, rps: latencies.length / elapsed, p50: s.p50, p95: s.p95, errors, statuses }));

@@ -165,8 +165,12 @@ if (!args["skip-http"]) {
     const cookie = `next-auth.session-token=${await encode({ token: { sub: s.clinicianId, orgId: s.orgId, loginAt: Math.floor(Date.now() / 1000) }, secret, maxAge: 3600 })}`;
     const trpcUrl = `${base}/api/trpc/patients.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 20 } }))}`;
     const baseUrl = `${base}/api/bench-baseline?clinicianId=${s.clinicianId}&orgId=${s.orgId}&limit=20`;
-    const load = (url: string, withCookie: boolean) =>
-      JSON.parse(execFileSync("npx", ["tsx", "bench/load.ts", url, args["http-seconds"]!, args.connections!, withCookie ? cookie : ""], { encoding: "utf8" }).trim().split("\n").pop()!);
+    const load = (url: string, withCookie: boolean) => {
+      const r = JSON.parse(execFileSync("npx", ["tsx", "bench/load.ts", url, args["http-seconds"]!, args.connections!, withCookie ? cookie : ""], { encoding: "utf8" }).trim().split("\n").pop()!);
+      // A throughput of failed requests is not a measurement.
+      if (r.errors > 0) throw new Error(`${new URL(url).pathname} answered ${JSON.stringify(r.statuses)}`);
+      return r;
+    };
     load(trpcUrl, true); // warm up both paths before measuring
     load(baseUrl, false);
     const app = load(trpcUrl, true);

@@ -87,7 +87,10 @@ await runCli(async () => {
     if (!announced && /ready|started server|Local:/i.test(chunk.toString())) {
       announced = true;
       console.log(`\nCareRoster is running at ${env.NEXTAUTH_URL}`);
-      console.log(`Demo sign-in (password "${DEMO_PASSWORD}"): ${Object.values(demoUsers).map((u) => u.email).join(", ")}\n`);
+      if (process.env.CAREROSTER_SKIP_DEMO !== "1") {
+        console.log(`Demo sign-in (password "${DEMO_PASSWORD}"): ${Object.values(demoUsers).map((u) => u.email).join(", ")}`);
+      }
+      console.log("");
     }
   });
 

@@ -17,6 +17,10 @@ export function toTRPCError(err: TRPCError): TRPCError {
     case "23503": // a referenced row that does not exist in this practice (or at all)
       return make("NOT_FOUND", "A referenced record was not found.");
     case "23514":
+    case "22021": // a NUL character in text: PostgreSQL cannot store it
+    case "22P05":
+    case "22001":
+    case "22003":
     case "22P02":
     case "22007":
     case "22008":

@@ -18,15 +18,19 @@ describe("patients router", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
+    const totals: (number | null)[] = [];
     do {
-      const page: { items: { givenName: string; familyName: string }[]; nextCursor: string | null } = await grey.patients.list({ limit: 4, cursor });
+      const page: { items: { givenName: string; familyName: string }[]; nextCursor: string | null; total: number | null } = await grey.patients.list({ limit: 4, cursor });
       seen.push(...page.items.map(fullName));
+      totals.push(page.total);
       cursor = page.nextCursor;
       pages++;
     } while (cursor);
     const panel = demoPanel("grey", "northside");
     expect(seen.sort()).toEqual(panel.map(fullName).sort());
     expect(pages).toBe(Math.ceil(panel.length / 4));
+    // The whole panel's count comes with the first page only.
+    expect(totals).toEqual([panel.length, ...Array(pages - 1).fill(null)]);
     const [{ after }] = await ownerSql()`select count(*)::int as after from audit_events where actor_id = ${users.grey} and action = 'patient.list'`;
     expect(after - before).toBe(pages);
   });
@@ -38,6 +42,8 @@ describe("patients router", () => {
     expect(byFamily.items.map(fullName)).toContain(fullName(panel[0]));
     const byMrn = await grey.patients.list({ search: panel[1].mrn });
     expect(byMrn.items.map((p) => p.mrn)).toEqual([panel[1].mrn]);
+    expect(byMrn.total).toBe(1);
+    expect((await grey.patients.list({ search: "", limit: 1 })).total).toBe(panel.length);
     expect((await grey.patients.list({ search: "%" })).items).toEqual([]);
     // A colleague's patient is not found by search either.
     const other = demoPanel("shepherd", "northside").find((p) => !p.team.includes("grey"))!;
@@ -67,6 +73,13 @@ describe("patients router", () => {
       const fields = ((err as TRPCError).cause as unknown as { issues: { path: string[] }[] }).issues.map((i) => i.path[0]);
       expect([...new Set(fields)].sort()).toEqual(["birthDate", "mrn"]);
     }
+  });
+
+  it("text PostgreSQL cannot store (a NUL character) is BAD_REQUEST and writes nothing", async () => {
+    const grey = await callerFor("grey", "northside");
+    expect(await trpcCode(grey.patients.create({ mrn: "T-NUL-1", givenName: "Nu\u0000l", familyName: "Createtest", birthDate: "1985-05-05", sex: "female" }))).toBe("BAD_REQUEST");
+    const [{ n }] = await ownerSql()`select count(*)::int as n from patients where mrn = 'T-NUL-1'`;
+    expect(n).toBe(0);
   });
 
   it("an update based on a stale version is refused and the newer data kept", async () => {

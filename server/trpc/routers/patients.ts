@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
-import { and, asc, count, desc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import {
   patientCreateInput,
@@ -84,8 +84,14 @@ export const patientsRouter = router({
     const order = byName ? [asc(patients.familyName), asc(patients.givenName), asc(patients.id)] : [desc(lastVisit), asc(patients.id)];
     // By name, the last visit is looked up for the page only (in the select list it would run
     // for every visible row before the sort).
+    // The total comes with the first page only (later pages keep the count the client already
+    // has), as a window over the rows the sort reads anyway: no second pass over the panel.
     const rows = await ctx.tx
-      .select({ patient: patients, lastVisit: byName ? sql<string>`null` : lastVisit })
+      .select({
+        patient: patients,
+        lastVisit: byName ? sql<string>`null` : lastVisit,
+        total: input.cursor ? sql<null>`null` : sql<number>`count(*) over ()`.mapWith(Number),
+      })
       .from(patients)
       .where(and(...filters, ...after))
       .orderBy(...order)
@@ -105,8 +111,7 @@ export const patientsRouter = router({
         .groupBy(appointments.patientId);
       for (const v of found) visits.set(v.patientId, v.at);
     }
-    // The total only with the first page: later pages keep the count the client already has.
-    const total = input.cursor ? null : (await ctx.tx.select({ n: count() }).from(patients).where(and(...filters)))[0].n;
+    const total = input.cursor ? null : (rows[0]?.total ?? 0);
     const items = page.map((r) => {
       const visit = byName ? visits.get(r.patient.id) : r.lastVisit;
       return { ...r.patient, lastVisit: visit && visit !== "-infinity" ? new Date(visit) : null };
