@@ -17,7 +17,7 @@ export function toTRPCError(err: TRPCError): TRPCError {
     case "23503": // a referenced row that does not exist in this practice (or at all)
       return make("NOT_FOUND", "A referenced record was not found.");
     case "23514":
-    case "22021": // a NUL character in text: PostgreSQL cannot store it
+    case "22021": // text PostgreSQL cannot store (a NUL character)
     case "22P05":
     case "22001":
     case "22003":

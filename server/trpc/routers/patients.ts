@@ -83,9 +83,8 @@ export const patientsRouter = router({
     }
     const order = byName ? [asc(patients.familyName), asc(patients.givenName), asc(patients.id)] : [desc(lastVisit), asc(patients.id)];
     // By name, the last visit is looked up for the page only (in the select list it would run
-    // for every visible row before the sort).
-    // The total comes with the first page only (later pages keep the count the client already
-    // has), as a window over the rows the sort reads anyway: no second pass over the panel.
+    // for every visible row before the sort). The total comes with the first page only (later
+    // pages keep the count the client has), as a window over the rows the sort reads anyway.
     const rows = await ctx.tx
       .select({
         patient: patients,
