@@ -82,8 +82,8 @@ export const patientsRouter = router({
       after.push(sql`(${lastVisit} < ${c.v}::timestamptz or (${lastVisit} = ${c.v}::timestamptz and ${patients.id} > ${c.id}))`);
     }
     const order = byName ? [asc(patients.familyName), asc(patients.givenName), asc(patients.id)] : [desc(lastVisit), asc(patients.id)];
-    // By name, the last visit is looked up for the page only (in the select list it would run
-    // for every visible row before the sort). The total comes with the first page only (later
+    // By name, the last visit is one lookup for the whole page (as a subquery in the select list it
+    // would re-read the policy's care-team array once per row, ~0.3 ms each). The total comes with the first page only (later
     // pages keep the count the client has), as a window over the rows the sort reads anyway.
     const rows = await ctx.tx
       .select({
