@@ -12,4 +12,15 @@ BEGIN
   END IF;
 END
 $$;--> statement-breakpoint
-GRANT careroster_runtime TO careroster_admin, careroster_clinician;
+-- Granted by drizzle/bootstrap/roles.sql before the migrations run (as careroster_owner, which may
+-- not grant roles); repeated here only for databases where it has not happened.
+DO $$
+BEGIN
+  IF NOT pg_has_role('careroster_admin', 'careroster_runtime', 'MEMBER') THEN
+    GRANT careroster_runtime TO careroster_admin;
+  END IF;
+  IF NOT pg_has_role('careroster_clinician', 'careroster_runtime', 'MEMBER') THEN
+    GRANT careroster_runtime TO careroster_clinician;
+  END IF;
+END
+$$;

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate as runMigrations } from "drizzle-orm/postgres-js/migrator";
@@ -5,11 +6,14 @@ import postgres from "postgres";
 import { parseDatabaseUrl } from "./config";
 
 const MIGRATIONS = path.join(process.cwd(), "drizzle");
+const ROLES = readFileSync(path.join(MIGRATIONS, "bootstrap", "roles.sql"), "utf8");
 
 /**
- * Applies drizzle/ as the owner (idempotent: drizzle records what ran), then makes sure the
- * runtime LOGIN role named by `runtimeUrl` exists, can connect, is a member of the
- * careroster_runtime group that grants and policies name, and may switch to the two session roles.
+ * Creates the roles (drizzle/bootstrap/roles.sql), applies drizzle/ as careroster_owner (idempotent:
+ * drizzle records what ran), then makes sure the runtime LOGIN role named by `runtimeUrl` exists,
+ * can connect, is a member of the careroster_runtime group that grants and policies name, and may
+ * switch to the two session roles. `ownerUrl` names the migrating login: a superuser, or a role
+ * that is a member of careroster_owner with CREATEROLE (see README, "Your own server").
  */
 export async function migrate(ownerUrl: string, runtimeUrl: string): Promise<void> {
   const runtime = parseDatabaseUrl(runtimeUrl, "DATABASE_URL");
@@ -17,7 +21,11 @@ export async function migrate(ownerUrl: string, runtimeUrl: string): Promise<voi
   try {
     // One migrator at a time per database (parallel test workers, two app instances).
     await owner`select pg_advisory_lock(hashtext('careroster:migrate'))`;
+    await owner.unsafe(ROLES);
+    // Everything the migrations create is owned by the non-superuser owner role.
+    await owner`set role careroster_owner`;
     await runMigrations(drizzle({ client: owner }), { migrationsFolder: MIGRATIONS });
+    await owner`reset role`;
     const [exists] = await owner`select 1 from pg_roles where rolname = ${runtime.user}`;
     if (!exists) {
       const [{ stmt }] = await owner<{ stmt: string }[]>`

@@ -21,7 +21,13 @@ export default async function BreakGlassReviewPage() {
                 {fmt.format(g.expiresAt)}).
               </p>
               <p>Reason: {g.reason}</p>
-              <ReviewForm id={g.id} label={`${g.clinicianName} → ${g.patientName}`} />
+              {g.own ? (
+                <p className="flag" role="note">
+                  Your own request: another admin of the practice must review it. With no other admin it stays pending here.
+                </p>
+              ) : (
+                <ReviewForm id={g.id} label={`${g.clinicianName} → ${g.patientName}`} />
+              )}
             </li>
           ))}
         </ul>

@@ -33,13 +33,18 @@ export const accessGrants = pgTable(
       to: runtime,
       using: sql`${t.clinicianId} = ${currentUser} or ${isAdmin}`,
     }),
-    // A clinician grants only themselves, starting now, unreviewed.
+    // A clinician grants only themselves, starting now, unreviewed (so it always reaches the queue).
     pgPolicy("access_grants_insert", {
       for: "insert",
       to: runtime,
-      withCheck: sql`${t.clinicianId} = ${currentUser} and ${t.grantedAt} = now() and ${t.reviewedBy} is null`,
+      withCheck: sql`${t.clinicianId} = ${currentUser} and ${t.grantedAt} = now() and ${t.reviewedBy} is null and ${t.reviewedAt} is null and ${t.reviewComment} is null`,
     }),
-    // Only admins review.
-    pgPolicy("access_grants_update", { for: "update", to: runtime, using: isAdmin, withCheck: isAdmin }),
+    // Only admins review, in their own name, and never their own grant (a second pair of eyes).
+    pgPolicy("access_grants_update", {
+      for: "update",
+      to: runtime,
+      using: isAdmin,
+      withCheck: sql`${isAdmin} and ${t.reviewedBy} = ${currentUser} and ${t.clinicianId} <> ${currentUser}`,
+    }),
   ],
 );

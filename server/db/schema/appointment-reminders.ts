@@ -9,13 +9,15 @@ export const appointmentReminders = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     orgId: uuid("org_id").notNull(),
-    appointmentId: uuid("appointment_id").notNull().references(() => appointments.id),
+    appointmentId: uuid("appointment_id").notNull(),
     patientId: uuid("patient_id").notNull(),
     remindOn: date("remind_on", { mode: "string" }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     unique("appointment_reminders_appointment_key").on(t.appointmentId),
+    // Composite keys: a reminder joins an appointment and a patient of its own practice only.
+    foreignKey({ columns: [t.orgId, t.appointmentId], foreignColumns: [appointments.orgId, appointments.id] }),
     foreignKey({ columns: [t.orgId, t.patientId], foreignColumns: [patients.orgId, patients.id] }),
     orgIsolation("appointment_reminders", t.orgId),
     ...byRole("appointment_reminders_select", "select", canSeePatient(t.patientId)),

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, foreignKey, index, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, foreignKey, index, pgEnum, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { memberships } from "./memberships";
 import { patients } from "./patients";
 import { byRole, canSeePatient, orgIsolation } from "./rls";
@@ -21,6 +21,8 @@ export const appointments = pgTable(
   },
   (t) => [
     check("appointments_time_order", sql`${t.endsAt} > ${t.startsAt}`),
+    // Target of the composite keys that keep a reminder in its appointment's practice.
+    unique("appointments_org_id_key").on(t.orgId, t.id),
     index("appointments_org_patient_starts_idx").on(t.orgId, t.patientId, t.startsAt),
     index("appointments_org_starts_idx").on(t.orgId, t.startsAt),
     foreignKey({ columns: [t.orgId, t.patientId], foreignColumns: [patients.orgId, patients.id] }),

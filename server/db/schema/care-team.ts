@@ -1,7 +1,8 @@
+import { sql } from "drizzle-orm";
 import { foreignKey, index, pgPolicy, pgTable, primaryKey, timestamp, uuid } from "drizzle-orm/pg-core";
 import { memberships } from "./memberships";
 import { patients } from "./patients";
-import { byRole, canSeePatient, isAdmin, orgIsolation, runtime } from "./rls";
+import { byRole, canSeePatient, currentUser, isAdmin, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
 
 /** Which clinicians look after which patients: the many-to-many every clinician rule reads. */
@@ -23,8 +24,19 @@ export const careTeam = pgTable(
     foreignKey({ columns: [t.clinicianId, t.orgId], foreignColumns: [memberships.userId, memberships.orgId] }),
     orgIsolation("care_team", t.orgId),
     ...byRole("care_team_select", "select", canSeePatient(t.patientId)),
-    pgPolicy("care_team_insert", { for: "insert", to: runtime, withCheck: isAdmin }),
-    pgPolicy("care_team_update", { for: "update", to: runtime, using: isAdmin, withCheck: isAdmin }),
+    // Admins assign, never themselves (no self-granted clinical access), and sign as the assigner.
+    // A clinician who registers a patient joins its team through a definer trigger, not this policy.
+    pgPolicy("care_team_insert", {
+      for: "insert",
+      to: runtime,
+      withCheck: sql`${isAdmin} and ${t.clinicianId} <> ${currentUser} and ${t.assignedBy} = ${currentUser}`,
+    }),
+    pgPolicy("care_team_update", {
+      for: "update",
+      to: runtime,
+      using: isAdmin,
+      withCheck: sql`${isAdmin} and ${t.clinicianId} <> ${currentUser} and ${t.assignedBy} = ${currentUser}`,
+    }),
     pgPolicy("care_team_delete", { for: "delete", to: runtime, using: isAdmin }),
   ],
 );

@@ -1,7 +1,7 @@
 import { count } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
 import { hashPassword } from "../../auth/password";
+import { ownerConnection } from "../owner";
 import * as schema from "../schema";
 import { DEMO_PASSWORD, demoOrgs, demoPatients, demoUsers, type DemoOrgKey, type DemoUserKey } from "./demo-data";
 
@@ -11,7 +11,7 @@ import { DEMO_PASSWORD, demoOrgs, demoPatients, demoUsers, type DemoOrgKey, type
  * Returns false when it left the database alone.
  */
 export async function seedDemo(ownerUrl: string): Promise<boolean> {
-  const client = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+  const client = ownerConnection(ownerUrl);
   const db = drizzle({ client, schema, casing: "snake_case" });
   try {
     const passwordHash = await hashPassword(DEMO_PASSWORD);

@@ -1,6 +1,6 @@
-import postgres from "postgres";
 import { hashPassword } from "../../auth/password";
 import { DEMO_PASSWORD } from "./demo-data";
+import { ownerConnection } from "../owner";
 
 export interface LargeSeedOptions {
   patients: number;
@@ -17,7 +17,7 @@ export interface LargeSeedOptions {
  */
 export async function seedLarge(ownerUrl: string, opts: LargeSeedOptions): Promise<void> {
   const log = opts.log ?? console.log;
-  const sql = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+  const sql = ownerConnection(ownerUrl);
   const step = async (label: string, run: () => Promise<unknown>) => {
     const t0 = performance.now();
     await run();

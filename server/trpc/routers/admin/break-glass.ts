@@ -13,6 +13,8 @@ export const adminBreakGlassRouter = router({
       .select({
         id: accessGrants.id,
         clinicianName: users.name,
+        // The caller's own request: the database lets only another admin review it.
+        own: sql<boolean>`${accessGrants.clinicianId} = app_user_id()`,
         patientId: accessGrants.patientId,
         patientName: sql<string>`${patients.givenName} || ' ' || ${patients.familyName}`,
         reason: accessGrants.reason,
@@ -29,6 +31,10 @@ export const adminBreakGlassRouter = router({
   ),
 
   review: adminProcedure.input(breakGlassReviewInput).mutation(async ({ ctx, input }) => {
+    const [grant] = await ctx.tx.select({ clinicianId: accessGrants.clinicianId }).from(accessGrants).where(eq(accessGrants.id, input.id));
+    if (grant?.clinicianId === ctx.userId) {
+      throw new TRPCError({ code: "FORBIDDEN", message: "You cannot review your own emergency access; another admin must." });
+    }
     const [row] = await ctx.tx
       .update(accessGrants)
       .set({ reviewedBy: ctx.userId, reviewedAt: sql`now()` as unknown as Date, reviewComment: input.comment })

@@ -62,6 +62,10 @@ export const careTeamRouter = router({
 
   /** Single or bulk; already-assigned pairs are left as they are. */
   assign: adminProcedure.input(careTeamAssignInput).mutation(async ({ ctx, input }) => {
+    // The policy refuses it too; this only says why in words.
+    if (input.clinicianId === ctx.userId) {
+      throw new TRPCError({ code: "FORBIDDEN", message: "You cannot put yourself on a care team; another admin must assign you." });
+    }
     const rows = await ctx.tx
       .insert(careTeam)
       .values(input.patientIds.map((patientId) => ({ orgId: ctx.orgId!, clinicianId: input.clinicianId, patientId, assignedBy: ctx.userId })))

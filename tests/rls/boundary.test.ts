@@ -1,0 +1,286 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { withRlsContext } from "../../server/db/context";
+import { accessGrants, careTeam, clinicalNotes } from "../../server/db/schema";
+import { callerFor, demoIds, ownerSql, pgError, runtimeDb, runtimeUrl, trpcCode, asUser } from "../helpers/db";
+
+// Issue #11: what an attacker holding the runtime role's credentials, or an insider, tried
+// around the policies. Each test asserts what the database refused, not what the UI hides.
+
+const runtimeRole = () => decodeURIComponent(new URL(runtimeUrl()).username);
+
+describe("the runtime role cannot reach the owner's rights", () => {
+  it("creates no temporary objects and nothing in any schema", async () => {
+    const attacker = postgres(runtimeUrl(), { max: 1, onnotice: () => {} });
+    try {
+      expect((await pgError(attacker`create temp table t (x int)`)).code).toBe("42501");
+      expect((await pgError(attacker`create table public.t (x int)`)).code).toBe("42501");
+      expect((await pgError(attacker`create schema evil`)).code).toBe("42501");
+      const [priv] = await attacker`
+        select has_database_privilege(current_database(), 'TEMPORARY') as temp,
+               has_database_privilege(current_database(), 'CREATE') as create_schema`;
+      expect(priv).toEqual({ temp: false, create_schema: false });
+    } finally {
+      await attacker.end();
+    }
+  });
+
+  // Even granted TEMPORARY by mistake, a pg_temp domain named like a built-in type must not be
+  // resolved inside a definer function: every call below would otherwise log the owner's name.
+  describe("the pg_temp domain trick against every definer function", () => {
+    let attacker: postgres.Sql;
+    const database = () => new URL(runtimeUrl()).pathname.slice(1);
+    beforeAll(async () => {
+      await ownerSql().unsafe(`grant temporary on database "${database()}" to "${runtimeRole()}"`);
+      attacker = postgres(runtimeUrl(), { max: 1, onnotice: () => {} });
+      await attacker.unsafe(`
+        create temp table seen (who text);
+        grant insert on pg_temp.seen to public;
+        create function pg_temp.spy(anyelement) returns boolean language plpgsql as
+          $$ begin insert into pg_temp.seen values (current_user); return true; end $$;
+        create domain pg_temp.uuid as pg_catalog.uuid check (pg_temp.spy(value));
+        create domain pg_temp.text as pg_catalog.text check (pg_temp.spy(value));
+        create domain pg_temp.bool as pg_catalog.bool check (pg_temp.spy(value));
+        create domain pg_temp.int4 as pg_catalog.int4 check (pg_temp.spy(value));
+        create domain pg_temp.timestamptz as pg_catalog.timestamptz check (pg_temp.spy(value));`);
+    });
+    afterAll(async () => {
+      await attacker?.end();
+      await ownerSql().unsafe(`revoke temporary on database "${database()}" from "${runtimeRole()}"`);
+    });
+
+    it("a deliberately unsafe definer function shows the trick works (the test can fail)", async () => {
+      await ownerSql().begin(async (tx) => {
+        await tx`set local role careroster_owner`;
+        await tx.unsafe(`
+          create function public.test_unsafe_definer() returns text language sql security definer
+            set search_path = pg_catalog, public as $$ select 'x'::text $$;
+          grant execute on function public.test_unsafe_definer() to careroster_runtime`);
+      });
+      try {
+        await attacker`delete from pg_temp.seen`;
+        await attacker`select public.test_unsafe_definer()`;
+        expect((await attacker`select who from pg_temp.seen`).map((r) => r.who)).toContain("careroster_owner");
+      } finally {
+        await ownerSql()`drop function public.test_unsafe_definer()`;
+      }
+    });
+
+    it("no app function runs the caller's pg_temp code as anyone but the caller", async () => {
+      const { users, orgs } = await demoIds();
+      const fns = await ownerSql()<{ name: string; args: string[] }[]>`
+        select p.proname as name, array(select format_type(t, null) from unnest(p.proargtypes) t) as args
+        from pg_proc p
+        where p.pronamespace = 'public'::regnamespace and p.prosecdef and p.prorettype <> 'trigger'::regtype
+        order by 1`;
+      expect(fns.length).toBeGreaterThanOrEqual(10);
+      const arg = (type: string) =>
+        ({ uuid: `'${users.grey}'::pg_catalog.uuid`, text: `'grey@northside.test'::pg_catalog.text`, "text[]": `array['${"0".repeat(64)}']::pg_catalog.text[]`, interval: `'1 minute'::pg_catalog.interval` })[type] ??
+        `null::pg_catalog.${type}`;
+      await attacker`delete from pg_temp.seen`;
+      for (const fn of fns) {
+        // With and without a context, so both branches of each function run.
+        await attacker.begin(async (tx) => {
+          await tx`select set_config('app.user_id', ${users.grey}, true), set_config('app.org_id', ${orgs.northside}, true)`;
+          await tx.unsafe(`select * from public.${fn.name}(${fn.args.map(arg).join(", ")})`);
+        });
+        await attacker.unsafe(`select * from public.${fn.name}(${fn.args.map(arg).join(", ")})`).catch(() => undefined);
+      }
+      const who = new Set((await attacker`select who from pg_temp.seen`).map((r) => r.who as string));
+      await ownerSql()`delete from login_attempts where key_hash = ${"0".repeat(64)}`;
+      expect([...who].filter((w) => w !== runtimeRole())).toEqual([]);
+    });
+  });
+
+  it("every app function is owned by careroster_owner, which is no superuser, and none is executable by PUBLIC", async () => {
+    const rows = await ownerSql()`
+      select p.proname, r.rolname as owner, r.rolsuper, p.prosecdef, p.proconfig,
+             exists (select 1 from aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a where a.grantee = 0) as public_exec
+      from pg_proc p join pg_roles r on r.oid = p.proowner
+      where p.pronamespace = 'public'::regnamespace`;
+    expect(rows.length).toBeGreaterThan(0);
+    for (const f of rows) {
+      expect({ fn: f.proname, owner: f.owner, superuser: f.rolsuper, public: f.public_exec }).toEqual({ fn: f.proname, owner: "careroster_owner", superuser: false, public: false });
+      if (f.prosecdef) expect(f.proconfig, f.proname).toContain("search_path=pg_catalog, pg_temp");
+    }
+    const [owner] = await ownerSql()`select rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname = 'careroster_owner'`;
+    expect(owner).toEqual({ rolsuper: false, rolbypassrls: true, rolcanlogin: false });
+  });
+});
+
+describe("nobody grants themselves access", () => {
+  it("an admin cannot put themselves on a care team, through the API or with SQL", async () => {
+    const { users, orgs } = await demoIds();
+    const [p] = await ownerSql()`select id from patients where org_id = ${orgs.northside} and archived_at is null limit 1`;
+    const admin = await callerFor("northAdmin", "northside");
+    expect(await trpcCode(admin.admin.careTeam.assign({ clinicianId: users.northAdmin, patientIds: [p.id] }))).toBe("FORBIDDEN");
+    await asUser("northAdmin", "northside", async (tx) => {
+      const self = await pgError(tx.transaction((sp) => sp.insert(careTeam).values({ orgId: orgs.northside, clinicianId: users.northAdmin, patientId: p.id, assignedBy: users.northAdmin })));
+      expect(self.code).toBe("42501");
+      // Nor by signing the assignment in a colleague's name.
+      const forged = await pgError(tx.transaction((sp) => sp.insert(careTeam).values({ orgId: orgs.northside, clinicianId: users.shepherd, patientId: p.id, assignedBy: users.grey })));
+      expect(forged.code).toBe("42501");
+    });
+    const [{ n }] = await ownerSql()`select count(*)::int as n from care_team where clinician_id = ${users.northAdmin}`;
+    expect(n).toBe(0);
+  });
+
+  it("the reviewer of an emergency grant is never its grantee", async () => {
+    const { users, orgs } = await demoIds();
+    const [p] = await ownerSql()`select id from patients where org_id = ${orgs.northside} and archived_at is null limit 1`;
+    const admin = await callerFor("northAdmin", "northside");
+    const grant = await admin.breakGlass.request({ patientId: p.id, reason: "Vitest boundary: admin reads notes in an emergency" });
+    try {
+      expect(await trpcCode(admin.admin.breakGlass.review({ id: grant.id, comment: "Looks fine to me" }))).toBe("FORBIDDEN");
+      await asUser("northAdmin", "northside", async (tx) => {
+        const own = await pgError(tx.transaction((sp) => sp.update(accessGrants).set({ reviewedBy: users.northAdmin, reviewedAt: new Date(), reviewComment: "self" }).where(sql`id = ${grant.id}`)));
+        expect(own.code).toBe("42501");
+      });
+      // The review page flags it instead of offering the form.
+      const queue = await admin.admin.breakGlass.list();
+      expect(queue.find((g) => g.id === grant.id)).toMatchObject({ own: true });
+      // An admin cannot sign a review in someone else's name either.
+      const [other] = await ownerSql()`
+        insert into access_grants (org_id, clinician_id, patient_id, reason, expires_at)
+        values (${orgs.northside}, ${users.grey}, ${p.id}, 'Vitest boundary: grey in an emergency', now() + interval '1 hour') returning id`;
+      await asUser("northAdmin", "northside", async (tx) => {
+        const forged = await pgError(tx.transaction((sp) => sp.update(accessGrants).set({ reviewedBy: users.shepherd, reviewedAt: new Date(), reviewComment: "forged" }).where(sql`id = ${other.id}`)));
+        expect(forged.code).toBe("42501");
+      });
+      expect((await admin.admin.breakGlass.review({ id: other.id, comment: "Checked with grey" })).reviewedBy).toBe(users.northAdmin);
+    } finally {
+      await ownerSql()`delete from access_grants where reason like 'Vitest boundary:%'`;
+    }
+  });
+
+  it("a grant is always created unreviewed, so it reaches the review queue", async () => {
+    const { users, orgs } = await demoIds();
+    const [p] = await ownerSql()`select id from patients where org_id = ${orgs.northside} and archived_at is null limit 1`;
+    await asUser("grey", "northside", async (tx) => {
+      const base = { orgId: orgs.northside, clinicianId: users.grey, patientId: p.id, reason: "Vitest boundary: pre-reviewed", expiresAt: sql`now() + interval '1 hour'` as unknown as Date };
+      expect((await pgError(tx.transaction((sp) => sp.insert(accessGrants).values({ ...base, reviewedAt: new Date() })))).code).toBe("42501");
+      expect((await pgError(tx.transaction((sp) => sp.insert(accessGrants).values({ ...base, reviewComment: "fine" })))).code).toBe("42501");
+      expect((await pgError(tx.transaction((sp) => sp.insert(accessGrants).values({ ...base, reviewedBy: users.northAdmin })))).code).toBe("42501");
+    });
+  });
+});
+
+describe("archived means read-only for clinicians", () => {
+  let patientId: string;
+  let noteId: string;
+  let appointmentId: string;
+  beforeAll(async () => {
+    const { users } = await demoIds();
+    const admin = await callerFor("northAdmin", "northside");
+    const created = await admin.patients.create({ mrn: `T-ARCH-${randomUUID().slice(0, 6)}`, givenName: "Orla", familyName: "Archivetest", birthDate: "1970-03-03", sex: "female" });
+    patientId = created.id;
+    await admin.admin.careTeam.assign({ clinicianId: users.grey, patientIds: [patientId] });
+    const grey = await callerFor("grey", "northside");
+    noteId = (await grey.notes.create({ patientId, body: "Before archiving." })).id;
+    appointmentId = (await grey.appointments.create({ patientId, startsAt: new Date(Date.now() + 86_400_000), durationMinutes: 15, reason: "Follow-up" })).id;
+    await admin.patients.archive({ id: patientId });
+  });
+
+  afterAll(async () => {
+    // Leave the demo practice as seeded: later files compare panels with the demo data.
+    const sql_ = ownerSql();
+    for (const table of ["clinical_notes", "appointments", "care_team", "access_grants"]) {
+      await sql_`delete from ${sql_(table)} where patient_id = ${patientId}`;
+    }
+    await sql_`delete from patients where id = ${patientId}`;
+  });
+
+  it("every clinician write to an archived patient is refused, through the API and with SQL", async () => {
+    const grey = await callerFor("grey", "northside");
+    expect(await trpcCode(grey.notes.update({ id: noteId, body: "Changed after archiving" }))).toBe("NOT_FOUND");
+    expect(await trpcCode(grey.notes.create({ patientId, body: "New after archiving" }))).not.toBe("OK");
+    expect(await trpcCode(grey.appointments.cancel({ id: appointmentId }))).toBe("NOT_FOUND");
+    expect(await trpcCode(grey.appointments.create({ patientId, startsAt: new Date(Date.now() + 2 * 86_400_000), durationMinutes: 15, reason: "x" }))).not.toBe("OK");
+    expect(await trpcCode(grey.patients.update({ id: patientId, version: 2, givenName: "Changed" }))).not.toBe("OK");
+    // Emergency access to it is refused too, exactly like a patient that does not exist.
+    const shepherd = await callerFor("shepherd", "northside");
+    expect(await trpcCode(shepherd.breakGlass.request({ patientId, reason: "Vitest boundary: archived patient" }))).toBe("NOT_FOUND");
+    expect(await trpcCode(shepherd.breakGlass.request({ patientId: randomUUID(), reason: "Vitest boundary: no such patient" }))).toBe("NOT_FOUND");
+
+    await asUser("grey", "northside", async (tx) => {
+      expect(await tx.update(clinicalNotes).set({ body: "sql edit" }).where(sql`id = ${noteId}`).returning()).toEqual([]);
+      expect(await tx.select().from(clinicalNotes).where(sql`patient_id = ${patientId}`)).toEqual([]);
+      expect(await tx.select().from(careTeam).where(sql`patient_id = ${patientId}`)).toEqual([]);
+    });
+    const [state] = await ownerSql()`
+      select (select body from clinical_notes where id = ${noteId}) as body,
+             (select status from appointments where id = ${appointmentId}) as status,
+             (select count(*)::int from clinical_notes where patient_id = ${patientId}) as notes,
+             (select count(*)::int from access_grants where patient_id = ${patientId}) as grants`;
+    expect(state).toEqual({ body: "Before archiving.", status: "scheduled", notes: 1, grants: 0 });
+  });
+
+  it("restored, the same clinician may write again", async () => {
+    const admin = await callerFor("northAdmin", "northside");
+    await admin.patients.restore({ id: patientId });
+    const grey = await callerFor("grey", "northside");
+    expect((await grey.notes.update({ id: noteId, body: "After restore." })).body).toBe("After restore.");
+  });
+});
+
+describe("the last active admin holds under concurrency", () => {
+  const orgId = randomUUID();
+  const a = randomUUID();
+  const b = randomUUID();
+  beforeAll(async () => {
+    const sql_ = ownerSql();
+    await sql_`insert into organizations (id, name, slug) values (${orgId}, 'Race Test Practice', ${`race-${orgId.slice(0, 8)}`})`;
+    await sql_`insert into users (id, email, name, password_hash) values (${a}, ${`race-a-${a}@example.test`}, 'Race A', 'x'), (${b}, ${`race-b-${b}@example.test`}, 'Race B', 'x')`;
+    await sql_`insert into memberships (user_id, org_id, role) values (${a}, ${orgId}, 'admin'), (${b}, ${orgId}, 'admin')`;
+  });
+  afterAll(async () => {
+    const sql_ = ownerSql();
+    await sql_`delete from memberships where org_id = ${orgId}`;
+    await sql_`delete from users where id in (${a}, ${b})`;
+    await sql_`delete from organizations where id = ${orgId}`;
+  });
+
+  it("20 rounds of two admins demoting each other at once always leave one active admin", async () => {
+    let raced = 0;
+    for (let round = 0; round < 20; round++) {
+      await ownerSql()`update memberships set role = 'admin', status = 'active' where org_id = ${orgId}`;
+      // Both transactions hold their context before either writes; then both UPDATEs start together.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let ready = 0;
+      const demote = (actor: string, target: string) =>
+        withRlsContext(runtimeDb(), { userId: actor, orgId }, async (tx) => {
+          if (++ready === 2) release();
+          await gate;
+          return tx.execute(sql`update memberships set role = 'clinician' where org_id = ${orgId} and user_id = ${target} returning user_id`);
+        });
+      const results = await Promise.allSettled([demote(a, b), demote(b, a)]);
+      for (const r of results) {
+        if (r.status === "rejected") {
+          expect((await pgError(Promise.reject(r.reason))).code).toBe("23514");
+          raced++;
+        }
+      }
+      const [{ n }] = await ownerSql()`select count(*)::int as n from memberships where org_id = ${orgId} and role = 'admin' and status = 'active'`;
+      expect(n).toBe(1);
+    }
+    // Rounds where the second UPDATE started after the first commit are refused by the policy (the
+    // demoted admin is no longer one); the rounds that truly overlapped are what the lock decides.
+    expect(raced).toBeGreaterThan(0);
+  });
+});
+
+describe("reminders stay in their appointment's practice", () => {
+  it("a reminder row cannot point at another practice's appointment", async () => {
+    const { orgs } = await demoIds();
+    const [foreign] = await ownerSql()`select id, patient_id from appointments where org_id = ${orgs.lakeside} limit 1`;
+    const [own] = await ownerSql()`select id from patients where org_id = ${orgs.northside} limit 1`;
+    // Even the owner cannot: the composite key is a table constraint, not a policy.
+    const err = await pgError(ownerSql()`
+      insert into appointment_reminders (org_id, appointment_id, patient_id, remind_on)
+      values (${orgs.northside}, ${foreign.id}, ${own.id}, current_date)`);
+    expect(err.code).toBe("23503");
+  });
+});
