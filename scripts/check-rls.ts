@@ -23,8 +23,7 @@ if (process.argv[1]?.endsWith("check-rls.ts")) {
     const db = await prepareDatabase();
     const client = postgres(db.runtimeUrl, { max: 1, onnotice: () => {} });
     try {
-      const code = report(await readPosture(drizzle({ client }), parseDatabaseUrl(db.runtimeUrl, "DATABASE_URL").user));
-      process.exitCode = code;
+      return report(await readPosture(drizzle({ client }), parseDatabaseUrl(db.runtimeUrl, "DATABASE_URL").user));
     } finally {
       await client.end();
       await db.stop();

