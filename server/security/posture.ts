@@ -105,7 +105,7 @@ function functionsPosture(flagger: Flagger, functions: FunctionRow[]): FunctionP
     const flag = flagger(`function ${f.name}`, out.problems);
     if (f.securityDefiner && !isSafeSearchPath(f.searchPath)) {
       const why = f.searchPath === null ? "without a pinned search_path" : "whose search_path does not end in pg_temp";
-      flag("definer", `SECURITY DEFINER ${why} (the caller's temporary objects are searched first)`);
+      flag("definer", `SECURITY DEFINER ${why} (the caller's temporary objects can shadow the names it uses)`);
     }
     if (f.ownerSuperuser) flag("ownership", `owned by superuser ${f.owner}${f.securityDefiner ? ", so it runs as a superuser" : ""}`);
     if (f.executableBy.includes("PUBLIC")) flag("publicExecute", "executable by PUBLIC");
