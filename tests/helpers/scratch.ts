@@ -1,0 +1,32 @@
+import postgres from "postgres";
+import { migrate } from "../../server/db/migrate";
+import { ownerUrl, runtimeUrl } from "./db";
+
+const onDatabase = (url: string, database: string) => {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+};
+
+/**
+ * A fresh database on the test server, created as the superuser and migrated by the app's own
+ * migrate(), for tests that must break the schema on purpose. `drop()` removes it.
+ */
+export async function scratchDatabase(name: string) {
+  const server = postgres(onDatabase(ownerUrl(), "postgres"), { max: 1, onnotice: () => {} });
+  await server`drop database if exists ${server(name)} with (force)`;
+  await server`create database ${server(name)}`;
+  const urls = { ownerUrl: onDatabase(ownerUrl(), name), runtimeUrl: onDatabase(runtimeUrl(), name) };
+  await migrate(urls.ownerUrl, urls.runtimeUrl);
+  const sql = postgres(urls.ownerUrl, { max: 1, onnotice: () => {} });
+  return {
+    ...urls,
+    /** The superuser on the scratch database. */
+    sql,
+    async drop() {
+      await sql.end();
+      await server`drop database if exists ${server(name)} with (force)`;
+      await server.end();
+    },
+  };
+}
