@@ -141,6 +141,8 @@ describe("nobody grants themselves access", () => {
       // The review page flags it instead of offering the form.
       const queue = await admin.admin.breakGlass.list();
       expect(queue.find((g) => g.id === grant.id)).toMatchObject({ own: true });
+      // Northside has one admin: the posture page counts the grant nobody else can review.
+      expect((await admin.admin.security.posture()).practice.unreviewableGrants).toBe(1);
       // An admin cannot sign a review in someone else's name either.
       const [other] = await ownerSql()`
         insert into access_grants (org_id, clinician_id, patient_id, reason, expires_at)

@@ -50,6 +50,19 @@ export default async function SecurityPage() {
           ))}
         </ul>
       </section>
+      <section className="card" aria-labelledby="practice">
+        <h2 id="practice">This practice</h2>
+        <ul className="checklist">
+          <li>
+            <Mark ok={posture.practice.unreviewableGrants === 0} />
+            <p>
+              {posture.practice.unreviewableGrants === 0
+                ? "Every emergency access can be reviewed by an admin other than the person who used it."
+                : `${posture.practice.unreviewableGrants} emergency access${posture.practice.unreviewableGrants === 1 ? " was" : "es were"} used by the practice's only admin and cannot be reviewed by anyone else: add a second admin to review ${posture.practice.unreviewableGrants === 1 ? "it" : "them"}.`}
+            </p>
+          </li>
+        </ul>
+      </section>
       <h2>Details from the database catalog</h2>
       <RuntimeRoleDetails role={posture.runtimeRole} />
       <DatabaseDetails database={posture.database} runtimeRole={posture.runtimeRole.name} />
