@@ -25,7 +25,10 @@ export interface PasswordStrength {
 
 /** zxcvbn's estimate, with the person's own email and name as words an attacker would try first. */
 export function passwordStrength(password: string, userInputs: readonly (string | null | undefined)[] = []): PasswordStrength {
-  const inputs = userInputs.flatMap((v) => (v ? [v, ...v.split(/[@.\s_-]+/).filter((w) => w.length >= 3)] : []));
+  // The whole value, its words, and the email's local part run together ("reset.me" → "resetme").
+  const inputs = userInputs.flatMap((v) =>
+    v ? [v, ...v.split(/[@.\s_-]+/).filter((w) => w.length >= 3), v.split("@")[0].replace(/[^\p{L}\p{N}]/gu, "")] : [],
+  );
   const result = estimator().check(password.slice(0, 256), inputs);
   const score = result.score as PasswordStrength["score"];
   return {
