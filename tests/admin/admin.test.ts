@@ -7,7 +7,7 @@ import { prepareDatabase } from "../../server/db/bootstrap";
 import { careTeam, memberships, users } from "../../server/db/schema";
 import { readPosture } from "../../server/security/posture";
 import { appRouter } from "../../server/trpc/routers/_app";
-import { asUser, callerFor, demoIds, ownerSql, patientIdByMrn, pgError, runtimeDb, trpcCode } from "../helpers/db";
+import { asUser, callerFor, demoIds, ownerSql, patientIdByMrn, pgError, trpcCode } from "../helpers/db";
 
 
 
