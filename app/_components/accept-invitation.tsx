@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useSession } from "next-auth/react";
-import { useRouter } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
 import { describeError } from "@/lib/forms";
 import { useTRPC } from "@/lib/trpc/client";
@@ -11,6 +11,7 @@ import { useTRPC } from "@/lib/trpc/client";
 export function AcceptButton({ input, label }: { input: { token: string } | { invitationId: string }; label: string }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const pathname = usePathname();
   const { update } = useSession();
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
@@ -25,8 +26,9 @@ export function AcceptButton({ input, label }: { input: { token: string } | { in
       const org = await switchOrg.mutateAsync({ orgId: joined.orgId });
       await update({ orgId: org.id });
       queryClient.clear();
-      router.push("/patients");
-      router.refresh();
+      // The session cookie is now in the new practice: re-render what is on screen, or go to its patients.
+      if (pathname === "/patients") router.refresh();
+      else router.push("/patients");
     } catch (err) {
       setError(describeError(err).message);
     }

@@ -68,7 +68,7 @@ export function InviteMember() {
   }
 
   return (
-    <section className="card narrow" aria-labelledby="invite-member">
+    <section className="card narrow spaced" aria-labelledby="invite-member">
       <h2 id="invite-member">Invite a member</h2>
       <p className="muted">
         They get an email with a link that works once, for 72 hours. Someone new sets their own password; someone who already has a CareRoster account
