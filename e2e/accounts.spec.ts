@@ -105,6 +105,46 @@ test("an admin of another practice invites an existing account, which sees the i
   await context.close();
 });
 
+test("an account holder accepts another practice's invitation from the emailed link, signing in on the way", async ({ browser }, testInfo) => {
+  const email = "dr.twopractice@northside.test";
+  const first = await inviteFromMembersPage(browser, email, "Dr. Tam Twopractice");
+  await first.admin.context.close();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(first.link.path);
+  await page.getByLabel("Password").fill(STRONG);
+  await page.getByRole("button", { name: "Create account and join" }).click();
+  await expect(page).toHaveURL(/\/login\?notice=account-ready/);
+
+  // Lakeside's admin invites the same email (signed in through the form: no saved state for them).
+  const lake = await browser.newPage();
+  await lake.goto("/login");
+  await signIn(lake, "admin@lakeside.test", "demo-password");
+  await expect(lake.getByRole("heading", { level: 1 })).toContainText("patients");
+  await lake.goto("/admin/members");
+  const since = Date.now() - 5;
+  await lake.getByLabel("Email").fill(email);
+  await lake.getByLabel("Full name").fill("Dr. Tam Twopractice");
+  await lake.getByRole("button", { name: "Send invitation" }).click();
+  await expect(lake.getByRole("status")).toHaveText(`Invitation sent to ${email}.`);
+  await lake.close();
+  const link = linkOf(await waitForMail(E2E_MAIL_DIR, email, since));
+
+  await page.goto(link.path);
+  await expect(page.getByRole("heading", { name: "Join Lakeside Pediatrics" })).toBeVisible();
+  await page.getByRole("link", { name: "Sign in to accept" }).click();
+  await expect(page.getByLabel("Email")).toHaveValue(email);
+  await page.getByLabel("Password", { exact: true }).fill(STRONG);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(new RegExp(`/invite/${link.token}$`));
+  await page.screenshot({ path: testInfo.outputPath("invite-existing-1280.png"), fullPage: true });
+  await page.getByRole("button", { name: "Accept and join Lakeside Pediatrics" }).click();
+  await expect(page).toHaveURL(/\/patients$/);
+  await expect(page.getByLabel("Practice").locator("option:checked")).toHaveText("Lakeside Pediatrics");
+  await expect(page.getByRole("heading", { name: "My patients" })).toBeVisible();
+  await context.close();
+});
+
 test("forgot password: the emailed link sets a new password once, and the same answer is given for an unknown email", async ({ browser }, testInfo) => {
   const email = "dr.forgetful@northside.test";
   const { link, admin } = await inviteFromMembersPage(browser, email, "Dr. Fay Forgetful");
