@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { E2E_MAIL_DIR } from "./e2e/mail";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 // Debian's chromium where it is installed (CI here); elsewhere Playwright's own browser.
@@ -41,6 +42,8 @@ export default defineConfig({
       CAREROSTER_DATA_DIR: ".data/e2e",
       CAREROSTER_DATABASE: "careroster_e2e",
       CAREROSTER_FRESH_DB: "1",
+      // No SMTP_URL: invitations and reset links land here as .eml files, read by e2e/accounts.spec.ts.
+      CAREROSTER_MAIL_DIR: E2E_MAIL_DIR,
       NEXTAUTH_SECRET: "e2e-secret-used-only-by-the-playwright-run-0123456789",
     },
   },

@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { prepareDatabase } from "../server/db/bootstrap";
 
@@ -14,6 +15,9 @@ export default async function setup() {
   });
   process.env.DATABASE_URL = db.runtimeUrl;
   process.env.DATABASE_OWNER_URL = db.ownerUrl;
+  // Invitation and reset mails of this run, as .eml files (server/mail without SMTP_URL).
+  process.env.CAREROSTER_MAIL_DIR = path.join(process.cwd(), ".data", "test-mail");
+  await rm(process.env.CAREROSTER_MAIL_DIR, { recursive: true, force: true });
   process.env.NEXTAUTH_SECRET ??= "test-secret-for-the-vitest-run-only-0123456789";
   return () => db.stop();
 }

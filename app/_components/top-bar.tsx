@@ -21,7 +21,7 @@ export function TopBar({ me }: { me: RouterOutputs["me"]["get"] }) {
       ) : (
         <span className="muted">{me.org?.name}</span>
       )}
-      <span>{me.user.name}</span>
+      <Link href="/account">{me.user.name}</Link>
       <SignOutButton />
     </header>
   );

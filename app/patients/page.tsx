@@ -4,6 +4,7 @@ import { TopBar } from "@/app/_components/top-bar";
 import { getCaller } from "@/server/trpc/server";
 import { PATIENT_PAGE_SIZE } from "@/lib/schemas/patients";
 import { PatientList } from "./patient-list";
+import { PendingInvitations } from "./pending-invitations";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Patients · CareRoster" };
@@ -11,7 +12,7 @@ export const metadata = { title: "Patients · CareRoster" };
 export default async function PatientsPage() {
   const caller = await getCaller();
   const me = await orPage(caller.me.get(), "/patients");
-  const first = await orPage(caller.patients.list({ limit: PATIENT_PAGE_SIZE }), "/patients");
+  const [first, invitations] = await orPage(Promise.all([caller.patients.list({ limit: PATIENT_PAGE_SIZE }), caller.invitations.mine()]), "/patients");
   return (
     <>
       <TopBar me={me} />
@@ -24,6 +25,7 @@ export default async function PatientsPage() {
             </Link>
           )}
         </div>
+        <PendingInvitations invitations={invitations} />
         {me.status === "suspended" && (
           <p className="alert" role="alert">
             Your membership in this practice is suspended. Contact your practice admin.

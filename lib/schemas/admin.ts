@@ -2,15 +2,6 @@ import { z } from "zod";
 
 export const memberRoleInput = z.enum(["admin", "clinician"]);
 
-export const memberAddInput = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("existing"), email: z.email("Enter a valid email address").max(320), role: memberRoleInput }),
-  z.object({
-    kind: z.literal("new"),
-    email: z.email("Enter a valid email address").max(320),
-    name: z.string().trim().min(1, "Name is required").max(200),
-    role: memberRoleInput,
-  }),
-]);
 
 export const memberUserInput = z.object({ userId: z.uuid() });
 export const memberRoleChangeInput = memberUserInput.extend({ role: memberRoleInput });

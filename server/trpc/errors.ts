@@ -26,6 +26,19 @@ export function toTRPCError(err: TRPCError): TRPCError {
     case "22008":
     case "23502":
       return make("BAD_REQUEST", "The request has a value the database cannot accept.");
+    // Raised by the invitation and password-reset functions (drizzle/0010_invitations.sql).
+    case "CR001":
+      return make("NOT_FOUND", "This invitation is not valid: it was used, revoked or has expired.");
+    case "CR002":
+      return make("FORBIDDEN", "This invitation is for another email address. Sign in with that address to accept it.");
+    case "CR003":
+      return make("CONFLICT", "An account already uses this email. Sign in to accept the invitation.");
+    case "CR004":
+      return make("FORBIDDEN", "Open the link in the invitation email to accept this invitation.");
+    case "CR005":
+      return make("NOT_FOUND", "This reset link is not valid: it was used or has expired.");
+    case "CR006":
+      return make("UNAUTHORIZED", "Please sign in.");
     case "40001":
     case "40P01":
       return make("CONFLICT", "The record changed at the same time; try again.");

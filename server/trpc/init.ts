@@ -56,6 +56,20 @@ export const orgProcedure = authedProcedure.use(async ({ ctx, next }) => {
   return result!;
 });
 
+/**
+ * Pre-sign-in flows (invitation and password-reset links): one transaction with no user and no
+ * org, so every policy answers "nothing" and only the narrow SECURITY DEFINER functions answer.
+ * Database refusals become the API's fixed answers, exactly as in orgProcedure.
+ */
+export async function anonymousTx<T>(db: Context["db"], fn: (tx: Tx) => Promise<T>): Promise<T> {
+  try {
+    return await withRlsContext(db, { userId: "", orgId: null }, fn);
+  } catch (err) {
+    if (err instanceof TRPCError) throw toTRPCError(err);
+    throw toTRPCError(new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: err }));
+  }
+}
+
 /** The tRPC gate for admin procedures; the policies still refuse admin writes on their own. */
 export const adminProcedure = orgProcedure.use(async ({ ctx, next }) => {
   const [row] = await ctx.tx.execute<{ admin: boolean }>(sql`select app_is_admin() as admin`);

@@ -7,8 +7,7 @@ import { prepareDatabase } from "../../server/db/bootstrap";
 import { careTeam, memberships, users } from "../../server/db/schema";
 import { readPosture } from "../../server/security/posture";
 import { appRouter } from "../../server/trpc/routers/_app";
-import { checkCredentials } from "../../server/auth/credentials";
-import { asUser, callerFor, demoIds, ownerSql, patientIdByMrn, pgError, runtimeDb, trpcCode } from "../helpers/db";
+import { asUser, callerFor, demoIds, ownerSql, patientIdByMrn, pgError, trpcCode } from "../helpers/db";
 
 
 
@@ -28,7 +27,9 @@ describe("admin procedures", () => {
     const grey = await callerFor("grey", "northside");
     const { users: u } = await demoIds();
     const inputs: Record<string, unknown> = {
-      "admin.members.add": { kind: "existing", email: "house@lakeside.test", role: "clinician" },
+      "admin.members.invite": { email: "house@lakeside.test", name: "Dr. House", role: "clinician" },
+      "admin.members.resendInvitation": { invitationId: "00000000-0000-4000-8000-000000000000" },
+      "admin.members.revokeInvitation": { invitationId: "00000000-0000-4000-8000-000000000000" },
       "admin.members.setRole": { userId: u.grey, role: "admin" },
       "admin.members.setStatus": { userId: u.shepherd, status: "suspended" },
       "admin.careTeam.patients": {},
@@ -57,21 +58,6 @@ describe("admin procedures", () => {
     await admin.admin.members.setStatus({ userId: u.shepherd, status: "active" });
     expect((await shepherd.patients.list({})).items.length).toBeGreaterThan(0);
     expect(await trpcCode(admin.admin.members.setRole({ userId: u.northAdmin, role: "clinician" }))).toBe("CONFLICT");
-  });
-
-  it("members: add an existing user by email and a new account with a one-time password that signs in", async () => {
-    const admin = await callerFor("lakeAdmin", "lakeside");
-    const { users: u } = await demoIds();
-    const existing = await admin.admin.members.add({ kind: "existing", email: "SHEPHERD@northside.test", role: "clinician" });
-    expect(existing).toEqual({ userId: u.shepherd, oneTimePassword: null });
-    await ownerSql()`delete from memberships where user_id = ${u.shepherd} and org_id = (select id from organizations where slug = 'lakeside')`;
-    const created = await admin.admin.members.add({ kind: "new", email: "new.clinician@vitest.test", name: "Vitest Newcomer", role: "clinician" });
-    expect(created.oneTimePassword).toMatch(/^[A-Za-z0-9_-]{16}$/);
-    const [row] = await ownerSql()`select password_hash from users where id = ${created.userId}`;
-    expect(row.password_hash).toMatch(/^\$argon2id\$/);
-    const signIn = await checkCredentials(runtimeDb(), { email: "new.clinician@vitest.test", password: created.oneTimePassword });
-    expect(signIn).toMatchObject({ ok: true, user: { id: created.userId } });
-    expect(await trpcCode(admin.admin.members.add({ kind: "existing", email: "nobody@vitest.test", role: "clinician" }))).toBe("NOT_FOUND");
   });
 
   it("care teams: assign (bulk) makes the patient visible to the clinician, unassign removes it", async () => {
@@ -117,10 +103,12 @@ describe("admin procedures", () => {
       const assign = await pgError(tx.transaction((sp) => sp.insert(careTeam).values({ orgId: orgs.northside, clinicianId: u.grey, patientId, assignedBy: u.grey })));
       expect(assign.message).toMatch(/row-level security/);
       expect(await tx.update(memberships).set({ status: "suspended" }).where(eq(memberships.userId, u.shepherd)).returning()).toEqual([]);
+      // Accounts are created only through an invitation token (app_invitation_accept_new), by nobody's grant.
       const newUser = await pgError(tx.transaction((sp) => sp.insert(users).values({ email: "x@vitest.test", name: "x", passwordHash: "x" })));
-      expect(newUser.message).toMatch(/row-level security/);
-      const lookup = await tx.execute<{ id: string | null }>(`select app_find_user_id_by_email('house@lakeside.test') as id` as never);
-      expect(lookup[0].id).toBeNull();
+      expect(newUser.code).toBe("42501");
+      // The old email probe is gone.
+      const lookup = await pgError(tx.transaction((sp) => sp.execute(`select app_find_user_id_by_email('house@lakeside.test') as id` as never)));
+      expect(lookup.code).toBe("42883");
     });
   });
 

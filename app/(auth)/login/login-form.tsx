@@ -13,7 +13,7 @@ const errors: Record<string, string> = {
 /** Only same-site paths: a crafted callbackUrl must not send a clinician elsewhere. */
 const safeCallback = (url?: string) => (url && url.startsWith("/") && !url.startsWith("//") ? url : "/patients");
 
-export function LoginForm({ initialError, callbackUrl }: { initialError: string | null; callbackUrl?: string }) {
+export function LoginForm({ initialError, callbackUrl, email }: { initialError: string | null; callbackUrl?: string; email?: string }) {
   const router = useRouter();
   const [error, setError] = useState(initialError);
   const [pending, setPending] = useState(false);
@@ -45,9 +45,9 @@ export function LoginForm({ initialError, callbackUrl }: { initialError: string 
         </p>
       )}
       <label htmlFor="email">Email</label>
-      <input id="email" name="email" type="email" autoComplete="username" required autoFocus />
+      <input id="email" name="email" type="email" autoComplete="username" defaultValue={email} required autoFocus={!email} />
       <label htmlFor="password">Password</label>
-      <input id="password" name="password" type="password" autoComplete="current-password" required />
+      <input id="password" name="password" type="password" autoComplete="current-password" required autoFocus={Boolean(email)} />
       <p>
         <button type="submit" disabled={pending}>
           {pending ? "Signing in…" : "Sign in"}

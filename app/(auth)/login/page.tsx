@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { LoginForm } from "./login-form";
 
 export const metadata = { title: "Sign in · CareRoster" };
@@ -10,13 +11,26 @@ const messages: Record<string, string> = {
   Locked: "Too many failed sign-ins. Wait 15 minutes and try again.",
 };
 
+const notices: Record<string, string> = {
+  "account-ready": "Your account is ready. Sign in with your email and new password.",
+  "password-reset": "Your password was changed. Sign in with the new one.",
+};
+
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  const { error, callbackUrl } = await searchParams;
+  const { error, callbackUrl, notice, email } = await searchParams;
   return (
     <main className="auth">
       <div className="card">
         <h1>Sign in to CareRoster</h1>
-        <LoginForm initialError={error ? (messages[error] ?? "Sign-in failed. Please try again.") : null} callbackUrl={callbackUrl} />
+        {notice && notices[notice] && (
+          <p className="notice" role="status">
+            {notices[notice]}
+          </p>
+        )}
+        <LoginForm initialError={error ? (messages[error] ?? "Sign-in failed. Please try again.") : null} callbackUrl={callbackUrl} email={email} />
+        <p>
+          <Link href="/forgot-password">Forgot your password?</Link>
+        </p>
       </div>
     </main>
   );

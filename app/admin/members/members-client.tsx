@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Field } from "@/app/_components/field";
 import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
-import { memberAddInput } from "@/lib/schemas/admin";
+import { inviteInput } from "@/lib/schemas/accounts";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
 
@@ -36,53 +36,47 @@ export function MemberActions({ member }: { member: Member }) {
   );
 }
 
-export function AddMember() {
+/** Invites by email. The answer is "Invitation sent" whoever the email belongs to; no password, token or link is ever shown. */
+export function InviteMember() {
   const trpc = useTRPC();
   const router = useRouter();
-  const [kind, setKind] = useState<"existing" | "new">("existing");
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string | null>(null);
-  const [oneTime, setOneTime] = useState<string | null>(null);
-  const add = useMutation(trpc.admin.members.add.mutationOptions());
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const invite = useMutation(trpc.admin.members.invite.mutationOptions());
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formEl = event.currentTarget;
-    const parsed = memberAddInput.safeParse({ ...Object.fromEntries(new FormData(formEl)), kind });
+    const parsed = inviteInput.safeParse(Object.fromEntries(new FormData(formEl)));
     if (!parsed.success) {
       setErrors(fieldErrors(parsed.error.issues));
+      setMessage(null);
       return;
     }
     setErrors({});
-    setOneTime(null);
+    setMessage(null);
     try {
-      const result = await add.mutateAsync(parsed.data);
+      await invite.mutateAsync(parsed.data);
       formEl.reset();
-      setMessage("Member added.");
-      setOneTime(result.oneTimePassword);
+      setMessage({ ok: true, text: `Invitation sent to ${parsed.data.email}.` });
       router.refresh();
     } catch (err) {
       const d = describeError(err);
       setErrors(d.fields);
-      setMessage(d.message);
+      setMessage({ ok: false, text: d.message });
     }
   }
 
   return (
-    <section className="card narrow" aria-labelledby="add-member">
-      <h2 id="add-member">Add a member</h2>
-      <fieldset>
-        <legend>Who</legend>
-        <label>
-          <input type="radio" name="kind" checked={kind === "existing"} onChange={() => setKind("existing")} /> Someone with an account
-        </label>
-        <label>
-          <input type="radio" name="kind" checked={kind === "new"} onChange={() => setKind("new")} /> A new account
-        </label>
-      </fieldset>
+    <section className="card narrow spaced" aria-labelledby="invite-member">
+      <h2 id="invite-member">Invite a member</h2>
+      <p className="muted">
+        They get an email with a link that works once, for 72 hours. Someone new sets their own password; someone who already has a CareRoster account
+        signs in and accepts. Nobody joins until they accept.
+      </p>
       <form onSubmit={onSubmit} noValidate>
-        <Field label="Email" name="email" type="email" error={errors.email} required />
-        {kind === "new" && <Field label="Full name" name="name" error={errors.name} required />}
+        <Field label="Email" name="email" type="email" autoComplete="off" error={errors.email} required />
+        <Field label="Full name" name="name" autoComplete="off" error={errors.name} required />
         <div className="field">
           <label htmlFor="member-role">Role</label>
           <select id="member-role" name="role" defaultValue="clinician">
@@ -90,20 +84,50 @@ export function AddMember() {
             <option value="admin">Admin</option>
           </select>
         </div>
-        <button type="submit" disabled={add.isPending}>
-          {add.isPending ? "Adding…" : "Add member"}
+        <button type="submit" disabled={invite.isPending}>
+          {invite.isPending ? "Sending…" : "Send invitation"}
         </button>
       </form>
       {message && (
-        <p className={oneTime || message === "Member added." ? "notice" : "alert"} role="status">
-          {message}
-        </p>
-      )}
-      {oneTime && (
-        <p className="notice" role="status">
-          One-time password (shown once, give it to them in person): <code data-testid="one-time-password">{oneTime}</code>
+        <p className={message.ok ? "notice" : "alert"} role="status">
+          {message.text}
         </p>
       )}
     </section>
+  );
+}
+
+type Invitation = RouterOutputs["admin"]["members"]["invitations"][number];
+
+export function InvitationActions({ invitation }: { invitation: Invitation }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
+  const onError = (e: unknown) => setStatus({ ok: false, text: describeError(e).message });
+  const resend = useMutation(
+    trpc.admin.members.resendInvitation.mutationOptions({
+      onSuccess: () => {
+        setStatus({ ok: true, text: "Invitation sent again." });
+        router.refresh();
+      },
+      onError,
+    }),
+  );
+  const revoke = useMutation(trpc.admin.members.revokeInvitation.mutationOptions({ onSuccess: () => router.refresh(), onError }));
+  const busy = resend.isPending || revoke.isPending;
+  return (
+    <span className="actions">
+      <button type="button" className="secondary" disabled={busy} onClick={() => resend.mutate({ invitationId: invitation.id })}>
+        Resend <span className="visually-hidden">invitation to {invitation.email}</span>
+      </button>
+      <button type="button" className="secondary" disabled={busy} onClick={() => revoke.mutate({ invitationId: invitation.id })}>
+        Revoke <span className="visually-hidden">invitation to {invitation.email}</span>
+      </button>
+      {status && (
+        <span className={status.ok ? "muted" : "field-error"} role={status.ok ? "status" : "alert"}>
+          {status.text}
+        </span>
+      )}
+    </span>
   );
 }

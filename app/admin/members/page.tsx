@@ -1,15 +1,20 @@
 import { orPage } from "@/app/_components/signed-in";
 import { getCaller } from "@/server/trpc/server";
-import { AddMember, MemberActions } from "./members-client";
+import { InvitationActions, InviteMember, MemberActions } from "./members-client";
 
 export const metadata = { title: "Members · Admin · CareRoster" };
 
 export default async function MembersPage() {
   const caller = await getCaller();
-  const [members, me] = await orPage(Promise.all([caller.admin.members.list(), caller.me.get()]), "/admin/members");
+  const [members, invitations, me] = await orPage(
+    Promise.all([caller.admin.members.list(), caller.admin.members.invitations(), caller.me.get()]),
+    "/admin/members",
+  );
+  const now = new Date();
   return (
     <>
       <h1>Members</h1>
+      <div className="table-scroll">
       <table aria-label="Members">
         <thead>
           <tr>
@@ -34,7 +39,45 @@ export default async function MembersPage() {
           ))}
         </tbody>
       </table>
-      <AddMember />
+      </div>
+      <h2>Pending invitations</h2>
+      {invitations.length === 0 ? (
+        <p className="empty">No pending invitations.</p>
+      ) : (
+        <div className="table-scroll">
+          <table aria-label="Pending invitations">
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Name</th>
+                <th scope="col">Role</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {invitations.map((i) => (
+                <tr key={i.id}>
+                  <td>{i.email}</td>
+                  <td>{i.name}</td>
+                  <td>{i.role}</td>
+                  <td>
+                    {i.expiresAt < now ? (
+                      <span className="badge bad">expired</span>
+                    ) : (
+                      <time dateTime={i.expiresAt.toISOString()}>{i.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC</time>
+                    )}
+                  </td>
+                  <td>
+                    <InvitationActions invitation={i} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <InviteMember />
     </>
   );
 }

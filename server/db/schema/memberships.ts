@@ -5,7 +5,9 @@ import { currentOrg, currentUser, isAdmin, runtime } from "./rls";
 import { users } from "./users";
 
 export const memberRole = pgEnum("member_role", ["admin", "clinician"]);
-export const memberStatus = pgEnum("member_status", ["active", "suspended"]);
+// `invited`: an invitation to this practice is pending for an existing account. It grants nothing
+// (app_org_id() counts only `active`) and is invisible to the practice (memberships_select).
+export const memberStatus = pgEnum("member_status", ["invited", "active", "suspended"]);
 
 export const memberships = pgTable(
   "memberships",
@@ -21,11 +23,13 @@ export const memberships = pgTable(
     primaryKey({ columns: [t.userId, t.orgId] }),
     index("memberships_org_user_idx").on(t.orgId, t.userId),
     // Colleagues in the current org, and your own memberships anywhere (for the org switcher
-    // and for telling a suspended member why they see nothing).
+    // and for telling a suspended member why they see nothing). An `invited` row is seen only by
+    // its invitee: the practice learns nothing about whether the invited email has an account.
+    // (Spelled as the two older values: a migration cannot use an enum value added in its own transaction.)
     pgPolicy("memberships_select", {
       for: "select",
       to: runtime,
-      using: sql`${t.orgId} = ${currentOrg} or ${t.userId} = ${currentUser}`,
+      using: sql`(${t.orgId} = ${currentOrg} and ${t.status} in ('active', 'suspended')) or ${t.userId} = ${currentUser}`,
     }),
     pgPolicy("memberships_insert", {
       for: "insert",

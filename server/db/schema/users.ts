@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { currentOrg, currentUser, isAdmin, runtime } from "./rls";
+import { currentOrg, currentUser, runtime } from "./rls";
 
 export const users = pgTable(
   "users",
@@ -10,6 +10,9 @@ export const users = pgTable(
     name: text("name").notNull(),
     // Never granted to the runtime role; sign-in reads it through app_auth_user().
     passwordHash: text("password_hash").notNull(),
+    // Set when the person proved they read this address (set a password from an emailed invitation
+    // or reset link). Only a verified account may accept an invitation without its emailed token.
+    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -20,8 +23,8 @@ export const users = pgTable(
       to: runtime,
       using: sql`${t.id} = ${currentUser} or ${t.id} in (select user_id from memberships where org_id = ${currentOrg})`,
     }),
-    // Admins create accounts for new members (the membership row follows in the same request).
-    pgPolicy("users_insert", { for: "insert", to: runtime, withCheck: isAdmin }),
+    // No INSERT policy: accounts are created only by whoever holds an emailed invitation token,
+    // through app_invitation_accept_new() (drizzle/0010_invitations.sql).
     pgPolicy("users_update_self", {
       for: "update",
       to: runtime,

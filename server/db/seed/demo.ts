@@ -29,7 +29,7 @@ export async function seedDemo(ownerUrl: string): Promise<boolean> {
       for (const [key, u] of Object.entries(demoUsers) as [DemoUserKey, (typeof demoUsers)[DemoUserKey]][]) {
         const [row] = await tx
           .insert(schema.users)
-          .values({ email: u.email, name: u.name, passwordHash })
+          .values({ email: u.email, name: u.name, passwordHash, emailVerifiedAt: new Date() })
           .returning({ id: schema.users.id });
         userIds[key] = row.id;
         await tx

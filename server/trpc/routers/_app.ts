@@ -2,8 +2,10 @@ import { createCallerFactory, router } from "../init";
 import { adminRouter } from "./admin";
 import { appointmentsRouter } from "./appointments";
 import { breakGlassRouter } from "./break-glass";
+import { invitationsRouter } from "./invitations";
 import { meRouter } from "./me";
 import { notesRouter } from "./notes";
+import { passwordResetRouter } from "./password-reset";
 import { patientsRouter } from "./patients";
 
 export const appRouter = router({
@@ -13,6 +15,8 @@ export const appRouter = router({
   notes: notesRouter,
   breakGlass: breakGlassRouter,
   admin: adminRouter,
+  invitations: invitationsRouter,
+  passwordReset: passwordResetRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,8 @@
 import { TRPCError } from "@trpc/server";
-import { eq, sql } from "drizzle-orm";
-import { z, ZodError } from "zod";
-import { changePasswordInput, newPasswordSchema } from "../../../lib/schemas/password";
+import { and, eq, ne, sql } from "drizzle-orm";
+import { z } from "zod";
+import { changePasswordInput } from "../../../lib/schemas/password";
+import { assertPasswordPolicy } from "../../auth/password-policy";
 import { hashPassword, verifyPassword } from "../../auth/password";
 import { audit } from "../../audit/record";
 import { memberships, organizations, users } from "../../db/schema";
@@ -19,29 +20,24 @@ export const meRouter = router({
       .select({ orgId: memberships.orgId, role: memberships.role, status: memberships.status, name: organizations.name, slug: organizations.slug })
       .from(memberships)
       .innerJoin(organizations, eq(organizations.id, memberships.orgId))
-      .where(eq(memberships.userId, ctx.userId))
+      // A pending invitation (`invited`) is not a practice to switch to; it is listed by invitations.mine.
+      .where(and(eq(memberships.userId, ctx.userId), ne(memberships.status, "invited")))
       .orderBy(organizations.name);
-    const current = mine.find((m) => m.orgId === ctx.orgId) ?? null;
+    const memberOf = mine.map((m) => ({ ...m, status: m.status as "active" | "suspended" }));
+    const current = memberOf.find((m) => m.orgId === ctx.orgId) ?? null;
     return {
       user,
       org: current && { id: current.orgId, name: current.name, slug: current.slug },
       role: current?.status === "active" ? current.role : null,
       status: current?.status ?? null,
-      memberships: mine,
+      memberships: memberOf,
     };
   }),
 
   /** A new password must pass the policy; the current one is checked through app_auth_user(). */
   changePassword: orgProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
-    const [me] = await ctx.tx.select({ email: users.email }).from(users).where(eq(users.id, ctx.userId));
-    const policy = newPasswordSchema.safeParse({ email: me.email, password: input.newPassword });
-    if (!policy.success) {
-      throw new TRPCError({
-        code: "BAD_REQUEST",
-        message: policy.error.issues[0].message,
-        cause: new ZodError(policy.error.issues.map((i) => ({ ...i, path: ["newPassword"] }))),
-      });
-    }
+    const [me] = await ctx.tx.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, ctx.userId));
+    assertPasswordPolicy({ email: me.email, name: me.name, password: input.newPassword }, "newPassword");
     const [auth] = await ctx.tx.execute<{ password_hash: string }>(sql`select password_hash from app_auth_user(${me.email})`);
     if (!auth || !(await verifyPassword(auth.password_hash, input.currentPassword))) {
       throw new TRPCError({ code: "BAD_REQUEST", message: "Your current password is not correct." });

@@ -1,11 +1,13 @@
-import { randomBytes, randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
-import { asc, eq, sql } from "drizzle-orm";
-import { memberAddInput, memberRoleChangeInput, memberStatusInput } from "../../../../lib/schemas/admin";
+import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
+import { invitationIdInput, inviteInput } from "../../../../lib/schemas/accounts";
+import { memberRoleChangeInput, memberStatusInput } from "../../../../lib/schemas/admin";
 import { audit } from "../../../audit/record";
-import { hashPassword } from "../../../auth/password";
+import { newToken } from "../../../auth/tokens";
 import type { Tx } from "../../../db/client";
-import { memberships, users } from "../../../db/schema";
+import { invitations, memberships, organizations, users } from "../../../db/schema";
+import { sendMail } from "../../../mail";
+import { invitationMail } from "../../../mail/messages";
 import { currentOrg } from "../../../db/schema/rls";
 import { adminProcedure, router } from "../../init";
 
@@ -27,6 +29,12 @@ async function changeMembership(tx: Tx, userId: string, set: Partial<typeof memb
   return row;
 }
 
+async function senderAndPractice(tx: Tx, userId: string) {
+  const [me] = await tx.select({ name: users.name }).from(users).where(eq(users.id, userId));
+  const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, currentOrg));
+  return { inviterName: me.name, orgName: org.name };
+}
+
 export const membersRouter = router({
   list: adminProcedure.query(({ ctx }) =>
     ctx.tx
@@ -38,23 +46,69 @@ export const membersRouter = router({
       .orderBy(asc(users.name)),
   ),
 
-  /** An existing person by email, or a new account whose one-time password is returned once and never stored in clear. */
-  add: adminProcedure.input(memberAddInput).mutation(async ({ ctx, input }) => {
-    let userId: string;
-    let oneTimePassword: string | null = null;
-    if (input.kind === "existing") {
-      const [row] = await ctx.tx.execute<{ id: string | null }>(sql`select app_find_user_id_by_email(${input.email}) as id`);
-      if (!row?.id) throw new TRPCError({ code: "NOT_FOUND", message: "No account uses that email. Create a new account instead." });
-      userId = row.id;
-    } else {
-      userId = randomUUID();
-      oneTimePassword = randomBytes(12).toString("base64url");
-      // No RETURNING: the new user becomes visible to the admin only with its membership.
-      await ctx.tx.insert(users).values({ id: userId, email: input.email, name: input.name, passwordHash: await hashPassword(oneTimePassword) });
-    }
-    await ctx.tx.insert(memberships).values({ userId, orgId: ctx.orgId!, role: input.role });
-    await audit(ctx, { action: "member.add", entity: "membership", entityId: userId, detail: { role: input.role, kind: input.kind } });
-    return { userId, oneTimePassword };
+  /**
+   * Invites a person by email: a pending, single-use invitation (72 h) whose token only the
+   * recipient sees, and for an existing account an `invited` membership that grants nothing. The
+   * answer is the same whether or not the email has an account; only an active or suspended member
+   * of this practice (whom the admin can already see) is refused.
+   */
+  invite: adminProcedure.input(inviteInput).mutation(async ({ ctx, input }) => {
+    const [member] = await ctx.tx
+      .select({ id: users.id })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(and(eq(memberships.orgId, currentOrg), sql`lower(${users.email}) = ${input.email}`));
+    if (member) throw new TRPCError({ code: "CONFLICT", message: "That person is already a member of this practice." });
+    // A new invitation replaces a pending one for the same email: only the newest link works.
+    await ctx.tx
+      .update(invitations)
+      .set({ revokedAt: sql`now()` })
+      .where(and(eq(invitations.orgId, currentOrg), sql`lower(${invitations.email}) = ${input.email}`, isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+    const { token, hash } = newToken();
+    const [row] = await ctx.tx
+      .insert(invitations)
+      .values({ orgId: ctx.orgId!, email: input.email, name: input.name, role: input.role, tokenHash: hash, invitedBy: ctx.userId, expiresAt: sql`now() + interval '72 hours'` })
+      .returning({ id: invitations.id });
+    await ctx.tx.execute(sql`select app_invitation_sync_membership(${ctx.orgId}::uuid, ${input.email})`);
+    await audit(ctx, { action: "member.invite", entity: "invitation", entityId: row.id, detail: { role: input.role } });
+    await sendMail(invitationMail({ to: input.email, role: input.role, token, ...(await senderAndPractice(ctx.tx, ctx.userId)) }));
+    return { sent: true as const };
+  }),
+
+  /** Invitations not yet accepted or revoked (expired ones too, so they can be resent). */
+  invitations: adminProcedure.query(({ ctx }) =>
+    ctx.tx
+      .select({ id: invitations.id, email: invitations.email, name: invitations.name, role: invitations.role, createdAt: invitations.createdAt, expiresAt: invitations.expiresAt })
+      .from(invitations)
+      .where(and(eq(invitations.orgId, currentOrg), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
+      .orderBy(desc(invitations.createdAt)),
+  ),
+
+  /** A new token and 72 hours; the old link stops working. */
+  resendInvitation: adminProcedure.input(invitationIdInput).mutation(async ({ ctx, input }) => {
+    const { token, hash } = newToken();
+    const [row] = await ctx.tx
+      .update(invitations)
+      .set({ tokenHash: hash, expiresAt: sql`now() + interval '72 hours'` })
+      .where(eq(invitations.id, input.invitationId))
+      .returning({ email: invitations.email, role: invitations.role });
+    if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No pending invitation with that id." });
+    await ctx.tx.execute(sql`select app_invitation_sync_membership(${ctx.orgId}::uuid, ${row.email})`);
+    await audit(ctx, { action: "member.invite_resend", entity: "invitation", entityId: input.invitationId });
+    await sendMail(invitationMail({ to: row.email, role: row.role, token, ...(await senderAndPractice(ctx.tx, ctx.userId)) }));
+    return { sent: true as const };
+  }),
+
+  revokeInvitation: adminProcedure.input(invitationIdInput).mutation(async ({ ctx, input }) => {
+    const [row] = await ctx.tx
+      .update(invitations)
+      .set({ revokedAt: sql`now()` })
+      .where(eq(invitations.id, input.invitationId))
+      .returning({ email: invitations.email });
+    if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No pending invitation with that id." });
+    await ctx.tx.execute(sql`select app_invitation_sync_membership(${ctx.orgId}::uuid, ${row.email})`);
+    await audit(ctx, { action: "member.invite_revoke", entity: "invitation", entityId: input.invitationId });
+    return { revoked: true as const };
   }),
 
   setRole: adminProcedure.input(memberRoleChangeInput).mutation(async ({ ctx, input }) => {

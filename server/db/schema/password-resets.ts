@@ -1,0 +1,26 @@
+import { sql } from "drizzle-orm";
+import { index, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { runtime } from "./rls";
+import { users } from "./users";
+
+/**
+ * Forgot-password links: single use, 30 minutes, only the SHA-256 of the emailed token stored.
+ * Everything happens before sign-in, so only the SECURITY DEFINER functions in
+ * drizzle/0010_invitations.sql touch this table: the runtime role's policy is an explicit "nothing".
+ */
+export const passwordResets = pgTable(
+  "password_resets",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    userId: uuid("user_id").notNull().references(() => users.id),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("password_resets_token_hash_key").on(t.tokenHash),
+    index("password_resets_user_idx").on(t.userId),
+    pgPolicy("password_resets_none", { for: "all", to: runtime, using: sql`false`, withCheck: sql`false` }),
+  ],
+);
