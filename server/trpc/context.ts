@@ -4,11 +4,12 @@ import { getDb, type Db } from "../db/client";
 
 export interface Context {
   session: SessionIdentity | null;
+  /** Generated here for every request; a client's `x-request-id` is never read (it would land in the audit trail). */
   requestId: string;
   db: Db;
 }
 
 /** Per request: who is calling (from the session cookie) and a request id. No database access yet. */
 export async function createContext({ headers }: { headers: Headers }): Promise<Context> {
-  return { session: await readSession(headers), requestId: headers.get("x-request-id") ?? randomUUID(), db: getDb() };
+  return { session: await readSession(headers), requestId: randomUUID(), db: getDb() };
 }

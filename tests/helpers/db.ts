@@ -61,10 +61,21 @@ export async function asUser<T>(user: DemoUserKey, org: DemoOrgKey | null, fn: (
   return out!;
 }
 
-/** A tRPC caller with the session of a demo user (as the route's createContext would build it). */
-export async function callerFor(user: DemoUserKey, org: DemoOrgKey) {
+/** A fresh, live server-side session (a sessions row, as sign-in creates) for a user id. */
+export async function newSessionId(userId: string, userAgent = "vitest"): Promise<string> {
+  const [row] = await ownerSql()`insert into sessions (user_id, user_agent) values (${userId}, ${userAgent}) returning id`;
+  return row.id as string;
+}
+
+/** The session identity of a demo user, with a real, live session row. */
+export async function sessionFor(user: DemoUserKey, org: DemoOrgKey) {
   const { users, orgs } = await demoIds();
-  return createCaller({ session: { userId: users[user], orgId: orgs[org] }, requestId: randomUUID(), db: runtimeDb() });
+  return { userId: users[user], orgId: orgs[org], sessionId: await newSessionId(users[user]) };
+}
+
+/** A tRPC caller with the session of a demo user (as the route's createContext would build it), on a real session row. */
+export async function callerFor(user: DemoUserKey, org: DemoOrgKey) {
+  return createCaller({ session: await sessionFor(user, org), requestId: randomUUID(), db: runtimeDb() });
 }
 
 /** Postgres error of a rejected promise (drizzle wraps it as `cause`). */

@@ -10,3 +10,4 @@ export * from "./audit-events";
 export { runtime } from "./rls";
 export * from "./login-attempts";
 export * from "./appointment-reminders";
+export * from "./sessions";

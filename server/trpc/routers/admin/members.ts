@@ -1,9 +1,10 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
-import { asc, eq, sql } from "drizzle-orm";
-import { memberAddInput, memberRoleChangeInput, memberStatusInput } from "../../../../lib/schemas/admin";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { memberAddInput, memberRoleChangeInput, memberStatusInput, memberUserInput } from "../../../../lib/schemas/admin";
 import { audit } from "../../../audit/record";
 import { hashPassword } from "../../../auth/password";
+import { liveSessions, revokeUserSessions } from "../../../auth/sessions";
 import type { Tx } from "../../../db/client";
 import { memberships, users } from "../../../db/schema";
 import { currentOrg } from "../../../db/schema/rls";
@@ -23,6 +24,13 @@ async function changeMembership(tx: Tx, userId: string, set: Partial<typeof memb
       }
       throw err;
     });
+  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Member not found." });
+  return row;
+}
+
+/** The member's row in the current practice, or NOT_FOUND (another practice's user is the same as none). */
+async function memberHere(tx: Tx, userId: string) {
+  const [row] = await tx.select({ status: memberships.status }).from(memberships).where(and(eq(memberships.userId, userId), eq(memberships.orgId, currentOrg)));
   if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Member not found." });
   return row;
 }
@@ -63,7 +71,24 @@ export const membersRouter = router({
     return row;
   }),
 
-  /** Suspension cuts access on the member's next request: app_org_id() checks the status every statement. */
+  /** A member's live sessions (device, last seen). The sessions policy shows only active members'. */
+  sessions: adminProcedure.input(memberUserInput).query(async ({ ctx, input }) => {
+    await memberHere(ctx.tx, input.userId);
+    return liveSessions(ctx.tx, input.userId, ctx.sessionId);
+  }),
+
+  /** Ends every session of an active member (they must sign in again, on every device). */
+  signOutEverywhere: adminProcedure.input(memberUserInput).mutation(async ({ ctx, input }) => {
+    await memberHere(ctx.tx, input.userId);
+    const ended = await revokeUserSessions(ctx.tx, input.userId);
+    await audit(ctx, { action: "member.sign_out_everywhere", entity: "membership", entityId: input.userId, detail: { endedSessions: ended } });
+    return { ended };
+  }),
+
+  /**
+   * Suspension cuts access on the member's next request (app_org_id() checks the status every
+   * statement) and ends the member's sessions (trigger memberships_suspend_ends_sessions).
+   */
   setStatus: adminProcedure.input(memberStatusInput).mutation(async ({ ctx, input }) => {
     const row = await changeMembership(ctx.tx, input.userId, { status: input.status });
     await audit(ctx, { action: `member.${input.status === "active" ? "reactivate" : "suspend"}`, entity: "membership", entityId: input.userId });
