@@ -89,7 +89,8 @@ await runCli(async () => {
   }
 
   // scripts/serve.ts: Next.js in a custom server that knows each request's socket address (sign-in throttling).
-  const server = spawn("npx", ["tsx", "scripts/serve.ts", ...(dev ? ["--dev"] : [])], {
+  // Node itself (tsx as a loader), not npx: stopping this process must stop the server with it.
+  const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", ...(dev ? ["--dev"] : [])], {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...env, NODE_ENV: dev ? "development" : "production" },
   });

@@ -60,12 +60,19 @@ export const authOptions: NextAuthOptions = {
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials, req) {
         const headers = req?.headers as Record<string, unknown> | undefined;
-        const result = await checkCredentials(getDb(), credentials, clientAddress(headers));
+        // next-auth puts a thrown message into the redirect URL: only fixed codes, never a database message.
+        const result = await checkCredentials(getDb(), credentials, clientAddress(headers)).catch((err: unknown) => {
+          console.error("careroster: sign-in check failed", (err as Error)?.name ?? "error");
+          throw new Error("Unavailable");
+        });
         // next-auth passes a thrown message to the sign-in page as `error`.
         if (!result.ok) throw new Error({ suspended: "Suspended", locked: "Locked", invalid: "CredentialsSignin" }[result.reason]);
         // The server-side session whose id the JWT carries (`sid`).
         const userAgent = typeof headers?.["user-agent"] === "string" ? headers["user-agent"] : null;
-        return { ...result.user, sid: await startSession(getDb(), result.user.id, userAgent) };
+        const sid = await startSession(getDb(), result.user.id, userAgent).catch(() => {
+          throw new Error("Unavailable");
+        });
+        return { ...result.user, sid };
       },
     }),
   ],

@@ -16,10 +16,10 @@ const MAX_USER_AGENT = 512;
 /** Starts a session for a user whose password was just verified. */
 export async function startSession(db: Db, userId: string, userAgent: string | null | undefined): Promise<string> {
   return withRlsContext(db, { userId, orgId: null }, async (tx) => {
-    const [row] = await tx
-      .insert(sessions)
-      .values({ userId, userAgent: userAgent ? userAgent.slice(0, MAX_USER_AGENT) : null })
-      .returning({ id: sessions.id });
+    // Only the two granted columns (drizzle's insert would name every column, with DEFAULT).
+    const [row] = await tx.execute<{ id: string }>(
+      sql`insert into sessions (user_id, user_agent) values (${userId}, ${userAgent ? userAgent.slice(0, MAX_USER_AGENT) : null}) returning id`,
+    );
     return row.id;
   });
 }

@@ -37,6 +37,12 @@ export const authedProcedure = t.procedure.use(({ ctx, next }) => {
 class Rollback extends Error {}
 
 /**
+ * As a TRPCError's `cause`: answer the error, but commit what the handler wrote first (a failed
+ * password check's throttle attempt must outlive the request). Any other error rolls back.
+ */
+export class CommitThenFail extends Error {}
+
+/**
  * Every data procedure: one transaction, the identity set first, the handler's queries inside,
  * commit on success and rollback on any error. The database policies decide what exists.
  * A session that has ended (signed out, revoked, unknown) answers UNAUTHORIZED.
@@ -49,7 +55,7 @@ export const orgProcedure = authedProcedure.use(async ({ ctx, next }) => {
     // The session is checked in the context statement itself: a revoked one never reaches the handler.
     await withRlsContext(ctx.db, { userId, orgId, sessionId }, async (tx) => {
       result = await run(tx);
-      if (!result.ok) throw new Rollback();
+      if (!result.ok && !(result.error.cause instanceof CommitThenFail)) throw new Rollback();
     });
   } catch (err) {
     if (err instanceof SessionEndedError) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended. Please sign in again." });

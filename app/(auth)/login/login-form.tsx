@@ -8,7 +8,7 @@ import { safeCallbackPath } from "@/lib/callback-url";
 const errors: Record<string, string> = {
   CredentialsSignin: "That email and password do not match an account.",
   Suspended: "Your membership in this practice is suspended. Contact your practice admin.",
-  Locked: "Too many failed sign-ins. Wait 15 minutes and try again.",
+  Locked: "Too many sign-in attempts. Wait 15 minutes and try again.",
 };
 
 

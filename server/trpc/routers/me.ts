@@ -8,7 +8,7 @@ import { liveSessions, revokeSession, revokeUserSessions } from "../../auth/sess
 import { accountKey, claimAttempt, THROTTLE } from "../../auth/throttle";
 import { audit } from "../../audit/record";
 import { memberships, organizations, users } from "../../db/schema";
-import { orgProcedure, router } from "../init";
+import { CommitThenFail, orgProcedure, router } from "../init";
 
 export const meRouter = router({
   /** Who am I, where am I, and which practices can I switch to (with my status in each). */
@@ -36,8 +36,8 @@ export const meRouter = router({
 
   /**
    * A new password must pass the policy; the current one is checked through app_auth_user(),
-   * throttled like sign-in (the same per-account budget, counted before the hash is verified, on
-   * its own connection so a wrong guess stays counted when this transaction rolls back).
+   * throttled like sign-in (the same per-account budget, counted before the hash is verified; a
+   * wrong guess commits its attempt and audit row, CommitThenFail, and then answers BAD_REQUEST).
    * A change ends every other session of the user.
    */
   changePassword: orgProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
@@ -50,13 +50,15 @@ export const meRouter = router({
         cause: new ZodError(policy.error.issues.map((i) => ({ ...i, path: ["newPassword"] }))),
       });
     }
-    const claim = await claimAttempt(ctx.db, [accountKey(me.email)]);
+    const claim = await claimAttempt(ctx.tx, [accountKey(me.email)]);
     if (!claim) {
       throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many attempts. Wait ${THROTTLE.windowMinutes} minutes and try again.` });
     }
     const [auth] = await ctx.tx.execute<{ password_hash: string }>(sql`select password_hash from app_auth_user(${me.email})`);
     if (!auth || !(await verifyPassword(auth.password_hash, input.currentPassword))) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: "Your current password is not correct." });
+      // Commit the attempt (and its audit row) even though the request fails.
+      await audit(ctx, { action: "auth.password_change_failed", entity: "user", entityId: ctx.userId });
+      throw new TRPCError({ code: "BAD_REQUEST", message: "Your current password is not correct.", cause: new CommitThenFail() });
     }
     await claim.forgive();
     await ctx.tx.update(users).set({ passwordHash: await hashPassword(input.newPassword) }).where(eq(users.id, ctx.userId));
