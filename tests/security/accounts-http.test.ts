@@ -13,12 +13,15 @@ const PASSWORD = "a long and private passphrase";
 let app: RealServer;
 let proxied: RealServer; // the same app with TRUST_PROXY=1
 
-/** A fresh clinician of Northside with a known password (so demo accounts keep theirs). */
-async function newMember(name = "Test Member"): Promise<{ id: string; email: string }> {
-  const { orgs } = await demoIds();
-  const email = `member-${randomUUID().slice(0, 8)}@northside.test`;
+// A practice of its own (the demo practices' member lists stay as other test files expect them).
+let practice: string;
+let practiceAdmin: string; // its admin's email
+
+/** A fresh member of the test practice with a known password (so demo accounts keep theirs). */
+async function newMember(name = "Test Member", role: "clinician" | "admin" = "clinician"): Promise<{ id: string; email: string }> {
+  const email = `member-${randomUUID().slice(0, 8)}@harbor.test`;
   const [u] = await ownerSql()`insert into users (email, name, password_hash) values (${email}, ${name}, ${await hashPassword(PASSWORD)}) returning id`;
-  await ownerSql()`insert into memberships (user_id, org_id, role) values (${u.id}, ${orgs.northside}, 'clinician')`;
+  await ownerSql()`insert into memberships (user_id, org_id, role) values (${u.id}, ${practice}, ${role})`;
   return { id: u.id as string, email };
 }
 
@@ -28,6 +31,9 @@ const cookieOf = (s: SignInResult) => {
 };
 
 beforeAll(async () => {
+  const [org] = await ownerSql()`insert into organizations (name, slug) values ('Harbor Test Clinic', ${`harbor-${randomUUID().slice(0, 8)}`}) returning id`;
+  practice = org.id as string;
+  practiceAdmin = (await newMember("Harbor Admin", "admin")).email;
   app = await startRealServer();
   proxied = await startRealServer({ TRUST_PROXY: "1" });
 }, 600_000);
@@ -36,6 +42,8 @@ afterAll(async () => {
   await app?.stop();
   await proxied?.stop();
   await ownerSql()`delete from login_attempts`;
+  // The test practice leaves no active admin behind (the reminders job lists practices by their admins).
+  if (practice) await ownerSql()`delete from memberships where org_id = ${practice}`;
 });
 
 beforeEach(async () => {
@@ -144,7 +152,7 @@ describe("small holes", () => {
   it("the audit CSV quotes every cell and neutralises formula-like cells", async () => {
     const member = await newMember("=HYPERLINK(\"http://evil.example\",\"x\")");
     cookieOf(await signIn(app.base, member.email, PASSWORD)); // an auth.sign_in row whose actor name is a formula
-    const admin = cookieOf(await signIn(app.base, "admin@northside.test", "demo-password"));
+    const admin = cookieOf(await signIn(app.base, practiceAdmin, PASSWORD));
     const res = await fetch(`${app.base}/api/admin/audit-csv?actorId=${member.id}`, { headers: admin });
     expect(res.status).toBe(200);
     const text = await res.text();
@@ -193,7 +201,7 @@ describe("revoked sessions", () => {
   it("suspension ends the member's sessions", async () => {
     const member = await newMember();
     const theirs = cookieOf(await signIn(app.base, member.email, PASSWORD));
-    const admin = cookieOf(await signIn(app.base, "admin@northside.test", "demo-password"));
+    const admin = cookieOf(await signIn(app.base, practiceAdmin, PASSWORD));
     expect((await trpcMutation(app.base, "admin.members.setStatus", { userId: member.id, status: "suspended" }, admin)).status).toBe(200);
     await expectEnded(theirs.cookie);
     const [{ live }] = await ownerSql()`select count(*)::int as live from sessions where user_id = ${member.id} and revoked_at is null`;
@@ -207,7 +215,7 @@ describe("revoked sessions", () => {
     const member = await newMember();
     const a = cookieOf(await signIn(app.base, member.email, PASSWORD, { headers: { "user-agent": "Mozilla/5.0 (Windows NT 10.0) Chrome/140.0" } }));
     const b = cookieOf(await signIn(app.base, member.email, PASSWORD, { headers: { "user-agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0) Safari/604.1" } }));
-    const admin = cookieOf(await signIn(app.base, "admin@northside.test", "demo-password"));
+    const admin = cookieOf(await signIn(app.base, practiceAdmin, PASSWORD));
     const seen = await trpcQuery(app.base, "admin.members.sessions", { userId: member.id }, admin);
     expect((seen.data as { device: string }[]).map((s) => s.device).sort()).toEqual(["Chrome on Windows", "Safari on iOS"]);
     // A clinician cannot do it.
