@@ -8,13 +8,16 @@ async function signIn(page: Page, email: string, path = "/login") {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
+// Lakeside's admin: in no saved browser state, and not the account the lockout journey locks.
+const USER = "admin@lakeside.test";
+
 const sessionCookies = async (context: BrowserContext) => (await context.cookies()).filter((c) => c.name.endsWith("next-auth.session-token"));
 
 test("sign-out, then the old cookie replayed is refused (page, API and session renewal)", async ({ browser, baseURL }) => {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await signIn(page, "house@lakeside.test");
-  await expect(page.getByRole("heading", { name: "My patients" })).toBeVisible();
+  await signIn(page, USER);
+  await expect(page.getByRole("heading", { name: "Practice patients" })).toBeVisible();
   const kept = await sessionCookies(context);
   expect(kept).toHaveLength(1);
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -43,12 +46,12 @@ test("a member ends another session from the account page; that browser is signe
   });
   const a = await laptop.newPage();
   const b = await phone.newPage();
-  await signIn(a, "house@lakeside.test");
-  await expect(a.getByRole("heading", { name: "My patients" })).toBeVisible();
-  await signIn(b, "house@lakeside.test");
-  await expect(b.getByRole("heading", { name: "My patients" })).toBeVisible();
+  await signIn(a, USER);
+  await expect(a.getByRole("heading", { name: "Practice patients" })).toBeVisible();
+  await signIn(b, USER);
+  await expect(b.getByRole("heading", { name: "Practice patients" })).toBeVisible();
 
-  await a.getByRole("link", { name: "Dr. Gregory House" }).click();
+  await a.getByRole("link", { name: "Lars Admin" }).click();
   await expect(a.getByRole("heading", { name: "Your account" })).toBeVisible();
   const list = a.getByRole("list", { name: "Your sessions" });
   await expect(list.getByTestId("session").filter({ hasText: "this device" })).toHaveCount(1);
@@ -101,8 +104,8 @@ for (const callbackUrl of ["/%5Cevil.example", "/\\evil.example", "/\t/evil.exam
   test(`the sign-in form stays on the app for callbackUrl ${JSON.stringify(callbackUrl)}`, async ({ browser, baseURL }) => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await signIn(page, "house@lakeside.test", `/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
-    await expect(page.getByRole("heading", { name: "My patients" })).toBeVisible();
+    await signIn(page, USER, `/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+    await expect(page.getByRole("heading", { name: "Practice patients" })).toBeVisible();
     expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
     expect(page.url()).not.toContain("evil");
     await context.close();
