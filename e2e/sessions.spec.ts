@@ -96,6 +96,8 @@ test("the admin sees a member's active sessions on the members page", async ({ b
   await expect(page.getByRole("button", { name: "Sign out everywhere Dr. Meredith Grey" })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath("members-sessions-1280.png"), fullPage: true });
   await page.setViewportSize({ width: 390, height: 844 });
+  await expect(page.getByRole("button", { name: "Sign out everywhere Dr. Meredith Grey" })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await page.screenshot({ path: testInfo.outputPath("members-sessions-390.png"), fullPage: true });
   await context.close();
 });
