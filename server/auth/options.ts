@@ -44,7 +44,9 @@ export const authOptions: NextAuthOptions = {
   logger: {
     error(code, metadata) {
       if (code === "JWT_SESSION_ERROR" && (metadata instanceof SessionEndedError || (metadata as { error?: unknown })?.error instanceof SessionEndedError)) return;
-      console.error(`[next-auth] ${code}`, metadata instanceof Error ? metadata.message : "");
+      // The message only: next-auth's metadata can carry the request's body (a password).
+      const err = metadata instanceof Error ? metadata : (metadata as { error?: unknown })?.error;
+      console.error(`[next-auth] ${code}`, err instanceof Error ? `${err.name}: ${err.message}` : "");
     },
     warn(code) {
       console.warn(`[next-auth] ${code}`);
