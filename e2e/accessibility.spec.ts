@@ -17,7 +17,7 @@ test("sign-in page has no serious or critical axe violations", async ({ page }, 
 test.describe("signed in", () => {
   test.use({ storageState: as.grey });
 
-  test("patient list, chart and new-patient pages have no serious or critical axe violations", async ({ page }, testInfo) => {
+  test("patient list, chart, new-patient and account pages have no serious or critical axe violations", async ({ page }, testInfo) => {
     await page.goto("/patients");
     await expect(page.getByRole("table", { name: "Patients" })).toBeVisible();
     await expectNoSeriousViolations(page);
@@ -25,6 +25,9 @@ test.describe("signed in", () => {
     await expect(page.getByRole("heading", { name: "Clinical notes" })).toBeVisible();
     await expectNoSeriousViolations(page);
     await page.goto("/patients/new");
+    await expectNoSeriousViolations(page);
+    await page.goto("/account");
+    await expect(page.getByRole("list", { name: "Your sessions" })).toBeVisible();
     await expectNoSeriousViolations(page);
     await page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
   });
