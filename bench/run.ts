@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { encode } from "next-auth/jwt";
+import { sessionCookie } from "../tests/helpers/session-cookie";
 import postgres from "postgres";
 import { startCluster, freePort } from "../server/db/embedded";
 import { migrate } from "../server/db/migrate";
@@ -30,10 +30,25 @@ const out = path.join(process.cwd(), "bench");
 mkdirSync(path.join(out, "explain"), { recursive: true });
 const log = (line: string) => console.log(line);
 
-/** The app's context statement (server/db/context.ts), verbatim. */
-const setContext = (tx: postgres.TransactionSql, userId: string, orgId: string) => tx`
-  select set_config('role', case when app_is_admin() then 'careroster_admin' else 'careroster_clinician' end, true)
-  from (select set_config('app.user_id', ${userId}, true), set_config('app.org_id', ${orgId}, true) offset 0) identity`;
+/** A live server-side session per user (as sign-in creates), so the context statement checks a real one. */
+const sessionOf = new Map<string, string>();
+async function startSession(owner: postgres.Sql, userId: string) {
+  const [row] = await owner`insert into sessions (user_id, user_agent) values (${userId}, 'bench') returning id`;
+  sessionOf.set(userId, row.id as string);
+}
+
+/** The app's context statement for a request (server/db/context.ts, with the session check), verbatim. */
+const setContext = (tx: postgres.TransactionSql, userId: string, orgId: string) => {
+  const sessionId = sessionOf.get(userId);
+  if (!sessionId) throw new Error("no bench session for this user");
+  return tx`
+  select set_config('role', case when app_is_admin() then 'careroster_admin' else 'careroster_clinician' end, true) as role,
+         identity.user_id <> '' as live
+  from (select set_config('app.user_id', case when session.live then ${userId} else '' end, true) as user_id,
+               set_config('app.org_id', case when session.live then ${orgId} else '' end, true) as org_id
+        from (select app_session_live(${sessionId}::uuid, ${userId}::uuid) as live offset 0) session
+        offset 0) identity`;
+};
 
 async function withContext(rt: postgres.Sql, userId: string, orgId: string, fn: (tx: postgres.TransactionSql) => Promise<unknown>) {
   return rt.begin(async (tx) => {
@@ -95,6 +110,8 @@ try {
   const [sizes] = await owner`select (select count(*)::int from organizations) as orgs, (select count(*)::int from memberships where role = 'clinician') as clinicians,
     (select count(*)::int from care_team) as care_team, (select count(*)::int from appointments) as appointments, (select count(*)::int from clinical_notes) as notes`;
   const s = (subject = await pickSubject(owner));
+  await startSession(owner, s.clinicianId);
+  await startSession(owner, s.adminId);
   results.dataset = { database: args.database, patients, ...sizes, postgres: version, subject: { largestPracticePatients: s.orgPatients, clinicianPanel: s.panel } };
   log(`Dataset: ${patients.toLocaleString("en")} patients, ${sizes.orgs} practices; subject: practice of ${s.orgPatients.toLocaleString("en")}, clinician panel ${s.panel}.`);
 
@@ -130,6 +147,7 @@ try {
       const o = postgres(cluster.ownerUrl(database), { max: 1, onnotice: () => {} });
       const r = postgres(cluster.runtimeUrl(database), { max: 1, onnotice: () => {} });
       const subj = await pickSubject(o);
+      await startSession(o, subj.clinicianId);
       const [first] = await queryPairs(o, subj);
       const [{ n }] = await o`select count(*)::int as n from patients`;
       const a = await measureRls(r, subj.clinicianId, subj.orgId, first.rls);
@@ -162,7 +180,7 @@ if (!args["skip-http"]) {
       await new Promise((r) => setTimeout(r, 1000));
     }
     const s = subject!;
-    const cookie = `next-auth.session-token=${await encode({ token: { sub: s.clinicianId, orgId: s.orgId, loginAt: Math.floor(Date.now() / 1000) }, secret, maxAge: 3600 })}`;
+    const cookie = await sessionCookie({ sub: s.clinicianId, sid: sessionOf.get(s.clinicianId), orgId: s.orgId }, { secret });
     const trpcUrl = `${base}/api/trpc/patients.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 20 } }))}`;
     const baseUrl = `${base}/api/bench-baseline?clinicianId=${s.clinicianId}&orgId=${s.orgId}&limit=20`;
     const load = (url: string, withCookie: boolean) => {

@@ -272,8 +272,8 @@ CREATE OR REPLACE FUNCTION public.app_password_reset_complete(p_token_hash text,
     UPDATE public.password_resets r SET used_at = now() WHERE r.user_id = v_reset.user_id AND r.used_at IS NULL;
     UPDATE public.users u SET password_hash = p_password_hash, email_verified_at = coalesce(u.email_verified_at, now())
     WHERE u.id = v_reset.user_id;
-    -- INTEGRATION (sessions, other half of issue #12): end every session of this user here, e.g.
-    --   UPDATE public.sessions s SET revoked_at = now() WHERE s.user_id = v_reset.user_id AND s.revoked_at IS NULL;
+    -- A reset ends every session of the user (the table comes in 0011; plpgsql resolves it at run time).
+    UPDATE public.sessions s SET revoked_at = now() WHERE s.user_id = v_reset.user_id AND s.revoked_at IS NULL;
     INSERT INTO public.audit_events (org_id, actor_id, action, entity, entity_id, request_id, detail)
     SELECT m.org_id, v_reset.user_id, 'auth.password_reset', 'user', v_reset.user_id::text, p_request_id, '{}'::jsonb
     FROM public.memberships m WHERE m.user_id = v_reset.user_id AND m.status = 'active';

@@ -40,7 +40,7 @@ test.describe("admin", () => {
 test.describe("signed in", () => {
   test.use({ storageState: as.grey });
 
-  test("patient list, chart and new-patient pages have no serious or critical axe violations", async ({ page }, testInfo) => {
+  test("patient list, chart, new-patient and account pages have no serious or critical axe violations", async ({ page }, testInfo) => {
     await page.goto("/patients");
     await expect(page.getByRole("table", { name: "Patients" })).toBeVisible();
     await expectNoSeriousViolations(page);
@@ -50,6 +50,7 @@ test.describe("signed in", () => {
     await page.goto("/patients/new");
     await expectNoSeriousViolations(page);
     await page.goto("/account");
+    await expect(page.getByRole("list", { name: "Your sessions" })).toBeVisible();
     await page.getByLabel("New password").fill("grey12345678");
     await expect(page.getByTestId("password-strength")).toBeVisible();
     await expectNoSeriousViolations(page);

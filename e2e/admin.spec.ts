@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Browser } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { demoPanel, demoPatients, fullName } from "../server/db/seed/demo-data";
 import { as } from "./state";
 
@@ -39,22 +39,33 @@ test("admin assigns an unassigned patient to grey, who sees it after reload; una
   await grey.context.close();
 });
 
-test("admin suspends shepherd: shepherd's next navigation shows no patients and says why; reactivated afterwards", async ({ browser }, testInfo) => {
+async function signInForm(page: Page, email: string) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("demo-password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+test("admin suspends shepherd: shepherd's session ends and signing in says why; reactivated, shepherd signs in again", async ({ browser }, testInfo) => {
   const shepherd = await open(browser, as.shepherd, "/patients");
   await expect(shepherd.page.getByRole("table", { name: "Patients" })).toBeVisible();
   const admin = await open(browser, as.northAdmin, "/admin/members");
   await admin.page.getByRole("button", { name: "Suspend Dr. Derek Shepherd" }).click();
   await expect(admin.page.getByRole("row", { name: /Dr. Derek Shepherd/ })).toContainText("suspended");
 
+  // The suspension ended shepherd's session: the next navigation asks for sign-in.
   await shepherd.page.reload();
-  await expect(shepherd.page.getByRole("alert").filter({ hasText: "suspended" })).toContainText("Your membership in this practice is suspended");
-  await expect(shepherd.page.getByRole("table", { name: "Patients" })).toHaveCount(0);
+  await expect(shepherd.page).toHaveURL(/\/login/);
+  await signInForm(shepherd.page, "shepherd@northside.test");
+  await expect(shepherd.page.locator("form").getByRole("alert")).toContainText("Your membership in this practice is suspended");
   await shepherd.page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
 
   await admin.page.getByRole("button", { name: "Reactivate Dr. Derek Shepherd" }).click();
   await expect(admin.page.getByRole("row", { name: /Dr. Derek Shepherd/ })).toContainText("active");
-  await shepherd.page.reload();
+  await signInForm(shepherd.page, "shepherd@northside.test");
   await expect(shepherd.page.getByRole("table", { name: "Patients" })).toBeVisible();
+  // The journeys after this one use shepherd's saved state: save the new session.
+  await shepherd.context.storageState({ path: as.shepherd });
   await admin.context.close();
   await shepherd.context.close();
 });
@@ -90,7 +101,7 @@ test("the audit page shows grey's chart views and the CSV export has those rows"
   const [download] = await Promise.all([admin.page.waitForEvent("download"), admin.page.getByRole("link", { name: "Export CSV" }).click()]);
   const csv = await readFile((await download.path())!, "utf8");
   const lines = csv.trim().split("\r\n");
-  expect(lines[0]).toBe("at,actorId,actorName,action,entity,entityId,patientId,requestId,detail");
+  expect(lines[0]).toBe('"at","actorId","actorName","action","entity","entityId","patientId","requestId","detail"');
   expect(lines).toHaveLength(shown + 1);
   expect(lines.slice(1).every((l) => l.includes("patient.view") && l.includes(patientId) && l.includes("Dr. Meredith Grey"))).toBe(true);
   await expect(admin.page.locator("figure.chart-box svg").first()).toBeVisible();

@@ -33,5 +33,5 @@ test("repeated wrong passwords lock the account for a while, with a clear messag
   }
   await page.getByLabel("Password").fill("demo-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.locator("form").getByRole("alert")).toHaveText("Too many failed sign-ins. Wait 15 minutes and try again.");
+  await expect(page.locator("form").getByRole("alert")).toHaveText("Too many sign-in attempts. Wait 15 minutes and try again.");
 });

@@ -5,10 +5,11 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { prepareDatabase } from "../server/db/bootstrap";
 import { demoUsers, DEMO_PASSWORD } from "../server/db/seed/demo-data";
+import { trustedHops } from "../server/http/client-address";
 import { runCli } from "./cli";
 
 // `npm start`: embedded PostgreSQL (or DATABASE_URL), migrations, demo seed, production build
-// when the sources changed, then `next start` on $PORT. `--dev` serves `next dev` instead.
+// when the sources changed, then the app on $PORT (scripts/serve.ts: `next start` plus the client's socket address). `--dev` serves `next dev` instead.
 // CAREROSTER_DATA_DIR / CAREROSTER_DATABASE / CAREROSTER_FRESH_DB let the e2e suite run its own copy.
 
 const root = process.cwd();
@@ -43,6 +44,13 @@ function needsBuild(): boolean {
   const sources = ["app", "server", "lib", "public"].filter((d) => existsSync(d)).map((d) => newestSource(path.join(root, d)));
   const configs = ["next.config.ts", "package-lock.json"].map((f) => statSync(path.join(root, f)).mtimeMs);
   return Math.max(...sources, ...configs) > built;
+}
+
+try {
+  trustedHops();
+} catch (err) {
+  console.error(`careroster: ${(err as Error).message}`);
+  process.exit(1);
 }
 
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
@@ -80,7 +88,12 @@ await runCli(async () => {
     }
   }
 
-  const server = spawn("npx", ["next", dev ? "dev" : "start", "-p", String(port)], { stdio: ["ignore", "pipe", "inherit"], env });
+  // scripts/serve.ts: Next.js in a custom server that knows each request's socket address (sign-in throttling).
+  // Node itself (tsx as a loader), not npx: stopping this process must stop the server with it.
+  const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", ...(dev ? ["--dev"] : [])], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: { ...env, NODE_ENV: dev ? "development" : "production" },
+  });
   let announced = false;
   server.stdout.on("data", (chunk: Buffer) => {
     process.stdout.write(chunk);

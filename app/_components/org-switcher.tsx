@@ -22,7 +22,18 @@ export function OrgSwitcher({ current, orgs }: { current: string | null; orgs: O
   const switchOrg = useMutation(
     trpc.me.switchOrg.mutationOptions({
       onSuccess: async (org) => {
-        await update({ orgId: org.id });
+        // next-auth's update() does nothing while another session fetch is in flight (it returns
+        // undefined), and the session endpoint now checks the database: retry until the cookie follows.
+        let switched = false;
+        for (let attempt = 0; attempt < 20 && !switched; attempt++) {
+          const session = (await update({ orgId: org.id })) as { orgId?: string } | null | undefined;
+          switched = session?.orgId === org.id;
+          if (!switched) await new Promise((resolve) => setTimeout(resolve, 150));
+        }
+        if (!switched) {
+          setError("The practice could not be switched. Please try again.");
+          return;
+        }
         // Cached pages belong to the previous practice: drop them before anything renders again.
         queryClient.clear();
         router.refresh();

@@ -21,7 +21,9 @@ export function TopBar({ me }: { me: RouterOutputs["me"]["get"] }) {
       ) : (
         <span className="muted">{me.org?.name}</span>
       )}
-      <Link href="/account">{me.user.name}</Link>
+      <Link href="/account" title="Your account and sessions">
+        {me.user.name}
+      </Link>
       <SignOutButton />
     </header>
   );

@@ -2,22 +2,28 @@ import { orPage } from "@/app/_components/signed-in";
 import { TopBar } from "@/app/_components/top-bar";
 import { getCaller } from "@/server/trpc/server";
 import { ChangePasswordForm } from "./change-password-form";
+import { MySessions } from "./my-sessions";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Your account · CareRoster" };
 
 export default async function AccountPage() {
   const caller = await getCaller();
-  const me = await orPage(caller.me.get(), "/account");
+  const [me, sessions] = await orPage(Promise.all([caller.me.get(), caller.me.sessions()]), "/account");
   return (
     <>
       <TopBar me={me} />
       <main>
         <h1>Your account</h1>
-        <p>
+        <p className="muted">
           {me.user.name} · {me.user.email}
         </p>
         <ChangePasswordForm email={me.user.email} name={me.user.name} />
+        <section className="card narrow" aria-labelledby="sessions-heading">
+          <h2 id="sessions-heading">Where you are signed in</h2>
+          <p className="muted">Sign out of a device you do not recognise or no longer use. Changing your password signs out every other device.</p>
+          <MySessions initial={sessions} />
+        </section>
       </main>
     </>
   );

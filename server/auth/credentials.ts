@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { decoyHash, verifyPassword } from "./password";
-import { clearAccount, isLocked, recordFailure, throttleKeys } from "./throttle";
+import { claimAttempt, signInKeys } from "./throttle";
 
 export const signInInput = z.object({
   email: z.string().trim().toLowerCase().email().max(320),
@@ -21,25 +21,24 @@ type AuthRow = {
 };
 
 /**
- * Checks an email and password before any request context exists (throttled per account and
- * per client address), through the one
- * SECURITY DEFINER function that may read a password hash. The session starts in the user's
- * first active membership; a user whose every membership is suspended cannot sign in.
+ * Checks an email and password before any request context exists, through the one SECURITY
+ * DEFINER function that may read a password hash. Throttled per account and per client address
+ * (`null`: unknown, only the account counts), counting first: the attempt is recorded before the
+ * slow hash is verified, so a parallel burst gets at most the limit's worth of checks; success
+ * forgives it. The session starts in the user's first active membership; a user whose every
+ * membership is suspended cannot sign in.
  */
-export async function checkCredentials(db: Db, raw: unknown, clientAddress = "unknown"): Promise<SignInResult> {
+export async function checkCredentials(db: Db, raw: unknown, clientAddress: string | null = null): Promise<SignInResult> {
   const parsed = signInInput.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const { email, password } = parsed.data;
-  const keys = throttleKeys(email, clientAddress);
-  if (await isLocked(db, keys)) return { ok: false, reason: "locked" };
+  const claim = await claimAttempt(db, signInKeys(email, clientAddress));
+  if (!claim) return { ok: false, reason: "locked" };
   const rows = await db.execute<AuthRow>(sql`select * from app_auth_user(${email})`);
   const row = rows[0];
   const valid = await verifyPassword(row?.password_hash ?? (await decoyHash()), password);
-  if (!row || !valid) {
-    await recordFailure(db, keys);
-    return { ok: false, reason: "invalid" };
-  }
-  await clearAccount(db, keys);
+  if (!row || !valid) return { ok: false, reason: "invalid" };
+  await claim.forgive();
   const active = row.memberships.find((m) => m.status === "active");
   if (!active) return { ok: false, reason: "suspended" };
   return { ok: true, user: { id: row.id, name: row.name, email, orgId: active.orgId } };

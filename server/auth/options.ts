@@ -4,9 +4,12 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { audit } from "../audit/record";
 import { getDb } from "../db/client";
-import { withRlsContext } from "../db/context";
+import { SessionEndedError, withRlsContext } from "../db/context";
+import { clientAddress } from "../http/client-address";
+import { safeCallbackPath } from "../../lib/callback-url";
 import { checkCredentials } from "./credentials";
-import { absoluteSeconds, idleSeconds } from "./session-policy";
+import { absoluteSeconds, idleSeconds, withinAbsoluteLimit } from "./session-policy";
+import { isSessionLive, revokeSession, startSession } from "./sessions";
 
 /** True when the user is an active member of the org, as the database (not the cookie) says. */
 export async function isActiveMember(userId: string, orgId: string): Promise<boolean> {
@@ -24,10 +27,32 @@ async function auditSession(action: "auth.sign_in" | "auth.sign_out", userId: un
   ).catch(() => undefined); // a suspended member signing out has no org to write to
 }
 
-const clientAddress = (headers: Record<string, unknown> | undefined) =>
-  String(headers?.["x-forwarded-for"] ?? headers?.["x-real-ip"] ?? "unknown").split(",")[0].trim();
+/** Sign-out ends the server-side session (so the cookie is dead even if a copy survives), then audits. */
+async function endSession(token: { sub?: unknown; sid?: unknown; orgId?: unknown } | null | undefined) {
+  const userId = token?.sub;
+  const sessionId = token?.sid;
+  if (typeof userId === "string" && typeof sessionId === "string" && UUID.test(userId) && UUID.test(sessionId)) {
+    await withRlsContext(getDb(), { userId, orgId: null }, (tx) => revokeSession(tx, sessionId, userId));
+  }
+  await auditSession("auth.sign_out", userId, token?.orgId);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const authOptions: NextAuthOptions = {
+  // A revoked session's renewal is refused by throwing in the jwt callback; that is expected, not an error worth a stack.
+  logger: {
+    error(code, metadata) {
+      if (code === "JWT_SESSION_ERROR" && (metadata instanceof SessionEndedError || (metadata as { error?: unknown })?.error instanceof SessionEndedError)) return;
+      // The message only: next-auth's metadata can carry the request's body (a password).
+      const err = metadata instanceof Error ? metadata : (metadata as { error?: unknown })?.error;
+      console.error(`[next-auth] ${code}`, err instanceof Error ? `${err.name}: ${err.message}` : "");
+    },
+    warn(code) {
+      console.warn(`[next-auth] ${code}`);
+    },
+    debug() {},
+  },
   // The JWT (and its cookie) expires after the idle limit unless activity refreshes it.
   session: { strategy: "jwt", maxAge: idleSeconds() },
   pages: { signIn: "/login", error: "/login" },
@@ -36,10 +61,20 @@ export const authOptions: NextAuthOptions = {
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
       async authorize(credentials, req) {
-        const result = await checkCredentials(getDb(), credentials, clientAddress(req?.headers));
+        const headers = req?.headers as Record<string, unknown> | undefined;
+        // next-auth puts a thrown message into the redirect URL: only fixed codes, never a database message.
+        const result = await checkCredentials(getDb(), credentials, clientAddress(headers)).catch((err: unknown) => {
+          console.error("careroster: sign-in check failed", (err as Error)?.name ?? "error");
+          throw new Error("Unavailable");
+        });
         // next-auth passes a thrown message to the sign-in page as `error`.
         if (!result.ok) throw new Error({ suspended: "Suspended", locked: "Locked", invalid: "CredentialsSignin" }[result.reason]);
-        return result.user;
+        // The server-side session whose id the JWT carries (`sid`).
+        const userAgent = typeof headers?.["user-agent"] === "string" ? headers["user-agent"] : null;
+        const sid = await startSession(getDb(), result.user.id, userAgent).catch(() => {
+          throw new Error("Unavailable");
+        });
+        return { ...result.user, sid };
       },
     }),
   ],
@@ -48,14 +83,28 @@ export const authOptions: NextAuthOptions = {
       if (user) {
         token.sub = user.id;
         token.orgId = (user as unknown as { orgId: string }).orgId;
+        token.sid = (user as unknown as { sid: string }).sid;
         token.loginAt = Math.floor(Date.now() / 1000);
+        return token;
       }
+      // Every renewal (/api/auth/session, update): a token is re-issued only while its server-side
+      // session is live and within the absolute limit. Throwing makes next-auth answer "no session"
+      // and clear the cookie instead of renewing it.
+      const { sub, sid } = token as { sub?: unknown; sid?: unknown };
+      if (typeof sub !== "string" || typeof sid !== "string" || !UUID.test(sub) || !UUID.test(sid) || !withinAbsoluteLimit(token.loginAt)) {
+        throw new SessionEndedError();
+      }
+      if (!(await isSessionLive(getDb(), sub, sid))) throw new SessionEndedError();
       // Switching practice: accepted only for an org where the database finds an active membership.
       if (trigger === "update" && token.sub) {
         const orgId = (session as { orgId?: unknown } | undefined)?.orgId;
         if (typeof orgId === "string" && (await isActiveMember(token.sub, orgId))) token.orgId = orgId;
       }
       return token;
+    },
+    /** After sign-in and sign-out: only a path of this app (next-auth's default lets `/\\host` through). */
+    redirect({ url, baseUrl }) {
+      return new URL(safeCallbackPath(url, baseUrl, "/patients"), baseUrl).href;
     },
     session({ session, token }) {
       const loginAt = typeof token.loginAt === "number" ? token.loginAt : 0;
@@ -71,6 +120,6 @@ export const authOptions: NextAuthOptions = {
   },
   events: {
     signIn: ({ user }) => auditSession("auth.sign_in", user.id, (user as unknown as { orgId?: string }).orgId),
-    signOut: ({ token }) => auditSession("auth.sign_out", token?.sub, token?.orgId),
+    signOut: ({ token }) => endSession(token),
   },
 };

@@ -1,25 +1,30 @@
+import { parse } from "cookie";
 import { getToken } from "next-auth/jwt";
+import { z } from "zod";
 import { withinAbsoluteLimit } from "./session-policy";
 
 export interface SessionIdentity {
   userId: string;
   orgId: string | null;
+  /** The server-side session (sessions table) this token belongs to; checked in every request's transaction. */
+  sessionId: string;
 }
+
+const claims = z.object({ sub: z.uuid(), sid: z.uuid(), orgId: z.uuid().nullish(), loginAt: z.number() });
 
 /**
  * The signed-in identity from the next-auth session cookie (an encrypted JWT) in `headers`.
- * The same reader serves the tRPC route and server components; no database access here.
- * Expired (idle: the JWT's exp; absolute: its sign-in time) means no session.
+ * The same reader serves the tRPC route and server components; no database access here (the
+ * session id is checked against the sessions table inside the request's transaction).
+ * Cookies are parsed by the `cookie` package, which leaves a value it cannot decode as it is:
+ * a stray `a=%` beside the session cookie changes nothing. Expired (idle: the JWT's exp;
+ * absolute: its sign-in time) or without a session id means no session.
  */
 export async function readSession(headers: Headers): Promise<SessionIdentity | null> {
-  const cookies = Object.fromEntries(
-    (headers.get("cookie") ?? "")
-      .split(";")
-      .map((part) => part.trim().split("="))
-      .filter(([name]) => name)
-      .map(([name, ...value]) => [name, decodeURIComponent(value.join("="))]),
-  );
+  const cookies = parse(headers.get("cookie") ?? "");
   const token = await getToken({ req: { headers, cookies } as never }).catch(() => null);
-  if (!token?.sub || !withinAbsoluteLimit(token.loginAt)) return null;
-  return { userId: token.sub, orgId: typeof token.orgId === "string" ? token.orgId : null };
+  const parsed = claims.safeParse(token);
+  if (!parsed.success || !withinAbsoluteLimit(parsed.data.loginAt)) return null;
+  const { sub, sid, orgId } = parsed.data;
+  return { userId: sub, orgId: orgId ?? null, sessionId: sid };
 }

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import type { Tx } from "../db/client";
-import { withRlsContext } from "../db/context";
+import { SessionEndedError, withRlsContext } from "../db/context";
 import type { Context } from "./context";
 import { toTRPCError } from "./errors";
 
@@ -37,19 +37,28 @@ export const authedProcedure = t.procedure.use(({ ctx, next }) => {
 class Rollback extends Error {}
 
 /**
+ * As a TRPCError's `cause`: answer the error, but commit what the handler wrote first (a failed
+ * password check's throttle attempt must outlive the request). Any other error rolls back.
+ */
+export class CommitThenFail extends Error {}
+
+/**
  * Every data procedure: one transaction, the identity set first, the handler's queries inside,
  * commit on success and rollback on any error. The database policies decide what exists.
+ * A session that has ended (signed out, revoked, unknown) answers UNAUTHORIZED.
  */
 export const orgProcedure = authedProcedure.use(async ({ ctx, next }) => {
-  const { userId, orgId } = ctx.session;
-  const run = (tx: Tx) => next({ ctx: { tx, userId, orgId } });
+  const { userId, orgId, sessionId } = ctx.session;
+  const run = (tx: Tx) => next({ ctx: { tx, userId, orgId, sessionId } });
   let result: Awaited<ReturnType<typeof run>> | undefined;
   try {
-    await withRlsContext(ctx.db, { userId, orgId }, async (tx) => {
+    // The session is checked in the context statement itself: a revoked one never reaches the handler.
+    await withRlsContext(ctx.db, { userId, orgId, sessionId }, async (tx) => {
       result = await run(tx);
-      if (!result.ok) throw new Rollback();
+      if (!result.ok && !(result.error.cause instanceof CommitThenFail)) throw new Rollback();
     });
   } catch (err) {
+    if (err instanceof SessionEndedError) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended. Please sign in again." });
     if (!(err instanceof Rollback)) throw toTRPCError(new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: err }));
   }
   if (result && !result.ok) return { ...result, error: toTRPCError(result.error) };

@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from "node:crypto";
-import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET, POST } from "../../app/api/trpc/[trpc]/route";
 import { checkCredentials } from "../../server/auth/credentials";
 import { createCaller } from "../../server/trpc/routers/_app";
 import { mailDir } from "../../server/mail";
-import { asUser, callerFor, demoIds, ownerSql, runtimeDb, trpcCode } from "../helpers/db";
+import { sessionCookie } from "../helpers/session-cookie";
+import { asUser, callerAs, callerFor, demoIds, newSessionId, ownerSql, runtimeDb, trpcCode } from "../helpers/db";
 import { linkOf, mailsTo, waitForMail } from "../helpers/mailbox";
 
 // Invitations end to end against the real database, the real mail component (.eml files) and,
@@ -14,10 +14,7 @@ import { linkOf, mailsTo, waitForMail } from "../helpers/mailbox";
 const STRONG = "Plum orchard ledger 1987";
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
-async function cookie(userId: string, orgId: string | null) {
-  const token = await encode({ token: { sub: userId, orgId, loginAt: Math.floor(Date.now() / 1000) }, secret: process.env.NEXTAUTH_SECRET!, maxAge: 3600 });
-  return `next-auth.session-token=${token}`;
-}
+const cookie = async (userId: string, orgId: string | null) => sessionCookie({ sub: userId, sid: await newSessionId(userId), orgId });
 async function http(method: "GET" | "POST", path: string, input: unknown, cookieHeader?: string) {
   const headers: Record<string, string> = cookieHeader ? { cookie: cookieHeader } : {};
   const res =
@@ -28,7 +25,6 @@ async function http(method: "GET" | "POST", path: string, input: unknown, cookie
   return { status: res.status, text, body: JSON.parse(text) };
 }
 const anonymous = () => createCaller({ session: null, requestId: randomUUID(), db: runtimeDb(), clientAddress: "192.0.2.10" });
-const callerAs = (userId: string, orgId: string | null) => createCaller({ session: { userId, orgId }, requestId: randomUUID(), db: runtimeDb() });
 
 /** Invites `email` as `admin` and returns the token from the mail that the invitation produced. */
 async function invite(admin: Awaited<ReturnType<typeof callerFor>>, email: string, role: "admin" | "clinician" = "clinician") {
@@ -46,6 +42,7 @@ afterAll(async () => {
   await sql`delete from memberships where user_id in (${test}) or status = 'invited'`;
   await sql`delete from invitations`;
   await sql`delete from password_resets`;
+  await sql`delete from sessions where user_id in (${test})`;
   await sql`delete from users where email like '%@accounts.test' or email = 'dr.new@lakeside.test'`;
   await sql`delete from login_attempts`;
 });
@@ -79,7 +76,7 @@ describe("invitations", () => {
     const { users: u, orgs } = await demoIds();
     const [m] = await ownerSql()`select status, role from memberships where user_id = ${u.house} and org_id = ${orgs.northside}`;
     expect(m).toEqual({ status: "invited", role: "clinician" });
-    const house = callerAs(u.house, orgs.northside);
+    const house = await callerAs(u.house, orgs.northside);
     expect((await house.patients.list({})).items).toEqual([]);
     expect((await house.me.get()).role).toBeNull();
     expect((await house.me.get()).memberships.map((x) => x.orgId)).not.toContain(orgs.northside);
@@ -91,9 +88,9 @@ describe("invitations", () => {
     }));
     expect(counts).toEqual({ org: null, patients: 0, members: 1 }); // only house's own invited row
     // It shows up as a pending invitation for house, who accepts it from the list.
-    const mine = await callerAs(u.house, orgs.lakeside).invitations.mine();
+    const mine = await (await callerAs(u.house, orgs.lakeside)).invitations.mine();
     expect(mine).toEqual([expect.objectContaining({ orgName: "Northside Family Clinic", role: "clinician" })]);
-    expect(await callerAs(u.house, orgs.lakeside).invitations.accept({ invitationId: mine[0].id })).toEqual({ orgId: orgs.northside, orgName: "Northside Family Clinic" });
+    expect(await (await callerAs(u.house, orgs.lakeside)).invitations.accept({ invitationId: mine[0].id })).toEqual({ orgId: orgs.northside, orgName: "Northside Family Clinic" });
     expect((await house.patients.list({})).items).toEqual([]); // a clinician with no care team yet
     expect((await house.me.get()).role).toBe("clinician");
     await ownerSql()`delete from memberships where user_id = ${u.house} and org_id = ${orgs.northside}`;
@@ -143,7 +140,7 @@ describe("invitations", () => {
     const id = (await admin.admin.members.invitations()).find((i) => i.email === "house@lakeside.test")!.id;
     expect(await admin.admin.members.revokeInvitation({ invitationId: id })).toEqual({ revoked: true });
     expect(await anonymous().invitations.preview({ token })).toBeNull();
-    expect(await trpcCode(callerAs(u.house, orgs.lakeside).invitations.accept({ token }))).toBe("NOT_FOUND");
+    expect(await trpcCode((await callerAs(u.house, orgs.lakeside)).invitations.accept({ token }))).toBe("NOT_FOUND");
     expect(await ownerSql()`select status from memberships where user_id = ${u.house} and org_id = ${orgs.northside}`).toHaveLength(0);
     expect((await admin.admin.members.invitations()).map((i) => i.id)).not.toContain(id);
     expect(await trpcCode(admin.admin.members.revokeInvitation({ invitationId: id }))).toBe("NOT_FOUND");
@@ -178,7 +175,7 @@ describe("invitations", () => {
     const { users: u, orgs } = await demoIds();
     const { token } = await invite(admin, "house@lakeside.test");
     const id = (await admin.admin.members.invitations()).find((i) => i.email === "house@lakeside.test")!.id;
-    const lakeClinician = callerAs(u.locum, orgs.lakeside);
+    const lakeClinician = await callerAs(u.locum, orgs.lakeside);
     expect(await trpcCode(lakeClinician.invitations.accept({ token }))).toBe("FORBIDDEN");
     expect(await trpcCode(lakeClinician.invitations.accept({ invitationId: id }))).toBe("NOT_FOUND");
     expect(await trpcCode(anonymous().invitations.accept({ token }))).toBe("UNAUTHORIZED");

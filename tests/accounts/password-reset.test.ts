@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkCredentials } from "../../server/auth/credentials";
-import { RESET_THROTTLE } from "../../server/auth/reset-throttle";
+import { RESET_THROTTLE } from "../../server/auth/throttle";
 import { mailDir } from "../../server/mail";
 import { createCaller } from "../../server/trpc/routers/_app";
 import { callerFor, demoIds, ownerSql, runtimeDb, trpcCode } from "../helpers/db";
@@ -38,6 +38,7 @@ afterAll(async () => {
   await sql`delete from memberships where user_id in (${test})`;
   await sql`delete from invitations`;
   await sql`delete from password_resets`;
+  await sql`delete from sessions where user_id in (${test})`;
   await sql`delete from users where email like '%@accounts.test'`;
   await sql`delete from login_attempts`;
 });

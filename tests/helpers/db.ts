@@ -5,6 +5,7 @@ import { createDb, type Db, type Tx } from "../../server/db/client";
 import { withRlsContext } from "../../server/db/context";
 import { demoOrgs, demoUsers, type DemoOrgKey, type DemoUserKey } from "../../server/db/seed/demo-data";
 import { createCaller } from "../../server/trpc/routers/_app";
+import { sessionCookie } from "./session-cookie";
 
 export const runtimeUrl = () => process.env.DATABASE_URL!;
 export const ownerUrl = () => process.env.DATABASE_OWNER_URL!;
@@ -61,10 +62,35 @@ export async function asUser<T>(user: DemoUserKey, org: DemoOrgKey | null, fn: (
   return out!;
 }
 
-/** A tRPC caller with the session of a demo user (as the route's createContext would build it). */
+/** A fresh, live server-side session (a sessions row, as sign-in creates) for a user id. */
+export async function newSessionId(userId: string, userAgent = "vitest"): Promise<string> {
+  const [row] = await ownerSql()`insert into sessions (user_id, user_agent) values (${userId}, ${userAgent}) returning id`;
+  return row.id as string;
+}
+
+/** The session identity of a demo user, with a real, live session row. */
+export async function sessionFor(user: DemoUserKey, org: DemoOrgKey) {
+  const { users, orgs } = await demoIds();
+  return { userId: users[user], orgId: orgs[org], sessionId: await newSessionId(users[user]) };
+}
+
+/** The session cookie of a demo user, on a real session row (what signing in gives a browser). */
+export async function cookieFor(user: DemoUserKey, org: DemoOrgKey, opts: { secret?: string; maxAge?: number; loginAt?: number } = {}) {
+  const { users, orgs } = await demoIds();
+  const { loginAt, ...encoding } = opts;
+  return sessionCookie({ sub: users[user], sid: await newSessionId(users[user]), orgId: orgs[org], ...(loginAt !== undefined && { loginAt }) }, encoding);
+}
+
+/** A tRPC caller as the route's createContext would build it, on a real session row (`userId` null: signed out). */
+export async function callerAs(userId: string | null, orgId: string | null = null, clientAddress: string | null = null) {
+  const session = userId ? { userId, orgId, sessionId: await newSessionId(userId) } : null;
+  return createCaller({ session, requestId: randomUUID(), db: runtimeDb(), clientAddress });
+}
+
+/** A tRPC caller with the session of a demo user. */
 export async function callerFor(user: DemoUserKey, org: DemoOrgKey) {
   const { users, orgs } = await demoIds();
-  return createCaller({ session: { userId: users[user], orgId: orgs[org] }, requestId: randomUUID(), db: runtimeDb() });
+  return callerAs(users[user], orgs[org]);
 }
 
 /** Postgres error of a rejected promise (drizzle wraps it as `cause`). */

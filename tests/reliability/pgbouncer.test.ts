@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "../../server/db/client";
 import { freePort } from "../../server/db/embedded";
 import { createCaller } from "../../server/trpc/routers/_app";
-import { demoIds, listGroundTruth, mixedCallers, ownerSql, runtimeUrl } from "../helpers/db";
+import { listGroundTruth, mixedCallers, ownerSql, runtimeUrl, sessionFor } from "../helpers/db";
 
 // PgBouncer in transaction pooling mode, started here on a loopback port in front of the test
 // database, allowed 2 server connections. The request context is transaction-local, so it must
@@ -71,8 +71,8 @@ afterAll(() => {
 
 describe("through PgBouncer (transaction mode, 2 server connections)", () => {
   it("2,000 mixed-tenant requests from several app pools: zero wrong-tenant rows, zero errors", async () => {
-    const { users, orgs } = await demoIds();
     const truth = await listGroundTruth();
+    const sessions = new Map(await Promise.all(mixedCallers.map(async ([u, o]) => [`${u}@${o}`, await sessionFor(u, o)] as const)));
     // Four stateless "app instances", prepared statements off as PgBouncer's transaction mode needs.
     const pools = Array.from({ length: 4 }, () => createDb(bouncerUrl, { max: 5, prepare: false, applicationName: "bouncer-test" }));
     let maxServers = 0;
@@ -84,7 +84,7 @@ describe("through PgBouncer (transaction mode, 2 server connections)", () => {
       const results = await Promise.all(
         Array.from({ length: 2000 }, async (_, i) => {
           const [u, o] = mixedCallers[i % mixedCallers.length];
-          const caller = createCaller({ session: { userId: users[u], orgId: orgs[o] }, requestId: randomUUID(), db: pools[i % pools.length] });
+          const caller = createCaller({ session: sessions.get(`${u}@${o}`)!, requestId: randomUUID(), clientAddress: null, db: pools[i % pools.length] });
           const page = await caller.patients.list({ limit: 100 });
           return { key: `${u}@${o}`, ids: page.items.map((p) => p.id).sort() };
         }),

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { encode } from "next-auth/jwt";
+import { sessionCookie } from "../helpers/session-cookie";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as health } from "../../app/api/health/route";
@@ -35,7 +35,8 @@ beforeAll(async () => {
   process.env.DATABASE_URL = cluster.runtimeUrl("careroster"); // what getDb() will use in this file
   owner = postgres(cluster.ownerUrl("careroster"), { max: 1, onnotice: () => {} });
   const [grey] = await owner`select u.id, m.org_id from users u join memberships m on m.user_id = u.id where u.email = 'grey@northside.test'`;
-  cookie = `next-auth.session-token=${await encode({ token: { sub: grey.id, orgId: grey.org_id, loginAt: Math.floor(Date.now() / 1000) }, secret: process.env.NEXTAUTH_SECRET! })}`;
+  const [session] = await owner`insert into sessions (user_id, user_agent) values (${grey.id}, 'vitest') returning id`;
+  cookie = await sessionCookie({ sub: grey.id, sid: session.id, orgId: grey.org_id });
 }, 120_000);
 
 afterAll(async () => {

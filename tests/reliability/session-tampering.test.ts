@@ -1,12 +1,14 @@
-import { encode } from "next-auth/jwt";
+import { sessionToken } from "../helpers/session-cookie";
 import { describe, expect, it } from "vitest";
 import { GET } from "../../app/api/trpc/[trpc]/route";
-import { demoIds, ownerSql } from "../helpers/db";
+import { demoIds, newSessionId, ownerSql } from "../helpers/db";
 
 const secret = () => process.env.NEXTAUTH_SECRET!;
 
+/** A token with a real, live server-side session of its `sub`, so only the tampering is under test. */
 async function token(claims: Record<string, unknown>, opts: { secret?: string; maxAge?: number } = {}) {
-  return encode({ token: { loginAt: Math.floor(Date.now() / 1000), ...claims }, secret: opts.secret ?? secret(), maxAge: opts.maxAge ?? 3600 });
+  const sid = typeof claims.sub === "string" ? await newSessionId(claims.sub) : undefined;
+  return sessionToken({ sid, ...claims }, { secret: opts.secret ?? secret(), maxAge: opts.maxAge });
 }
 
 async function list(jwt: string | undefined) {

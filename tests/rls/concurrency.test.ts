@@ -2,20 +2,20 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../server/db/client";
 import { createCaller } from "../../server/trpc/routers/_app";
-import { demoIds, listGroundTruth, mixedCallers, runtimeUrl } from "../helpers/db";
+import { listGroundTruth, mixedCallers, runtimeUrl, sessionFor } from "../helpers/db";
 
 
 describe("concurrency on a small pool", () => {
   it("500 concurrent patients.list calls for mixed users and orgs on 3 connections each get exactly their own patients", async () => {
-    const { users, orgs } = await demoIds();
     const truth = await listGroundTruth();
+    const sessions = new Map(await Promise.all(mixedCallers.map(async ([u, o]) => [`${u}@${o}`, await sessionFor(u, o)] as const)));
 
     const db = createDb(runtimeUrl(), { max: 3, applicationName: "concurrency-test" });
     try {
       const results = await Promise.all(
         Array.from({ length: 500 }, async (_, i) => {
           const [u, o] = mixedCallers[i % mixedCallers.length];
-          const caller = createCaller({ session: { userId: users[u], orgId: orgs[o] }, requestId: randomUUID(), db });
+          const caller = createCaller({ session: sessions.get(`${u}@${o}`)!, requestId: randomUUID(), clientAddress: null, db });
           const page = await caller.patients.list({ limit: 100 });
           return { key: `${u}@${o}`, ids: page.items.map((p) => p.id).sort() };
         }),

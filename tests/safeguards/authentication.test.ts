@@ -79,7 +79,7 @@ describe("password change", () => {
     });
     const [before] = await ownerSql()`select password_hash from users where email = 'locum@careroster.test'`;
     try {
-      expect(await locum.me.changePassword({ currentPassword: "demo-password", newPassword: "a much longer passphrase" })).toEqual({ changed: true });
+      expect(await locum.me.changePassword({ currentPassword: "demo-password", newPassword: "a much longer passphrase" })).toMatchObject({ changed: true });
       expect((await checkCredentials(runtimeDb(), { email: "locum@careroster.test", password: "a much longer passphrase" })).ok).toBe(true);
     } finally {
       await ownerSql()`update users set password_hash = ${before.password_hash} where email = 'locum@careroster.test'`;

@@ -1,21 +1,9 @@
-import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { POST, GET } from "../../app/api/trpc/[trpc]/route";
 import { GET as health } from "../../app/api/health/route";
-import type { DemoOrgKey, DemoUserKey } from "../../server/db/seed/demo-data";
-import { demoIds, ownerSql } from "../helpers/db";
+import { cookieFor, ownerSql } from "../helpers/db";
 
 // Through the real route handler (fetch adapter + createContext reading the session cookie).
-
-async function cookieFor(user: DemoUserKey, org: DemoOrgKey, opts: { secret?: string; maxAge?: number; loginAt?: number } = {}) {
-  const { users, orgs } = await demoIds();
-  const token = await encode({
-    token: { sub: users[user], orgId: orgs[org], loginAt: opts.loginAt ?? Math.floor(Date.now() / 1000) },
-    secret: opts.secret ?? process.env.NEXTAUTH_SECRET!,
-    maxAge: opts.maxAge ?? 3600,
-  });
-  return `next-auth.session-token=${token}`;
-}
 
 async function query(path: string, input: unknown, cookie?: string) {
   const url = `http://localhost/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;

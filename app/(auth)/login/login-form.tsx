@@ -3,15 +3,14 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { safeCallbackPath } from "@/lib/callback-url";
 
 const errors: Record<string, string> = {
   CredentialsSignin: "That email and password do not match an account.",
   Suspended: "Your membership in this practice is suspended. Contact your practice admin.",
-  Locked: "Too many failed sign-ins. Wait 15 minutes and try again.",
+  Locked: "Too many sign-in attempts. Wait 15 minutes and try again.",
 };
 
-/** Only same-site paths: a crafted callbackUrl must not send a clinician elsewhere. */
-const safeCallback = (url?: string) => (url && url.startsWith("/") && !url.startsWith("//") ? url : "/patients");
 
 export function LoginForm({ initialError, callbackUrl, email }: { initialError: string | null; callbackUrl?: string; email?: string }) {
   const router = useRouter();
@@ -30,7 +29,8 @@ export function LoginForm({ initialError, callbackUrl, email }: { initialError: 
     });
     setPending(false);
     if (result?.ok && !result.error) {
-      router.replace(safeCallback(callbackUrl));
+      // Only a path of this app: a crafted callbackUrl must not send a clinician elsewhere.
+      router.replace(safeCallbackPath(callbackUrl, window.location.origin));
       router.refresh();
     } else {
       setError(errors[result?.error ?? ""] ?? "Sign-in failed. Please try again.");

@@ -8,7 +8,7 @@ const messages: Record<string, string> = {
   Suspended: "Your membership in this practice is suspended. Contact your practice admin.",
   SessionRequired: "Please sign in to continue.",
   SessionExpired: "You were signed out after a period without activity. Please sign in again.",
-  Locked: "Too many failed sign-ins. Wait 15 minutes and try again.",
+  Locked: "Too many sign-in attempts. Wait 15 minutes and try again.",
 };
 
 const notices: Record<string, string> = {

@@ -8,6 +8,7 @@ import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
 import { inviteInput } from "@/lib/schemas/accounts";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
+import { MemberSessions } from "./member-sessions";
 
 type Member = RouterOutputs["admin"]["members"]["list"][number];
 
@@ -27,6 +28,7 @@ export function MemberActions({ member }: { member: Member }) {
       <button type="button" className="secondary" disabled={setRole.isPending} onClick={() => setRole.mutate({ userId: member.userId, role: member.role === "admin" ? "clinician" : "admin" })}>
         Make {member.role === "admin" ? "clinician" : "admin"} <span className="visually-hidden">{member.name}</span>
       </button>
+      {!suspended && <MemberSessions userId={member.userId} name={member.name} />}
       {error && (
         <span className="field-error" role="alert">
           {error}

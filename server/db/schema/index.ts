@@ -12,3 +12,4 @@ export * from "./login-attempts";
 export * from "./appointment-reminders";
 export * from "./invitations";
 export * from "./password-resets";
+export * from "./sessions";

@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { desc, sql } from "drizzle-orm";
 import { breakGlassRequestInput, directoryInput } from "../../../lib/schemas/break-glass";
 import { audit } from "../../audit/record";
+import { claimAttempt, DIRECTORY_THROTTLE, directoryKey } from "../../auth/throttle";
 import { accessGrants } from "../../db/schema";
 import { orgProcedure, router } from "../init";
 
@@ -9,12 +10,22 @@ import { orgProcedure, router } from "../init";
 export const grantMinutes = () => Math.min(24 * 60, Math.max(1, Number(process.env.BREAK_GLASS_MINUTES ?? 60) || 60));
 
 export const breakGlassRouter = router({
-  /** The practice directory: name, date of birth and MRN only, through app_patient_directory(). */
+  /**
+   * The practice directory: name, date of birth and MRN only, through app_patient_directory().
+   * Rate-limited per user (counted in this transaction: a search that fails does not count), and
+   * audited with the search term and the ids it returned, so a harvest is visible in the audit log.
+   */
   directory: orgProcedure.input(directoryInput).query(async ({ ctx, input }) => {
+    if (!(await claimAttempt(ctx.tx, [directoryKey(ctx.userId)], DIRECTORY_THROTTLE.windowMinutes))) {
+      throw new TRPCError({
+        code: "TOO_MANY_REQUESTS",
+        message: `Too many directory searches: at most ${DIRECTORY_THROTTLE.perUser} in ${DIRECTORY_THROTTLE.windowMinutes} minutes. Wait a few minutes and try again.`,
+      });
+    }
     const rows = await ctx.tx.execute<{ id: string; given_name: string; family_name: string; birth_date: string; mrn: string }>(
       sql`select id, given_name, family_name, birth_date::text, mrn from app_patient_directory(${input.search})`,
     );
-    await audit(ctx, { action: "directory.search", entity: "patient", detail: { results: rows.length } });
+    await audit(ctx, { action: "directory.search", entity: "patient", detail: { search: input.search, results: rows.length, patientIds: rows.map((r) => r.id) } });
     return rows.map((r) => ({ id: r.id, givenName: r.given_name, familyName: r.family_name, birthDate: r.birth_date, mrn: r.mrn }));
   }),
 

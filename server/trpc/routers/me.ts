@@ -2,11 +2,14 @@ import { TRPCError } from "@trpc/server";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { changePasswordInput } from "../../../lib/schemas/password";
+import { sessionIdInput } from "../../../lib/schemas/sessions";
 import { assertPasswordPolicy } from "../../auth/password-policy";
 import { hashPassword, verifyPassword } from "../../auth/password";
+import { liveSessions, revokeSession, revokeUserSessions } from "../../auth/sessions";
+import { accountKey, claimAttempt, THROTTLE } from "../../auth/throttle";
 import { audit } from "../../audit/record";
 import { memberships, organizations, users } from "../../db/schema";
-import { orgProcedure, router } from "../init";
+import { CommitThenFail, orgProcedure, router } from "../init";
 
 export const meRouter = router({
   /** Who am I, where am I, and which practices can I switch to (with my status in each). */
@@ -34,17 +37,48 @@ export const meRouter = router({
     };
   }),
 
-  /** A new password must pass the policy; the current one is checked through app_auth_user(). */
+  /**
+   * A new password must pass the policy; the current one is checked through app_auth_user(),
+   * throttled like sign-in (the same per-account budget, counted before the hash is verified; a
+   * wrong guess commits its attempt and audit row, CommitThenFail, and then answers BAD_REQUEST).
+   * A change ends every other session of the user.
+   */
   changePassword: orgProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
     const [me] = await ctx.tx.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, ctx.userId));
     assertPasswordPolicy({ email: me.email, name: me.name, password: input.newPassword }, "newPassword");
+    const claim = await claimAttempt(ctx.tx, [accountKey(me.email)]);
+    if (!claim) {
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many attempts. Wait ${THROTTLE.windowMinutes} minutes and try again.` });
+    }
     const [auth] = await ctx.tx.execute<{ password_hash: string }>(sql`select password_hash from app_auth_user(${me.email})`);
     if (!auth || !(await verifyPassword(auth.password_hash, input.currentPassword))) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: "Your current password is not correct." });
+      // Commit the attempt (and its audit row) even though the request fails.
+      await audit(ctx, { action: "auth.password_change_failed", entity: "user", entityId: ctx.userId });
+      throw new TRPCError({ code: "BAD_REQUEST", message: "Your current password is not correct.", cause: new CommitThenFail() });
     }
+    await claim.forgive();
     await ctx.tx.update(users).set({ passwordHash: await hashPassword(input.newPassword) }).where(eq(users.id, ctx.userId));
-    await audit(ctx, { action: "auth.password_change", entity: "user", entityId: ctx.userId });
-    return { changed: true };
+    const ended = await revokeUserSessions(ctx.tx, ctx.userId, { except: ctx.sessionId });
+    await audit(ctx, { action: "auth.password_change", entity: "user", entityId: ctx.userId, detail: { endedSessions: ended } });
+    return { changed: true, endedSessions: ended };
+  }),
+
+  /** My live sessions (device, last seen, which one is this device). */
+  sessions: orgProcedure.query(({ ctx }) => liveSessions(ctx.tx, ctx.userId, ctx.sessionId)),
+
+  /** Ends one of my other sessions (this device signs out with Sign out). */
+  endSession: orgProcedure.input(sessionIdInput).mutation(async ({ ctx, input }) => {
+    if (input.sessionId === ctx.sessionId) throw new TRPCError({ code: "BAD_REQUEST", message: "Use Sign out to end the session on this device." });
+    if (!(await revokeSession(ctx.tx, input.sessionId, ctx.userId))) throw new TRPCError({ code: "NOT_FOUND", message: "Session not found." });
+    await audit(ctx, { action: "session.end", entity: "session", entityId: input.sessionId });
+    return { ended: true };
+  }),
+
+  /** Ends every session of mine except this one. */
+  endOtherSessions: orgProcedure.mutation(async ({ ctx }) => {
+    const ended = await revokeUserSessions(ctx.tx, ctx.userId, { except: ctx.sessionId });
+    await audit(ctx, { action: "session.end_others", entity: "user", entityId: ctx.userId, detail: { endedSessions: ended } });
+    return { ended };
   }),
 
   /**

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { forgotPasswordInput, invitationTokenInput, resetPasswordInput } from "../../../lib/schemas/accounts";
 import { hashPassword } from "../../auth/password";
 import { assertPasswordPolicy } from "../../auth/password-policy";
-import { allowResetRequest } from "../../auth/reset-throttle";
+import { claimAttempt, RESET_THROTTLE, resetKeys } from "../../auth/throttle";
 import { hashToken, newToken } from "../../auth/tokens";
 import { sendMail } from "../../mail";
 import { passwordResetMail } from "../../mail/messages";
@@ -15,7 +15,7 @@ export const RESET_REQUESTED = "If an account uses that email, we have sent it a
 export const passwordResetRouter = router({
   /** Throttled per email and per client address; the mail goes out without the caller waiting for it (equal timing). */
   request: publicProcedure.input(forgotPasswordInput).mutation(async ({ ctx, input }) => {
-    if (!(await allowResetRequest(ctx.db, input.email, ctx.clientAddress ?? "unknown"))) {
+    if (!(await claimAttempt(ctx.db, resetKeys(input.email, ctx.clientAddress), RESET_THROTTLE.windowMinutes))) {
       throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many reset requests. Wait 15 minutes and try again." });
     }
     const { token, hash } = newToken();

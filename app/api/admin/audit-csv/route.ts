@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { auditListInput } from "@/lib/schemas/admin";
-import { csvRow } from "@/server/audit/csv";
+import { csvRows } from "@/server/audit/csv";
 import { createContext } from "@/server/trpc/context";
 import { createCaller } from "@/server/trpc/routers/_app";
 
@@ -9,19 +9,19 @@ export const dynamic = "force-dynamic";
 const COLUMNS = ["at", "actorId", "actorName", "action", "entity", "entityId", "patientId", "requestId", "detail"] as const;
 const MAX_ROWS = 50_000;
 
-/** The audit export: the same admin.audit.list procedure, page by page, as CSV. */
+/** The audit export: the same admin.audit.list procedure, page by page, as CSV (server/audit/csv.ts: csv-stringify, every cell quoted). */
 export async function GET(req: Request) {
   const caller = createCaller(await createContext({ headers: req.headers }));
   const params = Object.fromEntries(new URL(req.url).searchParams);
   const parsed = auditListInput.omit({ cursor: true, limit: true }).safeParse(params);
   if (!parsed.success) return new Response("Invalid filters.\n", { status: 400 });
-  let body = csvRow([...COLUMNS]);
+  let body = csvRows([[...COLUMNS]]);
   let cursor: string | null = null;
   let rows = 0;
   try {
     do {
       const page: Awaited<ReturnType<typeof caller.admin.audit.list>> = await caller.admin.audit.list({ ...parsed.data, cursor, limit: 1000 });
-      for (const e of page.items) body += csvRow(COLUMNS.map((c) => e[c]));
+      body += csvRows(page.items.map((e) => COLUMNS.map((c) => e[c])));
       rows += page.items.length;
       cursor = page.nextCursor;
     } while (cursor && rows < MAX_ROWS);

@@ -1,8 +1,9 @@
 import { TRPCError } from "@trpc/server";
 import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import { invitationIdInput, inviteInput } from "../../../../lib/schemas/accounts";
-import { memberRoleChangeInput, memberStatusInput } from "../../../../lib/schemas/admin";
+import { memberRoleChangeInput, memberStatusInput, memberUserInput } from "../../../../lib/schemas/admin";
 import { audit } from "../../../audit/record";
+import { liveSessions, revokeUserSessions } from "../../../auth/sessions";
 import { newToken } from "../../../auth/tokens";
 import type { Tx } from "../../../db/client";
 import { invitations, memberships, organizations, users } from "../../../db/schema";
@@ -33,6 +34,13 @@ async function senderAndPractice(tx: Tx, userId: string) {
   const [me] = await tx.select({ name: users.name }).from(users).where(eq(users.id, userId));
   const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, currentOrg));
   return { inviterName: me.name, orgName: org.name };
+}
+
+/** The member's row in the current practice, or NOT_FOUND (another practice's user is the same as none). */
+async function memberHere(tx: Tx, userId: string) {
+  const [row] = await tx.select({ status: memberships.status }).from(memberships).where(and(eq(memberships.userId, userId), eq(memberships.orgId, currentOrg)));
+  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Member not found." });
+  return row;
 }
 
 export const membersRouter = router({
@@ -117,7 +125,24 @@ export const membersRouter = router({
     return row;
   }),
 
-  /** Suspension cuts access on the member's next request: app_org_id() checks the status every statement. */
+  /** A member's live sessions (device, last seen). The sessions policy shows only active members'. */
+  sessions: adminProcedure.input(memberUserInput).query(async ({ ctx, input }) => {
+    await memberHere(ctx.tx, input.userId);
+    return liveSessions(ctx.tx, input.userId, ctx.sessionId);
+  }),
+
+  /** Ends every session of an active member (they must sign in again, on every device). */
+  signOutEverywhere: adminProcedure.input(memberUserInput).mutation(async ({ ctx, input }) => {
+    await memberHere(ctx.tx, input.userId);
+    const ended = await revokeUserSessions(ctx.tx, input.userId);
+    await audit(ctx, { action: "member.sign_out_everywhere", entity: "membership", entityId: input.userId, detail: { endedSessions: ended } });
+    return { ended };
+  }),
+
+  /**
+   * Suspension cuts access on the member's next request (app_org_id() checks the status every
+   * statement) and ends the member's sessions (trigger memberships_suspend_ends_sessions).
+   */
   setStatus: adminProcedure.input(memberStatusInput).mutation(async ({ ctx, input }) => {
     const row = await changeMembership(ctx.tx, input.userId, { status: input.status });
     await audit(ctx, { action: `member.${input.status === "active" ? "reactivate" : "suspend"}`, entity: "membership", entityId: input.userId });

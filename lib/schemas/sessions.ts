@@ -1,0 +1,3 @@
+import { z } from "zod";
+
+export const sessionIdInput = z.object({ sessionId: z.uuid() });

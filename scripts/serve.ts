@@ -1,0 +1,26 @@
+import { createServer } from "node:http";
+import next from "next";
+import { CLIENT_ADDRESS_HEADER, resolveClientAddress, SERVER_MARK, trustedHops } from "../server/http/client-address";
+
+// The HTTP server `npm start` runs the app in (a Next.js custom server, same process). It exists
+// for one reason: route handlers cannot see the socket, and `next start` keeps a client's own
+// X-Forwarded-For, so only here can the client's address be known. Every request gets
+// CLIENT_ADDRESS_HEADER overwritten with the address resolved from the socket (and, with
+// TRUST_PROXY=n, from the n trusted hops of X-Forwarded-For); the app trusts that header only
+// when SERVER_MARK says it runs inside this server.
+
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const hops = trustedHops();
+
+(globalThis as Record<symbol, unknown>)[SERVER_MARK] = true;
+const app = next({ dev, port, hostname: "localhost", dir: process.cwd() });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+createServer((req, res) => {
+  req.headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], hops);
+  void handle(req, res);
+}).listen(port, () => {
+  console.log(`✓ Ready on port ${port}${hops ? ` (trusting ${hops} proxy hop${hops > 1 ? "s" : ""} of X-Forwarded-For)` : ""}`);
+});
