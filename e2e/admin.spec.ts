@@ -111,7 +111,7 @@ test("the audit page shows grey's chart views and the CSV export has those rows"
 
 test("the security posture page: the checklist first, raw details folded, readable on desktop and phone", async ({ browser }, testInfo) => {
   const { context, page } = await open(browser, as.northAdmin, "/admin/security");
-  const items = page.locator(".checklist > li");
+  const items = page.getByRole("region", { name: "Checklist" }).locator(".checklist > li");
   await expect(items).toHaveCount(8);
   await expect(items.first()).toContainText("Passes: Every table enforces row-level security, for its owner too.");
   const functions = page.getByRole("list", { name: "Functions" });
