@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "../init";
 import { adminRouter } from "./admin";
 import { appointmentsRouter } from "./appointments";
 import { breakGlassRouter } from "./break-glass";
+import { coverageRouter } from "./coverage";
 import { meRouter } from "./me";
 import { notesRouter } from "./notes";
 import { patientsRouter } from "./patients";
@@ -12,6 +13,7 @@ export const appRouter = router({
   appointments: appointmentsRouter,
   notes: notesRouter,
   breakGlass: breakGlassRouter,
+  coverage: coverageRouter,
   admin: adminRouter,
 });
 
