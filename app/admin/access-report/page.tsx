@@ -7,14 +7,20 @@ export const metadata = { title: "Patient access report · Admin · CareRoster" 
 
 const fmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC", timeZoneName: "short" });
 const day = (d: Date) => d.toISOString().slice(0, 10);
+/** The last 30 days, as UTC calendar days. */
+function lastThirtyDays() {
+  const now = new Date();
+  return { from: day(new Date(now.getTime() - 30 * 24 * 3600_000)), to: day(now) };
+}
 
 /** Accounting of access for one patient: every recorded access in a date range, with its basis. */
 export default async function AccessReportPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const sp = await searchParams;
   const caller = await getCaller();
   const patients = await orPage(caller.patients.list({ limit: 100, includeArchived: true }), "/admin/access-report");
-  const from = sp.from ?? day(new Date(Date.now() - 30 * 24 * 3600_000));
-  const to = sp.to ?? day(new Date());
+  const range = lastThirtyDays();
+  const from = sp.from ?? range.from;
+  const to = sp.to ?? range.to;
   const parsed = accessReportInput.safeParse({ patientId: sp.patientId, from, to });
   const report = parsed.success ? await orPage(caller.admin.access.report(parsed.data), "/admin/access-report") : null;
   const query = parsed.success ? new URLSearchParams(parsed.data).toString() : "";
