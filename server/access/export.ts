@@ -71,9 +71,9 @@ export async function accessReportPdf(header: ReportHeader, rows: AccessRow[]): 
 
   const W = 595.28, H = 841.89, M = 40;
   const cols = [
-    { title: "When", x: M, w: 92 },
-    { title: "Who", x: M + 96, w: 110 },
-    { title: "Role", x: M + 210, w: 52 },
+    { title: "When (UTC)", x: M, w: 100 },
+    { title: "Who", x: M + 104, w: 104 },
+    { title: "Role", x: M + 212, w: 50 },
     { title: "What", x: M + 266, w: 150 },
     { title: "Basis", x: M + 420, w: 95 },
   ];
@@ -110,7 +110,7 @@ export async function accessReportPdf(header: ReportHeader, rows: AccessRow[]): 
           `Emergency reason: ${r.emergency.reason}. ${r.emergency.reviewedAt ? `Reviewed ${utc(r.emergency.reviewedAt)} by ${r.emergency.reviewerName ?? "an admin"}${r.emergency.comment ? `: ${r.emergency.comment}` : ""}` : "Not reviewed yet."}`,
           font,
           8,
-          W - 2 * M - 100,
+          W - 2 * M - 108,
         )
       : [];
     const height = 14 + extra.length * 11;
@@ -122,11 +122,11 @@ export async function accessReportPdf(header: ReportHeader, rows: AccessRow[]): 
     if (r.emergency || r.basis === "break_glass") {
       page.drawRectangle({ x: M - 4, y: y - height + 10, width: W - 2 * M + 8, height, color: rgb(1, 0.95, 0.85), borderColor: rgb(0.86, 0.41, 0.01), borderWidth: 0.8 });
     }
-    const cells = [utc(r.at), r.actorName ?? r.actorId, r.role ?? "", r.what, r.basis ? BASIS_LABEL[r.basis] : "-"];
+    const cells = [utc(r.at).replace(" UTC", ""), r.actorName ?? r.actorId, r.role ?? "", r.what, r.basis ? BASIS_LABEL[r.basis] : "-"];
     cells.forEach((c, i) => text(page, fit(c, font, 9, cols[i].w), cols[i].x, y, 9, i === 4 && r.basis === "break_glass" ? bold : font));
     y -= 12;
     for (const l of extra) {
-      text(page, l, M + 96, y, 8, font, rgb(0.48, 0.18, 0.05));
+      text(page, l, M + 104, y, 8, font, rgb(0.48, 0.18, 0.05));
       y -= 11;
     }
     y -= 2;
