@@ -10,7 +10,7 @@ import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
 
 type Row = RouterOutputs["coverage"]["list"][number];
-const fmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZoneName: "short" });
+const fmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
 
 export function CoverageClient({ me, admin, clinicians, list }: { me: string; admin: boolean; clinicians: { id: string; name: string }[]; list: Row[] }) {
   const trpc = useTRPC();

@@ -6,7 +6,7 @@ import { PATIENT_PAGE_SIZE } from "@/lib/schemas/patients";
 import { PatientList } from "./patient-list";
 
 export const dynamic = "force-dynamic";
-const fmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZoneName: "short" });
+const fmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
 export const metadata = { title: "Patients · CareRoster" };
 
 export default async function PatientsPage() {

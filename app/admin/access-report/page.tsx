@@ -5,7 +5,7 @@ import { getCaller } from "@/server/trpc/server";
 
 export const metadata = { title: "Patient access report · Admin · CareRoster" };
 
-const fmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC", timeZoneName: "short" });
+const fmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" });
 const day = (d: Date) => d.toISOString().slice(0, 10);
 /** The last 30 days, as UTC calendar days. */
 function lastThirtyDays() {

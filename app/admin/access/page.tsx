@@ -5,7 +5,7 @@ import { getCaller } from "@/server/trpc/server";
 
 export const metadata = { title: "Who can see a patient · Admin · CareRoster" };
 
-const fmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZoneName: "short" });
+const fmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
 
 const DENIAL: Record<string, string> = {
   not_member: "is not a member of this practice (a different practice's account)",

@@ -11,7 +11,7 @@ import type { RouterOutputs } from "@/server/trpc/types";
 
 type Note = RouterOutputs["notes"]["list"][number];
 type Entry = Omit<Note, "addenda">;
-const fmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZoneName: "short" });
+const fmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
 
 function StatusBadge({ status }: { status: Entry["status"] }) {
   if (status === "draft") return <span className="status-badge draft">Draft</span>;

@@ -10,7 +10,7 @@ import { Notes } from "./notes";
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Patient chart · CareRoster" };
 
-const timeFmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZoneName: "short" });
+const timeFmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
 
 /** Every panel comes from a procedure; an id the caller may not see is the same 404 as one that does not exist. */
 export default async function ChartPage({ params }: { params: Promise<{ id: string }> }) {
