@@ -23,6 +23,7 @@ export default async function AdminPatientsPage({ searchParams }: { searchParams
       <p className="muted">
         Showing {page.items.length} of {page.total} (archived included){page.nextCursor ? "; refine the search to see the rest" : ""}.
       </p>
+      <div className="table-scroll">
       <table aria-label="All patients">
         <thead>
           <tr>
@@ -55,6 +56,7 @@ export default async function AdminPatientsPage({ searchParams }: { searchParams
           ))}
         </tbody>
       </table>
+      </div>
     </>
   );
 }
