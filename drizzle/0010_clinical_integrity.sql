@@ -245,34 +245,55 @@ CREATE OR REPLACE FUNCTION app_visible_patient_ids() RETURNS SETOF uuid
                   WHERE p.org_id = public.app_org_id() AND p.id = v.patient_id AND p.archived_at IS NULL)
   $$;--> statement-breakpoint
 
--- On what basis the caller reaches a patient right now, for the audit row written at the time of
--- access: whether at all is app_visible_patient_ids() (the policies' own function); which branch
--- is then read from the same tables; an admin who is not clinically in reach reads as 'admin'.
+-- On what basis the caller reaches each of some patients right now, for the audit row written at
+-- the time of access: whether at all is app_visible_patient_ids() (the policies' own function,
+-- evaluated once per call); which branch is then read from the same tables; an admin who is not
+-- clinically in reach reads as 'admin'. Answers {patient id: basis}, leaving out patients the
+-- caller cannot reach; NULL, unknown ids or no context answer '{}'.
 -- SECURITY DEFINER because it reads care teams, cover and grants past the caller's policies.
--- NULL or unknown ids answer NULL.
+CREATE OR REPLACE FUNCTION app_access_bases(p_patients uuid[]) RETURNS jsonb
+  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+  AS $$
+  DECLARE
+    me uuid := public.app_user_id();
+    org uuid := public.app_org_id();
+    visible uuid[];
+    admin boolean;
+  BEGIN
+    IF p_patients IS NULL OR me IS NULL OR org IS NULL THEN
+      RETURN '{}'::jsonb;
+    END IF;
+    visible := ARRAY(SELECT public.app_visible_patient_ids());
+    admin := public.app_is_admin();
+    RETURN coalesce((
+      SELECT pg_catalog.jsonb_object_agg(x.id::text, b.basis)
+      FROM (SELECT DISTINCT u AS id FROM pg_catalog.unnest(p_patients) AS u WHERE u IS NOT NULL) x
+      CROSS JOIN LATERAL (SELECT CASE
+        WHEN x.id = ANY (visible) THEN
+          CASE
+            WHEN EXISTS (SELECT 1 FROM public.care_team ct
+                         WHERE ct.clinician_id = me AND ct.org_id = org AND ct.patient_id = x.id)
+              THEN 'care_team'
+            WHEN EXISTS (SELECT 1 FROM public.coverage c
+                         JOIN public.care_team ct ON ct.org_id = c.org_id AND ct.clinician_id = c.covered_id
+                         WHERE c.covering_id = me AND c.org_id = org AND ct.patient_id = x.id
+                           AND c.starts_at <= pg_catalog.now() AND c.ends_at > pg_catalog.now()
+                           AND (c.ended_at IS NULL OR c.ended_at > pg_catalog.now()))
+              THEN 'coverage'
+            ELSE 'break_glass'
+          END
+        WHEN admin AND EXISTS (SELECT 1 FROM public.patients p WHERE p.org_id = org AND p.id = x.id)
+          THEN 'admin'
+      END AS basis) b
+      WHERE b.basis IS NOT NULL), '{}'::jsonb);
+  END
+  $$;--> statement-breakpoint
+
+-- One patient's basis (or NULL): the chart header and the audit trigger use it.
+-- SECURITY DEFINER only to keep the same rights as app_access_bases (which it calls).
 CREATE OR REPLACE FUNCTION app_access_basis(p_patient uuid) RETURNS text
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
-  AS $$
-    SELECT CASE
-      WHEN p_patient IS NULL OR public.app_org_id() IS NULL THEN NULL
-      WHEN p_patient = ANY (ARRAY(SELECT public.app_visible_patient_ids())) THEN
-        CASE
-          WHEN EXISTS (SELECT 1 FROM public.care_team ct
-                       WHERE ct.clinician_id = public.app_user_id() AND ct.org_id = public.app_org_id() AND ct.patient_id = p_patient)
-            THEN 'care_team'
-          WHEN EXISTS (SELECT 1 FROM public.coverage c
-                       JOIN public.care_team ct ON ct.org_id = c.org_id AND ct.clinician_id = c.covered_id
-                       WHERE c.covering_id = public.app_user_id() AND c.org_id = public.app_org_id() AND ct.patient_id = p_patient
-                         AND c.starts_at <= pg_catalog.now() AND c.ends_at > pg_catalog.now()
-                         AND (c.ended_at IS NULL OR c.ended_at > pg_catalog.now()))
-            THEN 'coverage'
-          ELSE 'break_glass'
-        END
-      WHEN public.app_is_admin() AND EXISTS (SELECT 1 FROM public.patients p WHERE p.org_id = public.app_org_id() AND p.id = p_patient)
-        THEN 'admin'
-      ELSE NULL
-    END
-  $$;--> statement-breakpoint
+  AS $$ SELECT public.app_access_bases(ARRAY[p_patient]) ->> (p_patient::text) $$;--> statement-breakpoint
 
 -- The basis of every audit row comes from the database at the moment it is written, not from the
 -- app (which could not forge it) and not recomputed later. A list page records one basis per id.
@@ -283,10 +304,9 @@ CREATE OR REPLACE FUNCTION app_audit_basis() RETURNS trigger
     IF public.app_user_id() IS NOT NULL THEN
       NEW.basis := public.app_access_basis(NEW.patient_id);
       IF NEW.patient_id IS NULL AND pg_catalog.jsonb_typeof(NEW.detail -> 'patientIds') = 'array' THEN
-        NEW.detail := NEW.detail || pg_catalog.jsonb_build_object('bases', coalesce((
-          SELECT pg_catalog.jsonb_object_agg(x.id, public.app_access_basis(x.id::uuid))
-          FROM pg_catalog.jsonb_array_elements_text(NEW.detail -> 'patientIds') AS x(id)
-          WHERE x.id ~ '^[0-9a-fA-F-]{36}$'), '{}'::jsonb));
+        NEW.detail := NEW.detail || pg_catalog.jsonb_build_object('bases', public.app_access_bases(ARRAY(
+          SELECT x.id::uuid FROM pg_catalog.jsonb_array_elements_text(NEW.detail -> 'patientIds') AS x(id)
+          WHERE x.id ~ '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$')));
       END IF;
     END IF;
     RETURN NEW;
@@ -300,7 +320,7 @@ CREATE INDEX audit_events_org_patient_ids_idx ON audit_events USING gin ((detail
 -- audit trigger runs as the caller). Trigger functions need no EXECUTE grant.
 REVOKE ALL ON FUNCTION app_clinical_notes_before_insert(), app_clinical_notes_lock(), app_clinical_notes_history(),
   app_coverage_before_insert(), app_coverage_before_update(), app_audit_basis(), app_access_basis(uuid),
-  app_visible_patient_ids() FROM PUBLIC;--> statement-breakpoint
+  app_access_bases(uuid[]), app_visible_patient_ids() FROM PUBLIC;--> statement-breakpoint
 REVOKE ALL ON FUNCTION app_clinical_notes_before_insert(), app_clinical_notes_lock(), app_clinical_notes_history(),
   app_coverage_before_insert(), app_coverage_before_update(), app_audit_basis() FROM careroster_runtime;--> statement-breakpoint
-GRANT EXECUTE ON FUNCTION app_visible_patient_ids(), app_access_basis(uuid) TO careroster_runtime;
+GRANT EXECUTE ON FUNCTION app_visible_patient_ids(), app_access_basis(uuid), app_access_bases(uuid[]) TO careroster_runtime;
