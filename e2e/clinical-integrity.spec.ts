@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
-import { expect, test, type Browser } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { demoPanel, demoPatients, fullName } from "../server/db/seed/demo-data";
 import { as } from "./state";
 
@@ -146,4 +147,40 @@ test("the admin downloads a patient's access report (CSV and PDF) listing grey's
   await context.close();
 });
 
-void demoPatients;
+async function expectNoSeriousViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+}
+
+test("the new pages have no serious axe violations, and the sign dialog works from the keyboard", async ({ browser }) => {
+  const grey = await open(browser, as.grey, "/coverage");
+  await expectNoSeriousViolations(grey.page);
+  // The seeded draft (Ada Applegate): open the sign dialog with the keyboard, Escape cancels, focus returns.
+  const first = demoPatients.find((p) => p.mrn === "DEMO-N-0001")!;
+  await grey.page.goto("/patients");
+  await grey.page.getByRole("region", { name: "Your unsigned drafts" }).getByRole("link", { name: fullName(first) }).click();
+  await expect(grey.page.getByRole("heading", { level: 1 })).toHaveText(fullName(first));
+  const sign = grey.page.getByRole("button", { name: /^Sign your draft/ });
+  await sign.focus();
+  await grey.page.keyboard.press("Enter");
+  const dialog = grey.page.getByRole("dialog", { name: "Sign this note?" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await expectNoSeriousViolations(grey.page);
+  await grey.page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(sign).toBeFocused();
+  await grey.context.close();
+
+  const admin = await open(browser, as.northAdmin, "/admin/access");
+  await admin.page.getByLabel("Member").selectOption({ label: "Dr. Lee Locum (clinician)" });
+  await admin.page.getByLabel("Patient").selectOption({ label: `${first.familyName}, ${first.givenName} · ${first.mrn}` });
+  await admin.page.getByRole("button", { name: "Explain" }).click();
+  await expect(admin.page.getByRole("region", { name: /cannot see/ })).toBeVisible();
+  await expectNoSeriousViolations(admin.page);
+  await admin.page.getByRole("link", { name: "Access report for this patient" }).click();
+  await expect(admin.page.getByRole("table", { name: "Accesses" })).toBeVisible();
+  await expectNoSeriousViolations(admin.page);
+  await admin.context.close();
+});
