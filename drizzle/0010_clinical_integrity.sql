@@ -224,6 +224,8 @@ CREATE TRIGGER coverage_forbid_org_change BEFORE UPDATE ON coverage
 -- The one visibility rule, extended: care team, unexpired break-glass grants, and the care-team
 -- patients of every clinician the caller covers right now (direct cover only: what the covered
 -- clinician sees through their own cover or grants is not passed on). Archived patients stay out.
+-- SECURITY DEFINER (as before) because care_team's own policy calls it: reading care_team under
+-- the caller's policies would recurse.
 CREATE OR REPLACE FUNCTION app_visible_patient_ids() RETURNS SETOF uuid
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   AS $$

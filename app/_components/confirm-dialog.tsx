@@ -25,10 +25,15 @@ export function ConfirmDialog({
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const cancelRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (open && !d.open) d.showModal();
+    if (open && !d.open) {
+      d.showModal();
+      // A field to fill first if there is one, otherwise Cancel: never the destructive button.
+      (d.querySelector<HTMLElement>("input, textarea, select") ?? cancelRef.current)?.focus();
+    }
     if (!open && d.open) d.close();
   }, [open]);
   return (
@@ -39,7 +44,7 @@ export function ConfirmDialog({
         <button type="button" className="danger" disabled={busy} onClick={onConfirm}>
           {busy ? "Working…" : confirmLabel}
         </button>
-        <button type="button" className="secondary" onClick={onCancel} autoFocus>
+        <button type="button" className="secondary" onClick={onCancel} ref={cancelRef}>
           Cancel
         </button>
       </p>
