@@ -13,6 +13,7 @@ export function TopBar({ me }: { me: RouterOutputs["me"]["get"] }) {
       <nav aria-label="Main">
         <Link href="/patients">Patients</Link>
         {me.role && <Link href="/directory">Directory</Link>}
+        {me.role && <Link href="/coverage">Cover</Link>}
         {me.role === "admin" && <Link href="/admin">Admin</Link>}
       </nav>
       <span className="spacer" />

@@ -14,6 +14,9 @@ const sections = [
   ["/admin/patients", "Patients"],
   ["/admin/audit", "Audit log"],
   ["/admin/break-glass", "Emergency access"],
+  ["/coverage", "Cover"],
+  ["/admin/access", "Who can see"],
+  ["/admin/access-report", "Access report"],
   ["/admin/security", "Security posture"],
 ] as const;
 

@@ -77,10 +77,17 @@ export function Directory() {
                 <strong>{name}</strong> · born {p.birthDate} · MRN {p.mrn}{" "}
                 {open === p.id ? (
                   <RequestAccess patientId={p.id} name={name} />
+                ) : p.visible ? (
+                  <Link href={`/patients/${p.id}`}>
+                    Open chart<span className="visually-hidden"> of {name}</span>
+                  </Link>
                 ) : (
-                  <button type="button" className="link" onClick={() => setOpen(p.id)}>
-                    Emergency access<span className="visually-hidden"> to {name}</span>
-                  </button>
+                  <>
+                    <span className="muted">Not on your care team · </span>
+                    <button type="button" className="link" onClick={() => setOpen(p.id)}>
+                      Emergency access<span className="visually-hidden"> to {name}</span>
+                    </button>
+                  </>
                 )}
               </li>
             );

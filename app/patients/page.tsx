@@ -7,12 +7,14 @@ import { PatientList } from "./patient-list";
 import { PendingInvitations } from "./pending-invitations";
 
 export const dynamic = "force-dynamic";
+const fmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
 export const metadata = { title: "Patients · CareRoster" };
 
 export default async function PatientsPage() {
   const caller = await getCaller();
   const me = await orPage(caller.me.get(), "/patients");
   const [first, invitations] = await orPage(Promise.all([caller.patients.list({ limit: PATIENT_PAGE_SIZE }), caller.invitations.mine()]), "/patients");
+  const drafts = me.role ? await orPage(caller.notes.myDrafts(), "/patients") : [];
   return (
     <>
       <TopBar me={me} />
@@ -30,6 +32,24 @@ export default async function PatientsPage() {
           <p className="alert" role="alert">
             Your membership in this practice is suspended. Contact your practice admin.
           </p>
+        )}
+        {drafts.length > 0 && (
+          <section className="card drafts" aria-labelledby="drafts-heading">
+            <h2 id="drafts-heading">Your unsigned drafts</h2>
+            <ul className="plain">
+              {drafts.map((d) => (
+                <li key={d.id}>
+                  <Link href={`/patients/${d.patientId}`}>
+                    {d.givenName} {d.familyName}
+                  </Link>
+                  <span>
+                    {d.overdue && <span className="overdue">Unsigned for more than 24 h · </span>}
+                    <span className="muted">started {fmt.format(d.createdAt)}</span>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </section>
         )}
         <PatientList key={me.org?.id ?? "none"} initial={first} />
       </main>

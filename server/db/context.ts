@@ -48,3 +48,33 @@ export function withRlsContext<T>(db: Db, ctx: RlsContext, fn: (tx: Tx) => Promi
     return fn(tx);
   });
 }
+
+const contextStatement = (ctx: RlsContext) => sql`
+  select set_config('role', case when app_is_admin() then 'careroster_admin' else 'careroster_clinician' end, true)
+  from (select set_config('app.user_id', ${ctx.userId}, true), set_config('app.org_id', ${ctx.orgId ?? ""}, true) offset 0) identity`;
+
+/** Switches the current transaction to `ctx` exactly as withRlsContext sets it (identity, then session role). */
+export async function switchContext(tx: Tx, ctx: RlsContext): Promise<void> {
+  await tx.execute(contextStatement(ctx));
+}
+
+class SavepointRollback extends Error {}
+
+/**
+ * "What would the policies say?" without changing anything: runs `fn` inside a SAVEPOINT of the
+ * request's transaction and always rolls back to it. `set_config(…, true)` changes made inside
+ * (another member's context, a session role) are undone with the savepoint, like the rows written,
+ * so the request continues as its own caller. Used by the coverage preview and the access explainer.
+ */
+export async function rolledBack<T>(tx: Tx, fn: (sp: Tx) => Promise<T>): Promise<T> {
+  let out!: T;
+  try {
+    await tx.transaction(async (sp) => {
+      out = await fn(sp);
+      throw new SavepointRollback();
+    });
+  } catch (err) {
+    if (!(err instanceof SavepointRollback)) throw err;
+  }
+  return out;
+}

@@ -105,12 +105,20 @@ export async function pgError(promise: Promise<unknown>): Promise<{ code: string
   throw new Error("expected the database to refuse this statement, but it succeeded");
 }
 
-/** Ids of the unarchived patients on `user`'s care team in `org`, by a hand-written query as the owner. */
+/**
+ * Ids of the unarchived patients `user` sees clinically in `org` without a grant: their care team
+ * plus the care teams of the clinicians they cover right now, by a hand-written query as the owner.
+ */
 export async function ownerPanel(user: DemoUserKey, org: DemoOrgKey): Promise<string[]> {
   const { users, orgs } = await demoIds();
   const rows = await ownerSql()`
-    select p.id from patients p join care_team ct on ct.patient_id = p.id
-    where ct.clinician_id = ${users[user]} and p.org_id = ${orgs[org]} and p.archived_at is null order by p.id`;
+    select distinct p.id from patients p join care_team ct on ct.patient_id = p.id
+    where p.org_id = ${orgs[org]} and p.archived_at is null
+      and (ct.clinician_id = ${users[user]}
+           or ct.clinician_id in (select c.covered_id from coverage c
+                                  where c.covering_id = ${users[user]} and c.org_id = ${orgs[org]}
+                                    and c.starts_at <= now() and c.ends_at > now() and c.ended_at is null))
+    order by p.id`;
   return rows.map((r) => r.id as string);
 }
 

@@ -197,7 +197,12 @@ describe("clinical_notes", () => {
   it("clinicians read notes of their patients; admins read none (minimum necessary)", async () => {
     const { orgs } = await demoIds();
     const greyNotes = await asUser("grey", "northside", (tx) => tx.select().from(clinicalNotes));
-    expect(greyNotes).toHaveLength(demoPanel("grey", "northside").length);
+    // Every note (originals, addenda, drafts) of every patient on grey's panel, and nothing else.
+    const panel = (await ownerSql()`select id from patients where mrn = any(${demoPanel("grey", "northside").map((p) => p.mrn)}) and org_id = ${orgs.northside}`).map((r) => r.id as string);
+    const [{ onPanel }] = await ownerSql()`select count(*)::int as "onPanel" from clinical_notes where patient_id = any(${panel})`;
+    expect(onPanel).toBeGreaterThanOrEqual(panel.length);
+    expect(greyNotes).toHaveLength(onPanel);
+    expect(greyNotes.every((n) => panel.includes(n.patientId))).toBe(true);
     const [{ n }] = await ownerSql()`select count(*)::int as n from clinical_notes where org_id = ${orgs.northside}`;
     expect(n).toBeGreaterThan(greyNotes.length);
     expect(await asUser("northAdmin", "northside", (tx) => tx.select().from(clinicalNotes))).toEqual([]);

@@ -17,7 +17,11 @@ describe("break-glass emergency access", () => {
     const target = await patient("DEMO-N-0026");
     const rows = await grey.breakGlass.directory({ search: target.family_name });
     expect(rows.length).toBeGreaterThan(0);
-    for (const r of rows) expect(Object.keys(r).sort()).toEqual(["birthDate", "familyName", "givenName", "id", "mrn"]);
+    // Identity only, plus whether the caller already reaches the patient (issue #14: "not on your care team").
+    for (const r of rows) expect(Object.keys(r).sort()).toEqual(["birthDate", "familyName", "givenName", "id", "mrn", "visible"]);
+    const own = await patient("DEMO-N-0001");
+    expect((await grey.breakGlass.directory({ search: "DEMO-N-0001" })).find((r) => r.id === own.id)?.visible).toBe(true);
+    expect(rows.find((r) => r.id === target.id)?.visible).toBe(false);
     expect(rows.map((r) => r.id)).toContain(target.id);
     expect(await grey.breakGlass.directory({ search: "DEMO-L-0001" })).toEqual([]);
     expect(await trpcCode(grey.breakGlass.directory({ search: "x" }))).toBe("BAD_REQUEST");

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { orPage } from "@/app/_components/signed-in";
 import { getCaller } from "@/server/trpc/server";
 import { ArchiveButton } from "./archive-button";
@@ -22,6 +23,7 @@ export default async function AdminPatientsPage({ searchParams }: { searchParams
       <p className="muted">
         Showing {page.items.length} of {page.total} (archived included){page.nextCursor ? "; refine the search to see the rest" : ""}.
       </p>
+      <div className="table-scroll">
       <table aria-label="All patients">
         <thead>
           <tr>
@@ -40,12 +42,21 @@ export default async function AdminPatientsPage({ searchParams }: { searchParams
               <td>{p.mrn}</td>
               <td>{p.archivedAt ? <span className="badge bad">archived</span> : <span className="badge ok">active</span>}</td>
               <td>
-                <ArchiveButton id={p.id} archived={Boolean(p.archivedAt)} name={`${p.givenName} ${p.familyName}`} />
+                <span className="actions">
+                  <ArchiveButton id={p.id} archived={Boolean(p.archivedAt)} name={`${p.givenName} ${p.familyName}`} />
+                  <Link href={`/admin/access?patientId=${p.id}`}>
+                    Who can see<span className="visually-hidden"> {p.givenName} {p.familyName}</span>
+                  </Link>
+                  <Link href={`/admin/access-report?patientId=${p.id}`}>
+                    Access report<span className="visually-hidden"> for {p.givenName} {p.familyName}</span>
+                  </Link>
+                </span>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+      </div>
     </>
   );
 }

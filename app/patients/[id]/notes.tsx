@@ -3,60 +3,164 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { describeError } from "@/lib/forms";
 import { noteCreateInput } from "@/lib/schemas/notes";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
 
 type Note = RouterOutputs["notes"]["list"][number];
-const fmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" });
+type Entry = Omit<Note, "addenda">;
+const fmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
 
-function NoteItem({ note }: { note: Note }) {
+function StatusBadge({ status }: { status: Entry["status"] }) {
+  if (status === "draft") return <span className="status-badge draft">Draft</span>;
+  if (status === "entered_in_error") return <span className="status-badge error">Entered in error</span>;
+  return <span className="status-badge signed">Signed</span>;
+}
+
+function History({ note }: { note: Entry }) {
+  if (note.history.length < 2) return null;
+  return (
+    <details>
+      <summary>
+        History ({note.history.length} versions)<span className="visually-hidden"> of the note from {fmt.format(note.createdAt)}</span>
+      </summary>
+      <ol className="history" aria-label="Versions">
+        {note.history.map((v) => (
+          <li key={v.version}>
+            <strong>v{v.version}</strong> · {v.status.replace(/_/g, " ")} · {v.changedByName ?? "A colleague"} · {fmt.format(v.changedAt)}
+            {v.status === "entered_in_error" && v.errorReason ? ` · reason: ${v.errorReason}` : ""}
+            <div className="note-body">{v.body}</div>
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}
+
+function NoteItem({ note, canWrite }: { note: Note; canWrite: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const [editing, setEditing] = useState(false);
+  const [mode, setMode] = useState<"view" | "edit" | "addendum">("view");
+  const [dialog, setDialog] = useState<"sign" | "error" | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const update = useMutation(trpc.notes.update.mutationOptions());
+  const [reason, setReason] = useState("");
+  const done = () => {
+    setMode("view");
+    setDialog(null);
+    setError(null);
+    router.refresh();
+  };
+  const fail = (err: unknown) => {
+    const d = describeError(err);
+    setError(d.fields.body ?? d.fields.reason ?? d.message);
+  };
+  const update = useMutation(trpc.notes.update.mutationOptions({ onSuccess: done, onError: fail }));
+  const sign = useMutation(trpc.notes.sign.mutationOptions({ onSuccess: done, onError: fail }));
+  const addendum = useMutation(trpc.notes.addendum.mutationOptions({ onSuccess: done, onError: fail }));
+  const markInError = useMutation(trpc.notes.markInError.mutationOptions({ onSuccess: done, onError: fail }));
+  const when = fmt.format(note.createdAt);
+  const inError = note.status === "entered_in_error";
 
-  async function onSave(event: FormEvent<HTMLFormElement>) {
+  function onSave(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const body = String(new FormData(event.currentTarget).get("body") ?? "");
-    try {
-      await update.mutateAsync({ id: note.id, body });
-      setEditing(false);
-      router.refresh();
-    } catch (err) {
-      const d = describeError(err);
-      setError(d.fields.body ?? d.message);
-    }
+    if (mode === "edit") update.mutate({ id: note.id, body });
+    else addendum.mutate({ noteId: note.id, body });
   }
 
   return (
-    <li className="note">
+    <li className={`note${inError ? " in-error" : ""}`}>
       <p className="muted">
-        {note.authorName ?? "A colleague"} · {fmt.format(note.createdAt)}
-        {note.updatedAt.getTime() - note.createdAt.getTime() > 1000 ? " · edited" : ""}
+        {note.authorName ?? "A colleague"} · {when}
+        <StatusBadge status={note.status} />
+        {note.signedAt && ` · signed ${fmt.format(note.signedAt)}`}
       </p>
-      {editing ? (
+      {mode === "view" ? (
+        <p className="note-body">{note.body}</p>
+      ) : (
         <form onSubmit={onSave} noValidate>
-          <label htmlFor={`note-${note.id}`}>Edit note</label>
-          <textarea id={`note-${note.id}`} name="body" defaultValue={note.body} rows={4} aria-invalid={error ? true : undefined} />
+          <label htmlFor={`note-${mode}-${note.id}`}>{mode === "edit" ? "Edit draft" : "Addendum"}</label>
+          <textarea id={`note-${mode}-${note.id}`} name="body" defaultValue={mode === "edit" ? note.body : ""} rows={4} aria-invalid={error ? true : undefined} />
           {error && <p className="field-error">{error}</p>}
           <p className="actions">
-            <button type="submit" disabled={update.isPending}>Save note</button>
-            <button type="button" className="secondary" onClick={() => setEditing(false)}>Cancel</button>
+            <button type="submit" disabled={update.isPending || addendum.isPending}>
+              {mode === "edit" ? "Save draft" : "Sign addendum"}
+            </button>
+            <button type="button" className="secondary" onClick={() => { setMode("view"); setError(null); }}>
+              Cancel
+            </button>
           </p>
         </form>
-      ) : (
-        <>
-          <p className="note-body">{note.body}</p>
-          {note.mine && (
-            <button type="button" className="link" onClick={() => setEditing(true)}>
-              Edit<span className="visually-hidden"> your note from {fmt.format(note.createdAt)}</span>
+      )}
+      {inError && (
+        <p className="field-error">
+          Entered in error {note.errorAt ? fmt.format(note.errorAt) : ""}: {note.errorReason}
+        </p>
+      )}
+      {note.addenda.length > 0 && (
+        <ul className="addenda" aria-label="Addenda">
+          {note.addenda.map((a) => (
+            <li key={a.id}>
+              <p className="muted">
+                Addendum · {a.authorName ?? "A colleague"} · {fmt.format(a.createdAt)}
+                <StatusBadge status={a.status} />
+              </p>
+              <p className="note-body">{a.body}</p>
+            </li>
+          ))}
+        </ul>
+      )}
+      <History note={note} />
+      {mode === "view" && (
+        <p className="actions">
+          {note.mine && note.status === "draft" && (
+            <>
+              <button type="button" className="link" onClick={() => setMode("edit")}>
+                Edit<span className="visually-hidden"> your draft from {when}</span>
+              </button>
+              <button type="button" className="link" onClick={() => setDialog("sign")}>
+                Sign<span className="visually-hidden"> your draft from {when}</span>
+              </button>
+            </>
+          )}
+          {canWrite && note.status === "signed" && (
+            <button type="button" className="link" onClick={() => setMode("addendum")}>
+              Add addendum<span className="visually-hidden"> to the note from {when}</span>
             </button>
           )}
-        </>
+          {note.mine && note.status !== "entered_in_error" && (
+            <button type="button" className="link" onClick={() => setDialog("error")}>
+              Mark entered in error<span className="visually-hidden"> (note from {when})</span>
+            </button>
+          )}
+        </p>
       )}
+      {mode === "view" && error && <p className="field-error">{error}</p>}
+      <ConfirmDialog
+        open={dialog === "sign"}
+        title="Sign this note?"
+        confirmLabel="Sign note"
+        busy={sign.isPending}
+        onConfirm={() => sign.mutate({ id: note.id })}
+        onCancel={() => setDialog(null)}
+      >
+        <p>A signed note can never be changed again, by anyone. Corrections are added as addenda.</p>
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={dialog === "error"}
+        title="Mark this note entered in error?"
+        confirmLabel="Mark in error"
+        busy={markInError.isPending}
+        onConfirm={() => markInError.mutate({ id: note.id, reason })}
+        onCancel={() => { setDialog(null); setError(null); }}
+      >
+        <p>The note stays in the record, struck through, with your reason.</p>
+        <label htmlFor={`reason-${note.id}`}>Reason</label>
+        <input id={`reason-${note.id}`} value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={error ? true : undefined} />
+        {error && <p className="field-error">{error}</p>}
+      </ConfirmDialog>
     </li>
   );
 }
@@ -92,7 +196,10 @@ export function Notes({ patientId, notes, canWrite }: { patientId: string; notes
       {canWrite && (
         <form onSubmit={onSubmit} noValidate>
           <label htmlFor="new-note">New note</label>
-          <textarea id="new-note" name="body" rows={3} aria-invalid={error ? true : undefined} aria-describedby={error ? "new-note-error" : undefined} />
+          <textarea id="new-note" name="body" rows={3} aria-invalid={error ? true : undefined} aria-describedby={error ? "new-note-error" : "new-note-hint"} />
+          <p id="new-note-hint" className="muted">
+            Saved as a draft: you can edit it until you sign it.
+          </p>
           {error && (
             <p id="new-note-error" className="field-error">
               {error}
@@ -108,7 +215,7 @@ export function Notes({ patientId, notes, canWrite }: { patientId: string; notes
       ) : (
         <ul className="plain notes" aria-label="Notes">
           {notes.map((n) => (
-            <NoteItem key={n.id} note={n} />
+            <NoteItem key={n.id} note={n} canWrite={canWrite} />
           ))}
         </ul>
       )}

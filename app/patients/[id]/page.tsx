@@ -10,7 +10,7 @@ import { Notes } from "./notes";
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Patient chart · CareRoster" };
 
-const timeFmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" });
+const timeFmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
 
 /** Every panel comes from a procedure; an id the caller may not see is the same 404 as one that does not exist. */
 export default async function ChartPage({ params }: { params: Promise<{ id: string }> }) {
@@ -34,6 +34,11 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
             Emergency access (break-glass)
             {patient.access.grantExpiresAt ? ` until ${timeFmt.format(patient.access.grantExpiresAt)}` : ""}. This access is
             recorded and reviewed by your practice admin.
+          </p>
+        )}
+        {patient.access.via === "coverage" && patient.access.cover && (
+          <p className="banner-cover" role="status">
+            You see this patient as cover for {patient.access.cover.coveredName ?? "a colleague"} until {timeFmt.format(patient.access.cover.until)}.
           </p>
         )}
         <div className="page-head">

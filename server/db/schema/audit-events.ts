@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, jsonb, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, index, jsonb, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 import { currentUser, isAdmin, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
@@ -17,9 +17,12 @@ export const auditEvents = pgTable(
     entityId: text("entity_id"),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
     requestId: text("request_id").notNull(),
+    /** Why the actor could see the patient at the time, set by the app_audit_basis trigger from the database. */
+    basis: text("basis", { enum: ["care_team", "coverage", "break_glass", "admin"] }),
     detail: jsonb("detail").notNull().default({}),
   },
   (t) => [
+    check("audit_events_basis_known", sql`${t.basis} is null or ${t.basis} in ('care_team', 'coverage', 'break_glass', 'admin')`),
     index("audit_events_org_at_idx").on(t.orgId, t.at.desc(), t.id.desc()),
     index("audit_events_org_patient_at_idx").on(t.orgId, t.patientId, t.at),
     index("audit_events_org_actor_at_idx").on(t.orgId, t.actorId, t.at),

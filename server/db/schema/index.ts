@@ -6,6 +6,7 @@ export * from "./care-team";
 export * from "./appointments";
 export * from "./clinical-notes";
 export * from "./access-grants";
+export * from "./coverage";
 export * from "./audit-events";
 export { runtime } from "./rls";
 export * from "./login-attempts";

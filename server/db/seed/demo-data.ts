@@ -76,6 +76,17 @@ export const demoPatients: DemoPatient[] = [
 
 export const fullName = (p: Pick<DemoPatient, "givenName" | "familyName">) => `${p.givenName} ${p.familyName}`;
 
-/** The demo patients `user` sees as a clinician in `org`. */
-export const demoPanel = (user: DemoUserKey, org: DemoOrgKey) =>
-  demoPatients.filter((p) => p.org === org && p.team.includes(user));
+/**
+ * Cover active in the demo (seeded starting now, for 14 days): Dr House covers Dr Locum at
+ * Lakeside, so House also sees Locum's Lakeside patients. Northside has none, so the
+ * coverage journey (shepherd covers grey) starts from a clean slate.
+ */
+export const demoCoverage: { org: DemoOrgKey; covering: DemoUserKey; covered: DemoUserKey; createdBy: DemoUserKey; reason: string }[] = [
+  { org: "lakeside", covering: "house", covered: "locum", createdBy: "lakeAdmin", reason: "Dr Locum on leave (demo cover)" },
+];
+
+/** The demo patients `user` sees as a clinician in `org`: their care team, plus the panels they cover. */
+export const demoPanel = (user: DemoUserKey, org: DemoOrgKey) => {
+  const covered = demoCoverage.filter((c) => c.org === org && c.covering === user).map((c) => c.covered);
+  return demoPatients.filter((p) => p.org === org && p.team.some((u) => u === user || covered.includes(u)));
+};

@@ -3,7 +3,7 @@ import { drizzle } from "drizzle-orm/postgres-js";
 import { hashPassword } from "../../auth/password";
 import { ownerConnection } from "../owner";
 import * as schema from "../schema";
-import { DEMO_PASSWORD, demoOrgs, demoPatients, demoUsers, type DemoOrgKey, type DemoUserKey } from "./demo-data";
+import { DEMO_PASSWORD, demoCoverage, demoOrgs, demoPatients, demoUsers, type DemoOrgKey, type DemoUserKey } from "./demo-data";
 
 /**
  * Seeds the demo practice through the owner connection, in one transaction, only into an
@@ -40,6 +40,7 @@ export async function seedDemo(ownerUrl: string): Promise<boolean> {
       const adminOf = (org: DemoOrgKey) => userIds[org === "northside" ? "northAdmin" : "lakeAdmin"];
       const tomorrow = new Date(Date.now() + 24 * 3600_000);
       tomorrow.setUTCHours(15, 0, 0, 0);
+      const patientIds = new Map<string, { id: string; orgId: string; noteId: string; lead: string }>();
       for (const [i, p] of demoPatients.entries()) {
         const orgId = orgIds[p.org];
         const [row] = await tx
@@ -80,13 +81,85 @@ export async function seedDemo(ownerUrl: string): Promise<boolean> {
             reason: "Demo annual check-up",
           },
         ]);
-        await tx.insert(schema.clinicalNotes).values({
-          orgId,
-          patientId: row.id,
-          authorId: lead,
-          body: "Demo note: routine review, no concerns. (Invented text for the demo practice.)",
+        const written = new Date(Date.now() - (20 + i) * 24 * 3600_000);
+        const [note] = await tx
+          .insert(schema.clinicalNotes)
+          .values({
+            orgId,
+            patientId: row.id,
+            authorId: lead,
+            body: "Demo note: routine review, no concerns. (Invented text for the demo practice.)",
+            status: "signed",
+            createdAt: written,
+            updatedAt: written,
+            signedAt: written,
+          })
+          .returning({ id: schema.clinicalNotes.id });
+        patientIds.set(p.mrn, { id: row.id, orgId, noteId: note.id, lead });
+      }
+
+      // Clinical record integrity (issue #14): an addendum to a signed note, and a draft left
+      // unsigned for two days (flagged on its author's list), both by grey on her first patient.
+      const first = patientIds.get("DEMO-N-0001")!;
+      const daysAgo = (d: number) => new Date(Date.now() - d * 24 * 3600_000);
+      await tx.insert(schema.clinicalNotes).values([
+        {
+          orgId: first.orgId,
+          patientId: first.id,
+          authorId: userIds.grey,
+          body: "Addendum: blood pressure on the day was 128/82, not 182/82 as first typed. (Invented demo text.)",
+          status: "signed",
+          addendumTo: first.noteId,
+          createdAt: daysAgo(19),
+          updatedAt: daysAgo(19),
+          signedAt: daysAgo(19),
+        },
+        {
+          orgId: first.orgId,
+          patientId: first.id,
+          authorId: userIds.grey,
+          body: "Draft: phone call about repeat prescription; to confirm dose before signing. (Invented demo text.)",
+          createdAt: daysAgo(2),
+          updatedAt: daysAgo(2),
+        },
+      ]);
+
+      // Cover active now (see demoCoverage), arranged by the practice admin.
+      for (const c of demoCoverage) {
+        await tx.insert(schema.coverage).values({
+          orgId: orgIds[c.org],
+          coveringId: userIds[c.covering],
+          coveredId: userIds[c.covered],
+          reason: c.reason,
+          startsAt: new Date(),
+          endsAt: new Date(Date.now() + 14 * 24 * 3600_000),
+          createdBy: userIds[c.createdBy],
         });
       }
+
+      // A reviewed emergency access from last week: shepherd opened one of grey's own patients
+      // for an hour; the admin reviewed it. The audit rows carry the basis as the app records it.
+      const target = patientIds.get("DEMO-N-0002")!;
+      const grantedAt = daysAgo(6);
+      await tx.insert(schema.accessGrants).values({
+        orgId: target.orgId,
+        clinicianId: userIds.shepherd,
+        patientId: target.id,
+        reason: "Patient arrived at the walk-in clinic unwell while Dr Grey was away (demo)",
+        grantedAt,
+        expiresAt: new Date(grantedAt.getTime() + 3600_000),
+        reviewedBy: userIds.northAdmin,
+        reviewedAt: daysAgo(5),
+        reviewComment: "Justified: walk-in emergency, confirmed with Dr Grey (demo).",
+      });
+      const at = (base: Date, minutes: number) => new Date(base.getTime() + minutes * 60_000);
+      await tx.insert(schema.auditEvents).values([
+        { orgId: target.orgId, actorId: userIds.shepherd, action: "break_glass.request", entity: "access_grant", patientId: target.id, at: at(grantedAt, 0), requestId: "demo-seed-1", basis: "break_glass" },
+        { orgId: target.orgId, actorId: userIds.shepherd, action: "patient.view", entity: "patient", entityId: target.id, patientId: target.id, at: at(grantedAt, 1), requestId: "demo-seed-2", basis: "break_glass" },
+        { orgId: target.orgId, actorId: userIds.shepherd, action: "note.list", entity: "clinical_note", patientId: target.id, at: at(grantedAt, 1), requestId: "demo-seed-2", basis: "break_glass" },
+        { orgId: target.orgId, actorId: userIds.grey, action: "patient.view", entity: "patient", entityId: target.id, patientId: target.id, at: daysAgo(3), requestId: "demo-seed-3", basis: "care_team" },
+        { orgId: target.orgId, actorId: userIds.northAdmin, action: "patient.view", entity: "patient", entityId: target.id, patientId: target.id, at: daysAgo(2), requestId: "demo-seed-4", basis: "admin" },
+      ]);
       return true;
     });
   } finally {

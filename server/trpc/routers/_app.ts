@@ -2,6 +2,7 @@ import { createCallerFactory, router } from "../init";
 import { adminRouter } from "./admin";
 import { appointmentsRouter } from "./appointments";
 import { breakGlassRouter } from "./break-glass";
+import { coverageRouter } from "./coverage";
 import { invitationsRouter } from "./invitations";
 import { meRouter } from "./me";
 import { notesRouter } from "./notes";
@@ -14,6 +15,7 @@ export const appRouter = router({
   appointments: appointmentsRouter,
   notes: notesRouter,
   breakGlass: breakGlassRouter,
+  coverage: coverageRouter,
   admin: adminRouter,
   invitations: invitationsRouter,
   passwordReset: passwordResetRouter,

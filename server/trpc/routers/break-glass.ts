@@ -25,8 +25,10 @@ export const breakGlassRouter = router({
     const rows = await ctx.tx.execute<{ id: string; given_name: string; family_name: string; birth_date: string; mrn: string }>(
       sql`select id, given_name, family_name, birth_date::text, mrn from app_patient_directory(${input.search})`,
     );
+    // Whether the caller already reaches each one clinically: the policies' own function, not a restated rule.
+    const visible = new Set((await ctx.tx.execute<{ id: string }>(sql`select app_visible_patient_ids() as id`)).map((r) => r.id));
     await audit(ctx, { action: "directory.search", entity: "patient", detail: { search: input.search, results: rows.length, patientIds: rows.map((r) => r.id) } });
-    return rows.map((r) => ({ id: r.id, givenName: r.given_name, familyName: r.family_name, birthDate: r.birth_date, mrn: r.mrn }));
+    return rows.map((r) => ({ id: r.id, givenName: r.given_name, familyName: r.family_name, birthDate: r.birth_date, mrn: r.mrn, visible: visible.has(r.id) }));
   }),
 
   /**

@@ -1,37 +1,39 @@
 import { TRPCError } from "@trpc/server";
-import { desc, eq, sql } from "drizzle-orm";
-import { noteCreateInput, noteListInput, noteUpdateInput } from "../../../lib/schemas/notes";
+import { and, eq } from "drizzle-orm";
+import { noteAddendumInput, noteCreateInput, noteErrorInput, noteIdInput, noteListInput, noteUpdateInput } from "../../../lib/schemas/notes";
 import { audit } from "../../audit/record";
-import { clinicalNotes, users } from "../../db/schema";
+import { clinicalNotes } from "../../db/schema";
+import { findNote, myDrafts, notesForChart, refusedNoteChange } from "../../notes/queries";
 import { orgProcedure, router } from "../init";
 import { findPatient } from "./patients";
 
+/**
+ * Notes: drafts (editable by their author), signed (locked by the database), addenda (new signed
+ * entries under a signed note) and entered-in-error (struck through, kept). The policies and the
+ * clinical_notes_lock trigger enforce all of it; these procedures only phrase the answers.
+ */
 export const notesRouter = router({
-  /** Notes are for the care team only: an admin not on it gets an empty list from the policies. */
+  /** Notes are for the care team (or cover, or a grant) only: an admin not on it gets an empty list. */
   list: orgProcedure.input(noteListInput).query(async ({ ctx, input }) => {
     await findPatient(ctx.tx, input.patientId);
-    const rows = await ctx.tx
-      .select({
-        id: clinicalNotes.id,
-        body: clinicalNotes.body,
-        authorId: clinicalNotes.authorId,
-        authorName: users.name,
-        createdAt: clinicalNotes.createdAt,
-        updatedAt: clinicalNotes.updatedAt,
-      })
-      .from(clinicalNotes)
-      .leftJoin(users, eq(users.id, clinicalNotes.authorId))
-      .where(eq(clinicalNotes.patientId, input.patientId))
-      .orderBy(desc(clinicalNotes.createdAt));
+    const notes = await notesForChart(ctx.tx, input.patientId, ctx.userId);
     await audit(ctx, {
       action: "note.list",
       entity: "clinical_note",
       patientId: input.patientId,
-      detail: { noteIds: rows.map((n) => n.id) },
+      detail: { noteIds: notes.flatMap((n) => [n.id, ...n.addenda.map((a) => a.id)]) },
     });
-    return rows.map((n) => ({ ...n, mine: n.authorId === ctx.userId }));
+    return notes;
   }),
 
+  /** The caller's unsigned drafts; those older than 24 h are flagged. */
+  myDrafts: orgProcedure.query(async ({ ctx }) => {
+    const rows = await myDrafts(ctx.tx, ctx.userId);
+    await audit(ctx, { action: "note.drafts", entity: "clinical_note", detail: { noteIds: rows.map((r) => r.id) } });
+    return rows;
+  }),
+
+  /** A new note is a draft of the caller. */
   create: orgProcedure.input(noteCreateInput).mutation(async ({ ctx, input }) => {
     if (!ctx.orgId) throw new TRPCError({ code: "FORBIDDEN", message: "Choose a practice first." });
     await findPatient(ctx.tx, input.patientId);
@@ -43,15 +45,54 @@ export const notesRouter = router({
     return row;
   }),
 
-  /** Own notes only: the policy hides others' notes from UPDATE, so they answer NOT_FOUND. */
+  /** Own drafts only; a signed note answers FORBIDDEN, someone else's NOT_FOUND. */
   update: orgProcedure.input(noteUpdateInput).mutation(async ({ ctx, input }) => {
     const [row] = await ctx.tx
       .update(clinicalNotes)
-      .set({ body: input.body, updatedAt: sql`now()` })
+      .set({ body: input.body })
+      .where(and(eq(clinicalNotes.id, input.id), eq(clinicalNotes.status, "draft")))
+      .returning();
+    if (!row) return refusedNoteChange(ctx.tx, input.id, ctx.userId);
+    await audit(ctx, { action: "note.update", entity: "clinical_note", entityId: row.id, patientId: row.patientId, detail: { version: row.version } });
+    return row;
+  }),
+
+  /** Signing locks the note (signed_at is the database's clock). */
+  sign: orgProcedure.input(noteIdInput).mutation(async ({ ctx, input }) => {
+    const [row] = await ctx.tx
+      .update(clinicalNotes)
+      .set({ status: "signed" })
+      .where(and(eq(clinicalNotes.id, input.id), eq(clinicalNotes.status, "draft")))
+      .returning();
+    if (!row) return refusedNoteChange(ctx.tx, input.id, ctx.userId);
+    await audit(ctx, { action: "note.sign", entity: "clinical_note", entityId: row.id, patientId: row.patientId, detail: { version: row.version } });
+    return row;
+  }),
+
+  /** A correction: a new signed entry under a signed original note of a patient the caller can see. */
+  addendum: orgProcedure.input(noteAddendumInput).mutation(async ({ ctx, input }) => {
+    if (!ctx.orgId) throw new TRPCError({ code: "FORBIDDEN", message: "Choose a practice first." });
+    const parent = await findNote(ctx.tx, input.noteId);
+    if (parent.status !== "signed" || parent.addendumTo) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: "Addenda attach to signed notes only." });
+    }
+    const [row] = await ctx.tx
+      .insert(clinicalNotes)
+      .values({ orgId: ctx.orgId, patientId: parent.patientId, authorId: ctx.userId, body: input.body, status: "signed", addendumTo: parent.id })
+      .returning();
+    await audit(ctx, { action: "note.addendum", entity: "clinical_note", entityId: row.id, patientId: row.patientId, detail: { addendumTo: parent.id } });
+    return row;
+  }),
+
+  /** The author marks their note entered in error, with a reason; it stays in the record. */
+  markInError: orgProcedure.input(noteErrorInput).mutation(async ({ ctx, input }) => {
+    const [row] = await ctx.tx
+      .update(clinicalNotes)
+      .set({ status: "entered_in_error", errorReason: input.reason })
       .where(eq(clinicalNotes.id, input.id))
       .returning();
-    if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Note not found, or not yours to edit." });
-    await audit(ctx, { action: "note.update", entity: "clinical_note", entityId: row.id, patientId: row.patientId });
+    if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Note not found, or not yours to mark." });
+    await audit(ctx, { action: "note.entered_in_error", entity: "clinical_note", entityId: row.id, patientId: row.patientId });
     return row;
   }),
 });

@@ -124,14 +124,27 @@ export const patientsRouter = router({
   /** The chart header: the patient, and why the caller may see it (the chart shows a banner for break-glass access). */
   byId: orgProcedure.input(patientIdInput).query(async ({ ctx, input }) => {
     const patient = await findPatient(ctx.tx, input.id);
-    const [access] = await ctx.tx.execute<{ admin: boolean; on_team: boolean; grant_expires_at: string | null }>(sql`
-      select app_is_admin() as admin,
-             exists (select 1 from care_team where patient_id = ${patient.id} and clinician_id = app_user_id()) as on_team,
+    // The basis is the database's (app_access_basis, the function the audit trigger also uses).
+    const [access] = await ctx.tx.execute<{ basis: "care_team" | "coverage" | "break_glass" | "admin" | null; grant_expires_at: string | null; cover: { name: string | null; until: string } | null }>(sql`
+      select app_access_basis(${patient.id}) as basis,
              (select max(expires_at) from access_grants
-               where patient_id = ${patient.id} and clinician_id = app_user_id() and expires_at > now()) as grant_expires_at`);
+               where patient_id = ${patient.id} and clinician_id = app_user_id() and expires_at > now()) as grant_expires_at,
+             (select json_build_object('name', u.name, 'until', c.ends_at)
+                from coverage c
+                join care_team ct on ct.org_id = c.org_id and ct.clinician_id = c.covered_id and ct.patient_id = ${patient.id}
+                left join users u on u.id = c.covered_id
+               where c.covering_id = app_user_id() and c.starts_at <= now() and c.ends_at > now() and c.ended_at is null
+               order by c.ends_at desc limit 1) as cover`);
     await audit(ctx, { action: "patient.view", entity: "patient", entityId: patient.id, patientId: patient.id });
-    const via: "care_team" | "admin" | "break_glass" = access.on_team ? "care_team" : access.admin ? "admin" : "break_glass";
-    return { ...patient, access: { via, grantExpiresAt: access.grant_expires_at ? new Date(access.grant_expires_at) : null } };
+    const via = access.basis ?? "admin";
+    return {
+      ...patient,
+      access: {
+        via,
+        grantExpiresAt: access.grant_expires_at ? new Date(access.grant_expires_at) : null,
+        cover: access.cover ? { coveredName: access.cover.name, until: new Date(access.cover.until) } : null,
+      },
+    };
   }),
 
   /** Who looks after this patient (colleagues' names are visible within the practice). */

@@ -1,4 +1,5 @@
 import { router } from "../../init";
+import { adminAccessRouter } from "./access";
 import { auditRouter } from "./audit";
 import { adminBreakGlassRouter } from "./break-glass";
 import { careTeamRouter } from "./care-team";
@@ -11,4 +12,5 @@ export const adminRouter = router({
   audit: auditRouter,
   security: securityRouter,
   breakGlass: adminBreakGlassRouter,
+  access: adminAccessRouter,
 });

@@ -1,0 +1,113 @@
+import { orPage } from "@/app/_components/signed-in";
+import { accessReportInput } from "@/lib/schemas/access";
+import { BASIS_LABEL } from "@/server/access/report";
+import { getCaller } from "@/server/trpc/server";
+
+export const metadata = { title: "Patient access report · Admin · CareRoster" };
+
+const fmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" });
+const day = (d: Date) => d.toISOString().slice(0, 10);
+/** The last 30 days, as UTC calendar days. */
+function lastThirtyDays() {
+  const now = new Date();
+  return { from: day(new Date(now.getTime() - 30 * 24 * 3600_000)), to: day(now) };
+}
+
+/** Accounting of access for one patient: every recorded access in a date range, with its basis. */
+export default async function AccessReportPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const sp = await searchParams;
+  const caller = await getCaller();
+  const patients = await orPage(caller.patients.list({ limit: 100, includeArchived: true }), "/admin/access-report");
+  const range = lastThirtyDays();
+  const from = sp.from ?? range.from;
+  const to = sp.to ?? range.to;
+  const parsed = accessReportInput.safeParse({ patientId: sp.patientId, from, to });
+  const report = parsed.success ? await orPage(caller.admin.access.report(parsed.data), "/admin/access-report") : null;
+  const query = parsed.success ? new URLSearchParams(parsed.data).toString() : "";
+  return (
+    <>
+      <h1>Patient access report</h1>
+      <p className="muted">Who looked at a patient&apos;s record, when, and on what basis — recorded by the database at the time of each access.</p>
+      <form className="filters" method="get" aria-label="Report filters">
+        <div className="field">
+          <label htmlFor="ar-patient">Patient</label>
+          <select id="ar-patient" name="patientId" defaultValue={sp.patientId ?? ""} required>
+            <option value="">Choose…</option>
+            {patients.items.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.familyName}, {p.givenName} · {p.mrn}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="ar-from">From (UTC day)</label>
+          <input id="ar-from" name="from" type="date" defaultValue={from} />
+        </div>
+        <div className="field">
+          <label htmlFor="ar-to">To (UTC day)</label>
+          <input id="ar-to" name="to" type="date" defaultValue={to} />
+        </div>
+        <button type="submit">Show report</button>
+      </form>
+      {sp.patientId && !parsed.success && <p className="alert">{parsed.error.issues[0]?.message ?? "Check the filters."}</p>}
+      {report && (
+        <section aria-labelledby="report-heading">
+          <h2 id="report-heading">
+            {report.patient.name} · MRN {report.patient.mrn}
+          </h2>
+          <p className="actions">
+            <a className="button secondary-link" href={`/api/admin/access-report?${query}&format=csv`} download>
+              Download CSV
+            </a>
+            <a className="button secondary-link" href={`/api/admin/access-report?${query}&format=pdf`} download>
+              Download PDF
+            </a>
+          </p>
+          <p className="muted">
+            {report.rows.length} access{report.rows.length === 1 ? "" : "es"} from {report.from} to {report.to}. Times in UTC. Emergency accesses are highlighted.
+          </p>
+          {report.rows.length === 0 ? (
+            <p className="empty">No recorded access in this period.</p>
+          ) : (
+            <div className="table-scroll">
+              <table aria-label="Accesses">
+                <thead>
+                  <tr>
+                    <th scope="col">When</th>
+                    <th scope="col">Who</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">What</th>
+                    <th scope="col">Basis</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.rows.map((r) => (
+                    <tr key={r.id} className={r.basis === "break_glass" ? "emergency" : undefined}>
+                      <td>{fmt.format(r.at)}</td>
+                      <td>{r.actorName ?? r.actorId}</td>
+                      <td>{r.role ?? "—"}</td>
+                      <td>{r.what}</td>
+                      <td>
+                        {r.basis ? BASIS_LABEL[r.basis] : "—"}
+                        {r.emergency && (
+                          <div className="flag">
+                            Reason: {r.emergency.reason}
+                            <br />
+                            {r.emergency.reviewedAt
+                              ? `Reviewed ${fmt.format(r.emergency.reviewedAt)} by ${r.emergency.reviewerName ?? "an admin"}${r.emergency.comment ? `: ${r.emergency.comment}` : ""}`
+                              : "Not reviewed yet"}
+                          </div>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,179 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { ConfirmDialog } from "@/app/_components/confirm-dialog";
+import { describeError, type FieldErrors } from "@/lib/forms";
+import { coverageInput } from "@/lib/schemas/coverage";
+import { useTRPC } from "@/lib/trpc/client";
+import type { RouterOutputs } from "@/server/trpc/types";
+
+type Row = RouterOutputs["coverage"]["list"][number];
+const fmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+
+export function CoverageClient({ me, admin, clinicians, list }: { me: string; admin: boolean; clinicians: { id: string; name: string }[]; list: Row[] }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const [fields, setFields] = useState<FieldErrors>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [preview, setPreview] = useState<RouterOutputs["coverage"]["preview"] | null>(null);
+  const [ending, setEnding] = useState<Row | null>(null);
+  const previewM = useMutation(trpc.coverage.preview.mutationOptions());
+  const create = useMutation(trpc.coverage.create.mutationOptions());
+  const end = useMutation(trpc.coverage.end.mutationOptions());
+  const others = clinicians.filter((c) => c.id !== me);
+
+  function read(form: HTMLFormElement) {
+    const data = new FormData(form);
+    const until = String(data.get("endsAt") ?? "");
+    return coverageInput.safeParse({
+      coveringId: data.get("coveringId") || undefined,
+      coveredId: admin ? data.get("coveredId") || undefined : undefined,
+      endsAt: until ? new Date(until) : undefined,
+      reason: data.get("reason"),
+    });
+  }
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
+    const parsed = read(form);
+    setMessage(null);
+    if (!parsed.success) {
+      const f: FieldErrors = {};
+      for (const i of parsed.error.issues) f[String(i.path[0])] ??= i.message;
+      setFields(f);
+      return;
+    }
+    if (admin && !parsed.data.coveredId) {
+      setFields({ coveredId: "Choose who is covered" });
+      return;
+    }
+    setFields({});
+    try {
+      if (submitter?.value === "preview") {
+        setPreview(await previewM.mutateAsync(parsed.data));
+      } else {
+        await create.mutateAsync(parsed.data);
+        setPreview(null);
+        form.reset();
+        setMessage("Cover saved.");
+        router.refresh();
+      }
+    } catch (err) {
+      const d = describeError(err);
+      setFields(d.fields);
+      setMessage(d.message);
+    }
+  }
+
+  return (
+    <div className="stack">
+      <section className="card" aria-labelledby="new-cover">
+        <h2 id="new-cover">{admin ? "Arrange cover" : "Hand over your patients"}</h2>
+        <p className="muted">
+          {admin
+            ? "Choose who covers whom. While it lasts, the covering clinician sees exactly the covered clinician's care-team patients."
+            : "While you are away, a colleague sees exactly your care-team patients, until the time you choose (at most 30 days)."}
+        </p>
+        <form onSubmit={onSubmit} noValidate onChange={() => setPreview(null)}>
+          {admin && (
+            <div className="field">
+              <label htmlFor="cv-covered">Covered clinician</label>
+              <select id="cv-covered" name="coveredId" defaultValue="" aria-invalid={fields.coveredId ? true : undefined}>
+                <option value="">Choose…</option>
+                {clinicians.map((c) => (
+                  <option key={c.id} value={c.id}>{c.name}</option>
+                ))}
+              </select>
+              {fields.coveredId && <p className="field-error">{fields.coveredId}</p>}
+            </div>
+          )}
+          <div className="field">
+            <label htmlFor="cv-covering">Covering clinician</label>
+            <select id="cv-covering" name="coveringId" defaultValue="" aria-invalid={fields.coveringId ? true : undefined}>
+              <option value="">Choose…</option>
+              {(admin ? clinicians : others).map((c) => (
+                <option key={c.id} value={c.id}>{c.name}</option>
+              ))}
+            </select>
+            {fields.coveringId && <p className="field-error">{fields.coveringId}</p>}
+          </div>
+          <div className="field">
+            <label htmlFor="cv-until">Until (your device&apos;s local time)</label>
+            <input id="cv-until" name="endsAt" type="datetime-local" aria-invalid={fields.endsAt ? true : undefined} />
+            {fields.endsAt && <p className="field-error">{fields.endsAt}</p>}
+          </div>
+          <div className="field">
+            <label htmlFor="cv-reason">Reason</label>
+            <input id="cv-reason" name="reason" placeholder="e.g. annual leave" aria-invalid={fields.reason ? true : undefined} />
+            {fields.reason && <p className="field-error">{fields.reason}</p>}
+          </div>
+          {preview && (
+            <p className="notice" role="status" data-testid="coverage-preview">
+              +{preview.added} patient{preview.added === 1 ? "" : "s"} for {preview.coveringName} (cover for {preview.coveredName}; {preview.total} in all while it lasts).
+            </p>
+          )}
+          {message && <p className={message === "Cover saved." ? "notice" : "alert"} role="status">{message}</p>}
+          <p className="actions">
+            <button type="submit" name="intent" value="preview" className="secondary" disabled={previewM.isPending}>
+              {previewM.isPending ? "Checking…" : "Preview access"}
+            </button>
+            <button type="submit" name="intent" value="save" disabled={create.isPending}>
+              {create.isPending ? "Saving…" : "Save cover"}
+            </button>
+          </p>
+        </form>
+      </section>
+
+      <section className="card" aria-labelledby="cover-list">
+        <h2 id="cover-list">{admin ? "Cover in this practice" : "Your cover"}</h2>
+        {list.length === 0 ? (
+          <p className="empty">No cover arranged.</p>
+        ) : (
+          <ul className="plain" aria-label="Cover">
+            {list.map((c) => (
+              <li key={c.id}>
+                <span>
+                  <strong>{c.coveringName}</strong> covers <strong>{c.coveredName}</strong>
+                  <br />
+                  <span className="muted">
+                    {fmt.format(c.startsAt)} → {fmt.format(c.endedAt ?? c.endsAt)}
+                    {c.endedAt ? " (ended early)" : c.active ? " (active)" : ""} · {c.reason}
+                  </span>
+                </span>
+                {c.active && (
+                  <button type="button" className="secondary" onClick={() => setEnding(c)}>
+                    End now<span className="visually-hidden">: {c.coveringName} covering {c.coveredName}</span>
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <ConfirmDialog
+        open={ending !== null}
+        title="End this cover now?"
+        confirmLabel="End cover"
+        busy={end.isPending}
+        onCancel={() => setEnding(null)}
+        onConfirm={async () => {
+          if (!ending) return;
+          try {
+            await end.mutateAsync({ id: ending.id });
+          } finally {
+            setEnding(null);
+            router.refresh();
+          }
+        }}
+      >
+        <p>
+          {ending?.coveringName} stops seeing {ending?.coveredName}&apos;s patients immediately.
+        </p>
+      </ConfirmDialog>
+    </div>
+  );
+}

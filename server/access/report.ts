@@ -1,0 +1,100 @@
+import { sql } from "drizzle-orm";
+import type { Tx } from "../db/client";
+
+export const REPORT_MAX_ROWS = 5000;
+
+export type Basis = "care_team" | "coverage" | "break_glass" | "admin";
+
+export interface AccessRow {
+  id: number;
+  at: Date;
+  actorId: string;
+  actorName: string | null;
+  role: string | null;
+  action: string;
+  what: string;
+  basis: Basis | null;
+  emergency: { reason: string; grantedAt: Date; reviewedAt: Date | null; reviewerName: string | null; comment: string | null } | null;
+}
+
+const WHAT: Record<string, string> = {
+  "patient.view": "Opened the chart",
+  "patient.list": "Shown on a patient list page",
+  "patient.update": "Changed demographics",
+  "patient.create": "Registered the patient",
+  "patient.archive": "Archived the record",
+  "patient.restore": "Restored the record",
+  "note.list": "Read the notes",
+  "note.create": "Wrote a note",
+  "note.update": "Edited a draft note",
+  "note.sign": "Signed a note",
+  "note.addendum": "Added an addendum",
+  "note.entered_in_error": "Marked a note entered in error",
+  "appointment.list": "Read the appointments",
+  "appointment.create": "Booked an appointment",
+  "appointment.cancel": "Cancelled an appointment",
+  "break_glass.request": "Requested emergency access",
+  "access.explain": "Checked who can see the record",
+  "access.report": "Viewed this access report",
+};
+export const describeAction = (action: string) => WHAT[action] ?? action;
+
+export const BASIS_LABEL: Record<Basis, string> = {
+  care_team: "care team",
+  coverage: "coverage",
+  break_glass: "emergency access",
+  admin: "practice admin",
+};
+
+/**
+ * Every access to one patient in [from, to] (whole UTC days), from audit_events as the admin's
+ * policies return them: rows about the patient, and list pages that showed the patient. The basis
+ * is the one the audit trigger recorded at the time (for list pages, per id in detail.bases).
+ * Emergency accesses carry the grant that was in force and its review.
+ */
+export async function accessReport(tx: Tx, patientId: string, from: string, to: string): Promise<AccessRow[]> {
+  const rows = await tx.execute<{
+    id: number;
+    at: string;
+    actor_id: string;
+    actor_name: string | null;
+    role: string | null;
+    action: string;
+    basis: Basis | null;
+    g_reason: string | null;
+    g_granted_at: string | null;
+    g_reviewed_at: string | null;
+    g_reviewer: string | null;
+    g_comment: string | null;
+  }>(sql`
+    select e.id, e.at, e.actor_id, u.name as actor_name, m.role::text as role, e.action,
+           coalesce(e.basis, e.detail -> 'bases' ->> ${patientId}) as basis,
+           g.reason as g_reason, g.granted_at as g_granted_at, g.reviewed_at as g_reviewed_at, r.name as g_reviewer, g.review_comment as g_comment
+      from audit_events e
+      left join users u on u.id = e.actor_id
+      left join memberships m on m.user_id = e.actor_id and m.org_id = e.org_id
+      left join lateral (
+        select * from access_grants g
+         where coalesce(e.basis, e.detail -> 'bases' ->> ${patientId}) = 'break_glass'
+           and g.clinician_id = e.actor_id and g.patient_id = ${patientId}
+           and g.granted_at <= e.at and g.expires_at >= e.at
+         order by g.granted_at desc limit 1) g on true
+      left join users r on r.id = g.reviewed_by
+     where (e.patient_id = ${patientId} or (e.patient_id is null and e.detail -> 'patientIds' @> jsonb_build_array(${patientId}::text)))
+       and e.at >= (${from}::date)::timestamp at time zone 'UTC' and e.at < (${to}::date + 1)::timestamp at time zone 'UTC'
+     order by e.at, e.id
+     limit ${REPORT_MAX_ROWS}`);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    at: new Date(r.at),
+    actorId: r.actor_id,
+    actorName: r.actor_name,
+    role: r.role,
+    action: r.action,
+    what: describeAction(r.action),
+    basis: r.basis,
+    emergency: r.g_reason
+      ? { reason: r.g_reason, grantedAt: new Date(r.g_granted_at!), reviewedAt: r.g_reviewed_at ? new Date(r.g_reviewed_at) : null, reviewerName: r.g_reviewer, comment: r.g_comment }
+      : null,
+  }));
+}

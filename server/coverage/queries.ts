@@ -1,0 +1,92 @@
+import { TRPCError } from "@trpc/server";
+import { and, desc, eq, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Tx } from "../db/client";
+import { rolledBack, switchContext, type RlsContext } from "../db/context";
+import { coverage, memberships, users } from "../db/schema";
+
+export interface CoverageRequest {
+  orgId: string;
+  coveringId: string;
+  coveredId: string;
+  endsAt: Date;
+  reason: string;
+  createdBy: string;
+}
+
+/** Active clinicians of the current practice (colleagues' names are visible within it). */
+export function clinicians(tx: Tx) {
+  return tx
+    .select({ id: users.id, name: users.name })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.role, "clinician"), eq(memberships.status, "active"), sql`${memberships.orgId} = app_org_id()`))
+    .orderBy(users.name);
+}
+
+export async function insertCoverage(tx: Tx, r: CoverageRequest) {
+  const [row] = await tx
+    .insert(coverage)
+    .values({ orgId: r.orgId, coveringId: r.coveringId, coveredId: r.coveredId, reason: r.reason, endsAt: r.endsAt, createdBy: r.createdBy, startsAt: sql`now()` as unknown as Date })
+    .returning();
+  return row;
+}
+
+const visibleIds = async (tx: Tx) =>
+  (await tx.execute<{ id: string }>(sql`select app_visible_patient_ids() as id`)).map((r) => r.id);
+
+/**
+ * The access difference a coverage would make, computed by the database, never by re-implementing
+ * the rule: inside a savepoint that is always rolled back, the covering clinician's visible
+ * patients are read (as them), the coverage row is inserted (as the caller, so the same policies
+ * that guard saving guard the preview), and their visible patients read again.
+ */
+export async function previewCoverage(tx: Tx, caller: RlsContext, r: CoverageRequest) {
+  return rolledBack(tx, async (sp) => {
+    const covering = { userId: r.coveringId, orgId: caller.orgId };
+    await switchContext(sp, covering);
+    const before = new Set(await visibleIds(sp));
+    await switchContext(sp, caller);
+    await insertCoverage(sp, r);
+    await switchContext(sp, covering);
+    const after = await visibleIds(sp);
+    return { added: after.filter((id) => !before.has(id)).length, total: after.length };
+  });
+}
+
+const covering = alias(users, "covering_user");
+const covered = alias(users, "covered_user");
+
+/** Coverage the caller may see (their own as either party; an admin the practice's), newest first. */
+export function listCoverage(tx: Tx, me: string, admin: boolean) {
+  return tx
+    .select({
+      id: coverage.id,
+      coveringId: coverage.coveringId,
+      coveringName: covering.name,
+      coveredId: coverage.coveredId,
+      coveredName: covered.name,
+      reason: coverage.reason,
+      startsAt: coverage.startsAt,
+      endsAt: coverage.endsAt,
+      endedAt: coverage.endedAt,
+      active: sql<boolean>`${coverage.startsAt} <= now() and ${coverage.endsAt} > now() and ${coverage.endedAt} is null`,
+    })
+    .from(coverage)
+    .leftJoin(covering, eq(covering.id, coverage.coveringId))
+    .leftJoin(covered, eq(covered.id, coverage.coveredId))
+    .where(admin ? undefined : or(eq(coverage.coveringId, me), eq(coverage.coveredId, me)))
+    .orderBy(desc(coverage.createdAt))
+    .limit(100);
+}
+
+/** Ends a coverage now, in the caller's name (the trigger stamps the time and refuses a second end). */
+export async function endCoverage(tx: Tx, id: string, me: string) {
+  const [row] = await tx
+    .update(coverage)
+    .set({ endedAt: sql`now()` as unknown as Date, endedBy: me })
+    .where(and(eq(coverage.id, id), sql`${coverage.endedAt} is null`, sql`${coverage.endsAt} > now()`))
+    .returning();
+  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No running coverage with that id." });
+  return row;
+}

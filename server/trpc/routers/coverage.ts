@@ -1,0 +1,61 @@
+import { TRPCError } from "@trpc/server";
+import { eq, sql } from "drizzle-orm";
+import { coverageIdInput, coverageInput, coveragePreviewInput } from "../../../lib/schemas/coverage";
+import { audit } from "../../audit/record";
+import { clinicians, endCoverage, insertCoverage, listCoverage, previewCoverage, type CoverageRequest } from "../../coverage/queries";
+import { users } from "../../db/schema";
+import { orgProcedure, router } from "../init";
+
+async function isAdmin(ctx: { tx: import("../../db/client").Tx }) {
+  const [row] = await ctx.tx.execute<{ admin: boolean }>(sql`select app_is_admin() as admin`);
+  return row?.admin === true;
+}
+
+function request(ctx: { orgId: string | null; userId: string }, input: { coveringId: string; coveredId?: string; endsAt: Date; reason: string }): CoverageRequest {
+  if (!ctx.orgId) throw new TRPCError({ code: "FORBIDDEN", message: "Choose a practice first." });
+  return { orgId: ctx.orgId, coveringId: input.coveringId, coveredId: input.coveredId ?? ctx.userId, endsAt: input.endsAt, reason: input.reason, createdBy: ctx.userId };
+}
+
+const nameOf = async (tx: import("../../db/client").Tx, id: string) =>
+  (await tx.select({ name: users.name }).from(users).where(eq(users.id, id)))[0]?.name ?? null;
+
+/**
+ * A colleague covers a clinician for a time. Who may arrange what is the coverage policies'
+ * decision (a clinician hands over only their own panel, an admin arranges it between two others,
+ * nobody for themselves as the covering one); these procedures phrase the answers.
+ */
+export const coverageRouter = router({
+  /** Active clinicians of the practice, for the form. */
+  clinicians: orgProcedure.query(({ ctx }) => clinicians(ctx.tx)),
+
+  list: orgProcedure.query(async ({ ctx }) => {
+    const rows = await listCoverage(ctx.tx, ctx.userId, await isAdmin(ctx));
+    return rows;
+  }),
+
+  /** "+N patients for Dr X": the covering clinician's visibility with and without it, rolled back. */
+  preview: orgProcedure.input(coveragePreviewInput).mutation(async ({ ctx, input }) => {
+    const r = request(ctx, input);
+    const result = await previewCoverage(ctx.tx, { userId: ctx.userId, orgId: ctx.orgId }, r);
+    await audit(ctx, { action: "coverage.preview", entity: "coverage", detail: { coveringId: r.coveringId, coveredId: r.coveredId, added: result.added } });
+    return { ...result, coveringName: await nameOf(ctx.tx, r.coveringId), coveredName: await nameOf(ctx.tx, r.coveredId) };
+  }),
+
+  create: orgProcedure.input(coverageInput).mutation(async ({ ctx, input }) => {
+    const row = await insertCoverage(ctx.tx, request(ctx, input));
+    await audit(ctx, {
+      action: "coverage.create",
+      entity: "coverage",
+      entityId: row.id,
+      detail: { coveringId: row.coveringId, coveredId: row.coveredId, endsAt: row.endsAt.toISOString() },
+    });
+    return row;
+  }),
+
+  /** End early: either party, or an admin. */
+  end: orgProcedure.input(coverageIdInput).mutation(async ({ ctx, input }) => {
+    const row = await endCoverage(ctx.tx, input.id, ctx.userId);
+    await audit(ctx, { action: "coverage.end", entity: "coverage", entityId: row.id, detail: { coveringId: row.coveringId, coveredId: row.coveredId } });
+    return row;
+  }),
+});
