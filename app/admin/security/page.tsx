@@ -50,7 +50,7 @@ export default async function SecurityPage() {
           ))}
         </ul>
       </section>
-      <section className="card" aria-labelledby="practice">
+      <section className="card spaced" aria-labelledby="practice">
         <h2 id="practice">This practice</h2>
         <ul className="checklist">
           <li>
