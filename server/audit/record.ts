@@ -1,5 +1,6 @@
-import type { Tx } from "../db/client";
-import { auditEvents } from "../db/schema";
+import type { Tx } from "@/server/db/client";
+import { auditEvents } from "@/server/db/schema";
+import type { AuditAction } from "./actions";
 
 export interface AuditContext {
   tx: Tx;
@@ -9,7 +10,7 @@ export interface AuditContext {
 }
 
 export interface AuditEvent {
-  action: string;
+  action: AuditAction;
   entity: string;
   entityId?: string | null;
   patientId?: string | null;

@@ -272,7 +272,7 @@ describe("the last active admin holds under concurrency", () => {
       const results = await Promise.allSettled([demote(a, b), demote(b, a)]);
       for (const r of results) {
         if (r.status === "rejected") {
-          expect((await pgError(Promise.reject(r.reason))).code).toBe("23514");
+          expect((await pgError(Promise.reject(r.reason))).code).toBe("CR007");
           raced++;
         }
       }

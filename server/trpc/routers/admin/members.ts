@@ -18,14 +18,7 @@ async function changeMembership(tx: Tx, userId: string, set: Partial<typeof memb
     .update(memberships)
     .set(set)
     .where(eq(memberships.userId, userId))
-    .returning()
-    .catch((err: unknown) => {
-      // The memberships_keep_an_admin trigger.
-      if (/at least one active admin/.test(String((err as { cause?: Error }).cause?.message ?? err))) {
-        throw new TRPCError({ code: "CONFLICT", message: "A practice must keep at least one active admin." });
-      }
-      throw err;
-    });
+    .returning(); // the keep-an-admin trigger's refusal is mapped in server/trpc/errors.ts
   if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Member not found." });
   return row;
 }
@@ -145,7 +138,7 @@ export const membersRouter = router({
    */
   setStatus: adminProcedure.input(memberStatusInput).mutation(async ({ ctx, input }) => {
     const row = await changeMembership(ctx.tx, input.userId, { status: input.status });
-    await audit(ctx, { action: `member.${input.status === "active" ? "reactivate" : "suspend"}`, entity: "membership", entityId: input.userId });
+    await audit(ctx, { action: input.status === "active" ? "member.reactivate" : "member.suspend", entity: "membership", entityId: input.userId });
     return row;
   }),
 });
