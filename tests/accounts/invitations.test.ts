@@ -212,7 +212,7 @@ describe("invitations", () => {
   });
 });
 
-describe("the pre-created-account attack (issue #12), over HTTP", () => {
+describe("the pre-created-account attack, over HTTP", () => {
   const email = "dr.new@lakeside.test";
   let north: string;
   let lake: string;

@@ -141,7 +141,7 @@ describe("RLS posture", () => {
     expect(posture.database.schemas.map((s) => s.name)).toContain("public");
   });
 
-  // Holds once the careroster_owner migration has landed (issue #11).
+  // Holds since the careroster_owner migration (drizzle/0009_boundary.sql).
   it("the procedure and the CLI report the real schema as OK", async () => {
     const admin = await callerFor("northAdmin", "northside");
     const posture = await admin.admin.security.posture();

@@ -1,11 +1,11 @@
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { callerFor, demoIds, ownerSql } from "../helpers/db";
+import { callerFor, demoIds, ownerSql, patientByMrn } from "../helpers/db";
 
 describe("audit controls", () => {
   it("a chart read whose audit insert fails returns an error and no data", async () => {
     const owner = ownerSql();
-    const [p] = await owner`select id from patients where mrn = 'DEMO-N-0001'`;
+    const p = await patientByMrn("DEMO-N-0001");
     await owner.unsafe(`
       create function test_fail_view_audit() returns trigger language plpgsql as $$
       begin if new.action = 'patient.view' then raise exception 'audit store unavailable (test)'; end if; return new; end $$;
@@ -46,7 +46,7 @@ describe("audit controls", () => {
   it("every read records actor, org, action, patient, entity, request id and time", async () => {
     const grey = await callerFor("grey", "northside");
     const { users, orgs } = await demoIds();
-    const [p] = await ownerSql()`select id from patients where mrn = 'DEMO-N-0002'`;
+    const p = await patientByMrn("DEMO-N-0002");
     await grey.patients.byId({ id: p.id });
     const [row] = await ownerSql()`select * from audit_events where actor_id = ${users.grey} and action = 'patient.view' order by id desc limit 1`;
     expect(row).toMatchObject({ org_id: orgs.northside, actor_id: users.grey, patient_id: p.id, entity: "patient", entity_id: p.id });

@@ -98,7 +98,7 @@ export async function seedDemo(ownerUrl: string): Promise<boolean> {
         patientIds.set(p.mrn, { id: row.id, orgId, noteId: note.id, lead });
       }
 
-      // Clinical record integrity (issue #14): an addendum to a signed note, and a draft left
+      // Clinical record integrity: an addendum to a signed note, and a draft left
       // unsigned for two days (flagged on its author's list), both by grey on her first patient.
       const first = patientIds.get("DEMO-N-0001")!;
       const daysAgo = (d: number) => new Date(Date.now() - d * 24 * 3600_000);
