@@ -34,7 +34,7 @@ async function inviteFromMembersPage(browser: Browser, email: string, name: stri
   return { link, admin: { context, page } };
 }
 
-test("an admin invites a new clinician, who follows the emailed link, sets a password, signs in and lands in the practice", async ({ browser }, testInfo) => {
+test("an admin invites a new clinician, who follows the emailed link, sets a password, signs in and lands in the practice", { tag: "@admin" }, async ({ browser }, testInfo) => {
   const email = "dr.newcomer@northside.test";
   const { link, admin } = await inviteFromMembersPage(browser, email, "Dr. Nia Newcomer");
   await admin.page.screenshot({ path: testInfo.outputPath("members-1280.png"), fullPage: true });
@@ -77,7 +77,7 @@ test("an admin invites a new clinician, who follows the emailed link, sets a pas
   await context.close();
 });
 
-test("an admin of another practice invites an existing account, which sees the invitation after sign-in and accepts it", async ({ browser }, testInfo) => {
+test("an admin of another practice invites an existing account, which sees the invitation after sign-in and accepts it", { tag: "@admin" }, async ({ browser }, testInfo) => {
   const { link, admin } = await inviteFromMembersPage(browser, "house@lakeside.test", "Dr. Gregory House");
   await admin.context.close();
 
@@ -105,7 +105,7 @@ test("an admin of another practice invites an existing account, which sees the i
   await context.close();
 });
 
-test("an account holder accepts another practice's invitation from the emailed link, signing in on the way", async ({ browser }, testInfo) => {
+test("an account holder accepts another practice's invitation from the emailed link, signing in on the way", { tag: "@clinician" }, async ({ browser }, testInfo) => {
   const email = "dr.twopractice@northside.test";
   const first = await inviteFromMembersPage(browser, email, "Dr. Tam Twopractice");
   await first.admin.context.close();
@@ -145,7 +145,7 @@ test("an account holder accepts another practice's invitation from the emailed l
   await context.close();
 });
 
-test("forgot password: the emailed link sets a new password once, and the same answer is given for an unknown email", async ({ browser }, testInfo) => {
+test("forgot password: the emailed link sets a new password once, and the same answer is given for an unknown email", { tag: "@security" }, async ({ browser }, testInfo) => {
   const email = "dr.forgetful@northside.test";
   const { link, admin } = await inviteFromMembersPage(browser, email, "Dr. Fay Forgetful");
   await admin.context.close();
@@ -196,7 +196,7 @@ test("forgot password: the emailed link sets a new password once, and the same a
   await context.close();
 });
 
-test("the account page changes the password with strength feedback", async ({ browser }, testInfo) => {
+test("the account page changes the password with strength feedback", { tag: "@security" }, async ({ browser }, testInfo) => {
   const email = "dr.changer@northside.test";
   const { link, admin } = await inviteFromMembersPage(browser, email, "Dr. Cy Changer");
   await admin.context.close();

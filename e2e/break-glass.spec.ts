@@ -4,7 +4,7 @@ import { as } from "./state";
 
 const target = demoPatients.filter((p) => p.org === "northside" && p.team.length === 0)[2];
 
-test("grey requests emergency access from the directory, sees the banner; the admin reviews it", async ({ browser }, testInfo) => {
+test("grey requests emergency access from the directory, sees the banner; the admin reviews it", { tag: ["@clinician", "@admin", "@security"] }, async ({ browser }, testInfo) => {
   const grey = await browser.newContext({ storageState: as.grey });
   const page = await grey.newPage();
   await page.goto("/directory");
