@@ -9,7 +9,12 @@ const externalApp = process.env.E2E_BASE_URL;
 // Playwright runs a dependency project unfiltered, so the journeys (which "emergency" depends on)
 // take the command line's --grep themselves: `--grep @admin` then runs the admin journeys only.
 const flag = process.argv.findIndex((a) => a === "--grep" || a === "-g" || a.startsWith("--grep="));
-const cliGrep = flag < 0 ? undefined : process.argv[flag].startsWith("--grep=") ? process.argv[flag].slice(7) : process.argv[flag + 1];
+const cliGrep =
+  flag < 0
+    ? undefined
+    : process.argv[flag].startsWith("--grep=")
+      ? process.argv[flag].slice(7)
+      : process.argv[flag + 1];
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
 export default defineConfig({
@@ -23,7 +28,12 @@ export default defineConfig({
   reporter: [["list"], ["html", { outputFolder: "playwright-report", open: "never" }]],
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts/ },
-    { name: "journeys", dependencies: ["setup"], testIgnore: /break-glass\.spec\.ts/, grep: cliGrep ? new RegExp(cliGrep) : undefined },
+    {
+      name: "journeys",
+      dependencies: ["setup"],
+      testIgnore: /break-glass\.spec\.ts/,
+      grep: cliGrep ? new RegExp(cliGrep) : undefined,
+    },
     // Last: a grant widens what grey sees for an hour, which the other journeys count.
     { name: "emergency", dependencies: ["journeys"], testMatch: /break-glass\.spec\.ts/ },
   ],
@@ -34,7 +44,15 @@ export default defineConfig({
     ...devices["Desktop Chrome"],
     launchOptions: {
       executablePath,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     },
   },
   webServer: externalApp

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { linkOf, waitForMail } from "../tests/helpers/mailbox";
+import { linkOf, waitForMail } from "@/tests/helpers/mailbox";
 import { E2E_MAIL_DIR } from "./mail";
 import { as } from "./state";
 

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { demoPanel, demoPatients, fullName } from "../server/db/seed/demo-data";
+import { demoPanel, demoPatients, fullName } from "@/server/db/seed/demo-data";
 import { as } from "./state";
 
 const unassigned = demoPatients.find((p) => p.org === "northside" && p.team.length === 0)!;

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demoPatients, fullName } from "../server/db/seed/demo-data";
+import { demoPatients, fullName } from "@/server/db/seed/demo-data";
 import { as } from "./state";
 
 const target = demoPatients.filter((p) => p.org === "northside" && p.team.length === 0)[2];

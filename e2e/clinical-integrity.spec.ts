@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { demoPanel, demoPatients, fullName } from "../server/db/seed/demo-data";
+import { demoPanel, demoPatients, fullName } from "@/server/db/seed/demo-data";
 import { as } from "./state";
 
 // Issue #14 journeys: signed notes and addenda, cover with a preview, the access explainer, and

@@ -1,5 +1,5 @@
 import { expect, test, type Browser } from "@playwright/test";
-import { demoPanel, demoPatients, fullName } from "../server/db/seed/demo-data";
+import { demoPanel, demoPatients, fullName } from "@/server/db/seed/demo-data";
 import { as } from "./state";
 
 /** Finds a patient's id the way an attacker might: from the admin's own session (the URL is what matters). */

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demoPanel, fullName } from "../server/db/seed/demo-data";
+import { demoPanel, fullName } from "@/server/db/seed/demo-data";
 import { as } from "./state";
 
 test.use({ storageState: as.grey });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demoPanel, fullName } from "../server/db/seed/demo-data";
+import { demoPanel, fullName } from "@/server/db/seed/demo-data";
 
 test("grey signs in and sees exactly her patients", { tag: "@clinician" }, async ({ page }, testInfo) => {
   await page.goto("/patients");

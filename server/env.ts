@@ -35,8 +35,10 @@ export const envSchema = z.object({
   DATABASE_PREPARE: z
     .preprocess(unsetIfBlank, z.enum(["true", "false"], { error: '"true" or "false"' }).default("true"))
     .transform((v) => v === "true"),
-  TRUST_PROXY: z
-    .preprocess((v) => (unsetIfBlank(v) === undefined || v === "false" ? "0" : v), number("a number of proxy hops (0-20)", 0, 20, 0, true)),
+  TRUST_PROXY: z.preprocess(
+    (v) => (unsetIfBlank(v) === undefined || v === "false" ? "0" : v),
+    number("a number of proxy hops (0-20)", 0, 20, 0, true),
+  ),
   SMTP_URL: url("a mail server URL such as smtps://user:password@mail.example.org:465"),
   CAREROSTER_MAIL_DIR: text,
   MAIL_FROM: z.preprocess(unsetIfBlank, z.string().default("CareRoster <no-reply@careroster.invalid>")),

@@ -67,4 +67,5 @@ export const ACCESS_ACTIONS = AUDIT_ACTION_NAMES.filter((a): a is AccessAction =
 const isAuditAction = (action: string): action is AuditAction => Object.hasOwn(AUDIT_ACTIONS, action);
 
 /** The plain-language label; an action recorded before the catalogue knew it shows as itself. */
-export const auditActionLabel = (action: string): string => (isAuditAction(action) ? AUDIT_ACTIONS[action].label : action);
+export const auditActionLabel = (action: string): string =>
+  isAuditAction(action) ? AUDIT_ACTIONS[action].label : action;

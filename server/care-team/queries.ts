@@ -11,7 +11,14 @@ const nameCursor = z.object({ f: z.string(), g: z.string(), id: z.uuid() });
 export async function patientsWithTeams(tx: Tx, input: CareTeamListInput) {
   const where: (SQL | undefined)[] = [isNull(patients.archivedAt)];
   if (input.unassignedOnly) {
-    where.push(notExists(tx.select({ x: sql`1` }).from(careTeam).where(eq(careTeam.patientId, patients.id))));
+    where.push(
+      notExists(
+        tx
+          .select({ x: sql`1` })
+          .from(careTeam)
+          .where(eq(careTeam.patientId, patients.id)),
+      ),
+    );
   }
   if (input.search) {
     const p = containsPattern(input.search);
@@ -37,7 +44,12 @@ export async function patientsWithTeams(tx: Tx, input: CareTeamListInput) {
         .select({ patientId: careTeam.patientId, clinicianId: careTeam.clinicianId, name: users.name })
         .from(careTeam)
         .innerJoin(users, eq(users.id, careTeam.clinicianId))
-        .where(inArray(careTeam.patientId, page.map((p) => p.id)))
+        .where(
+          inArray(
+            careTeam.patientId,
+            page.map((p) => p.id),
+          ),
+        )
     : [];
   return {
     items: page.map((p) => ({

@@ -22,7 +22,11 @@ export const containsPattern = (term: string): string => `%${term.replace(/[\\%_
  * Queries fetch `limit + 1` rows: the extra one only says whether another page exists. Returns the
  * page and the cursor after its last row (null on the last page).
  */
-export function takePage<T>(rows: T[], limit: number, cursorOf: (last: T) => object): { page: T[]; nextCursor: string | null } {
+export function takePage<T>(
+  rows: T[],
+  limit: number,
+  cursorOf: (last: T) => object,
+): { page: T[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);
   const nextCursor = rows.length > limit ? encodeCursor(cursorOf(page[page.length - 1])) : null;
   return { page, nextCursor };

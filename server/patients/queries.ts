@@ -105,7 +105,12 @@ export async function listPatients(tx: Tx, input: PatientListInput) {
       ? { f: last.patient.familyName, g: last.patient.givenName, id: last.patient.id }
       : { v: last.lastVisit, id: last.patient.id },
   );
-  const visits = byName ? await lastVisits(tx, page.map((r) => r.patient.id)) : null;
+  const visits = byName
+    ? await lastVisits(
+        tx,
+        page.map((r) => r.patient.id),
+      )
+    : null;
   const items = page.map((r) => {
     const visit = visits ? visits.get(r.patient.id) : r.lastVisit;
     return { ...r.patient, lastVisit: visit && visit !== "-infinity" ? new Date(visit) : null };

@@ -2,12 +2,12 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
-import { report } from "../../scripts/check-rls";
-import { prepareDatabase } from "../../server/db/bootstrap";
-import { careTeam, memberships, users } from "../../server/db/schema";
-import { readPosture } from "../../server/security/posture";
-import { appRouter } from "../../server/trpc/routers/_app";
-import { asUser, callerFor, demoIds, ownerSql, patientIdByMrn, pgError, trpcCode } from "../helpers/db";
+import { report } from "@/scripts/check-rls";
+import { prepareDatabase } from "@/server/db/bootstrap";
+import { careTeam, memberships, users } from "@/server/db/schema";
+import { readPosture } from "@/server/security/posture";
+import { appRouter } from "@/server/trpc/routers/_app";
+import { asUser, callerFor, demoIds, ownerSql, patientIdByMrn, pgError, trpcCode } from "@/tests/helpers/db";
 
 
 

@@ -21,8 +21,22 @@ describe("environment schema", () => {
 
   it("reads numbers, switches and blanks as unset", () => {
     expect(
-      parseEnv({ PORT: "4000", TRUST_PROXY: "2", DATABASE_PREPARE: "false", SESSION_IDLE_MINUTES: "0.5", SMTP_URL: "", CAREROSTER_SKIP_DEMO: "1" }),
-    ).toMatchObject({ PORT: 4000, TRUST_PROXY: 2, DATABASE_PREPARE: false, SESSION_IDLE_MINUTES: 0.5, SMTP_URL: undefined, CAREROSTER_SKIP_DEMO: true });
+      parseEnv({
+        PORT: "4000",
+        TRUST_PROXY: "2",
+        DATABASE_PREPARE: "false",
+        SESSION_IDLE_MINUTES: "0.5",
+        SMTP_URL: "",
+        CAREROSTER_SKIP_DEMO: "1",
+      }),
+    ).toMatchObject({
+      PORT: 4000,
+      TRUST_PROXY: 2,
+      DATABASE_PREPARE: false,
+      SESSION_IDLE_MINUTES: 0.5,
+      SMTP_URL: undefined,
+      CAREROSTER_SKIP_DEMO: true,
+    });
     expect(parseEnv({ TRUST_PROXY: "false" }).TRUST_PROXY).toBe(0);
   });
 
@@ -54,7 +68,9 @@ describe("npm start with a bad variable", () => {
       (err: { code?: number; stderr?: string }) => err,
     );
     expect(failure?.code).not.toBe(0);
-    expect(failure?.stderr).toContain('careroster: SESSION_IDLE_MINUTES must be a number of minutes greater than 0, not "abc".');
+    expect(failure?.stderr).toContain(
+      'careroster: SESSION_IDLE_MINUTES must be a number of minutes greater than 0, not "abc".',
+    );
     expect(failure?.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 });

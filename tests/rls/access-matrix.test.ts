@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import type { Tx } from "../../server/db/client";
+import type { Tx } from "@/server/db/client";
 import {
   accessGrants,
   appointments,
@@ -12,9 +12,9 @@ import {
   organizations,
   patients,
   users,
-} from "../../server/db/schema";
-import { demoPanel, demoPatients, fullName, type DemoOrgKey } from "../../server/db/seed/demo-data";
-import { asUser, callerFor, demoIds, ownerSql, patientByMrn, pgError } from "../helpers/db";
+} from "@/server/db/schema";
+import { demoPanel, demoPatients, fullName, type DemoOrgKey } from "@/server/db/seed/demo-data";
+import { asUser, callerFor, demoIds, ownerSql, patientByMrn, pgError } from "@/tests/helpers/db";
 
 // The access matrix (README, "Security model"), cell by cell, through the runtime role with the context set as the app sets it.
 // Every statement runs in a transaction that is rolled back afterwards.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseDatabaseUrl } from "../../server/db/config";
-import { ownerSql, runtimeUrl } from "../helpers/db";
+import { parseDatabaseUrl } from "@/server/db/config";
+import { ownerSql, runtimeUrl } from "@/tests/helpers/db";
 
 // Ground truth for the posture check, by hand-written catalog queries (not server/security).
 // These hold since the careroster_owner migration (drizzle/0009_boundary.sql).

@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { callerFor, demoIds, ownerSql, patientByMrn } from "../helpers/db";
+import { callerFor, demoIds, ownerSql, patientByMrn } from "@/tests/helpers/db";
 
 describe("audit controls", () => {
   it("a chart read whose audit insert fails returns an error and no data", async () => {

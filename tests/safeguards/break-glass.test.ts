@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { callerFor, demoIds, ownerSql, patientByMrn, trpcCode } from "../helpers/db";
+import { callerFor, demoIds, ownerSql, patientByMrn, trpcCode } from "@/tests/helpers/db";
 
 describe("break-glass emergency access", () => {
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { POST, GET } from "../../app/api/trpc/[trpc]/route";
-import { GET as health } from "../../app/api/health/route";
-import { cookieFor, ownerSql, patientIdByMrn } from "../helpers/db";
+import { POST, GET } from "@/app/api/trpc/[trpc]/route";
+import { GET as health } from "@/app/api/health/route";
+import { cookieFor, ownerSql, patientIdByMrn } from "@/tests/helpers/db";
 
 // Through the real route handler (fetch adapter + createContext reading the session cookie).
 

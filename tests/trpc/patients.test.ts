@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, describe, expect, it } from "vitest";
-import { demoPanel, fullName } from "../../server/db/seed/demo-data";
-import { callerFor, demoIds, ownerSql, patientByMrn, trpcCode } from "../helpers/db";
+import { demoPanel, fullName } from "@/server/db/seed/demo-data";
+import { callerFor, demoIds, ownerSql, patientByMrn, trpcCode } from "@/tests/helpers/db";
 
 
 describe("patients router", () => {

@@ -1,8 +1,8 @@
 import { count } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
-import { hashPassword } from "../../auth/password";
-import { ownerConnection } from "../owner";
-import * as schema from "../schema";
+import { hashPassword } from "@/server/auth/password";
+import { ownerConnection } from "@/server/db/owner";
+import * as schema from "@/server/db/schema";
 import { DEMO_PASSWORD, demoCoverage, demoOrgs, demoPatients, demoUsers, type DemoOrgKey, type DemoUserKey } from "./demo-data";
 
 /**

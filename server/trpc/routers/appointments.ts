@@ -4,7 +4,7 @@ import { appointmentCancelInput, appointmentCreateInput, appointmentListInput } 
 import { audit } from "@/server/audit/record";
 import { appointments, users } from "@/server/db/schema";
 import { findVisiblePatient } from "@/server/patients/queries";
-import { memberProcedure, orgProcedure, router } from "../init";
+import { memberProcedure, orgProcedure, router } from "@/server/trpc/init";
 
 export const appointmentsRouter = router({
   /** A patient's appointments, split at now; the policies hide those of patients the caller cannot see. */

@@ -5,7 +5,7 @@ import { audit } from "@/server/audit/record";
 import { claimAttempt, DIRECTORY_THROTTLE, directoryKey } from "@/server/auth/throttle";
 import { accessGrants } from "@/server/db/schema";
 import { env } from "@/server/env";
-import { memberProcedure, orgProcedure, router } from "../init";
+import { memberProcedure, orgProcedure, router } from "@/server/trpc/init";
 
 /** Minutes a break-glass grant lasts (BREAK_GLASS_MINUTES, default 60; the table allows at most 24 h). */
 export const grantMinutes = () => env().BREAK_GLASS_MINUTES;

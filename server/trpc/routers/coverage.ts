@@ -4,7 +4,7 @@ import { audit } from "@/server/audit/record";
 import { clinicians, endCoverage, insertCoverage, listCoverage, previewCoverage, type CoverageRequest } from "@/server/coverage/queries";
 import type { Tx } from "@/server/db/client";
 import { users } from "@/server/db/schema";
-import { memberProcedure, orgProcedure, router } from "../init";
+import { memberProcedure, orgProcedure, router } from "@/server/trpc/init";
 
 async function isAdmin(ctx: { tx: Tx }) {
   const [row] = await ctx.tx.execute<{ admin: boolean }>(sql`select app_is_admin() as admin`);

@@ -5,7 +5,7 @@ import { audit } from "@/server/audit/record";
 import { clinicalNotes } from "@/server/db/schema";
 import { findNote, myDrafts, notesForChart, refusedNoteChange } from "@/server/notes/queries";
 import { findVisiblePatient } from "@/server/patients/queries";
-import { memberProcedure, orgProcedure, router } from "../init";
+import { memberProcedure, orgProcedure, router } from "@/server/trpc/init";
 
 /**
  * Notes: drafts (editable by their author), signed (locked by the database), addenda (new signed

@@ -5,7 +5,7 @@ import { patientCreateInput, patientIdInput, patientListInput, patientUpdateInpu
 import { audit } from "@/server/audit/record";
 import { careTeam, patients, users } from "@/server/db/schema";
 import { chartAccess, findVisiblePatient, listPatients, setArchived } from "@/server/patients/queries";
-import { adminProcedure, memberProcedure, orgProcedure, router } from "../init";
+import { adminProcedure, memberProcedure, orgProcedure, router } from "@/server/trpc/init";
 
 export const patientsRouter = router({
   /** Keyset-paginated; the policies return only the caller's patients (server/patients/queries.ts). */

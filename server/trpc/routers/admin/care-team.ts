@@ -5,7 +5,7 @@ import { audit } from "@/server/audit/record";
 import { patientsWithTeams } from "@/server/care-team/queries";
 import { careTeam, memberships, users } from "@/server/db/schema";
 import { currentOrg } from "@/server/db/schema/rls";
-import { adminProcedure, router } from "../../init";
+import { adminProcedure, router } from "@/server/trpc/init";
 
 export const careTeamRouter = router({
   /** Active clinicians of the practice with their panel sizes (the count comes from care_team under RLS). */

@@ -1,16 +1,16 @@
 import { TRPCError } from "@trpc/server";
 import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
-import { invitationIdInput, inviteInput } from "../../../../lib/schemas/accounts";
-import { memberRoleChangeInput, memberStatusInput, memberUserInput } from "../../../../lib/schemas/admin";
-import { audit } from "../../../audit/record";
-import { liveSessions, revokeUserSessions } from "../../../auth/sessions";
-import { newToken } from "../../../auth/tokens";
-import type { Tx } from "../../../db/client";
-import { invitations, memberships, organizations, users } from "../../../db/schema";
-import { sendMail } from "../../../mail";
-import { invitationMail } from "../../../mail/messages";
-import { currentOrg } from "../../../db/schema/rls";
-import { adminProcedure, router } from "../../init";
+import { invitationIdInput, inviteInput } from "@/lib/schemas/accounts";
+import { memberRoleChangeInput, memberStatusInput, memberUserInput } from "@/lib/schemas/admin";
+import { audit } from "@/server/audit/record";
+import { liveSessions, revokeUserSessions } from "@/server/auth/sessions";
+import { newToken } from "@/server/auth/tokens";
+import type { Tx } from "@/server/db/client";
+import { invitations, memberships, organizations, users } from "@/server/db/schema";
+import { sendMail } from "@/server/mail";
+import { invitationMail } from "@/server/mail/messages";
+import { currentOrg } from "@/server/db/schema/rls";
+import { adminProcedure, router } from "@/server/trpc/init";
 
 async function changeMembership(tx: Tx, userId: string, set: Partial<typeof memberships.$inferInsert>) {
   // The policy limits the UPDATE to the current org; another org's member matches no row.
