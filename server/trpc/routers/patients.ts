@@ -12,7 +12,11 @@ export const patientsRouter = router({
   list: orgProcedure.input(patientListInput).query(async ({ ctx, input }) => {
     const result = await listPatients(ctx.tx, input);
     if (result.items.length > 0) {
-      await audit(ctx, { action: "patient.list", entity: "patient", detail: { patientIds: result.items.map((p) => p.id) } });
+      await audit(ctx, {
+        action: "patient.list",
+        entity: "patient",
+        detail: { patientIds: result.items.map((p) => p.id) },
+      });
     }
     return result;
   }),
@@ -82,4 +86,3 @@ export const patientsRouter = router({
     return row;
   }),
 });
-

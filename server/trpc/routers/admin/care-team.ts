@@ -15,7 +15,9 @@ export const careTeamRouter = router({
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
       .leftJoin(careTeam, eq(careTeam.clinicianId, memberships.userId))
-      .where(and(eq(memberships.orgId, currentOrg), eq(memberships.role, "clinician"), eq(memberships.status, "active")))
+      .where(
+        and(eq(memberships.orgId, currentOrg), eq(memberships.role, "clinician"), eq(memberships.status, "active")),
+      )
       .groupBy(users.id, users.name)
       .orderBy(asc(users.name)),
   ),
@@ -27,16 +29,31 @@ export const careTeamRouter = router({
   assign: adminProcedure.input(careTeamAssignInput).mutation(async ({ ctx, input }) => {
     // The policy refuses it too; this only says why in words.
     if (input.clinicianId === ctx.userId) {
-      throw new TRPCError({ code: "FORBIDDEN", message: "You cannot put yourself on a care team; another admin must assign you." });
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: "You cannot put yourself on a care team; another admin must assign you.",
+      });
     }
     const rows = await ctx.tx
       .insert(careTeam)
-      .values(input.patientIds.map((patientId) => ({ orgId: ctx.orgId, clinicianId: input.clinicianId, patientId, assignedBy: ctx.userId })))
+      .values(
+        input.patientIds.map((patientId) => ({
+          orgId: ctx.orgId,
+          clinicianId: input.clinicianId,
+          patientId,
+          assignedBy: ctx.userId,
+        })),
+      )
       .onConflictDoNothing()
       .returning({ patientId: careTeam.patientId });
     await audit(
       ctx,
-      ...rows.map((r) => ({ action: "care_team.assign" as const, entity: "care_team", entityId: input.clinicianId, patientId: r.patientId })),
+      ...rows.map((r) => ({
+        action: "care_team.assign" as const,
+        entity: "care_team",
+        entityId: input.clinicianId,
+        patientId: r.patientId,
+      })),
     );
     return { assigned: rows.length };
   }),
@@ -46,8 +63,14 @@ export const careTeamRouter = router({
       .delete(careTeam)
       .where(and(eq(careTeam.clinicianId, input.clinicianId), eq(careTeam.patientId, input.patientId)))
       .returning();
-    if (rows.length === 0) throw new TRPCError({ code: "NOT_FOUND", message: "That clinician is not on this patient's team." });
-    await audit(ctx, { action: "care_team.unassign", entity: "care_team", entityId: input.clinicianId, patientId: input.patientId });
+    if (rows.length === 0)
+      throw new TRPCError({ code: "NOT_FOUND", message: "That clinician is not on this patient's team." });
+    await audit(ctx, {
+      action: "care_team.unassign",
+      entity: "care_team",
+      entityId: input.clinicianId,
+      patientId: input.patientId,
+    });
     return { unassigned: rows.length };
   }),
 });
