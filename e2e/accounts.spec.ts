@@ -34,6 +34,19 @@ async function inviteFromMembersPage(browser: Browser, email: string, name: stri
   return { link, admin: { context, page } };
 }
 
+/** A new account from an invitation of Northside's admin; leaves its browser on the sign-in page. */
+async function newInvitedAccount(browser: Browser, email: string, name: string) {
+  const { link, admin } = await inviteFromMembersPage(browser, email, name);
+  await admin.context.close();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(link.path);
+  await page.getByLabel("Password").fill(STRONG);
+  await page.getByRole("button", { name: "Create account and join" }).click();
+  await expect(page).toHaveURL(/\/login\?notice=account-ready/);
+  return { context, page };
+}
+
 test("an admin invites a new clinician, who follows the emailed link, sets a password, signs in and lands in the practice", { tag: "@admin" }, async ({ browser }, testInfo) => {
   const email = "dr.newcomer@northside.test";
   const { link, admin } = await inviteFromMembersPage(browser, email, "Dr. Nia Newcomer");
@@ -107,14 +120,7 @@ test("an admin of another practice invites an existing account, which sees the i
 
 test("an account holder accepts another practice's invitation from the emailed link, signing in on the way", { tag: "@clinician" }, async ({ browser }, testInfo) => {
   const email = "dr.twopractice@northside.test";
-  const first = await inviteFromMembersPage(browser, email, "Dr. Tam Twopractice");
-  await first.admin.context.close();
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(first.link.path);
-  await page.getByLabel("Password").fill(STRONG);
-  await page.getByRole("button", { name: "Create account and join" }).click();
-  await expect(page).toHaveURL(/\/login\?notice=account-ready/);
+  const { context, page } = await newInvitedAccount(browser, email, "Dr. Tam Twopractice");
 
   // Lakeside's admin invites the same email (signed in through the form: no saved state for them).
   const lake = await browser.newPage();
@@ -147,14 +153,7 @@ test("an account holder accepts another practice's invitation from the emailed l
 
 test("forgot password: the emailed link sets a new password once, and the same answer is given for an unknown email", { tag: "@security" }, async ({ browser }, testInfo) => {
   const email = "dr.forgetful@northside.test";
-  const { link, admin } = await inviteFromMembersPage(browser, email, "Dr. Fay Forgetful");
-  await admin.context.close();
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(link.path);
-  await page.getByLabel("Password").fill(STRONG);
-  await page.getByRole("button", { name: "Create account and join" }).click();
-  await expect(page).toHaveURL(/\/login\?notice=account-ready/);
+  const { context, page } = await newInvitedAccount(browser, email, "Dr. Fay Forgetful");
 
   await page.getByRole("link", { name: "Forgot your password?" }).click();
   await expect(page.getByRole("heading", { name: "Forgot your password?" })).toBeVisible();
@@ -198,14 +197,7 @@ test("forgot password: the emailed link sets a new password once, and the same a
 
 test("the account page changes the password with strength feedback", { tag: "@security" }, async ({ browser }, testInfo) => {
   const email = "dr.changer@northside.test";
-  const { link, admin } = await inviteFromMembersPage(browser, email, "Dr. Cy Changer");
-  await admin.context.close();
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(link.path);
-  await page.getByLabel("Password").fill(STRONG);
-  await page.getByRole("button", { name: "Create account and join" }).click();
-  await expect(page).toHaveURL(/\/login\?notice=account-ready/);
+  const { context, page } = await newInvitedAccount(browser, email, "Dr. Cy Changer");
   await signIn(page, email, STRONG);
   await page.getByRole("link", { name: "Dr. Cy Changer" }).click();
   await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();
