@@ -20,10 +20,11 @@ export interface AuditEvent {
 
 /** Writes audit rows in the request's own transaction: no access without its record, no record of a rolled-back write. */
 export async function audit(ctx: AuditContext, ...events: AuditEvent[]): Promise<void> {
-  if (!ctx.orgId || events.length === 0) return;
+  const { orgId } = ctx;
+  if (!orgId || events.length === 0) return;
   await ctx.tx.insert(auditEvents).values(
     events.map((e) => ({
-      orgId: ctx.orgId!,
+      orgId,
       actorId: ctx.userId,
       action: e.action,
       entity: e.entity,

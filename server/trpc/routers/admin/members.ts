@@ -68,7 +68,7 @@ export const membersRouter = router({
     const { token, hash } = newToken();
     const [row] = await ctx.tx
       .insert(invitations)
-      .values({ orgId: ctx.orgId!, email: input.email, name: input.name, role: input.role, tokenHash: hash, invitedBy: ctx.userId, expiresAt: sql`now() + interval '72 hours'` })
+      .values({ orgId: ctx.orgId, email: input.email, name: input.name, role: input.role, tokenHash: hash, invitedBy: ctx.userId, expiresAt: sql`now() + interval '72 hours'` })
       .returning({ id: invitations.id });
     await ctx.tx.execute(sql`select app_invitation_sync_membership(${ctx.orgId}::uuid, ${input.email})`);
     await audit(ctx, { action: "member.invite", entity: "invitation", entityId: row.id, detail: { role: input.role } });
