@@ -1,4 +1,4 @@
-import { sql, TransactionRollbackError } from "drizzle-orm";
+import { is, sql, TransactionRollbackError } from "drizzle-orm";
 import type { Db, Tx } from "./client";
 
 export interface RlsContext {
@@ -76,7 +76,8 @@ export async function rolledBack<T>(db: Db | Tx, fn: (tx: Tx) => Promise<T>): Pr
       tx.rollback();
     });
   } catch (err) {
-    if (!(err instanceof TransactionRollbackError)) throw err;
+    // By entity kind, not instanceof: a bundle may hold two copies of drizzle-orm's classes.
+    if (!is(err, TransactionRollbackError)) throw err;
   }
   return result.value as T;
 }
