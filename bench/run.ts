@@ -3,11 +3,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { sessionCookie } from "../tests/helpers/session-cookie";
+import { sessionCookie } from "@/tests/helpers/session-cookie";
 import postgres from "postgres";
-import { startCluster, freePort } from "../server/db/embedded";
-import { migrate } from "../server/db/migrate";
-import { seedLarge } from "../server/db/seed/large";
+import { startCluster, freePort } from "@/server/db/embedded";
+import { migrate } from "@/server/db/migrate";
+import { seedLarge } from "@/server/db/seed/large";
 import { pickSubject, queryPairs, type Subject } from "./queries";
 import { measure, ms, type Stats } from "./stats";
 

@@ -8,13 +8,13 @@ async function expectNoSeriousViolations(page: Page) {
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
-test("sign-in page has no serious or critical axe violations", async ({ page }, testInfo) => {
+test("sign-in page has no serious or critical axe violations", { tag: "@clinician" }, async ({ page }, testInfo) => {
   await page.goto("/login");
   await expectNoSeriousViolations(page);
   await page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
 });
 
-test("forgot-password, reset and invitation pages (valid or not) have no serious or critical axe violations", async ({ page }, testInfo) => {
+test("forgot-password, reset and invitation pages (valid or not) have no serious or critical axe violations", { tag: "@clinician" }, async ({ page }, testInfo) => {
   for (const path of ["/forgot-password", `/reset-password/${"x".repeat(43)}`, `/invite/${"x".repeat(43)}`, "/invite/not-a-token"]) {
     await page.goto(path);
     await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
@@ -29,7 +29,7 @@ test("forgot-password, reset and invitation pages (valid or not) have no serious
 
 test.describe("admin", () => {
   test.use({ storageState: as.northAdmin });
-  test("the members page with its invitation form has no serious or critical axe violations", async ({ page }) => {
+  test("the members page with its invitation form has no serious or critical axe violations", { tag: "@admin" }, async ({ page }) => {
     await page.goto("/admin/members");
     await page.getByRole("button", { name: "Send invitation" }).click();
     await expect(page.locator("#field-email-error")).toBeVisible();
@@ -40,7 +40,7 @@ test.describe("admin", () => {
 test.describe("signed in", () => {
   test.use({ storageState: as.grey });
 
-  test("patient list, chart, new-patient and account pages have no serious or critical axe violations", async ({ page }, testInfo) => {
+  test("patient list, chart, new-patient and account pages have no serious or critical axe violations", { tag: "@clinician" }, async ({ page }, testInfo) => {
     await page.goto("/patients");
     await expect(page.getByRole("table", { name: "Patients" })).toBeVisible();
     await expectNoSeriousViolations(page);
@@ -57,7 +57,7 @@ test.describe("signed in", () => {
     await page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
   });
 
-  test("the list is usable from the keyboard with a visible focus", async ({ page }) => {
+  test("the list is usable from the keyboard with a visible focus", { tag: "@clinician" }, async ({ page }) => {
     await page.goto("/patients");
     await page.getByLabel("Search by name or MRN").focus();
     await page.keyboard.type("DEMO-N-0002");

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { linkOf, waitForMail } from "../tests/helpers/mailbox";
+import { linkOf, waitForMail } from "@/tests/helpers/mailbox";
 import { E2E_MAIL_DIR } from "./mail";
 import { as } from "./state";
 
@@ -34,7 +34,20 @@ async function inviteFromMembersPage(browser: Browser, email: string, name: stri
   return { link, admin: { context, page } };
 }
 
-test("an admin invites a new clinician, who follows the emailed link, sets a password, signs in and lands in the practice", async ({ browser }, testInfo) => {
+/** A new account from an invitation of Northside's admin; leaves its browser on the sign-in page. */
+async function newInvitedAccount(browser: Browser, email: string, name: string) {
+  const { link, admin } = await inviteFromMembersPage(browser, email, name);
+  await admin.context.close();
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(link.path);
+  await page.getByLabel("Password").fill(STRONG);
+  await page.getByRole("button", { name: "Create account and join" }).click();
+  await expect(page).toHaveURL(/\/login\?notice=account-ready/);
+  return { context, page };
+}
+
+test("an admin invites a new clinician, who follows the emailed link, sets a password, signs in and lands in the practice", { tag: "@admin" }, async ({ browser }, testInfo) => {
   const email = "dr.newcomer@northside.test";
   const { link, admin } = await inviteFromMembersPage(browser, email, "Dr. Nia Newcomer");
   await admin.page.screenshot({ path: testInfo.outputPath("members-1280.png"), fullPage: true });
@@ -77,7 +90,7 @@ test("an admin invites a new clinician, who follows the emailed link, sets a pas
   await context.close();
 });
 
-test("an admin of another practice invites an existing account, which sees the invitation after sign-in and accepts it", async ({ browser }, testInfo) => {
+test("an admin of another practice invites an existing account, which sees the invitation after sign-in and accepts it", { tag: "@admin" }, async ({ browser }, testInfo) => {
   const { link, admin } = await inviteFromMembersPage(browser, "house@lakeside.test", "Dr. Gregory House");
   await admin.context.close();
 
@@ -105,16 +118,9 @@ test("an admin of another practice invites an existing account, which sees the i
   await context.close();
 });
 
-test("an account holder accepts another practice's invitation from the emailed link, signing in on the way", async ({ browser }, testInfo) => {
+test("an account holder accepts another practice's invitation from the emailed link, signing in on the way", { tag: "@clinician" }, async ({ browser }, testInfo) => {
   const email = "dr.twopractice@northside.test";
-  const first = await inviteFromMembersPage(browser, email, "Dr. Tam Twopractice");
-  await first.admin.context.close();
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(first.link.path);
-  await page.getByLabel("Password").fill(STRONG);
-  await page.getByRole("button", { name: "Create account and join" }).click();
-  await expect(page).toHaveURL(/\/login\?notice=account-ready/);
+  const { context, page } = await newInvitedAccount(browser, email, "Dr. Tam Twopractice");
 
   // Lakeside's admin invites the same email (signed in through the form: no saved state for them).
   const lake = await browser.newPage();
@@ -145,16 +151,9 @@ test("an account holder accepts another practice's invitation from the emailed l
   await context.close();
 });
 
-test("forgot password: the emailed link sets a new password once, and the same answer is given for an unknown email", async ({ browser }, testInfo) => {
+test("forgot password: the emailed link sets a new password once, and the same answer is given for an unknown email", { tag: "@security" }, async ({ browser }, testInfo) => {
   const email = "dr.forgetful@northside.test";
-  const { link, admin } = await inviteFromMembersPage(browser, email, "Dr. Fay Forgetful");
-  await admin.context.close();
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(link.path);
-  await page.getByLabel("Password").fill(STRONG);
-  await page.getByRole("button", { name: "Create account and join" }).click();
-  await expect(page).toHaveURL(/\/login\?notice=account-ready/);
+  const { context, page } = await newInvitedAccount(browser, email, "Dr. Fay Forgetful");
 
   await page.getByRole("link", { name: "Forgot your password?" }).click();
   await expect(page.getByRole("heading", { name: "Forgot your password?" })).toBeVisible();
@@ -196,16 +195,9 @@ test("forgot password: the emailed link sets a new password once, and the same a
   await context.close();
 });
 
-test("the account page changes the password with strength feedback", async ({ browser }, testInfo) => {
+test("the account page changes the password with strength feedback", { tag: "@security" }, async ({ browser }, testInfo) => {
   const email = "dr.changer@northside.test";
-  const { link, admin } = await inviteFromMembersPage(browser, email, "Dr. Cy Changer");
-  await admin.context.close();
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(link.path);
-  await page.getByLabel("Password").fill(STRONG);
-  await page.getByRole("button", { name: "Create account and join" }).click();
-  await expect(page).toHaveURL(/\/login\?notice=account-ready/);
+  const { context, page } = await newInvitedAccount(browser, email, "Dr. Cy Changer");
   await signIn(page, email, STRONG);
   await page.getByRole("link", { name: "Dr. Cy Changer" }).click();
   await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { demoPanel, demoPatients, fullName } from "../server/db/seed/demo-data";
+import { demoPanel, demoPatients, fullName } from "@/server/db/seed/demo-data";
 import { as } from "./state";
 
 const unassigned = demoPatients.find((p) => p.org === "northside" && p.team.length === 0)!;
@@ -13,7 +13,7 @@ async function open(browser: Browser, state: string, path: string) {
   return { context, page };
 }
 
-test("admin assigns an unassigned patient to grey, who sees it after reload; unassigning removes it", async ({ browser }, testInfo) => {
+test("admin assigns an unassigned patient to grey, who sees it after reload; unassigning removes it", { tag: "@admin" }, async ({ browser }, testInfo) => {
   const admin = await open(browser, as.northAdmin, "/admin/care-team?unassigned=1");
   const grey = await open(browser, as.grey, "/patients");
   const table = admin.page.getByRole("table", { name: "Care teams" });
@@ -46,7 +46,7 @@ async function signInForm(page: Page, email: string) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-test("admin suspends shepherd: shepherd's session ends and signing in says why; reactivated, shepherd signs in again", async ({ browser }, testInfo) => {
+test("admin suspends shepherd: shepherd's session ends and signing in says why; reactivated, shepherd signs in again", { tag: ["@admin", "@security"] }, async ({ browser }, testInfo) => {
   const shepherd = await open(browser, as.shepherd, "/patients");
   await expect(shepherd.page.getByRole("table", { name: "Patients" })).toBeVisible();
   const admin = await open(browser, as.northAdmin, "/admin/members");
@@ -70,7 +70,7 @@ test("admin suspends shepherd: shepherd's session ends and signing in says why; 
   await shepherd.context.close();
 });
 
-test("grey browsing to /admin gets the 403 page", async ({ browser }, testInfo) => {
+test("grey browsing to /admin gets the 403 page", { tag: "@security" }, async ({ browser }, testInfo) => {
   const { context, page } = await open(browser, as.grey, "/patients");
   const res = await page.goto("/admin/members");
   expect(res?.status()).toBe(403);
@@ -79,7 +79,7 @@ test("grey browsing to /admin gets the 403 page", async ({ browser }, testInfo) 
   await context.close();
 });
 
-test("the audit page shows grey's chart views and the CSV export has those rows", async ({ browser }, testInfo) => {
+test("the audit page shows grey's chart views and the CSV export has those rows", { tag: "@admin" }, async ({ browser }, testInfo) => {
   const patient = demoPanel("grey", "northside")[7];
   const grey = await open(browser, as.grey, "/patients");
   await grey.page.getByLabel("Search by name or MRN").fill(patient.mrn);
@@ -109,7 +109,7 @@ test("the audit page shows grey's chart views and the CSV export has those rows"
   await admin.context.close();
 });
 
-test("the security posture page: the checklist first, raw details folded, readable on desktop and phone", async ({ browser }, testInfo) => {
+test("the security posture page: the checklist first, raw details folded, readable on desktop and phone", { tag: ["@admin", "@security"] }, async ({ browser }, testInfo) => {
   const { context, page } = await open(browser, as.northAdmin, "/admin/security");
   const items = page.getByRole("region", { name: "Checklist" }).locator(".checklist > li");
   await expect(items).toHaveCount(8);

@@ -1,10 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { demoPatients, fullName } from "../server/db/seed/demo-data";
+import { demoPatients, fullName } from "@/server/db/seed/demo-data";
 import { as } from "./state";
 
 const target = demoPatients.filter((p) => p.org === "northside" && p.team.length === 0)[2];
 
-test("grey requests emergency access from the directory, sees the banner; the admin reviews it", async ({ browser }, testInfo) => {
+test("grey requests emergency access from the directory, sees the banner; the admin reviews it", { tag: ["@clinician", "@admin", "@security"] }, async ({ browser }, testInfo) => {
   const grey = await browser.newContext({ storageState: as.grey });
   const page = await grey.newPage();
   await page.goto("/directory");

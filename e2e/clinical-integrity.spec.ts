@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { demoPanel, demoPatients, fullName } from "../server/db/seed/demo-data";
+import { demoPanel, demoPatients, fullName } from "@/server/db/seed/demo-data";
 import { as } from "./state";
 
 // Issue #14 journeys: signed notes and addenda, cover with a preview, the access explainer, and
@@ -16,7 +16,7 @@ async function open(browser: Browser, state: string, path: string) {
 
 const greyOnly = demoPanel("grey", "northside").filter((p) => !p.team.includes("shepherd"));
 
-test("grey writes a draft, signs it, cannot edit it, and adds an addendum", async ({ browser }, testInfo) => {
+test("grey writes a draft, signs it, cannot edit it, and adds an addendum", { tag: "@clinician" }, async ({ browser }, testInfo) => {
   const patient = greyOnly[3];
   const { context, page } = await open(browser, as.grey, "/patients");
   await page.getByLabel("Search by name or MRN").fill(patient.mrn);
@@ -57,7 +57,7 @@ test("grey writes a draft, signs it, cannot edit it, and adds an addendum", asyn
   await context.close();
 });
 
-test("shepherd covers grey: the preview shows the count, shepherd sees grey's patients, and loses them when the cover ends", async ({ browser }, testInfo) => {
+test("shepherd covers grey: the preview shows the count, shepherd sees grey's patients, and loses them when the cover ends", { tag: "@clinician" }, async ({ browser }, testInfo) => {
   const grey = await open(browser, as.grey, "/coverage");
   const shepherd = await open(browser, as.shepherd, "/patients");
   const count = async () => Number((await shepherd.page.getByTestId("patient-count").textContent())?.match(/of (\d+) patients/)?.[1]);
@@ -102,7 +102,7 @@ test("shepherd covers grey: the preview shows the count, shepherd sees grey's pa
   await shepherd.context.close();
 });
 
-test("the admin explains why locum cannot see one of grey's patients", async ({ browser }, testInfo) => {
+test("the admin explains why locum cannot see one of grey's patients", { tag: "@admin" }, async ({ browser }, testInfo) => {
   const patient = greyOnly[0];
   const { context, page } = await open(browser, as.northAdmin, "/admin/access");
   await page.getByLabel("Member").selectOption({ label: "Dr. Lee Locum (clinician)" });
@@ -118,7 +118,7 @@ test("the admin explains why locum cannot see one of grey's patients", async ({ 
   await context.close();
 });
 
-test("the admin downloads a patient's access report (CSV and PDF) listing grey's chart view on the care-team basis", async ({ browser }, testInfo) => {
+test("the admin downloads a patient's access report (CSV and PDF) listing grey's chart view on the care-team basis", { tag: "@admin" }, async ({ browser }, testInfo) => {
   const patient = greyOnly[1];
   const grey = await open(browser, as.grey, "/patients");
   await grey.page.getByLabel("Search by name or MRN").fill(patient.mrn);
@@ -153,7 +153,7 @@ async function expectNoSeriousViolations(page: Page) {
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
-test("the new pages have no serious axe violations, and the sign dialog works from the keyboard", async ({ browser }) => {
+test("the new pages have no serious axe violations, and the sign dialog works from the keyboard", { tag: ["@clinician", "@admin"] }, async ({ browser }) => {
   const grey = await open(browser, as.grey, "/coverage");
   await expectNoSeriousViolations(grey.page);
   // The seeded draft (Ada Applegate): open the sign dialog with the keyboard, Escape cancels, focus returns.

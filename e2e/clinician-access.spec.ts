@@ -1,5 +1,5 @@
 import { expect, test, type Browser } from "@playwright/test";
-import { demoPanel, demoPatients, fullName } from "../server/db/seed/demo-data";
+import { demoPanel, demoPatients, fullName } from "@/server/db/seed/demo-data";
 import { as } from "./state";
 
 /** Finds a patient's id the way an attacker might: from the admin's own session (the URL is what matters). */
@@ -17,7 +17,7 @@ async function idsByMrn(browser: Browser, mrns: string[]) {
   return out;
 }
 
-test("locum switches from Northside to Lakeside and sees only Lakeside's patients; grey gets 'not found' for one of them", async ({ browser }, testInfo) => {
+test("locum switches from Northside to Lakeside and sees only Lakeside's patients; grey gets 'not found' for one of them", { tag: ["@clinician", "@security"] }, async ({ browser }, testInfo) => {
   const locum = await browser.newContext({ storageState: as.locum });
   const page = await locum.newPage();
   await page.goto("/patients");
@@ -47,7 +47,7 @@ test("locum switches from Northside to Lakeside and sees only Lakeside's patient
   await grey.close();
 });
 
-test("shepherd sees the shared patients but not grey's own; grey's note is readable, not editable", async ({ browser }, testInfo) => {
+test("shepherd sees the shared patients but not grey's own; grey's note is readable, not editable", { tag: "@clinician" }, async ({ browser }, testInfo) => {
   const context = await browser.newContext({ storageState: as.shepherd });
   const page = await context.newPage();
   await page.goto("/patients");

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { demoPanel, fullName } from "../server/db/seed/demo-data";
+import { demoPanel, fullName } from "@/server/db/seed/demo-data";
 import { as } from "./state";
 
 test.use({ storageState: as.grey });
@@ -8,7 +8,7 @@ const panel = demoPanel("grey", "northside");
 const rowNames = async (page: import("@playwright/test").Page) =>
   (await page.getByRole("table", { name: "Patients" }).locator("tbody tr td:first-child").allTextContents()).map((t) => t.split(", ").reverse().join(" "));
 
-test("grey works through her day: list, search, pages, chart, phone, appointment, note", async ({ page }, testInfo) => {
+test("grey works through her day: list, search, pages, chart, phone, appointment, note", { tag: "@clinician" }, async ({ page }, testInfo) => {
   await page.goto("/patients");
   await expect(page.getByTestId("patient-count")).toHaveText(`Showing 10 of ${panel.length} patients`);
   await page.getByRole("button", { name: "Load more" }).click();
@@ -42,7 +42,7 @@ test("grey works through her day: list, search, pages, chart, phone, appointment
   await page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
 });
 
-test("a form error is shown on its field and nothing is saved", async ({ page }, testInfo) => {
+test("a form error is shown on its field and nothing is saved", { tag: "@clinician" }, async ({ page }, testInfo) => {
   await page.goto("/patients/new");
   await page.getByLabel("MRN").fill("bad mrn!");
   await page.getByRole("button", { name: "Create patient" }).click();

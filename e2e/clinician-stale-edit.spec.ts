@@ -1,10 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { demoPanel, fullName } from "../server/db/seed/demo-data";
+import { demoPanel, fullName } from "@/server/db/seed/demo-data";
 import { as } from "./state";
 
 test.use({ storageState: as.grey });
 
-test("an edit based on a stale version (two tabs) is refused and the newer data kept", async ({ context }, testInfo) => {
+test("an edit based on a stale version (two tabs) is refused and the newer data kept", { tag: "@clinician" }, async ({ context }, testInfo) => {
   const patient = demoPanel("grey", "northside")[5];
   const first = await context.newPage();
   await first.goto("/patients");

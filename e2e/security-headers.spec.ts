@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 
-test("pages and the API carry strict security headers and session cookies are HttpOnly, SameSite=Lax", async ({ request, page }) => {
+test("pages and the API carry strict security headers and session cookies are HttpOnly, SameSite=Lax", { tag: "@security" }, async ({ request, page }) => {
   for (const path of ["/login", "/api/trpc/patients.list", "/api/health"]) {
     const res = await request.get(path);
     const h = res.headers();
@@ -23,7 +23,7 @@ test("pages and the API carry strict security headers and session cookies are Ht
   expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax" });
 });
 
-test("repeated wrong passwords lock the account for a while, with a clear message", async ({ page }) => {
+test("repeated wrong passwords lock the account for a while, with a clear message", { tag: "@security" }, async ({ page }) => {
   await page.goto("/login");
   for (let i = 0; i < 5; i++) {
     await page.getByLabel("Email").fill("house@lakeside.test");

@@ -13,7 +13,7 @@ const USER = "admin@lakeside.test";
 
 const sessionCookies = async (context: BrowserContext) => (await context.cookies()).filter((c) => c.name.endsWith("next-auth.session-token"));
 
-test("sign-out, then the old cookie replayed is refused (page, API and session renewal)", async ({ browser, baseURL }) => {
+test("sign-out, then the old cookie replayed is refused (page, API and session renewal)", { tag: "@security" }, async ({ browser, baseURL }) => {
   const context = await browser.newContext();
   const page = await context.newPage();
   await signIn(page, USER);
@@ -38,7 +38,7 @@ test("sign-out, then the old cookie replayed is refused (page, API and session r
   await replay.close();
 });
 
-test("a member ends another session from the account page; that browser is signed out", async ({ browser }, testInfo) => {
+test("a member ends another session from the account page; that browser is signed out", { tag: "@security" }, async ({ browser }, testInfo) => {
   const laptop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const phone = await browser.newContext({
     viewport: { width: 390, height: 844 },
@@ -88,7 +88,7 @@ test("a member ends another session from the account page; that browser is signe
   await phone.close();
 });
 
-test("the admin sees a member's active sessions on the members page", async ({ browser }, testInfo) => {
+test("the admin sees a member's active sessions on the members page", { tag: ["@admin", "@security"] }, async ({ browser }, testInfo) => {
   const context = await browser.newContext({ storageState: as.northAdmin, viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.goto("/admin/members");
@@ -105,7 +105,7 @@ test("the admin sees a member's active sessions on the members page", async ({ b
 });
 
 for (const callbackUrl of ["/%5Cevil.example", "/\\evil.example", "/\t/evil.example", "//evil.example", "https://evil.example"]) {
-  test(`the sign-in form stays on the app for callbackUrl ${JSON.stringify(callbackUrl)}`, async ({ browser, baseURL }) => {
+  test(`the sign-in form stays on the app for callbackUrl ${JSON.stringify(callbackUrl)}`, { tag: "@security" }, async ({ browser, baseURL }) => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await signIn(page, USER, `/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
-import { demoPanel, fullName } from "../server/db/seed/demo-data";
+import { demoPanel, fullName } from "@/server/db/seed/demo-data";
 
-test("grey signs in and sees exactly her patients", async ({ page }, testInfo) => {
+test("grey signs in and sees exactly her patients", { tag: "@clinician" }, async ({ page }, testInfo) => {
   await page.goto("/patients");
   await expect(page).toHaveURL(/\/login/);
   await page.getByLabel("Email").fill("grey@northside.test");
@@ -19,7 +19,7 @@ test("grey signs in and sees exactly her patients", async ({ page }, testInfo) =
   await page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
 });
 
-test("a wrong password gets a clear message", async ({ page }) => {
+test("a wrong password gets a clear message", { tag: "@security" }, async ({ page }) => {
   await page.goto("/login");
   await page.getByLabel("Email").fill("grey@northside.test");
   await page.getByLabel("Password").fill("not-the-password");

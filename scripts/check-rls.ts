@@ -1,8 +1,8 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { prepareDatabase } from "../server/db/bootstrap";
-import { parseDatabaseUrl } from "../server/db/config";
-import { readPosture, type Posture } from "../server/security/posture";
+import { prepareDatabase } from "@/server/db/bootstrap";
+import { parseDatabaseUrl } from "@/server/db/config";
+import { readPosture, type Posture } from "@/server/security/posture";
 import { runCli } from "./cli";
 
 const mark = (problems: string[]) => (problems.length ? "✗" : "✓");

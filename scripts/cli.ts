@@ -1,4 +1,5 @@
-import { ConfigError } from "../server/db/config";
+import { ConfigError } from "@/server/db/config";
+import { env, type Env } from "@/server/env";
 
 /**
  * Runs a command; configuration mistakes end it with their one sentence, not a stack trace.
@@ -19,4 +20,15 @@ export async function runCli(main: () => Promise<number | void>): Promise<void> 
     throw err;
   }
   if (typeof code === "number") process.exit(code);
+}
+
+/** The validated environment, or the process ends with the sentence naming the bad variable. */
+export function envOrExit(): Env {
+  try {
+    return env();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`careroster: ${err.message}`);
+    process.exit(1);
+  }
 }

@@ -1,6 +1,6 @@
-import { createDb } from "../server/db/client";
-import { prepareDatabase } from "../server/db/bootstrap";
-import { runReminders } from "../server/jobs/reminders";
+import { createDb } from "@/server/db/client";
+import { prepareDatabase } from "@/server/db/bootstrap";
+import { runReminders } from "@/server/jobs/reminders";
 import { runCli } from "./cli";
 
 // `npm run job:reminders`: tomorrow's reminders for every practice, one transaction each.

@@ -1,4 +1,4 @@
-import { prepareDatabase } from "../server/db/bootstrap";
+import { prepareDatabase } from "@/server/db/bootstrap";
 import { runCli } from "./cli";
 
 // `npm run db:migrate`: migrate (idempotent), create the runtime role if missing, seed the demo

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { prepareDatabase } from "../server/db/bootstrap";
-import { seedLarge } from "../server/db/seed/large";
+import { prepareDatabase } from "@/server/db/bootstrap";
+import { seedLarge } from "@/server/db/seed/large";
 import { runCli } from "./cli";
 
 // `npm run db:seed:large -- --patients 1000000 --orgs 100 --clinicians 2000 [--database careroster_large]`

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import next from "next";
-import { CLIENT_ADDRESS_HEADER, resolveClientAddress, SERVER_MARK, trustedHops } from "../server/http/client-address";
+import { CLIENT_ADDRESS_HEADER, resolveClientAddress, SERVER_MARK } from "@/server/http/client-address";
+import { envOrExit } from "./cli";
 
 // The HTTP server `npm start` runs the app in (a Next.js custom server, same process). It exists
 // for one reason: route handlers cannot see the socket, and `next start` keeps a client's own
@@ -10,8 +11,7 @@ import { CLIENT_ADDRESS_HEADER, resolveClientAddress, SERVER_MARK, trustedHops }
 // when SERVER_MARK says it runs inside this server.
 
 const dev = process.argv.includes("--dev");
-const port = Number(process.env.PORT ?? 3000);
-const hops = trustedHops();
+const { PORT: port, TRUST_PROXY: hops } = envOrExit();
 
 (globalThis as Record<symbol, unknown>)[SERVER_MARK] = true;
 const app = next({ dev, port, hostname: "localhost", dir: process.cwd() });

@@ -3,22 +3,22 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { prepareDatabase } from "../server/db/bootstrap";
-import { demoUsers, DEMO_PASSWORD } from "../server/db/seed/demo-data";
-import { trustedHops } from "../server/http/client-address";
-import { runCli } from "./cli";
+import { prepareDatabase } from "@/server/db/bootstrap";
+import { demoUsers, DEMO_PASSWORD } from "@/server/db/seed/demo-data";
+import { envOrExit, runCli } from "./cli";
 
 // `npm start`: embedded PostgreSQL (or DATABASE_URL), migrations, demo seed, production build
 // when the sources changed, then the app on $PORT (scripts/serve.ts: `next start` plus the client's socket address). `--dev` serves `next dev` instead.
 // CAREROSTER_DATA_DIR / CAREROSTER_DATABASE / CAREROSTER_FRESH_DB let the e2e suite run its own copy.
 
+const config = envOrExit();
 const root = process.cwd();
 const dev = process.argv.includes("--dev");
-const port = Number(process.env.PORT ?? 3000);
-const dataDir = path.resolve(process.env.CAREROSTER_DATA_DIR ?? path.join(root, ".data"));
+const port = config.PORT;
+const dataDir = path.resolve(config.CAREROSTER_DATA_DIR ?? path.join(root, ".data"));
 
 async function authSecret(): Promise<string> {
-  const given = process.env.AUTH_SECRET ?? process.env.NEXTAUTH_SECRET;
+  const given = config.AUTH_SECRET ?? config.NEXTAUTH_SECRET;
   if (given) return given;
   const file = path.join(dataDir, "auth-secret");
   if (existsSync(file)) return (await readFile(file, "utf8")).trim();
@@ -46,37 +46,25 @@ function needsBuild(): boolean {
   return Math.max(...sources, ...configs) > built;
 }
 
-try {
-  trustedHops();
-} catch (err) {
-  console.error(`careroster: ${(err as Error).message}`);
-  process.exit(1);
-}
-
-if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-  console.error(`careroster: PORT must be a number between 1 and 65535, not "${process.env.PORT}".`);
-  process.exit(1);
-}
-
 await runCli(async () => {
   console.log("Preparing the database…");
   const db = await prepareDatabase({
     dataDir: path.join(dataDir, "pg"),
-    database: process.env.CAREROSTER_DATABASE,
-    recreate: process.env.CAREROSTER_FRESH_DB === "1",
+    database: config.CAREROSTER_DATABASE,
+    recreate: config.CAREROSTER_FRESH_DB,
   });
   if (db.seeded) console.log("Seeded the demo practice.");
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: db.runtimeUrl,
     NEXTAUTH_SECRET: await authSecret(),
-    NEXTAUTH_URL: process.env.AUTH_URL ?? process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+    NEXTAUTH_URL: config.AUTH_URL ?? config.NEXTAUTH_URL ?? `http://localhost:${port}`,
     PORT: String(port),
     NEXT_TELEMETRY_DISABLED: "1",
   };
   delete env.DATABASE_OWNER_URL; // the web app never holds the owner's credentials
   // Only `npm run bench` sets this: its hand-written yardstick route needs a connection without RLS.
-  if (process.env.CAREROSTER_BENCH_BASELINE === "1") env.BENCH_BASELINE_DATABASE_URL = db.ownerUrl;
+  if (config.CAREROSTER_BENCH_BASELINE) env.BENCH_BASELINE_DATABASE_URL = db.ownerUrl;
   else delete env.BENCH_BASELINE_DATABASE_URL;
 
   if (!dev && needsBuild()) {
@@ -100,7 +88,7 @@ await runCli(async () => {
     if (!announced && /ready|started server|Local:/i.test(chunk.toString())) {
       announced = true;
       console.log(`\nCareRoster is running at ${env.NEXTAUTH_URL}`);
-      if (process.env.CAREROSTER_SKIP_DEMO !== "1") {
+      if (!config.CAREROSTER_SKIP_DEMO) {
         console.log(`Demo sign-in (password "${DEMO_PASSWORD}"): ${Object.values(demoUsers).map((u) => u.email).join(", ")}`);
       }
       console.log("");

@@ -13,7 +13,11 @@ const playwrightJson = path.join(out, "playwright.json");
 
 const steps: { cmd: string[]; env?: Record<string, string> }[] = [
   { cmd: ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${vitestJson}`] },
-  { cmd: ["playwright", "test", "--reporter=list,json"], env: { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson } },
+  // The HTML report (playwright-report/, `npx playwright show-report`) is written as well, never opened.
+  {
+    cmd: ["playwright", "test", "--reporter=list,json,html"],
+    env: { PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson, PLAYWRIGHT_HTML_OPEN: "never" },
+  },
 ];
 
 let failedSteps = 0;

@@ -1,6 +1,6 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { prepareDatabase } from "../server/db/bootstrap";
+import { prepareDatabase } from "@/server/db/bootstrap";
 
 /**
  * A fresh `careroster_test` database for every run: on the embedded PostgreSQL under

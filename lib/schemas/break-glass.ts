@@ -5,4 +5,7 @@ export const breakGlassRequestInput = z.object({
   patientId: z.uuid(),
   reason: z.string().trim().min(10, "Explain the emergency in at least 10 characters").max(1000),
 });
+export const breakGlassListInput = z
+  .object({ unreviewedOnly: z.boolean().default(true) })
+  .default({ unreviewedOnly: true });
 export const breakGlassReviewInput = z.object({ id: z.uuid(), comment: z.string().trim().min(3, "Add a short review comment").max(1000) });

@@ -53,3 +53,4 @@ export const patientListInput = z
 
 /** Rows per page of the patient list (server-rendered first page and "Load more"). */
 export const PATIENT_PAGE_SIZE = 10;
+export type PatientListInput = z.output<typeof patientListInput>;

@@ -1,3 +1,4 @@
 import { z } from "zod";
 
 export const sessionIdInput = z.object({ sessionId: z.uuid() });
+export const switchOrgInput = z.object({ orgId: z.uuid() });

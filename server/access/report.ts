@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import type { Tx } from "../db/client";
+import { auditActionLabel } from "@/server/audit/actions";
+import type { Tx } from "@/server/db/client";
 
 export const REPORT_MAX_ROWS = 5000;
 
@@ -17,27 +18,6 @@ export interface AccessRow {
   emergency: { reason: string; grantedAt: Date; reviewedAt: Date | null; reviewerName: string | null; comment: string | null } | null;
 }
 
-const WHAT: Record<string, string> = {
-  "patient.view": "Opened the chart",
-  "patient.list": "Shown on a patient list page",
-  "patient.update": "Changed demographics",
-  "patient.create": "Registered the patient",
-  "patient.archive": "Archived the record",
-  "patient.restore": "Restored the record",
-  "note.list": "Read the notes",
-  "note.create": "Wrote a note",
-  "note.update": "Edited a draft note",
-  "note.sign": "Signed a note",
-  "note.addendum": "Added an addendum",
-  "note.entered_in_error": "Marked a note entered in error",
-  "appointment.list": "Read the appointments",
-  "appointment.create": "Booked an appointment",
-  "appointment.cancel": "Cancelled an appointment",
-  "break_glass.request": "Requested emergency access",
-  "access.explain": "Checked who can see the record",
-  "access.report": "Viewed this access report",
-};
-export const describeAction = (action: string) => WHAT[action] ?? action;
 
 export const BASIS_LABEL: Record<Basis, string> = {
   care_team: "care team",
@@ -91,7 +71,7 @@ export async function accessReport(tx: Tx, patientId: string, from: string, to: 
     actorName: r.actor_name,
     role: r.role,
     action: r.action,
-    what: describeAction(r.action),
+    what: auditActionLabel(r.action),
     basis: r.basis,
     emergency: r.g_reason
       ? { reason: r.g_reason, grantedAt: new Date(r.g_granted_at!), reviewedAt: r.g_reviewed_at ? new Date(r.g_reviewed_at) : null, reviewerName: r.g_reviewer, comment: r.g_comment }

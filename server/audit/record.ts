@@ -1,5 +1,6 @@
-import type { Tx } from "../db/client";
-import { auditEvents } from "../db/schema";
+import type { Tx } from "@/server/db/client";
+import { auditEvents } from "@/server/db/schema";
+import type { AuditAction } from "./actions";
 
 export interface AuditContext {
   tx: Tx;
@@ -9,7 +10,7 @@ export interface AuditContext {
 }
 
 export interface AuditEvent {
-  action: string;
+  action: AuditAction;
   entity: string;
   entityId?: string | null;
   patientId?: string | null;
@@ -19,10 +20,11 @@ export interface AuditEvent {
 
 /** Writes audit rows in the request's own transaction: no access without its record, no record of a rolled-back write. */
 export async function audit(ctx: AuditContext, ...events: AuditEvent[]): Promise<void> {
-  if (!ctx.orgId || events.length === 0) return;
+  const { orgId } = ctx;
+  if (!orgId || events.length === 0) return;
   await ctx.tx.insert(auditEvents).values(
     events.map((e) => ({
-      orgId: ctx.orgId!,
+      orgId,
       actorId: ctx.userId,
       action: e.action,
       entity: e.entity,

@@ -1,16 +1,17 @@
 import postgres from "postgres";
+import { env } from "@/server/env";
 
 /**
  * The benchmark's yardstick: the clinician list written by hand, on a connection that bypasses
  * RLS, with no session check and no transaction. It exists only when the server was started by
  * `npm run bench` with CAREROSTER_BENCH_BASELINE=1 and a BENCH_BASELINE_DATABASE_URL.
  */
-export const baselineEnabled = () => process.env.CAREROSTER_BENCH_BASELINE === "1" && Boolean(process.env.BENCH_BASELINE_DATABASE_URL);
+export const baselineEnabled = () => env().CAREROSTER_BENCH_BASELINE && Boolean(env().BENCH_BASELINE_DATABASE_URL);
 
 let pool: postgres.Sql | undefined;
 
 export function handWrittenClinicianList(clinicianId: string, orgId: string, limit: number) {
-  pool ??= postgres(process.env.BENCH_BASELINE_DATABASE_URL!, { max: Number(process.env.DATABASE_POOL_MAX ?? 10), onnotice: () => {} });
+  pool ??= postgres(env().BENCH_BASELINE_DATABASE_URL!, { max: env().DATABASE_POOL_MAX, onnotice: () => {} });
   return pool`
     select p.* from patients p
     where p.org_id = ${orgId} and p.archived_at is null

@@ -1,5 +1,6 @@
 import path from "node:path";
 import postgres from "postgres";
+import { env } from "@/server/env";
 import { checkRuntimeRole, ConfigError, parseDatabaseUrl } from "./config";
 import { startCluster } from "./embedded";
 import { migrate } from "./migrate";
@@ -47,8 +48,8 @@ async function ping(url: string) {
  */
 export async function prepareDatabase(opts: { database?: string; recreate?: boolean; dataDir?: string } = {}) {
   const recreate = opts.recreate ?? false;
-  let ownerUrl = process.env.DATABASE_OWNER_URL;
-  let runtimeUrl = process.env.DATABASE_URL;
+  let ownerUrl = env().DATABASE_OWNER_URL;
+  let runtimeUrl = env().DATABASE_URL;
   let stop = async () => {};
   const ownDatabase = !runtimeUrl || Boolean(opts.database);
 
@@ -83,7 +84,7 @@ export async function prepareDatabase(opts: { database?: string; recreate?: bool
       );
       await migrate(ownerUrl, runtimeUrl);
       // The large benchmark dataset replaces the demo practice in its own database.
-      if (process.env.CAREROSTER_SKIP_DEMO !== "1") seeded = await seedDemo(ownerUrl);
+      if (!env().CAREROSTER_SKIP_DEMO) seeded = await seedDemo(ownerUrl);
     }
     await checkRuntimeRole(runtimeUrl);
     return { runtimeUrl, ownerUrl: ownerUrl ?? "", seeded, stop } satisfies PreparedDatabase;

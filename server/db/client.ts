@@ -1,5 +1,6 @@
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { env } from "@/server/env";
 import * as schema from "./schema";
 
 export type Db = ReturnType<typeof createDb>;
@@ -16,8 +17,8 @@ export interface PoolOptions {
 /** A pool on the runtime role. No statement on it ever runs outside withRlsContext(). */
 export function createDb(url: string, opts: PoolOptions = {}) {
   const client = postgres(url, {
-    max: opts.max ?? Number(process.env.DATABASE_POOL_MAX ?? 10),
-    prepare: opts.prepare ?? process.env.DATABASE_PREPARE !== "false",
+    max: opts.max ?? env().DATABASE_POOL_MAX,
+    prepare: opts.prepare ?? env().DATABASE_PREPARE,
     onnotice: () => {},
     connect_timeout: 5,
     idle_timeout: 30,
@@ -30,7 +31,7 @@ const globalForDb = globalThis as unknown as { careRosterDb?: Db };
 
 /** The app's one runtime pool (kept on globalThis so dev hot reloads do not open new pools). */
 export function getDb(): Db {
-  const url = process.env.DATABASE_URL;
+  const url = env().DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides it.");
   globalForDb.careRosterDb ??= createDb(url);
   return globalForDb.careRosterDb;

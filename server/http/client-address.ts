@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import { env } from "@/server/env";
 
 /**
  * The client's network address, for the per-address sign-in throttle.
@@ -12,14 +13,6 @@ import { isIP } from "node:net";
  */
 export const CLIENT_ADDRESS_HEADER = "x-careroster-client-address";
 export const SERVER_MARK = Symbol.for("careroster.serve.clientAddress");
-
-/** TRUST_PROXY: how many proxies in front of the app append to X-Forwarded-For (0 or unset: none). */
-export function trustedHops(value = process.env.TRUST_PROXY): number {
-  if (value === undefined || value.trim() === "" || value === "false") return 0;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 20) throw new Error(`TRUST_PROXY must be a number of proxy hops (0-20), not "${value}".`);
-  return n;
-}
 
 const clean = (a: string) => {
   const s = a.trim().replace(/^\[|\]$/g, "");
@@ -52,7 +45,7 @@ let warned = false;
  */
 export function clientAddress(headers: Headers | Record<string, unknown> | undefined): string | null {
   if (!(globalThis as Record<symbol, unknown>)[SERVER_MARK]) {
-    if (!warned && process.env.NODE_ENV === "production") {
+    if (!warned && env().NODE_ENV === "production") {
       warned = true;
       console.warn("careroster: not served by scripts/serve.ts; the per-address sign-in throttle is off (per-account still applies).");
     }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import nodemailer, { type Transporter } from "nodemailer";
+import { env } from "@/server/env";
 
 /**
  * Outgoing mail. With SMTP_URL (e.g. smtps://user:pass@mail.example:465) messages go to that
@@ -18,19 +19,18 @@ export interface Mail {
   link: string;
 }
 
-export const mailDir = () => path.resolve(process.env.CAREROSTER_MAIL_DIR ?? path.join(process.cwd(), ".data", "mail"));
-const from = () => process.env.MAIL_FROM ?? "CareRoster <no-reply@careroster.invalid>";
+export const mailDir = () => path.resolve(env().CAREROSTER_MAIL_DIR ?? path.join(process.cwd(), ".data", "mail"));
 
 /** The public URL links point to (as next-auth sees it). */
-export const appUrl = () => (process.env.AUTH_URL ?? process.env.NEXTAUTH_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/+$/, "");
+export const appUrl = () => (env().AUTH_URL ?? env().NEXTAUTH_URL ?? `http://localhost:${env().PORT}`).replace(/\/+$/, "");
 
 let smtp: { url: string; transport: Transporter } | undefined;
 // Builds RFC 5322 bytes (headers, MIME, CRLF line ends) without sending anything.
 const fileTransport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "windows" });
 
 export async function sendMail(mail: Mail): Promise<void> {
-  const message = { from: from(), to: mail.to, subject: mail.subject, text: mail.text };
-  const url = process.env.SMTP_URL;
+  const message = { from: env().MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text };
+  const url = env().SMTP_URL;
   if (url) {
     if (smtp?.url !== url) smtp = { url, transport: nodemailer.createTransport(url) };
     await smtp.transport.sendMail(message);

@@ -1,5 +1,14 @@
 import { TRPCError } from "@trpc/server";
-import { findPgError } from "../db/errors";
+import { SessionEndedError } from "@/server/db/context";
+import { findPgError } from "@/server/db/errors";
+
+/** Anything a procedure's transaction threw, as the API answers it: the one mapping. */
+export function toApiError(err: unknown): TRPCError {
+  if (err instanceof SessionEndedError) {
+    return new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended. Please sign in again." });
+  }
+  return toTRPCError(err instanceof TRPCError ? err : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: err }));
+}
 
 /**
  * Turns what PostgreSQL refused into the API's answers. Messages are fixed sentences: no SQL,
@@ -39,6 +48,9 @@ export function toTRPCError(err: TRPCError): TRPCError {
       return make("NOT_FOUND", "This reset link is not valid: it was used or has expired.");
     case "CR006":
       return make("UNAUTHORIZED", "Please sign in.");
+    // The keep-an-admin trigger on memberships (drizzle/0013_error_codes.sql).
+    case "CR007":
+      return make("CONFLICT", "A practice must keep at least one active admin.");
     case "40001":
     case "40P01":
       return make("CONFLICT", "The record changed at the same time; try again.");

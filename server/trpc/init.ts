@@ -2,10 +2,10 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
 import superjson from "superjson";
 import { ZodError } from "zod";
-import type { Tx } from "../db/client";
-import { SessionEndedError, withRlsContext } from "../db/context";
+import type { Tx } from "@/server/db/client";
+import { withRlsContext } from "@/server/db/context";
 import type { Context } from "./context";
-import { toTRPCError } from "./errors";
+import { toApiError } from "./errors";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -34,8 +34,6 @@ export const authedProcedure = t.procedure.use(({ ctx, next }) => {
   return next({ ctx: { session: ctx.session } });
 });
 
-class Rollback extends Error {}
-
 /**
  * As a TRPCError's `cause`: answer the error, but commit what the handler wrote first (a failed
  * password check's throttle attempt must outlive the request). Any other error rolls back.
@@ -43,26 +41,34 @@ class Rollback extends Error {}
 export class CommitThenFail extends Error {}
 
 /**
- * Every data procedure: one transaction, the identity set first, the handler's queries inside,
- * commit on success and rollback on any error. The database policies decide what exists.
- * A session that has ended (signed out, revoked, unknown) answers UNAUTHORIZED.
+ * Every data procedure: one transaction, the identity set first (and the session checked in that
+ * same statement), the handler inside. An error result is thrown to roll back, unless it asks to
+ * commit first; whatever escapes is mapped once to the API's answer.
  */
 export const orgProcedure = authedProcedure.use(async ({ ctx, next }) => {
   const { userId, orgId, sessionId } = ctx.session;
-  const run = (tx: Tx) => next({ ctx: { tx, userId, orgId, sessionId } });
-  let result: Awaited<ReturnType<typeof run>> | undefined;
   try {
-    // The session is checked in the context statement itself: a revoked one never reaches the handler.
-    await withRlsContext(ctx.db, { userId, orgId, sessionId }, async (tx) => {
-      result = await run(tx);
-      if (!result.ok && !(result.error.cause instanceof CommitThenFail)) throw new Rollback();
+    return await withRlsContext(ctx.db, { userId, orgId, sessionId }, async (tx) => {
+      const result = await next({ ctx: { tx, userId, orgId, sessionId } });
+      if (!result.ok && !(result.error.cause instanceof CommitThenFail)) throw result.error;
+      return result;
     });
   } catch (err) {
-    if (err instanceof SessionEndedError) throw new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended. Please sign in again." });
-    if (!(err instanceof Rollback)) throw toTRPCError(new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: err }));
+    throw toApiError(err);
   }
-  if (result && !result.ok) return { ...result, error: toTRPCError(result.error) };
-  return result!;
+});
+
+/** A member of a practice: refuses a session with no practice once, so handlers get `orgId: string`. */
+export const memberProcedure = orgProcedure.use(({ ctx, next }) => {
+  if (!ctx.orgId) throw new TRPCError({ code: "FORBIDDEN", message: "Choose a practice first." });
+  return next({ ctx: { orgId: ctx.orgId } });
+});
+
+/** The tRPC gate for admin procedures; the policies still refuse admin writes on their own. */
+export const adminProcedure = memberProcedure.use(async ({ ctx, next }) => {
+  const [row] = await ctx.tx.execute<{ admin: boolean }>(sql`select app_is_admin() as admin`);
+  if (!row?.admin) throw new TRPCError({ code: "FORBIDDEN", message: "This needs a practice admin." });
+  return next();
 });
 
 /**
@@ -74,14 +80,6 @@ export async function anonymousTx<T>(db: Context["db"], fn: (tx: Tx) => Promise<
   try {
     return await withRlsContext(db, { userId: "", orgId: null }, fn);
   } catch (err) {
-    if (err instanceof TRPCError) throw toTRPCError(err);
-    throw toTRPCError(new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: err }));
+    throw toApiError(err);
   }
 }
-
-/** The tRPC gate for admin procedures; the policies still refuse admin writes on their own. */
-export const adminProcedure = orgProcedure.use(async ({ ctx, next }) => {
-  const [row] = await ctx.tx.execute<{ admin: boolean }>(sql`select app_is_admin() as admin`);
-  if (!row?.admin) throw new TRPCError({ code: "FORBIDDEN", message: "This needs a practice admin." });
-  return next();
-});

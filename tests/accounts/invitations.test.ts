@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GET, POST } from "../../app/api/trpc/[trpc]/route";
-import { checkCredentials } from "../../server/auth/credentials";
-import { createCaller } from "../../server/trpc/routers/_app";
-import { mailDir } from "../../server/mail";
-import { sessionCookie } from "../helpers/session-cookie";
-import { asUser, callerAs, callerFor, demoIds, newSessionId, ownerSql, runtimeDb, trpcCode } from "../helpers/db";
-import { linkOf, mailsTo, waitForMail } from "../helpers/mailbox";
+import { GET, POST } from "@/app/api/trpc/[trpc]/route";
+import { checkCredentials } from "@/server/auth/credentials";
+import { createCaller } from "@/server/trpc/routers/_app";
+import { mailDir } from "@/server/mail";
+import { sessionCookie } from "@/tests/helpers/session-cookie";
+import { asUser, callerAs, callerFor, demoIds, newSessionId, ownerSql, runtimeDb, trpcCode } from "@/tests/helpers/db";
+import { linkOf, mailsTo, waitForMail } from "@/tests/helpers/mailbox";
 
 // Invitations end to end against the real database, the real mail component (.eml files) and,
 // for the attack scenario, the real tRPC route handler with session cookies.
@@ -212,7 +212,7 @@ describe("invitations", () => {
   });
 });
 
-describe("the pre-created-account attack (issue #12), over HTTP", () => {
+describe("the pre-created-account attack, over HTTP", () => {
   const email = "dr.new@lakeside.test";
   let north: string;
   let lake: string;

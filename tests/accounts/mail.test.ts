@@ -4,9 +4,9 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { sendMail } from "../../server/mail";
-import { invitationMail } from "../../server/mail/messages";
-import { linkOf, parseEml } from "../helpers/mailbox";
+import { sendMail } from "@/server/mail";
+import { invitationMail } from "@/server/mail/messages";
+import { linkOf, parseEml } from "@/tests/helpers/mailbox";
 
 /**
  * A minimal SMTP server (RFC 5321: greeting, EHLO, MAIL, RCPT, DATA, QUIT) on a real socket, so

@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { checkCredentials } from "../../server/auth/credentials";
-import { RESET_THROTTLE } from "../../server/auth/throttle";
-import { mailDir } from "../../server/mail";
-import { createCaller } from "../../server/trpc/routers/_app";
-import { callerFor, demoIds, ownerSql, runtimeDb, trpcCode } from "../helpers/db";
-import { linkOf, mailsTo, waitForMail } from "../helpers/mailbox";
+import { checkCredentials } from "@/server/auth/credentials";
+import { RESET_THROTTLE } from "@/server/auth/throttle";
+import { mailDir } from "@/server/mail";
+import { createCaller } from "@/server/trpc/routers/_app";
+import { callerFor, demoIds, ownerSql, runtimeDb, trpcCode } from "@/tests/helpers/db";
+import { linkOf, mailsTo, waitForMail } from "@/tests/helpers/mailbox";
 
 // Forgot password against the real database and mail files. The account is created through an
 // invitation first, so no demo password changes.

@@ -2,12 +2,12 @@ import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import { afterAll, describe, expect, it } from "vitest";
-import { report } from "../../scripts/check-rls";
-import { prepareDatabase } from "../../server/db/bootstrap";
-import { careTeam, memberships, users } from "../../server/db/schema";
-import { readPosture } from "../../server/security/posture";
-import { appRouter } from "../../server/trpc/routers/_app";
-import { asUser, callerFor, demoIds, ownerSql, patientIdByMrn, pgError, trpcCode } from "../helpers/db";
+import { report } from "@/scripts/check-rls";
+import { prepareDatabase } from "@/server/db/bootstrap";
+import { careTeam, memberships, users } from "@/server/db/schema";
+import { readPosture } from "@/server/security/posture";
+import { appRouter } from "@/server/trpc/routers/_app";
+import { asUser, callerFor, demoIds, ownerSql, patientIdByMrn, pgError, trpcCode } from "@/tests/helpers/db";
 
 
 
@@ -141,7 +141,7 @@ describe("RLS posture", () => {
     expect(posture.database.schemas.map((s) => s.name)).toContain("public");
   });
 
-  // Holds once the careroster_owner migration has landed (issue #11).
+  // Holds since the careroster_owner migration (drizzle/0009_boundary.sql).
   it("the procedure and the CLI report the real schema as OK", async () => {
     const admin = await callerFor("northAdmin", "northside");
     const posture = await admin.admin.security.posture();

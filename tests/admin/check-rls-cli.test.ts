@@ -1,8 +1,8 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runtimeUrl } from "../helpers/db";
-import { scratchDatabase } from "../helpers/scratch";
+import { runtimeUrl } from "@/tests/helpers/db";
+import { scratchDatabase } from "@/tests/helpers/scratch";
 
 const SCRATCH = "careroster_posture_cli";
 

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { describe, expect, it } from "vitest";
-import { readPosture, type CheckId, type Posture } from "../../server/security/posture";
-import { isSafeSearchPath, searchPathSchemas } from "../../server/security/search-path";
-import { ownerSql } from "../helpers/db";
+import { readPosture, type CheckId, type Posture } from "@/server/security/posture";
+import { isSafeSearchPath, searchPathSchemas } from "@/server/security/search-path";
+import { ownerSql } from "@/tests/helpers/db";
 
 class Rollback extends Error {}
 

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessReportCsv, csvCellQuoted } from "../../server/access/export";
-import { clinicalNotes, patients } from "../../server/db/schema";
-import { demoUsers, type DemoOrgKey, type DemoUserKey } from "../../server/db/seed/demo-data";
-import { asUser, callerFor, demoIds, ownerSql, patientIdByMrn, trpcCode } from "../helpers/db";
+import { accessReportCsv, csvCellQuoted } from "@/server/access/export";
+import { clinicalNotes, patients } from "@/server/db/schema";
+import { demoUsers, type DemoOrgKey, type DemoUserKey } from "@/server/db/seed/demo-data";
+import { asUser, callerFor, demoIds, ownerSql, patientIdByMrn, trpcCode } from "@/tests/helpers/db";
 
 // Issue #14, parts 3 and 4: the explainer is the policies' own answer (checked for every member ×
 // patient of the demo); the access report carries the basis recorded at the time of access.
@@ -118,7 +118,7 @@ describe("patient access report", () => {
       expect(rows.every((r) => r.action !== "directory.search")).toBe(true);
       // The database, not the app, sets the basis: a forged one is overwritten.
       await asUser("northAdmin", "northside", async (tx) => {
-        const { auditEvents } = await import("../../server/db/schema");
+        const { auditEvents } = await import("@/server/db/schema");
         const requestId = randomUUID();
         await tx.insert(auditEvents).values({ orgId: orgs.northside, actorId: users.northAdmin, action: "patient.view", entity: "patient", patientId, requestId, basis: "care_team" });
         const rows = await tx.execute<{ basis: string | null }>(sql`select basis from audit_events where request_id = ${requestId}`);

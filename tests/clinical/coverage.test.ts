@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { coverage, patients } from "../../server/db/schema";
-import { asUser, callerFor, demoIds, ownerPanel, ownerSql, pgError, trpcCode } from "../helpers/db";
+import { coverage, patients } from "@/server/db/schema";
+import { asUser, callerFor, demoIds, ownerPanel, ownerSql, pgError, trpcCode } from "@/tests/helpers/db";
 
 // Issue #14, part 2: cover widens what the covering clinician sees to exactly the covered
 // clinician's panel, only inside its window; nobody grants cover to themselves.

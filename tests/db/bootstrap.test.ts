@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { checkRuntimeRole, ConfigError, parseDatabaseUrl } from "../../server/db/config";
-import { migrate } from "../../server/db/migrate";
-import { seedDemo } from "../../server/db/seed/demo";
-import { ownerSql, ownerUrl, runtimeUrl } from "../helpers/db";
+import { checkRuntimeRole, ConfigError, parseDatabaseUrl } from "@/server/db/config";
+import { migrate } from "@/server/db/migrate";
+import { seedDemo } from "@/server/db/seed/demo";
+import { ownerSql, ownerUrl, runtimeUrl } from "@/tests/helpers/db";
 
 const configError = async (p: Promise<unknown>) => {
   const err = await p.then(() => null, (e: unknown) => e);

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import postgres from "postgres";
-import { createDb, type Db, type Tx } from "../../server/db/client";
-import { withRlsContext } from "../../server/db/context";
-import { demoOrgs, demoUsers, type DemoOrgKey, type DemoUserKey } from "../../server/db/seed/demo-data";
-import { createCaller } from "../../server/trpc/routers/_app";
+import { createDb, type Db, type Tx } from "@/server/db/client";
+import { rolledBack, switchContext } from "@/server/db/context";
+import { findPgError, type PgError } from "@/server/db/errors";
+import { demoOrgs, demoUsers, type DemoOrgKey, type DemoUserKey } from "@/server/db/seed/demo-data";
+import { createCaller } from "@/server/trpc/routers/_app";
 import { sessionCookie } from "./session-cookie";
 
 export const runtimeUrl = () => process.env.DATABASE_URL!;
@@ -42,24 +43,16 @@ export function demoIds(): Promise<DemoIds> {
   return ids;
 }
 
-class Rollback extends Error {}
-
 /**
  * Runs `fn` as the runtime role with the context set exactly as the app sets it, then rolls
  * back so tests leave no trace. Errors from `fn` propagate.
  */
 export async function asUser<T>(user: DemoUserKey, org: DemoOrgKey | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const { users, orgs } = await demoIds();
-  let out: T;
-  try {
-    await withRlsContext(runtimeDb(), { userId: users[user], orgId: org ? orgs[org] : null }, async (tx) => {
-      out = await fn(tx);
-      throw new Rollback();
-    });
-  } catch (err) {
-    if (!(err instanceof Rollback)) throw err;
-  }
-  return out!;
+  return rolledBack(runtimeDb(), async (tx) => {
+    await switchContext(tx, { userId: users[user], orgId: org ? orgs[org] : null });
+    return fn(tx);
+  });
 }
 
 /** A fresh, live server-side session (a sessions row, as sign-in creates) for a user id. */
@@ -93,14 +86,14 @@ export async function callerFor(user: DemoUserKey, org: DemoOrgKey) {
   return callerAs(users[user], orgs[org]);
 }
 
-/** Postgres error of a rejected promise (drizzle wraps it as `cause`). */
-export async function pgError(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+/** The PostgreSQL error a promise is rejected with, found as the app finds it (server/db/errors.ts). */
+export async function pgError(promise: Promise<unknown>): Promise<PgError> {
   try {
     await promise;
   } catch (err) {
-    let e = err as { code?: string; message: string; cause?: unknown };
-    while (!e.code && e.cause) e = e.cause as typeof e;
-    return { code: e.code ?? "none", message: e.message };
+    const pg = findPgError(err);
+    if (!pg) throw err;
+    return { code: pg.code, message: pg.message };
   }
   throw new Error("expected the database to refuse this statement, but it succeeded");
 }
@@ -129,10 +122,14 @@ export const trpcCode = (p: Promise<unknown>) =>
     (err: unknown) => (err instanceof TRPCError ? err.code : Promise.reject(err)),
   );
 
-export async function patientIdByMrn(mrn: string): Promise<string> {
-  const [row] = await ownerSql()`select id from patients where mrn = ${mrn}`;
-  return row.id as string;
+/** A patient by MRN, as the owner sees it (the demo's MRNs name their practice: DEMO-N-…, DEMO-L-…). */
+export async function patientByMrn(mrn: string): Promise<{ id: string; familyName: string; orgId: string; version: number }> {
+  const [row] = await ownerSql()`select id, family_name, org_id, version from patients where mrn = ${mrn}`;
+  if (!row) throw new Error(`no patient with MRN ${mrn}`);
+  return { id: row.id, familyName: row.family_name, orgId: row.org_id, version: row.version };
 }
+
+export const patientIdByMrn = async (mrn: string) => (await patientByMrn(mrn)).id;
 
 /** Every demo user in every practice they belong to: the mix the concurrency tests replay. */
 export const mixedCallers: [DemoUserKey, DemoOrgKey][] = [

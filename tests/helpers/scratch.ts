@@ -1,5 +1,5 @@
 import postgres from "postgres";
-import { migrate } from "../../server/db/migrate";
+import { migrate } from "@/server/db/migrate";
 import { ownerUrl, runtimeUrl } from "./db";
 
 const onDatabase = (url: string, database: string) => {

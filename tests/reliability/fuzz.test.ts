@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { appRouter } from "../../server/trpc/routers/_app";
-import { callerFor, demoIds, ownerSql } from "../helpers/db";
+import { appRouter } from "@/server/trpc/routers/_app";
+import { callerFor, demoIds, ownerSql } from "@/tests/helpers/db";
 
 // Every procedure of the router, found generically (new ones are covered without editing this file),
 // called with hostile input by a Northside clinician and a Northside admin: never a 500, and

@@ -4,10 +4,10 @@ import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb } from "../../server/db/client";
-import { freePort } from "../../server/db/embedded";
-import { createCaller } from "../../server/trpc/routers/_app";
-import { listGroundTruth, mixedCallers, ownerSql, runtimeUrl, sessionFor } from "../helpers/db";
+import { createDb } from "@/server/db/client";
+import { freePort } from "@/server/db/embedded";
+import { createCaller } from "@/server/trpc/routers/_app";
+import { listGroundTruth, mixedCallers, ownerSql, runtimeUrl, sessionFor } from "@/tests/helpers/db";
 
 // PgBouncer in transaction pooling mode, started here on a loopback port in front of the test
 // database, allowed 2 server connections. The request context is transaction-local, so it must

@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { sessionCookie } from "../helpers/session-cookie";
+import { sessionCookie } from "@/tests/helpers/session-cookie";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GET as health } from "../../app/api/health/route";
-import { GET as trpcGet, POST as trpcPost } from "../../app/api/trpc/[trpc]/route";
-import { freePort, startCluster, type Cluster } from "../../server/db/embedded";
-import { migrate } from "../../server/db/migrate";
-import { seedDemo } from "../../server/db/seed/demo";
+import { GET as health } from "@/app/api/health/route";
+import { GET as trpcGet, POST as trpcPost } from "@/app/api/trpc/[trpc]/route";
+import { freePort, startCluster, type Cluster } from "@/server/db/embedded";
+import { migrate } from "@/server/db/migrate";
+import { seedDemo } from "@/server/db/seed/demo";
 
 // A PostgreSQL of its own, stopped and restarted under a stream of requests. The app (route
 // handlers and their pool, from getDb()) is never restarted.
@@ -109,7 +109,7 @@ describe("database restarts", () => {
 
 describe("driver guard", () => {
   it("recognises only the postgres.js closed-socket write error", async () => {
-    const { isDriverNullSocketError } = await import("../../server/db/driver-guard");
+    const { isDriverNullSocketError } = await import("@/server/db/driver-guard");
     const driver = new TypeError("Cannot read properties of null (reading 'write')");
     driver.stack = `TypeError: Cannot read properties of null (reading 'write')\n    at Immediate.nextWrite (/app/node_modules/postgres/src/connection.js:255:22)`;
     const other = new TypeError("Cannot read properties of null (reading 'write')");

@@ -1,7 +1,7 @@
-import { sessionToken } from "../helpers/session-cookie";
+import { sessionToken } from "@/tests/helpers/session-cookie";
 import { describe, expect, it } from "vitest";
-import { GET } from "../../app/api/trpc/[trpc]/route";
-import { demoIds, newSessionId, ownerSql } from "../helpers/db";
+import { GET } from "@/app/api/trpc/[trpc]/route";
+import { demoIds, newSessionId, ownerSql } from "@/tests/helpers/db";
 
 const secret = () => process.env.NEXTAUTH_SECRET!;
 

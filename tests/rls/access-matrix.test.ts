@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import type { Tx } from "../../server/db/client";
+import type { Tx } from "@/server/db/client";
 import {
   accessGrants,
   appointments,
@@ -12,11 +12,11 @@ import {
   organizations,
   patients,
   users,
-} from "../../server/db/schema";
-import { demoPanel, demoPatients, fullName, type DemoOrgKey } from "../../server/db/seed/demo-data";
-import { asUser, callerFor, demoIds, ownerSql, pgError } from "../helpers/db";
+} from "@/server/db/schema";
+import { demoPanel, demoPatients, fullName, type DemoOrgKey } from "@/server/db/seed/demo-data";
+import { asUser, callerFor, demoIds, ownerSql, patientByMrn, pgError } from "@/tests/helpers/db";
 
-// DESIGN §4, cell by cell, through the runtime role with the context set as the app sets it.
+// The access matrix (README, "Security model"), cell by cell, through the runtime role with the context set as the app sets it.
 // Every statement runs in a transaction that is rolled back afterwards.
 
 const RLS_REFUSED = /new row violates row-level security policy/;
@@ -24,11 +24,7 @@ const RLS_REFUSED = /new row violates row-level security policy/;
 const names = (rows: { givenName: string; familyName: string }[]) => rows.map(fullName).sort();
 const expected = (rows: { givenName: string; familyName: string }[]) => rows.map(fullName).sort();
 
-async function patientId(mrn: string, org: DemoOrgKey = "northside") {
-  const { orgs } = await demoIds();
-  const [row] = await ownerSql()`select id from patients where mrn = ${mrn} and org_id = ${orgs[org]}`;
-  return row.id as string;
-}
+const patientId = async (mrn: string) => (await patientByMrn(mrn)).id;
 const mrnOf = (team: string[], org: DemoOrgKey = "northside") =>
   demoPatients.find((p) => p.org === org && p.team.join() === team.join())!.mrn;
 
@@ -62,7 +58,7 @@ describe("patients", () => {
   });
 
   it("hides another org's patient, an unassigned one and a colleague's own, even by id", async () => {
-    const hidden = [await patientId(mrnOf(["house"], "lakeside"), "lakeside"), await patientId(mrnOf([])), await patientId(mrnOf(["shepherd"]))];
+    const hidden = [await patientId(mrnOf(["house"], "lakeside")), await patientId(mrnOf([])), await patientId(mrnOf(["shepherd"]))];
     const rows = await asUser("grey", "northside", (tx) => tx.select().from(patients).where(sql`${patients.id} in ${hidden}`));
     expect(rows).toEqual([]);
   });

@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withRlsContext } from "../../server/db/context";
-import { accessGrants, careTeam, clinicalNotes } from "../../server/db/schema";
-import { callerFor, demoIds, ownerSql, pgError, runtimeDb, runtimeUrl, trpcCode, asUser } from "../helpers/db";
+import { withRlsContext } from "@/server/db/context";
+import { accessGrants, careTeam, clinicalNotes } from "@/server/db/schema";
+import { callerFor, demoIds, ownerSql, pgError, runtimeDb, runtimeUrl, trpcCode, asUser } from "@/tests/helpers/db";
 
 // Issue #11: what an attacker holding the runtime role's credentials, or an insider, tried
 // around the policies. Each test asserts what the database refused, not what the UI hides.
@@ -272,7 +272,7 @@ describe("the last active admin holds under concurrency", () => {
       const results = await Promise.allSettled([demote(a, b), demote(b, a)]);
       for (const r of results) {
         if (r.status === "rejected") {
-          expect((await pgError(Promise.reject(r.reason))).code).toBe("23514");
+          expect((await pgError(Promise.reject(r.reason))).code).toBe("CR007");
           raced++;
         }
       }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { parseDatabaseUrl } from "../../server/db/config";
-import { ownerSql, runtimeUrl } from "../helpers/db";
+import { parseDatabaseUrl } from "@/server/db/config";
+import { ownerSql, runtimeUrl } from "@/tests/helpers/db";
 
 // Ground truth for the posture check, by hand-written catalog queries (not server/security).
-// These hold once the careroster_owner migration has landed (issue #11).
+// These hold since the careroster_owner migration (drizzle/0009_boundary.sql).
 describe("catalog: ownership and privileges outside RLS", () => {
   const runtime = () => parseDatabaseUrl(runtimeUrl(), "DATABASE_URL").user;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseDatabaseUrl } from "../../server/db/config";
-import { ownerSql, runtimeUrl } from "../helpers/db";
+import { parseDatabaseUrl } from "@/server/db/config";
+import { ownerSql, runtimeUrl } from "@/tests/helpers/db";
 
 describe("catalog", () => {
   it("every table in the app schema has RLS enabled and forced", async () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createDb } from "../../server/db/client";
-import { createCaller } from "../../server/trpc/routers/_app";
-import { listGroundTruth, mixedCallers, runtimeUrl, sessionFor } from "../helpers/db";
+import { createDb } from "@/server/db/client";
+import { createCaller } from "@/server/trpc/routers/_app";
+import { listGroundTruth, mixedCallers, runtimeUrl, sessionFor } from "@/tests/helpers/db";
 
 
 describe("concurrency on a small pool", () => {

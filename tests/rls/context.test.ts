@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createDb } from "../../server/db/client";
-import { withRlsContext } from "../../server/db/context";
-import { patients } from "../../server/db/schema";
-import { demoIds, ownerPanel, ownerSql, runtimeUrl } from "../helpers/db";
+import { createDb } from "@/server/db/client";
+import { withRlsContext } from "@/server/db/context";
+import { patients } from "@/server/db/schema";
+import { demoIds, ownerPanel, ownerSql, runtimeUrl } from "@/tests/helpers/db";
 
 const TENANT_TABLES = ["patients", "care_team", "appointments", "clinical_notes", "access_grants", "audit_events", "memberships", "users", "organizations"];
 

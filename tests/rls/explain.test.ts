@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb } from "../../server/db/client";
-import { withRlsContext } from "../../server/db/context";
-import { ownerSql, runtimeUrl } from "../helpers/db";
+import { createDb } from "@/server/db/client";
+import { withRlsContext } from "@/server/db/context";
+import { ownerSql, runtimeUrl } from "@/tests/helpers/db";
 
 // EXPLAIN of the clinician patient list on 100k patients: index scans on the policy columns,
 // never a sequential scan of patients. The data is a separate practice, removed afterwards.

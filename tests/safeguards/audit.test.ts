@@ -1,16 +1,26 @@
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { callerFor, demoIds, ownerSql } from "../helpers/db";
+import type { AuditAction } from "@/server/audit/actions";
+import { callerFor, demoIds, ownerSql, patientByMrn } from "@/tests/helpers/db";
+
+/** Runs `fn` while the audit store refuses every row of `action` (a trigger, as the owner). */
+async function withAuditFailing(action: AuditAction, fn: () => Promise<void>) {
+  const owner = ownerSql();
+  await owner.unsafe(`
+    create function test_fail_audit() returns trigger language plpgsql as $$
+    begin if new.action = '${action}' then raise exception 'audit store unavailable (test)'; end if; return new; end $$;
+    create trigger test_fail_audit before insert on audit_events for each row execute function test_fail_audit();`);
+  try {
+    await fn();
+  } finally {
+    await owner.unsafe("drop trigger test_fail_audit on audit_events; drop function test_fail_audit();");
+  }
+}
 
 describe("audit controls", () => {
   it("a chart read whose audit insert fails returns an error and no data", async () => {
-    const owner = ownerSql();
-    const [p] = await owner`select id from patients where mrn = 'DEMO-N-0001'`;
-    await owner.unsafe(`
-      create function test_fail_view_audit() returns trigger language plpgsql as $$
-      begin if new.action = 'patient.view' then raise exception 'audit store unavailable (test)'; end if; return new; end $$;
-      create trigger test_fail_view_audit before insert on audit_events for each row execute function test_fail_view_audit();`);
-    try {
+    const p = await patientByMrn("DEMO-N-0001");
+    await withAuditFailing("patient.view", async () => {
       const grey = await callerFor("grey", "northside");
       const result = await grey.patients.byId({ id: p.id }).then(
         (data) => ({ data }),
@@ -19,25 +29,17 @@ describe("audit controls", () => {
       expect(result).not.toHaveProperty("data");
       expect((result as { error: TRPCError }).error.code).toBe("INTERNAL_SERVER_ERROR");
       expect((result as { error: TRPCError }).error.message).toBe("Something went wrong on our side.");
-    } finally {
-      await owner.unsafe("drop trigger test_fail_view_audit on audit_events; drop function test_fail_view_audit();");
-    }
+    });
   });
 
   it("a write and its audit row commit together: when the audit insert fails, the patient and care-team rows roll back too", async () => {
-    const owner = ownerSql();
-    await owner.unsafe(`
-      create function test_fail_create_audit() returns trigger language plpgsql as $$
-      begin if new.action = 'patient.create' then raise exception 'audit store unavailable (test)'; end if; return new; end $$;
-      create trigger test_fail_create_audit before insert on audit_events for each row execute function test_fail_create_audit();`);
-    try {
+    await withAuditFailing("patient.create", async () => {
       const grey = await callerFor("grey", "northside");
       await expect(grey.patients.create({ mrn: "T-AUDIT-1", givenName: "Rolled", familyName: "Back", birthDate: "1990-01-01", sex: "unknown" })).rejects.toMatchObject({
         code: "INTERNAL_SERVER_ERROR",
       });
-    } finally {
-      await owner.unsafe("drop trigger test_fail_create_audit on audit_events; drop function test_fail_create_audit();");
-    }
+    });
+    const owner = ownerSql();
     const [{ n }] = await owner`select count(*)::int as n from patients where mrn = 'T-AUDIT-1'`;
     const [{ t }] = await owner`select count(*)::int as t from care_team ct join patients p on p.id = ct.patient_id where p.mrn = 'T-AUDIT-1'`;
     expect({ n, t }).toEqual({ n: 0, t: 0 });
@@ -46,7 +48,7 @@ describe("audit controls", () => {
   it("every read records actor, org, action, patient, entity, request id and time", async () => {
     const grey = await callerFor("grey", "northside");
     const { users, orgs } = await demoIds();
-    const [p] = await ownerSql()`select id from patients where mrn = 'DEMO-N-0002'`;
+    const p = await patientByMrn("DEMO-N-0002");
     await grey.patients.byId({ id: p.id });
     const [row] = await ownerSql()`select * from audit_events where actor_id = ${users.grey} and action = 'patient.view' order by id desc limit 1`;
     expect(row).toMatchObject({ org_id: orgs.northside, actor_id: users.grey, patient_id: p.id, entity: "patient", entity_id: p.id });

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { checkCredentials } from "../../server/auth/credentials";
-import { authOptions } from "../../server/auth/options";
-import { hashPassword } from "../../server/auth/password";
-import { THROTTLE } from "../../server/auth/throttle";
-import { newPasswordSchema } from "../../lib/schemas/password";
-import { demoIds, ownerSql, runtimeDb } from "../helpers/db";
+import { checkCredentials } from "@/server/auth/credentials";
+import { authOptions } from "@/server/auth/options";
+import { hashPassword } from "@/server/auth/password";
+import { THROTTLE } from "@/server/auth/throttle";
+import { newPasswordSchema } from "@/lib/schemas/password";
+import { demoIds, ownerSql, runtimeDb } from "@/tests/helpers/db";
 
 describe("person authentication", () => {
   afterAll(async () => {
@@ -70,7 +70,7 @@ describe("person authentication", () => {
 
 describe("password change", () => {
   it("needs the current password and a policy-compliant new one; the new one then signs in", async () => {
-    const { callerFor } = await import("../helpers/db");
+    const { callerFor } = await import("@/tests/helpers/db");
     const locum = await callerFor("locum", "northside");
     await expect(locum.me.changePassword({ currentPassword: "demo-password", newPassword: "short" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
     await expect(locum.me.changePassword({ currentPassword: "wrong", newPassword: "a much longer passphrase" })).rejects.toMatchObject({

@@ -1,11 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { callerFor, demoIds, ownerSql, trpcCode } from "../helpers/db";
-
-
-async function patient(mrn: string) {
-  const [row] = await ownerSql()`select id, family_name from patients where mrn = ${mrn}`;
-  return row as { id: string; family_name: string };
-}
+import { callerFor, demoIds, ownerSql, patientByMrn, trpcCode } from "@/tests/helpers/db";
 
 describe("break-glass emergency access", () => {
   afterAll(async () => {
@@ -14,12 +8,12 @@ describe("break-glass emergency access", () => {
 
   it("the directory shows only name, birth date and MRN, of the current practice", async () => {
     const grey = await callerFor("grey", "northside");
-    const target = await patient("DEMO-N-0026");
-    const rows = await grey.breakGlass.directory({ search: target.family_name });
+    const target = await patientByMrn("DEMO-N-0026");
+    const rows = await grey.breakGlass.directory({ search: target.familyName });
     expect(rows.length).toBeGreaterThan(0);
-    // Identity only, plus whether the caller already reaches the patient (issue #14: "not on your care team").
+    // Identity only, plus whether the caller already reaches the patient (the directory says "not on your care team").
     for (const r of rows) expect(Object.keys(r).sort()).toEqual(["birthDate", "familyName", "givenName", "id", "mrn", "visible"]);
-    const own = await patient("DEMO-N-0001");
+    const own = await patientByMrn("DEMO-N-0001");
     expect((await grey.breakGlass.directory({ search: "DEMO-N-0001" })).find((r) => r.id === own.id)?.visible).toBe(true);
     expect(rows.find((r) => r.id === target.id)?.visible).toBe(false);
     expect(rows.map((r) => r.id)).toContain(target.id);
@@ -27,13 +21,13 @@ describe("break-glass emergency access", () => {
     expect(await trpcCode(grey.breakGlass.directory({ search: "x" }))).toBe("BAD_REQUEST");
     // No phone, email or notes reachable through it, even for admins of other practices.
     const house = await callerFor("house", "lakeside");
-    expect((await house.breakGlass.directory({ search: target.family_name })).map((r) => r.id)).not.toContain(target.id);
+    expect((await house.breakGlass.directory({ search: target.familyName })).map((r) => r.id)).not.toContain(target.id);
   });
 
   it("before the grant NOT_FOUND, with it visible (with a banner flag), after expiry NOT_FOUND again", async () => {
     const grey = await callerFor("grey", "northside");
     const { users, orgs } = await demoIds();
-    const target = await patient("DEMO-N-0026");
+    const target = await patientByMrn("DEMO-N-0026");
     expect(await trpcCode(grey.patients.byId({ id: target.id }))).toBe("NOT_FOUND");
     const grant = await grey.breakGlass.request({ patientId: target.id, reason: "Vitest emergency: collapsed in waiting room" });
     expect(grant.expiresAt.getTime() - grant.grantedAt.getTime()).toBe(60 * 60_000);
@@ -53,7 +47,7 @@ describe("break-glass emergency access", () => {
 
   it("another practice's patient cannot be requested; a short reason is refused", async () => {
     const grey = await callerFor("grey", "northside");
-    const lake = await patient("DEMO-L-0011");
+    const lake = await patientByMrn("DEMO-L-0011");
     expect(await trpcCode(grey.breakGlass.request({ patientId: lake.id, reason: "Vitest emergency across practices" }))).toBe("NOT_FOUND");
     expect(await trpcCode(grey.breakGlass.request({ patientId: lake.id, reason: "short" }))).toBe("BAD_REQUEST");
     const [{ n }] = await ownerSql()`select count(*)::int as n from access_grants where patient_id = ${lake.id}`;
@@ -62,7 +56,7 @@ describe("break-glass emergency access", () => {
 
   it("admins review grants of their practice only; clinicians cannot review", async () => {
     const grey = await callerFor("grey", "northside");
-    const target = await patient("DEMO-N-0025");
+    const target = await patientByMrn("DEMO-N-0025");
     const grant = await grey.breakGlass.request({ patientId: target.id, reason: "Vitest emergency: allergy check" });
     expect(await trpcCode(grey.admin.breakGlass.review({ id: grant.id, comment: "fine" }))).toBe("FORBIDDEN");
     const lakeAdmin = await callerFor("lakeAdmin", "lakeside");

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { runReminders } from "../../server/jobs/reminders";
-import { demoIds, ownerSql, runtimeDb } from "../helpers/db";
+import { runReminders } from "@/server/jobs/reminders";
+import { demoIds, ownerSql, runtimeDb } from "@/tests/helpers/db";
 
 describe("per-practice reminders job", () => {
   afterAll(async () => {

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { hashPassword } from "../../server/auth/password";
-import { DIRECTORY_THROTTLE, THROTTLE } from "../../server/auth/throttle";
-import { demoIds, ownerSql } from "../helpers/db";
-import { authSession, signIn, signOut, trpcMutation, trpcQuery, type SignInResult } from "../helpers/http-client";
-import { startRealServer, type RealServer } from "../helpers/server";
+import { hashPassword } from "@/server/auth/password";
+import { DIRECTORY_THROTTLE, THROTTLE } from "@/server/auth/throttle";
+import { demoIds, ownerSql } from "@/tests/helpers/db";
+import { authSession, signIn, signOut, trpcMutation, trpcQuery, type SignInResult } from "@/tests/helpers/http-client";
+import { startRealServer, type RealServer } from "@/tests/helpers/server";
 
 // Attacks over HTTP against the real server (scripts/start.ts → scripts/serve.ts → the production
 // build) on the Vitest database: what a client can send, checked against the rows it leaves.

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { claimAttempt, THROTTLE } from "../../server/auth/throttle";
-import { revokeUserSessions } from "../../server/auth/sessions";
-import { SessionEndedError, withRlsContext } from "../../server/db/context";
-import { patients, sessions } from "../../server/db/schema";
-import { asUser, demoIds, newSessionId, ownerSql, pgError, runtimeDb } from "../helpers/db";
+import { claimAttempt, THROTTLE } from "@/server/auth/throttle";
+import { revokeUserSessions } from "@/server/auth/sessions";
+import { SessionEndedError, withRlsContext } from "@/server/db/context";
+import { patients, sessions } from "@/server/db/schema";
+import { asUser, demoIds, newSessionId, ownerSql, pgError, runtimeDb } from "@/tests/helpers/db";
 
 // The sessions table and the session check in the context statement, as the runtime role.
 

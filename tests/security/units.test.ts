@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { safeCallbackPath } from "../../lib/callback-url";
-import { describeUserAgent } from "../../server/auth/sessions";
-import { csvRows, csvText } from "../../server/audit/csv";
-import { resolveClientAddress, trustedHops } from "../../server/http/client-address";
+import { safeCallbackPath } from "@/lib/callback-url";
+import { describeUserAgent } from "@/server/auth/sessions";
+import { csvRows, csvText } from "@/server/audit/csv";
+import { resolveClientAddress } from "@/server/http/client-address";
 
 const origin = "https://app.example";
 
@@ -37,11 +37,6 @@ describe("client address", () => {
     expect(resolveClientAddress("10.0.0.2", "203.0.113.9", 2)).toBe("203.0.113.9");
     expect(resolveClientAddress("10.0.0.2", undefined, 1)).toBe("10.0.0.2");
     expect(resolveClientAddress("10.0.0.2", "not-an-ip", 1)).toBe("10.0.0.2");
-  });
-  it("TRUST_PROXY must be a small number", () => {
-    expect(trustedHops(undefined)).toBe(0);
-    expect(trustedHops("2")).toBe(2);
-    expect(() => trustedHops("yes")).toThrow(/TRUST_PROXY/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { callerFor, demoIds, ownerSql, patientIdByMrn, trpcCode } from "../helpers/db";
+import { callerFor, demoIds, ownerSql, patientIdByMrn, trpcCode } from "@/tests/helpers/db";
 
 
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { GET } from "../../app/api/bench-baseline/route";
-import { demoIds } from "../helpers/db";
+import { GET } from "@/app/api/bench-baseline/route";
+import { demoIds } from "@/tests/helpers/db";
 
 describe("benchmark baseline route", () => {
   it("answers 404 in a normal start (no flag), even with valid parameters", async () => {

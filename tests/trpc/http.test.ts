@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { POST, GET } from "../../app/api/trpc/[trpc]/route";
-import { GET as health } from "../../app/api/health/route";
-import { cookieFor, ownerSql } from "../helpers/db";
+import { POST, GET } from "@/app/api/trpc/[trpc]/route";
+import { GET as health } from "@/app/api/health/route";
+import { cookieFor, ownerSql, patientIdByMrn } from "@/tests/helpers/db";
 
 // Through the real route handler (fetch adapter + createContext reading the session cookie).
 
@@ -22,10 +22,6 @@ async function mutate(path: string, input: unknown, cookie?: string) {
   return { status: res.status, body: await res.json() };
 }
 
-async function idOf(mrn: string) {
-  const [row] = await ownerSql()`select id from patients where mrn = ${mrn}`;
-  return row.id as string;
-}
 
 describe("tRPC over HTTP", () => {
   let grey: string;
@@ -40,7 +36,7 @@ describe("tRPC over HTTP", () => {
   });
 
   it("another org's patient and an unassigned one both answer NOT_FOUND, like an id that does not exist", async () => {
-    for (const id of [await idOf("DEMO-L-0001"), await idOf("DEMO-N-0025"), "00000000-0000-4000-8000-000000000000"]) {
+    for (const id of [await patientIdByMrn("DEMO-L-0001"), await patientIdByMrn("DEMO-N-0025"), "00000000-0000-4000-8000-000000000000"]) {
       const res = await query("patients.byId", { id }, grey);
       expect(res.status).toBe(404);
       expect(res.body.error.json.data.code).toBe("NOT_FOUND");
@@ -49,7 +45,7 @@ describe("tRPC over HTTP", () => {
   });
 
   it("a clinician calling an admin procedure gets FORBIDDEN and nothing changes", async () => {
-    const id = await idOf("DEMO-N-0001");
+    const id = await patientIdByMrn("DEMO-N-0001");
     const res = await mutate("patients.archive", { id }, grey);
     expect(res.status).toBe(403);
     expect(res.body.error.json.data.code).toBe("FORBIDDEN");

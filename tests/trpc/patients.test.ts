@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { afterAll, describe, expect, it } from "vitest";
-import { demoPanel, fullName } from "../../server/db/seed/demo-data";
-import { callerFor, demoIds, ownerSql, trpcCode } from "../helpers/db";
+import { demoPanel, fullName } from "@/server/db/seed/demo-data";
+import { callerFor, demoIds, ownerSql, patientByMrn, trpcCode } from "@/tests/helpers/db";
 
 
 describe("patients router", () => {
@@ -93,7 +93,7 @@ describe("patients router", () => {
 
   it("update and byId on a hidden patient answer NOT_FOUND; archive by a clinician FORBIDDEN", async () => {
     const grey = await callerFor("grey", "northside");
-    const [hidden] = await ownerSql()`select id from patients where mrn = 'DEMO-N-0025'`;
+    const hidden = await patientByMrn("DEMO-N-0025");
     expect(await trpcCode(grey.patients.byId({ id: hidden.id }))).toBe("NOT_FOUND");
     expect(await trpcCode(grey.patients.update({ id: hidden.id, version: 1, phone: "555-0100" }))).toBe("NOT_FOUND");
     expect(await trpcCode(grey.patients.archive({ id: hidden.id }))).toBe("FORBIDDEN");
@@ -112,7 +112,7 @@ describe("patients router", () => {
 
   it("a Northside admin acting on a Lakeside id changes nothing", async () => {
     const admin = await callerFor("northAdmin", "northside");
-    const [lake] = await ownerSql()`select id, version from patients where mrn = 'DEMO-L-0001'`;
+    const lake = await patientByMrn("DEMO-L-0001");
     expect(await trpcCode(admin.patients.archive({ id: lake.id }))).toBe("NOT_FOUND");
     expect(await trpcCode(admin.patients.update({ id: lake.id, version: lake.version, phone: "555-0100" }))).toBe("NOT_FOUND");
     const [after] = await ownerSql()`select version, archived_at from patients where id = ${lake.id}`;

@@ -1,12 +1,12 @@
 import Link from "next/link";
 import { auditListInput } from "@/lib/schemas/admin";
 import { orPage } from "@/app/_components/signed-in";
+import { AUDIT_ACTION_NAMES } from "@/server/audit/actions";
 import { getCaller } from "@/server/trpc/server";
 import { AccessChart } from "./access-chart";
 
 export const metadata = { title: "Audit log · Admin · CareRoster" };
 
-const ACTIONS = ["patient.view", "patient.list", "patient.create", "patient.update", "patient.archive", "note.list", "note.create", "note.update", "appointment.create", "appointment.cancel", "care_team.assign", "care_team.unassign", "member.invite", "member.invite_resend", "member.invite_revoke", "member.invite_accept", "member.suspend", "member.reactivate", "member.role", "auth.password_reset_request", "auth.password_reset", "member.sign_out_everywhere", "session.end", "session.end_others", "auth.sign_in", "auth.sign_out", "auth.password_change", "auth.password_change_failed", "directory.search"];
 const fmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "short", timeStyle: "medium", timeZone: "UTC" });
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
@@ -42,7 +42,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <label htmlFor="f-action">Action</label>
           <select id="f-action" name="action" defaultValue={filters.action ?? ""}>
             <option value="">Any</option>
-            {ACTIONS.map((a) => (
+            {AUDIT_ACTION_NAMES.map((a) => (
               <option key={a}>{a}</option>
             ))}
           </select>

@@ -1,6 +1,6 @@
 /**
- * The demo practice of DESIGN §6. Every name, MRN, phone and email is invented and marked as
- * such (example.test, 555-01xx numbers, DEMO- MRNs). Tests derive their expectations from here.
+ * The demo practices. Every name, MRN, phone and email is invented and marked as such
+ * (example.test, 555-01xx numbers, DEMO- MRNs). Tests derive their expectations from here.
  */
 export const DEMO_PASSWORD = "demo-password";
 
@@ -41,11 +41,22 @@ export interface DemoPatient {
   team: DemoUserKey[];
 }
 
-const given = ["Ada", "Basil", "Cleo", "Dorian", "Edie", "Felix", "Greta", "Hugo", "Iris", "Jasper", "Kit", "Luna", "Milo", "Nell", "Otto", "Pia", "Rufus", "Sunny", "Tilda", "Vance"];
-const family = ["Applegate", "Birchwood", "Copperfield", "Dandelion", "Elderberry", "Fernhill", "Gooseberry", "Hollyhock", "Ironwood", "Juniper", "Kettlewell", "Larkspur", "Marigold", "Nettlefield", "Oakhurst", "Primrose", "Quillfeather", "Rosehip", "Sorrel", "Thistledown"];
+// Each practice has its own names (no family name in both), so whoever checks isolation by eye
+// can tell a leak from a namesake.
+const names: Record<DemoOrgKey, { given: string[]; family: string[] }> = {
+  northside: {
+    given: ["Ada", "Basil", "Cleo", "Dorian", "Edie", "Felix", "Greta", "Hugo", "Iris", "Jasper", "Kit", "Luna", "Milo", "Nell", "Otto", "Pia", "Rufus", "Sunny", "Tilda", "Vance"],
+    family: ["Applegate", "Birchwood", "Copperfield", "Dandelion", "Elderberry", "Fernhill", "Gooseberry", "Hollyhock", "Ironwood", "Juniper", "Kettlewell", "Larkspur", "Marigold", "Nettlefield", "Oakhurst", "Primrose", "Quillfeather", "Rosehip", "Sorrel", "Thistledown"],
+  },
+  lakeside: {
+    given: ["Wren", "Yara", "Zeno", "Bram", "Coral", "Dax", "Elsa", "Finn", "Gwen", "Hal", "Ivy", "Jonah"],
+    family: ["Ashdown", "Bramblecote", "Cloverdale", "Driftwood", "Eastmere", "Foxglove", "Glenmore", "Heatherly", "Inglenook", "Jessamine", "Kingfisher", "Lindenbrook"],
+  },
+};
 const sexes = ["female", "male", "other", "unknown"] as const;
 
 function group(org: DemoOrgKey, team: DemoUserKey[], count: number, start: number): DemoPatient[] {
+  const { given, family } = names[org];
   return Array.from({ length: count }, (_, k) => {
     const i = start + k;
     return {

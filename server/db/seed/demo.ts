@@ -1,8 +1,8 @@
 import { count } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
-import { hashPassword } from "../../auth/password";
-import { ownerConnection } from "../owner";
-import * as schema from "../schema";
+import { hashPassword } from "@/server/auth/password";
+import { ownerConnection } from "@/server/db/owner";
+import * as schema from "@/server/db/schema";
 import { DEMO_PASSWORD, demoCoverage, demoOrgs, demoPatients, demoUsers, type DemoOrgKey, type DemoUserKey } from "./demo-data";
 
 /**
@@ -98,7 +98,7 @@ export async function seedDemo(ownerUrl: string): Promise<boolean> {
         patientIds.set(p.mrn, { id: row.id, orgId, noteId: note.id, lead });
       }
 
-      // Clinical record integrity (issue #14): an addendum to a signed note, and a draft left
+      // Clinical record integrity: an addendum to a signed note, and a draft left
       // unsigned for two days (flagged on its author's list), both by grey on her first patient.
       const first = patientIds.get("DEMO-N-0001")!;
       const daysAgo = (d: number) => new Date(Date.now() - d * 24 * 3600_000);

@@ -1,15 +1,15 @@
 import { TRPCError } from "@trpc/server";
 import { and, asc, eq, ne, sql } from "drizzle-orm";
-import { appointmentCancelInput, appointmentCreateInput, appointmentListInput } from "../../../lib/schemas/appointments";
-import { audit } from "../../audit/record";
-import { appointments, users } from "../../db/schema";
-import { orgProcedure, router } from "../init";
-import { findPatient } from "./patients";
+import { appointmentCancelInput, appointmentCreateInput, appointmentListInput } from "@/lib/schemas/appointments";
+import { audit } from "@/server/audit/record";
+import { appointments, users } from "@/server/db/schema";
+import { findVisiblePatient } from "@/server/patients/queries";
+import { memberProcedure, orgProcedure, router } from "@/server/trpc/init";
 
 export const appointmentsRouter = router({
   /** A patient's appointments, split at now; the policies hide those of patients the caller cannot see. */
   list: orgProcedure.input(appointmentListInput).query(async ({ ctx, input }) => {
-    await findPatient(ctx.tx, input.patientId);
+    await findVisiblePatient(ctx.tx, input.patientId);
     const rows = await ctx.tx
       .select({
         id: appointments.id,
@@ -33,9 +33,8 @@ export const appointmentsRouter = router({
   }),
 
   /** Booked with the caller as clinician; the insert policy refuses a patient they cannot see. */
-  create: orgProcedure.input(appointmentCreateInput).mutation(async ({ ctx, input }) => {
-    if (!ctx.orgId) throw new TRPCError({ code: "FORBIDDEN", message: "Choose a practice first." });
-    await findPatient(ctx.tx, input.patientId);
+  create: memberProcedure.input(appointmentCreateInput).mutation(async ({ ctx, input }) => {
+    await findVisiblePatient(ctx.tx, input.patientId);
     const [row] = await ctx.tx
       .insert(appointments)
       .values({

@@ -1,13 +1,14 @@
 import { TRPCError } from "@trpc/server";
 import { desc, sql } from "drizzle-orm";
-import { breakGlassRequestInput, directoryInput } from "../../../lib/schemas/break-glass";
-import { audit } from "../../audit/record";
-import { claimAttempt, DIRECTORY_THROTTLE, directoryKey } from "../../auth/throttle";
-import { accessGrants } from "../../db/schema";
-import { orgProcedure, router } from "../init";
+import { breakGlassRequestInput, directoryInput } from "@/lib/schemas/break-glass";
+import { audit } from "@/server/audit/record";
+import { claimAttempt, DIRECTORY_THROTTLE, directoryKey } from "@/server/auth/throttle";
+import { accessGrants } from "@/server/db/schema";
+import { env } from "@/server/env";
+import { memberProcedure, orgProcedure, router } from "@/server/trpc/init";
 
 /** Minutes a break-glass grant lasts (BREAK_GLASS_MINUTES, default 60; the table allows at most 24 h). */
-export const grantMinutes = () => Math.min(24 * 60, Math.max(1, Number(process.env.BREAK_GLASS_MINUTES ?? 60) || 60));
+export const grantMinutes = () => env().BREAK_GLASS_MINUTES;
 
 export const breakGlassRouter = router({
   /**
@@ -35,8 +36,7 @@ export const breakGlassRouter = router({
    * Emergency access: a grant for the caller, starting now, flagged for admin review; the policies
    * do the rest. Another practice's (or no) patient fails the composite foreign key: NOT_FOUND.
    */
-  request: orgProcedure.input(breakGlassRequestInput).mutation(async ({ ctx, input }) => {
-    if (!ctx.orgId) throw new TRPCError({ code: "FORBIDDEN", message: "Choose a practice first." });
+  request: memberProcedure.input(breakGlassRequestInput).mutation(async ({ ctx, input }) => {
     const [grant] = await ctx.tx
       .insert(accessGrants)
       .values({

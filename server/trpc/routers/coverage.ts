@@ -1,22 +1,21 @@
-import { TRPCError } from "@trpc/server";
 import { eq, sql } from "drizzle-orm";
-import { coverageIdInput, coverageInput, coveragePreviewInput } from "../../../lib/schemas/coverage";
-import { audit } from "../../audit/record";
-import { clinicians, endCoverage, insertCoverage, listCoverage, previewCoverage, type CoverageRequest } from "../../coverage/queries";
-import { users } from "../../db/schema";
-import { orgProcedure, router } from "../init";
+import { coverageIdInput, coverageInput, coveragePreviewInput } from "@/lib/schemas/coverage";
+import { audit } from "@/server/audit/record";
+import { clinicians, endCoverage, insertCoverage, listCoverage, previewCoverage, type CoverageRequest } from "@/server/coverage/queries";
+import type { Tx } from "@/server/db/client";
+import { users } from "@/server/db/schema";
+import { memberProcedure, orgProcedure, router } from "@/server/trpc/init";
 
-async function isAdmin(ctx: { tx: import("../../db/client").Tx }) {
+async function isAdmin(ctx: { tx: Tx }) {
   const [row] = await ctx.tx.execute<{ admin: boolean }>(sql`select app_is_admin() as admin`);
   return row?.admin === true;
 }
 
-function request(ctx: { orgId: string | null; userId: string }, input: { coveringId: string; coveredId?: string; endsAt: Date; reason: string }): CoverageRequest {
-  if (!ctx.orgId) throw new TRPCError({ code: "FORBIDDEN", message: "Choose a practice first." });
+function request(ctx: { orgId: string; userId: string }, input: { coveringId: string; coveredId?: string; endsAt: Date; reason: string }): CoverageRequest {
   return { orgId: ctx.orgId, coveringId: input.coveringId, coveredId: input.coveredId ?? ctx.userId, endsAt: input.endsAt, reason: input.reason, createdBy: ctx.userId };
 }
 
-const nameOf = async (tx: import("../../db/client").Tx, id: string) =>
+const nameOf = async (tx: Tx, id: string) =>
   (await tx.select({ name: users.name }).from(users).where(eq(users.id, id)))[0]?.name ?? null;
 
 /**
@@ -34,14 +33,14 @@ export const coverageRouter = router({
   }),
 
   /** "+N patients for Dr X": the covering clinician's visibility with and without it, rolled back. */
-  preview: orgProcedure.input(coveragePreviewInput).mutation(async ({ ctx, input }) => {
+  preview: memberProcedure.input(coveragePreviewInput).mutation(async ({ ctx, input }) => {
     const r = request(ctx, input);
     const result = await previewCoverage(ctx.tx, { userId: ctx.userId, orgId: ctx.orgId }, r);
     await audit(ctx, { action: "coverage.preview", entity: "coverage", detail: { coveringId: r.coveringId, coveredId: r.coveredId, added: result.added } });
     return { ...result, coveringName: await nameOf(ctx.tx, r.coveringId), coveredName: await nameOf(ctx.tx, r.coveredId) };
   }),
 
-  create: orgProcedure.input(coverageInput).mutation(async ({ ctx, input }) => {
+  create: memberProcedure.input(coverageInput).mutation(async ({ ctx, input }) => {
     const row = await insertCoverage(ctx.tx, request(ctx, input));
     await audit(ctx, {
       action: "coverage.create",

@@ -1,15 +1,15 @@
 import { TRPCError } from "@trpc/server";
 import { and, eq, ne, sql } from "drizzle-orm";
-import { z } from "zod";
-import { changePasswordInput } from "../../../lib/schemas/password";
-import { sessionIdInput } from "../../../lib/schemas/sessions";
-import { assertPasswordPolicy } from "../../auth/password-policy";
-import { hashPassword, verifyPassword } from "../../auth/password";
-import { liveSessions, revokeSession, revokeUserSessions } from "../../auth/sessions";
-import { accountKey, claimAttempt, THROTTLE } from "../../auth/throttle";
-import { audit } from "../../audit/record";
-import { memberships, organizations, users } from "../../db/schema";
-import { CommitThenFail, orgProcedure, router } from "../init";
+import { changePasswordInput } from "@/lib/schemas/password";
+import { sessionIdInput, switchOrgInput } from "@/lib/schemas/sessions";
+import { assertPasswordPolicy } from "@/server/auth/password-policy";
+import { hashPassword, verifyPassword } from "@/server/auth/password";
+import { liveSessions, revokeSession, revokeUserSessions } from "@/server/auth/sessions";
+import { accountKey, claimAttempt, THROTTLE } from "@/server/auth/throttle";
+import { audit } from "@/server/audit/record";
+import { switchContext } from "@/server/db/context";
+import { memberships, organizations, users } from "@/server/db/schema";
+import { CommitThenFail, orgProcedure, router } from "@/server/trpc/init";
 
 export const meRouter = router({
   /** Who am I, where am I, and which practices can I switch to (with my status in each). */
@@ -85,8 +85,8 @@ export const meRouter = router({
    * Checks, in the database, that the caller is an active member of `orgId` and records the
    * switch there. The client then updates its session cookie, whose callback checks again.
    */
-  switchOrg: orgProcedure.input(z.object({ orgId: z.uuid() })).mutation(async ({ ctx, input }) => {
-    await ctx.tx.execute(sql`select set_config('app.org_id', ${input.orgId}, true)`);
+  switchOrg: orgProcedure.input(switchOrgInput).mutation(async ({ ctx, input }) => {
+    await switchContext(ctx.tx, { userId: ctx.userId, orgId: input.orgId });
     const [row] = await ctx.tx.execute<{ org: string | null }>(sql`select app_org_id() as org`);
     if (row?.org !== input.orgId) {
       throw new TRPCError({ code: "FORBIDDEN", message: "You are not an active member of that practice." });

@@ -1,11 +1,11 @@
 import { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
-import { noteAddendumInput, noteCreateInput, noteErrorInput, noteIdInput, noteListInput, noteUpdateInput } from "../../../lib/schemas/notes";
-import { audit } from "../../audit/record";
-import { clinicalNotes } from "../../db/schema";
-import { findNote, myDrafts, notesForChart, refusedNoteChange } from "../../notes/queries";
-import { orgProcedure, router } from "../init";
-import { findPatient } from "./patients";
+import { noteAddendumInput, noteCreateInput, noteErrorInput, noteIdInput, noteListInput, noteUpdateInput } from "@/lib/schemas/notes";
+import { audit } from "@/server/audit/record";
+import { clinicalNotes } from "@/server/db/schema";
+import { findNote, myDrafts, notesForChart, refusedNoteChange } from "@/server/notes/queries";
+import { findVisiblePatient } from "@/server/patients/queries";
+import { memberProcedure, orgProcedure, router } from "@/server/trpc/init";
 
 /**
  * Notes: drafts (editable by their author), signed (locked by the database), addenda (new signed
@@ -15,7 +15,7 @@ import { findPatient } from "./patients";
 export const notesRouter = router({
   /** Notes are for the care team (or cover, or a grant) only: an admin not on it gets an empty list. */
   list: orgProcedure.input(noteListInput).query(async ({ ctx, input }) => {
-    await findPatient(ctx.tx, input.patientId);
+    await findVisiblePatient(ctx.tx, input.patientId);
     const notes = await notesForChart(ctx.tx, input.patientId, ctx.userId);
     await audit(ctx, {
       action: "note.list",
@@ -34,9 +34,8 @@ export const notesRouter = router({
   }),
 
   /** A new note is a draft of the caller. */
-  create: orgProcedure.input(noteCreateInput).mutation(async ({ ctx, input }) => {
-    if (!ctx.orgId) throw new TRPCError({ code: "FORBIDDEN", message: "Choose a practice first." });
-    await findPatient(ctx.tx, input.patientId);
+  create: memberProcedure.input(noteCreateInput).mutation(async ({ ctx, input }) => {
+    await findVisiblePatient(ctx.tx, input.patientId);
     const [row] = await ctx.tx
       .insert(clinicalNotes)
       .values({ orgId: ctx.orgId, patientId: input.patientId, authorId: ctx.userId, body: input.body })
@@ -70,8 +69,7 @@ export const notesRouter = router({
   }),
 
   /** A correction: a new signed entry under a signed original note of a patient the caller can see. */
-  addendum: orgProcedure.input(noteAddendumInput).mutation(async ({ ctx, input }) => {
-    if (!ctx.orgId) throw new TRPCError({ code: "FORBIDDEN", message: "Choose a practice first." });
+  addendum: memberProcedure.input(noteAddendumInput).mutation(async ({ ctx, input }) => {
     const parent = await findNote(ctx.tx, input.noteId);
     if (parent.status !== "signed" || parent.addendumTo) {
       throw new TRPCError({ code: "BAD_REQUEST", message: "Addenda attach to signed notes only." });

@@ -1,7 +1,7 @@
-import { TRPCError } from "@trpc/server";
 import { accessReportInput } from "@/lib/schemas/access";
 import { accessReportCsv, accessReportPdf } from "@/server/access/export";
 import { createContext } from "@/server/trpc/context";
+import { errorResponse } from "@/server/trpc/http-error";
 import { createCaller } from "@/server/trpc/routers/_app";
 
 export const dynamic = "force-dynamic";
@@ -24,7 +24,6 @@ export async function GET(req: Request) {
     );
     return new Response(Buffer.from(pdf), { headers: { ...headers, "content-type": "application/pdf" } });
   } catch (err) {
-    const status = err instanceof TRPCError ? ({ UNAUTHORIZED: 401, FORBIDDEN: 403, NOT_FOUND: 404 } as Record<string, number>)[err.code] ?? 500 : 500;
-    return new Response(status === 500 ? "Export failed.\n" : "Not allowed.\n", { status });
+    return errorResponse(err);
   }
 }

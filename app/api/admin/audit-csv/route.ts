@@ -1,7 +1,7 @@
-import { TRPCError } from "@trpc/server";
 import { auditListInput } from "@/lib/schemas/admin";
 import { csvRows } from "@/server/audit/csv";
 import { createContext } from "@/server/trpc/context";
+import { errorResponse } from "@/server/trpc/http-error";
 import { createCaller } from "@/server/trpc/routers/_app";
 
 export const dynamic = "force-dynamic";
@@ -26,8 +26,7 @@ export async function GET(req: Request) {
       cursor = page.nextCursor;
     } while (cursor && rows < MAX_ROWS);
   } catch (err) {
-    const status = err instanceof TRPCError ? ({ UNAUTHORIZED: 401, FORBIDDEN: 403 } as Record<string, number>)[err.code] ?? 500 : 500;
-    return new Response(status === 500 ? "Export failed.\n" : "Not allowed.\n", { status });
+    return errorResponse(err);
   }
   return new Response(body, {
     headers: {

@@ -11,7 +11,7 @@ import { adminProcedure, router } from "../../init";
 export const adminAccessRouter = router({
   /** The database's answer for one member × patient, evaluated as that member and rolled back. */
   explain: adminProcedure.input(explainInput).query(async ({ ctx, input }) => {
-    const result = await explainAccess(ctx.tx, ctx.orgId!, input.memberId, input.patientId);
+    const result = await explainAccess(ctx.tx, ctx.orgId, input.memberId, input.patientId);
     await audit(ctx, {
       action: "access.explain",
       entity: "patient",
@@ -30,7 +30,7 @@ export const adminAccessRouter = router({
       .where(eq(patients.id, input.patientId));
     if (!patient) throw new TRPCError({ code: "NOT_FOUND", message: "Patient not found." });
     const rows = await accessReport(ctx.tx, input.patientId, input.from, input.to);
-    const [org] = await ctx.tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, ctx.orgId!));
+    const [org] = await ctx.tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, ctx.orgId));
     const [me] = await ctx.tx.select({ name: users.name }).from(users).where(eq(users.id, ctx.userId));
     await audit(ctx, { action: "access.report", entity: "patient", entityId: patient.id, patientId: patient.id, detail: { from: input.from, to: input.to, rows: rows.length } });
     return {

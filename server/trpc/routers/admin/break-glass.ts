@@ -1,14 +1,13 @@
 import { TRPCError } from "@trpc/server";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
-import { z } from "zod";
-import { breakGlassReviewInput } from "../../../../lib/schemas/break-glass";
-import { audit } from "../../../audit/record";
-import { accessGrants, patients, users } from "../../../db/schema";
-import { adminProcedure, router } from "../../init";
+import { breakGlassListInput, breakGlassReviewInput } from "@/lib/schemas/break-glass";
+import { audit } from "@/server/audit/record";
+import { accessGrants, patients, users } from "@/server/db/schema";
+import { adminProcedure, router } from "@/server/trpc/init";
 
 export const adminBreakGlassRouter = router({
   /** Grants awaiting review (or all), oldest first, with who, whom and why. */
-  list: adminProcedure.input(z.object({ unreviewedOnly: z.boolean().default(true) }).default({ unreviewedOnly: true })).query(({ ctx, input }) =>
+  list: adminProcedure.input(breakGlassListInput).query(({ ctx, input }) =>
     ctx.tx
       .select({
         id: accessGrants.id,

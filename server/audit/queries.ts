@@ -1,0 +1,66 @@
+import { and, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { AuditListInput } from "@/lib/schemas/admin";
+import type { Tx } from "@/server/db/client";
+import { decodeCursor, takePage } from "@/server/db/pagination";
+import { auditEvents, users } from "@/server/db/schema";
+import { ACCESS_ACTIONS } from "./actions";
+
+const cursorSchema = z.object({ at: z.string(), id: z.number().int() });
+
+/** Newest first, keyset on (at, id); the policies show admins their own org's events only. */
+export async function listAuditEvents(tx: Tx, input: AuditListInput) {
+  const where: SQL[] = [];
+  if (input.actorId) where.push(eq(auditEvents.actorId, input.actorId));
+  if (input.patientId) where.push(eq(auditEvents.patientId, input.patientId));
+  if (input.action) where.push(eq(auditEvents.action, input.action));
+  if (input.from) where.push(gte(auditEvents.at, input.from));
+  if (input.to) where.push(lte(auditEvents.at, input.to));
+  if (input.cursor) {
+    const c = decodeCursor(input.cursor, cursorSchema);
+    where.push(sql`(${auditEvents.at}, ${auditEvents.id}) < (${c.at}::timestamptz, ${c.id})`);
+  }
+  const rows = await tx
+    .select({
+      id: auditEvents.id,
+      at: auditEvents.at,
+      atText: sql<string>`${auditEvents.at}::text`,
+      actorId: auditEvents.actorId,
+      actorName: users.name,
+      action: auditEvents.action,
+      entity: auditEvents.entity,
+      entityId: auditEvents.entityId,
+      patientId: auditEvents.patientId,
+      requestId: auditEvents.requestId,
+      detail: auditEvents.detail,
+    })
+    .from(auditEvents)
+    .leftJoin(users, eq(users.id, auditEvents.actorId))
+    .where(and(...where))
+    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+    .limit(input.limit + 1);
+  const { page, nextCursor } = takePage(rows, input.limit, (last) => ({ at: last.atText, id: last.id }));
+  return { items: page.map(({ atText: _atText, ...r }) => r), nextCursor };
+}
+
+/** Accesses to patient data per day and per member over the last 30 days, for the dashboard chart. */
+export async function accessStats(tx: Tx) {
+  const recent = and(sql`${auditEvents.at} > now() - interval '30 days'`, inArray(auditEvents.action, ACCESS_ACTIONS));
+  const perDay = await tx
+    .select({
+      day: sql<string>`to_char(date_trunc('day', ${auditEvents.at}), 'YYYY-MM-DD')`,
+      events: sql<number>`count(*)::int`,
+    })
+    .from(auditEvents)
+    .where(recent)
+    .groupBy(sql`1`)
+    .orderBy(sql`1`);
+  const perActor = await tx
+    .select({ actorId: auditEvents.actorId, name: users.name, events: sql<number>`count(*)::int` })
+    .from(auditEvents)
+    .leftJoin(users, eq(users.id, auditEvents.actorId))
+    .where(recent)
+    .groupBy(auditEvents.actorId, users.name)
+    .orderBy(desc(sql`3`));
+  return { perDay, perActor };
+}

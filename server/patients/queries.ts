@@ -1,0 +1,144 @@
+import { TRPCError } from "@trpc/server";
+import { and, asc, desc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { PatientListInput } from "@/lib/schemas/patients";
+import type { Tx } from "@/server/db/client";
+import { containsPattern, decodeCursor, takePage } from "@/server/db/pagination";
+import { appointments, patients } from "@/server/db/schema";
+
+const nameCursor = z.object({ f: z.string(), g: z.string(), id: z.uuid() });
+const visitCursor = z.object({ v: z.string(), id: z.uuid() });
+
+/**
+ * The most recent past visit; '-infinity' stands in for "never" so the keyset order is total.
+ * `patients.id` is written out: drizzle leaves columns unqualified in a one-table select, where
+ * `id` inside the subquery would bind to appointments.id.
+ */
+export const lastVisit = sql<string>`coalesce((select max(a.starts_at) from appointments a
+  where a.patient_id = patients.id and a.starts_at < now() and a.status <> 'cancelled'), '-infinity'::timestamptz)`;
+
+const notFound = () => new TRPCError({ code: "NOT_FOUND", message: "Patient not found." });
+
+/** The policies decide whether the row exists for this caller; hidden and missing look the same. */
+export async function findVisiblePatient(tx: Tx, id: string) {
+  const [row] = await tx.select().from(patients).where(eq(patients.id, id));
+  if (!row) throw notFound();
+  return row;
+}
+
+export async function setArchived(tx: Tx, id: string, archived: boolean) {
+  const [row] = await tx
+    .update(patients)
+    .set({ archivedAt: archived ? sql`now()` : null })
+    .where(eq(patients.id, id))
+    .returning();
+  if (!row) throw notFound();
+  return row;
+}
+
+/** Name or MRN, also "given family", for the list's search box. */
+export const patientSearch = (term: string) => {
+  const pattern = containsPattern(term);
+  return or(
+    ilike(patients.familyName, pattern),
+    ilike(patients.givenName, pattern),
+    ilike(patients.mrn, pattern),
+    ilike(sql`${patients.givenName} || ' ' || ${patients.familyName}`, pattern),
+  );
+};
+
+/** Last past visit per patient of a page, in one lookup. */
+async function lastVisits(tx: Tx, patientIds: string[]): Promise<Map<string, string>> {
+  const found = patientIds.length
+    ? await tx
+        .select({ patientId: appointments.patientId, at: sql<string>`max(${appointments.startsAt})` })
+        .from(appointments)
+        .where(
+          and(
+            inArray(appointments.patientId, patientIds),
+            sql`${appointments.startsAt} < now()`,
+            ne(appointments.status, "cancelled"),
+          ),
+        )
+        .groupBy(appointments.patientId)
+    : [];
+  return new Map(found.map((v) => [v.patientId, v.at]));
+}
+
+/**
+ * The caller's patients, keyset-paginated by (family name, given name, id) or by last visit. No
+ * tenant or care-team filter here: the policies return only the caller's patients.
+ */
+export async function listPatients(tx: Tx, input: PatientListInput) {
+  const filters: (SQL | undefined)[] = [];
+  if (!input.includeArchived) filters.push(isNull(patients.archivedAt));
+  if (input.search) filters.push(patientSearch(input.search));
+  const byName = input.sort === "name";
+  if (input.cursor && byName) {
+    const c = decodeCursor(input.cursor, nameCursor);
+    filters.push(sql`(${patients.familyName}, ${patients.givenName}, ${patients.id}) > (${c.f}, ${c.g}, ${c.id})`);
+  } else if (input.cursor) {
+    const c = decodeCursor(input.cursor, visitCursor);
+    filters.push(
+      sql`(${lastVisit} < ${c.v}::timestamptz or (${lastVisit} = ${c.v}::timestamptz and ${patients.id} > ${c.id}))`,
+    );
+  }
+  const order = byName
+    ? [asc(patients.familyName), asc(patients.givenName), asc(patients.id)]
+    : [desc(lastVisit), asc(patients.id)];
+  // By name, the last visit is one lookup for the whole page (as a subquery in the select list it
+  // would re-read the policy's care-team array once per row, ~0.3 ms each). The total comes with
+  // the first page only (later pages keep the count the client has), as a window over the rows the
+  // sort reads anyway.
+  const rows = await tx
+    .select({
+      patient: patients,
+      lastVisit: byName ? sql<string>`null` : lastVisit,
+      total: input.cursor ? sql<null>`null` : sql<number>`count(*) over ()`.mapWith(Number),
+    })
+    .from(patients)
+    .where(and(...filters))
+    .orderBy(...order)
+    .limit(input.limit + 1);
+  const { page, nextCursor } = takePage(rows, input.limit, (last) =>
+    byName
+      ? { f: last.patient.familyName, g: last.patient.givenName, id: last.patient.id }
+      : { v: last.lastVisit, id: last.patient.id },
+  );
+  const visits = byName
+    ? await lastVisits(
+        tx,
+        page.map((r) => r.patient.id),
+      )
+    : null;
+  const items = page.map((r) => {
+    const visit = visits ? visits.get(r.patient.id) : r.lastVisit;
+    return { ...r.patient, lastVisit: visit && visit !== "-infinity" ? new Date(visit) : null };
+  });
+  return { items, nextCursor, total: input.cursor ? null : (rows[0]?.total ?? 0) };
+}
+
+export type AccessBasis = "care_team" | "coverage" | "break_glass" | "admin";
+
+/** Why the caller sees this patient (the database's app_access_basis, as the audit trigger uses it), a grant's end and a cover. */
+export async function chartAccess(tx: Tx, patientId: string) {
+  const [access] = await tx.execute<{
+    basis: AccessBasis | null;
+    grant_expires_at: string | null;
+    cover: { name: string | null; until: string } | null;
+  }>(sql`
+    select app_access_basis(${patientId}) as basis,
+           (select max(expires_at) from access_grants
+             where patient_id = ${patientId} and clinician_id = app_user_id() and expires_at > now()) as grant_expires_at,
+           (select json_build_object('name', u.name, 'until', c.ends_at)
+              from coverage c
+              join care_team ct on ct.org_id = c.org_id and ct.clinician_id = c.covered_id and ct.patient_id = ${patientId}
+              left join users u on u.id = c.covered_id
+             where c.covering_id = app_user_id() and c.starts_at <= now() and c.ends_at > now() and c.ended_at is null
+             order by c.ends_at desc limit 1) as cover`);
+  return {
+    via: access.basis ?? "admin",
+    grantExpiresAt: access.grant_expires_at ? new Date(access.grant_expires_at) : null,
+    cover: access.cover ? { coveredName: access.cover.name, until: new Date(access.cover.until) } : null,
+  };
+}
