@@ -4,7 +4,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { prepareDatabase } from "../server/db/bootstrap";
-import { demoUsers, DEMO_PASSWORD } from "../server/db/seed/demo-data";
+import { ensureMfaKey } from "../server/auth/mfa-key";
+import { demoUsers, DEMO_PASSWORD, DEMO_TOTP_SECRET } from "../server/db/seed/demo-data";
 import { trustedHops } from "../server/http/client-address";
 import { runCli } from "./cli";
 
@@ -59,6 +60,8 @@ if (!Number.isInteger(port) || port <= 0 || port > 65535) {
 }
 
 await runCli(async () => {
+  // Before the seed: the demo accounts' TOTP secrets are stored encrypted with it.
+  const mfaKey = await ensureMfaKey(dataDir);
   console.log("Preparing the database…");
   const db = await prepareDatabase({
     dataDir: path.join(dataDir, "pg"),
@@ -70,6 +73,7 @@ await runCli(async () => {
     ...process.env,
     DATABASE_URL: db.runtimeUrl,
     NEXTAUTH_SECRET: await authSecret(),
+    MFA_ENCRYPTION_KEY: mfaKey,
     NEXTAUTH_URL: process.env.AUTH_URL ?? process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
     PORT: String(port),
     NEXT_TELEMETRY_DISABLED: "1",
@@ -102,6 +106,7 @@ await runCli(async () => {
       console.log(`\nCareRoster is running at ${env.NEXTAUTH_URL}`);
       if (process.env.CAREROSTER_SKIP_DEMO !== "1") {
         console.log(`Demo sign-in (password "${DEMO_PASSWORD}"): ${Object.values(demoUsers).map((u) => u.email).join(", ")}`);
+        console.log(`Demo two-factor secret (TOTP, 30 s, 6 digits) for every demo account: ${DEMO_TOTP_SECRET}`);
       }
       console.log("");
     }

@@ -7,7 +7,7 @@ import { getDb } from "../db/client";
 import { SessionEndedError, withRlsContext } from "../db/context";
 import { clientAddress } from "../http/client-address";
 import { safeCallbackPath } from "../../lib/callback-url";
-import { checkCredentials } from "./credentials";
+import { authenticate } from "./credentials";
 import { absoluteSeconds, idleSeconds, withinAbsoluteLimit } from "./session-policy";
 import { isSessionLive, revokeSession, startSession } from "./sessions";
 
@@ -20,10 +20,10 @@ export async function isActiveMember(userId: string, orgId: string): Promise<boo
 }
 
 /** Sign-in and sign-out are audit events of the practice the session is in. */
-async function auditSession(action: "auth.sign_in" | "auth.sign_out", userId: unknown, orgId: unknown) {
+async function auditSession(action: "auth.sign_in" | "auth.sign_out", userId: unknown, orgId: unknown, detail?: Record<string, unknown>) {
   if (typeof userId !== "string" || typeof orgId !== "string") return;
   await withRlsContext(getDb(), { userId, orgId }, (tx) =>
-    audit({ tx, userId, orgId, requestId: randomUUID() }, { action, entity: "session", entityId: userId }),
+    audit({ tx, userId, orgId, requestId: randomUUID() }, { action, entity: "session", entityId: userId, detail }),
   ).catch(() => undefined); // a suspended member signing out has no org to write to
 }
 
@@ -36,6 +36,16 @@ async function endSession(token: { sub?: unknown; sid?: unknown; orgId?: unknown
   }
   await auditSession("auth.sign_out", userId, token?.orgId);
 }
+
+/** next-auth passes a thrown message to the sign-in page as `error`: fixed codes only. */
+const signInErrors = {
+  suspended: "Suspended",
+  locked: "Locked",
+  invalid: "CredentialsSignin",
+  totp_required: "TotpRequired",
+  totp_invalid: "TotpInvalid",
+  totp_locked: "TotpLocked",
+} as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -59,22 +69,28 @@ export const authOptions: NextAuthOptions = {
   providers: [
     CredentialsProvider({
       name: "Email and password",
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      // `totp`: the second factor (6-digit code or a recovery code), in the same POST (DESIGN.md section 6).
+      credentials: {
+        email: { label: "Email", type: "email" },
+        password: { label: "Password", type: "password" },
+        totp: { label: "Authentication code", type: "text" },
+      },
       async authorize(credentials, req) {
         const headers = req?.headers as Record<string, unknown> | undefined;
         // next-auth puts a thrown message into the redirect URL: only fixed codes, never a database message.
-        const result = await checkCredentials(getDb(), credentials, clientAddress(headers)).catch((err: unknown) => {
+        const result = await authenticate(getDb(), credentials, clientAddress(headers)).catch((err: unknown) => {
           console.error("careroster: sign-in check failed", (err as Error)?.name ?? "error");
           throw new Error("Unavailable");
         });
         // next-auth passes a thrown message to the sign-in page as `error`.
-        if (!result.ok) throw new Error({ suspended: "Suspended", locked: "Locked", invalid: "CredentialsSignin" }[result.reason]);
+        if (!result.ok) throw new Error(signInErrors[result.reason]);
         // The server-side session whose id the JWT carries (`sid`).
         const userAgent = typeof headers?.["user-agent"] === "string" ? headers["user-agent"] : null;
-        const sid = await startSession(getDb(), result.user.id, userAgent).catch(() => {
+        // Only now, with every step passed, does a session exist.
+        const sid = await startSession(getDb(), result.user.id, userAgent, result.method).catch(() => {
           throw new Error("Unavailable");
         });
-        return { ...result.user, sid };
+        return { ...result.user, sid, method: result.method };
       },
     }),
   ],
@@ -119,7 +135,10 @@ export const authOptions: NextAuthOptions = {
     },
   },
   events: {
-    signIn: ({ user }) => auditSession("auth.sign_in", user.id, (user as unknown as { orgId?: string }).orgId),
+    signIn: ({ user, account }) => {
+      const u = user as unknown as { orgId?: string; method?: string };
+      return auditSession("auth.sign_in", user.id, u.orgId, { method: account?.provider === "credentials" ? (u.method ?? "password") : "sso", provider: account?.provider ?? "credentials" });
+    },
     signOut: ({ token }) => endSession(token),
   },
 };

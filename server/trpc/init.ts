@@ -47,7 +47,7 @@ export class CommitThenFail extends Error {}
  * commit on success and rollback on any error. The database policies decide what exists.
  * A session that has ended (signed out, revoked, unknown) answers UNAUTHORIZED.
  */
-export const orgProcedure = authedProcedure.use(async ({ ctx, next }) => {
+const sessionTxProcedure = authedProcedure.use(async ({ ctx, next }) => {
   const { userId, orgId, sessionId } = ctx.session;
   const run = (tx: Tx) => next({ ctx: { tx, userId, orgId, sessionId } });
   let result: Awaited<ReturnType<typeof run>> | undefined;
@@ -64,6 +64,26 @@ export const orgProcedure = authedProcedure.use(async ({ ctx, next }) => {
   if (result && !result.ok) return { ...result, error: toTRPCError(result.error) };
   return result!;
 });
+
+/**
+ * Two-factor gate (issue #13): a member whom the practice's policy requires to use a second factor
+ * and who has not enrolled reaches nothing but `me.get` and the enrollment procedures
+ * (`enrollmentProcedure`). The database answers (app_mfa_enrollment_required(): policy, role,
+ * factor, session method), in the request's transaction, for every procedure.
+ */
+const mfaGate = sessionTxProcedure.use(async ({ ctx, next }) => {
+  const [row] = await ctx.tx.execute<{ required: boolean }>(sql`select app_mfa_enrollment_required(${ctx.sessionId}::uuid) as required`);
+  if (row?.required) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "Your practice requires two-factor authentication. Set it up on your account page first." });
+  }
+  return next();
+});
+
+/** Every data procedure: the request's transaction, then the two-factor gate. */
+export const orgProcedure = mfaGate;
+
+/** Only what a member held at enrollment may call: who am I, and the two-factor enrollment itself. */
+export const enrollmentProcedure = sessionTxProcedure;
 
 /**
  * Pre-sign-in flows (invitation and password-reset links): one transaction with no user and no
