@@ -57,7 +57,13 @@ export const settingsRouter = router({
         .set({ issuer: input.issuer, clientId: input.clientId, domains, updatedAt: sql`now()` as unknown as Date, ...secret })
         .where(eq(orgSso.orgId, orgId));
     } else {
-      await ctx.tx.insert(orgSso).values({ orgId, issuer: input.issuer, clientId: input.clientId, domains, clientSecretEnc: secret.clientSecretEnc! });
+      // Only the granted columns (drizzle's insert would name every column, with DEFAULT).
+      await ctx.tx.execute(
+        sql`insert into org_sso (org_id, issuer, client_id, client_secret_enc, domains) values (${orgId}, ${input.issuer}, ${input.clientId}, ${secret.clientSecretEnc!}, ${sql`array[${sql.join(
+          domains.map((d) => sql`${d}`),
+          sql`, `,
+        )}]::text[]`})`,
+      );
     }
     await audit(ctx, {
       action: "settings.sso_save",
