@@ -150,3 +150,16 @@ REVOKE ALL ON FUNCTION public.app_user_mfa_forward(), public.app_mfa_enrollment_
   public.app_sso_member(uuid, text, text) FROM PUBLIC;--> statement-breakpoint
 GRANT EXECUTE ON FUNCTION public.app_mfa_enrollment_required(uuid), public.app_sso_for_domain(text), public.app_sso_member(uuid, text, text)
   TO careroster_runtime;
+--> statement-breakpoint
+-- The provider by its next-auth id (`sso-<slug>`), for the sign-in and callback routes before any
+-- context exists. SECURITY DEFINER for the same reason as app_sso_for_domain; one row by slug.
+CREATE OR REPLACE FUNCTION public.app_sso_by_slug(p_slug text)
+  RETURNS TABLE (org_id uuid, org_name text, org_slug text, issuer text, client_id text, client_secret_enc text, domains text[])
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+  AS $$
+    SELECT s.org_id, o.name, o.slug, s.issuer, s.client_id, s.client_secret_enc, s.domains
+      FROM public.org_sso s JOIN public.organizations o ON o.id = s.org_id
+     WHERE o.slug = p_slug
+  $$;--> statement-breakpoint
+REVOKE ALL ON FUNCTION public.app_sso_by_slug(text) FROM PUBLIC;--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION public.app_sso_by_slug(text) TO careroster_runtime;

@@ -52,7 +52,7 @@ export async function mfaStatus(tx: Tx, userId: string): Promise<MfaStatus> {
  * person needs once — the otpauth URI as a QR code (SVG, rendered here, no network) and the secret
  * as text. Refused while a confirmed factor exists (reset first: by an admin or with a recovery code).
  */
-export async function beginEnrollment(tx: Tx, userId: string, email: string): Promise<{ secret: string; uri: string; qrSvg: string } | null> {
+export async function beginEnrollment(tx: Tx, userId: string, email: string): Promise<{ secret: string; uri: string; qrDataUrl: string } | null> {
   const [existing] = await tx.select({ confirmedAt: userMfa.confirmedAt }).from(userMfa).where(eq(userMfa.userId, userId));
   if (existing?.confirmedAt) return null;
   if (existing) await tx.delete(userMfa).where(eq(userMfa.userId, userId));
@@ -60,8 +60,9 @@ export async function beginEnrollment(tx: Tx, userId: string, email: string): Pr
   // Only the granted columns (drizzle's insert would name every column, with DEFAULT).
   await tx.execute(sql`insert into user_mfa (user_id, secret_enc) values (${userId}, ${encryptSecret(secret, totpPurpose(userId))})`);
   const uri = totpFor(secret, email).toString();
-  const qrSvg = await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
-  return { secret, uri, qrSvg };
+  // Rendered here as an SVG data URL (the CSP allows data: images; no third-party QR service).
+  const svg = await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
+  return { secret, uri, qrDataUrl: `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}` };
 }
 
 /**

@@ -10,6 +10,7 @@ import { safeCallbackPath } from "../../lib/callback-url";
 import { authenticate } from "./credentials";
 import { absoluteSeconds, idleSeconds, withinAbsoluteLimit } from "./session-policy";
 import { isSessionLive, revokeSession, startSession } from "./sessions";
+import { issuerKeys, oidcProvider, ssoByProviderId, ssoDecision, SSO_PREFIX, validateIdToken } from "./sso";
 
 /** True when the user is an active member of the org, as the database (not the cookie) says. */
 export async function isActiveMember(userId: string, orgId: string): Promise<boolean> {
@@ -95,6 +96,7 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
   callbacks: {
+    signIn: ssoSignIn(null),
     async jwt({ token, user, trigger, session }) {
       if (user) {
         token.sub = user.id;
@@ -142,3 +144,43 @@ export const authOptions: NextAuthOptions = {
     signOut: ({ token }) => endSession(token),
   },
 };
+
+/**
+ * SSO (a practice's OpenID Connect provider): next-auth has validated the id_token (PKCE, state,
+ * nonce, signature, iss, aud, exp); it is checked again here with jose, then the practice's rules
+ * decide (verified email, the practice's domain, an active member or a pending invitation).
+ * Only then does a sessions row exist, exactly as for a password sign-in. A refusal is a fixed
+ * code for the sign-in page.
+ */
+function ssoSignIn(userAgent: string | null): NonNullable<NextAuthOptions["callbacks"]>["signIn"] {
+  return async ({ user, account }) => {
+    if (!account || !account.provider.startsWith(SSO_PREFIX)) return true;
+    const provider = await ssoByProviderId(getDb(), account.provider);
+    if (!provider || typeof account.id_token !== "string") throw new Error("SsoFailed");
+    const claims = await validateIdToken(account.id_token, { issuer: provider.issuer, clientId: provider.client_id, keys: await issuerKeys(provider.issuer) }).catch(() => {
+      throw new Error("SsoFailed");
+    });
+    const decision = await ssoDecision(getDb(), provider, claims);
+    if (!decision.ok) throw new Error(decision.reason);
+    const sid = await startSession(getDb(), decision.userId, userAgent, "sso");
+    Object.assign(user, { id: decision.userId, email: decision.email, orgId: provider.org_id, sid, method: "sso" });
+    return true;
+  };
+}
+
+/**
+ * next-auth's options for one request (app/api/auth/[...nextauth]/route.ts): the credentials
+ * provider always; for `/api/auth/{signin,callback}/sso-<slug>`, that practice's OpenID Connect
+ * provider, read from the database now (providers are configured at run time by practice admins).
+ */
+export async function authOptionsFor(segments: string[] | undefined, headers: Headers): Promise<NextAuthOptions> {
+  const [action, providerId] = segments ?? [];
+  if ((action === "signin" || action === "callback") && providerId?.startsWith(SSO_PREFIX)) {
+    const row = await ssoByProviderId(getDb(), providerId).catch(() => null);
+    if (row) {
+      const userAgent = headers.get("user-agent")?.slice(0, 512) ?? null;
+      return { ...authOptions, providers: [...authOptions.providers, oidcProvider(row)], callbacks: { ...authOptions.callbacks, signIn: ssoSignIn(userAgent) } };
+    }
+  }
+  return authOptions;
+}

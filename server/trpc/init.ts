@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
 import superjson from "superjson";
 import { ZodError } from "zod";
+import { MFA_ENROLLMENT_REQUIRED } from "../../lib/schemas/two-factor";
 import type { Tx } from "../db/client";
 import { SessionEndedError, withRlsContext } from "../db/context";
 import type { Context } from "./context";
@@ -74,7 +75,7 @@ const sessionTxProcedure = authedProcedure.use(async ({ ctx, next }) => {
 const mfaGate = sessionTxProcedure.use(async ({ ctx, next }) => {
   const [row] = await ctx.tx.execute<{ required: boolean }>(sql`select app_mfa_enrollment_required(${ctx.sessionId}::uuid) as required`);
   if (row?.required) {
-    throw new TRPCError({ code: "FORBIDDEN", message: "Your practice requires two-factor authentication. Set it up on your account page first." });
+    throw new TRPCError({ code: "FORBIDDEN", message: MFA_ENROLLMENT_REQUIRED });
   }
   return next();
 });

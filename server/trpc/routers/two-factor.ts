@@ -20,7 +20,7 @@ export const twoFactorRouter = router({
     const [me] = await ctx.tx.select({ email: users.email }).from(users).where(eq(users.id, ctx.userId));
     const started = await beginEnrollment(ctx.tx, ctx.userId, me.email);
     if (!started) throw new TRPCError({ code: "CONFLICT", message: "Two-factor authentication is already set up." });
-    return { secret: started.secret, qrSvg: started.qrSvg };
+    return { secret: started.secret, qrDataUrl: started.qrDataUrl };
   }),
 
   /** The first code confirms the pending factor; answers the 10 recovery codes (shown once). */
