@@ -14,7 +14,7 @@ import { adminProcedure, router } from "../../init";
  */
 export const settingsRouter = router({
   get: adminProcedure.query(async ({ ctx }) => {
-    const [org] = await ctx.tx.select({ mfaPolicy: organizations.mfaPolicy }).from(organizations).where(eq(organizations.id, ctx.orgId!));
+    const [org] = await ctx.tx.select({ mfaPolicy: organizations.mfaPolicy, slug: organizations.slug }).from(organizations).where(eq(organizations.id, ctx.orgId!));
     const [sso] = await ctx.tx
       .select({ issuer: orgSso.issuer, clientId: orgSso.clientId, domains: orgSso.domains, updatedAt: orgSso.updatedAt })
       .from(orgSso)
@@ -26,7 +26,7 @@ export const settingsRouter = router({
       .leftJoin(userMfa, eq(userMfa.userId, memberships.userId))
       .where(and(eq(memberships.orgId, ctx.orgId!), eq(memberships.status, "active")))
       .orderBy(asc(users.name));
-    return { mfaPolicy: org.mfaPolicy as "off" | "admins" | "everyone", sso: sso ?? null, members, me: ctx.userId };
+    return { mfaPolicy: org.mfaPolicy as "off" | "admins" | "everyone", slug: org.slug, sso: sso ?? null, members, me: ctx.userId };
   }),
 
   setMfaPolicy: adminProcedure.input(mfaPolicyInput).mutation(async ({ ctx, input }) => {
