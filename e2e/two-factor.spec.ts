@@ -66,7 +66,7 @@ test("policy 'everyone' holds an unenrolled clinician at enrollment; enroll, sig
   await passwordStep(page);
   await expect(page).toHaveURL(/\/account/);
   await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
-  await expect(page.getByRole("alert")).toContainText("Your practice requires two-factor authentication");
+  await expect(page.locator("main").getByRole("alert")).toContainText("Your practice requires two-factor authentication");
   const refused = await page.request.get("/api/trpc/patients.list?input=%7B%22json%22%3A%7B%7D%7D");
   expect(refused.status()).toBe(403);
   await page.goto("/patients");
@@ -82,6 +82,7 @@ test("policy 'everyone' holds an unenrolled clinician at enrollment; enroll, sig
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByLabel("6-digit code from the app").fill(await nextCode(EMAIL, secret));
   await page.getByRole("button", { name: "Turn on two-factor" }).click();
+  await expect(page.getByRole("list", { name: "Recovery codes" }).locator("code")).toHaveCount(10);
   const codes = (await page.getByRole("list", { name: "Recovery codes" }).locator("code").allTextContents()).map((c) => c.trim());
   expect(codes).toHaveLength(10);
   await page.screenshot({ path: testInfo.outputPath("recovery-codes-1280.png"), fullPage: true });
@@ -107,16 +108,16 @@ test("policy 'everyone' holds an unenrolled clinician at enrollment; enroll, sig
   await signOut(page);
   await passwordStep(page);
   await page.getByRole("button", { name: "Use a recovery code instead" }).click();
-  await page.getByLabel("Recovery code").fill(codes[0]);
+  await page.getByLabel("Recovery code", { exact: true }).fill(codes[0]);
   await page.getByRole("button", { name: "Verify and sign in" }).click();
   await expect(page.getByRole("heading", { name: "My patients" })).toBeVisible();
   await signOut(page);
   await passwordStep(page);
   await page.getByRole("button", { name: "Use a recovery code instead" }).click();
-  await page.getByLabel("Recovery code").fill(codes[0]);
+  await page.getByLabel("Recovery code", { exact: true }).fill(codes[0]);
   await page.getByRole("button", { name: "Verify and sign in" }).click();
   await expect(page.locator("form").getByRole("alert")).toContainText("That code is not right");
-  await page.getByLabel("Recovery code").fill(codes[1]);
+  await page.getByLabel("Recovery code", { exact: true }).fill(codes[1]);
   await page.getByRole("button", { name: "Verify and sign in" }).click();
   await expect(page.getByRole("heading", { name: "My patients" })).toBeVisible();
 
@@ -177,13 +178,13 @@ test("SSO through the practice's OpenID provider: success; an unverified email a
 
     const unverified = await viaIdp("unverified");
     await expect(unverified.page).toHaveURL(/\/login/);
-    await expect(unverified.page.getByRole("alert")).toContainText("did not confirm that this email address is verified");
+    await expect(unverified.page.locator("main").getByRole("alert")).toContainText("did not confirm that this email address is verified");
     await unverified.page.screenshot({ path: testInfo.outputPath("sso-unverified.png"), fullPage: true });
     await unverified.context.close();
 
     const other = await viaIdp("house");
     await expect(other.page).toHaveURL(/\/login/);
-    await expect(other.page.getByRole("alert")).toContainText("not an active member of this practice");
+    await expect(other.page.locator("main").getByRole("alert")).toContainText("not an active member of this practice");
     await other.context.close();
 
     // The audit records the method.

@@ -99,8 +99,8 @@ export function TwoFactor({ status, required, policyText }: { status: Status; re
   }
 
   return (
-    <section className="card narrow" aria-labelledby="two-factor" id="two-factor">
-      <h2 id="two-factor">Two-factor authentication</h2>
+    <section className="card narrow" aria-labelledby="two-factor-heading" id="two-factor">
+      <h2 id="two-factor-heading">Two-factor authentication</h2>
       <p className="muted">{policyText}</p>
       {required && !status.enrolled && !codes && (
         <p className="alert" role="alert">

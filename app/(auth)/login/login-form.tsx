@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { signIn } from "next-auth/react";
+import { getCsrfToken, signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, type FormEvent } from "react";
 import { safeCallbackPath } from "@/lib/callback-url";
@@ -119,12 +119,27 @@ export function LoginForm({ initialError, callbackUrl, email }: { initialError: 
         </p>
       </form>
       {sso.data?.providerId && !needCode && (
-        <div className="sso">
+        // A plain POST to next-auth's sign-in route (signIn() would first look the provider up in the
+        // static provider list, where a practice's provider, configured at run time, is not).
+        <form
+          className="sso"
+          method="post"
+          action={`/api/auth/signin/${sso.data.providerId}?${new URLSearchParams({ login_hint: settled ?? "" })}`}
+          onSubmit={async (event) => {
+            event.preventDefault();
+            const form = event.currentTarget;
+            (form.elements.namedItem("csrfToken") as HTMLInputElement).value = (await getCsrfToken()) ?? "";
+            (form.elements.namedItem("callbackUrl") as HTMLInputElement).value = target();
+            form.submit();
+          }}
+        >
           <p className="muted">{sso.data.practice} signs in through its own identity provider.</p>
-          <button type="button" className="secondary" onClick={() => void signIn(sso.data!.providerId!, { callbackUrl: target() }, { login_hint: settled ?? "" })}>
+          <input type="hidden" name="csrfToken" />
+          <input type="hidden" name="callbackUrl" />
+          <button type="submit" className="secondary">
             Continue with your practice&apos;s sign-in
           </button>
-        </div>
+        </form>
       )}
     </>
   );
