@@ -42,6 +42,30 @@ export function LoginForm({ initialError, callbackUrl, email }: { initialError: 
   const settled = useSettledEmail(typed);
   const sso = useQuery({ ...trpc.sso.lookup.queryOptions({ email: settled ?? "" }), enabled: Boolean(settled), staleTime: 60_000 });
   const target = () => safeCallbackPath(callbackUrl, window.location.origin);
+  const [redirecting, setRedirecting] = useState(false);
+
+  /**
+   * As next-auth's signIn() does it, minus its lookup in the static provider list (a practice's
+   * provider is configured at run time): POST to the provider's sign-in route for the IdP's URL,
+   * then go there (the CSP's form-action 'self' would stop a form redirected to another origin).
+   */
+  async function continueWithSso(providerId: string) {
+    setRedirecting(true);
+    setError(null);
+    try {
+      const res = await fetch(`/api/auth/signin/${providerId}?${new URLSearchParams({ login_hint: settled ?? "" })}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-auth-return-redirect": "1" },
+        body: new URLSearchParams({ csrfToken: (await getCsrfToken()) ?? "", callbackUrl: target(), json: "true" }),
+      });
+      const { url } = (await res.json()) as { url?: string };
+      if (!url) throw new Error("no url");
+      window.location.href = url;
+    } catch {
+      setRedirecting(false);
+      setError("Your practice's sign-in could not be reached. Try again or use your password.");
+    }
+  }
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -119,27 +143,12 @@ export function LoginForm({ initialError, callbackUrl, email }: { initialError: 
         </p>
       </form>
       {sso.data?.providerId && !needCode && (
-        // A plain POST to next-auth's sign-in route (signIn() would first look the provider up in the
-        // static provider list, where a practice's provider, configured at run time, is not).
-        <form
-          className="sso"
-          method="post"
-          action={`/api/auth/signin/${sso.data.providerId}?${new URLSearchParams({ login_hint: settled ?? "" })}`}
-          onSubmit={async (event) => {
-            event.preventDefault();
-            const form = event.currentTarget;
-            (form.elements.namedItem("csrfToken") as HTMLInputElement).value = (await getCsrfToken()) ?? "";
-            (form.elements.namedItem("callbackUrl") as HTMLInputElement).value = target();
-            form.submit();
-          }}
-        >
+        <div className="sso">
           <p className="muted">{sso.data.practice} signs in through its own identity provider.</p>
-          <input type="hidden" name="csrfToken" />
-          <input type="hidden" name="callbackUrl" />
-          <button type="submit" className="secondary">
-            Continue with your practice&apos;s sign-in
+          <button type="button" className="secondary" disabled={redirecting} onClick={() => void continueWithSso(sso.data!.providerId!)}>
+            {redirecting ? "Opening your practice's sign-in…" : "Continue with your practice's sign-in"}
           </button>
-        </form>
+        </div>
       )}
     </>
   );
