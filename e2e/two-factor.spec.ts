@@ -162,6 +162,13 @@ test("SSO through the practice's OpenID provider: success; an unverified email a
       const page = await context.newPage();
       await page.goto("/login");
       await page.getByLabel("Email").fill("grey@northside.test");
+      await expect(page.getByRole("button", { name: "Continue with your practice's sign-in" })).toBeVisible();
+      if (login === "grey") {
+        await page.screenshot({ path: testInfo.outputPath("login-sso-1280.png"), fullPage: true });
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.screenshot({ path: testInfo.outputPath("login-sso-390.png"), fullPage: true });
+        await page.setViewportSize({ width: 1280, height: 800 });
+      }
       await page.getByRole("button", { name: "Continue with your practice's sign-in" }).click();
       await expect(page).toHaveURL(new RegExp(`^${idp.issuer}`));
       await page.locator('input[name="login"]').fill(login);
