@@ -58,7 +58,8 @@ export function TwoFactorSettings({ policy, members, me }: { policy: MfaPolicy; 
           <div key={value} className="choice">
             <input type="radio" id={`mfa-${value}`} name="mfaPolicy" value={value} checked={current === value} onChange={() => void choose(value)} />
             <label htmlFor={`mfa-${value}`}>
-              {label} <span className="muted">— {hint}</span>
+              {label}
+              <span className="muted hint">{hint}</span>
             </label>
           </div>
         ))}
