@@ -117,5 +117,7 @@ describe("SSO id_token validation and the practice's rules", () => {
     expect(m.status).toBe("active");
     await sql`update memberships set status = 'suspended' where user_id = ${u.id}`;
     expect(await callback(await token({ email: "sso-invitee@careroster.test" }))).toEqual({ ok: false, error: "SsoNotMember" });
+    // Leaves the demo practice's member list as the other test files expect it.
+    await sql`delete from memberships where user_id = ${u.id}`;
   });
 });
