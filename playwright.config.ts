@@ -72,6 +72,7 @@ export default defineConfig({
           // No SMTP_URL: invitations and reset links land here as .eml files, read by e2e/accounts.spec.ts.
           CAREROSTER_MAIL_DIR: E2E_MAIL_DIR,
           NEXTAUTH_SECRET: "e2e-secret-used-only-by-the-playwright-run-0123456789",
+          MFA_ENCRYPTION_KEY: "ZTJlLWtleS11c2VkLW9ubHktYnktcGxheXdyaWdodCE",
         },
       },
 });

@@ -35,6 +35,13 @@ test.describe("admin", () => {
     await expect(page.locator("#field-email-error")).toBeVisible();
     await expectNoSeriousViolations(page);
   });
+
+  test("the settings page (two-factor policy, SSO) has no serious or critical axe violations", async ({ page }) => {
+    await page.goto("/admin/settings");
+    await page.getByRole("button", { name: "Save single sign-on" }).click();
+    await expect(page.locator("#field-issuer-error")).toBeVisible();
+    await expectNoSeriousViolations(page);
+  });
 });
 
 test.describe("signed in", () => {

@@ -2,6 +2,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { linkOf, waitForMail } from "@/tests/helpers/mailbox";
 import { E2E_MAIL_DIR } from "./mail";
 import { as } from "./state";
+import { fillSignIn } from "./totp";
 
 // Invitations and forgot-password through the real UI, following the links in the .eml files
 // the e2e server writes (no SMTP server, no mock). The e2e database is fresh each run; the mail
@@ -10,9 +11,7 @@ import { as } from "./state";
 const STRONG = "Plum orchard ledger 1987";
 
 async function signIn(page: Page, email: string, password: string) {
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await fillSignIn(page, email, password);
 }
 
 /** Northside's admin invites `email` from the members page; returns the emailed link. */

@@ -3,6 +3,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { demoPanel, demoPatients, fullName } from "@/server/db/seed/demo-data";
 import { as } from "./state";
+import { enterCode } from "./totp";
 
 const unassigned = demoPatients.find((p) => p.org === "northside" && p.team.length === 0)!;
 
@@ -63,6 +64,7 @@ test("admin suspends shepherd: shepherd's session ends and signing in says why; 
   await admin.page.getByRole("button", { name: "Reactivate Dr. Derek Shepherd" }).click();
   await expect(admin.page.getByRole("row", { name: /Dr. Derek Shepherd/ })).toContainText("active");
   await signInForm(shepherd.page, "shepherd@northside.test");
+  await enterCode(shepherd.page, "shepherd@northside.test");
   await expect(shepherd.page.getByRole("table", { name: "Patients" })).toBeVisible();
   // The journeys after this one use shepherd's saved state: save the new session.
   await shepherd.context.storageState({ path: as.shepherd });

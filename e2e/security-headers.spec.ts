@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { fillSignIn } from "./totp";
 
 test("pages and the API carry strict security headers and session cookies are HttpOnly, SameSite=Lax", { tag: "@security" }, async ({ request, page }) => {
   for (const path of ["/login", "/api/trpc/patients.list", "/api/health"]) {
@@ -15,9 +16,7 @@ test("pages and the API carry strict security headers and session cookies are Ht
     expect(h["strict-transport-security"], path).toBeUndefined();
   }
   await page.goto("/login");
-  await page.getByLabel("Email").fill("house@lakeside.test");
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await fillSignIn(page, "house@lakeside.test");
   await expect(page.getByRole("heading", { level: 1 })).toContainText("patients");
   const session = (await page.context().cookies()).find((c) => c.name.endsWith("next-auth.session-token"))!;
   expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax" });

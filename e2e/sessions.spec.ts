@@ -1,11 +1,10 @@
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { as } from "./state";
+import { fillSignIn } from "./totp";
 
 async function signIn(page: Page, email: string, path = "/login") {
   await page.goto(path);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await fillSignIn(page, email);
 }
 
 // Lakeside's admin: in no saved browser state, and not the account the lockout journey locks.

@@ -1,12 +1,11 @@
 import { expect, test } from "@playwright/test";
 import { demoPanel, fullName } from "@/server/db/seed/demo-data";
+import { fillSignIn } from "./totp";
 
 test("grey signs in and sees exactly her patients", { tag: "@clinician" }, async ({ page }, testInfo) => {
   await page.goto("/patients");
   await expect(page).toHaveURL(/\/login/);
-  await page.getByLabel("Email").fill("grey@northside.test");
-  await page.getByLabel("Password").fill("demo-password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await fillSignIn(page, "grey@northside.test");
   await expect(page.getByRole("heading", { name: "My patients" })).toBeVisible();
   const rows = page.getByRole("table", { name: "Patients" }).locator("tbody tr");
   const panel = demoPanel("grey", "northside");

@@ -3,8 +3,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { ensureMfaKey } from "@/server/auth/mfa-key";
 import { prepareDatabase } from "@/server/db/bootstrap";
-import { demoUsers, DEMO_PASSWORD } from "@/server/db/seed/demo-data";
+import { demoUsers, DEMO_PASSWORD, DEMO_TOTP_SECRET } from "@/server/db/seed/demo-data";
 import { envOrExit, runCli } from "./cli";
 
 // `npm start`: embedded PostgreSQL (or DATABASE_URL), migrations, demo seed, production build
@@ -47,6 +48,8 @@ function needsBuild(): boolean {
 }
 
 await runCli(async () => {
+  // Before the seed: the demo accounts' TOTP secrets are stored encrypted with it.
+  const mfaKey = await ensureMfaKey(dataDir);
   console.log("Preparing the database…");
   const db = await prepareDatabase({
     dataDir: path.join(dataDir, "pg"),
@@ -58,6 +61,7 @@ await runCli(async () => {
     ...process.env,
     DATABASE_URL: db.runtimeUrl,
     NEXTAUTH_SECRET: await authSecret(),
+    MFA_ENCRYPTION_KEY: mfaKey,
     NEXTAUTH_URL: config.AUTH_URL ?? config.NEXTAUTH_URL ?? `http://localhost:${port}`,
     PORT: String(port),
     NEXT_TELEMETRY_DISABLED: "1",
@@ -90,6 +94,7 @@ await runCli(async () => {
       console.log(`\nCareRoster is running at ${env.NEXTAUTH_URL}`);
       if (!config.CAREROSTER_SKIP_DEMO) {
         console.log(`Demo sign-in (password "${DEMO_PASSWORD}"): ${Object.values(demoUsers).map((u) => u.email).join(", ")}`);
+        console.log(`Demo two-factor secret (TOTP, 30 s, 6 digits) for every demo account: ${DEMO_TOTP_SECRET}`);
       }
       console.log("");
     }

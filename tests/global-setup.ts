@@ -8,6 +8,8 @@ import { prepareDatabase } from "@/server/db/bootstrap";
  * Migrated and seeded exactly as `npm start` does it.
  */
 export default async function setup() {
+  // Before the seed (demo TOTP secrets are stored encrypted with it).
+  process.env.MFA_ENCRYPTION_KEY ??= "dGVzdC1rZXktZm9yLXRoZS12aXRlc3QtcnVuLW9ubHk";
   const db = await prepareDatabase({
     database: "careroster_test",
     recreate: true,

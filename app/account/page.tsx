@@ -3,13 +3,24 @@ import { TopBar } from "@/app/_components/top-bar";
 import { getCaller } from "@/server/trpc/server";
 import { ChangePasswordForm } from "./change-password-form";
 import { MySessions } from "./my-sessions";
+import { TwoFactor } from "./two-factor";
+
+const policyText = (policy: string | null) =>
+  policy === "everyone"
+    ? "Your practice requires two-factor authentication for everyone."
+    : policy === "admins"
+      ? "Your practice requires two-factor authentication for admins; it is recommended for everyone."
+      : "Two-factor authentication adds a code from your phone to your password when you sign in.";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Your account · CareRoster" };
 
 export default async function AccountPage() {
   const caller = await getCaller();
-  const [me, sessions] = await orPage(Promise.all([caller.me.get(), caller.me.sessions()]), "/account");
+  const [me, twoFactor] = await orPage(Promise.all([caller.me.get(), caller.me.twoFactor.status()]), "/account");
+  // A member held at two-factor enrollment sees only that (every other procedure answers FORBIDDEN).
+  const held = me.twoFactor.enrollmentRequired;
+  const sessions = held ? [] : await orPage(caller.me.sessions(), "/account");
   return (
     <>
       <TopBar me={me} />
@@ -18,12 +29,17 @@ export default async function AccountPage() {
         <p className="muted">
           {me.user.name} · {me.user.email}
         </p>
-        <ChangePasswordForm email={me.user.email} name={me.user.name} />
-        <section className="card narrow" aria-labelledby="sessions-heading">
-          <h2 id="sessions-heading">Where you are signed in</h2>
-          <p className="muted">Sign out of a device you do not recognise or no longer use. Changing your password signs out every other device.</p>
-          <MySessions initial={sessions} />
-        </section>
+        <TwoFactor status={twoFactor} required={held} policyText={policyText(me.twoFactor.policy)} />
+        {!held && (
+          <>
+            <ChangePasswordForm email={me.user.email} name={me.user.name} />
+            <section className="card narrow" aria-labelledby="sessions-heading">
+              <h2 id="sessions-heading">Where you are signed in</h2>
+              <p className="muted">Sign out of a device you do not recognise or no longer use. Changing your password signs out every other device.</p>
+              <MySessions initial={sessions} />
+            </section>
+          </>
+        )}
       </main>
     </>
   );

@@ -18,6 +18,7 @@ const sections = [
   ["/admin/access", "Who can see"],
   ["/admin/access-report", "Access report"],
   ["/admin/security", "Security posture"],
+  ["/admin/settings", "Settings"],
 ] as const;
 
 /** The UI gate (the procedures and the policies gate again on their own). */

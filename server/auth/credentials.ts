@@ -1,12 +1,16 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
+import { withRlsContext } from "../db/context";
+import { hasConfirmedFactor, useRecoveryCode, verifyTotp } from "./mfa";
 import { decoyHash, verifyPassword } from "./password";
-import { claimAttempt, signInKeys } from "./throttle";
+import { claimAttempt, secondFactorKey, signInKeys } from "./throttle";
 
 export const signInInput = z.object({
   email: z.string().trim().toLowerCase().email().max(320),
   password: z.string().min(1).max(1024),
+  /** The second factor: a 6-digit TOTP code or a recovery code (DESIGN.md section 6: the `totp` field). */
+  totp: z.string().trim().max(64).optional(),
 });
 
 export type SignInResult =
@@ -42,4 +46,34 @@ export async function checkCredentials(db: Db, raw: unknown, clientAddress: stri
   const active = row.memberships.find((m) => m.status === "active");
   if (!active) return { ok: false, reason: "suspended" };
   return { ok: true, user: { id: row.id, name: row.name, email, orgId: active.orgId } };
+}
+
+export type AuthenticateResult =
+  | { ok: true; user: { id: string; name: string; email: string; orgId: string }; method: "password" | "totp" | "recovery_code" }
+  | { ok: false; reason: "invalid" | "suspended" | "locked" | "totp_required" | "totp_invalid" | "totp_locked" };
+
+/**
+ * The whole sign-in: the password (checkCredentials), then — for an account with a confirmed
+ * factor — the second factor in the same request: a TOTP code (each time step once) or a recovery
+ * code (once). Nothing (no session) exists until both pass. The second step has its own
+ * count-first throttle per account (20 wrong codes lock it for the window); a success forgives it.
+ * A missing code answers `totp_required` (the form then asks for it), a wrong one `totp_invalid`.
+ */
+export async function authenticate(db: Db, raw: unknown, clientAddress: string | null = null): Promise<AuthenticateResult> {
+  const first = await checkCredentials(db, raw, clientAddress);
+  if (!first.ok) return first;
+  const code = signInInput.safeParse(raw).data?.totp ?? "";
+  const userId = first.user.id;
+  const enrolled = await withRlsContext(db, { userId, orgId: null }, (tx) => hasConfirmedFactor(tx, userId));
+  if (!enrolled) return { ...first, method: "password" };
+  if (!code) return { ok: false, reason: "totp_required" };
+  const claim = await claimAttempt(db, [secondFactorKey(userId)]);
+  if (!claim) return { ok: false, reason: "totp_locked" };
+  const method = await withRlsContext(db, { userId, orgId: null }, async (tx) => {
+    if (/^\d{6}$/.test(code.replace(/\s/g, ""))) return (await verifyTotp(tx, userId, code)) ? ("totp" as const) : null;
+    return (await useRecoveryCode(tx, userId, code)) ? ("recovery_code" as const) : null;
+  });
+  if (!method) return { ok: false, reason: "totp_invalid" };
+  await claim.forgive();
+  return { ...first, method };
 }

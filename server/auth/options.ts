@@ -7,9 +7,10 @@ import { getDb } from "../db/client";
 import { SessionEndedError, withRlsContext } from "../db/context";
 import { clientAddress } from "../http/client-address";
 import { safeCallbackPath } from "../../lib/callback-url";
-import { checkCredentials } from "./credentials";
+import { authenticate } from "./credentials";
 import { absoluteSeconds, idleSeconds, withinAbsoluteLimit } from "./session-policy";
 import { isSessionLive, revokeSession, startSession } from "./sessions";
+import { issuerKeys, oidcProvider, ssoByProviderId, ssoDecision, SSO_PREFIX, validateIdToken } from "./sso";
 
 /** True when the user is an active member of the org, as the database (not the cookie) says. */
 export async function isActiveMember(userId: string, orgId: string): Promise<boolean> {
@@ -20,10 +21,10 @@ export async function isActiveMember(userId: string, orgId: string): Promise<boo
 }
 
 /** Sign-in and sign-out are audit events of the practice the session is in. */
-async function auditSession(action: "auth.sign_in" | "auth.sign_out", userId: unknown, orgId: unknown) {
+async function auditSession(action: "auth.sign_in" | "auth.sign_out", userId: unknown, orgId: unknown, detail?: Record<string, unknown>) {
   if (typeof userId !== "string" || typeof orgId !== "string") return;
   await withRlsContext(getDb(), { userId, orgId }, (tx) =>
-    audit({ tx, userId, orgId, requestId: randomUUID() }, { action, entity: "session", entityId: userId }),
+    audit({ tx, userId, orgId, requestId: randomUUID() }, { action, entity: "session", entityId: userId, detail }),
   ).catch(() => undefined); // a suspended member signing out has no org to write to
 }
 
@@ -36,6 +37,16 @@ async function endSession(token: { sub?: unknown; sid?: unknown; orgId?: unknown
   }
   await auditSession("auth.sign_out", userId, token?.orgId);
 }
+
+/** next-auth passes a thrown message to the sign-in page as `error`: fixed codes only. */
+const signInErrors = {
+  suspended: "Suspended",
+  locked: "Locked",
+  invalid: "CredentialsSignin",
+  totp_required: "TotpRequired",
+  totp_invalid: "TotpInvalid",
+  totp_locked: "TotpLocked",
+} as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -59,26 +70,33 @@ export const authOptions: NextAuthOptions = {
   providers: [
     CredentialsProvider({
       name: "Email and password",
-      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      // `totp`: the second factor (6-digit code or a recovery code), in the same POST (DESIGN.md section 6).
+      credentials: {
+        email: { label: "Email", type: "email" },
+        password: { label: "Password", type: "password" },
+        totp: { label: "Authentication code", type: "text" },
+      },
       async authorize(credentials, req) {
         const headers = req?.headers as Record<string, unknown> | undefined;
         // next-auth puts a thrown message into the redirect URL: only fixed codes, never a database message.
-        const result = await checkCredentials(getDb(), credentials, clientAddress(headers)).catch((err: unknown) => {
+        const result = await authenticate(getDb(), credentials, clientAddress(headers)).catch((err: unknown) => {
           console.error("careroster: sign-in check failed", (err as Error)?.name ?? "error");
           throw new Error("Unavailable");
         });
         // next-auth passes a thrown message to the sign-in page as `error`.
-        if (!result.ok) throw new Error({ suspended: "Suspended", locked: "Locked", invalid: "CredentialsSignin" }[result.reason]);
+        if (!result.ok) throw new Error(signInErrors[result.reason]);
         // The server-side session whose id the JWT carries (`sid`).
         const userAgent = typeof headers?.["user-agent"] === "string" ? headers["user-agent"] : null;
-        const sid = await startSession(getDb(), result.user.id, userAgent).catch(() => {
+        // Only now, with every step passed, does a session exist.
+        const sid = await startSession(getDb(), result.user.id, userAgent, result.method).catch(() => {
           throw new Error("Unavailable");
         });
-        return { ...result.user, sid };
+        return { ...result.user, sid, method: result.method };
       },
     }),
   ],
   callbacks: {
+    signIn: ssoSignIn(null),
     async jwt({ token, user, trigger, session }) {
       if (user) {
         token.sub = user.id;
@@ -119,7 +137,50 @@ export const authOptions: NextAuthOptions = {
     },
   },
   events: {
-    signIn: ({ user }) => auditSession("auth.sign_in", user.id, (user as unknown as { orgId?: string }).orgId),
+    signIn: ({ user, account }) => {
+      const u = user as unknown as { orgId?: string; method?: string };
+      return auditSession("auth.sign_in", user.id, u.orgId, { method: account?.provider === "credentials" ? (u.method ?? "password") : "sso", provider: account?.provider ?? "credentials" });
+    },
     signOut: ({ token }) => endSession(token),
   },
 };
+
+/**
+ * SSO (a practice's OpenID Connect provider): next-auth has validated the id_token (PKCE, state,
+ * nonce, signature, iss, aud, exp); it is checked again here with jose, then the practice's rules
+ * decide (verified email, the practice's domain, an active member or a pending invitation).
+ * Only then does a sessions row exist, exactly as for a password sign-in. A refusal is a fixed
+ * code for the sign-in page.
+ */
+function ssoSignIn(userAgent: string | null): NonNullable<NextAuthOptions["callbacks"]>["signIn"] {
+  return async ({ user, account }) => {
+    if (!account || !account.provider.startsWith(SSO_PREFIX)) return true;
+    const provider = await ssoByProviderId(getDb(), account.provider);
+    if (!provider || typeof account.id_token !== "string") throw new Error("SsoFailed");
+    const claims = await validateIdToken(account.id_token, { issuer: provider.issuer, clientId: provider.client_id, keys: await issuerKeys(provider.issuer) }).catch(() => {
+      throw new Error("SsoFailed");
+    });
+    const decision = await ssoDecision(getDb(), provider, claims);
+    if (!decision.ok) throw new Error(decision.reason);
+    const sid = await startSession(getDb(), decision.userId, userAgent, "sso");
+    Object.assign(user, { id: decision.userId, email: decision.email, orgId: provider.org_id, sid, method: "sso" });
+    return true;
+  };
+}
+
+/**
+ * next-auth's options for one request (app/api/auth/[...nextauth]/route.ts): the credentials
+ * provider always; for `/api/auth/{signin,callback}/sso-<slug>`, that practice's OpenID Connect
+ * provider, read from the database now (providers are configured at run time by practice admins).
+ */
+export async function authOptionsFor(segments: string[] | undefined, headers: Headers): Promise<NextAuthOptions> {
+  const [action, providerId] = segments ?? [];
+  if ((action === "signin" || action === "callback") && providerId?.startsWith(SSO_PREFIX)) {
+    const row = await ssoByProviderId(getDb(), providerId).catch(() => null);
+    if (row) {
+      const userAgent = headers.get("user-agent")?.slice(0, 512) ?? null;
+      return { ...authOptions, providers: [...authOptions.providers, oidcProvider(row)], callbacks: { ...authOptions.callbacks, signIn: ssoSignIn(userAgent) } };
+    }
+  }
+  return authOptions;
+}

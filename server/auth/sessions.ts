@@ -13,12 +13,18 @@ import { sessions } from "../db/schema";
 
 const MAX_USER_AGENT = 512;
 
-/** Starts a session for a user whose password was just verified. */
-export async function startSession(db: Db, userId: string, userAgent: string | null | undefined): Promise<string> {
+export type SignInMethod = "password" | "totp" | "recovery_code" | "sso";
+
+/**
+ * Starts a session for a user who just passed every step of sign-in: the password and, for an
+ * enrolled account, the second factor (server/auth/credentials.ts authenticate()), or the practice's
+ * identity provider (server/auth/sso.ts). Never after the password alone for an enrolled account.
+ */
+export async function startSession(db: Db, userId: string, userAgent: string | null | undefined, method: SignInMethod = "password"): Promise<string> {
   return withRlsContext(db, { userId, orgId: null }, async (tx) => {
-    // Only the two granted columns (drizzle's insert would name every column, with DEFAULT).
+    // Only the granted columns (drizzle's insert would name every column, with DEFAULT).
     const [row] = await tx.execute<{ id: string }>(
-      sql`insert into sessions (user_id, user_agent) values (${userId}, ${userAgent ? userAgent.slice(0, MAX_USER_AGENT) : null}) returning id`,
+      sql`insert into sessions (user_id, user_agent, method) values (${userId}, ${userAgent ? userAgent.slice(0, MAX_USER_AGENT) : null}, ${method}) returning id`,
     );
     return row.id;
   });

@@ -6,12 +6,14 @@ import type { Db, Tx } from "../db/client";
 // the rest of the window; per client address: 20. A successful check forgives its own attempt
 // and the account's earlier failures.
 export const THROTTLE = { windowMinutes: 15, perAccount: 5, perAddress: 20 } as const;
+// The second factor (TOTP or recovery code) per account: 20 wrong codes lock the second step for the window.
+export const SECOND_FACTOR_THROTTLE = { windowMinutes: 15, perAccount: 20 } as const;
 // Break-glass directory searches per user.
 export const DIRECTORY_THROTTLE = { windowMinutes: 5, perUser: 30 } as const;
 // Forgot-password requests: per email and per client address.
 export const RESET_THROTTLE = { windowMinutes: 15, perEmail: 3, perAddress: 10 } as const;
 
-type Kind = "email" | "ip" | "directory" | "reset-email" | "reset-ip";
+type Kind = "email" | "ip" | "directory" | "reset-email" | "reset-ip" | "second-factor";
 /** `array[$1, $2, …]::type[]`: one parameter per element (a JS array in drizzle's sql is a list, not an array). */
 const pgArray = (values: (string | number)[], type: "text" | "int" | "bigint") =>
   sql`array[${sql.join(
@@ -42,6 +44,9 @@ export function resetKeys(email: string, address: string | null): ThrottleKey[] 
   if (address) keys.push({ hash: key("reset-ip", address), limit: RESET_THROTTLE.perAddress });
   return keys;
 }
+
+/** The second step's key (by user id: only an account whose password was right gets this far). */
+export const secondFactorKey = (userId: string): ThrottleKey => ({ hash: key("second-factor", userId), limit: SECOND_FACTOR_THROTTLE.perAccount });
 
 export const directoryKey = (userId: string): ThrottleKey => ({ hash: key("directory", userId), limit: DIRECTORY_THROTTLE.perUser });
 

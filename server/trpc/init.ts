@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { sql } from "drizzle-orm";
 import superjson from "superjson";
 import { ZodError } from "zod";
+import { MFA_ENROLLMENT_REQUIRED } from "@/lib/schemas/two-factor";
 import type { Tx } from "@/server/db/client";
 import { withRlsContext } from "@/server/db/context";
 import type { Context } from "./context";
@@ -45,7 +46,7 @@ export class CommitThenFail extends Error {}
  * same statement), the handler inside. An error result is thrown to roll back, unless it asks to
  * commit first; whatever escapes is mapped once to the API's answer.
  */
-export const orgProcedure = authedProcedure.use(async ({ ctx, next }) => {
+const sessionTxProcedure = authedProcedure.use(async ({ ctx, next }) => {
   const { userId, orgId, sessionId } = ctx.session;
   try {
     return await withRlsContext(ctx.db, { userId, orgId, sessionId }, async (tx) => {
@@ -57,6 +58,26 @@ export const orgProcedure = authedProcedure.use(async ({ ctx, next }) => {
     throw toApiError(err);
   }
 });
+
+/**
+ * Two-factor gate (issue #13): a member whom the practice's policy requires to use a second factor
+ * and who has not enrolled reaches nothing but `me.get` and the enrollment procedures
+ * (`enrollmentProcedure`). The database answers (app_mfa_enrollment_required(): policy, role,
+ * factor, session method), in the request's transaction, for every procedure.
+ */
+const mfaGate = sessionTxProcedure.use(async ({ ctx, next }) => {
+  const [row] = await ctx.tx.execute<{ required: boolean }>(sql`select app_mfa_enrollment_required(${ctx.sessionId}::uuid) as required`);
+  if (row?.required) {
+    throw new TRPCError({ code: "FORBIDDEN", message: MFA_ENROLLMENT_REQUIRED });
+  }
+  return next();
+});
+
+/** Every data procedure: the request's transaction, then the two-factor gate. */
+export const orgProcedure = mfaGate;
+
+/** Only what a member held at enrollment may call: who am I, and the two-factor enrollment itself. */
+export const enrollmentProcedure = sessionTxProcedure;
 
 /** A member of a practice: refuses a session with no practice once, so handlers get `orgId: string`. */
 export const memberProcedure = orgProcedure.use(({ ctx, next }) => {

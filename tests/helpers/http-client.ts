@@ -29,7 +29,7 @@ export async function signIn(
   base: string,
   email: string,
   password: string,
-  opts: { headers?: Record<string, string>; callbackUrl?: string } = {},
+  opts: { headers?: Record<string, string>; callbackUrl?: string; totp?: string } = {},
 ): Promise<SignInResult> {
   const csrfRes = await fetch(`${base}/api/auth/csrf`, { headers: opts.headers });
   const jar = setCookies(csrfRes);
@@ -38,7 +38,7 @@ export async function signIn(
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader(jar), ...opts.headers },
-    body: new URLSearchParams({ csrfToken, email, password, callbackUrl: opts.callbackUrl ?? `${base}/patients`, json: "true" }),
+    body: new URLSearchParams({ csrfToken, email, password, ...(opts.totp && { totp: opts.totp }), callbackUrl: opts.callbackUrl ?? `${base}/patients`, json: "true" }),
   });
   const body = res.headers.get("content-type")?.includes("json") ? ((await res.json()) as { url?: string }) : {};
   const url = body.url ?? res.headers.get("location") ?? "";

@@ -5,6 +5,7 @@ import { DIRECTORY_THROTTLE, THROTTLE } from "@/server/auth/throttle";
 import { demoIds, ownerSql } from "@/tests/helpers/db";
 import { authSession, signIn, signOut, trpcMutation, trpcQuery, type SignInResult } from "@/tests/helpers/http-client";
 import { startRealServer, type RealServer } from "@/tests/helpers/server";
+import { nextDemoCode } from "@/tests/helpers/totp";
 
 // Attacks over HTTP against the real server (scripts/start.ts → scripts/serve.ts → the production
 // build) on the Vitest database: what a client can send, checked against the rows it leaves.
@@ -31,7 +32,8 @@ const cookieOf = (s: SignInResult) => {
 };
 
 beforeAll(async () => {
-  const [org] = await ownerSql()`insert into organizations (name, slug) values ('Harbor Test Clinic', ${`harbor-${randomUUID().slice(0, 8)}`}) returning id`;
+  // Two-factor policy off: this practice's members (its admin too) sign in with a password only (two-factor has its own tests).
+  const [org] = await ownerSql()`insert into organizations (name, slug, mfa_policy) values ('Harbor Test Clinic', ${`harbor-${randomUUID().slice(0, 8)}`}, 'off') returning id`;
   practice = org.id as string;
   practiceAdmin = (await newMember("Harbor Admin", "admin")).email;
   app = await startRealServer();
@@ -138,7 +140,7 @@ describe("small holes", () => {
 
   it("a client's x-request-id never reaches the audit table", async () => {
     const { users } = await demoIds();
-    const { cookie } = cookieOf(await signIn(app.base, "grey@northside.test", "demo-password"));
+    const { cookie } = cookieOf(await signIn(app.base, "grey@northside.test", "demo-password", { totp: await nextDemoCode("grey@northside.test") }));
     const forged = randomUUID();
     const res = await trpcQuery(app.base, "patients.list", { limit: 5 }, { cookie, "x-request-id": forged });
     expect(res.status).toBe(200);
@@ -231,7 +233,7 @@ describe("revoked sessions", () => {
   it("another practice's admin can neither see nor end a member's sessions", async () => {
     const member = await newMember();
     const theirs = cookieOf(await signIn(app.base, member.email, PASSWORD));
-    const lake = cookieOf(await signIn(app.base, "admin@lakeside.test", "demo-password"));
+    const lake = cookieOf(await signIn(app.base, "admin@lakeside.test", "demo-password", { totp: await nextDemoCode("admin@lakeside.test") }));
     expect((await trpcQuery(app.base, "admin.members.sessions", { userId: member.id }, lake)).code).toBe("NOT_FOUND");
     expect((await trpcMutation(app.base, "admin.members.signOutEverywhere", { userId: member.id }, lake)).code).toBe("NOT_FOUND");
     expect((await trpcQuery(app.base, "me.get", undefined, theirs)).status).toBe(200);
@@ -260,7 +262,7 @@ describe("revoked sessions", () => {
 
 describe("the break-glass directory", () => {
   it("records the search term and the returned patient ids in the audit row", async () => {
-    const grey = cookieOf(await signIn(app.base, "grey@northside.test", "demo-password"));
+    const grey = cookieOf(await signIn(app.base, "grey@northside.test", "demo-password", { totp: await nextDemoCode("grey@northside.test") }));
     const term = "an";
     const res = await trpcQuery(app.base, "breakGlass.directory", { search: term }, grey);
     expect(res.status).toBe(200);
@@ -285,7 +287,7 @@ describe("the break-glass directory", () => {
       expect(r.message).toMatch(/Too many directory searches/);
     }
     // Another user is not affected.
-    const grey = cookieOf(await signIn(app.base, "grey@northside.test", "demo-password"));
+    const grey = cookieOf(await signIn(app.base, "grey@northside.test", "demo-password", { totp: await nextDemoCode("grey@northside.test") }));
     expect((await trpcQuery(app.base, "breakGlass.directory", { search: "an" }, grey)).status).toBe(200);
   });
 });

@@ -9,6 +9,13 @@ const messages: Record<string, string> = {
   SessionRequired: "Please sign in to continue.",
   SessionExpired: "You were signed out after a period without activity. Please sign in again.",
   Locked: "Too many sign-in attempts. Wait 15 minutes and try again.",
+  TotpLocked: "Too many wrong codes. The second step is locked for 15 minutes.",
+  SsoUnverified: "Your practice's sign-in did not confirm that this email address is verified, so CareRoster cannot sign you in with it. Ask your IT administrator.",
+  SsoNotMember: "That account is not an active member of this practice. Ask your practice admin for an invitation.",
+  SsoFailed: "Signing in through your practice's sign-in did not work. Try again or use your password.",
+  AccessDenied: "Signing in through your practice's sign-in was refused.",
+  OAuthCallback: "Signing in through your practice's sign-in did not work. Try again or use your password.",
+  OAuthSignin: "Your practice's sign-in could not be reached. Try again or use your password.",
 };
 
 const notices: Record<string, string> = {

@@ -14,3 +14,4 @@ export * from "./appointment-reminders";
 export * from "./invitations";
 export * from "./password-resets";
 export * from "./sessions";
+export * from "./mfa";

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { currentOrg, runtime } from "./rls";
+import { check, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { currentOrg, isAdmin, runtime } from "./rls";
 
 export const organizations = pgTable(
   "organizations",
@@ -9,6 +9,8 @@ export const organizations = pgTable(
     name: text("name").notNull(),
     slug: text("slug").notNull().unique(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Two-factor policy (issue #13): who must use a second factor. */
+    mfaPolicy: text("mfa_policy").notNull().default("admins"),
   },
   (t) => [
     // The current org, plus every org the caller belongs to (names for the org switcher).
@@ -16,6 +18,14 @@ export const organizations = pgTable(
       for: "select",
       to: runtime,
       using: sql`${t.id} = ${currentOrg} or ${t.id} in (select app_my_org_ids())`,
+    }),
+    check("organizations_mfa_policy", sql`${t.mfaPolicy} in ('off', 'admins', 'everyone')`),
+    // The practice's admin changes its settings (column grant: mfa_policy).
+    pgPolicy("organizations_update_admin", {
+      for: "update",
+      to: runtime,
+      using: sql`${t.id} = ${currentOrg} and ${isAdmin}`,
+      withCheck: sql`${t.id} = ${currentOrg} and ${isAdmin}`,
     }),
   ],
 );

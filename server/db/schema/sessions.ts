@@ -21,6 +21,8 @@ export const sessions = pgTable(
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     userAgent: text("user_agent"),
+    /** How the session was opened: `password` (no factor required or enrolled), `totp`, `recovery_code`, `sso`. */
+    method: text("method").notNull().default("password"),
   },
   (t) => [
     // The user's (active) sessions, newest activity first; the live check goes by primary key.

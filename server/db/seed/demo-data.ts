@@ -3,6 +3,8 @@
  * (example.test, 555-01xx numbers, DEMO- MRNs). Tests derive their expectations from here.
  */
 export const DEMO_PASSWORD = "demo-password";
+/** Every demo account's TOTP secret (base32, DESIGN.md section 6): documented so a person or script can compute codes. */
+export const DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP";
 
 export type DemoUserKey = "northAdmin" | "grey" | "shepherd" | "lakeAdmin" | "house" | "locum";
 export type DemoOrgKey = "northside" | "lakeside";

@@ -1,9 +1,10 @@
 import { count } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
+import { encryptSecret, totpPurpose } from "@/server/auth/mfa-crypto";
 import { hashPassword } from "@/server/auth/password";
 import { ownerConnection } from "@/server/db/owner";
 import * as schema from "@/server/db/schema";
-import { DEMO_PASSWORD, demoCoverage, demoOrgs, demoPatients, demoUsers, type DemoOrgKey, type DemoUserKey } from "./demo-data";
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET, demoCoverage, demoOrgs, demoPatients, demoUsers, type DemoOrgKey, type DemoUserKey } from "./demo-data";
 
 /**
  * Seeds the demo practice through the owner connection, in one transaction, only into an
@@ -32,6 +33,8 @@ export async function seedDemo(ownerUrl: string): Promise<boolean> {
           .values({ email: u.email, name: u.name, passwordHash, emailVerifiedAt: new Date() })
           .returning({ id: schema.users.id });
         userIds[key] = row.id;
+        // Enrolled in two-factor with the documented demo secret (the practices keep the default policy).
+        await tx.insert(schema.userMfa).values({ userId: row.id, secretEnc: encryptSecret(DEMO_TOTP_SECRET, totpPurpose(row.id)), confirmedAt: new Date() });
         await tx
           .insert(schema.memberships)
           .values(u.memberships.map((m) => ({ userId: row.id, orgId: orgIds[m.org], role: m.role })));

@@ -8,6 +8,7 @@ import { meRouter } from "./me";
 import { notesRouter } from "./notes";
 import { passwordResetRouter } from "./password-reset";
 import { patientsRouter } from "./patients";
+import { ssoRouter } from "./sso";
 
 export const appRouter = router({
   me: meRouter,
@@ -19,6 +20,7 @@ export const appRouter = router({
   admin: adminRouter,
   invitations: invitationsRouter,
   passwordReset: passwordResetRouter,
+  sso: ssoRouter,
 });
 
 export type AppRouter = typeof appRouter;

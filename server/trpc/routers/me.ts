@@ -9,11 +9,15 @@ import { accountKey, claimAttempt, THROTTLE } from "@/server/auth/throttle";
 import { audit } from "@/server/audit/record";
 import { switchContext } from "@/server/db/context";
 import { memberships, organizations, users } from "@/server/db/schema";
-import { CommitThenFail, orgProcedure, router } from "@/server/trpc/init";
+import { CommitThenFail, enrollmentProcedure, orgProcedure, router } from "@/server/trpc/init";
+import { twoFactorRouter } from "./two-factor";
 
 export const meRouter = router({
+  twoFactor: twoFactorRouter,
+
   /** Who am I, where am I, and which practices can I switch to (with my status in each). */
-  get: orgProcedure.query(async ({ ctx }) => {
+  // Reachable while the practice holds the member at two-factor enrollment (it says so: `twoFactor`).
+  get: enrollmentProcedure.query(async ({ ctx }) => {
     const [user] = await ctx.tx
       .select({ id: users.id, name: users.name, email: users.email })
       .from(users)
@@ -28,7 +32,12 @@ export const meRouter = router({
       .orderBy(organizations.name);
     const memberOf = mine.map((m) => ({ ...m, status: m.status as "active" | "suspended" }));
     const current = memberOf.find((m) => m.orgId === ctx.orgId) ?? null;
+    const [gate] = await ctx.tx.execute<{ required: boolean; policy: string | null; enrolled: boolean }>(sql`
+      select app_mfa_enrollment_required(${ctx.sessionId}::uuid) as required,
+             (select o.mfa_policy from organizations o where o.id = app_org_id()) as policy,
+             exists (select 1 from user_mfa f where f.user_id = app_user_id() and f.confirmed_at is not null) as enrolled`);
     return {
+      twoFactor: { enrollmentRequired: Boolean(gate?.required), enrolled: Boolean(gate?.enrolled), policy: gate?.policy ?? null },
       user,
       org: current && { id: current.orgId, name: current.name, slug: current.slug },
       role: current?.status === "active" ? current.role : null,
@@ -85,7 +94,8 @@ export const meRouter = router({
    * Checks, in the database, that the caller is an active member of `orgId` and records the
    * switch there. The client then updates its session cookie, whose callback checks again.
    */
-  switchOrg: orgProcedure.input(switchOrgInput).mutation(async ({ ctx, input }) => {
+  // Not gated: switching grants nothing by itself, and the next request is gated in the new practice.
+  switchOrg: enrollmentProcedure.input(switchOrgInput).mutation(async ({ ctx, input }) => {
     await switchContext(ctx.tx, { userId: ctx.userId, orgId: input.orgId });
     const [row] = await ctx.tx.execute<{ org: string | null }>(sql`select app_org_id() as org`);
     if (row?.org !== input.orgId) {

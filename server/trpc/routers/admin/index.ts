@@ -5,6 +5,7 @@ import { adminBreakGlassRouter } from "./break-glass";
 import { careTeamRouter } from "./care-team";
 import { membersRouter } from "./members";
 import { securityRouter } from "./security";
+import { settingsRouter } from "./settings";
 
 export const adminRouter = router({
   members: membersRouter,
@@ -13,4 +14,5 @@ export const adminRouter = router({
   security: securityRouter,
   breakGlass: adminBreakGlassRouter,
   access: adminAccessRouter,
+  settings: settingsRouter,
 });

@@ -1,0 +1,103 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { ConfirmButton } from "@/app/_components/confirm-button";
+import { Field } from "@/app/_components/field";
+import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
+import { ssoConfigInput } from "@/lib/schemas/two-factor";
+import { useTRPC } from "@/lib/trpc/client";
+
+type Sso = { issuer: string; clientId: string; domains: string[]; updatedAt: Date } | null;
+
+/** Settings section: the practice's OpenID Connect identity provider (the client secret is write-only). */
+export function SsoSettings({ sso, redirectBase, slug }: { sso: Sso; redirectBase: string; slug: string }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const save = useMutation(trpc.admin.settings.saveSso.mutationOptions());
+  const remove = useMutation(trpc.admin.settings.removeSso.mutationOptions());
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const redirectUri = `${redirectBase}sso-${slug}`;
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>;
+    const input = ssoConfigInput.safeParse({
+      issuer: form.issuer,
+      clientId: form.clientId,
+      clientSecret: form.clientSecret || undefined,
+      domains: String(form.domains ?? "")
+        .split(/[\s,]+/)
+        .filter(Boolean),
+    });
+    if (!input.success) {
+      setErrors(fieldErrors(input.error.issues));
+      setMessage(null);
+      return;
+    }
+    setErrors({});
+    try {
+      await save.mutateAsync(input.data);
+      setMessage({ ok: true, text: "Single sign-on saved. Members with these email domains now see “Continue with your practice's sign-in”." });
+      router.refresh();
+    } catch (err) {
+      const d = describeError(err);
+      setErrors(d.fields);
+      setMessage({ ok: false, text: d.message });
+    }
+  }
+
+  return (
+    <section className="card" aria-labelledby="sso-settings">
+      <h2 id="sso-settings">Single sign-on (OpenID Connect)</h2>
+      <p className="muted">
+        Register CareRoster with your identity provider (Google Workspace, Microsoft Entra ID, …) as a web application with the redirect URI{" "}
+        <code className="wrap">{redirectUri}</code> and the scopes <code>openid email profile</code>. Only people who are already members of this
+        practice (or hold an invitation to it) can sign in this way.
+      </p>
+      <form onSubmit={onSubmit} noValidate>
+        <Field label="Issuer URL" name="issuer" type="url" defaultValue={sso?.issuer} placeholder="https://accounts.google.com" error={errors.issuer} required />
+        <Field label="Client id" name="clientId" defaultValue={sso?.clientId} autoComplete="off" error={errors.clientId} required />
+        <Field
+          label={sso ? "Client secret (leave empty to keep the stored one)" : "Client secret"}
+          name="clientSecret"
+          type="password"
+          autoComplete="new-password"
+          error={errors.clientSecret}
+          required={!sso}
+        />
+        <Field label="Email domains (comma separated)" name="domains" defaultValue={sso?.domains.join(", ")} placeholder="example.org" error={errors.domains} required />
+        <p>
+          <button type="submit" disabled={save.isPending}>
+            {save.isPending ? "Saving…" : "Save single sign-on"}
+          </button>{" "}
+          {sso && (
+            <ConfirmButton
+              question="Remove single sign-on? Members sign in with their password (and two-factor) again."
+              confirmLabel="Remove"
+              disabled={remove.isPending}
+              onConfirm={() =>
+                void remove.mutateAsync().then(
+                  () => {
+                    setMessage({ ok: true, text: "Single sign-on removed." });
+                    router.refresh();
+                  },
+                  (err: unknown) => setMessage({ ok: false, text: describeError(err).message }),
+                )
+              }
+            >
+              Remove single sign-on
+            </ConfirmButton>
+          )}
+        </p>
+      </form>
+      {message && (
+        <p className={message.ok ? "notice" : "alert"} role={message.ok ? "status" : "alert"}>
+          {message.text}
+        </p>
+      )}
+    </section>
+  );
+}

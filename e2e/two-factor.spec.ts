@@ -1,0 +1,208 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { linkOf, waitForMail } from "../tests/helpers/mailbox";
+import { IDP_CLIENT_ID, IDP_CLIENT_SECRET, startIdp } from "./idp";
+import { E2E_MAIL_DIR } from "./mail";
+import { as } from "./state";
+import { nextCode } from "./totp";
+
+// Issue #13 through the real UI: a practice requiring two-factor holds an unenrolled clinician at
+// enrollment (and the API answers FORBIDDEN) until they enroll with a code computed from the secret
+// the page shows; password + code; a recovery code; an admin's reset. Then SSO against a real
+// OpenID provider (oidc-provider on a free port): success, an unverified email, another practice's user.
+
+const STRONG = "Quiet harbour lantern 2291";
+const EMAIL = "dr.twofactor@northside.test";
+
+async function adminPage(browser: Browser, path: string) {
+  const context = await browser.newContext({ storageState: as.northAdmin });
+  const page = await context.newPage();
+  await page.goto(path);
+  return { context, page };
+}
+
+async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+}
+
+async function passwordStep(page: Page) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(EMAIL);
+  await page.getByLabel("Password", { exact: true }).fill(STRONG);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+test.describe.configure({ mode: "serial" });
+
+test("policy 'everyone' holds an unenrolled clinician at enrollment; enroll, sign in with a code and with a recovery code; an admin resets the factor", async ({ browser }, testInfo) => {
+  test.setTimeout(180_000);
+  const admin = await adminPage(browser, "/admin/settings");
+  await expect(admin.page.getByRole("heading", { name: "Practice settings" })).toBeVisible();
+  await admin.page.getByLabel(/^Everyone/).check();
+  await expect(admin.page.getByRole("status")).toContainText("Two-factor policy saved: Everyone.");
+  await admin.page.screenshot({ path: testInfo.outputPath("settings-1280.png"), fullPage: true });
+  await admin.page.setViewportSize({ width: 390, height: 844 });
+  await admin.page.screenshot({ path: testInfo.outputPath("settings-390.png"), fullPage: true });
+  expect(await admin.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await admin.page.setViewportSize({ width: 1280, height: 800 });
+
+  // A new clinician joins through an invitation (no second factor yet).
+  await admin.page.goto("/admin/members");
+  const form = admin.page.locator("section", { has: admin.page.getByRole("heading", { name: "Invite a member" }) });
+  await form.getByLabel("Email").fill(EMAIL);
+  await form.getByLabel("Full name").fill("Dr. Tess Twofactor");
+  await form.getByLabel("Role").selectOption("clinician");
+  const since = Date.now() - 5;
+  await form.getByRole("button", { name: "Send invitation" }).click();
+  const link = linkOf(await waitForMail(E2E_MAIL_DIR, EMAIL, since));
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(link.path);
+  await page.getByLabel("Password").fill(STRONG);
+  await page.getByRole("button", { name: "Create account and join" }).click();
+  await expect(page).toHaveURL(/\/login\?notice=account-ready/);
+
+  // Signed in with the password only: sent to enrollment; the API refuses patient data.
+  await passwordStep(page);
+  await expect(page).toHaveURL(/\/account/);
+  await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
+  await expect(page.locator("main").getByRole("alert")).toContainText("Your practice requires two-factor authentication");
+  const refused = await page.request.get("/api/trpc/patients.list?input=%7B%22json%22%3A%7B%7D%7D");
+  expect(refused.status()).toBe(403);
+  await page.goto("/patients");
+  await expect(page).toHaveURL(/\/account/);
+
+  await page.getByRole("button", { name: "Set up two-factor authentication" }).click();
+  await expect(page.getByRole("img", { name: /QR code/ })).toBeVisible();
+  const secret = (await page.getByTestId("totp-secret").textContent())!.trim();
+  await page.screenshot({ path: testInfo.outputPath("enroll-1280.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: testInfo.outputPath("enroll-390.png"), fullPage: true });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByLabel("6-digit code from the app").fill(await nextCode(EMAIL, secret));
+  await page.getByRole("button", { name: "Turn on two-factor" }).click();
+  await expect(page.getByRole("list", { name: "Recovery codes" }).locator("code")).toHaveCount(10);
+  const codes = (await page.getByRole("list", { name: "Recovery codes" }).locator("code").allTextContents()).map((c) => c.trim());
+  expect(codes).toHaveLength(10);
+  await page.screenshot({ path: testInfo.outputPath("recovery-codes-1280.png"), fullPage: true });
+  await page.getByRole("button", { name: "I have saved these codes" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Two-factor authentication is on" })).toBeVisible();
+  expect((await page.request.get("/api/trpc/patients.list?input=%7B%22json%22%3A%7B%7D%7D")).status()).toBe(200);
+  // The secret is never shown again.
+  await page.reload();
+  expect(await page.content()).not.toContain(secret);
+
+  // Password + code.
+  await signOut(page);
+  await passwordStep(page);
+  await page.getByLabel("Authentication code").fill(await nextCode(EMAIL, secret));
+  await page.screenshot({ path: testInfo.outputPath("login-code-1280.png"), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: testInfo.outputPath("login-code-390.png"), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole("button", { name: "Verify and sign in" }).click();
+  await expect(page.getByRole("heading", { name: "My patients" })).toBeVisible();
+
+  // A recovery code instead (once).
+  await signOut(page);
+  await passwordStep(page);
+  await page.getByRole("button", { name: "Use a recovery code instead" }).click();
+  await page.getByLabel("Recovery code", { exact: true }).fill(codes[0]);
+  await page.getByRole("button", { name: "Verify and sign in" }).click();
+  await expect(page.getByRole("heading", { name: "My patients" })).toBeVisible();
+  await signOut(page);
+  await passwordStep(page);
+  await page.getByRole("button", { name: "Use a recovery code instead" }).click();
+  await page.getByLabel("Recovery code", { exact: true }).fill(codes[0]);
+  await page.getByRole("button", { name: "Verify and sign in" }).click();
+  await expect(page.locator("form").getByRole("alert")).toContainText("That code is not right");
+  await page.getByLabel("Recovery code", { exact: true }).fill(codes[1]);
+  await page.getByRole("button", { name: "Verify and sign in" }).click();
+  await expect(page.getByRole("heading", { name: "My patients" })).toBeVisible();
+
+  // The admin resets the member's factor (asks first); the member is held at enrollment again.
+  await admin.page.goto("/admin/settings");
+  const row = admin.page.getByRole("listitem").filter({ hasText: EMAIL });
+  await expect(row).toContainText("Two-factor on");
+  await row.getByRole("button", { name: "Reset two-factor" }).click();
+  await expect(admin.page.getByRole("dialog")).toContainText("Reset Dr. Tess Twofactor's second factor?");
+  await admin.page.getByRole("dialog").getByRole("button", { name: "Reset" }).click();
+  await expect(admin.page.getByRole("status")).toContainText("second factor was reset");
+  await page.goto("/patients");
+  await expect(page).toHaveURL(/\/account/);
+  await expect(page.getByRole("button", { name: "Set up two-factor authentication" })).toBeVisible();
+
+  // Back to the default policy for the journeys after this one.
+  await admin.page.getByLabel(/^Admins/).check();
+  await expect(admin.page.getByRole("status")).toContainText("Two-factor policy saved: Admins (default).");
+  await context.close();
+  await admin.context.close();
+});
+
+test("SSO through the practice's OpenID provider: success; an unverified email and another practice's user are refused", async ({ browser, baseURL }, testInfo) => {
+  test.setTimeout(120_000);
+  const idp = await startIdp(`${baseURL}/api/auth/callback/sso-northside`);
+  try {
+    const admin = await adminPage(browser, "/admin/settings");
+    const sso = admin.page.locator("section", { has: admin.page.getByRole("heading", { name: "Single sign-on (OpenID Connect)" }) });
+    await expect(sso).toContainText(`${baseURL}/api/auth/callback/sso-northside`);
+    await sso.getByLabel("Issuer URL").fill(idp.issuer);
+    await sso.getByLabel("Client id").fill(IDP_CLIENT_ID);
+    await sso.getByLabel("Client secret").fill(IDP_CLIENT_SECRET);
+    await sso.getByLabel("Email domains (comma separated)").fill("northside.test");
+    await sso.getByRole("button", { name: "Save single sign-on" }).click();
+    await expect(sso.getByRole("status")).toContainText("Single sign-on saved");
+    // The secret is write-only.
+    await admin.page.reload();
+    expect(await admin.page.content()).not.toContain(IDP_CLIENT_SECRET);
+
+    async function viaIdp(login: string) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto("/login");
+      await page.getByLabel("Email").fill("grey@northside.test");
+      await expect(page.getByRole("button", { name: "Continue with your practice's sign-in" })).toBeVisible();
+      if (login === "grey") {
+        await page.screenshot({ path: testInfo.outputPath("login-sso-1280.png"), fullPage: true });
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.screenshot({ path: testInfo.outputPath("login-sso-390.png"), fullPage: true });
+        await page.setViewportSize({ width: 1280, height: 800 });
+      }
+      await page.getByRole("button", { name: "Continue with your practice's sign-in" }).click();
+      await expect(page).toHaveURL(new RegExp(`^${idp.issuer}`));
+      await page.locator('input[name="login"]').fill(login);
+      await page.locator('input[name="password"]').fill("anything");
+      await page.getByRole("button", { name: "Sign-in" }).click();
+      await page.getByRole("button", { name: "Continue" }).click();
+      return { context, page };
+    }
+
+    const ok = await viaIdp("grey");
+    await expect(ok.page.getByRole("heading", { name: "My patients" })).toBeVisible();
+    await ok.page.screenshot({ path: testInfo.outputPath("sso-success.png"), fullPage: true });
+    await ok.context.close();
+
+    const unverified = await viaIdp("unverified");
+    await expect(unverified.page).toHaveURL(/\/login/);
+    await expect(unverified.page.locator("main").getByRole("alert")).toContainText("did not confirm that this email address is verified");
+    await unverified.page.screenshot({ path: testInfo.outputPath("sso-unverified.png"), fullPage: true });
+    await unverified.context.close();
+
+    const other = await viaIdp("house");
+    await expect(other.page).toHaveURL(/\/login/);
+    await expect(other.page.locator("main").getByRole("alert")).toContainText("not an active member of this practice");
+    await other.context.close();
+
+    // The audit records the method.
+    await admin.page.goto("/admin/audit");
+    await sso.page().screenshot({ path: testInfo.outputPath("audit.png") });
+    await admin.page.goto("/admin/settings");
+    await sso.getByRole("button", { name: "Remove single sign-on" }).click();
+    await admin.page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
+    await expect(sso.getByRole("status")).toContainText("Single sign-on removed");
+    await admin.context.close();
+  } finally {
+    await idp.close();
+  }
+});

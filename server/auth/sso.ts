@@ -1,0 +1,132 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import type { OAuthConfig } from "next-auth/providers/oauth";
+import type { Db } from "../db/client";
+import { withRlsContext } from "../db/context";
+import { decryptSecret, ssoPurpose } from "./mfa-crypto";
+
+/**
+ * Single sign-on through a practice's OpenID Connect provider (issue #13). Providers are per
+ * practice and live in the database (org_sso), so the next-auth route builds its options per
+ * request (app/api/auth/[...nextauth]/route.ts). Provider id: `sso-<practice slug>`; redirect URI
+ * `<NEXTAUTH_URL>/api/auth/callback/sso-<slug>`.
+ *
+ * next-auth (openid-client) runs the authorization code flow with PKCE, `state` and `nonce`, and
+ * validates the id_token (signature from the issuer's JWKS, `iss`, `aud` = client id, `exp`,
+ * `nonce`). The signIn callback then checks the claims again with `jose` (validateIdToken) and
+ * applies the practice's rules (ssoDecision): a verified email, in one of the practice's domains,
+ * of an account that is an ACTIVE member (or holds a pending invitation there, accepted now).
+ */
+export const SSO_PREFIX = "sso-";
+
+export type SsoProviderRow = {
+  org_id: string;
+  org_name: string;
+  org_slug: string;
+  issuer: string;
+  client_id: string;
+  client_secret_enc: string;
+};
+
+export const domainOf = (email: string) => email.trim().toLowerCase().split("@").pop() ?? "";
+
+/** The practice's provider for an email's domain (app_sso_for_domain(): no context exists before sign-in). */
+export async function ssoForDomain(db: Db, domain: string): Promise<SsoProviderRow | null> {
+  if (!domain) return null;
+  return withRlsContext(db, { userId: "", orgId: null }, async (tx) => {
+    const [row] = await tx.execute<SsoProviderRow>(sql`select * from app_sso_for_domain(${domain.toLowerCase()})`);
+    return row ?? null;
+  });
+}
+
+/** The provider by its next-auth id (`sso-<slug>`). */
+export async function ssoByProviderId(db: Db, providerId: string): Promise<(SsoProviderRow & { domains: string[] }) | null> {
+  if (!providerId.startsWith(SSO_PREFIX)) return null;
+  const slug = providerId.slice(SSO_PREFIX.length);
+  if (!/^[a-z0-9-]{1,64}$/.test(slug)) return null;
+  return withRlsContext(db, { userId: "", orgId: null }, async (tx) => {
+    const [row] = await tx.execute<SsoProviderRow & { domains: string[] }>(sql`select * from app_sso_by_slug(${slug})`);
+    return row ?? null;
+  });
+}
+
+/** next-auth's OIDC provider for one practice. */
+export function oidcProvider(row: SsoProviderRow): OAuthConfig<Record<string, unknown>> {
+  return {
+    id: `${SSO_PREFIX}${row.org_slug}`,
+    name: `${row.org_name} sign-in`,
+    type: "oauth",
+    wellKnown: `${row.issuer}/.well-known/openid-configuration`,
+    issuer: row.issuer,
+    clientId: row.client_id,
+    clientSecret: decryptSecret(row.client_secret_enc, ssoPurpose(row.org_id)),
+    authorization: { params: { scope: "openid email profile" } },
+    idToken: true,
+    checks: ["pkce", "state", "nonce"],
+    client: { token_endpoint_auth_method: "client_secret_basic" },
+    profile(claims) {
+      return { id: String(claims.sub), email: typeof claims.email === "string" ? claims.email : null, name: typeof claims.name === "string" ? claims.name : null };
+    },
+  };
+}
+
+/**
+ * Verifies an id_token with `jose`: signature against the issuer's keys, `iss`, `aud` (must include
+ * our client id; `azp` must be it when several audiences), `exp`/`nbf`/`iat` (60 s leeway) and, when
+ * given, `nonce`. Throws on anything wrong.
+ */
+export async function validateIdToken(
+  idToken: string,
+  opts: { issuer: string; clientId: string; keys: JWTVerifyGetKey; nonce?: string },
+): Promise<JWTPayload> {
+  const { payload } = await jwtVerify(idToken, opts.keys, {
+    issuer: opts.issuer,
+    audience: opts.clientId,
+    clockTolerance: 60,
+    algorithms: ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"],
+    requiredClaims: ["iss", "aud", "exp", "iat", "sub"],
+  });
+  if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== opts.clientId) throw new Error("id_token azp is not this client");
+  if (opts.nonce !== undefined && payload.nonce !== opts.nonce) throw new Error("id_token nonce mismatch");
+  return payload;
+}
+
+const jwksCache = new Map<string, JWTVerifyGetKey>();
+/** The issuer's keys, from its discovery document. */
+export async function issuerKeys(issuer: string): Promise<JWTVerifyGetKey> {
+  const cached = jwksCache.get(issuer);
+  if (cached) return cached;
+  const res = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(10_000) });
+  if (!res.ok) throw new Error("discovery failed");
+  const meta = (await res.json()) as { jwks_uri?: string; issuer?: string };
+  if (meta.issuer !== issuer || !meta.jwks_uri) throw new Error("discovery issuer mismatch");
+  const keys = createRemoteJWKSet(new URL(meta.jwks_uri));
+  jwksCache.set(issuer, keys);
+  return keys;
+}
+
+export type SsoRefusal = "SsoUnverified" | "SsoNotMember" | "SsoFailed";
+
+/** Whether the claims show a verified email: `email_verified: true` (Google, most IdPs) or Entra ID's `xms_edov: true`. */
+export const emailVerified = (claims: JWTPayload) => claims.email_verified === true || claims.email_verified === "true" || claims.xms_edov === true;
+
+/**
+ * The practice's rules for an id_token that already passed validation: a verified email in one of
+ * the practice's domains, of an account that is an active member there (or holds a pending
+ * invitation there, accepted now by app_sso_member()). Answers the user id, or why not.
+ */
+export async function ssoDecision(
+  db: Db,
+  provider: SsoProviderRow & { domains: string[] },
+  claims: JWTPayload,
+): Promise<{ ok: true; userId: string; email: string } | { ok: false; reason: SsoRefusal }> {
+  const email = typeof claims.email === "string" ? claims.email.trim().toLowerCase() : "";
+  if (!email || !emailVerified(claims)) return { ok: false, reason: "SsoUnverified" };
+  if (!provider.domains.includes(domainOf(email))) return { ok: false, reason: "SsoNotMember" };
+  const userId = await withRlsContext(db, { userId: "", orgId: null }, async (tx) => {
+    const [row] = await tx.execute<{ id: string | null }>(sql`select app_sso_member(${provider.org_id}::uuid, ${email}, ${randomUUID()}) as id`);
+    return row?.id ?? null;
+  });
+  return userId ? { ok: true, userId, email } : { ok: false, reason: "SsoNotMember" };
+}
