@@ -28,7 +28,23 @@ test("admin assigns an unassigned patient to grey, who sees it after reload; una
   await expect(grey.page.getByRole("table", { name: "Patients" })).toContainText(`${unassigned.familyName}, ${unassigned.givenName}`);
 
   await admin.page.goto(`/admin/care-team?q=${unassigned.mrn}`);
-  await admin.page.getByRole("button", { name: `Unassign Dr. Meredith Grey from ${fullName(unassigned)}` }).click();
+  // Asks first, naming both people; Cancel (and Escape) change nothing and focus returns to the button.
+  const unassignButton = admin.page.getByRole("button", { name: `Unassign Dr. Meredith Grey from ${fullName(unassigned)}` });
+  await unassignButton.click();
+  const confirm = admin.page.getByRole("dialog", { name: `Remove Dr. Meredith Grey from ${fullName(unassigned)}'s care team?` });
+  await expect(confirm).toBeVisible();
+  await expect(confirm.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(confirm).toBeHidden();
+  await expect(unassignButton).toBeFocused();
+  await expect(admin.page.getByRole("table", { name: "Care teams" })).toContainText("Dr. Meredith Grey");
+  await unassignButton.click();
+  await admin.page.keyboard.press("Escape");
+  await expect(confirm).toBeHidden();
+  await expect(admin.page.getByRole("table", { name: "Care teams" })).toContainText("Dr. Meredith Grey");
+  await unassignButton.click();
+  await confirm.getByRole("button", { name: "Remove from care team" }).click();
+  await expect(admin.page.getByRole("status")).toContainText(`Dr. Meredith Grey removed from ${fullName(unassigned)}'s care team.`);
   await expect(admin.page.getByRole("table", { name: "Care teams" })).toContainText("unassigned");
   await grey.page.reload();
   await expect(grey.page.getByTestId("patient-count")).toHaveText(`Showing 10 of ${demoPanel("grey", "northside").length} patients`);
@@ -51,6 +67,13 @@ test("admin suspends shepherd: shepherd's session ends and signing in says why; 
   await expect(shepherd.page.getByRole("table", { name: "Patients" })).toBeVisible();
   const admin = await open(browser, as.northAdmin, "/admin/members");
   await admin.page.getByRole("button", { name: "Suspend Dr. Derek Shepherd" }).click();
+  const suspend = admin.page.getByRole("dialog", { name: "Suspend Dr. Derek Shepherd?" });
+  await expect(suspend).toContainText("every session they have ends now");
+  await suspend.getByRole("button", { name: "Cancel" }).click();
+  await expect(admin.page.getByRole("row", { name: /Dr. Derek Shepherd/ })).toContainText("active");
+  await admin.page.getByRole("button", { name: "Suspend Dr. Derek Shepherd" }).click();
+  await suspend.getByRole("button", { name: "Suspend member" }).click();
+  await expect(admin.page.getByRole("status").filter({ hasText: "Dr. Derek Shepherd suspended." })).toBeVisible();
   await expect(admin.page.getByRole("row", { name: /Dr. Derek Shepherd/ })).toContainText("suspended");
 
   // The suspension ended shepherd's session: the next navigation asks for sign-in.
@@ -61,6 +84,7 @@ test("admin suspends shepherd: shepherd's session ends and signing in says why; 
   await shepherd.page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
 
   await admin.page.getByRole("button", { name: "Reactivate Dr. Derek Shepherd" }).click();
+  await admin.page.getByRole("dialog", { name: "Reactivate Dr. Derek Shepherd?" }).getByRole("button", { name: "Reactivate" }).click();
   await expect(admin.page.getByRole("row", { name: /Dr. Derek Shepherd/ })).toContainText("active");
   await signInForm(shepherd.page, "shepherd@northside.test");
   await expect(shepherd.page.getByRole("table", { name: "Patients" })).toBeVisible();

@@ -3,16 +3,17 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { Field } from "@/app/_components/field";
 import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
-import { appointmentCreateInput } from "@/lib/schemas/appointments";
+import { appointmentCreateInput, CANCEL_REASONS, type CancelReason } from "@/lib/schemas/appointments";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
 
 type List = RouterOutputs["appointments"]["list"];
 const fmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" });
 
-export function Appointments({ patientId, upcoming, past }: { patientId: string } & List) {
+export function Appointments({ patientId, patientName, upcoming, past }: { patientId: string; patientName: string } & List) {
   const trpc = useTRPC();
   const router = useRouter();
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -42,13 +43,24 @@ export function Appointments({ patientId, upcoming, past }: { patientId: string 
     }
   }
 
-  async function onCancel(id: string) {
+  const [cancelling, setCancelling] = useState<List["upcoming"][number] | null>(null);
+  const [cancelReason, setCancelReason] = useState<CancelReason | "">("");
+  const [reasonError, setReasonError] = useState<string | null>(null);
+
+  async function onCancel() {
+    if (!cancelling) return;
+    if (!cancelReason) {
+      setReasonError("Choose why the visit is cancelled.");
+      return;
+    }
     try {
-      await cancel.mutateAsync({ id });
-      setMessage("Appointment cancelled.");
+      await cancel.mutateAsync({ id: cancelling.id, reason: cancelReason });
+      setMessage(`Appointment on ${fmt.format(cancelling.startsAt)} cancelled.`);
       router.refresh();
     } catch (err) {
       setMessage(describeError(err).message);
+    } finally {
+      setCancelling(null);
     }
   }
 
@@ -71,7 +83,17 @@ export function Appointments({ patientId, upcoming, past }: { patientId: string 
                 {fmt.format(a.startsAt)} — {a.reason} ({a.clinicianName ?? "clinician"}){a.status === "cancelled" ? " · cancelled" : ""}
               </span>
               {a.status === "scheduled" && (
-                <button type="button" className="link" onClick={() => onCancel(a.id)} disabled={cancel.isPending}>
+                <button
+                  type="button"
+                  className="danger-outline"
+                  aria-haspopup="dialog"
+                  onClick={() => {
+                    setCancelReason("");
+                    setReasonError(null);
+                    setCancelling(a);
+                  }}
+                  disabled={cancel.isPending}
+                >
                   Cancel<span className="visually-hidden"> appointment on {fmt.format(a.startsAt)}</span>
                 </button>
               )}
@@ -91,6 +113,41 @@ export function Appointments({ patientId, upcoming, past }: { patientId: string 
           ))}
         </ul>
       )}
+      <ConfirmDialog
+        open={cancelling !== null}
+        title={cancelling ? `Cancel ${patientName}'s visit on ${fmt.format(cancelling.startsAt)}?` : "Cancel this visit?"}
+        confirmLabel="Cancel visit"
+        busy={cancel.isPending}
+        onCancel={() => setCancelling(null)}
+        onConfirm={() => void onCancel()}
+      >
+        <p>
+          The slot is freed and the visit is shown struck through. {cancelling?.clinicianName ? `${cancelling.clinicianName} no longer expects the patient.` : ""}
+        </p>
+        <label htmlFor="cancel-reason">Reason</label>
+        <select
+          id="cancel-reason"
+          value={cancelReason}
+          aria-invalid={reasonError ? true : undefined}
+          aria-describedby={reasonError ? "cancel-reason-error" : undefined}
+          onChange={(e) => {
+            setCancelReason(e.target.value as CancelReason | "");
+            setReasonError(null);
+          }}
+        >
+          <option value="">Choose a reason…</option>
+          {Object.entries(CANCEL_REASONS).map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+        {reasonError && (
+          <p id="cancel-reason-error" className="field-error" role="alert">
+            {reasonError}
+          </p>
+        )}
+      </ConfirmDialog>
       <form onSubmit={onSubmit} noValidate className="inline-form" aria-label="Schedule an appointment">
         <h3>Schedule</h3>
         <Field label="Starts at" name="startsAt" type="datetime-local" error={errors.startsAt} required />

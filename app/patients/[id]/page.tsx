@@ -64,7 +64,7 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
               </ul>
             )}
           </section>
-          <Appointments patientId={patient.id} upcoming={appointments.upcoming} past={appointments.past} />
+          <Appointments patientId={patient.id} patientName={`${patient.givenName} ${patient.familyName}`} upcoming={appointments.upcoming} past={appointments.past} />
           <Notes patientId={patient.id} notes={notes} canWrite={me.role !== null} />
         </div>
       </main>

@@ -58,7 +58,7 @@ export const appointmentsRouter = router({
       .where(and(eq(appointments.id, input.id), ne(appointments.status, "cancelled"), sql`${appointments.startsAt} > now()`))
       .returning();
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No upcoming appointment with that id." });
-    await audit(ctx, { action: "appointment.cancel", entity: "appointment", entityId: row.id, patientId: row.patientId });
+    await audit(ctx, { action: "appointment.cancel", entity: "appointment", entityId: row.id, patientId: row.patientId, detail: input.reason ? { reason: input.reason } : {} });
     return row;
   }),
 });
