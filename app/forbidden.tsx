@@ -2,7 +2,7 @@ import Link from "next/link";
 
 export default function Forbidden() {
   return (
-    <main className="auth">
+    <main id="main" tabIndex={-1} className="auth">
       <div className="card">
         <h1>403 — practice admins only</h1>
         <p>You need to be an active admin of this practice to open this page.</p>

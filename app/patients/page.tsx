@@ -18,7 +18,7 @@ export default async function PatientsPage() {
   return (
     <>
       <TopBar me={me} />
-      <main>
+      <main id="main" tabIndex={-1}>
         <div className="page-head">
           <h1>{me.role === "admin" ? "Practice patients" : "My patients"}</h1>
           {me.role && (

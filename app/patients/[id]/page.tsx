@@ -28,7 +28,7 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
   return (
     <>
       <TopBar me={me} />
-      <main className="chart">
+      <main id="main" tabIndex={-1} className="chart">
         {patient.access.via === "break_glass" && (
           <p className="banner-emergency" role="status">
             Emergency access (break-glass)

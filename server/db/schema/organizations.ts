@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { currentOrg, runtime } from "./rls";
+import { currentOrg, isAdmin, runtime } from "./rls";
 
 export const organizations = pgTable(
   "organizations",
@@ -9,6 +9,8 @@ export const organizations = pgTable(
     name: text("name").notNull(),
     slug: text("slug").notNull().unique(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** IANA time zone every time of the practice is shown in; null = the server's zone. */
+    timeZone: text("time_zone"),
   },
   (t) => [
     // The current org, plus every org the caller belongs to (names for the org switcher).
@@ -16,6 +18,13 @@ export const organizations = pgTable(
       for: "select",
       to: runtime,
       using: sql`${t.id} = ${currentOrg} or ${t.id} in (select app_my_org_ids())`,
+    }),
+    // Only an admin of the current practice changes its settings (UPDATE granted on time_zone only).
+    pgPolicy("organizations_update", {
+      for: "update",
+      to: runtime,
+      using: sql`${t.id} = ${currentOrg} and ${isAdmin}`,
+      withCheck: sql`${t.id} = ${currentOrg} and ${isAdmin}`,
     }),
   ],
 );

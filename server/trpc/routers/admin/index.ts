@@ -4,6 +4,7 @@ import { auditRouter } from "./audit";
 import { adminBreakGlassRouter } from "./break-glass";
 import { careTeamRouter } from "./care-team";
 import { membersRouter } from "./members";
+import { overviewProcedure } from "./overview";
 import { securityRouter } from "./security";
 
 export const adminRouter = router({
@@ -13,4 +14,5 @@ export const adminRouter = router({
   security: securityRouter,
   breakGlass: adminBreakGlassRouter,
   access: adminAccessRouter,
+  overview: overviewProcedure,
 });
