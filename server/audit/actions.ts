@@ -48,6 +48,7 @@ export const AUDIT_ACTIONS = {
   "access.explain": "Checked who can see a patient",
   "access.report": "Viewed a patient's access report",
   "job.reminders": "Recorded appointment reminders",
+  "practice.time_zone": "Changed the practice's time zone",
 } as const satisfies Record<string, string>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -7,13 +7,14 @@ import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { Field } from "@/app/_components/field";
 import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
 import { appointmentCreateInput, CANCEL_REASONS, type CancelReason } from "@/lib/schemas/appointments";
+import { formatDateTime } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
 
 type List = RouterOutputs["appointments"]["list"];
-const fmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short" });
 
-export function Appointments({ patientId, patientName, upcoming, past }: { patientId: string; patientName: string } & List) {
+export function Appointments({ timeZone, patientId, patientName, upcoming, past }: { timeZone: string; patientId: string; patientName: string } & List) {
+  const fmt = { format: (d: Date) => formatDateTime(d, timeZone) };
   const trpc = useTRPC();
   const router = useRouter();
   const [errors, setErrors] = useState<FieldErrors>({});

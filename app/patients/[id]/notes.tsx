@@ -2,16 +2,21 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { createContext, useContext, useState, type FormEvent } from "react";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { describeError } from "@/lib/forms";
 import { noteCreateInput } from "@/lib/schemas/notes";
+import { formatDateTime } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
 
 type Note = RouterOutputs["notes"]["list"][number];
 type Entry = Omit<Note, "addenda">;
-const fmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+const TimeZone = createContext("UTC");
+function useFmt() {
+  const tz = useContext(TimeZone);
+  return { format: (d: Date) => formatDateTime(d, tz) };
+}
 
 function StatusBadge({ status }: { status: Entry["status"] }) {
   if (status === "draft") return <span className="status-badge draft">Draft</span>;
@@ -20,6 +25,7 @@ function StatusBadge({ status }: { status: Entry["status"] }) {
 }
 
 function History({ note }: { note: Entry }) {
+  const fmt = useFmt();
   if (note.history.length < 2) return null;
   return (
     <details>
@@ -40,6 +46,7 @@ function History({ note }: { note: Entry }) {
 }
 
 function NoteItem({ note, canWrite }: { note: Note; canWrite: boolean }) {
+  const fmt = useFmt();
   const trpc = useTRPC();
   const router = useRouter();
   const [mode, setMode] = useState<"view" | "edit" | "addendum">("view");
@@ -165,7 +172,20 @@ function NoteItem({ note, canWrite }: { note: Note; canWrite: boolean }) {
   );
 }
 
-export function Notes({ patientId, notes, canWrite }: { patientId: string; notes: Note[]; canWrite: boolean }) {
+export function Notes({
+  timeZone,
+  patientId,
+  notes,
+  canWrite,
+  cannotWriteReason,
+}: {
+  timeZone: string;
+  patientId: string;
+  notes: Note[];
+  canWrite: boolean;
+  /** One line saying why there is no note box (shown when canWrite is false). */
+  cannotWriteReason?: string;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
@@ -191,8 +211,10 @@ export function Notes({ patientId, notes, canWrite }: { patientId: string; notes
   }
 
   return (
+    <TimeZone.Provider value={timeZone}>
     <section className="card wide" aria-labelledby="notes-heading">
       <h2 id="notes-heading">Clinical notes</h2>
+      {!canWrite && cannotWriteReason && <p className="muted" data-testid="no-note-reason">{cannotWriteReason}</p>}
       {canWrite && (
         <form onSubmit={onSubmit} noValidate>
           <label htmlFor="new-note">New note</label>
@@ -220,5 +242,6 @@ export function Notes({ patientId, notes, canWrite }: { patientId: string; notes
         </ul>
       )}
     </section>
+    </TimeZone.Provider>
   );
 }

@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
 import { changePasswordInput } from "../../../lib/schemas/password";
+import { serverTimeZone } from "../../../lib/time";
 import { sessionIdInput } from "../../../lib/schemas/sessions";
 import { assertPasswordPolicy } from "../../auth/password-policy";
 import { hashPassword, verifyPassword } from "../../auth/password";
@@ -20,17 +21,19 @@ export const meRouter = router({
       .where(eq(users.id, ctx.userId));
     if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
     const mine = await ctx.tx
-      .select({ orgId: memberships.orgId, role: memberships.role, status: memberships.status, name: organizations.name, slug: organizations.slug })
+      .select({ orgId: memberships.orgId, role: memberships.role, status: memberships.status, name: organizations.name, slug: organizations.slug, timeZone: organizations.timeZone })
       .from(memberships)
       .innerJoin(organizations, eq(organizations.id, memberships.orgId))
       // A pending invitation (`invited`) is not a practice to switch to; it is listed by invitations.mine.
       .where(and(eq(memberships.userId, ctx.userId), ne(memberships.status, "invited")))
       .orderBy(organizations.name);
-    const memberOf = mine.map((m) => ({ ...m, status: m.status as "active" | "suspended" }));
-    const current = memberOf.find((m) => m.orgId === ctx.orgId) ?? null;
+    const memberOf = mine.map(({ timeZone: _tz, ...m }) => ({ ...m, status: m.status as "active" | "suspended" }));
+    const zones = new Map(mine.map((m) => [m.orgId, m.timeZone]));
+    const found = memberOf.find((m) => m.orgId === ctx.orgId);
+    const current = found ? { ...found, timeZone: zones.get(found.orgId) ?? null } : null;
     return {
       user,
-      org: current && { id: current.orgId, name: current.name, slug: current.slug },
+      org: current && { id: current.orgId, name: current.name, slug: current.slug, timeZone: current.timeZone ?? serverTimeZone() },
       role: current?.status === "active" ? current.role : null,
       status: current?.status ?? null,
       memberships: memberOf,

@@ -6,6 +6,7 @@ import { careTeamRouter } from "./care-team";
 import { membersRouter } from "./members";
 import { overviewProcedure } from "./overview";
 import { securityRouter } from "./security";
+import { timeZoneRouter } from "./time-zone";
 
 export const adminRouter = router({
   members: membersRouter,
@@ -15,4 +16,5 @@ export const adminRouter = router({
   breakGlass: adminBreakGlassRouter,
   access: adminAccessRouter,
   overview: overviewProcedure,
+  timeZone: timeZoneRouter,
 });
