@@ -115,19 +115,28 @@ test("the audit page shows grey's chart views and the CSV export has those rows"
   const admin = await open(browser, as.northAdmin, "/admin/audit");
   await admin.page.getByLabel("Actor").selectOption({ label: "Dr. Meredith Grey" });
   await admin.page.getByLabel("Action").selectOption("patient.view");
-  await admin.page.getByLabel("Patient id").fill(patientId);
+  // A patient picker (name or MRN), not a UUID box.
+  await admin.page.getByLabel("Patient (name or MRN)").fill(patient.mrn);
+  await admin.page.getByRole("list", { name: "Matching patients" }).getByRole("button", { name: new RegExp(fullName(patient)) }).click();
+  await expect(admin.page.getByTestId("picked-patient")).toHaveText(`${fullName(patient)} (${patient.mrn})`);
   await admin.page.getByRole("button", { name: "Filter" }).click();
+  await expect(admin.page).toHaveURL(new RegExp(`patientId=${patientId}`));
   const rows = admin.page.getByRole("table", { name: "Audit events" }).locator("tbody tr");
   await expect(rows.first()).toContainText("Dr. Meredith Grey");
-  await expect(rows.first()).toContainText("patient.view");
+  await expect(rows.first()).toContainText("Opened the chart");
+  await expect(rows.first()).toContainText(`${fullName(patient)} (${patient.mrn})`);
+  await expect(admin.page.getByTestId("picked-patient")).toHaveText(`${fullName(patient)} (${patient.mrn})`);
   const shown = await rows.count();
 
   const [download] = await Promise.all([admin.page.waitForEvent("download"), admin.page.getByRole("link", { name: "Export CSV" }).click()]);
   const csv = await readFile((await download.path())!, "utf8");
   const lines = csv.trim().split("\r\n");
-  expect(lines[0]).toBe('"at","actorId","actorName","action","entity","entityId","patientId","requestId","detail"');
+  expect(lines[0]).toBe('"at","actorId","actorName","action","actionLabel","entity","entityId","patientId","patientName","patientMrn","requestId","detail"');
   expect(lines).toHaveLength(shown + 1);
-  expect(lines.slice(1).every((l) => l.includes("patient.view") && l.includes(patientId) && l.includes("Dr. Meredith Grey"))).toBe(true);
+  expect(lines.slice(1).every((l) => l.includes("patient.view") && l.includes(patientId) && l.includes("Dr. Meredith Grey") && l.includes(patient.mrn) && l.includes("Opened the chart"))).toBe(true);
+  // A range that ends before it starts is refused with a clear message, not an empty result.
+  await admin.page.goto("/admin/audit?from=2026-05-02&to=2026-05-01");
+  await expect(admin.page.locator("#f-to-error")).toHaveText("The end date is before the start date: choose an end date on or after the start date.");
   await expect(admin.page.locator("figure.chart-box svg").first()).toBeVisible();
   await admin.page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
   await admin.context.close();

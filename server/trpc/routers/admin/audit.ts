@@ -1,8 +1,9 @@
 import { TRPCError } from "@trpc/server";
-import { and, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { auditListInput } from "../../../../lib/schemas/admin";
-import { auditEvents, users } from "../../../db/schema";
+import { serverTimeZone } from "../../../../lib/time";
+import { auditEvents, patients, users } from "../../../db/schema";
 import { adminProcedure, router } from "../../init";
 
 const cursorSchema = z.object({ at: z.string(), id: z.number().int() });
@@ -15,8 +16,10 @@ export const auditRouter = router({
     if (input.actorId) where.push(eq(auditEvents.actorId, input.actorId));
     if (input.patientId) where.push(eq(auditEvents.patientId, input.patientId));
     if (input.action) where.push(eq(auditEvents.action, input.action));
-    if (input.from) where.push(gte(auditEvents.at, input.from));
-    if (input.to) where.push(lte(auditEvents.at, input.to));
+    // Whole days in the practice's time zone (the server's zone when the practice has not chosen one).
+    const tz = sql`coalesce((select o.time_zone from organizations o where o.id = app_org_id()), ${serverTimeZone()})`;
+    if (input.from) where.push(sql`${auditEvents.at} >= (${input.from}::date::timestamp at time zone ${tz})`);
+    if (input.to) where.push(sql`${auditEvents.at} < ((${input.to}::date + 1)::timestamp at time zone ${tz})`);
     if (input.cursor) {
       const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(input.cursor, "base64url").toString() || "null"));
       if (!parsed.success) throw new TRPCError({ code: "BAD_REQUEST", message: "The page cursor is not valid." });
@@ -33,11 +36,14 @@ export const auditRouter = router({
         entity: auditEvents.entity,
         entityId: auditEvents.entityId,
         patientId: auditEvents.patientId,
+        patientName: sql<string | null>`${patients.givenName} || ' ' || ${patients.familyName}`,
+        patientMrn: patients.mrn,
         requestId: auditEvents.requestId,
         detail: auditEvents.detail,
       })
       .from(auditEvents)
       .leftJoin(users, eq(users.id, auditEvents.actorId))
+      .leftJoin(patients, eq(patients.id, auditEvents.patientId))
       .where(and(...where))
       .orderBy(desc(auditEvents.at), desc(auditEvents.id))
       .limit(input.limit + 1);
