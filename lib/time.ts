@@ -90,3 +90,23 @@ export function formatBirth(birthDate: string, at: Date, tz: string): string {
 export function formatSex(sex: string): string {
   return sex ? sex[0].toUpperCase() + sex.slice(1) : sex;
 }
+
+/** The offset of `tz` from UTC at `at`, in milliseconds. */
+function offsetMs(at: Date, tz: string): number {
+  const f = formatter(`parts|${tz}`, () =>
+    new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" }),
+  );
+  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
+  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/** A wall-clock time typed in a form ("2026-03-04T09:30") read in the practice's zone, not the browser's. */
+export function wallTimeInZone(local: string, tz: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
+  if (!m) return null;
+  const guess = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  let at = guess - offsetMs(new Date(guess), tz);
+  at = guess - offsetMs(new Date(at), tz);
+  return new Date(at);
+}

@@ -2,9 +2,26 @@ import { z } from "zod";
 
 export const appointmentListInput = z.object({ patientId: z.uuid() });
 
+/** The clinicians a patient can be booked with. */
+export const schedulingCliniciansInput = z.object({ patientId: z.uuid() });
+
+export const VISIT_TYPES = {
+  follow_up: { label: "Follow-up", minutes: 15 },
+  consultation: { label: "Consultation", minutes: 30 },
+  procedure: { label: "Procedure", minutes: 60 },
+  telehealth: { label: "Telehealth", minutes: 15 },
+} as const;
+export type VisitType = keyof typeof VISIT_TYPES;
+const visitTypes = Object.keys(VISIT_TYPES) as [VisitType, ...VisitType[]];
+
 export const appointmentCreateInput = z
   .object({
     patientId: z.uuid(),
+    /** Who sees the patient; the caller when omitted. */
+    clinicianId: z.uuid({ error: "Choose a clinician" }).optional(),
+    visitType: z.enum(visitTypes, { error: "Choose a visit type" }).default("follow_up"),
+    /** Book over another visit of the clinician on purpose: admins only (recorded in the audit). */
+    doubleBook: z.boolean().default(false),
     startsAt: z.coerce.date({ error: "Enter a valid start time" }),
     durationMinutes: z.coerce.number().int().min(5, "At least 5 minutes").max(480, "At most 8 hours"),
     reason: z.string().trim().min(1, "Give a reason for the visit").max(500),

@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = {
   "appointment.list": "Read the appointments",
   "appointment.create": "Booked an appointment",
   "appointment.cancel": "Cancelled an appointment",
+  "appointment.double_book": "Double-booked a clinician (admin)",
+  "appointment.today": "Opened their visits of the day",
   "note.list": "Read the notes",
   "note.drafts": "Listed their unsigned drafts",
   "note.create": "Wrote a note",

@@ -22,3 +22,13 @@ describe("one clock (lib/time)", () => {
     expect(timeZones()).toContain("America/New_York");
   });
 });
+
+describe("wall times typed in a form", () => {
+  it("are read in the practice's zone, across daylight saving", async () => {
+    const { wallTimeInZone } = await import("../../lib/time");
+    expect(wallTimeInZone("2026-11-23T15:21", "America/New_York")?.toISOString()).toBe("2026-11-23T20:21:00.000Z");
+    expect(wallTimeInZone("2026-07-01T09:00", "America/New_York")?.toISOString()).toBe("2026-07-01T13:00:00.000Z");
+    expect(wallTimeInZone("2026-07-01T09:00", "UTC")?.toISOString()).toBe("2026-07-01T09:00:00.000Z");
+    expect(wallTimeInZone("nonsense", "UTC")).toBeNull();
+  });
+});

@@ -6,41 +6,66 @@ import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { Field } from "@/app/_components/field";
 import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
-import { appointmentCreateInput, CANCEL_REASONS, type CancelReason } from "@/lib/schemas/appointments";
-import { formatDateTime } from "@/lib/time";
+import { appointmentCreateInput, CANCEL_REASONS, VISIT_TYPES, type CancelReason, type VisitType } from "@/lib/schemas/appointments";
+import { formatDateTime, wallTimeInZone, zoneAbbreviation } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
 
 type List = RouterOutputs["appointments"]["list"];
+type Clinician = RouterOutputs["appointments"]["clinicians"][number];
 
-export function Appointments({ timeZone, patientId, patientName, upcoming, past }: { timeZone: string; patientId: string; patientName: string } & List) {
+export function Appointments({
+  timeZone,
+  patientId,
+  patientName,
+  upcoming,
+  past,
+  clinicians,
+  isAdmin,
+}: { timeZone: string; patientId: string; patientName: string; clinicians: Clinician[]; isAdmin: boolean } & List) {
   const fmt = { format: (d: Date) => formatDateTime(d, timeZone) };
   const trpc = useTRPC();
   const router = useRouter();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [message, setMessage] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<string | null>(null);
+  const [visitType, setVisitType] = useState<VisitType>("follow_up");
+  const [duration, setDuration] = useState<string>(String(VISIT_TYPES.follow_up.minutes));
   const create = useMutation(trpc.appointments.create.mutationOptions());
   const cancel = useMutation(trpc.appointments.cancel.mutationOptions());
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    if (create.isPending) return;
     const formEl = event.currentTarget;
     const form = Object.fromEntries(new FormData(formEl)) as Record<string, string>;
-    const parsed = appointmentCreateInput.safeParse({ ...form, patientId, startsAt: form.startsAt ? new Date(form.startsAt) : undefined });
+    const parsed = appointmentCreateInput.safeParse({
+      ...form,
+      patientId,
+      clinicianId: form.clinicianId || undefined,
+      doubleBook: form.doubleBook === "on",
+      // The time typed is read in the practice's zone, whatever the device's clock says.
+      startsAt: form.startsAt ? (wallTimeInZone(form.startsAt, timeZone) ?? undefined) : undefined,
+    });
     if (!parsed.success) {
       setErrors(fieldErrors(parsed.error.issues));
       return;
     }
     setErrors({});
+    setConflict(null);
     try {
       await create.mutateAsync(parsed.data);
       formEl.reset();
-      setMessage("Appointment scheduled.");
+      setVisitType("follow_up");
+      setDuration(String(VISIT_TYPES.follow_up.minutes));
+      const who = clinicians.find((c) => c.id === parsed.data.clinicianId)?.name;
+      setMessage(`Visit booked for ${formatDateTime(parsed.data.startsAt, timeZone)}${who ? ` with ${who}` : ""}.`);
       router.refresh();
     } catch (err) {
       const d = describeError(err);
       setErrors(d.fields);
-      setMessage(d.message);
+      setMessage(null);
+      setConflict(d.message);
     }
   }
 
@@ -81,7 +106,9 @@ export function Appointments({ timeZone, patientId, patientName, upcoming, past 
           {upcoming.map((a) => (
             <li key={a.id} className={a.status === "cancelled" ? "cancelled" : undefined}>
               <span>
-                {fmt.format(a.startsAt)} — {a.reason} ({a.clinicianName ?? "clinician"}){a.status === "cancelled" ? " · cancelled" : ""}
+                {fmt.format(a.startsAt)} — {VISIT_TYPES[a.visitType as VisitType]?.label ?? "Visit"}: {a.reason} ({a.clinicianName ?? "clinician"})
+                {a.doubleBooked ? " · double-booked" : ""}
+                {a.status === "cancelled" ? " · cancelled" : ""}
               </span>
               {a.status === "scheduled" && (
                 <button
@@ -151,10 +178,51 @@ export function Appointments({ timeZone, patientId, patientName, upcoming, past 
       </ConfirmDialog>
       <form onSubmit={onSubmit} noValidate className="inline-form" aria-label="Schedule an appointment">
         <h3>Schedule</h3>
-        <Field label="Starts at" name="startsAt" type="datetime-local" error={errors.startsAt} required />
-        <Field label="Duration (minutes)" name="durationMinutes" type="number" defaultValue="30" min={5} max={480} error={errors.durationMinutes} />
+        <div className="field">
+          <label htmlFor="appt-clinician">Clinician</label>
+          <select id="appt-clinician" name="clinicianId" defaultValue={clinicians[0]?.id ?? ""}>
+            {clinicians.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+                {c.me ? " (you)" : ""}
+                {c.onCareTeam ? " · care team" : ""}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="appt-type">Visit type</label>
+          <select
+            id="appt-type"
+            name="visitType"
+            value={visitType}
+            onChange={(e) => {
+              const t = e.target.value as VisitType;
+              setVisitType(t);
+              setDuration(String(VISIT_TYPES[t].minutes));
+            }}
+          >
+            {Object.entries(VISIT_TYPES).map(([value, t]) => (
+              <option key={value} value={value}>
+                {t.label} ({t.minutes} min)
+              </option>
+            ))}
+          </select>
+        </div>
+        <Field label={`Starts at (${zoneAbbreviation(new Date(), timeZone)})`} name="startsAt" type="datetime-local" error={errors.startsAt} required />
+        <Field label="Duration (minutes)" name="durationMinutes" type="number" value={duration} onChange={(e) => setDuration(e.target.value)} min={5} max={480} error={errors.durationMinutes} />
         <Field label="Reason" name="reason" error={errors.reason} required />
-        <button type="submit" disabled={create.isPending}>
+        {isAdmin && (
+          <label className="checkbox">
+            <input type="checkbox" name="doubleBook" /> Double-book on purpose (over another visit of this clinician; recorded in the audit log)
+          </label>
+        )}
+        {conflict && (
+          <p className="alert" role="alert">
+            {conflict}
+          </p>
+        )}
+        <button type="submit" disabled={create.isPending} aria-disabled={create.isPending || undefined}>
           {create.isPending ? "Scheduling…" : "Schedule appointment"}
         </button>
       </form>

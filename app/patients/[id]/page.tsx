@@ -20,10 +20,11 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
   const here = `/patients/${id}`;
   const me = await orPage(caller.me.get(), here);
   const patient = await orPage(caller.patients.byId({ id }), here);
-  const [team, appointments, notes] = await Promise.all([
+  const [team, appointments, notes, clinicians] = await Promise.all([
     orPage(caller.patients.careTeam({ id }), here),
     orPage(caller.appointments.list({ patientId: id }), here),
     orPage(caller.notes.list({ patientId: id }), here),
+    me.role ? orPage(caller.appointments.clinicians({ patientId: id }), here) : Promise.resolve([]),
   ]);
   const tz = me.org?.timeZone ?? "UTC";
   const now = new Date();
@@ -95,7 +96,7 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
               </ul>
             )}
           </section>
-          <Appointments timeZone={tz} patientId={patient.id} patientName={`${patient.givenName} ${patient.familyName}`} upcoming={appointments.upcoming} past={appointments.past} />
+          <Appointments clinicians={clinicians} isAdmin={me.role === "admin"} timeZone={tz} patientId={patient.id} patientName={`${patient.givenName} ${patient.familyName}`} upcoming={appointments.upcoming} past={appointments.past} />
           <Notes
             timeZone={tz}
             patientId={patient.id}
