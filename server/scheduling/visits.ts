@@ -87,7 +87,7 @@ export async function bookVisit(tx: Tx, req: VisitRequest, isAdmin: boolean) {
     const tz = await practiceZone(tx);
     throw new TRPCError({
       code: "CONFLICT",
-      message: `${clinician.name} already has a visit between ${formatTime(req.startsAt, tz)} and ${formatTime(endsAt, tz)}. Choose another time or another clinician${isAdmin ? ", or double-book on purpose" : ""}.`,
+      message: `${clinician.name} already has a visit that overlaps ${formatTime(req.startsAt, tz)}–${formatTime(endsAt, tz)}. Choose another time or another clinician${isAdmin ? ", or double-book on purpose" : ""}.`,
     });
   }
 }

@@ -24,7 +24,7 @@ describe("scheduling", () => {
       .create({ patientId: own, startsAt: at(9, 15), durationMinutes: 15, reason: REASON })
       .then(() => null, (e: { code: string; message: string }) => e);
     expect(err?.code).toBe("CONFLICT");
-    expect(err?.message).toMatch(/^Dr\. Meredith Grey already has a visit between 09:15 \S+ and 09:30 \S+\. Choose another time or another clinician\.$/);
+    expect(err?.message).toMatch(/^Dr\. Meredith Grey already has a visit that overlaps 09:15 \S+–09:30 \S+\. Choose another time or another clinician\.$/);
     // Back to back is fine.
     await grey.appointments.create({ patientId: own, startsAt: at(9, 30), durationMinutes: 15, reason: REASON });
   });
