@@ -6,8 +6,13 @@ CREATE POLICY "appointments_double_book_admin_only" ON "appointments" AS RESTRIC
 -- A clinician's scheduled visits never overlap, for any caller (a constraint sees past the
 -- policies, so a clinician cannot book over a colleague's visit of a patient they cannot see).
 -- btree_gist is a trusted extension (PostgreSQL 13+): the database owner, careroster_owner, may
--- create it; its members are the extension's and are left out of the posture check.
-CREATE EXTENSION IF NOT EXISTS btree_gist;--> statement-breakpoint
+-- create it. It goes into its own schema, not `public`: its ~200 support functions are executable
+-- by PUBLIC and owned by the bootstrap superuser (as for every trusted extension), and nobody but
+-- the owner may use that schema. The index finds the default operator class by type, not by
+-- search_path, and index maintenance needs no privilege on its support functions.
+CREATE SCHEMA IF NOT EXISTS extensions;--> statement-breakpoint
+REVOKE ALL ON SCHEMA extensions FROM PUBLIC;--> statement-breakpoint
+CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA extensions;--> statement-breakpoint
 -- Visits that already overlap (booked before this rule) are kept and marked as double-booked.
 UPDATE appointments a SET double_booked = true
  WHERE a.status = 'scheduled'

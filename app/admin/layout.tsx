@@ -27,7 +27,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   const caller = await getCaller();
   const me = await orPage(caller.me.get(), "/admin");
   if (me.role !== "admin") forbidden();
-  const counts = await orPage(caller.admin.overview(), "/admin");
+  const counts = await orPage(caller.admin.overview.get(), "/admin");
   const badge: Record<string, { n: number; what: string }> = {
     "/admin/members": { n: counts.suspendedMembers + counts.invitedMembers, what: "suspended or invited" },
     "/admin/care-team": { n: counts.unassignedPatients, what: "unassigned patients" },

@@ -6,7 +6,7 @@ export const metadata = { title: "Overview · Admin · CareRoster" };
 
 /** What needs the admin's attention today, each with the page that deals with it. */
 export default async function AdminOverviewPage() {
-  const c = await orPage((await getCaller()).admin.overview(), "/admin");
+  const c = await orPage((await getCaller()).admin.overview.get(), "/admin");
   const items = [
     {
       n: c.pendingReviews,

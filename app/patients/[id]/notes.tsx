@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { createContext, useContext, useState, type FormEvent } from "react";
+import { createContext, useContext, useEffect, useRef, useState, type FormEvent } from "react";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { describeError } from "@/lib/forms";
 import { noteCreateInput } from "@/lib/schemas/notes";
@@ -178,6 +178,7 @@ export function Notes({
   notes,
   canWrite,
   cannotWriteReason,
+  draftKey,
 }: {
   timeZone: string;
   patientId: string;
@@ -185,11 +186,30 @@ export function Notes({
   canWrite: boolean;
   /** One line saying why there is no note box (shown when canWrite is false). */
   cannotWriteReason?: string;
+  /** localStorage key of this user's unsaved new note for this patient (ids only, never in the URL). */
+  draftKey?: string;
 }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const create = useMutation(trpc.notes.create.mutationOptions());
+  const box = useRef<HTMLTextAreaElement>(null);
+  const [restored, setRestored] = useState(false);
+  // A note being written survives a reload, a lost connection or an automatic sign-out: it is kept
+  // on this device only (localStorage) until it is saved.
+  useEffect(() => {
+    if (!draftKey || !box.current) return;
+    const kept = window.localStorage.getItem(draftKey);
+    if (kept && !box.current.value) {
+      box.current.value = kept;
+      setRestored(true);
+    }
+  }, [draftKey]);
+  const keep = (value: string) => {
+    if (!draftKey) return;
+    if (value.trim()) window.localStorage.setItem(draftKey, value);
+    else window.localStorage.removeItem(draftKey);
+  };
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -199,10 +219,13 @@ export function Notes({
       setError(parsed.error.issues[0]?.message ?? "Check the note.");
       return;
     }
+    if (create.isPending) return;
     setError(null);
     try {
       await create.mutateAsync(parsed.data);
       formEl.reset();
+      keep("");
+      setRestored(false);
       router.refresh();
     } catch (err) {
       const d = describeError(err);
@@ -218,10 +241,15 @@ export function Notes({
       {canWrite && (
         <form onSubmit={onSubmit} noValidate>
           <label htmlFor="new-note">New note</label>
-          <textarea id="new-note" name="body" rows={3} aria-invalid={error ? true : undefined} aria-describedby={error ? "new-note-error" : "new-note-hint"} />
+          <textarea id="new-note" name="body" rows={3} ref={box} onInput={(e) => keep(e.currentTarget.value)} aria-invalid={error ? true : undefined} aria-describedby={error ? "new-note-error" : "new-note-hint"} />
           <p id="new-note-hint" className="muted">
             Saved as a draft: you can edit it until you sign it.
           </p>
+          {restored && (
+            <p className="notice" role="status" data-testid="draft-restored">
+              Your unsaved note was restored from this device.
+            </p>
+          )}
           {error && (
             <p id="new-note-error" className="field-error">
               {error}

@@ -102,6 +102,7 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
             patientId={patient.id}
             notes={notes}
             canWrite={canWriteNotes}
+            draftKey={`careroster:note-draft:${me.user.id}:${patient.id}`}
             cannotWriteReason={
               patient.archivedAt
                 ? "This patient is archived: the chart is read-only."

@@ -4,7 +4,7 @@ import { auditRouter } from "./audit";
 import { adminBreakGlassRouter } from "./break-glass";
 import { careTeamRouter } from "./care-team";
 import { membersRouter } from "./members";
-import { overviewProcedure } from "./overview";
+import { overviewRouter } from "./overview";
 import { securityRouter } from "./security";
 import { timeZoneRouter } from "./time-zone";
 
@@ -15,6 +15,6 @@ export const adminRouter = router({
   security: securityRouter,
   breakGlass: adminBreakGlassRouter,
   access: adminAccessRouter,
-  overview: overviewProcedure,
+  overview: overviewRouter,
   timeZone: timeZoneRouter,
 });

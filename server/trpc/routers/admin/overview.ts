@@ -1,5 +1,7 @@
 import { adminOverview } from "../../../admin/overview";
-import { adminProcedure } from "../../init";
+import { adminProcedure, router } from "../../init";
 
 /** Counts for the admin overview page and the admin navigation. */
-export const overviewProcedure = adminProcedure.query(({ ctx }) => adminOverview(ctx.tx));
+export const overviewRouter = router({
+  get: adminProcedure.query(({ ctx }) => adminOverview(ctx.tx)),
+});
