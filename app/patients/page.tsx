@@ -51,7 +51,7 @@ export default async function PatientsPage() {
             </ul>
           </section>
         )}
-        <PatientList key={me.org?.id ?? "none"} initial={first} />
+        <PatientList key={me.org?.id ?? "none"} initial={first} timeZone={me.org?.timeZone ?? "UTC"} />
       </main>
     </>
   );

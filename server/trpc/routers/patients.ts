@@ -9,6 +9,7 @@ import {
   patientUpdateInput,
 } from "../../../lib/schemas/patients";
 import { audit } from "../../audit/record";
+import { listExtras } from "../../patients/list-extras";
 import type { Tx } from "../../db/client";
 import { appointments, careTeam, patients, users } from "../../db/schema";
 import { adminProcedure, orgProcedure, router } from "../init";
@@ -111,9 +112,15 @@ export const patientsRouter = router({
       for (const v of found) visits.set(v.patientId, v.at);
     }
     const total = input.cursor ? null : (rows[0]?.total ?? 0);
+    const extras = await listExtras(ctx.tx, page.map((r) => r.patient.id));
     const items = page.map((r) => {
       const visit = byName ? visits.get(r.patient.id) : r.lastVisit;
-      return { ...r.patient, lastVisit: visit && visit !== "-infinity" ? new Date(visit) : null };
+      return {
+        ...r.patient,
+        lastVisit: visit && visit !== "-infinity" ? new Date(visit) : null,
+        nextVisit: extras.nextVisit.get(r.patient.id) ?? null,
+        access: extras.badges.get(r.patient.id) ?? null,
+      };
     });
     if (items.length > 0) {
       await audit(ctx, { action: "patient.list", entity: "patient", detail: { patientIds: items.map((p) => p.id) } });
