@@ -34,7 +34,9 @@ export function OrgSwitcher({ current, orgs }: { current: string | null; orgs: O
         }
         // Cached pages belong to the previous practice: drop them before anything renders again.
         queryClient.clear();
-        // Land on the new practice's patient list (a chart or page of the old practice would be a 404 there).
+        // Land on the new practice's patient list (a chart or page of the old practice would be a 404
+        // there). A full load on purpose: no client state of the old practice survives it.
+        // eslint-disable-next-line @next/next/no-location-assign-relative-destination
         window.location.assign("/patients");
       },
       onError: (err) => setError(err.message),

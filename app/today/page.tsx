@@ -14,7 +14,7 @@ export default async function TodayPage() {
   const me = await orPage(caller.me.get(), "/today");
   const today = await orPage(caller.appointments.today(), "/today");
   const tz = today.timeZone;
-  const now = Date.now();
+  const now = today.now.getTime();
   const scheduled = today.visits.filter((v) => v.status !== "cancelled");
   return (
     <>
@@ -23,7 +23,7 @@ export default async function TodayPage() {
         <div className="page-head">
           <h1>Today</h1>
           <span className="muted">
-            {formatDay(new Date(), tz)} · {scheduled.length} visit{scheduled.length === 1 ? "" : "s"}
+            {formatDay(today.now, tz)} · {scheduled.length} visit{scheduled.length === 1 ? "" : "s"}
           </span>
         </div>
         {today.visits.length === 0 ? (

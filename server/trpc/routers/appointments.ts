@@ -77,11 +77,13 @@ export const appointmentsRouter = router({
   /** The signed-in clinician's visits today (the practice's day), for the Today page. */
   today: orgProcedure.query(async ({ ctx }) => {
     const tz = await practiceZone(ctx.tx);
-    const day = isoDay(new Date(), tz);
+    const now = new Date();
+    const day = isoDay(now, tz);
     const rows = await visitsOfDay(ctx.tx, ctx.userId, day);
     await audit(ctx, { action: "appointment.today", entity: "appointment", detail: { day, patientIds: rows.map((r) => r.patient_id) } });
     return {
       day,
+      now,
       timeZone: tz,
       visits: rows.map((r) => ({
         id: r.id,
