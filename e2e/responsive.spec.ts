@@ -14,7 +14,7 @@ async function check(page: Page, name: string, outputPath: (n: string) => string
     await page.waitForTimeout(50);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width, `${name} at ${viewport.width} px is ${width} px wide`).toBeLessThanOrEqual(viewport.width);
-    await page.screenshot({ path: outputPath(`${name}-${size}.png`), fullPage: true });
+    await page.screenshot({ path: outputPath(`${name}-${size}.png`) });
   }
   await page.setViewportSize(phone);
   const { violations } = await new AxeBuilder({ page }).analyze();
@@ -43,11 +43,11 @@ test("signed out: sign-in, forgot and reset password, invitation pages fit 390 p
   await visitAll(browser, undefined, async () => ["/login", "/forgot-password", `/reset-password/${"x".repeat(43)}`, `/invite/${"x".repeat(43)}`], (n) => testInfo.outputPath(n));
 });
 
-test("clinician pages (list, chart, new patient, directory, cover, account, 404) fit 390 px", async ({ browser }, testInfo) => {
+test("clinician pages (today, list, chart, new patient, directory, cover, account, 404) fit 390 px", async ({ browser }, testInfo) => {
   await visitAll(
     browser,
     as.grey,
-    async (page) => ["/patients", await firstChart(page), "/patients/new", "/directory", "/coverage", "/account", "/patients/00000000-0000-4000-8000-000000000000"],
+    async (page) => ["/today", "/patients", await firstChart(page), "/patients/new", "/directory", "/coverage", "/account", "/patients/00000000-0000-4000-8000-000000000000"],
     (n) => testInfo.outputPath(n),
   );
 });

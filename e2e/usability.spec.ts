@@ -16,10 +16,11 @@ async function noSeriousViolations(page: Page) {
   expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
-async function openChart(page: Page, mrn: string) {
+async function openChart(page: Page, patient: { mrn: string; givenName: string; familyName: string }) {
   await page.goto("/patients");
-  await page.getByLabel("Search by name or MRN").fill(mrn);
-  await page.getByRole("table", { name: "Patients" }).getByRole("link").first().click();
+  await page.getByLabel("Search by name or MRN").fill(patient.mrn);
+  await page.getByRole("table", { name: "Patients" }).getByRole("link", { name: `${patient.familyName}, ${patient.givenName}` }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(fullName(patient));
   await expect(page.getByRole("heading", { name: "Clinical notes" })).toBeVisible();
 }
 
@@ -36,7 +37,7 @@ for (const [name, viewport] of sizes) {
     const context = await browser.newContext({ storageState: as.grey, viewport });
     const page = await context.newPage();
     const patient = demoPanel("grey", "northside")[2];
-    await openChart(page, patient.mrn);
+    await openChart(page, patient);
     const when = name === "desktop" ? "2035-04-02T10:00" : "2035-04-03T10:00";
     await book(page, when, `Cancel journey ${name}`);
     await expect(page.getByRole("status").filter({ hasText: "Visit booked for" })).toBeVisible();
@@ -71,10 +72,10 @@ test("an overlapping visit is refused with a clear message; the admin can double
   const patient = demoPanel("grey", "northside")[3];
   const context = await browser.newContext({ storageState: as.grey });
   const page = await context.newPage();
-  await openChart(page, patient.mrn);
+  await openChart(page, patient);
   const form = page.getByRole("form", { name: "Schedule an appointment" });
-  await expect(form.getByLabel("Clinician")).toHaveValue(/.+/);
-  await expect(form.getByLabel("Clinician").locator("option").first()).toHaveText(/Dr\. Meredith Grey \(you\) · care team/);
+  await expect(form.getByLabel("Clinician", { exact: true })).toHaveValue(/.+/);
+  await expect(form.getByLabel("Clinician", { exact: true }).locator("option").first()).toHaveText(/Dr\. Meredith Grey \(you\) · care team/);
   await form.getByLabel("Visit type").selectOption({ label: "Procedure (60 min)" });
   await expect(form.getByLabel("Duration (minutes)")).toHaveValue("60");
   await form.getByLabel("Starts at").fill("2035-05-06T09:00");
@@ -89,11 +90,11 @@ test("an overlapping visit is refused with a clear message; the admin can double
 
   const admin = await browser.newContext({ storageState: as.northAdmin });
   const adminPage = await admin.newPage();
-  await openChart(adminPage, patient.mrn);
+  await openChart(adminPage, patient);
   // Admins read no clinical notes: no note box, one line saying why.
   await expect(adminPage.getByLabel("New note")).toHaveCount(0);
   await expect(adminPage.getByTestId("no-note-reason")).toContainText("You are not on this patient's care team");
-  await adminPage.getByLabel("Clinician").selectOption({ label: "Dr. Meredith Grey · care team" });
+  await adminPage.getByLabel("Clinician", { exact: true }).selectOption({ label: "Dr. Meredith Grey · care team" });
   await book(adminPage, "2035-05-06T09:30", "Overlap journey admin", 15);
   await expect(adminPage.getByRole("alert")).toContainText("or double-book on purpose");
   await adminPage.getByLabel(/Double-book on purpose/).check();
@@ -126,7 +127,7 @@ test("a locum switching practice on a chart lands on the new practice's list; a 
   for (const [name, viewport] of sizes) {
     const context = await browser.newContext({ storageState: as.locum, viewport });
     const page = await context.newPage();
-    await openChart(page, demoPanel("locum", "northside")[0].mrn);
+    await openChart(page, demoPanel("locum", "northside")[0]);
     const chartUrl = page.url();
     await page.getByLabel("Practice").selectOption({ label: "Lakeside Pediatrics" });
     await expect(page).toHaveURL(/\/patients$/);
@@ -171,7 +172,7 @@ test("README screenshots: the clinician's Today, a chart and the admin overview 
   for (const [i, p] of [patients[4], patients[5]].entries()) {
     const at = new Date(soon.getTime() + i * 45 * 60_000);
     if (at.getUTCDate() !== new Date().getUTCDate()) break;
-    await openChart(page, p.mrn);
+    await openChart(page, p);
     await book(page, at.toISOString().slice(0, 16), i === 0 ? "Blood pressure check" : "Medication review", 30);
     await expect(page.getByRole("status").filter({ hasText: "Visit booked for" })).toBeVisible();
   }
@@ -179,7 +180,7 @@ test("README screenshots: the clinician's Today, a chart and the admin overview 
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Today" })).toHaveAttribute("aria-current", "page");
   await noSeriousViolations(page);
   await page.screenshot({ path: "docs/screenshots/today.png" });
-  await openChart(page, patients[0].mrn);
+  await openChart(page, patients[0]);
   await page.screenshot({ path: "docs/screenshots/chart.png" });
   await grey.close();
 
@@ -201,7 +202,7 @@ test("the practice time zone: every time reads in it, with its abbreviation", as
   await expect(page.getByRole("status")).toContainText(/Time zone saved: times now read like \d\d:\d\d E[SD]T\./);
   const grey = await browser.newContext({ storageState: as.grey });
   const greyPage = await grey.newPage();
-  await openChart(greyPage, demoPanel("grey", "northside")[0].mrn);
+  await openChart(greyPage, demoPanel("grey", "northside")[0]);
   await expect(greyPage.getByRole("list", { name: "Upcoming appointments" })).toContainText(/\d\d:\d\d E[SD]T/);
   await expect(greyPage.getByRole("form", { name: "Schedule an appointment" }).getByLabel(/Starts at \(E[SD]T\)/)).toBeVisible();
   await grey.close();
