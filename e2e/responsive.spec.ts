@@ -44,6 +44,7 @@ test("signed out: sign-in, forgot and reset password, invitation pages fit 390 p
 });
 
 test("clinician pages (today, list, chart, new patient, directory, cover, account, 404) fit 390 px", async ({ browser }, testInfo) => {
+  test.setTimeout(180_000);
   await visitAll(
     browser,
     as.grey,
@@ -53,6 +54,7 @@ test("clinician pages (today, list, chart, new patient, directory, cover, accoun
 });
 
 test("admin pages (overview, members, care teams, patients, audit, emergency, access, report, security, settings, 403) fit 390 px", async ({ browser }, testInfo) => {
+  test.setTimeout(240_000);
   await visitAll(
     browser,
     as.northAdmin,

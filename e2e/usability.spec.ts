@@ -96,7 +96,7 @@ test("an overlapping visit is refused with a clear message; the admin can double
   await expect(adminPage.getByTestId("no-note-reason")).toContainText("You are not on this patient's care team");
   await adminPage.getByLabel("Clinician", { exact: true }).selectOption({ label: "Dr. Meredith Grey · care team" });
   await book(adminPage, "2035-05-06T09:30", "Overlap journey admin", 15);
-  await expect(adminPage.getByRole("alert")).toContainText("or double-book on purpose");
+  await expect(adminPage.getByRole("form", { name: "Schedule an appointment" }).getByRole("alert")).toContainText("or double-book on purpose");
   await adminPage.getByLabel(/Double-book on purpose/).check();
   await adminPage.getByRole("button", { name: "Schedule appointment" }).click();
   await expect(adminPage.getByRole("list", { name: "Upcoming appointments" })).toContainText("double-booked");
@@ -131,6 +131,7 @@ test("a locum switching practice on a chart lands on the new practice's list; a 
     const chartUrl = page.url();
     await page.getByLabel("Practice").selectOption({ label: "Lakeside Pediatrics" });
     await expect(page).toHaveURL(/\/patients$/);
+    await page.waitForLoadState("load");
     await expect(page.getByLabel("Practice").locator("option:checked")).toHaveText("Lakeside Pediatrics");
     await expect(page.getByRole("table", { name: "Patients" })).toContainText(demoPanel("locum", "lakeside")[0].familyName);
     const res = await page.goto(chartUrl);
