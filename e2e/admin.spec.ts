@@ -136,7 +136,7 @@ test("the audit page shows grey's chart views and the CSV export has those rows"
   expect(lines.slice(1).every((l) => l.includes("patient.view") && l.includes(patientId) && l.includes("Dr. Meredith Grey") && l.includes(patient.mrn) && l.includes("Opened the chart"))).toBe(true);
   // A range that ends before it starts is refused with a clear message, not an empty result.
   await admin.page.goto("/admin/audit?from=2026-05-02&to=2026-05-01");
-  await expect(admin.page.locator("#f-to-error")).toHaveText("The end date is before the start date: choose an end date on or after the start date.");
+  await expect(admin.page.getByRole("form", { name: "Filter audit events" }).locator("#f-to-error")).toHaveText("The end date is before the start date: choose an end date on or after the start date.");
   await expect(admin.page.locator("figure.chart-box svg").first()).toBeVisible();
   await admin.page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
   await admin.context.close();
