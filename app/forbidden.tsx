@@ -1,15 +1,9 @@
-import Link from "next/link";
+import { ErrorShell } from "./_components/error-shell";
 
 export default function Forbidden() {
   return (
-    <main className="auth">
-      <div className="card">
-        <h1>403 — practice admins only</h1>
-        <p>You need to be an active admin of this practice to open this page.</p>
-        <p>
-          <Link href="/patients">Back to your patients</Link>
-        </p>
-      </div>
-    </main>
+    <ErrorShell title="403 — practice admins only">
+      <p>You need to be an active admin of this practice to open this page.</p>
+    </ErrorShell>
   );
 }

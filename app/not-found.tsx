@@ -1,16 +1,10 @@
-import Link from "next/link";
+import { ErrorShell } from "./_components/error-shell";
 
 /** One page for a record that does not exist and one the caller may not see: no existence oracle. */
 export default function NotFound() {
   return (
-    <main className="auth">
-      <div className="card">
-        <h1>Not found</h1>
-        <p>There is nothing at this address that you can see.</p>
-        <p>
-          <Link href="/patients">Back to your patients</Link>
-        </p>
-      </div>
-    </main>
+    <ErrorShell title="Not found">
+      <p>There is nothing at this address that you can see.</p>
+    </ErrorShell>
   );
 }

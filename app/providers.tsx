@@ -5,6 +5,7 @@ import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { SessionProvider } from "next-auth/react";
 import { useState, type ReactNode } from "react";
 import superjson from "superjson";
+import { OfflineBanner } from "@/app/_components/offline-banner";
 import { SessionTimeout } from "@/app/_components/session-timeout";
 import { TRPCProvider } from "@/lib/trpc/client";
 import type { AppRouter } from "@/server/trpc/routers/_app";
@@ -20,6 +21,7 @@ export function Providers({ children }: { children: ReactNode }) {
     <SessionProvider refetchOnWindowFocus={false}>
       <QueryClientProvider client={queryClient}>
         <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+          <OfflineBanner />
           {children}
           <SessionTimeout />
         </TRPCProvider>

@@ -29,7 +29,23 @@ test("admin assigns an unassigned patient to grey, who sees it after reload; una
   await expect(grey.page.getByRole("table", { name: "Patients" })).toContainText(`${unassigned.familyName}, ${unassigned.givenName}`);
 
   await admin.page.goto(`/admin/care-team?q=${unassigned.mrn}`);
-  await admin.page.getByRole("button", { name: `Unassign Dr. Meredith Grey from ${fullName(unassigned)}` }).click();
+  // Asks first, naming both people; Cancel (and Escape) change nothing and focus returns to the button.
+  const unassignButton = admin.page.getByRole("button", { name: `Unassign Dr. Meredith Grey from ${fullName(unassigned)}` });
+  await unassignButton.click();
+  const confirm = admin.page.getByRole("dialog", { name: `Remove Dr. Meredith Grey from ${fullName(unassigned)}'s care team?` });
+  await expect(confirm).toBeVisible();
+  await expect(confirm.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(confirm).toBeHidden();
+  await expect(unassignButton).toBeFocused();
+  await expect(admin.page.getByRole("table", { name: "Care teams" })).toContainText("Dr. Meredith Grey");
+  await unassignButton.click();
+  await admin.page.keyboard.press("Escape");
+  await expect(confirm).toBeHidden();
+  await expect(admin.page.getByRole("table", { name: "Care teams" })).toContainText("Dr. Meredith Grey");
+  await unassignButton.click();
+  await confirm.getByRole("button", { name: "Remove from care team" }).click();
+  await expect(admin.page.getByRole("status")).toContainText(`Dr. Meredith Grey removed from ${fullName(unassigned)}'s care team.`);
   await expect(admin.page.getByRole("table", { name: "Care teams" })).toContainText("unassigned");
   await grey.page.reload();
   await expect(grey.page.getByTestId("patient-count")).toHaveText(`Showing 10 of ${demoPanel("grey", "northside").length} patients`);
@@ -52,6 +68,13 @@ test("admin suspends shepherd: shepherd's session ends and signing in says why; 
   await expect(shepherd.page.getByRole("table", { name: "Patients" })).toBeVisible();
   const admin = await open(browser, as.northAdmin, "/admin/members");
   await admin.page.getByRole("button", { name: "Suspend Dr. Derek Shepherd" }).click();
+  const suspend = admin.page.getByRole("dialog", { name: "Suspend Dr. Derek Shepherd?" });
+  await expect(suspend).toContainText("every session they have ends now");
+  await suspend.getByRole("button", { name: "Cancel" }).click();
+  await expect(admin.page.getByRole("row", { name: /Dr. Derek Shepherd/ })).toContainText("active");
+  await admin.page.getByRole("button", { name: "Suspend Dr. Derek Shepherd" }).click();
+  await suspend.getByRole("button", { name: "Suspend member" }).click();
+  await expect(admin.page.getByRole("status").filter({ hasText: "Dr. Derek Shepherd suspended." })).toBeVisible();
   await expect(admin.page.getByRole("row", { name: /Dr. Derek Shepherd/ })).toContainText("suspended");
 
   // The suspension ended shepherd's session: the next navigation asks for sign-in.
@@ -62,6 +85,7 @@ test("admin suspends shepherd: shepherd's session ends and signing in says why; 
   await shepherd.page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
 
   await admin.page.getByRole("button", { name: "Reactivate Dr. Derek Shepherd" }).click();
+  await admin.page.getByRole("dialog", { name: "Reactivate Dr. Derek Shepherd?" }).getByRole("button", { name: "Reactivate" }).click();
   await expect(admin.page.getByRole("row", { name: /Dr. Derek Shepherd/ })).toContainText("active");
   await signInForm(shepherd.page, "shepherd@northside.test");
   await enterCode(shepherd.page, "shepherd@northside.test");
@@ -93,19 +117,28 @@ test("the audit page shows grey's chart views and the CSV export has those rows"
   const admin = await open(browser, as.northAdmin, "/admin/audit");
   await admin.page.getByLabel("Actor").selectOption({ label: "Dr. Meredith Grey" });
   await admin.page.getByLabel("Action").selectOption("patient.view");
-  await admin.page.getByLabel("Patient id").fill(patientId);
+  // A patient picker (name or MRN), not a UUID box.
+  await admin.page.getByLabel("Patient (name or MRN)").fill(patient.mrn);
+  await admin.page.getByRole("list", { name: "Matching patients" }).getByRole("button", { name: new RegExp(fullName(patient)) }).click();
+  await expect(admin.page.getByTestId("picked-patient")).toHaveText(`${fullName(patient)} (${patient.mrn})`);
   await admin.page.getByRole("button", { name: "Filter" }).click();
+  await expect(admin.page).toHaveURL(new RegExp(`patientId=${patientId}`));
   const rows = admin.page.getByRole("table", { name: "Audit events" }).locator("tbody tr");
   await expect(rows.first()).toContainText("Dr. Meredith Grey");
-  await expect(rows.first()).toContainText("patient.view");
+  await expect(rows.first()).toContainText("Opened the chart");
+  await expect(rows.first()).toContainText(`${fullName(patient)} (${patient.mrn})`);
+  await expect(admin.page.getByTestId("picked-patient")).toHaveText(`${fullName(patient)} (${patient.mrn})`);
   const shown = await rows.count();
 
   const [download] = await Promise.all([admin.page.waitForEvent("download"), admin.page.getByRole("link", { name: "Export CSV" }).click()]);
   const csv = await readFile((await download.path())!, "utf8");
   const lines = csv.trim().split("\r\n");
-  expect(lines[0]).toBe('"at","actorId","actorName","action","entity","entityId","patientId","requestId","detail"');
+  expect(lines[0]).toBe('"at","actorId","actorName","action","actionLabel","entity","entityId","patientId","patientName","patientMrn","requestId","detail"');
   expect(lines).toHaveLength(shown + 1);
-  expect(lines.slice(1).every((l) => l.includes("patient.view") && l.includes(patientId) && l.includes("Dr. Meredith Grey"))).toBe(true);
+  expect(lines.slice(1).every((l) => l.includes("patient.view") && l.includes(patientId) && l.includes("Dr. Meredith Grey") && l.includes(patient.mrn) && l.includes("Opened the chart"))).toBe(true);
+  // A range that ends before it starts is refused with a clear message, not an empty result.
+  await admin.page.goto("/admin/audit?from=2026-05-02&to=2026-05-01");
+  await expect(admin.page.getByRole("form", { name: "Filter audit events" }).locator("#f-to-error")).toHaveText("The end date is before the start date: choose an end date on or after the start date.");
   await expect(admin.page.locator("figure.chart-box svg").first()).toBeVisible();
   await admin.page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
   await admin.context.close();

@@ -25,8 +25,10 @@ test("locum switches from Northside to Lakeside and sees only Lakeside's patient
   const names = async () => (await rows.allTextContents()).map((t) => t.split(", ").reverse().join(" ")).sort();
   await expect(rows).toHaveCount(demoPanel("locum", "northside").length);
   expect(await names()).toEqual(demoPanel("locum", "northside").map(fullName).sort());
+  // The switch loads the patient list of the new practice (a full page load): read the rows
+  // again until they are Lakeside's, across the navigation.
   await page.getByLabel("Practice").selectOption({ label: "Lakeside Pediatrics" });
-  await expect.poll(names).toEqual(demoPanel("locum", "lakeside").map(fullName).sort());
+  await expect.poll(() => names().catch(() => [])).toEqual(demoPanel("locum", "lakeside").map(fullName).sort());
   await page.reload(); // the switch lives in the session, not just the page
   await expect(page.getByLabel("Practice").locator("option:checked")).toHaveText("Lakeside Pediatrics");
   await expect.poll(names).toEqual(demoPanel("locum", "lakeside").map(fullName).sort());

@@ -2,7 +2,6 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useSession } from "next-auth/react";
-import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useTRPC } from "@/lib/trpc/client";
 
@@ -15,7 +14,6 @@ interface Org {
 /** For users in several practices: the database checks the membership, then the session cookie follows. */
 export function OrgSwitcher({ current, orgs }: { current: string | null; orgs: Org[] }) {
   const trpc = useTRPC();
-  const router = useRouter();
   const { update } = useSession();
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
@@ -36,7 +34,10 @@ export function OrgSwitcher({ current, orgs }: { current: string | null; orgs: O
         }
         // Cached pages belong to the previous practice: drop them before anything renders again.
         queryClient.clear();
-        router.refresh();
+        // Land on the new practice's patient list (a chart or page of the old practice would be a 404
+        // there). A full load on purpose: no client state of the old practice survives it.
+        // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+        window.location.assign("/patients");
       },
       onError: (err) => setError(err.message),
     }),

@@ -35,7 +35,7 @@ export function SessionTimeout() {
     const tick = () => {
       const seconds = Math.round((deadline - Date.now()) / 1000);
       setLeft(seconds);
-      if (seconds <= 0) void signOut({ callbackUrl: "/login?error=SessionExpired" });
+      if (seconds <= 0) void signOut({ callbackUrl: `/login?error=SessionExpired&callbackUrl=${encodeURIComponent(window.location.pathname)}` });
     };
     tick();
     const timer = setInterval(tick, 1000);

@@ -1,20 +1,26 @@
 import Link from "next/link";
 import type { RouterOutputs } from "@/server/trpc/types";
+import { NavLink } from "./nav-link";
 import { OrgSwitcher } from "./org-switcher";
 import { SignOutButton } from "./sign-out-button";
 
 /** The signed-in header: practice (with switcher), the admin entry for admins, the user and sign-out. */
 export function TopBar({ me }: { me: RouterOutputs["me"]["get"] }) {
   return (
+    <>
+    <a className="skip-link" href="#main">
+      Skip to content
+    </a>
     <header className="topbar">
       <Link className="brand" href="/patients">
         CareRoster
       </Link>
       <nav aria-label="Main">
-        <Link href="/patients">Patients</Link>
-        {me.role && <Link href="/directory">Directory</Link>}
-        {me.role && <Link href="/coverage">Cover</Link>}
-        {me.role === "admin" && <Link href="/admin">Admin</Link>}
+        {me.role === "clinician" && <NavLink href="/today">Today</NavLink>}
+        <NavLink href="/patients">Patients</NavLink>
+        {me.role && <NavLink href="/directory">Directory</NavLink>}
+        {me.role && <NavLink href="/coverage">Cover</NavLink>}
+        {me.role === "admin" && <NavLink href="/admin">Admin</NavLink>}
       </nav>
       <span className="spacer" />
       {me.memberships.length > 1 ? (
@@ -27,5 +33,6 @@ export function TopBar({ me }: { me: RouterOutputs["me"]["get"] }) {
       </Link>
       <SignOutButton />
     </header>
+    </>
   );
 }

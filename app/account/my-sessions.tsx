@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { ConfirmButton } from "@/app/_components/confirm-button";
+import { ConfirmButton } from "@/app/_components/confirm-dialog";
 import { SessionsList, type SessionRow } from "@/app/_components/sessions-list";
 import { describeError } from "@/lib/forms";
 import { useTRPC } from "@/lib/trpc/client";
@@ -32,10 +32,11 @@ export function MySessions({ initial }: { initial: SessionRow[] }) {
         action={(s) =>
           s.current ? null : (
             <ConfirmButton
-              question={`Sign out ${s.device}? Whoever uses that session will have to sign in again.`}
+              title={`Sign out ${s.device}?`}
+              body="Whoever uses that session will have to sign in again."
               confirmLabel="Sign it out"
               disabled={end.isPending}
-              onConfirm={() => end.mutate({ sessionId: s.id })}
+              onConfirm={() => end.mutateAsync({ sessionId: s.id }).catch(() => undefined)}
             >
               Sign out <span className="visually-hidden">{s.device}</span>
             </ConfirmButton>
@@ -45,10 +46,11 @@ export function MySessions({ initial }: { initial: SessionRow[] }) {
       {others > 1 && (
         <p>
           <ConfirmButton
-            question={`Sign out all ${others} other sessions? This device stays signed in.`}
+            title={`Sign out all ${others} other sessions?`}
+            body="This device stays signed in; the others will have to sign in again."
             confirmLabel="Sign them out"
             disabled={endOthers.isPending}
-            onConfirm={() => endOthers.mutate()}
+            onConfirm={() => endOthers.mutateAsync().catch(() => undefined)}
           >
             Sign out all other sessions
           </ConfirmButton>

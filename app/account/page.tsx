@@ -24,7 +24,7 @@ export default async function AccountPage() {
   return (
     <>
       <TopBar me={me} />
-      <main>
+      <main id="main" tabIndex={-1}>
         <h1>Your account</h1>
         <p className="muted">
           {me.user.name} · {me.user.email}

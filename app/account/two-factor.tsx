@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type FormEvent } from "react";
-import { ConfirmButton } from "@/app/_components/confirm-button";
+import { ConfirmButton } from "@/app/_components/confirm-dialog";
 import { Field } from "@/app/_components/field";
 import { describeError } from "@/lib/forms";
 import { confirmEnrollmentInput, recoveryCodeInput } from "@/lib/schemas/two-factor";
@@ -127,7 +127,7 @@ export function TwoFactor({ status, required, policyText }: { status: Status; re
           </p>
           <p>
             <ConfirmButton
-              question="Make 10 new recovery codes? Your current recovery codes stop working."
+              title="Make 10 new recovery codes? Your current recovery codes stop working."
               confirmLabel="Make new codes"
               onConfirm={() => void onRegenerate()}
               disabled={regenerate.isPending}
@@ -143,8 +143,7 @@ export function TwoFactor({ status, required, policyText }: { status: Status; re
               <p className="muted">Enter one of your recovery codes to remove your authenticator, then set up a new one. Without a code, ask your practice admin.</p>
               <Field label="Recovery code" name="recoveryCode" autoComplete="off" autoCapitalize="none" spellCheck={false} required />
               <ConfirmButton
-                className="danger"
-                question="Remove your authenticator? You will set up two-factor again with a new secret."
+                title="Remove your authenticator? You will set up two-factor again with a new secret."
                 confirmLabel="Remove it"
                 onConfirm={() => resetForm.current?.requestSubmit()}
                 disabled={reset.isPending}

@@ -1,6 +1,6 @@
-import Link from "next/link";
 import { forbidden } from "next/navigation";
 import type { ReactNode } from "react";
+import { NavLink } from "@/app/_components/nav-link";
 import { orPage } from "@/app/_components/signed-in";
 import { TopBar } from "@/app/_components/top-bar";
 import { getCaller } from "@/server/trpc/server";
@@ -9,6 +9,7 @@ import "./admin.css";
 export const dynamic = "force-dynamic";
 
 const sections = [
+  ["/admin", "Overview"],
   ["/admin/members", "Members"],
   ["/admin/care-team", "Care teams"],
   ["/admin/patients", "Patients"],
@@ -23,8 +24,15 @@ const sections = [
 
 /** The UI gate (the procedures and the policies gate again on their own). */
 export default async function AdminLayout({ children }: { children: ReactNode }) {
-  const me = await orPage((await getCaller()).me.get(), "/admin");
+  const caller = await getCaller();
+  const me = await orPage(caller.me.get(), "/admin");
   if (me.role !== "admin") forbidden();
+  const counts = await orPage(caller.admin.overview.get(), "/admin");
+  const badge: Record<string, { n: number; what: string }> = {
+    "/admin/members": { n: counts.suspendedMembers + counts.invitedMembers, what: "suspended or invited" },
+    "/admin/care-team": { n: counts.unassignedPatients, what: "unassigned patients" },
+    "/admin/break-glass": { n: counts.pendingReviews, what: "awaiting review" },
+  };
   return (
     <>
       <TopBar me={me} />
@@ -34,12 +42,20 @@ export default async function AdminLayout({ children }: { children: ReactNode })
           <ul>
             {sections.map(([href, label]) => (
               <li key={href}>
-                <Link href={href}>{label}</Link>
+                <NavLink href={href} exact={href === "/admin"}>
+                  {label}
+                  {badge[href]?.n ? (
+                    <span className="count">
+                      {badge[href].n}
+                      <span className="visually-hidden"> {badge[href].what}</span>
+                    </span>
+                  ) : null}
+                </NavLink>
               </li>
             ))}
           </ul>
         </nav>
-        <main className="admin-main">{children}</main>
+        <main id="main" tabIndex={-1} className="admin-main">{children}</main>
       </div>
     </>
   );

@@ -14,7 +14,7 @@ export default async function CoveragePage() {
   return (
     <>
       <TopBar me={me} />
-      <main className="narrow-wide">
+      <main id="main" tabIndex={-1} className="narrow-wide">
         <h1>Cover</h1>
         {!me.role ? (
           <p className="alert" role="alert">

@@ -78,9 +78,12 @@ export function Directory() {
                 {open === p.id ? (
                   <RequestAccess patientId={p.id} name={name} />
                 ) : p.visible ? (
-                  <Link href={`/patients/${p.id}`}>
-                    Open chart<span className="visually-hidden"> of {name}</span>
-                  </Link>
+                  <>
+                    <span className="muted">On your care team — </span>
+                    <Link href={`/patients/${p.id}`}>
+                      Open chart<span className="visually-hidden"> of {name}</span>
+                    </Link>
+                  </>
                 ) : (
                   <>
                     <span className="muted">Not on your care team · </span>

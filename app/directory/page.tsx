@@ -11,7 +11,7 @@ export default async function DirectoryPage() {
   return (
     <>
       <TopBar me={me} />
-      <main>
+      <main id="main" tabIndex={-1}>
         <h1>Practice directory</h1>
         <p className="muted">
           Find a patient who is not on your care team. You see name, date of birth and MRN only. In an emergency you can

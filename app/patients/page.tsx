@@ -18,7 +18,7 @@ export default async function PatientsPage() {
   return (
     <>
       <TopBar me={me} />
-      <main>
+      <main id="main" tabIndex={-1}>
         <div className="page-head">
           <h1>{me.role === "admin" ? "Practice patients" : "My patients"}</h1>
           {me.role && (
@@ -51,7 +51,7 @@ export default async function PatientsPage() {
             </ul>
           </section>
         )}
-        <PatientList key={me.org?.id ?? "none"} initial={first} />
+        <PatientList key={me.org?.id ?? "none"} initial={first} timeZone={me.org?.timeZone ?? "UTC"} />
       </main>
     </>
   );

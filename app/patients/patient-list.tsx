@@ -3,6 +3,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useState } from "react";
+import { formatDate, formatDateTime, formatDay, formatTime, isoDay } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
 
@@ -19,10 +20,10 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
-const dateFmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium" });
 
 /** Rows come from patients.list exactly as the database returned them; no filtering here. */
-export function PatientList({ initial }: { initial: Page }) {
+export function PatientList({ initial, timeZone }: { initial: Page; timeZone: string }) {
+  const until = (at: Date) => (isoDay(at, timeZone) === isoDay(new Date(), timeZone) ? formatTime(at, timeZone) : formatDateTime(at, timeZone));
   const trpc = useTRPC();
   const [search, setSearch] = useState("");
   const [sort, setSort] = useState<Sort>("name");
@@ -39,6 +40,7 @@ export function PatientList({ initial }: { initial: Page }) {
   );
   const pages = query.data?.pages ?? [];
   const items = pages.flatMap((p) => p.items);
+  const anyBadge = items.some((p) => p.access !== null);
   const total = pages[0]?.total ?? null;
 
   return (
@@ -73,13 +75,16 @@ export function PatientList({ initial }: { initial: Page }) {
       {!query.isPending && items.length === 0 && !query.isError ? (
         <p className="empty">{term ? `No patients match “${term}”.` : "No patients to show yet."}</p>
       ) : (
-        <table aria-label="Patients">
+        <div className="table-scroll">
+        <table aria-label="Patients" data-any-badge={anyBadge || undefined}>
           <thead>
             <tr>
               <th scope="col">Name</th>
+              {anyBadge && <th scope="col">Access</th>}
               <th scope="col">MRN</th>
               <th scope="col">Birth date</th>
               <th scope="col">Last visit</th>
+              <th scope="col">Next appointment</th>
             </tr>
           </thead>
           <tbody>
@@ -90,13 +95,22 @@ export function PatientList({ initial }: { initial: Page }) {
                     {p.familyName}, {p.givenName}
                   </Link>
                 </td>
+                {anyBadge && (
+                  <td>
+                    {p.access?.via === "break_glass" && <span className="access-badge temporary">Temporary access until {until(p.access.until)}</span>}
+                    {p.access?.via === "coverage" && <span className="access-badge covering">Covering {p.access.coveredName ?? "a colleague"}</span>}
+                    {!p.access && <span className="muted">Care team</span>}
+                  </td>
+                )}
                 <td>{p.mrn}</td>
-                <td>{p.birthDate}</td>
-                <td>{p.lastVisit ? dateFmt.format(p.lastVisit) : "—"}</td>
+                <td>{formatDate(p.birthDate)}</td>
+                <td>{p.lastVisit ? formatDay(p.lastVisit, timeZone) : "—"}</td>
+                <td>{p.nextVisit ? formatDateTime(p.nextVisit, timeZone) : "—"}</td>
               </tr>
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {query.hasNextPage && (
         <p>

@@ -20,13 +20,21 @@ export const careTeamAssignInput = z.object({
 });
 export const careTeamUnassignInput = z.object({ clinicianId: z.uuid(), patientId: z.uuid() });
 
-export const auditListInput = z.object({
-  actorId: z.uuid().optional(),
-  patientId: z.uuid().optional(),
+/** Audit filters; from/to are whole days (YYYY-MM-DD) in the practice's time zone, from ≤ to. */
+const auditFilterFields = z.object({
+  actorId: z.uuid({ error: "Choose an actor from the list" }).optional(),
+  patientId: z.uuid({ error: "Choose a patient from the list" }).optional(),
   action: z.enum(AUDIT_ACTION_NAMES).optional(),
-  from: z.coerce.date().optional(),
-  to: z.coerce.date().optional(),
-  cursor: z.string().max(200).nullish(),
-  limit: z.number().int().min(1).max(1000).default(50),
+  from: z.iso.date({ error: "Enter the start date as a date" }).optional(),
+  to: z.iso.date({ error: "Enter the end date as a date" }).optional(),
 });
+const fromNotAfterTo = (v: { from?: string; to?: string }) => !v.from || !v.to || v.from <= v.to;
+const rangeMessage = { path: ["to"], message: "The end date is before the start date: choose an end date on or after the start date." };
+export const auditFilterInput = auditFilterFields.refine(fromNotAfterTo, rangeMessage);
+export const auditListInput = auditFilterFields
+  .extend({
+    cursor: z.string().max(200).nullish(),
+    limit: z.number().int().min(1).max(1000).default(50),
+  })
+  .refine(fromNotAfterTo, rangeMessage);
 export type AuditListInput = z.output<typeof auditListInput>;

@@ -1,9 +1,10 @@
-import { and, desc, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { AuditListInput } from "@/lib/schemas/admin";
+import { serverTimeZone } from "@/lib/time";
 import type { Tx } from "@/server/db/client";
 import { decodeCursor, takePage } from "@/server/db/pagination";
-import { auditEvents, users } from "@/server/db/schema";
+import { auditEvents, patients, users } from "@/server/db/schema";
 import { ACCESS_ACTIONS } from "./actions";
 
 const cursorSchema = z.object({ at: z.string(), id: z.number().int() });
@@ -14,8 +15,10 @@ export async function listAuditEvents(tx: Tx, input: AuditListInput) {
   if (input.actorId) where.push(eq(auditEvents.actorId, input.actorId));
   if (input.patientId) where.push(eq(auditEvents.patientId, input.patientId));
   if (input.action) where.push(eq(auditEvents.action, input.action));
-  if (input.from) where.push(gte(auditEvents.at, input.from));
-  if (input.to) where.push(lte(auditEvents.at, input.to));
+  // Whole days in the practice's time zone (the server's zone when the practice has not chosen one).
+  const tz = sql`coalesce((select o.time_zone from organizations o where o.id = app_org_id()), ${serverTimeZone()})`;
+  if (input.from) where.push(sql`${auditEvents.at} >= (${input.from}::date::timestamp at time zone ${tz})`);
+  if (input.to) where.push(sql`${auditEvents.at} < ((${input.to}::date + 1)::timestamp at time zone ${tz})`);
   if (input.cursor) {
     const c = decodeCursor(input.cursor, cursorSchema);
     where.push(sql`(${auditEvents.at}, ${auditEvents.id}) < (${c.at}::timestamptz, ${c.id})`);
@@ -31,11 +34,14 @@ export async function listAuditEvents(tx: Tx, input: AuditListInput) {
       entity: auditEvents.entity,
       entityId: auditEvents.entityId,
       patientId: auditEvents.patientId,
+      patientName: sql<string | null>`${patients.givenName} || ' ' || ${patients.familyName}`,
+      patientMrn: patients.mrn,
       requestId: auditEvents.requestId,
       detail: auditEvents.detail,
     })
     .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.actorId))
+    .leftJoin(patients, eq(patients.id, auditEvents.patientId))
     .where(and(...where))
     .orderBy(desc(auditEvents.at), desc(auditEvents.id))
     .limit(input.limit + 1);

@@ -1,4 +1,5 @@
 import { TRPCError } from "@trpc/server";
+import { listExtras } from "./list-extras";
 import { and, asc, desc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { PatientListInput } from "@/lib/schemas/patients";
@@ -111,9 +112,15 @@ export async function listPatients(tx: Tx, input: PatientListInput) {
         page.map((r) => r.patient.id),
       )
     : null;
+  const extras = await listExtras(tx, page.map((r) => r.patient.id));
   const items = page.map((r) => {
     const visit = visits ? visits.get(r.patient.id) : r.lastVisit;
-    return { ...r.patient, lastVisit: visit && visit !== "-infinity" ? new Date(visit) : null };
+    return {
+      ...r.patient,
+      lastVisit: visit && visit !== "-infinity" ? new Date(visit) : null,
+      nextVisit: extras.nextVisit.get(r.patient.id) ?? null,
+      access: extras.badges.get(r.patient.id) ?? null,
+    };
   });
   return { items, nextCursor, total: input.cursor ? null : (rows[0]?.total ?? 0) };
 }

@@ -192,7 +192,7 @@ describe("archived means read-only for clinicians", () => {
     await admin.admin.careTeam.assign({ clinicianId: users.grey, patientIds: [patientId] });
     const grey = await callerFor("grey", "northside");
     noteId = (await grey.notes.create({ patientId, body: "Before archiving." })).id;
-    appointmentId = (await grey.appointments.create({ patientId, startsAt: new Date(Date.now() + 86_400_000), durationMinutes: 15, reason: "Follow-up" })).id;
+    appointmentId = (await grey.appointments.create({ patientId, startsAt: new Date(Date.now() + 5 * 86_400_000), durationMinutes: 15, reason: "Follow-up" })).id;
     await admin.patients.archive({ id: patientId });
   });
 
@@ -210,7 +210,7 @@ describe("archived means read-only for clinicians", () => {
     expect(await trpcCode(grey.notes.update({ id: noteId, body: "Changed after archiving" }))).toBe("NOT_FOUND");
     expect(await trpcCode(grey.notes.create({ patientId, body: "New after archiving" }))).not.toBe("OK");
     expect(await trpcCode(grey.appointments.cancel({ id: appointmentId }))).toBe("NOT_FOUND");
-    expect(await trpcCode(grey.appointments.create({ patientId, startsAt: new Date(Date.now() + 2 * 86_400_000), durationMinutes: 15, reason: "x" }))).not.toBe("OK");
+    expect(await trpcCode(grey.appointments.create({ patientId, startsAt: new Date(Date.now() + 6 * 86_400_000), durationMinutes: 15, reason: "x" }))).not.toBe("OK");
     expect(await trpcCode(grey.patients.update({ id: patientId, version: 2, givenName: "Changed" }))).not.toBe("OK");
     // Emergency access to it is refused too, exactly like a patient that does not exist.
     const shepherd = await callerFor("shepherd", "northside");

@@ -159,7 +159,7 @@ describe("small holes", () => {
     expect(res.status).toBe(200);
     const text = await res.text();
     const lines = text.trim().split("\r\n");
-    expect(lines[0]).toBe('"at","actorId","actorName","action","entity","entityId","patientId","requestId","detail"');
+    expect(lines[0]).toBe('"at","actorId","actorName","action","actionLabel","entity","entityId","patientId","patientName","patientMrn","requestId","detail"');
     expect(lines.length).toBeGreaterThan(1);
     for (const line of lines.slice(1)) {
       expect(line.startsWith('"')).toBe(true);

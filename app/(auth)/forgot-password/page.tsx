@@ -5,7 +5,7 @@ export const metadata = { title: "Forgot password · CareRoster" };
 
 export default function ForgotPasswordPage() {
   return (
-    <main className="auth">
+    <main id="main" tabIndex={-1} className="auth">
       <div className="card">
         <h1>Forgot your password?</h1>
         <p>Enter the email of your account. We will send it a link to choose a new password.</p>

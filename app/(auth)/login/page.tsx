@@ -26,7 +26,7 @@ const notices: Record<string, string> = {
 export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const { error, callbackUrl, notice, email } = await searchParams;
   return (
-    <main className="auth">
+    <main id="main" tabIndex={-1} className="auth">
       <div className="card">
         <h1>Sign in to CareRoster</h1>
         {notice && notices[notice] && (

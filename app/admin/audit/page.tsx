@@ -1,23 +1,32 @@
 import Link from "next/link";
 import { auditListInput } from "@/lib/schemas/admin";
 import { orPage } from "@/app/_components/signed-in";
-import { AUDIT_ACTION_NAMES } from "@/server/audit/actions";
 import { getCaller } from "@/server/trpc/server";
+import { AUDIT_ACTION_NAMES, auditActionLabel } from "@/server/audit/actions";
+import { formatDateTime } from "@/lib/time";
 import { AccessChart } from "./access-chart";
+import { PatientPicker } from "./patient-picker";
+
+const ACTIONS = AUDIT_ACTION_NAMES.map((code) => [code, auditActionLabel(code)] as const).sort((a, b) => a[1].localeCompare(b[1]));
 
 export const metadata = { title: "Audit log · Admin · CareRoster" };
 
-const fmt = new Intl.DateTimeFormat("en-GB", { dateStyle: "short", timeStyle: "medium", timeZone: "UTC" });
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const raw = await searchParams;
   const filters = Object.fromEntries(Object.entries(raw).filter(([k, v]) => v && ["actorId", "patientId", "action", "from", "to"].includes(k))) as Record<string, string>;
   const parsed = auditListInput.safeParse({ ...filters, cursor: raw.cursor ?? null });
   const caller = await getCaller();
-  const [members, stats, page] = await orPage(
-    Promise.all([caller.admin.members.list(), caller.admin.audit.accessStats(), parsed.success ? caller.admin.audit.list(parsed.data) : null]),
+  const [me, members, stats, page] = await orPage(
+    Promise.all([caller.me.get(), caller.admin.members.list(), caller.admin.audit.accessStats(), parsed.success ? caller.admin.audit.list(parsed.data) : null]),
     "/admin/audit",
   );
+  const tz = me.org?.timeZone ?? "UTC";
+  const errors = parsed.success ? {} : Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
+  const pickedRow = filters.patientId ? page?.items.find((e) => e.patientId === filters.patientId) : undefined;
+  const picked = filters.patientId && !errors.patientId
+    ? { id: filters.patientId, label: pickedRow?.patientName ? `${pickedRow.patientName} (${pickedRow.patientMrn})` : "The chosen patient" }
+    : null;
   const qs = new URLSearchParams(filters).toString();
   return (
     <>
@@ -42,22 +51,31 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <label htmlFor="f-action">Action</label>
           <select id="f-action" name="action" defaultValue={filters.action ?? ""}>
             <option value="">Any</option>
-            {AUDIT_ACTION_NAMES.map((a) => (
-              <option key={a}>{a}</option>
+            {ACTIONS.map(([code, label]) => (
+              <option key={code} value={code}>
+                {label}
+              </option>
             ))}
           </select>
         </div>
+        <PatientPicker initial={picked} />
         <div className="field">
-          <label htmlFor="f-patient">Patient id</label>
-          <input id="f-patient" name="patientId" defaultValue={filters.patientId ?? ""} />
+          <label htmlFor="f-from">From</label>
+          <input id="f-from" name="from" type="date" defaultValue={filters.from ?? ""} aria-invalid={errors.from ? true : undefined} aria-describedby={errors.from ? "f-from-error" : undefined} />
+          {errors.from && (
+            <p id="f-from-error" className="field-error">
+              {errors.from}
+            </p>
+          )}
         </div>
         <div className="field">
-          <label htmlFor="f-from">From (UTC)</label>
-          <input id="f-from" name="from" type="date" defaultValue={filters.from ?? ""} />
-        </div>
-        <div className="field">
-          <label htmlFor="f-to">To (UTC)</label>
-          <input id="f-to" name="to" type="date" defaultValue={filters.to ?? ""} />
+          <label htmlFor="f-to">To (inclusive)</label>
+          <input id="f-to" name="to" type="date" defaultValue={filters.to ?? ""} aria-invalid={errors.to ? true : undefined} aria-describedby={errors.to ? "f-to-error" : undefined} />
+          {errors.to && (
+            <p id="f-to-error" className="field-error">
+              {errors.to}
+            </p>
+          )}
         </div>
         <button type="submit" className="secondary">
           Filter
@@ -68,15 +86,16 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </form>
       {!page ? (
         <p className="alert" role="alert">
-          Those filters are not valid: {parsed.error?.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join("; ")}
+          Check the filters: {parsed.error?.issues.map((i) => i.message).join(" ")}
         </p>
       ) : page.items.length === 0 ? (
         <p className="empty">No audit events match.</p>
       ) : (
+        <div className="table-scroll">
         <table aria-label="Audit events">
           <thead>
             <tr>
-              <th scope="col">When (UTC)</th>
+              <th scope="col">When</th>
               <th scope="col">Actor</th>
               <th scope="col">Action</th>
               <th scope="col">Patient</th>
@@ -86,10 +105,21 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <tbody>
             {page.items.map((e) => (
               <tr key={e.id}>
-                <td>{fmt.format(e.at)}</td>
-                <td>{e.actorName}</td>
-                <td>{e.action}</td>
-                <td>{e.patientId ? <Link href={`/admin/audit?patientId=${e.patientId}`}>{e.patientId.slice(0, 8)}</Link> : "—"}</td>
+                <td>{formatDateTime(e.at, tz)}</td>
+                <td>{e.actorName ?? "Unknown"}</td>
+                <td>
+                  {auditActionLabel(e.action)}
+                  <span className="code"> {e.action}</span>
+                </td>
+                <td>
+                  {e.patientId ? (
+                    <Link href={`/admin/audit?patientId=${e.patientId}`} title="Only this patient's events">
+                      {e.patientName ?? "Patient"} <span className="muted">({e.patientMrn ?? e.patientId.slice(0, 8)})</span>
+                    </Link>
+                  ) : (
+                    "—"
+                  )}
+                </td>
                 <td>
                   {e.entity}
                   {e.entityId ? ` ${e.entityId.slice(0, 8)}` : ""}
@@ -98,6 +128,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {page?.nextCursor && (
         <p>

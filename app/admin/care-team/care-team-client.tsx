@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { describeError } from "@/lib/forms";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
@@ -27,7 +28,17 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
       onError,
     }),
   );
-  const unassign = useMutation(trpc.admin.careTeam.unassign.mutationOptions({ onSuccess: () => router.refresh(), onError }));
+  const [removing, setRemoving] = useState<{ clinicianId: string; clinician: string; patientId: string; patient: string } | null>(null);
+  const unassign = useMutation(
+    trpc.admin.careTeam.unassign.mutationOptions({
+      onSuccess: () => {
+        if (removing) setMessage(`${removing.clinician} removed from ${removing.patient}'s care team.`);
+        router.refresh();
+      },
+      onError,
+      onSettled: () => setRemoving(null),
+    }),
+  );
   const toggle = (id: string) => setSelected((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
 
   return (
@@ -85,8 +96,14 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
                       {p.team.map((t) => (
                         <li key={t.clinicianId} className="chip">
                           {t.name}
-                          <button type="button" className="link" aria-label={`Unassign ${t.name} from ${p.givenName} ${p.familyName}`} onClick={() => unassign.mutate({ clinicianId: t.clinicianId, patientId: p.id })}>
-                            ×
+                          <button
+                            type="button"
+                            className="chip-remove"
+                            aria-haspopup="dialog"
+                            aria-label={`Unassign ${t.name} from ${p.givenName} ${p.familyName}`}
+                            onClick={() => setRemoving({ clinicianId: t.clinicianId, clinician: t.name, patientId: p.id, patient: `${p.givenName} ${p.familyName}` })}
+                          >
+                            <span aria-hidden="true">×</span>
                           </button>
                         </li>
                       ))}
@@ -98,6 +115,16 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
           </tbody>
         </table>
       )}
+      <ConfirmDialog
+        open={removing !== null}
+        title={removing ? `Remove ${removing.clinician} from ${removing.patient}'s care team?` : "Remove from the care team?"}
+        confirmLabel="Remove from care team"
+        busy={unassign.isPending}
+        onCancel={() => setRemoving(null)}
+        onConfirm={() => removing && unassign.mutate({ clinicianId: removing.clinicianId, patientId: removing.patientId })}
+      >
+        <p>{removing?.clinician} no longer sees this patient&apos;s chart, notes or appointments (unless through cover or emergency access).</p>
+      </ConfirmDialog>
     </section>
   );
 }

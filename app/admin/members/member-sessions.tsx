@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { ConfirmButton } from "@/app/_components/confirm-button";
+import { ConfirmButton } from "@/app/_components/confirm-dialog";
 import { SessionsList } from "@/app/_components/sessions-list";
 import { describeError } from "@/lib/forms";
 import { useTRPC } from "@/lib/trpc/client";
@@ -43,10 +43,11 @@ export function MemberSessions({ userId, name }: { userId: string; name: string 
           )}
           {(sessions.data?.length ?? 0) > 0 && (
             <ConfirmButton
-              question={`Sign ${name} out everywhere? Every session on every device ends; they can sign in again.`}
+              title={`Sign ${name} out everywhere?`}
+              body="Every session on every device ends at once; they can sign in again."
               confirmLabel="Sign out everywhere"
               disabled={signOut.isPending}
-              onConfirm={() => signOut.mutate({ userId })}
+              onConfirm={() => signOut.mutateAsync({ userId }).catch(() => undefined)}
             >
               Sign out everywhere <span className="visually-hidden">{name}</span>
             </ConfirmButton>

@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { ConfirmButton } from "@/app/_components/confirm-dialog";
 import { Field } from "@/app/_components/field";
 import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
 import { inviteInput } from "@/lib/schemas/accounts";
@@ -15,23 +16,63 @@ type Member = RouterOutputs["admin"]["members"]["list"][number];
 export function MemberActions({ member }: { member: Member }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const onDone = { onSuccess: () => router.refresh(), onError: (e: unknown) => setError(describeError(e).message) };
-  const setStatus = useMutation(trpc.admin.members.setStatus.mutationOptions(onDone));
-  const setRole = useMutation(trpc.admin.members.setRole.mutationOptions(onDone));
+  const [status, setStatusMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const onError = (e: unknown) => setStatusMessage({ ok: false, text: describeError(e).message });
+  const setStatus = useMutation(trpc.admin.members.setStatus.mutationOptions());
+  const setRole = useMutation(trpc.admin.members.setRole.mutationOptions());
   const suspended = member.status === "suspended";
+  const nextRole = member.role === "admin" ? "clinician" : "admin";
   return (
     <span className="actions">
-      <button type="button" className="secondary" disabled={setStatus.isPending} onClick={() => setStatus.mutate({ userId: member.userId, status: suspended ? "active" : "suspended" })}>
+      <ConfirmButton
+        tone={suspended ? "primary" : "danger"}
+        disabled={setStatus.isPending}
+        title={suspended ? `Reactivate ${member.name}?` : `Suspend ${member.name}?`}
+        body={
+          suspended
+            ? `${member.name} can sign in to this practice again and sees their patients from their next request.`
+            : `${member.name} loses access to this practice on their next request and every session they have ends now. Their care teams stay; you can reactivate them later.`
+        }
+        confirmLabel={suspended ? "Reactivate" : "Suspend member"}
+        onConfirm={async () => {
+          try {
+            await setStatus.mutateAsync({ userId: member.userId, status: suspended ? "active" : "suspended" });
+            setStatusMessage({ ok: true, text: suspended ? `${member.name} reactivated.` : `${member.name} suspended.` });
+            router.refresh();
+          } catch (e) {
+            onError(e);
+          }
+        }}
+      >
         {suspended ? "Reactivate" : "Suspend"} <span className="visually-hidden">{member.name}</span>
-      </button>
-      <button type="button" className="secondary" disabled={setRole.isPending} onClick={() => setRole.mutate({ userId: member.userId, role: member.role === "admin" ? "clinician" : "admin" })}>
-        Make {member.role === "admin" ? "clinician" : "admin"} <span className="visually-hidden">{member.name}</span>
-      </button>
+      </ConfirmButton>
+      <ConfirmButton
+        tone={nextRole === "admin" ? "primary" : "danger"}
+        className="secondary"
+        disabled={setRole.isPending}
+        title={`Make ${member.name} ${nextRole === "admin" ? "an admin" : "a clinician"}?`}
+        body={
+          nextRole === "admin"
+            ? `${member.name} will manage members, care teams, patients and the audit log of this practice. Admins read no clinical notes unless they are on the care team.`
+            : `${member.name} stops being an admin of this practice: no more member, care-team or audit management.`
+        }
+        confirmLabel={nextRole === "admin" ? "Make admin" : "Make clinician"}
+        onConfirm={async () => {
+          try {
+            await setRole.mutateAsync({ userId: member.userId, role: nextRole });
+            setStatusMessage({ ok: true, text: `${member.name} is now ${nextRole === "admin" ? "an admin" : "a clinician"}.` });
+            router.refresh();
+          } catch (e) {
+            onError(e);
+          }
+        }}
+      >
+        Make {nextRole} <span className="visually-hidden">{member.name}</span>
+      </ConfirmButton>
       {!suspended && <MemberSessions userId={member.userId} name={member.name} />}
-      {error && (
-        <span className="field-error" role="alert">
-          {error}
+      {status && (
+        <span className={status.ok ? "muted" : "field-error"} role={status.ok ? "status" : "alert"}>
+          {status.text}
         </span>
       )}
     </span>
@@ -115,16 +156,30 @@ export function InvitationActions({ invitation }: { invitation: Invitation }) {
       onError,
     }),
   );
-  const revoke = useMutation(trpc.admin.members.revokeInvitation.mutationOptions({ onSuccess: () => router.refresh(), onError }));
+  const revoke = useMutation(
+    trpc.admin.members.revokeInvitation.mutationOptions({
+      onSuccess: () => {
+        setStatus({ ok: true, text: `Invitation to ${invitation.email} revoked.` });
+        router.refresh();
+      },
+      onError,
+    }),
+  );
   const busy = resend.isPending || revoke.isPending;
   return (
     <span className="actions">
       <button type="button" className="secondary" disabled={busy} onClick={() => resend.mutate({ invitationId: invitation.id })}>
         Resend <span className="visually-hidden">invitation to {invitation.email}</span>
       </button>
-      <button type="button" className="secondary" disabled={busy} onClick={() => revoke.mutate({ invitationId: invitation.id })}>
+      <ConfirmButton
+        disabled={busy}
+        title={`Revoke the invitation to ${invitation.email}?`}
+        body="The emailed link stops working at once. You can invite them again later."
+        confirmLabel="Revoke invitation"
+        onConfirm={() => revoke.mutateAsync({ invitationId: invitation.id }).catch(() => undefined)}
+      >
         Revoke <span className="visually-hidden">invitation to {invitation.email}</span>
-      </button>
+      </ConfirmButton>
       {status && (
         <span className={status.ok ? "muted" : "field-error"} role={status.ok ? "status" : "alert"}>
           {status.text}

@@ -1,6 +1,7 @@
 import { orPage } from "@/app/_components/signed-in";
 import { getCaller } from "@/server/trpc/server";
 import { SsoSettings } from "./sso-settings";
+import { TimeZoneForm } from "./time-zone-form";
 import { TwoFactorSettings } from "./two-factor-settings";
 
 export const dynamic = "force-dynamic";
@@ -8,13 +9,17 @@ export const metadata = { title: "Settings · Admin · CareRoster" };
 
 /** The practice's settings: a simple list of sections, each its own component. */
 export default async function SettingsPage() {
-  const settings = await orPage((await getCaller()).admin.settings.get(), "/admin/settings");
+  const caller = await getCaller();
+  const [settings, tz] = await orPage(Promise.all([caller.admin.settings.get(), caller.admin.timeZone.get()]), "/admin/settings");
   const base = (process.env.NEXTAUTH_URL ?? "").replace(/\/+$/, "");
   return (
     <>
       <h1>Practice settings</h1>
-      <TwoFactorSettings policy={settings.mfaPolicy} members={settings.members} me={settings.me} />
-      <SsoSettings sso={settings.sso} redirectBase={`${base}/api/auth/callback/`} slug={settings.slug} />
+      <div className="stack">
+        <TimeZoneForm current={tz.timeZone} chosen={tz.chosen} serverZone={tz.serverTimeZone} />
+        <TwoFactorSettings policy={settings.mfaPolicy} members={settings.members} me={settings.me} />
+        <SsoSettings sso={settings.sso} redirectBase={`${base}/api/auth/callback/`} slug={settings.slug} />
+      </div>
     </>
   );
 }

@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
-import { ConfirmButton } from "@/app/_components/confirm-button";
+import { ConfirmButton } from "@/app/_components/confirm-dialog";
 import { Field } from "@/app/_components/field";
 import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
 import { ssoConfigInput } from "@/lib/schemas/two-factor";
@@ -75,7 +75,7 @@ export function SsoSettings({ sso, redirectBase, slug }: { sso: Sso; redirectBas
           </button>{" "}
           {sso && (
             <ConfirmButton
-              question="Remove single sign-on? Members sign in with their password (and two-factor) again."
+              title="Remove single sign-on? Members sign in with their password (and two-factor) again."
               confirmLabel="Remove"
               disabled={remove.isPending}
               onConfirm={() =>

@@ -3,7 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { ConfirmButton } from "@/app/_components/confirm-button";
+import { ConfirmButton } from "@/app/_components/confirm-dialog";
 import { describeError } from "@/lib/forms";
 import type { MfaPolicy } from "@/lib/schemas/two-factor";
 import { useTRPC } from "@/lib/trpc/client";
@@ -82,7 +82,7 @@ export function TwoFactorSettings({ policy, members, me }: { policy: MfaPolicy; 
                 <>
                   {" "}
                   <ConfirmButton
-                    question={`Reset ${m.name}'s second factor? Their authenticator and recovery codes stop working, and they must set up two-factor again.`}
+                    title={`Reset ${m.name}'s second factor? Their authenticator and recovery codes stop working, and they must set up two-factor again.`}
                     confirmLabel="Reset"
                     onConfirm={() => void resetMember(m)}
                     disabled={reset.isPending}

@@ -6,6 +6,7 @@ import { useState, type FormEvent } from "react";
 import { Field } from "@/app/_components/field";
 import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
 import { patientUpdateInput } from "@/lib/schemas/patients";
+import { formatSex } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
 
@@ -86,13 +87,11 @@ export function Demographics({ patient }: { patient: Patient }) {
       ) : (
         <dl className="details">
           <dt>Sex</dt>
-          <dd>{patient.sex}</dd>
+          <dd>{formatSex(patient.sex)}</dd>
           <dt>Phone</dt>
           <dd data-testid="patient-phone">{patient.phone ?? "—"}</dd>
           <dt>Email</dt>
           <dd>{patient.email ?? "—"}</dd>
-          <dt>Record version</dt>
-          <dd>{patient.version}</dd>
         </dl>
       )}
     </section>

@@ -2,16 +2,21 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { createContext, useContext, useEffect, useRef, useState, type FormEvent } from "react";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { describeError } from "@/lib/forms";
 import { noteCreateInput } from "@/lib/schemas/notes";
+import { formatDateTime } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
 
 type Note = RouterOutputs["notes"]["list"][number];
 type Entry = Omit<Note, "addenda">;
-const fmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+const TimeZone = createContext("UTC");
+function useFmt() {
+  const tz = useContext(TimeZone);
+  return { format: (d: Date) => formatDateTime(d, tz) };
+}
 
 function StatusBadge({ status }: { status: Entry["status"] }) {
   if (status === "draft") return <span className="status-badge draft">Draft</span>;
@@ -20,6 +25,7 @@ function StatusBadge({ status }: { status: Entry["status"] }) {
 }
 
 function History({ note }: { note: Entry }) {
+  const fmt = useFmt();
   if (note.history.length < 2) return null;
   return (
     <details>
@@ -40,6 +46,7 @@ function History({ note }: { note: Entry }) {
 }
 
 function NoteItem({ note, canWrite }: { note: Note; canWrite: boolean }) {
+  const fmt = useFmt();
   const trpc = useTRPC();
   const router = useRouter();
   const [mode, setMode] = useState<"view" | "edit" | "addendum">("view");
@@ -165,11 +172,44 @@ function NoteItem({ note, canWrite }: { note: Note; canWrite: boolean }) {
   );
 }
 
-export function Notes({ patientId, notes, canWrite }: { patientId: string; notes: Note[]; canWrite: boolean }) {
+export function Notes({
+  timeZone,
+  patientId,
+  notes,
+  canWrite,
+  cannotWriteReason,
+  draftKey,
+}: {
+  timeZone: string;
+  patientId: string;
+  notes: Note[];
+  canWrite: boolean;
+  /** One line saying why there is no note box (shown when canWrite is false). */
+  cannotWriteReason?: string;
+  /** localStorage key of this user's unsaved new note for this patient (ids only, never in the URL). */
+  draftKey?: string;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const create = useMutation(trpc.notes.create.mutationOptions());
+  const box = useRef<HTMLTextAreaElement>(null);
+  const [restored, setRestored] = useState(false);
+  // A note being written survives a reload, a lost connection or an automatic sign-out: it is kept
+  // on this device only (localStorage) until it is saved.
+  useEffect(() => {
+    if (!draftKey || !box.current) return;
+    const kept = window.localStorage.getItem(draftKey);
+    if (kept && !box.current.value) {
+      box.current.value = kept;
+      setRestored(true);
+    }
+  }, [draftKey]);
+  const keep = (value: string) => {
+    if (!draftKey) return;
+    if (value.trim()) window.localStorage.setItem(draftKey, value);
+    else window.localStorage.removeItem(draftKey);
+  };
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -179,10 +219,13 @@ export function Notes({ patientId, notes, canWrite }: { patientId: string; notes
       setError(parsed.error.issues[0]?.message ?? "Check the note.");
       return;
     }
+    if (create.isPending) return;
     setError(null);
     try {
       await create.mutateAsync(parsed.data);
       formEl.reset();
+      keep("");
+      setRestored(false);
       router.refresh();
     } catch (err) {
       const d = describeError(err);
@@ -191,15 +234,22 @@ export function Notes({ patientId, notes, canWrite }: { patientId: string; notes
   }
 
   return (
+    <TimeZone.Provider value={timeZone}>
     <section className="card wide" aria-labelledby="notes-heading">
       <h2 id="notes-heading">Clinical notes</h2>
+      {!canWrite && cannotWriteReason && <p className="muted" data-testid="no-note-reason">{cannotWriteReason}</p>}
       {canWrite && (
         <form onSubmit={onSubmit} noValidate>
           <label htmlFor="new-note">New note</label>
-          <textarea id="new-note" name="body" rows={3} aria-invalid={error ? true : undefined} aria-describedby={error ? "new-note-error" : "new-note-hint"} />
+          <textarea id="new-note" name="body" rows={3} ref={box} onInput={(e) => keep(e.currentTarget.value)} aria-invalid={error ? true : undefined} aria-describedby={error ? "new-note-error" : "new-note-hint"} />
           <p id="new-note-hint" className="muted">
             Saved as a draft: you can edit it until you sign it.
           </p>
+          {restored && (
+            <p className="notice" role="status" data-testid="draft-restored">
+              Your unsaved note was restored from this device.
+            </p>
+          )}
           {error && (
             <p id="new-note-error" className="field-error">
               {error}
@@ -220,5 +270,6 @@ export function Notes({ patientId, notes, canWrite }: { patientId: string; notes
         </ul>
       )}
     </section>
+    </TimeZone.Provider>
   );
 }

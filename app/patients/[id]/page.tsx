@@ -3,6 +3,7 @@ import { TopBar } from "@/app/_components/top-bar";
 import { patientIdInput } from "@/lib/schemas/patients";
 import { getCaller } from "@/server/trpc/server";
 import { notFound } from "next/navigation";
+import { ageOn, formatDate, formatDateTime, formatSex, formatTime, isoDay } from "@/lib/time";
 import { Appointments } from "./appointments";
 import { Demographics } from "./demographics";
 import { Notes } from "./notes";
@@ -10,7 +11,6 @@ import { Notes } from "./notes";
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Patient chart · CareRoster" };
 
-const timeFmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
 
 /** Every panel comes from a procedure; an id the caller may not see is the same 404 as one that does not exist. */
 export default async function ChartPage({ params }: { params: Promise<{ id: string }> }) {
@@ -20,36 +20,68 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
   const here = `/patients/${id}`;
   const me = await orPage(caller.me.get(), here);
   const patient = await orPage(caller.patients.byId({ id }), here);
-  const [team, appointments, notes] = await Promise.all([
+  const [team, appointments, notes, clinicians] = await Promise.all([
     orPage(caller.patients.careTeam({ id }), here),
     orPage(caller.appointments.list({ patientId: id }), here),
     orPage(caller.notes.list({ patientId: id }), here),
+    me.role ? orPage(caller.appointments.clinicians({ patientId: id }), here) : Promise.resolve([]),
   ]);
+  const tz = me.org?.timeZone ?? "UTC";
+  const now = new Date();
+  const until = (at: Date) => (isoDay(at, tz) === isoDay(now, tz) ? formatTime(at, tz) : formatDateTime(at, tz));
+  const age = ageOn(patient.birthDate, now, tz);
+  const canWriteNotes = me.role !== null && patient.access.via !== "admin" && !patient.archivedAt;
+  const teamNames = team.map((m) => m.name ?? "A colleague");
   return (
     <>
       <TopBar me={me} />
-      <main className="chart">
+      <main id="main" tabIndex={-1} className="chart">
         {patient.access.via === "break_glass" && (
           <p className="banner-emergency" role="status">
             Emergency access (break-glass)
-            {patient.access.grantExpiresAt ? ` until ${timeFmt.format(patient.access.grantExpiresAt)}` : ""}. This access is
+            {patient.access.grantExpiresAt ? ` until ${until(patient.access.grantExpiresAt)}` : ""}. This access is
             recorded and reviewed by your practice admin.
           </p>
         )}
         {patient.access.via === "coverage" && patient.access.cover && (
           <p className="banner-cover" role="status">
-            You see this patient as cover for {patient.access.cover.coveredName ?? "a colleague"} until {timeFmt.format(patient.access.cover.until)}.
+            You see this patient as cover for {patient.access.cover.coveredName ?? "a colleague"} until {until(patient.access.cover.until)}.
           </p>
         )}
-        <div className="page-head">
-          <h1>
-            {patient.givenName} {patient.familyName}
-          </h1>
-          <span className="muted">
-            MRN {patient.mrn} · born {patient.birthDate}
-            {patient.archivedAt ? " · archived" : ""}
-          </span>
-        </div>
+        <section className="patient-banner" aria-labelledby="patient-name">
+          <div className="page-head">
+            <h1 id="patient-name">
+              {patient.givenName} {patient.familyName}
+            </h1>
+            {patient.access.via === "break_glass" && patient.access.grantExpiresAt && (
+              <span className="access-badge temporary">Temporary access until {until(patient.access.grantExpiresAt)}</span>
+            )}
+            {patient.access.via === "coverage" && patient.access.cover && (
+              <span className="access-badge covering">Covering {patient.access.cover.coveredName ?? "a colleague"}</span>
+            )}
+            {patient.archivedAt && <span className="access-badge archived">Archived</span>}
+          </div>
+          <dl className="banner-facts">
+            <div>
+              <dt>Age and sex</dt>
+              <dd>
+                {age} {age === 1 ? "year" : "years"} · {formatSex(patient.sex)}
+              </dd>
+            </div>
+            <div>
+              <dt>Date of birth</dt>
+              <dd>{formatDate(patient.birthDate)}</dd>
+            </div>
+            <div>
+              <dt>MRN</dt>
+              <dd>{patient.mrn}</dd>
+            </div>
+            <div>
+              <dt>Care team</dt>
+              <dd>{teamNames.length ? teamNames.join(", ") : "No clinician assigned"}</dd>
+            </div>
+          </dl>
+        </section>
         <div className="chart-grid">
           <Demographics patient={patient} />
           <section className="card" aria-labelledby="team-heading">
@@ -64,8 +96,19 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
               </ul>
             )}
           </section>
-          <Appointments patientId={patient.id} upcoming={appointments.upcoming} past={appointments.past} />
-          <Notes patientId={patient.id} notes={notes} canWrite={me.role !== null} />
+          <Appointments clinicians={clinicians} isAdmin={me.role === "admin"} timeZone={tz} patientId={patient.id} patientName={`${patient.givenName} ${patient.familyName}`} upcoming={appointments.upcoming} past={appointments.past} />
+          <Notes
+            timeZone={tz}
+            patientId={patient.id}
+            notes={notes}
+            canWrite={canWriteNotes}
+            draftKey={`careroster:note-draft:${me.user.id}:${patient.id}`}
+            cannotWriteReason={
+              patient.archivedAt
+                ? "This patient is archived: the chart is read-only."
+                : "You are not on this patient's care team, so you cannot read or write clinical notes (admins see demographics only)."
+            }
+          />
         </div>
       </main>
     </>

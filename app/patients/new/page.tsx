@@ -12,7 +12,7 @@ export default async function NewPatientPage() {
   return (
     <>
       <TopBar me={me} />
-      <main>
+      <main id="main" tabIndex={-1}>
         <h1>New patient</h1>
         <p className="muted">
           {me.role === "clinician" ? "You will be on this patient's care team." : "Assign a clinician from the admin dashboard afterwards."}

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
-import { check, foreignKey, index, pgEnum, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, foreignKey, index, pgEnum, pgPolicy, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { memberships } from "./memberships";
 import { patients } from "./patients";
-import { byRole, canSeePatient, orgIsolation } from "./rls";
+import { byRole, canSeePatient, isAdmin, orgIsolation, runtime } from "./rls";
 
 export const appointmentStatus = pgEnum("appointment_status", ["scheduled", "completed", "cancelled", "no_show"]);
 
@@ -17,10 +17,17 @@ export const appointments = pgTable(
     endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
     status: appointmentStatus("status").notNull().default("scheduled"),
     reason: text("reason").notNull().default(""),
+    /** consultation | follow_up | procedure | telehealth (lib/schemas/appointments.ts). */
+    visitType: text("visit_type").notNull().default("follow_up"),
+    /** Booked over another visit of the same clinician, deliberately, by an admin (audited). */
+    doubleBooked: boolean("double_booked").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     check("appointments_time_order", sql`${t.endsAt} > ${t.startsAt}`),
+    check("appointments_visit_type", sql`${t.visitType} in ('consultation', 'follow_up', 'procedure', 'telehealth')`),
+    // A clinician's scheduled visits never overlap: the exclusion constraint (btree_gist) is in
+    // drizzle/*_visit_scheduling.sql. Double-booking is an admin's deliberate choice only.
     // Target of the composite keys that keep a reminder in its appointment's practice.
     unique("appointments_org_id_key").on(t.orgId, t.id),
     index("appointments_org_patient_starts_idx").on(t.orgId, t.patientId, t.startsAt),
@@ -31,5 +38,12 @@ export const appointments = pgTable(
     ...byRole("appointments_select", "select", canSeePatient(t.patientId)),
     ...byRole("appointments_insert", "insert", canSeePatient(t.patientId)),
     ...byRole("appointments_update", "update", canSeePatient(t.patientId)),
+    pgPolicy("appointments_double_book_admin_only", {
+      as: "restrictive",
+      for: "insert",
+      to: runtime,
+      withCheck: sql`not ${t.doubleBooked} or ${isAdmin}`,
+    }),
+    index("appointments_clinician_starts_idx").on(t.orgId, t.clinicianId, t.startsAt),
   ],
 );

@@ -11,6 +11,8 @@ export const organizations = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     /** Two-factor policy (issue #13): who must use a second factor. */
     mfaPolicy: text("mfa_policy").notNull().default("admins"),
+    /** IANA time zone every time of the practice is shown in; null = the server's zone. */
+    timeZone: text("time_zone"),
   },
   (t) => [
     // The current org, plus every org the caller belongs to (names for the org switcher).
@@ -20,7 +22,7 @@ export const organizations = pgTable(
       using: sql`${t.id} = ${currentOrg} or ${t.id} in (select app_my_org_ids())`,
     }),
     check("organizations_mfa_policy", sql`${t.mfaPolicy} in ('off', 'admins', 'everyone')`),
-    // The practice's admin changes its settings (column grant: mfa_policy).
+    // The practice's admin changes its settings (column grants: mfa_policy, time_zone).
     pgPolicy("organizations_update_admin", {
       for: "update",
       to: runtime,

@@ -44,6 +44,7 @@ export async function seedDemo(ownerUrl: string): Promise<boolean> {
       const tomorrow = new Date(Date.now() + 24 * 3600_000);
       tomorrow.setUTCHours(15, 0, 0, 0);
       const patientIds = new Map<string, { id: string; orgId: string; noteId: string; lead: string }>();
+      const slots = new Map<string, number>();
       for (const [i, p] of demoPatients.entries()) {
         const orgId = orgIds[p.org];
         const [row] = await tx
@@ -65,13 +66,17 @@ export async function seedDemo(ownerUrl: string): Promise<boolean> {
           .insert(schema.careTeam)
           .values(p.team.map((u) => ({ orgId, clinicianId: userIds[u], patientId: row.id, assignedBy: adminOf(p.org) })));
         const lead = userIds[p.team[0]];
+        // One 30-minute slot after another per clinician: a clinician's visits never overlap.
+        const n = slots.get(lead) ?? 0;
+        slots.set(lead, n + 1);
+        const visitAt = tomorrow.getTime() + (n % 16) * 1800_000 + Math.floor(n / 16) * 86_400_000;
         await tx.insert(schema.appointments).values([
           {
             orgId,
             patientId: row.id,
             clinicianId: lead,
-            startsAt: new Date(tomorrow.getTime() + (i % 8) * 1800_000),
-            endsAt: new Date(tomorrow.getTime() + (i % 8) * 1800_000 + 1800_000),
+            startsAt: new Date(visitAt),
+            endsAt: new Date(visitAt + 1800_000),
             reason: "Demo follow-up visit",
           },
           {

@@ -1,9 +1,16 @@
 import { TRPCError } from "@trpc/server";
 import { and, asc, eq, ne, sql } from "drizzle-orm";
-import { appointmentCancelInput, appointmentCreateInput, appointmentListInput } from "@/lib/schemas/appointments";
+import {
+  appointmentCancelInput,
+  appointmentCreateInput,
+  appointmentListInput,
+  schedulingCliniciansInput,
+} from "@/lib/schemas/appointments";
+import { isoDay } from "@/lib/time";
 import { audit } from "@/server/audit/record";
 import { appointments, users } from "@/server/db/schema";
 import { findVisiblePatient } from "@/server/patients/queries";
+import { bookableClinicians, bookVisit, practiceZone, visitsOfDay } from "@/server/scheduling/visits";
 import { memberProcedure, orgProcedure, router } from "@/server/trpc/init";
 
 export const appointmentsRouter = router({
@@ -17,6 +24,8 @@ export const appointmentsRouter = router({
         endsAt: appointments.endsAt,
         status: appointments.status,
         reason: appointments.reason,
+        visitType: appointments.visitType,
+        doubleBooked: appointments.doubleBooked,
         clinicianId: appointments.clinicianId,
         clinicianName: users.name,
       })
@@ -32,22 +41,66 @@ export const appointmentsRouter = router({
     };
   }),
 
-  /** Booked with the caller as clinician; the insert policy refuses a patient they cannot see. */
+  /** Who the patient can be booked with: the signed-in clinician and the care team first. */
+  clinicians: orgProcedure.input(schedulingCliniciansInput).query(async ({ ctx, input }) => {
+    await findVisiblePatient(ctx.tx, input.patientId);
+    return bookableClinicians(ctx.tx, input.patientId, ctx.userId);
+  }),
+
+  /**
+   * Books with the chosen clinician (the caller when none is given). A clinician's overlapping
+   * visits are refused by the database unless an admin double-books on purpose (audited).
+   */
   create: memberProcedure.input(appointmentCreateInput).mutation(async ({ ctx, input }) => {
     await findVisiblePatient(ctx.tx, input.patientId);
-    const [row] = await ctx.tx
-      .insert(appointments)
-      .values({
+    const [{ admin }] = await ctx.tx.execute<{ admin: boolean }>(sql`select app_is_admin() as admin`);
+    const row = await bookVisit(
+      ctx.tx,
+      {
         orgId: ctx.orgId,
         patientId: input.patientId,
-        clinicianId: ctx.userId,
+        clinicianId: input.clinicianId ?? ctx.userId,
         startsAt: input.startsAt,
-        endsAt: new Date(input.startsAt.getTime() + input.durationMinutes * 60_000),
+        durationMinutes: input.durationMinutes,
         reason: input.reason,
-      })
-      .returning();
-    await audit(ctx, { action: "appointment.create", entity: "appointment", entityId: row.id, patientId: row.patientId });
+        visitType: input.visitType,
+        doubleBook: input.doubleBook,
+      },
+      admin,
+    );
+    await audit(ctx, {
+      action: row.doubleBooked ? "appointment.double_book" : "appointment.create",
+      entity: "appointment",
+      entityId: row.id,
+      patientId: row.patientId,
+      detail: { clinicianId: row.clinicianId, visitType: row.visitType, doubleBooked: row.doubleBooked },
+    });
     return row;
+  }),
+
+  /** The signed-in clinician's visits today (the practice's day), for the Today page. */
+  today: orgProcedure.query(async ({ ctx }) => {
+    const tz = await practiceZone(ctx.tx);
+    const now = new Date();
+    const day = isoDay(now, tz);
+    const rows = await visitsOfDay(ctx.tx, ctx.userId, day);
+    await audit(ctx, { action: "appointment.today", entity: "appointment", detail: { day, patientIds: rows.map((r) => r.patient_id) } });
+    return {
+      day,
+      now,
+      timeZone: tz,
+      visits: rows.map((r) => ({
+        id: r.id,
+        patientId: r.patient_id,
+        patientName: `${r.given_name} ${r.family_name}`,
+        mrn: r.mrn,
+        startsAt: new Date(r.starts_at),
+        endsAt: new Date(r.ends_at),
+        status: r.status,
+        reason: r.reason,
+        visitType: r.visit_type,
+      })),
+    };
   }),
 
   cancel: orgProcedure.input(appointmentCancelInput).mutation(async ({ ctx, input }) => {
@@ -57,7 +110,13 @@ export const appointmentsRouter = router({
       .where(and(eq(appointments.id, input.id), ne(appointments.status, "cancelled"), sql`${appointments.startsAt} > now()`))
       .returning();
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No upcoming appointment with that id." });
-    await audit(ctx, { action: "appointment.cancel", entity: "appointment", entityId: row.id, patientId: row.patientId });
+    await audit(ctx, {
+      action: "appointment.cancel",
+      entity: "appointment",
+      entityId: row.id,
+      patientId: row.patientId,
+      detail: input.reason ? { reason: input.reason } : {},
+    });
     return row;
   }),
 });

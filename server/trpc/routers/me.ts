@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { changePasswordInput } from "@/lib/schemas/password";
+import { serverTimeZone } from "@/lib/time";
 import { sessionIdInput, switchOrgInput } from "@/lib/schemas/sessions";
 import { assertPasswordPolicy } from "@/server/auth/password-policy";
 import { hashPassword, verifyPassword } from "@/server/auth/password";
@@ -24,14 +25,16 @@ export const meRouter = router({
       .where(eq(users.id, ctx.userId));
     if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
     const mine = await ctx.tx
-      .select({ orgId: memberships.orgId, role: memberships.role, status: memberships.status, name: organizations.name, slug: organizations.slug })
+      .select({ orgId: memberships.orgId, role: memberships.role, status: memberships.status, name: organizations.name, slug: organizations.slug, timeZone: organizations.timeZone })
       .from(memberships)
       .innerJoin(organizations, eq(organizations.id, memberships.orgId))
       // A pending invitation (`invited`) is not a practice to switch to; it is listed by invitations.mine.
       .where(and(eq(memberships.userId, ctx.userId), ne(memberships.status, "invited")))
       .orderBy(organizations.name);
-    const memberOf = mine.map((m) => ({ ...m, status: m.status as "active" | "suspended" }));
-    const current = memberOf.find((m) => m.orgId === ctx.orgId) ?? null;
+    const memberOf = mine.map(({ timeZone: _tz, ...m }) => ({ ...m, status: m.status as "active" | "suspended" }));
+    const zones = new Map(mine.map((m) => [m.orgId, m.timeZone]));
+    const found = memberOf.find((m) => m.orgId === ctx.orgId);
+    const current = found ? { ...found, timeZone: zones.get(found.orgId) ?? null } : null;
     const [gate] = await ctx.tx.execute<{ required: boolean; policy: string | null; enrolled: boolean }>(sql`
       select app_mfa_enrollment_required(${ctx.sessionId}::uuid) as required,
              (select o.mfa_policy from organizations o where o.id = app_org_id()) as policy,
@@ -39,7 +42,7 @@ export const meRouter = router({
     return {
       twoFactor: { enrollmentRequired: Boolean(gate?.required), enrolled: Boolean(gate?.enrolled), policy: gate?.policy ?? null },
       user,
-      org: current && { id: current.orgId, name: current.name, slug: current.slug },
+      org: current && { id: current.orgId, name: current.name, slug: current.slug, timeZone: current.timeZone ?? serverTimeZone() },
       role: current?.status === "active" ? current.role : null,
       status: current?.status ?? null,
       memberships: memberOf,

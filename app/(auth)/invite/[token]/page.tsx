@@ -21,7 +21,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
       })
     : null;
   return (
-    <main className="auth">
+    <main id="main" tabIndex={-1} className="auth">
       <div className="card">
         {!invitation ? (
           <>

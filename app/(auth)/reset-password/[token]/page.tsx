@@ -10,7 +10,7 @@ export default async function ResetPasswordPage({ params }: { params: Promise<{ 
   const { token } = await params;
   const account = tokenSchema.safeParse(token).success ? await (await getCaller()).passwordReset.preview({ token }) : null;
   return (
-    <main className="auth">
+    <main id="main" tabIndex={-1} className="auth">
       <div className="card">
         {!account ? (
           <>

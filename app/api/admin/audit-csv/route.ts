@@ -1,4 +1,5 @@
-import { auditListInput } from "@/lib/schemas/admin";
+import { auditFilterInput } from "@/lib/schemas/admin";
+import { auditActionLabel } from "@/server/audit/actions";
 import { csvRows } from "@/server/audit/csv";
 import { createContext } from "@/server/trpc/context";
 import { errorResponse } from "@/server/trpc/http-error";
@@ -6,14 +7,15 @@ import { createCaller } from "@/server/trpc/routers/_app";
 
 export const dynamic = "force-dynamic";
 
-const COLUMNS = ["at", "actorId", "actorName", "action", "entity", "entityId", "patientId", "requestId", "detail"] as const;
+// Names beside ids: the actor and the patient (name and MRN) as they are now, the action code and its label.
+const COLUMNS = ["at", "actorId", "actorName", "action", "actionLabel", "entity", "entityId", "patientId", "patientName", "patientMrn", "requestId", "detail"] as const;
 const MAX_ROWS = 50_000;
 
 /** The audit export: the same admin.audit.list procedure, page by page, as CSV (server/audit/csv.ts: csv-stringify, every cell quoted). */
 export async function GET(req: Request) {
   const caller = createCaller(await createContext({ headers: req.headers }));
   const params = Object.fromEntries(new URL(req.url).searchParams);
-  const parsed = auditListInput.omit({ cursor: true, limit: true }).safeParse(params);
+  const parsed = auditFilterInput.safeParse(params);
   if (!parsed.success) return new Response("Invalid filters.\n", { status: 400 });
   let body = csvRows([[...COLUMNS]]);
   let cursor: string | null = null;
@@ -21,7 +23,7 @@ export async function GET(req: Request) {
   try {
     do {
       const page: Awaited<ReturnType<typeof caller.admin.audit.list>> = await caller.admin.audit.list({ ...parsed.data, cursor, limit: 1000 });
-      body += csvRows(page.items.map((e) => COLUMNS.map((c) => e[c])));
+      body += csvRows(page.items.map((e) => { const row = { ...e, actionLabel: auditActionLabel(e.action) }; return COLUMNS.map((c) => row[c]); }));
       rows += page.items.length;
       cursor = page.nextCursor;
     } while (cursor && rows < MAX_ROWS);

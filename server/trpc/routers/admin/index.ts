@@ -4,8 +4,10 @@ import { auditRouter } from "./audit";
 import { adminBreakGlassRouter } from "./break-glass";
 import { careTeamRouter } from "./care-team";
 import { membersRouter } from "./members";
+import { overviewRouter } from "./overview";
 import { securityRouter } from "./security";
 import { settingsRouter } from "./settings";
+import { timeZoneRouter } from "./time-zone";
 
 export const adminRouter = router({
   members: membersRouter,
@@ -15,4 +17,6 @@ export const adminRouter = router({
   breakGlass: adminBreakGlassRouter,
   access: adminAccessRouter,
   settings: settingsRouter,
+  overview: overviewRouter,
+  timeZone: timeZoneRouter,
 });

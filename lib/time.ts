@@ -1,0 +1,112 @@
+/**
+ * One clock: every time the app shows is in the practice's time zone, with its abbreviation, and
+ * every date in one format (the app's locale, en-GB: "3 Mar 2026"). Pure Intl, usable on the
+ * server and in the browser (a browser's own zone never decides what a time reads).
+ */
+export const LOCALE = "en-GB";
+
+/** The zone of the server process: the default for a practice that has not chosen one. */
+export function serverTimeZone(): string {
+  return process.env.TZ || Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+/** Every IANA zone this runtime knows (for the admin setting and its validation). */
+export function timeZones(): string[] {
+  const list = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  return list.includes("UTC") ? list : ["UTC", ...list];
+}
+
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const cache = new Map<string, Intl.DateTimeFormat>();
+function formatter(key: string, make: () => Intl.DateTimeFormat) {
+  let f = cache.get(key);
+  if (!f) cache.set(key, (f = make()));
+  return f;
+}
+
+/** "EST", "GMT", "CET" — en-US names the North American zones; elsewhere an offset such as "GMT+1". */
+export function zoneAbbreviation(at: Date, tz: string): string {
+  const f = formatter(`abbr|${tz}`, () => new Intl.DateTimeFormat("en-US", { timeZone: tz, timeZoneName: "short" }));
+  return f.formatToParts(at).find((p) => p.type === "timeZoneName")?.value ?? tz;
+}
+
+/** "15:21 EST" */
+export function formatTime(at: Date, tz: string): string {
+  const f = formatter(`time|${tz}`, () => new Intl.DateTimeFormat(LOCALE, { timeZone: tz, hour: "2-digit", minute: "2-digit" }));
+  return `${f.format(at)} ${zoneAbbreviation(at, tz)}`;
+}
+
+/** "3 Mar 2026" — the calendar day in the practice's zone. */
+export function formatDay(at: Date, tz: string): string {
+  const f = formatter(`day|${tz}`, () => new Intl.DateTimeFormat(LOCALE, { timeZone: tz, day: "numeric", month: "short", year: "numeric" }));
+  return f.format(at);
+}
+
+/** "3 Mar 2026, 15:21 EST" */
+export function formatDateTime(at: Date, tz: string): string {
+  return `${formatDay(at, tz)}, ${formatTime(at, tz)}`;
+}
+
+/** A calendar date ("YYYY-MM-DD", no zone) such as a birth date: "3 Mar 1980". */
+export function formatDate(isoDate: string): string {
+  const [y, m, d] = isoDate.split("-").map(Number);
+  if (!y || !m || !d) return isoDate;
+  const f = formatter("date|UTC", () => new Intl.DateTimeFormat(LOCALE, { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" }));
+  return f.format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+/** The date of `at` in `tz` as "YYYY-MM-DD". */
+export function isoDay(at: Date, tz: string): string {
+  const f = formatter(`iso|${tz}`, () => new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }));
+  return f.format(at);
+}
+
+/** Whole years between a birth date and today in the practice's zone. */
+export function ageOn(birthDate: string, at: Date, tz: string): number {
+  const [by, bm, bd] = birthDate.split("-").map(Number);
+  const [ty, tm, td] = isoDay(at, tz).split("-").map(Number);
+  return ty - by - (tm < bm || (tm === bm && td < bd) ? 1 : 0);
+}
+
+/** "3 Mar 1980 (46 years)"; under two, in months. */
+export function formatBirth(birthDate: string, at: Date, tz: string): string {
+  const years = ageOn(birthDate, at, tz);
+  if (years >= 2) return `${formatDate(birthDate)} (${years} years)`;
+  const [by, bm, bd] = birthDate.split("-").map(Number);
+  const [ty, tm, td] = isoDay(at, tz).split("-").map(Number);
+  const months = (ty - by) * 12 + (tm - bm) - (td < bd ? 1 : 0);
+  return `${formatDate(birthDate)} (${months} month${months === 1 ? "" : "s"})`;
+}
+
+/** "female" → "Female". */
+export function formatSex(sex: string): string {
+  return sex ? sex[0].toUpperCase() + sex.slice(1) : sex;
+}
+
+/** The offset of `tz` from UTC at `at`, in milliseconds. */
+function offsetMs(at: Date, tz: string): number {
+  const f = formatter(`parts|${tz}`, () =>
+    new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" }),
+  );
+  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
+  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/** A wall-clock time typed in a form ("2026-03-04T09:30") read in the practice's zone, not the browser's. */
+export function wallTimeInZone(local: string, tz: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(local);
+  if (!m) return null;
+  const guess = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  let at = guess - offsetMs(new Date(guess), tz);
+  at = guess - offsetMs(new Date(at), tz);
+  return new Date(at);
+}

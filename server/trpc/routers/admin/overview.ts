@@ -1,0 +1,7 @@
+import { adminOverview } from "../../../admin/overview";
+import { adminProcedure, router } from "../../init";
+
+/** Counts for the admin overview page and the admin navigation. */
+export const overviewRouter = router({
+  get: adminProcedure.query(({ ctx }) => adminOverview(ctx.tx)),
+});
