@@ -240,7 +240,8 @@ describe("the pre-created-account attack, over HTTP", () => {
     const seenByNorth = [northNew.text, (await http("GET", "admin.members.invitations", undefined, north)).text, (await http("GET", "admin.audit.list", { limit: 50 }, north)).text].join();
     expect(seenByNorth).not.toContain(northLink.token);
     expect(seenByNorth).not.toContain(lakeLink.token);
-    expect(seenByNorth).not.toMatch(/password|token/i);
+    // Action names (auth.password_change of another test file, when it is among the last 50) are not credentials.
+    expect(seenByNorth.replace(/"action":"[a-z_.]+"/g, "")).not.toMatch(/password|token/i);
     // No account exists until the person sets a password from a link.
     expect(await ownerSql()`select id from users where email = ${email}`).toHaveLength(0);
     expect((await checkCredentials(runtimeDb(), { email, password: "anything-at-all-123" })).ok).toBe(false);
