@@ -26,4 +26,13 @@ await Promise.all(Array.from({ length: Number(concurrency) }, worker));
 const elapsed = (performance.now() - started) / 1000;
 const s = stats(latencies);
 const errors = latencies.length - (statuses[200] ?? 0);
-console.log(JSON.stringify({ requests: latencies.length, rps: latencies.length / elapsed, p50: s.p50, p95: s.p95, errors, statuses }));
+console.log(
+  JSON.stringify({
+    requests: latencies.length,
+    rps: latencies.length / elapsed,
+    p50: s.p50,
+    p95: s.p95,
+    errors,
+    statuses,
+  }),
+);

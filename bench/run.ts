@@ -50,7 +50,12 @@ const setContext = (tx: postgres.TransactionSql, userId: string, orgId: string) 
         offset 0) identity`;
 };
 
-async function withContext(rt: postgres.Sql, userId: string, orgId: string, fn: (tx: postgres.TransactionSql) => Promise<unknown>) {
+async function withContext(
+  rt: postgres.Sql,
+  userId: string,
+  orgId: string,
+  fn: (tx: postgres.TransactionSql) => Promise<unknown>,
+) {
   return rt.begin(async (tx) => {
     await setContext(tx, userId, orgId);
     return fn(tx);
@@ -58,26 +63,54 @@ async function withContext(rt: postgres.Sql, userId: string, orgId: string, fn: 
 }
 
 /** Times only the query, inside a transaction whose context is already set (context cost is part 2). */
-async function measureRls(rt: postgres.Sql, userId: string, orgId: string, query: (tx: postgres.TransactionSql) => Promise<unknown>): Promise<Stats> {
+async function measureRls(
+  rt: postgres.Sql,
+  userId: string,
+  orgId: string,
+  query: (tx: postgres.TransactionSql) => Promise<unknown>,
+): Promise<Stats> {
   return rt.begin(async (tx) => {
     await setContext(tx, userId, orgId);
     return measure(() => query(tx), N);
   });
 }
 
-async function explain(rt: postgres.Sql, owner: postgres.Sql, s: Subject, name: string, pair: Awaited<ReturnType<typeof queryPairs>>[number]) {
+async function explain(
+  rt: postgres.Sql,
+  owner: postgres.Sql,
+  s: Subject,
+  name: string,
+  pair: Awaited<ReturnType<typeof queryPairs>>[number],
+) {
   const slug = name.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
-  const capture = (sql: postgres.Sql | postgres.TransactionSql, run: (q: postgres.Sql | postgres.TransactionSql) => Promise<unknown>) => {
-    const wrapped = new Proxy(sql, { get: (t, k) => (k === "unsafe" ? (q: string) => t.unsafe(`explain (analyze, buffers) ${q}`) : Reflect.get(t, k)) });
+  const capture = (
+    sql: postgres.Sql | postgres.TransactionSql,
+    run: (q: postgres.Sql | postgres.TransactionSql) => Promise<unknown>,
+  ) => {
+    const wrapped = new Proxy(sql, {
+      get: (t, k) => (k === "unsafe" ? (q: string) => t.unsafe(`explain (analyze, buffers) ${q}`) : Reflect.get(t, k)),
+    });
     return run(wrapped) as Promise<{ "QUERY PLAN": string }[]>;
   };
-  const rlsPlan = await withContext(rt, pair.asAdmin ? s.adminId : s.clinicianId, s.orgId, (tx) => capture(tx, pair.rls as never));
+  const rlsPlan = await withContext(rt, pair.asAdmin ? s.adminId : s.clinicianId, s.orgId, (tx) =>
+    capture(tx, pair.rls as never),
+  );
   const handPlan = await capture(owner, pair.handWritten as never);
-  writeFileSync(path.join(out, "explain", `${slug}.rls.txt`), (rlsPlan as { "QUERY PLAN": string }[]).map((r) => r["QUERY PLAN"]).join("\n") + "\n");
-  writeFileSync(path.join(out, "explain", `${slug}.hand-written.txt`), handPlan.map((r) => r["QUERY PLAN"]).join("\n") + "\n");
+  writeFileSync(
+    path.join(out, "explain", `${slug}.rls.txt`),
+    (rlsPlan as { "QUERY PLAN": string }[]).map((r) => r["QUERY PLAN"]).join("\n") + "\n",
+  );
+  writeFileSync(
+    path.join(out, "explain", `${slug}.hand-written.txt`),
+    handPlan.map((r) => r["QUERY PLAN"]).join("\n") + "\n",
+  );
 }
 
-async function ensureDataset(cluster: Awaited<ReturnType<typeof startCluster>>, database: string, size: { patients: number; orgs: number; clinicians: number }) {
+async function ensureDataset(
+  cluster: Awaited<ReturnType<typeof startCluster>>,
+  database: string,
+  size: { patients: number; orgs: number; clinicians: number },
+) {
   const admin = postgres(cluster.ownerUrl("postgres"), { max: 1, onnotice: () => {} });
   const [exists] = await admin`select 1 from pg_database where datname = ${database}`;
   if (!exists) await admin`create database ${admin(database)}`;
@@ -107,13 +140,22 @@ try {
   const [{ version }] = await owner`select current_setting('server_version') as version`;
   const [{ patients }] = await owner`select count(*)::int as patients from patients`;
   if (patients === 0) throw new Error(`no data in ${args.database}: run npm run db:seed:large first`);
-  const [sizes] = await owner`select (select count(*)::int from organizations) as orgs, (select count(*)::int from memberships where role = 'clinician') as clinicians,
+  const [sizes] =
+    await owner`select (select count(*)::int from organizations) as orgs, (select count(*)::int from memberships where role = 'clinician') as clinicians,
     (select count(*)::int from care_team) as care_team, (select count(*)::int from appointments) as appointments, (select count(*)::int from clinical_notes) as notes`;
   const s = (subject = await pickSubject(owner));
   await startSession(owner, s.clinicianId);
   await startSession(owner, s.adminId);
-  results.dataset = { database: args.database, patients, ...sizes, postgres: version, subject: { largestPracticePatients: s.orgPatients, clinicianPanel: s.panel } };
-  log(`Dataset: ${patients.toLocaleString("en")} patients, ${sizes.orgs} practices; subject: practice of ${s.orgPatients.toLocaleString("en")}, clinician panel ${s.panel}.`);
+  results.dataset = {
+    database: args.database,
+    patients,
+    ...sizes,
+    postgres: version,
+    subject: { largestPracticePatients: s.orgPatients, clinicianPanel: s.panel },
+  };
+  log(
+    `Dataset: ${patients.toLocaleString("en")} patients, ${sizes.orgs} practices; subject: practice of ${s.orgPatients.toLocaleString("en")}, clinician panel ${s.panel}.`,
+  );
 
   log("1. Policy overhead");
   const overhead = [];
@@ -123,15 +165,24 @@ try {
     const b = await measure(() => pair.handWritten(owner), N);
     await explain(rt, owner, s, pair.name, pair);
     overhead.push({ query: pair.name, rls: a, handWritten: b, ratio: a.p50 / b.p50 });
-    log(`   ${pair.name}: RLS p50 ${ms(a.p50)} ms / p95 ${ms(a.p95)}; hand-written p50 ${ms(b.p50)} / p95 ${ms(b.p95)}; ratio ${(a.p50 / b.p50).toFixed(2)}`);
+    log(
+      `   ${pair.name}: RLS p50 ${ms(a.p50)} ms / p95 ${ms(a.p95)}; hand-written p50 ${ms(b.p50)} / p95 ${ms(b.p95)}; ratio ${(a.p50 / b.p50).toFixed(2)}`,
+    );
   }
   results.policyOverhead = overhead;
 
   log("2. Context overhead");
   const bare = await measure(() => rt`select 1`, N);
   const ctx = await measure(() => withContext(rt, s.clinicianId, s.orgId, (tx) => tx`select 1`), N);
-  results.contextOverhead = { bare, withContext: ctx, roundTrips: { bare: 1, withContext: 4 }, ratio: ctx.p50 / bare.p50 };
-  log(`   bare select: p50 ${ms(bare.p50)} ms; BEGIN + set_config + select + COMMIT: p50 ${ms(ctx.p50)} ms (${(ctx.p50 / bare.p50).toFixed(2)}×, 4 round trips vs 1)`);
+  results.contextOverhead = {
+    bare,
+    withContext: ctx,
+    roundTrips: { bare: 1, withContext: 4 },
+    ratio: ctx.p50 / bare.p50,
+  };
+  log(
+    `   bare select: p50 ${ms(bare.p50)} ms; BEGIN + set_config + select + COMMIT: p50 ${ms(ctx.p50)} ms (${(ctx.p50 / bare.p50).toFixed(2)}×, 4 round trips vs 1)`,
+  );
   await owner.end();
   await rt.end();
 
@@ -153,7 +204,9 @@ try {
       const a = await measureRls(r, subj.clinicianId, subj.orgId, first.rls);
       const b = await measure(() => first.handWritten(o), N);
       growth.push({ patients: n, practicePatients: subj.orgPatients, panel: subj.panel, rls: a, handWritten: b });
-      log(`   ${n.toLocaleString("en")} patients (practice ${subj.orgPatients}, panel ${subj.panel}): RLS p50 ${ms(a.p50)} ms, hand-written ${ms(b.p50)} ms`);
+      log(
+        `   ${n.toLocaleString("en")} patients (practice ${subj.orgPatients}, panel ${subj.panel}): RLS p50 ${ms(a.p50)} ms, hand-written ${ms(b.p50)} ms`,
+      );
       await o.end();
       await r.end();
     }
@@ -168,7 +221,16 @@ if (!args["skip-http"]) {
   const port = await freePort();
   const secret = "bench-only-secret-0123456789abcdef0123456789";
   const server = spawn("npx", ["tsx", "scripts/start.ts"], {
-    env: { ...process.env, PORT: String(port), CAREROSTER_DATA_DIR: dataDir, CAREROSTER_DATABASE: args.database, CAREROSTER_SKIP_DEMO: "1", CAREROSTER_BENCH_BASELINE: "1", NEXTAUTH_SECRET: secret, NEXT_TELEMETRY_DISABLED: "1" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      CAREROSTER_DATA_DIR: dataDir,
+      CAREROSTER_DATABASE: args.database,
+      CAREROSTER_SKIP_DEMO: "1",
+      CAREROSTER_BENCH_BASELINE: "1",
+      NEXTAUTH_SECRET: secret,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
   });
@@ -176,15 +238,33 @@ if (!args["skip-http"]) {
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
       if (i > 600) throw new Error("the server did not become healthy in 10 minutes");
-      if (await fetch(`${base}/api/health`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${base}/api/health`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       await new Promise((r) => setTimeout(r, 1000));
     }
     const s = subject!;
-    const cookie = await sessionCookie({ sub: s.clinicianId, sid: sessionOf.get(s.clinicianId), orgId: s.orgId }, { secret });
+    const cookie = await sessionCookie(
+      { sub: s.clinicianId, sid: sessionOf.get(s.clinicianId), orgId: s.orgId },
+      { secret },
+    );
     const trpcUrl = `${base}/api/trpc/patients.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 20 } }))}`;
     const baseUrl = `${base}/api/bench-baseline?clinicianId=${s.clinicianId}&orgId=${s.orgId}&limit=20`;
     const load = (url: string, withCookie: boolean) => {
-      const r = JSON.parse(execFileSync("npx", ["tsx", "bench/load.ts", url, args["http-seconds"]!, args.connections!, withCookie ? cookie : ""], { encoding: "utf8" }).trim().split("\n").pop()!);
+      const r = JSON.parse(
+        execFileSync(
+          "npx",
+          ["tsx", "bench/load.ts", url, args["http-seconds"]!, args.connections!, withCookie ? cookie : ""],
+          { encoding: "utf8" },
+        )
+          .trim()
+          .split("\n")
+          .pop()!,
+      );
       // A throughput of failed requests is not a measurement.
       if (r.errors > 0) throw new Error(`${new URL(url).pathname} answered ${JSON.stringify(r.statuses)}`);
       return r;
@@ -193,8 +273,16 @@ if (!args["skip-http"]) {
     load(baseUrl, false);
     const app = load(trpcUrl, true);
     const baseline = load(baseUrl, false);
-    results.http = { connections: Number(args.connections), seconds: Number(args["http-seconds"]), patientsList: app, baseline, ratio: app.rps / baseline.rps };
-    log(`   patients.list: ${app.rps.toFixed(0)} req/s, p95 ${ms(app.p95)} ms, errors ${app.errors}; baseline: ${baseline.rps.toFixed(0)} req/s, p95 ${ms(baseline.p95)} ms; ratio ${(app.rps / baseline.rps).toFixed(2)}`);
+    results.http = {
+      connections: Number(args.connections),
+      seconds: Number(args["http-seconds"]),
+      patientsList: app,
+      baseline,
+      ratio: app.rps / baseline.rps,
+    };
+    log(
+      `   patients.list: ${app.rps.toFixed(0)} req/s, p95 ${ms(app.p95)} ms, errors ${app.errors}; baseline: ${baseline.rps.toFixed(0)} req/s, p95 ${ms(baseline.p95)} ms; ratio ${(app.rps / baseline.rps).toFixed(2)}`,
+    );
   } finally {
     process.kill(-server.pid!, "SIGTERM");
   }
@@ -205,7 +293,9 @@ writeFileSync(path.join(out, "results.md"), renderMarkdown(results));
 log("Wrote bench/results.md and bench/results.json.");
 
 function renderMarkdown(r: Record<string, unknown>): string {
-  const d = r.dataset as Record<string, unknown> & { subject: { largestPracticePatients: number; clinicianPanel: number } };
+  const d = r.dataset as Record<string, unknown> & {
+    subject: { largestPracticePatients: number; clinicianPanel: number };
+  };
   const lines = [
     "# Benchmark results",
     "",
@@ -218,7 +308,8 @@ function renderMarkdown(r: Record<string, unknown>): string {
     "| query | RLS p50 ms | RLS p95 ms | hand-written p50 ms | hand-written p95 ms | ratio (p50) |",
     "| --- | ---: | ---: | ---: | ---: | ---: |",
     ...(r.policyOverhead as { query: string; rls: Stats; handWritten: Stats; ratio: number }[]).map(
-      (o) => `| ${o.query} | ${ms(o.rls.p50)} | ${ms(o.rls.p95)} | ${ms(o.handWritten.p50)} | ${ms(o.handWritten.p95)} | ${o.ratio.toFixed(2)} |`,
+      (o) =>
+        `| ${o.query} | ${ms(o.rls.p50)} | ${ms(o.rls.p95)} | ${ms(o.handWritten.p50)} | ${ms(o.handWritten.p95)} | ${o.ratio.toFixed(2)} |`,
     ),
     "",
     "Plans: `bench/explain/*.txt` (EXPLAIN (ANALYZE, BUFFERS) of both forms).",
@@ -237,7 +328,13 @@ function renderMarkdown(r: Record<string, unknown>): string {
     "",
   );
   if (r.http) {
-    const h = r.http as { connections: number; seconds: number; patientsList: Record<string, number>; baseline: Record<string, number>; ratio: number };
+    const h = r.http as {
+      connections: number;
+      seconds: number;
+      patientsList: Record<string, number>;
+      baseline: Record<string, number>;
+      ratio: number;
+    };
     lines.push(
       "## 3. Whole stack over HTTP (production build, load from a second process on loopback)",
       "",
@@ -258,8 +355,11 @@ function renderMarkdown(r: Record<string, unknown>): string {
       "",
       "| patients | practice size | panel | RLS p50 ms | hand-written p50 ms |",
       "| ---: | ---: | ---: | ---: | ---: |",
-      ...(r.growth as { patients: number; practicePatients: number; panel: number; rls: Stats; handWritten: Stats }[]).map(
-        (g) => `| ${g.patients.toLocaleString("en")} | ${g.practicePatients.toLocaleString("en")} | ${g.panel} | ${ms(g.rls.p50)} | ${ms(g.handWritten.p50)} |`,
+      ...(
+        r.growth as { patients: number; practicePatients: number; panel: number; rls: Stats; handWritten: Stats }[]
+      ).map(
+        (g) =>
+          `| ${g.patients.toLocaleString("en")} | ${g.practicePatients.toLocaleString("en")} | ${g.panel} | ${ms(g.rls.p50)} | ${ms(g.handWritten.p50)} |`,
       ),
       "",
     );

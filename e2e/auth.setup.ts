@@ -10,6 +10,8 @@ for (const email of users) {
     // Password, then the code computed from the demo TOTP secret (every demo account is enrolled).
     await fillSignIn(page, email);
     await expect(page.getByRole("heading", { level: 1 })).toContainText("patients");
-    await page.context().storageState({ path: `.auth/${email.split("@")[0]}-${email.split("@")[1].split(".")[0]}.json` });
+    await page
+      .context()
+      .storageState({ path: `.auth/${email.split("@")[0]}-${email.split("@")[1].split(".")[0]}.json` });
   });
 }

@@ -9,7 +9,10 @@ const phone = { width: 390, height: 844 };
 const desktop = { width: 1280, height: 800 };
 
 async function check(page: Page, name: string, outputPath: (n: string) => string) {
-  for (const [size, viewport] of [["phone", phone], ["desktop", desktop]] as const) {
+  for (const [size, viewport] of [
+    ["phone", phone],
+    ["desktop", desktop],
+  ] as const) {
     await page.setViewportSize(viewport);
     await page.waitForTimeout(50);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -22,7 +25,12 @@ async function check(page: Page, name: string, outputPath: (n: string) => string
   expect(serious.map((v) => `${name}: ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
 }
 
-async function visitAll(browser: Browser, state: string | undefined, paths: (page: Page) => Promise<string[]>, outputPath: (n: string) => string) {
+async function visitAll(
+  browser: Browser,
+  state: string | undefined,
+  paths: (page: Page) => Promise<string[]>,
+  outputPath: (n: string) => string,
+) {
   const context = await browser.newContext({ storageState: state, viewport: phone });
   const page = await context.newPage();
   for (const path of await paths(page)) {
@@ -40,20 +48,38 @@ async function firstChart(page: Page): Promise<string> {
 }
 
 test("signed out: sign-in, forgot and reset password, invitation pages fit 390 px", async ({ browser }, testInfo) => {
-  await visitAll(browser, undefined, async () => ["/login", "/forgot-password", `/reset-password/${"x".repeat(43)}`, `/invite/${"x".repeat(43)}`], (n) => testInfo.outputPath(n));
-});
-
-test("clinician pages (today, list, chart, new patient, directory, cover, account, 404) fit 390 px", async ({ browser }, testInfo) => {
-  test.setTimeout(180_000);
   await visitAll(
     browser,
-    as.grey,
-    async (page) => ["/today", "/patients", await firstChart(page), "/patients/new", "/directory", "/coverage", "/account", "/patients/00000000-0000-4000-8000-000000000000"],
+    undefined,
+    async () => ["/login", "/forgot-password", `/reset-password/${"x".repeat(43)}`, `/invite/${"x".repeat(43)}`],
     (n) => testInfo.outputPath(n),
   );
 });
 
-test("admin pages (overview, members, care teams, patients, audit, emergency, access, report, security, settings, 403) fit 390 px", async ({ browser }, testInfo) => {
+test("clinician pages (today, list, chart, new patient, directory, cover, account, 404) fit 390 px", async ({
+  browser,
+}, testInfo) => {
+  test.setTimeout(180_000);
+  await visitAll(
+    browser,
+    as.grey,
+    async (page) => [
+      "/today",
+      "/patients",
+      await firstChart(page),
+      "/patients/new",
+      "/directory",
+      "/coverage",
+      "/account",
+      "/patients/00000000-0000-4000-8000-000000000000",
+    ],
+    (n) => testInfo.outputPath(n),
+  );
+});
+
+test("admin pages (overview, members, care teams, patients, audit, emergency, access, report, security, settings, 403) fit 390 px", async ({
+  browser,
+}, testInfo) => {
   test.setTimeout(240_000);
   await visitAll(
     browser,
@@ -76,10 +102,17 @@ test("admin pages (overview, members, care teams, patients, audit, emergency, ac
     (n) => testInfo.outputPath(n),
   );
   // The 403 page, for a clinician.
-  await visitAll(browser, as.grey, async () => ["/admin/members"], (n) => testInfo.outputPath(`forbidden-${n}`));
+  await visitAll(
+    browser,
+    as.grey,
+    async () => ["/admin/members"],
+    (n) => testInfo.outputPath(`forbidden-${n}`),
+  );
 });
 
-test("the confirmation dialog at phone size: names the person, Cancel changes nothing, Escape closes, focus returns, no axe violation", async ({ browser }, testInfo) => {
+test("the confirmation dialog at phone size: names the person, Cancel changes nothing, Escape closes, focus returns, no axe violation", async ({
+  browser,
+}, testInfo) => {
   const context = await browser.newContext({ storageState: as.northAdmin, viewport: phone });
   const page = await context.newPage();
   await page.goto("/admin/members");

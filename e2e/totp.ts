@@ -11,7 +11,8 @@ import { DEMO_TOTP_SECRET, demoUsers } from "../server/db/seed/demo-data";
 const STEPS_FILE = ".auth/totp-steps.json";
 const PERIOD_MS = 30_000;
 
-const readSteps = (): Record<string, number> => (existsSync(STEPS_FILE) ? (JSON.parse(readFileSync(STEPS_FILE, "utf8")) as Record<string, number>) : {});
+const readSteps = (): Record<string, number> =>
+  existsSync(STEPS_FILE) ? (JSON.parse(readFileSync(STEPS_FILE, "utf8")) as Record<string, number>) : {};
 
 export const demoEmails = new Set(Object.values(demoUsers).map((u) => u.email));
 
@@ -28,7 +29,9 @@ export async function nextCode(account: string, secret: string = DEMO_TOTP_SECRE
   }
   mkdirSync(".auth", { recursive: true });
   writeFileSync(STEPS_FILE, JSON.stringify({ ...readSteps(), [account]: step }));
-  return new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: "SHA1" }).generate({ timestamp: step * PERIOD_MS });
+  return new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: "SHA1" }).generate({
+    timestamp: step * PERIOD_MS,
+  });
 }
 
 /** The sign-in form's second step: the authenticator code. */

@@ -34,7 +34,9 @@ async function passwordStep(page: Page) {
 
 test.describe.configure({ mode: "serial" });
 
-test("policy 'everyone' holds an unenrolled clinician at enrollment; enroll, sign in with a code and with a recovery code; an admin resets the factor", async ({ browser }, testInfo) => {
+test("policy 'everyone' holds an unenrolled clinician at enrollment; enroll, sign in with a code and with a recovery code; an admin resets the factor", async ({
+  browser,
+}, testInfo) => {
   test.setTimeout(180_000);
   const admin = await adminPage(browser, "/admin/settings");
   await expect(admin.page.getByRole("heading", { name: "Practice settings" })).toBeVisible();
@@ -66,7 +68,9 @@ test("policy 'everyone' holds an unenrolled clinician at enrollment; enroll, sig
   await passwordStep(page);
   await expect(page).toHaveURL(/\/account/);
   await expect(page.getByRole("heading", { name: "Two-factor authentication" })).toBeVisible();
-  await expect(page.locator("main").getByRole("alert")).toContainText("Your practice requires two-factor authentication");
+  await expect(page.locator("main").getByRole("alert")).toContainText(
+    "Your practice requires two-factor authentication",
+  );
   const refused = await page.request.get("/api/trpc/patients.list?input=%7B%22json%22%3A%7B%7D%7D");
   expect(refused.status()).toBe(403);
   await page.goto("/patients");
@@ -83,7 +87,9 @@ test("policy 'everyone' holds an unenrolled clinician at enrollment; enroll, sig
   await page.getByLabel("6-digit code from the app").fill(await nextCode(EMAIL, secret));
   await page.getByRole("button", { name: "Turn on two-factor" }).click();
   await expect(page.getByRole("list", { name: "Recovery codes" }).locator("code")).toHaveCount(10);
-  const codes = (await page.getByRole("list", { name: "Recovery codes" }).locator("code").allTextContents()).map((c) => c.trim());
+  const codes = (await page.getByRole("list", { name: "Recovery codes" }).locator("code").allTextContents()).map((c) =>
+    c.trim(),
+  );
   expect(codes).toHaveLength(10);
   await page.screenshot({ path: testInfo.outputPath("recovery-codes-1280.png"), fullPage: true });
   await page.getByRole("button", { name: "I have saved these codes" }).click();
@@ -140,12 +146,17 @@ test("policy 'everyone' holds an unenrolled clinician at enrollment; enroll, sig
   await admin.context.close();
 });
 
-test("SSO through the practice's OpenID provider: success; an unverified email and another practice's user are refused", async ({ browser, baseURL }, testInfo) => {
+test("SSO through the practice's OpenID provider: success; an unverified email and another practice's user are refused", async ({
+  browser,
+  baseURL,
+}, testInfo) => {
   test.setTimeout(120_000);
   const idp = await startIdp(`${baseURL}/api/auth/callback/sso-northside`);
   try {
     const admin = await adminPage(browser, "/admin/settings");
-    const sso = admin.page.locator("section", { has: admin.page.getByRole("heading", { name: "Single sign-on (OpenID Connect)" }) });
+    const sso = admin.page.locator("section", {
+      has: admin.page.getByRole("heading", { name: "Single sign-on (OpenID Connect)" }),
+    });
     await expect(sso).toContainText(`${baseURL}/api/auth/callback/sso-northside`);
     await sso.getByLabel("Issuer URL").fill(idp.issuer);
     await sso.getByLabel("Client id").fill(IDP_CLIENT_ID);
@@ -185,7 +196,9 @@ test("SSO through the practice's OpenID provider: success; an unverified email a
 
     const unverified = await viaIdp("unverified");
     await expect(unverified.page).toHaveURL(/\/login/);
-    await expect(unverified.page.locator("main").getByRole("alert")).toContainText("did not confirm that this email address is verified");
+    await expect(unverified.page.locator("main").getByRole("alert")).toContainText(
+      "did not confirm that this email address is verified",
+    );
     await unverified.page.screenshot({ path: testInfo.outputPath("sso-unverified.png"), fullPage: true });
     await unverified.context.close();
 

@@ -13,13 +13,20 @@ const sizes = [
 
 async function noSeriousViolations(page: Page) {
   const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+  expect(
+    violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+  ).toEqual([]);
 }
 
 async function openChart(page: Page, patient: { mrn: string; givenName: string; familyName: string }) {
   await page.goto("/patients");
   await page.getByLabel("Search by name or MRN").fill(patient.mrn);
-  await page.getByRole("table", { name: "Patients" }).getByRole("link", { name: `${patient.familyName}, ${patient.givenName}` }).click();
+  await page
+    .getByRole("table", { name: "Patients" })
+    .getByRole("link", { name: `${patient.familyName}, ${patient.givenName}` })
+    .click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(fullName(patient));
   await expect(page.getByRole("heading", { name: "Clinical notes" })).toBeVisible();
 }
@@ -33,7 +40,9 @@ async function book(page: Page, local: string, reason: string, minutes = 30) {
 }
 
 for (const [name, viewport] of sizes) {
-  test(`cancelling a visit asks first with a reason; Cancel changes nothing (${name})`, async ({ browser }, testInfo) => {
+  test(`cancelling a visit asks first with a reason; Cancel changes nothing (${name})`, async ({
+    browser,
+  }, testInfo) => {
     const context = await browser.newContext({ storageState: as.grey, viewport });
     const page = await context.newPage();
     const patient = demoPanel("grey", "northside")[2];
@@ -68,14 +77,18 @@ for (const [name, viewport] of sizes) {
   });
 }
 
-test("an overlapping visit is refused with a clear message; the admin can double-book on purpose", async ({ browser }, testInfo) => {
+test("an overlapping visit is refused with a clear message; the admin can double-book on purpose", async ({
+  browser,
+}, testInfo) => {
   const patient = demoPanel("grey", "northside")[3];
   const context = await browser.newContext({ storageState: as.grey });
   const page = await context.newPage();
   await openChart(page, patient);
   const form = page.getByRole("form", { name: "Schedule an appointment" });
   await expect(form.getByLabel("Clinician", { exact: true })).toHaveValue(/.+/);
-  await expect(form.getByLabel("Clinician", { exact: true }).locator("option").first()).toHaveText(/Dr\. Meredith Grey \(you\) · care team/);
+  await expect(form.getByLabel("Clinician", { exact: true }).locator("option").first()).toHaveText(
+    /Dr\. Meredith Grey \(you\) · care team/,
+  );
   await form.getByLabel("Visit type").selectOption({ label: "Procedure (60 min)" });
   await expect(form.getByLabel("Duration (minutes)")).toHaveValue("60");
   await form.getByLabel("Starts at").fill("2035-05-06T09:00");
@@ -96,7 +109,9 @@ test("an overlapping visit is refused with a clear message; the admin can double
   await expect(adminPage.getByTestId("no-note-reason")).toContainText("You are not on this patient's care team");
   await adminPage.getByLabel("Clinician", { exact: true }).selectOption({ label: "Dr. Meredith Grey · care team" });
   await book(adminPage, "2035-05-06T09:30", "Overlap journey admin", 15);
-  await expect(adminPage.getByRole("form", { name: "Schedule an appointment" }).getByRole("alert")).toContainText("or double-book on purpose");
+  await expect(adminPage.getByRole("form", { name: "Schedule an appointment" }).getByRole("alert")).toContainText(
+    "or double-book on purpose",
+  );
   await adminPage.getByLabel(/Double-book on purpose/).check();
   await adminPage.getByRole("button", { name: "Schedule appointment" }).click();
   await expect(adminPage.getByRole("list", { name: "Upcoming appointments" })).toContainText("double-booked");
@@ -123,7 +138,9 @@ test("archiving asks first, naming the patient; Cancel changes nothing", async (
   await context.close();
 });
 
-test("a locum switching practice on a chart lands on the new practice's list; a 404 keeps the app shell and says why", async ({ browser }, testInfo) => {
+test("a locum switching practice on a chart lands on the new practice's list; a 404 keeps the app shell and says why", async ({
+  browser,
+}, testInfo) => {
   for (const [name, viewport] of sizes) {
     const context = await browser.newContext({ storageState: as.locum, viewport });
     const page = await context.newPage();
@@ -133,12 +150,16 @@ test("a locum switching practice on a chart lands on the new practice's list; a 
     await expect(page).toHaveURL(/\/patients$/);
     await page.waitForLoadState("load");
     await expect(page.getByLabel("Practice").locator("option:checked")).toHaveText("Lakeside Pediatrics");
-    await expect(page.getByRole("table", { name: "Patients" })).toContainText(demoPanel("locum", "lakeside")[0].familyName);
+    await expect(page.getByRole("table", { name: "Patients" })).toContainText(
+      demoPanel("locum", "lakeside")[0].familyName,
+    );
     const res = await page.goto(chartUrl);
     expect(res?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
     await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
-    await expect(page.getByTestId("other-practice-hint")).toContainText("This patient may belong to another practice you work at (Northside Family Clinic)");
+    await expect(page.getByTestId("other-practice-hint")).toContainText(
+      "This patient may belong to another practice you work at (Northside Family Clinic)",
+    );
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
     await noSeriousViolations(page);
     await page.screenshot({ path: testInfo.outputPath(`locum-404-${name}.png`), fullPage: true });
@@ -146,7 +167,9 @@ test("a locum switching practice on a chart lands on the new practice's list; a 
   }
 });
 
-test("the skip link moves focus to the content; the current page is marked in every navigation", async ({ browser }) => {
+test("the skip link moves focus to the content; the current page is marked in every navigation", async ({
+  browser,
+}) => {
   const context = await browser.newContext({ storageState: as.northAdmin });
   const page = await context.newPage();
   await page.goto("/admin/members");
@@ -155,13 +178,23 @@ test("the skip link moves focus to the content; the current page is marked in ev
   await expect(skip).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page.locator("main#main")).toBeFocused();
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" })).toHaveAttribute("aria-current", "page");
-  await expect(page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: /^Members/ })).toHaveAttribute("aria-current", "page");
-  await expect(page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: /^Overview/ })).not.toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
+  await expect(page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: /^Members/ })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
+  await expect(
+    page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: /^Overview/ }),
+  ).not.toHaveAttribute("aria-current", "page");
   await context.close();
 });
 
-test("README screenshots: the clinician's Today, a chart and the admin overview (taken by the suite)", async ({ browser }) => {
+test("README screenshots: the clinician's Today, a chart and the admin overview (taken by the suite)", async ({
+  browser,
+}) => {
   const grey = await browser.newContext({ storageState: as.grey, viewport: { width: 1280, height: 800 } });
   const page = await grey.newPage();
   // Two visits later today (practice clock), when the day has room for them.
@@ -178,7 +211,10 @@ test("README screenshots: the clinician's Today, a chart and the admin overview 
     await expect(page.getByRole("status").filter({ hasText: "Visit booked for" })).toBeVisible();
   }
   await page.goto("/today");
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Today" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Today" })).toHaveAttribute(
+    "aria-current",
+    "page",
+  );
   await noSeriousViolations(page);
   await page.screenshot({ path: "docs/screenshots/today.png" });
   await openChart(page, patients[0]);
@@ -205,7 +241,9 @@ test("the practice time zone: every time reads in it, with its abbreviation", as
   const greyPage = await grey.newPage();
   await openChart(greyPage, demoPanel("grey", "northside")[0]);
   await expect(greyPage.getByRole("list", { name: "Upcoming appointments" })).toContainText(/\d\d:\d\d E[SD]T/);
-  await expect(greyPage.getByRole("form", { name: "Schedule an appointment" }).getByLabel(/Starts at \(E[SD]T\)/)).toBeVisible();
+  await expect(
+    greyPage.getByRole("form", { name: "Schedule an appointment" }).getByLabel(/Starts at \(E[SD]T\)/),
+  ).toBeVisible();
   await grey.close();
   // Back to UTC for the journeys after this one.
   await page.getByLabel("Practice time zone").selectOption("UTC");

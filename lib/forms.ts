@@ -3,7 +3,9 @@ import type { z } from "zod";
 export type FieldErrors = Record<string, string>;
 
 /** First message per field, from zod issues (client-side parse or the tRPC error's `zodIssues`). */
-export function fieldErrors(issues: readonly Pick<z.core.$ZodIssue, "path" | "message">[] | null | undefined): FieldErrors {
+export function fieldErrors(
+  issues: readonly Pick<z.core.$ZodIssue, "path" | "message">[] | null | undefined,
+): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of issues ?? []) {
     const key = String(issue.path[0] ?? "form");
@@ -16,6 +18,8 @@ export function fieldErrors(issues: readonly Pick<z.core.$ZodIssue, "path" | "me
 export function describeError(err: unknown): { message: string; fields: FieldErrors } {
   const e = err as { message?: string; data?: { zodIssues?: z.core.$ZodIssue[] | null } } | null;
   const fields = fieldErrors(e?.data?.zodIssues);
-  const message = Object.keys(fields).length ? "Please correct the highlighted fields." : (e?.message ?? "Something went wrong.");
+  const message = Object.keys(fields).length
+    ? "Please correct the highlighted fields."
+    : (e?.message ?? "Something went wrong.");
   return { message, fields };
 }

@@ -40,13 +40,19 @@ export function zoneAbbreviation(at: Date, tz: string): string {
 
 /** "15:21 EST" */
 export function formatTime(at: Date, tz: string): string {
-  const f = formatter(`time|${tz}`, () => new Intl.DateTimeFormat(LOCALE, { timeZone: tz, hour: "2-digit", minute: "2-digit" }));
+  const f = formatter(
+    `time|${tz}`,
+    () => new Intl.DateTimeFormat(LOCALE, { timeZone: tz, hour: "2-digit", minute: "2-digit" }),
+  );
   return `${f.format(at)} ${zoneAbbreviation(at, tz)}`;
 }
 
 /** "3 Mar 2026" — the calendar day in the practice's zone. */
 export function formatDay(at: Date, tz: string): string {
-  const f = formatter(`day|${tz}`, () => new Intl.DateTimeFormat(LOCALE, { timeZone: tz, day: "numeric", month: "short", year: "numeric" }));
+  const f = formatter(
+    `day|${tz}`,
+    () => new Intl.DateTimeFormat(LOCALE, { timeZone: tz, day: "numeric", month: "short", year: "numeric" }),
+  );
   return f.format(at);
 }
 
@@ -59,13 +65,19 @@ export function formatDateTime(at: Date, tz: string): string {
 export function formatDate(isoDate: string): string {
   const [y, m, d] = isoDate.split("-").map(Number);
   if (!y || !m || !d) return isoDate;
-  const f = formatter("date|UTC", () => new Intl.DateTimeFormat(LOCALE, { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" }));
+  const f = formatter(
+    "date|UTC",
+    () => new Intl.DateTimeFormat(LOCALE, { timeZone: "UTC", day: "numeric", month: "short", year: "numeric" }),
+  );
   return f.format(new Date(Date.UTC(y, m - 1, d)));
 }
 
 /** The date of `at` in `tz` as "YYYY-MM-DD". */
 export function isoDay(at: Date, tz: string): string {
-  const f = formatter(`iso|${tz}`, () => new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }));
+  const f = formatter(
+    `iso|${tz}`,
+    () => new Intl.DateTimeFormat("en-CA", { timeZone: tz, year: "numeric", month: "2-digit", day: "2-digit" }),
+  );
   return f.format(at);
 }
 
@@ -93,11 +105,29 @@ export function formatSex(sex: string): string {
 
 /** The offset of `tz` from UTC at `at`, in milliseconds. */
 function offsetMs(at: Date, tz: string): number {
-  const f = formatter(`parts|${tz}`, () =>
-    new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" }),
+  const f = formatter(
+    `parts|${tz}`,
+    () =>
+      new Intl.DateTimeFormat("en-US", {
+        timeZone: tz,
+        hourCycle: "h23",
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        second: "2-digit",
+      }),
   );
   const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
-  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  const asUtc = Date.UTC(
+    Number(p.year),
+    Number(p.month) - 1,
+    Number(p.day),
+    Number(p.hour),
+    Number(p.minute),
+    Number(p.second),
+  );
   return asUtc - Math.floor(at.getTime() / 1000) * 1000;
 }
 

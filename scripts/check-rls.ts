@@ -15,16 +15,26 @@ export function report(posture: Posture, log: (line: string) => void = console.l
     log(`${mark(t.problems)} ${t.table}: ${state}${details(t.problems)}`);
   }
   for (const f of posture.functions) {
-    const kind = f.securityDefiner ? `SECURITY DEFINER, search_path=${f.searchPath ?? "(not pinned)"}` : "SECURITY INVOKER";
-    log(`${mark(f.problems)} function ${f.name}: ${kind}, owner ${f.owner}, executable by ${f.executableBy.join(", ")}${details(f.problems)}`);
+    const kind = f.securityDefiner
+      ? `SECURITY DEFINER, search_path=${f.searchPath ?? "(not pinned)"}`
+      : "SECURITY INVOKER";
+    log(
+      `${mark(f.problems)} function ${f.name}: ${kind}, owner ${f.owner}, executable by ${f.executableBy.join(", ")}${details(f.problems)}`,
+    );
   }
   const r = posture.runtimeRole;
-  log(`${mark(r.problems)} runtime role ${r.name}: ${r.problems.length ? r.problems.join("; ") : "no superuser, no BYPASSRLS, owns nothing"}`);
+  log(
+    `${mark(r.problems)} runtime role ${r.name}: ${r.problems.length ? r.problems.join("; ") : "no superuser, no BYPASSRLS, owns nothing"}`,
+  );
   const d = posture.database;
-  if (d.problems.length === 0) log(`✓ database ${d.name}: no temporary objects, schemas or objects in any schema for PUBLIC or ${r.name}; nothing owned by a superuser`);
+  if (d.problems.length === 0)
+    log(
+      `✓ database ${d.name}: no temporary objects, schemas or objects in any schema for PUBLIC or ${r.name}; nothing owned by a superuser`,
+    );
   for (const p of d.problems) log(`✗ database ${d.name}: ${p}`);
   log("");
-  for (const c of posture.checks) log(`${mark(c.problems)} ${c.label}${c.problems.length ? ` (${c.problems.length} problem(s))` : ""}`);
+  for (const c of posture.checks)
+    log(`${mark(c.problems)} ${c.label}${c.problems.length ? ` (${c.problems.length} problem(s))` : ""}`);
   log(posture.ok ? "RLS posture OK." : "RLS posture has problems (see ✗ above).");
   return posture.ok ? 0 : 1;
 }

@@ -10,7 +10,8 @@ await runCli(async () => {
   const db = createDb(prepared.runtimeUrl, { max: 1, applicationName: "careroster-job-reminders" });
   try {
     const results = await runReminders(db);
-    for (const r of results) console.log(r.ok ? `✓ ${r.orgId}: ${r.reminders} reminder(s) recorded` : `✗ ${r.orgId}: failed (${r.error})`);
+    for (const r of results)
+      console.log(r.ok ? `✓ ${r.orgId}: ${r.reminders} reminder(s) recorded` : `✗ ${r.orgId}: failed (${r.error})`);
     console.log(`${results.filter((r) => r.ok).length} of ${results.length} practices done.`);
     return results.every((r) => r.ok) ? 0 : 1;
   } finally {

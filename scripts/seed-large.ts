@@ -26,9 +26,15 @@ const opts = { patients: num("patients"), orgs: num("orgs"), clinicians: num("cl
 
 await runCli(async () => {
   const t0 = performance.now();
-  console.log(`Seeding ${opts.patients.toLocaleString("en")} patients in ${opts.orgs} practices with ${opts.clinicians} clinicians into ${values.database}…`);
+  console.log(
+    `Seeding ${opts.patients.toLocaleString("en")} patients in ${opts.orgs} practices with ${opts.clinicians} clinicians into ${values.database}…`,
+  );
   process.env.CAREROSTER_SKIP_DEMO = "1";
-  const db = await prepareDatabase({ database: values.database, recreate: true, dataDir: path.join(process.cwd(), ".data", "large", "pg") });
+  const db = await prepareDatabase({
+    database: values.database,
+    recreate: true,
+    dataDir: path.join(process.cwd(), ".data", "large", "pg"),
+  });
   try {
     await seedLarge(db.ownerUrl, opts);
   } finally {

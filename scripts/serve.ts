@@ -19,8 +19,14 @@ const handle = app.getRequestHandler();
 await app.prepare();
 
 createServer((req, res) => {
-  req.headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], hops);
+  req.headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(
+    req.socket.remoteAddress,
+    req.headers["x-forwarded-for"],
+    hops,
+  );
   void handle(req, res);
 }).listen(port, () => {
-  console.log(`✓ Ready on port ${port}${hops ? ` (trusting ${hops} proxy hop${hops > 1 ? "s" : ""} of X-Forwarded-For)` : ""}`);
+  console.log(
+    `✓ Ready on port ${port}${hops ? ` (trusting ${hops} proxy hop${hops > 1 ? "s" : ""} of X-Forwarded-For)` : ""}`,
+  );
 });

@@ -42,7 +42,9 @@ function needsBuild(): boolean {
   const buildId = path.join(root, ".next", "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
-  const sources = ["app", "server", "lib", "public"].filter((d) => existsSync(d)).map((d) => newestSource(path.join(root, d)));
+  const sources = ["app", "server", "lib", "public"]
+    .filter((d) => existsSync(d))
+    .map((d) => newestSource(path.join(root, d)));
   const configs = ["next.config.ts", "package-lock.json"].map((f) => statSync(path.join(root, f)).mtimeMs);
   return Math.max(...sources, ...configs) > built;
 }
@@ -93,7 +95,11 @@ await runCli(async () => {
       announced = true;
       console.log(`\nCareRoster is running at ${env.NEXTAUTH_URL}`);
       if (!config.CAREROSTER_SKIP_DEMO) {
-        console.log(`Demo sign-in (password "${DEMO_PASSWORD}"): ${Object.values(demoUsers).map((u) => u.email).join(", ")}`);
+        console.log(
+          `Demo sign-in (password "${DEMO_PASSWORD}"): ${Object.values(demoUsers)
+            .map((u) => u.email)
+            .join(", ")}`,
+        );
         console.log(`Demo two-factor secret (TOTP, 30 s, 6 digits) for every demo account: ${DEMO_TOTP_SECRET}`);
       }
       console.log("");

@@ -23,7 +23,10 @@ const steps: { cmd: string[]; env?: Record<string, string> }[] = [
 let failedSteps = 0;
 for (const { cmd, env } of steps) {
   console.log(`\n▶ ${cmd.slice(0, 2).join(" ")}`);
-  const { status } = spawnSync("npx", cmd, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
+  const { status } = spawnSync("npx", cmd, {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+  });
   if (status !== 0) failedSteps++;
 }
 

@@ -65,7 +65,13 @@ export function ConfirmDialog({
         <button type="button" className="secondary" onClick={onCancel} ref={cancelRef}>
           Cancel
         </button>
-        <button type="button" className={tone === "danger" ? "danger" : undefined} disabled={busy} aria-disabled={busy || undefined} onClick={onConfirm}>
+        <button
+          type="button"
+          className={tone === "danger" ? "danger" : undefined}
+          disabled={busy}
+          aria-disabled={busy || undefined}
+          onClick={onConfirm}
+        >
           {busy ? "Working…" : confirmLabel}
         </button>
       </p>
@@ -101,7 +107,13 @@ export function ConfirmButton({
   const [busy, setBusy] = useState(false);
   return (
     <>
-      <button type="button" className={className ?? (tone === "danger" ? "danger-outline" : "secondary")} disabled={disabled} aria-haspopup="dialog" onClick={() => setOpen(true)}>
+      <button
+        type="button"
+        className={className ?? (tone === "danger" ? "danger-outline" : "secondary")}
+        disabled={disabled}
+        aria-haspopup="dialog"
+        onClick={() => setOpen(true)}
+      >
         {children}
       </button>
       <ConfirmDialog

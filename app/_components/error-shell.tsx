@@ -22,8 +22,8 @@ export async function ErrorShell({ title, children }: { title: string; children:
       {children}
       {others.length > 0 && (
         <p className="notice" data-testid="other-practice-hint">
-          This patient may belong to another practice you work at ({others.map((o) => o.name).join(", ")}). Switch practice with the selector in the
-          header.
+          This patient may belong to another practice you work at ({others.map((o) => o.name).join(", ")}). Switch
+          practice with the selector in the header.
         </p>
       )}
       <p>

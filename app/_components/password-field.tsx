@@ -51,7 +51,9 @@ export function PasswordField({
             </div>
             <span data-testid="password-strength">
               {LABELS[strength.score]}
-              {value.length < PASSWORD_MIN_LENGTH ? ` · ${PASSWORD_MIN_LENGTH - value.length} more characters needed` : ""}
+              {value.length < PASSWORD_MIN_LENGTH
+                ? ` · ${PASSWORD_MIN_LENGTH - value.length} more characters needed`
+                : ""}
             </span>
             {(strength.warning || strength.suggestions.length > 0) && (
               <ul>
@@ -63,7 +65,9 @@ export function PasswordField({
             )}
           </>
         ) : (
-          <span className="muted">At least {PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong, memorable password.</span>
+          <span className="muted">
+            At least {PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong, memorable password.
+          </span>
         )}
       </div>
       {error && (

@@ -35,7 +35,10 @@ export function SessionTimeout() {
     const tick = () => {
       const seconds = Math.round((deadline - Date.now()) / 1000);
       setLeft(seconds);
-      if (seconds <= 0) void signOut({ callbackUrl: `/login?error=SessionExpired&callbackUrl=${encodeURIComponent(window.location.pathname)}` });
+      if (seconds <= 0)
+        void signOut({
+          callbackUrl: `/login?error=SessionExpired&callbackUrl=${encodeURIComponent(window.location.pathname)}`,
+        });
     };
     tick();
     const timer = setInterval(tick, 1000);
@@ -48,7 +51,13 @@ export function SessionTimeout() {
   }, [warning]);
   if (!warning) return null;
   return (
-    <div className="session-warning" role="alertdialog" aria-modal="false" aria-labelledby="session-warning-title" aria-describedby="session-warning-text">
+    <div
+      className="session-warning"
+      role="alertdialog"
+      aria-modal="false"
+      aria-labelledby="session-warning-title"
+      aria-describedby="session-warning-text"
+    >
       <p id="session-warning-title">
         <strong>Still there?</strong>
       </p>

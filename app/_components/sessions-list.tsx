@@ -13,7 +13,15 @@ export interface SessionRow {
 const when = (d: Date) => new Date(d).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 
 /** Live sessions as a list: device, signed in, last seen, "this device"; `action` renders each row's button. */
-export function SessionsList({ sessions, label, action }: { sessions: SessionRow[]; label: string; action?: (s: SessionRow) => ReactNode }) {
+export function SessionsList({
+  sessions,
+  label,
+  action,
+}: {
+  sessions: SessionRow[];
+  label: string;
+  action?: (s: SessionRow) => ReactNode;
+}) {
   if (sessions.length === 0) return <p className="empty">No active sessions.</p>;
   return (
     <ul className="plain sessions" aria-label={label}>

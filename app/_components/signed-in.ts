@@ -8,10 +8,12 @@ export async function orPage<T>(promise: Promise<T>, callbackUrl: string): Promi
   try {
     return await promise;
   } catch (err) {
-    if (err instanceof TRPCError && err.code === "UNAUTHORIZED") redirect(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+    if (err instanceof TRPCError && err.code === "UNAUTHORIZED")
+      redirect(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
     if (err instanceof TRPCError && err.code === "NOT_FOUND") notFound();
     // The practice requires two-factor and this member has not enrolled: to enrollment, whatever the page.
-    if (err instanceof TRPCError && err.code === "FORBIDDEN" && err.message === MFA_ENROLLMENT_REQUIRED) redirect("/account#two-factor");
+    if (err instanceof TRPCError && err.code === "FORBIDDEN" && err.message === MFA_ENROLLMENT_REQUIRED)
+      redirect("/account#two-factor");
     if (err instanceof TRPCError && err.code === "FORBIDDEN") forbidden();
     throw err;
   }

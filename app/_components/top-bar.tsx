@@ -8,31 +8,31 @@ import { SignOutButton } from "./sign-out-button";
 export function TopBar({ me }: { me: RouterOutputs["me"]["get"] }) {
   return (
     <>
-    <a className="skip-link" href="#main">
-      Skip to content
-    </a>
-    <header className="topbar">
-      <Link className="brand" href="/patients">
-        CareRoster
-      </Link>
-      <nav aria-label="Main">
-        {me.role === "clinician" && <NavLink href="/today">Today</NavLink>}
-        <NavLink href="/patients">Patients</NavLink>
-        {me.role && <NavLink href="/directory">Directory</NavLink>}
-        {me.role && <NavLink href="/coverage">Cover</NavLink>}
-        {me.role === "admin" && <NavLink href="/admin">Admin</NavLink>}
-      </nav>
-      <span className="spacer" />
-      {me.memberships.length > 1 ? (
-        <OrgSwitcher current={me.org?.id ?? null} orgs={me.memberships} />
-      ) : (
-        <span className="muted">{me.org?.name}</span>
-      )}
-      <Link href="/account" title="Your account and sessions">
-        {me.user.name}
-      </Link>
-      <SignOutButton />
-    </header>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link className="brand" href="/patients">
+          CareRoster
+        </Link>
+        <nav aria-label="Main">
+          {me.role === "clinician" && <NavLink href="/today">Today</NavLink>}
+          <NavLink href="/patients">Patients</NavLink>
+          {me.role && <NavLink href="/directory">Directory</NavLink>}
+          {me.role && <NavLink href="/coverage">Cover</NavLink>}
+          {me.role === "admin" && <NavLink href="/admin">Admin</NavLink>}
+        </nav>
+        <span className="spacer" />
+        {me.memberships.length > 1 ? (
+          <OrgSwitcher current={me.org?.id ?? null} orgs={me.memberships} />
+        ) : (
+          <span className="muted">{me.org?.name}</span>
+        )}
+        <Link href="/account" title="Your account and sessions">
+          {me.user.name}
+        </Link>
+        <SignOutButton />
+      </header>
     </>
   );
 }

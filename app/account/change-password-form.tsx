@@ -20,7 +20,10 @@ export function ChangePasswordForm({ email, name }: { email: string; name: strin
     const form = Object.fromEntries(new FormData(event.currentTarget));
     const input = changePasswordInput.safeParse(form);
     const policy = newPasswordSchema.safeParse({ email, name, password: String(form.newPassword ?? "") });
-    const issues = [...(input.success ? [] : input.error.issues), ...(policy.success ? [] : policy.error.issues.map((i) => ({ ...i, path: ["newPassword"] })))];
+    const issues = [
+      ...(input.success ? [] : input.error.issues),
+      ...(policy.success ? [] : policy.error.issues.map((i) => ({ ...i, path: ["newPassword"] }))),
+    ];
     if (!input.success || issues.length) {
       setErrors(fieldErrors(issues));
       setMessage(null);
@@ -34,7 +37,10 @@ export function ChangePasswordForm({ email, name }: { email: string; name: strin
     } catch (err) {
       const d = describeError(err);
       setErrors(d.fields);
-      setMessage({ ok: false, text: Object.keys(d.fields).length ? d.message : (d.message ?? "Something went wrong.") });
+      setMessage({
+        ok: false,
+        text: Object.keys(d.fields).length ? d.message : (d.message ?? "Something went wrong."),
+      });
     }
   }
 
@@ -43,7 +49,14 @@ export function ChangePasswordForm({ email, name }: { email: string; name: strin
       <h2 id="change-password">Change password</h2>
       <form key={formKey} onSubmit={onSubmit} noValidate>
         <input type="hidden" name="username" autoComplete="username" value={email} />
-        <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" error={errors.currentPassword} required />
+        <Field
+          label="Current password"
+          name="currentPassword"
+          type="password"
+          autoComplete="current-password"
+          error={errors.currentPassword}
+          required
+        />
         <PasswordField label="New password" name="newPassword" userInputs={[email, name]} error={errors.newPassword} />
         <button type="submit" disabled={change.isPending}>
           {change.isPending ? "Saving…" : "Change password"}

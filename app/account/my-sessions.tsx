@@ -25,7 +25,11 @@ export function MySessions({ initial }: { initial: SessionRow[] }) {
   const others = list.filter((s) => !s.current).length;
   return (
     <>
-      {sessions.isFetching && <p className="visually-hidden" role="status">Loading sessions…</p>}
+      {sessions.isFetching && (
+        <p className="visually-hidden" role="status">
+          Loading sessions…
+        </p>
+      )}
       <SessionsList
         sessions={list}
         label="Your sessions"

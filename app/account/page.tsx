@@ -35,7 +35,10 @@ export default async function AccountPage() {
             <ChangePasswordForm email={me.user.email} name={me.user.name} />
             <section className="card narrow" aria-labelledby="sessions-heading">
               <h2 id="sessions-heading">Where you are signed in</h2>
-              <p className="muted">Sign out of a device you do not recognise or no longer use. Changing your password signs out every other device.</p>
+              <p className="muted">
+                Sign out of a device you do not recognise or no longer use. Changing your password signs out every other
+                device.
+              </p>
               <MySessions initial={sessions} />
             </section>
           </>

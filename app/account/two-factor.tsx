@@ -17,7 +17,8 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
     <div role="region" aria-labelledby="recovery-codes-heading">
       <h3 id="recovery-codes-heading">Your recovery codes</h3>
       <p>
-        Each code signs you in once if you lose your phone. Keep them somewhere safe (a password manager or on paper). <strong>They are shown only now.</strong>
+        Each code signs you in once if you lose your phone. Keep them somewhere safe (a password manager or on paper).{" "}
+        <strong>They are shown only now.</strong>
       </p>
       <ul className="recovery-codes" aria-label="Recovery codes">
         {codes.map((c) => (
@@ -27,7 +28,11 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
         ))}
       </ul>
       <p>
-        <button type="button" className="secondary" onClick={() => void navigator.clipboard?.writeText(codes.join("\n"))}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => void navigator.clipboard?.writeText(codes.join("\n"))}
+        >
           Copy codes
         </button>{" "}
         <button type="button" onClick={onDone}>
@@ -104,7 +109,8 @@ export function TwoFactor({ status, required, policyText }: { status: Status; re
       <p className="muted">{policyText}</p>
       {required && !status.enrolled && !codes && (
         <p className="alert" role="alert">
-          Your practice requires two-factor authentication. Set it up to continue: until then you cannot open patient records.
+          Your practice requires two-factor authentication. Set it up to continue: until then you cannot open patient
+          records.
         </p>
       )}
       {error && (
@@ -134,14 +140,29 @@ export function TwoFactor({ status, required, policyText }: { status: Status; re
             >
               {regenerate.isPending ? "Making codes…" : "New recovery codes"}
             </ConfirmButton>{" "}
-            <button type="button" className="secondary" onClick={() => setResetOpen((o) => !o)} aria-expanded={resetOpen}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => setResetOpen((o) => !o)}
+              aria-expanded={resetOpen}
+            >
               Lost your phone?
             </button>
           </p>
           {resetOpen && (
             <form ref={resetForm} onSubmit={onReset} noValidate>
-              <p className="muted">Enter one of your recovery codes to remove your authenticator, then set up a new one. Without a code, ask your practice admin.</p>
-              <Field label="Recovery code" name="recoveryCode" autoComplete="off" autoCapitalize="none" spellCheck={false} required />
+              <p className="muted">
+                Enter one of your recovery codes to remove your authenticator, then set up a new one. Without a code,
+                ask your practice admin.
+              </p>
+              <Field
+                label="Recovery code"
+                name="recoveryCode"
+                autoComplete="off"
+                autoCapitalize="none"
+                spellCheck={false}
+                required
+              />
               <ConfirmButton
                 title="Remove your authenticator? You will set up two-factor again with a new secret."
                 confirmLabel="Remove it"
@@ -156,12 +177,24 @@ export function TwoFactor({ status, required, policyText }: { status: Status; re
       ) : setup ? (
         <div>
           <ol className="steps">
-            <li>Open your authenticator app (Google Authenticator, Microsoft Authenticator, 1Password, …) and scan this code:</li>
+            <li>
+              Open your authenticator app (Google Authenticator, Microsoft Authenticator, 1Password, …) and scan this
+              code:
+            </li>
           </ol>
           {/* eslint-disable-next-line @next/next/no-img-element -- a data: URL rendered on the server, nothing to optimise */}
-          <img className="qr" src={setup.qrDataUrl} width={200} height={200} alt="QR code for your authenticator app (the same secret is written below)" />
+          <img
+            className="qr"
+            src={setup.qrDataUrl}
+            width={200}
+            height={200}
+            alt="QR code for your authenticator app (the same secret is written below)"
+          />
           <p>
-            Or type this secret: <code className="secret" data-testid="totp-secret">{setup.secret}</code>
+            Or type this secret:{" "}
+            <code className="secret" data-testid="totp-secret">
+              {setup.secret}
+            </code>
           </p>
           <form onSubmit={onConfirm} noValidate>
             <Field

@@ -55,7 +55,9 @@ export default async function AdminLayout({ children }: { children: ReactNode })
             ))}
           </ul>
         </nav>
-        <main id="main" tabIndex={-1} className="admin-main">{children}</main>
+        <main id="main" tabIndex={-1} className="admin-main">
+          {children}
+        </main>
       </div>
     </>
   );

@@ -10,9 +10,26 @@ import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
 
 type Row = RouterOutputs["coverage"]["list"][number];
-const fmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+const fmt = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZoneName: "short",
+});
 
-export function CoverageClient({ me, admin, clinicians, list }: { me: string; admin: boolean; clinicians: { id: string; name: string }[]; list: Row[] }) {
+export function CoverageClient({
+  me,
+  admin,
+  clinicians,
+  list,
+}: {
+  me: string;
+  admin: boolean;
+  clinicians: { id: string; name: string }[];
+  list: Row[];
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [fields, setFields] = useState<FieldErrors>({});
@@ -82,10 +99,17 @@ export function CoverageClient({ me, admin, clinicians, list }: { me: string; ad
           {admin && (
             <div className="field">
               <label htmlFor="cv-covered">Covered clinician</label>
-              <select id="cv-covered" name="coveredId" defaultValue="" aria-invalid={fields.coveredId ? true : undefined}>
+              <select
+                id="cv-covered"
+                name="coveredId"
+                defaultValue=""
+                aria-invalid={fields.coveredId ? true : undefined}
+              >
                 <option value="">Choose…</option>
                 {clinicians.map((c) => (
-                  <option key={c.id} value={c.id}>{c.name}</option>
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
                 ))}
               </select>
               {fields.coveredId && <p className="field-error">{fields.coveredId}</p>}
@@ -93,10 +117,17 @@ export function CoverageClient({ me, admin, clinicians, list }: { me: string; ad
           )}
           <div className="field">
             <label htmlFor="cv-covering">Covering clinician</label>
-            <select id="cv-covering" name="coveringId" defaultValue="" aria-invalid={fields.coveringId ? true : undefined}>
+            <select
+              id="cv-covering"
+              name="coveringId"
+              defaultValue=""
+              aria-invalid={fields.coveringId ? true : undefined}
+            >
               <option value="">Choose…</option>
               {(admin ? clinicians : others).map((c) => (
-                <option key={c.id} value={c.id}>{c.name}</option>
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
               ))}
             </select>
             {fields.coveringId && <p className="field-error">{fields.coveringId}</p>}
@@ -108,15 +139,25 @@ export function CoverageClient({ me, admin, clinicians, list }: { me: string; ad
           </div>
           <div className="field">
             <label htmlFor="cv-reason">Reason</label>
-            <input id="cv-reason" name="reason" placeholder="e.g. annual leave" aria-invalid={fields.reason ? true : undefined} />
+            <input
+              id="cv-reason"
+              name="reason"
+              placeholder="e.g. annual leave"
+              aria-invalid={fields.reason ? true : undefined}
+            />
             {fields.reason && <p className="field-error">{fields.reason}</p>}
           </div>
           {preview && (
             <p className="notice" role="status" data-testid="coverage-preview">
-              +{preview.added} patient{preview.added === 1 ? "" : "s"} for {preview.coveringName} (cover for {preview.coveredName}; {preview.total} in all while it lasts).
+              +{preview.added} patient{preview.added === 1 ? "" : "s"} for {preview.coveringName} (cover for{" "}
+              {preview.coveredName}; {preview.total} in all while it lasts).
             </p>
           )}
-          {message && <p className={message === "Cover saved." ? "notice" : "alert"} role="status">{message}</p>}
+          {message && (
+            <p className={message === "Cover saved." ? "notice" : "alert"} role="status">
+              {message}
+            </p>
+          )}
           <p className="actions">
             <button type="submit" name="intent" value="preview" className="secondary" disabled={previewM.isPending}>
               {previewM.isPending ? "Checking…" : "Preview access"}
@@ -146,7 +187,10 @@ export function CoverageClient({ me, admin, clinicians, list }: { me: string; ad
                 </span>
                 {c.active && (
                   <button type="button" className="secondary" onClick={() => setEnding(c)}>
-                    End now<span className="visually-hidden">: {c.coveringName} covering {c.coveredName}</span>
+                    End now
+                    <span className="visually-hidden">
+                      : {c.coveringName} covering {c.coveredName}
+                    </span>
                   </button>
                 )}
               </li>

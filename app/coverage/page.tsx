@@ -10,7 +10,12 @@ export const metadata = { title: "Cover · CareRoster" };
 export default async function CoveragePage() {
   const caller = await getCaller();
   const me = await orPage(caller.me.get(), "/coverage");
-  const [clinicians, list] = me.role ? await Promise.all([orPage(caller.coverage.clinicians(), "/coverage"), orPage(caller.coverage.list(), "/coverage")]) : [[], []];
+  const [clinicians, list] = me.role
+    ? await Promise.all([
+        orPage(caller.coverage.clinicians(), "/coverage"),
+        orPage(caller.coverage.list(), "/coverage"),
+      ])
+    : [[], []];
   return (
     <>
       <TopBar me={me} />

@@ -16,7 +16,10 @@ function RequestAccess({ patientId, name }: { patientId: string; name: string })
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const parsed = breakGlassRequestInput.safeParse({ patientId, reason: new FormData(event.currentTarget).get("reason") });
+    const parsed = breakGlassRequestInput.safeParse({
+      patientId,
+      reason: new FormData(event.currentTarget).get("reason"),
+    });
     if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? "Check the reason.");
     setError(null);
     request.mutate(parsed.data, { onError: (e) => setError(describeError(e).message) });
@@ -25,7 +28,8 @@ function RequestAccess({ patientId, name }: { patientId: string; name: string })
   if (request.data) {
     return (
       <p className="notice" role="status">
-        Emergency access to {name} granted until {fmt.format(request.data.expiresAt)}. <Link href={`/patients/${patientId}`}>Open the chart</Link>
+        Emergency access to {name} granted until {fmt.format(request.data.expiresAt)}.{" "}
+        <Link href={`/patients/${patientId}`}>Open the chart</Link>
       </p>
     );
   }

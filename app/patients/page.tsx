@@ -7,13 +7,23 @@ import { PatientList } from "./patient-list";
 import { PendingInvitations } from "./pending-invitations";
 
 export const dynamic = "force-dynamic";
-const fmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+const fmt = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZoneName: "short",
+});
 export const metadata = { title: "Patients · CareRoster" };
 
 export default async function PatientsPage() {
   const caller = await getCaller();
   const me = await orPage(caller.me.get(), "/patients");
-  const [first, invitations] = await orPage(Promise.all([caller.patients.list({ limit: PATIENT_PAGE_SIZE }), caller.invitations.mine()]), "/patients");
+  const [first, invitations] = await orPage(
+    Promise.all([caller.patients.list({ limit: PATIENT_PAGE_SIZE }), caller.invitations.mine()]),
+    "/patients",
+  );
   const drafts = me.role ? await orPage(caller.notes.myDrafts(), "/patients") : [];
   return (
     <>

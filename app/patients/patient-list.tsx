@@ -20,10 +20,10 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
-
 /** Rows come from patients.list exactly as the database returned them; no filtering here. */
 export function PatientList({ initial, timeZone }: { initial: Page; timeZone: string }) {
-  const until = (at: Date) => (isoDay(at, timeZone) === isoDay(new Date(), timeZone) ? formatTime(at, timeZone) : formatDateTime(at, timeZone));
+  const until = (at: Date) =>
+    isoDay(at, timeZone) === isoDay(new Date(), timeZone) ? formatTime(at, timeZone) : formatDateTime(at, timeZone);
   const trpc = useTRPC();
   const [search, setSearch] = useState("");
   const [sort, setSort] = useState<Sort>("name");
@@ -51,7 +51,13 @@ export function PatientList({ initial, timeZone }: { initial: Page; timeZone: st
       <div className="toolbar">
         <div className="field grow">
           <label htmlFor="patient-search">Search by name or MRN</label>
-          <input id="patient-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="e.g. Applegate or DEMO-N-0001" />
+          <input
+            id="patient-search"
+            type="search"
+            value={search}
+            onChange={(e) => setSearch(e.target.value)}
+            placeholder="e.g. Applegate or DEMO-N-0001"
+          />
         </div>
         <div className="field">
           <label htmlFor="patient-sort">Sort by</label>
@@ -62,7 +68,11 @@ export function PatientList({ initial, timeZone }: { initial: Page; timeZone: st
         </div>
       </div>
       <p className="muted" aria-live="polite" data-testid="patient-count">
-        {query.isPending ? "Loading…" : total === null ? "" : `Showing ${items.length} of ${total} patient${total === 1 ? "" : "s"}`}
+        {query.isPending
+          ? "Loading…"
+          : total === null
+            ? ""
+            : `Showing ${items.length} of ${total} patient${total === 1 ? "" : "s"}`}
       </p>
       {query.isError && (
         <p className="alert" role="alert">
@@ -76,45 +86,54 @@ export function PatientList({ initial, timeZone }: { initial: Page; timeZone: st
         <p className="empty">{term ? `No patients match “${term}”.` : "No patients to show yet."}</p>
       ) : (
         <div className="table-scroll">
-        <table aria-label="Patients" data-any-badge={anyBadge || undefined}>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              {anyBadge && <th scope="col">Access</th>}
-              <th scope="col">MRN</th>
-              <th scope="col">Birth date</th>
-              <th scope="col">Last visit</th>
-              <th scope="col">Next appointment</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((p) => (
-              <tr key={p.id}>
-                <td>
-                  <Link href={`/patients/${p.id}`}>
-                    {p.familyName}, {p.givenName}
-                  </Link>
-                </td>
-                {anyBadge && (
-                  <td>
-                    {p.access?.via === "break_glass" && <span className="access-badge temporary">Temporary access until {until(p.access.until)}</span>}
-                    {p.access?.via === "coverage" && <span className="access-badge covering">Covering {p.access.coveredName ?? "a colleague"}</span>}
-                    {!p.access && <span className="muted">Care team</span>}
-                  </td>
-                )}
-                <td>{p.mrn}</td>
-                <td>{formatDate(p.birthDate)}</td>
-                <td>{p.lastVisit ? formatDay(p.lastVisit, timeZone) : "—"}</td>
-                <td>{p.nextVisit ? formatDateTime(p.nextVisit, timeZone) : "—"}</td>
+          <table aria-label="Patients" data-any-badge={anyBadge || undefined}>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                {anyBadge && <th scope="col">Access</th>}
+                <th scope="col">MRN</th>
+                <th scope="col">Birth date</th>
+                <th scope="col">Last visit</th>
+                <th scope="col">Next appointment</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {items.map((p) => (
+                <tr key={p.id}>
+                  <td>
+                    <Link href={`/patients/${p.id}`}>
+                      {p.familyName}, {p.givenName}
+                    </Link>
+                  </td>
+                  {anyBadge && (
+                    <td>
+                      {p.access?.via === "break_glass" && (
+                        <span className="access-badge temporary">Temporary access until {until(p.access.until)}</span>
+                      )}
+                      {p.access?.via === "coverage" && (
+                        <span className="access-badge covering">Covering {p.access.coveredName ?? "a colleague"}</span>
+                      )}
+                      {!p.access && <span className="muted">Care team</span>}
+                    </td>
+                  )}
+                  <td>{p.mrn}</td>
+                  <td>{formatDate(p.birthDate)}</td>
+                  <td>{p.lastVisit ? formatDay(p.lastVisit, timeZone) : "—"}</td>
+                  <td>{p.nextVisit ? formatDateTime(p.nextVisit, timeZone) : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
       )}
       {query.hasNextPage && (
         <p>
-          <button type="button" className="secondary" onClick={() => query.fetchNextPage()} disabled={query.isFetchingNextPage}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => query.fetchNextPage()}
+            disabled={query.isFetchingNextPage}
+          >
             {query.isFetchingNextPage ? "Loading…" : "Load more"}
           </button>
         </p>

@@ -31,7 +31,10 @@ export default async function TodayPage() {
         ) : (
           <ol className="today" aria-label="Your visits today">
             {today.visits.map((v) => (
-              <li key={v.id} className={`card${v.status === "cancelled" ? " cancelled-visit" : ""}${v.endsAt.getTime() < now ? " past-visit" : ""}`}>
+              <li
+                key={v.id}
+                className={`card${v.status === "cancelled" ? " cancelled-visit" : ""}${v.endsAt.getTime() < now ? " past-visit" : ""}`}
+              >
                 <p className="when">
                   {formatTime(v.startsAt, tz)} – {formatTime(v.endsAt, tz)}
                 </p>

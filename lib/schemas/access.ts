@@ -8,4 +8,7 @@ const day = z.iso.date("Use a date like 2026-01-31");
 export const accessReportInput = z
   .object({ patientId: z.uuid(), from: day, to: day })
   .refine((v) => v.from <= v.to, { path: ["to"], message: "The end date is before the start date" })
-  .refine((v) => Date.parse(v.to) - Date.parse(v.from) <= 1100 * 24 * 3600_000, { path: ["from"], message: "Choose at most three years" });
+  .refine((v) => Date.parse(v.to) - Date.parse(v.from) <= 1100 * 24 * 3600_000, {
+    path: ["from"],
+    message: "Choose at most three years",
+  });

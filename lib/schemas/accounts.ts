@@ -2,7 +2,12 @@ import { z } from "zod";
 import { memberRoleInput } from "./admin";
 
 // Trimmed and lower-cased before the format check (zod 4's z.email() checks the raw string).
-const emailInput = z.string().trim().toLowerCase().max(320, "Use at most 320 characters").pipe(z.email("Enter a valid email address"));
+const emailInput = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(320, "Use at most 320 characters")
+  .pipe(z.email("Enter a valid email address"));
 
 /** Emailed tokens: 32 random bytes, base64url (43 characters). Anything else is not a token. */
 export const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, "This link is not valid");

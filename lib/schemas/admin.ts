@@ -29,7 +29,10 @@ const auditFilterFields = z.object({
   to: z.iso.date({ error: "Enter the end date as a date" }).optional(),
 });
 const fromNotAfterTo = (v: { from?: string; to?: string }) => !v.from || !v.to || v.from <= v.to;
-const rangeMessage = { path: ["to"], message: "The end date is before the start date: choose an end date on or after the start date." };
+const rangeMessage = {
+  path: ["to"],
+  message: "The end date is before the start date: choose an end date on or after the start date.",
+};
 export const auditFilterInput = auditFilterFields.refine(fromNotAfterTo, rangeMessage);
 export const auditListInput = auditFilterFields
   .extend({

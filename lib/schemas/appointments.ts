@@ -26,7 +26,10 @@ export const appointmentCreateInput = z
     durationMinutes: z.coerce.number().int().min(5, "At least 5 minutes").max(480, "At most 8 hours"),
     reason: z.string().trim().min(1, "Give a reason for the visit").max(500),
   })
-  .refine((v) => v.startsAt.getTime() > Date.now() - 60_000, { path: ["startsAt"], message: "Choose a time in the future" });
+  .refine((v) => v.startsAt.getTime() > Date.now() - 60_000, {
+    path: ["startsAt"],
+    message: "Choose a time in the future",
+  });
 
 /** Why a visit is cancelled: a fixed list, so the audit records a code and never free text about the patient. */
 export const CANCEL_REASONS = {
@@ -40,5 +43,9 @@ export type CancelReason = keyof typeof CANCEL_REASONS;
 
 export const appointmentCancelInput = z.object({
   id: z.uuid(),
-  reason: z.enum(Object.keys(CANCEL_REASONS) as [CancelReason, ...CancelReason[]], { error: "Choose why the visit is cancelled" }).optional(),
+  reason: z
+    .enum(Object.keys(CANCEL_REASONS) as [CancelReason, ...CancelReason[]], {
+      error: "Choose why the visit is cancelled",
+    })
+    .optional(),
 });

@@ -8,4 +8,7 @@ export const breakGlassRequestInput = z.object({
 export const breakGlassListInput = z
   .object({ unreviewedOnly: z.boolean().default(true) })
   .default({ unreviewedOnly: true });
-export const breakGlassReviewInput = z.object({ id: z.uuid(), comment: z.string().trim().min(3, "Add a short review comment").max(1000) });
+export const breakGlassReviewInput = z.object({
+  id: z.uuid(),
+  comment: z.string().trim().min(3, "Add a short review comment").max(1000),
+});

@@ -9,7 +9,11 @@ export const coverageInput = z
     /** Omitted by a clinician: they hand over their own panel. An admin names the covered clinician. */
     coveredId: z.uuid().optional(),
     endsAt: z.coerce.date("Choose when the cover ends"),
-    reason: z.string().trim().min(5, "Give a reason of at least 5 characters").max(300, "Keep the reason under 300 characters"),
+    reason: z
+      .string()
+      .trim()
+      .min(5, "Give a reason of at least 5 characters")
+      .max(300, "Keep the reason under 300 characters"),
   })
   .refine((v) => v.endsAt.getTime() > Date.now(), { path: ["endsAt"], message: "The end must be in the future" })
   .refine((v) => v.endsAt.getTime() <= Date.now() + COVERAGE_MAX_DAYS * 24 * 3600_000, {

@@ -24,7 +24,10 @@ export interface PasswordStrength {
 }
 
 /** zxcvbn's estimate, with the person's own email and name as words an attacker would try first. */
-export function passwordStrength(password: string, userInputs: readonly (string | null | undefined)[] = []): PasswordStrength {
+export function passwordStrength(
+  password: string,
+  userInputs: readonly (string | null | undefined)[] = [],
+): PasswordStrength {
   // The whole value, its words, and the email's local part run together ("reset.me" → "resetme").
   const inputs = userInputs.flatMap((v) =>
     v ? [v, ...v.split(/[@.\s_-]+/).filter((w) => w.length >= 3), v.split("@")[0].replace(/[^\p{L}\p{N}]/gu, "")] : [],
@@ -48,7 +51,10 @@ export const newPasswordSchema = z
   .object({
     email: z.string(),
     name: z.string().optional(),
-    password: z.string().min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters`).max(256, "Use at most 256 characters"),
+    password: z
+      .string()
+      .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters`)
+      .max(256, "Use at most 256 characters"),
   })
   .superRefine(({ email, name, password }, ctx) => {
     if (password.length < PASSWORD_MIN_LENGTH || password.length > 256) return;
@@ -60,12 +66,20 @@ export const newPasswordSchema = z
     const strength = passwordStrength(password, [email, name]);
     if (strength.score < PASSWORD_MIN_SCORE) {
       const message = [strength.warning ?? "This password is too easy to guess.", ...strength.suggestions].join(" ");
-      ctx.addIssue({ code: "custom", path: ["password"], message, params: { score: strength.score, warning: strength.warning, suggestions: strength.suggestions } });
+      ctx.addIssue({
+        code: "custom",
+        path: ["password"],
+        message,
+        params: { score: strength.score, warning: strength.warning, suggestions: strength.suggestions },
+      });
     }
   });
 
 /** Runs the policy for a procedure; throws nothing, returns the issues re-pathed onto `field`. */
-export function passwordIssues(input: { email: string; name?: string; password: string }, field: string): z.core.$ZodIssue[] {
+export function passwordIssues(
+  input: { email: string; name?: string; password: string },
+  field: string,
+): z.core.$ZodIssue[] {
   const parsed = newPasswordSchema.safeParse(input);
   return parsed.success ? [] : parsed.error.issues.map((i) => ({ ...i, path: [field] }));
 }

@@ -4,7 +4,12 @@ import { z } from "zod";
 const today = () => new Date().toISOString().slice(0, 10);
 
 export const patientFields = z.object({
-  mrn: z.string().trim().min(1, "MRN is required").max(40).regex(/^[A-Za-z0-9-]+$/, "Letters, digits and dashes only"),
+  mrn: z
+    .string()
+    .trim()
+    .min(1, "MRN is required")
+    .max(40)
+    .regex(/^[A-Za-z0-9-]+$/, "Letters, digits and dashes only"),
   givenName: z.string().trim().min(1, "Given name is required").max(100),
   familyName: z.string().trim().min(1, "Family name is required").max(100),
   birthDate: z.iso

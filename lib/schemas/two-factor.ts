@@ -9,7 +9,9 @@ export const totpCode = z
 
 export const confirmEnrollmentInput = z.object({ code: totpCode });
 
-export const recoveryCodeInput = z.object({ recoveryCode: z.string().trim().min(10, "Enter one of your recovery codes.").max(64) });
+export const recoveryCodeInput = z.object({
+  recoveryCode: z.string().trim().min(10, "Enter one of your recovery codes.").max(64),
+});
 
 export const mfaPolicies = ["off", "admins", "everyone"] as const;
 export type MfaPolicy = (typeof mfaPolicies)[number];
@@ -27,7 +29,12 @@ export const issuerUrl = z
   .refine((v) => {
     try {
       const u = new URL(v);
-      return (u.protocol === "https:" || (u.protocol === "http:" && isLoopback(u.hostname))) && !u.search && !u.hash && !u.username;
+      return (
+        (u.protocol === "https:" || (u.protocol === "http:" && isLoopback(u.hostname))) &&
+        !u.search &&
+        !u.hash &&
+        !u.username
+      );
     } catch {
       return false;
     }
@@ -38,7 +45,10 @@ const domain = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, "Each domain like example.org (no @, no spaces).");
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    "Each domain like example.org (no @, no spaces).",
+  );
 
 export const ssoConfigInput = z.object({
   issuer: issuerUrl,
@@ -51,4 +61,5 @@ export const ssoConfigInput = z.object({
 export const ssoLookupInput = z.object({ email: z.string().trim().toLowerCase().email().max(320) });
 
 /** The gate's answer (FORBIDDEN) for a member the practice holds at enrollment; pages send them to /account. */
-export const MFA_ENROLLMENT_REQUIRED = "Your practice requires two-factor authentication. Set it up on your account page first.";
+export const MFA_ENROLLMENT_REQUIRED =
+  "Your practice requires two-factor authentication. Set it up on your account page first.";

@@ -33,7 +33,13 @@ export interface Explanation {
  */
 export async function explainAccess(tx: Tx, orgId: string, memberId: string, patientId: string): Promise<Explanation> {
   const [patient] = await tx
-    .select({ id: patients.id, givenName: patients.givenName, familyName: patients.familyName, mrn: patients.mrn, archivedAt: patients.archivedAt })
+    .select({
+      id: patients.id,
+      givenName: patients.givenName,
+      familyName: patients.familyName,
+      mrn: patients.mrn,
+      archivedAt: patients.archivedAt,
+    })
     .from(patients)
     .where(eq(patients.id, patientId));
   if (!patient) throw new TRPCError({ code: "NOT_FOUND", message: "Patient not found in this practice." });
@@ -69,17 +75,31 @@ export async function explainAccess(tx: Tx, orgId: string, memberId: string, pat
 
   const rules: Rule[] = [];
   if (seen.clinical && seen.team_since) rules.push({ kind: "care_team", since: new Date(seen.team_since) });
-  if (seen.clinical) for (const c of seen.cover ?? []) rules.push({ kind: "coverage", coveredName: c.name, until: new Date(c.until) });
+  if (seen.clinical)
+    for (const c of seen.cover ?? []) rules.push({ kind: "coverage", coveredName: c.name, until: new Date(c.until) });
   if (seen.clinical && seen.grant_until) rules.push({ kind: "break_glass", until: new Date(seen.grant_until) });
   if (seen.sees && seen.admin) rules.push({ kind: "admin" });
 
   let denial: Denial | null = null;
   if (!seen.sees) {
-    denial = !member ? "not_member" : member.status === "suspended" ? "suspended" : member.status !== "active" ? "invited" : patient.archivedAt ? "archived" : "not_on_team";
+    denial = !member
+      ? "not_member"
+      : member.status === "suspended"
+        ? "suspended"
+        : member.status !== "active"
+          ? "invited"
+          : patient.archivedAt
+            ? "archived"
+            : "not_on_team";
   }
   return {
     member: { id: memberId, name: member?.name ?? null, role: member?.role ?? null, status: member?.status ?? null },
-    patient: { id: patient.id, name: `${patient.givenName} ${patient.familyName}`, mrn: patient.mrn, archived: patient.archivedAt !== null },
+    patient: {
+      id: patient.id,
+      name: `${patient.givenName} ${patient.familyName}`,
+      mrn: patient.mrn,
+      archived: patient.archivedAt !== null,
+    },
     canSee: seen.sees,
     clinical: seen.clinical,
     rules,

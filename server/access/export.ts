@@ -11,7 +11,17 @@ export function csvCellQuoted(value: unknown): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-export const CSV_COLUMNS = ["time (UTC)", "who", "role", "what", "basis", "emergency reason", "reviewed at (UTC)", "reviewed by", "review comment"] as const;
+export const CSV_COLUMNS = [
+  "time (UTC)",
+  "who",
+  "role",
+  "what",
+  "basis",
+  "emergency reason",
+  "reviewed at (UTC)",
+  "reviewed by",
+  "review comment",
+] as const;
 
 export function accessReportCsv(rows: AccessRow[]): string {
   const line = (cells: unknown[]) => cells.map(csvCellQuoted).join(",") + "\r\n";
@@ -19,7 +29,17 @@ export function accessReportCsv(rows: AccessRow[]): string {
     line([...CSV_COLUMNS]) +
     rows
       .map((r) =>
-        line([r.at, r.actorName ?? r.actorId, r.role, r.what, r.basis ? BASIS_LABEL[r.basis] : "", r.emergency?.reason, r.emergency?.reviewedAt, r.emergency?.reviewerName, r.emergency?.comment]),
+        line([
+          r.at,
+          r.actorName ?? r.actorId,
+          r.role,
+          r.what,
+          r.basis ? BASIS_LABEL[r.basis] : "",
+          r.emergency?.reason,
+          r.emergency?.reviewedAt,
+          r.emergency?.reviewerName,
+          r.emergency?.comment,
+        ]),
       )
       .join("")
   );
@@ -69,7 +89,9 @@ export async function accessReportPdf(header: ReportHeader, rows: AccessRow[]): 
     return out;
   };
 
-  const W = 595.28, H = 841.89, M = 40;
+  const W = 595.28,
+    H = 841.89,
+    M = 40;
   const cols = [
     { title: "When (UTC)", x: M, w: 100 },
     { title: "Who", x: M + 104, w: 104 },
@@ -79,7 +101,8 @@ export async function accessReportPdf(header: ReportHeader, rows: AccessRow[]): 
   ];
   let page: PDFPage = doc.addPage([W, H]);
   let y = H - M;
-  const text = (p: PDFPage, s: string, x: number, yy: number, size = 9, f = font, color = rgb(0.1, 0.12, 0.16)) => p.drawText(safe(s), { x, y: yy, size, font: f, color });
+  const text = (p: PDFPage, s: string, x: number, yy: number, size = 9, f = font, color = rgb(0.1, 0.12, 0.16)) =>
+    p.drawText(safe(s), { x, y: yy, size, font: f, color });
   const tableHead = () => {
     page.drawRectangle({ x: M - 4, y: y - 4, width: W - 2 * M + 8, height: 16, color: rgb(0.92, 0.94, 0.97) });
     for (const c of cols) text(page, c.title, c.x, y, 9, bold);
@@ -120,19 +143,50 @@ export async function accessReportPdf(header: ReportHeader, rows: AccessRow[]): 
       tableHead();
     }
     if (r.emergency || r.basis === "break_glass") {
-      page.drawRectangle({ x: M - 4, y: y - height + 10, width: W - 2 * M + 8, height, color: rgb(1, 0.95, 0.85), borderColor: rgb(0.86, 0.41, 0.01), borderWidth: 0.8 });
+      page.drawRectangle({
+        x: M - 4,
+        y: y - height + 10,
+        width: W - 2 * M + 8,
+        height,
+        color: rgb(1, 0.95, 0.85),
+        borderColor: rgb(0.86, 0.41, 0.01),
+        borderWidth: 0.8,
+      });
     }
-    const cells = [utc(r.at).replace(" UTC", ""), r.actorName ?? r.actorId, r.role ?? "", r.what, r.basis ? BASIS_LABEL[r.basis] : "-"];
-    cells.forEach((c, i) => text(page, fit(c, font, 9, cols[i].w), cols[i].x, y, 9, i === 4 && r.basis === "break_glass" ? bold : font));
+    const cells = [
+      utc(r.at).replace(" UTC", ""),
+      r.actorName ?? r.actorId,
+      r.role ?? "",
+      r.what,
+      r.basis ? BASIS_LABEL[r.basis] : "-",
+    ];
+    cells.forEach((c, i) =>
+      text(page, fit(c, font, 9, cols[i].w), cols[i].x, y, 9, i === 4 && r.basis === "break_glass" ? bold : font),
+    );
     y -= 12;
     for (const l of extra) {
       text(page, l, M + 104, y, 8, font, rgb(0.48, 0.18, 0.05));
       y -= 11;
     }
     y -= 2;
-    page.drawLine({ start: { x: M - 4, y: y + 6 }, end: { x: W - M + 4, y: y + 6 }, thickness: 0.3, color: rgb(0.85, 0.87, 0.9) });
+    page.drawLine({
+      start: { x: M - 4, y: y + 6 },
+      end: { x: W - M + 4, y: y + 6 },
+      thickness: 0.3,
+      color: rgb(0.85, 0.87, 0.9),
+    });
   }
   const pages = doc.getPages();
-  pages.forEach((p, i) => text(p, `CareRoster access report - ${safe(header.patientName)} - page ${i + 1} of ${pages.length}`, M, 22, 8, font, rgb(0.36, 0.4, 0.47)));
+  pages.forEach((p, i) =>
+    text(
+      p,
+      `CareRoster access report - ${safe(header.patientName)} - page ${i + 1} of ${pages.length}`,
+      M,
+      22,
+      8,
+      font,
+      rgb(0.36, 0.4, 0.47),
+    ),
+  );
   return doc.save();
 }

@@ -15,9 +15,14 @@ export interface AccessRow {
   action: string;
   what: string;
   basis: Basis | null;
-  emergency: { reason: string; grantedAt: Date; reviewedAt: Date | null; reviewerName: string | null; comment: string | null } | null;
+  emergency: {
+    reason: string;
+    grantedAt: Date;
+    reviewedAt: Date | null;
+    reviewerName: string | null;
+    comment: string | null;
+  } | null;
 }
-
 
 export const BASIS_LABEL: Record<Basis, string> = {
   care_team: "care team",
@@ -74,7 +79,13 @@ export async function accessReport(tx: Tx, patientId: string, from: string, to: 
     what: auditActionLabel(r.action),
     basis: r.basis,
     emergency: r.g_reason
-      ? { reason: r.g_reason, grantedAt: new Date(r.g_granted_at!), reviewedAt: r.g_reviewed_at ? new Date(r.g_reviewed_at) : null, reviewerName: r.g_reviewer, comment: r.g_comment }
+      ? {
+          reason: r.g_reason,
+          grantedAt: new Date(r.g_granted_at!),
+          reviewedAt: r.g_reviewed_at ? new Date(r.g_reviewed_at) : null,
+          reviewerName: r.g_reviewer,
+          comment: r.g_comment,
+        }
       : null,
   }));
 }

@@ -23,5 +23,10 @@ export async function adminOverview(tx: Tx): Promise<AdminOverview> {
       (select count(*)::int from public.invitations i
         where i.org_id = (select app_org_id()) and i.accepted_at is null and i.revoked_at is null and i.expires_at > now()) as invited
   `);
-  return { pendingReviews: row.pending, unassignedPatients: row.unassigned, suspendedMembers: row.suspended, invitedMembers: row.invited };
+  return {
+    pendingReviews: row.pending,
+    unassignedPatients: row.unassigned,
+    suspendedMembers: row.suspended,
+    invitedMembers: row.invited,
+  };
 }

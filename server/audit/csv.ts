@@ -5,10 +5,13 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 /** One cell's text: dates as ISO 8601, objects as JSON, and a leading `'` on anything a spreadsheet would run as a formula. */
 export function csvText(value: unknown): string {
   const s =
-    value instanceof Date ? value.toISOString()
-    : value === null || value === undefined ? ""
-    : typeof value === "object" ? JSON.stringify(value)
-    : String(value);
+    value instanceof Date
+      ? value.toISOString()
+      : value === null || value === undefined
+        ? ""
+        : typeof value === "object"
+          ? JSON.stringify(value)
+          : String(value);
   return FORMULA_START.test(s) ? `'${s}` : s;
 }
 

@@ -32,7 +32,11 @@ type AuthRow = {
  * forgives it. The session starts in the user's first active membership; a user whose every
  * membership is suspended cannot sign in.
  */
-export async function checkCredentials(db: Db, raw: unknown, clientAddress: string | null = null): Promise<SignInResult> {
+export async function checkCredentials(
+  db: Db,
+  raw: unknown,
+  clientAddress: string | null = null,
+): Promise<SignInResult> {
   const parsed = signInInput.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const { email, password } = parsed.data;
@@ -49,7 +53,11 @@ export async function checkCredentials(db: Db, raw: unknown, clientAddress: stri
 }
 
 export type AuthenticateResult =
-  | { ok: true; user: { id: string; name: string; email: string; orgId: string }; method: "password" | "totp" | "recovery_code" }
+  | {
+      ok: true;
+      user: { id: string; name: string; email: string; orgId: string };
+      method: "password" | "totp" | "recovery_code";
+    }
   | { ok: false; reason: "invalid" | "suspended" | "locked" | "totp_required" | "totp_invalid" | "totp_locked" };
 
 /**
@@ -59,7 +67,11 @@ export type AuthenticateResult =
  * count-first throttle per account (20 wrong codes lock it for the window); a success forgives it.
  * A missing code answers `totp_required` (the form then asks for it), a wrong one `totp_invalid`.
  */
-export async function authenticate(db: Db, raw: unknown, clientAddress: string | null = null): Promise<AuthenticateResult> {
+export async function authenticate(
+  db: Db,
+  raw: unknown,
+  clientAddress: string | null = null,
+): Promise<AuthenticateResult> {
   const first = await checkCredentials(db, raw, clientAddress);
   if (!first.ok) return first;
   const code = signInInput.safeParse(raw).data?.totp ?? "";

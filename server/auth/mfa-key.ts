@@ -13,7 +13,8 @@ export async function ensureMfaKey(dataDir: string): Promise<string> {
   const given = process.env.MFA_ENCRYPTION_KEY?.trim();
   if (given) {
     const bytes = /^[0-9a-f]{64}$/i.test(given) ? 32 : Buffer.from(given, "base64url").length;
-    if (bytes !== 32) throw new ConfigError("MFA_ENCRYPTION_KEY must be 32 bytes, written as base64 or as 64 hex digits.");
+    if (bytes !== 32)
+      throw new ConfigError("MFA_ENCRYPTION_KEY must be 32 bytes, written as base64 or as 64 hex digits.");
     return given;
   }
   const file = path.join(dataDir, "mfa-key");

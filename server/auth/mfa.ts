@@ -19,9 +19,19 @@ export const RECOVERY_CODE_COUNT = 10;
 const ISSUER = "CareRoster";
 
 const totpFor = (secret: string, label = "account") =>
-  new TOTP({ issuer: ISSUER, label, algorithm: "SHA1", digits: 6, period: TOTP_PERIOD, secret: Secret.fromBase32(secret) });
+  new TOTP({
+    issuer: ISSUER,
+    label,
+    algorithm: "SHA1",
+    digits: 6,
+    period: TOTP_PERIOD,
+    secret: Secret.fromBase32(secret),
+  });
 
-export const hashRecoveryCode = (code: string) => createHash("sha256").update(`recovery:${normalizeRecoveryCode(code)}`).digest("hex");
+export const hashRecoveryCode = (code: string) =>
+  createHash("sha256")
+    .update(`recovery:${normalizeRecoveryCode(code)}`)
+    .digest("hex");
 const normalizeRecoveryCode = (code: string) => code.replace(/[\s-]/g, "").toLowerCase();
 
 /** `xxxxx-xxxxx`: 50 bits each from an unambiguous alphabet. */
@@ -44,7 +54,11 @@ export async function mfaStatus(tx: Tx, userId: string): Promise<MfaStatus> {
     .select({ n: sql<number>`count(*)::int` })
     .from(mfaRecoveryCodes)
     .where(and(eq(mfaRecoveryCodes.userId, userId), isNull(mfaRecoveryCodes.usedAt)));
-  return { enrolled: Boolean(row?.confirmedAt), pending: Boolean(row && !row.confirmedAt), recoveryCodesLeft: codes?.n ?? 0 };
+  return {
+    enrolled: Boolean(row?.confirmedAt),
+    pending: Boolean(row && !row.confirmedAt),
+    recoveryCodesLeft: codes?.n ?? 0,
+  };
 }
 
 /**
@@ -52,13 +66,22 @@ export async function mfaStatus(tx: Tx, userId: string): Promise<MfaStatus> {
  * person needs once — the otpauth URI as a QR code (SVG, rendered here, no network) and the secret
  * as text. Refused while a confirmed factor exists (reset first: by an admin or with a recovery code).
  */
-export async function beginEnrollment(tx: Tx, userId: string, email: string): Promise<{ secret: string; uri: string; qrDataUrl: string } | null> {
-  const [existing] = await tx.select({ confirmedAt: userMfa.confirmedAt }).from(userMfa).where(eq(userMfa.userId, userId));
+export async function beginEnrollment(
+  tx: Tx,
+  userId: string,
+  email: string,
+): Promise<{ secret: string; uri: string; qrDataUrl: string } | null> {
+  const [existing] = await tx
+    .select({ confirmedAt: userMfa.confirmedAt })
+    .from(userMfa)
+    .where(eq(userMfa.userId, userId));
   if (existing?.confirmedAt) return null;
   if (existing) await tx.delete(userMfa).where(eq(userMfa.userId, userId));
   const secret = new Secret({ size: 20 }).base32;
   // Only the granted columns (drizzle's insert would name every column, with DEFAULT).
-  await tx.execute(sql`insert into user_mfa (user_id, secret_enc) values (${userId}, ${encryptSecret(secret, totpPurpose(userId))})`);
+  await tx.execute(
+    sql`insert into user_mfa (user_id, secret_enc) values (${userId}, ${encryptSecret(secret, totpPurpose(userId))})`,
+  );
   const uri = totpFor(secret, email).toString();
   // Rendered here as an SVG data URL (the CSP allows data: images; no third-party QR service).
   const svg = await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
@@ -69,7 +92,12 @@ export async function beginEnrollment(tx: Tx, userId: string, email: string): Pr
  * Checks a code against the user's factor (confirmed, or pending when `pending`), and records its
  * step so it never works again. Answers false for a wrong, reused or older code.
  */
-export async function verifyTotp(tx: Tx, userId: string, code: string, opts: { pending?: boolean } = {}): Promise<boolean> {
+export async function verifyTotp(
+  tx: Tx,
+  userId: string,
+  code: string,
+  opts: { pending?: boolean } = {},
+): Promise<boolean> {
   const token = code.replace(/\s/g, "");
   if (!/^\d{6}$/.test(token)) return false;
   const [row] = await tx.select().from(userMfa).where(eq(userMfa.userId, userId));
@@ -106,7 +134,13 @@ export async function useRecoveryCode(tx: Tx, userId: string, code: string): Pro
   const used = await tx
     .update(mfaRecoveryCodes)
     .set({ usedAt: sql`now()` as unknown as Date })
-    .where(and(eq(mfaRecoveryCodes.userId, userId), eq(mfaRecoveryCodes.codeHash, hashRecoveryCode(code)), isNull(mfaRecoveryCodes.usedAt)))
+    .where(
+      and(
+        eq(mfaRecoveryCodes.userId, userId),
+        eq(mfaRecoveryCodes.codeHash, hashRecoveryCode(code)),
+        isNull(mfaRecoveryCodes.usedAt),
+      ),
+    )
     .returning({ id: mfaRecoveryCodes.id });
   return used.length === 1;
 }

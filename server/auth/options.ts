@@ -21,7 +21,12 @@ export async function isActiveMember(userId: string, orgId: string): Promise<boo
 }
 
 /** Sign-in and sign-out are audit events of the practice the session is in. */
-async function auditSession(action: "auth.sign_in" | "auth.sign_out", userId: unknown, orgId: unknown, detail?: Record<string, unknown>) {
+async function auditSession(
+  action: "auth.sign_in" | "auth.sign_out",
+  userId: unknown,
+  orgId: unknown,
+  detail?: Record<string, unknown>,
+) {
   if (typeof userId !== "string" || typeof orgId !== "string") return;
   await withRlsContext(getDb(), { userId, orgId }, (tx) =>
     audit({ tx, userId, orgId, requestId: randomUUID() }, { action, entity: "session", entityId: userId, detail }),
@@ -54,7 +59,11 @@ export const authOptions: NextAuthOptions = {
   // A revoked session's renewal is refused by throwing in the jwt callback; that is expected, not an error worth a stack.
   logger: {
     error(code, metadata) {
-      if (code === "JWT_SESSION_ERROR" && (metadata instanceof SessionEndedError || (metadata as { error?: unknown })?.error instanceof SessionEndedError)) return;
+      if (
+        code === "JWT_SESSION_ERROR" &&
+        (metadata instanceof SessionEndedError || (metadata as { error?: unknown })?.error instanceof SessionEndedError)
+      )
+        return;
       // The message only: next-auth's metadata can carry the request's body (a password).
       const err = metadata instanceof Error ? metadata : (metadata as { error?: unknown })?.error;
       console.error(`[next-auth] ${code}`, err instanceof Error ? `${err.name}: ${err.message}` : "");
@@ -109,7 +118,13 @@ export const authOptions: NextAuthOptions = {
       // session is live and within the absolute limit. Throwing makes next-auth answer "no session"
       // and clear the cookie instead of renewing it.
       const { sub, sid } = token as { sub?: unknown; sid?: unknown };
-      if (typeof sub !== "string" || typeof sid !== "string" || !UUID.test(sub) || !UUID.test(sid) || !withinAbsoluteLimit(token.loginAt)) {
+      if (
+        typeof sub !== "string" ||
+        typeof sid !== "string" ||
+        !UUID.test(sub) ||
+        !UUID.test(sid) ||
+        !withinAbsoluteLimit(token.loginAt)
+      ) {
         throw new SessionEndedError();
       }
       if (!(await isSessionLive(getDb(), sub, sid))) throw new SessionEndedError();
@@ -139,7 +154,10 @@ export const authOptions: NextAuthOptions = {
   events: {
     signIn: ({ user, account }) => {
       const u = user as unknown as { orgId?: string; method?: string };
-      return auditSession("auth.sign_in", user.id, u.orgId, { method: account?.provider === "credentials" ? (u.method ?? "password") : "sso", provider: account?.provider ?? "credentials" });
+      return auditSession("auth.sign_in", user.id, u.orgId, {
+        method: account?.provider === "credentials" ? (u.method ?? "password") : "sso",
+        provider: account?.provider ?? "credentials",
+      });
     },
     signOut: ({ token }) => endSession(token),
   },
@@ -157,7 +175,11 @@ function ssoSignIn(userAgent: string | null): NonNullable<NextAuthOptions["callb
     if (!account || !account.provider.startsWith(SSO_PREFIX)) return true;
     const provider = await ssoByProviderId(getDb(), account.provider);
     if (!provider || typeof account.id_token !== "string") throw new Error("SsoFailed");
-    const claims = await validateIdToken(account.id_token, { issuer: provider.issuer, clientId: provider.client_id, keys: await issuerKeys(provider.issuer) }).catch(() => {
+    const claims = await validateIdToken(account.id_token, {
+      issuer: provider.issuer,
+      clientId: provider.client_id,
+      keys: await issuerKeys(provider.issuer),
+    }).catch(() => {
       throw new Error("SsoFailed");
     });
     const decision = await ssoDecision(getDb(), provider, claims);
@@ -179,7 +201,11 @@ export async function authOptionsFor(segments: string[] | undefined, headers: He
     const row = await ssoByProviderId(getDb(), providerId).catch(() => null);
     if (row) {
       const userAgent = headers.get("user-agent")?.slice(0, 512) ?? null;
-      return { ...authOptions, providers: [...authOptions.providers, oidcProvider(row)], callbacks: { ...authOptions.callbacks, signIn: ssoSignIn(userAgent) } };
+      return {
+        ...authOptions,
+        providers: [...authOptions.providers, oidcProvider(row)],
+        callbacks: { ...authOptions.callbacks, signIn: ssoSignIn(userAgent) },
+      };
     }
   }
   return authOptions;

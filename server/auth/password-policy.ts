@@ -9,5 +9,6 @@ import { passwordIssues } from "../../lib/schemas/password";
  */
 export function assertPasswordPolicy(input: { email: string; name?: string; password: string }, field: string): void {
   const issues = passwordIssues(input, field);
-  if (issues.length) throw new TRPCError({ code: "BAD_REQUEST", message: issues[0].message, cause: new ZodRealError(issues) });
+  if (issues.length)
+    throw new TRPCError({ code: "BAD_REQUEST", message: issues[0].message, cause: new ZodRealError(issues) });
 }

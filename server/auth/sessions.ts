@@ -20,7 +20,12 @@ export type SignInMethod = "password" | "totp" | "recovery_code" | "sso";
  * enrolled account, the second factor (server/auth/credentials.ts authenticate()), or the practice's
  * identity provider (server/auth/sso.ts). Never after the password alone for an enrolled account.
  */
-export async function startSession(db: Db, userId: string, userAgent: string | null | undefined, method: SignInMethod = "password"): Promise<string> {
+export async function startSession(
+  db: Db,
+  userId: string,
+  userAgent: string | null | undefined,
+  method: SignInMethod = "password",
+): Promise<string> {
   return withRlsContext(db, { userId, orgId: null }, async (tx) => {
     // Only the granted columns (drizzle's insert would name every column, with DEFAULT).
     const [row] = await tx.execute<{ id: string }>(
@@ -48,7 +53,9 @@ export async function revokeSession(tx: Tx, sessionId: string, userId?: string):
   const rows = await tx
     .update(sessions)
     .set({ revokedAt: sql`now()` as unknown as Date })
-    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), userId ? eq(sessions.userId, userId) : undefined))
+    .where(
+      and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), userId ? eq(sessions.userId, userId) : undefined),
+    )
     .returning({ id: sessions.id });
   return rows.length > 0;
 }
@@ -63,7 +70,13 @@ export async function revokeUserSessions(tx: Tx, userId: string, options: { exce
   const rows = await tx
     .update(sessions)
     .set({ revokedAt: sql`now()` as unknown as Date })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), options.except ? ne(sessions.id, options.except) : undefined))
+    .where(
+      and(
+        eq(sessions.userId, userId),
+        isNull(sessions.revokedAt),
+        options.except ? ne(sessions.id, options.except) : undefined,
+      ),
+    )
     .returning({ id: sessions.id });
   return rows.length;
 }
@@ -79,7 +92,12 @@ export interface SessionView {
 /** A user's live sessions, most recently active first (as far as the policies let the caller see them). */
 export async function liveSessions(tx: Tx, userId: string, currentSessionId?: string): Promise<SessionView[]> {
   const rows = await tx
-    .select({ id: sessions.id, userAgent: sessions.userAgent, createdAt: sessions.createdAt, lastSeenAt: sessions.lastSeenAt })
+    .select({
+      id: sessions.id,
+      userAgent: sessions.userAgent,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+    })
     .from(sessions)
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
     .orderBy(desc(sessions.lastSeenAt))
@@ -96,22 +114,33 @@ export async function liveSessions(tx: Tx, userId: string, currentSessionId?: st
 /** "Chrome on Windows" from a user agent string: enough to tell one's devices apart, nothing more. */
 export function describeUserAgent(ua: string | null | undefined): string {
   if (!ua) return "Unknown device";
-  const browser =
-    /Edg(e|A|iOS)?\//.test(ua) ? "Edge"
-    : /OPR\/|Opera/.test(ua) ? "Opera"
-    : /Firefox\/|FxiOS\//.test(ua) ? "Firefox"
-    : /Chrome\/|CriOS\/|Chromium\//.test(ua) ? "Chrome"
-    : /Safari\//.test(ua) ? "Safari"
-    : /curl\//.test(ua) ? "curl"
-    : /node|undici/i.test(ua) ? "Script"
-    : "Browser";
-  const os =
-    /iPhone|iPad|iPod/.test(ua) ? "iOS"
-    : /Android/.test(ua) ? "Android"
-    : /Windows/.test(ua) ? "Windows"
-    : /Mac OS X|Macintosh/.test(ua) ? "macOS"
-    : /CrOS/.test(ua) ? "ChromeOS"
-    : /Linux/.test(ua) ? "Linux"
-    : null;
+  const browser = /Edg(e|A|iOS)?\//.test(ua)
+    ? "Edge"
+    : /OPR\/|Opera/.test(ua)
+      ? "Opera"
+      : /Firefox\/|FxiOS\//.test(ua)
+        ? "Firefox"
+        : /Chrome\/|CriOS\/|Chromium\//.test(ua)
+          ? "Chrome"
+          : /Safari\//.test(ua)
+            ? "Safari"
+            : /curl\//.test(ua)
+              ? "curl"
+              : /node|undici/i.test(ua)
+                ? "Script"
+                : "Browser";
+  const os = /iPhone|iPad|iPod/.test(ua)
+    ? "iOS"
+    : /Android/.test(ua)
+      ? "Android"
+      : /Windows/.test(ua)
+        ? "Windows"
+        : /Mac OS X|Macintosh/.test(ua)
+          ? "macOS"
+          : /CrOS/.test(ua)
+            ? "ChromeOS"
+            : /Linux/.test(ua)
+              ? "Linux"
+              : null;
   return os ? `${browser} on ${os}` : browser;
 }

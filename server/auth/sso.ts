@@ -41,7 +41,10 @@ export async function ssoForDomain(db: Db, domain: string): Promise<SsoProviderR
 }
 
 /** The provider by its next-auth id (`sso-<slug>`). */
-export async function ssoByProviderId(db: Db, providerId: string): Promise<(SsoProviderRow & { domains: string[] }) | null> {
+export async function ssoByProviderId(
+  db: Db,
+  providerId: string,
+): Promise<(SsoProviderRow & { domains: string[] }) | null> {
   if (!providerId.startsWith(SSO_PREFIX)) return null;
   const slug = providerId.slice(SSO_PREFIX.length);
   if (!/^[a-z0-9-]{1,64}$/.test(slug)) return null;
@@ -66,7 +69,11 @@ export function oidcProvider(row: SsoProviderRow): OAuthConfig<Record<string, un
     checks: ["pkce", "state", "nonce"],
     client: { token_endpoint_auth_method: "client_secret_basic" },
     profile(claims) {
-      return { id: String(claims.sub), email: typeof claims.email === "string" ? claims.email : null, name: typeof claims.name === "string" ? claims.name : null };
+      return {
+        id: String(claims.sub),
+        email: typeof claims.email === "string" ? claims.email : null,
+        name: typeof claims.name === "string" ? claims.name : null,
+      };
     },
   };
 }
@@ -87,7 +94,8 @@ export async function validateIdToken(
     algorithms: ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA"],
     requiredClaims: ["iss", "aud", "exp", "iat", "sub"],
   });
-  if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== opts.clientId) throw new Error("id_token azp is not this client");
+  if (Array.isArray(payload.aud) && payload.aud.length > 1 && payload.azp !== opts.clientId)
+    throw new Error("id_token azp is not this client");
   if (opts.nonce !== undefined && payload.nonce !== opts.nonce) throw new Error("id_token nonce mismatch");
   return payload;
 }
@@ -109,7 +117,8 @@ export async function issuerKeys(issuer: string): Promise<JWTVerifyGetKey> {
 export type SsoRefusal = "SsoUnverified" | "SsoNotMember" | "SsoFailed";
 
 /** Whether the claims show a verified email: `email_verified: true` (Google, most IdPs) or Entra ID's `xms_edov: true`. */
-export const emailVerified = (claims: JWTPayload) => claims.email_verified === true || claims.email_verified === "true" || claims.xms_edov === true;
+export const emailVerified = (claims: JWTPayload) =>
+  claims.email_verified === true || claims.email_verified === "true" || claims.xms_edov === true;
 
 /**
  * The practice's rules for an id_token that already passed validation: a verified email in one of
@@ -125,7 +134,9 @@ export async function ssoDecision(
   if (!email || !emailVerified(claims)) return { ok: false, reason: "SsoUnverified" };
   if (!provider.domains.includes(domainOf(email))) return { ok: false, reason: "SsoNotMember" };
   const userId = await withRlsContext(db, { userId: "", orgId: null }, async (tx) => {
-    const [row] = await tx.execute<{ id: string | null }>(sql`select app_sso_member(${provider.org_id}::uuid, ${email}, ${randomUUID()}) as id`);
+    const [row] = await tx.execute<{ id: string | null }>(
+      sql`select app_sso_member(${provider.org_id}::uuid, ${email}, ${randomUUID()}) as id`,
+    );
     return row?.id ?? null;
   });
   return userId ? { ok: true, userId, email } : { ok: false, reason: "SsoNotMember" };

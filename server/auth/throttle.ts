@@ -21,7 +21,8 @@ const pgArray = (values: (string | number)[], type: "text" | "int" | "bigint") =
     sql`, `,
   )}]::${sql.raw(type)}[]`;
 
-const key = (kind: Kind, value: string) => createHash("sha256").update(`${kind}:${value.trim().toLowerCase()}`).digest("hex");
+const key = (kind: Kind, value: string) =>
+  createHash("sha256").update(`${kind}:${value.trim().toLowerCase()}`).digest("hex");
 
 export interface ThrottleKey {
   hash: string;
@@ -46,9 +47,15 @@ export function resetKeys(email: string, address: string | null): ThrottleKey[] 
 }
 
 /** The second step's key (by user id: only an account whose password was right gets this far). */
-export const secondFactorKey = (userId: string): ThrottleKey => ({ hash: key("second-factor", userId), limit: SECOND_FACTOR_THROTTLE.perAccount });
+export const secondFactorKey = (userId: string): ThrottleKey => ({
+  hash: key("second-factor", userId),
+  limit: SECOND_FACTOR_THROTTLE.perAccount,
+});
 
-export const directoryKey = (userId: string): ThrottleKey => ({ hash: key("directory", userId), limit: DIRECTORY_THROTTLE.perUser });
+export const directoryKey = (userId: string): ThrottleKey => ({
+  hash: key("directory", userId),
+  limit: DIRECTORY_THROTTLE.perUser,
+});
 
 /** A claimed attempt: `forgive()` after the check succeeded. */
 export interface Claim {
@@ -62,7 +69,11 @@ export interface Claim {
  * transaction, so the attempt stays recorded when the request fails; pass a `tx` only when the
  * attempt should count only if the request commits (the directory).
  */
-export async function claimAttempt(db: Db | Tx, keys: ThrottleKey[], windowMinutes: number = THROTTLE.windowMinutes): Promise<Claim | null> {
+export async function claimAttempt(
+  db: Db | Tx,
+  keys: ThrottleKey[],
+  windowMinutes: number = THROTTLE.windowMinutes,
+): Promise<Claim | null> {
   const hashes = keys.map((k) => k.hash);
   const limits = keys.map((k) => k.limit);
   const [row] = await db.execute<{ ids: string[] | null }>(
@@ -73,7 +84,9 @@ export async function claimAttempt(db: Db | Tx, keys: ThrottleKey[], windowMinut
   return {
     // The attempt's own rows, and the earlier failures of the account key (the first key).
     forgive: async () => {
-      await db.execute(sql`select app_throttle_forgive(${pgArray(ids.map(String), "bigint")}, ${pgArray([hashes[0]], "text")})`);
+      await db.execute(
+        sql`select app_throttle_forgive(${pgArray(ids.map(String), "bigint")}, ${pgArray([hashes[0]], "text")})`,
+      );
     },
   };
 }

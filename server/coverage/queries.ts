@@ -20,14 +20,28 @@ export function clinicians(tx: Tx) {
     .select({ id: users.id, name: users.name })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.role, "clinician"), eq(memberships.status, "active"), sql`${memberships.orgId} = app_org_id()`))
+    .where(
+      and(
+        eq(memberships.role, "clinician"),
+        eq(memberships.status, "active"),
+        sql`${memberships.orgId} = app_org_id()`,
+      ),
+    )
     .orderBy(users.name);
 }
 
 export async function insertCoverage(tx: Tx, r: CoverageRequest) {
   const [row] = await tx
     .insert(coverage)
-    .values({ orgId: r.orgId, coveringId: r.coveringId, coveredId: r.coveredId, reason: r.reason, endsAt: r.endsAt, createdBy: r.createdBy, startsAt: sql`now()` as unknown as Date })
+    .values({
+      orgId: r.orgId,
+      coveringId: r.coveringId,
+      coveredId: r.coveredId,
+      reason: r.reason,
+      endsAt: r.endsAt,
+      createdBy: r.createdBy,
+      startsAt: sql`now()` as unknown as Date,
+    })
     .returning();
   return row;
 }

@@ -57,14 +57,17 @@ export async function prepareDatabase(opts: { database?: string; recreate?: bool
     parseDatabaseUrl(runtimeUrl, "DATABASE_URL");
     if (ownerUrl) parseDatabaseUrl(ownerUrl, "DATABASE_OWNER_URL");
     if (opts.database) {
-      if (!ownerUrl) throw new ConfigError("The test suite needs DATABASE_OWNER_URL beside DATABASE_URL to create its database.");
+      if (!ownerUrl)
+        throw new ConfigError("The test suite needs DATABASE_OWNER_URL beside DATABASE_URL to create its database.");
       runtimeUrl = withDatabase(runtimeUrl, opts.database);
       ownerUrl = withDatabase(ownerUrl, opts.database);
     }
   } else {
     const dir = opts.dataDir ?? path.join(process.cwd(), ".data", "pg");
     const cluster = await startCluster(dir, { persistent: true }).catch((err) => {
-      throw new ConfigError(`The embedded PostgreSQL under ${dir} did not start (${(err as Error)?.message ?? "it exited early"}); is another copy running?`);
+      throw new ConfigError(
+        `The embedded PostgreSQL under ${dir} did not start (${(err as Error)?.message ?? "it exited early"}); is another copy running?`,
+      );
     });
     stop = cluster.stop;
     const database = opts.database ?? "careroster";
@@ -76,12 +79,16 @@ export async function prepareDatabase(opts: { database?: string; recreate?: bool
     let seeded = false;
     if (ownerUrl) {
       const owner = ownerUrl;
-      await (ownDatabase ? createDatabase(owner, parseDatabaseUrl(owner, "DATABASE_OWNER_URL").database, recreate) : ping(owner)).catch(
-        (err) => {
-          const { host, user } = parseDatabaseUrl(owner, "DATABASE_OWNER_URL");
-          throw new ConfigError(`Cannot reach the database server at ${host} as "${user}" (DATABASE_OWNER_URL): ${(err as Error).message}.`);
-        },
-      );
+      await (
+        ownDatabase
+          ? createDatabase(owner, parseDatabaseUrl(owner, "DATABASE_OWNER_URL").database, recreate)
+          : ping(owner)
+      ).catch((err) => {
+        const { host, user } = parseDatabaseUrl(owner, "DATABASE_OWNER_URL");
+        throw new ConfigError(
+          `Cannot reach the database server at ${host} as "${user}" (DATABASE_OWNER_URL): ${(err as Error).message}.`,
+        );
+      });
       await migrate(ownerUrl, runtimeUrl);
       // The large benchmark dataset replaces the demo practice in its own database.
       if (!env().CAREROSTER_SKIP_DEMO) seeded = await seedDemo(ownerUrl);

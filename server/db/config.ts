@@ -46,7 +46,9 @@ export async function checkRuntimeRole(runtimeUrl: string): Promise<void> {
     }
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    throw new ConfigError(`Cannot reach the database "${database}" at ${host} as "${user}": ${(err as Error).message}.`);
+    throw new ConfigError(
+      `Cannot reach the database "${database}" at ${host} as "${user}": ${(err as Error).message}.`,
+    );
   } finally {
     await client.end({ timeout: 1 });
   }

@@ -19,7 +19,9 @@ export function guardDriverCrash(): void {
   installed = true;
   process.on("uncaughtException", (err) => {
     if (isDriverNullSocketError(err)) {
-      console.warn("careroster: a database connection closed during a write (postgres.js #1208); the request had already failed.");
+      console.warn(
+        "careroster: a database connection closed during a write (postgres.js #1208); the request had already failed.",
+      );
       return;
     }
     console.error(err);

@@ -24,7 +24,11 @@ const clean = (a: string) => {
  * each trusted proxy appended the address it saw, so the client is `hops` entries left of the
  * peer. Entries further left were written by the client and are ignored. Never throws.
  */
-export function resolveClientAddress(peer: string | undefined, forwardedFor: string | string[] | undefined, hops: number): string {
+export function resolveClientAddress(
+  peer: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  hops: number,
+): string {
   const socket = peer ? clean(peer) : "unknown";
   if (hops <= 0) return socket;
   const forwarded = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? ""))
@@ -47,7 +51,9 @@ export function clientAddress(headers: Headers | Record<string, unknown> | undef
   if (!(globalThis as Record<symbol, unknown>)[SERVER_MARK]) {
     if (!warned && env().NODE_ENV === "production") {
       warned = true;
-      console.warn("careroster: not served by scripts/serve.ts; the per-address sign-in throttle is off (per-account still applies).");
+      console.warn(
+        "careroster: not served by scripts/serve.ts; the per-address sign-in throttle is off (per-account still applies).",
+      );
     }
     return null;
   }

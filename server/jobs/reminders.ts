@@ -25,7 +25,9 @@ export interface ReminderOptions {
  * practice's earliest active admin (the policies need a member), recorded as such in the audit.
  */
 export async function runReminders(db: Db, opts: ReminderOptions = {}): Promise<PracticeResult[]> {
-  const practices = await db.execute<{ org_id: string; actor_id: string }>(sql`select org_id, actor_id from app_job_practices()`);
+  const practices = await db.execute<{ org_id: string; actor_id: string }>(
+    sql`select org_id, actor_id from app_job_practices()`,
+  );
   const results: PracticeResult[] = [];
   for (const { org_id: orgId, actor_id: userId } of practices) {
     try {
@@ -33,7 +35,11 @@ export async function runReminders(db: Db, opts: ReminderOptions = {}): Promise<
         await opts.beforePractice?.(orgId, tx);
         // No org filter: the policies scope this to the practice in context.
         const due = await tx
-          .select({ id: appointments.id, patientId: appointments.patientId, day: sql<string>`(${appointments.startsAt} at time zone 'UTC')::date::text` })
+          .select({
+            id: appointments.id,
+            patientId: appointments.patientId,
+            day: sql<string>`(${appointments.startsAt} at time zone 'UTC')::date::text`,
+          })
           .from(appointments)
           .where(
             and(
@@ -48,7 +54,10 @@ export async function runReminders(db: Db, opts: ReminderOptions = {}): Promise<
           .values(due.map((a) => ({ orgId, appointmentId: a.id, patientId: a.patientId, remindOn: a.day })))
           .onConflictDoNothing()
           .returning({ id: appointmentReminders.id });
-        await audit({ tx, userId, orgId, requestId: randomUUID() }, { action: "job.reminders", entity: "appointment_reminder", detail: { recorded: rows.length } });
+        await audit(
+          { tx, userId, orgId, requestId: randomUUID() },
+          { action: "job.reminders", entity: "appointment_reminder", detail: { recorded: rows.length } },
+        );
         return rows.length;
       });
       results.push({ orgId, ok: true, reminders });

@@ -22,7 +22,8 @@ export interface Mail {
 export const mailDir = () => path.resolve(env().CAREROSTER_MAIL_DIR ?? path.join(process.cwd(), ".data", "mail"));
 
 /** The public URL links point to (as next-auth sees it). */
-export const appUrl = () => (env().AUTH_URL ?? env().NEXTAUTH_URL ?? `http://localhost:${env().PORT}`).replace(/\/+$/, "");
+export const appUrl = () =>
+  (env().AUTH_URL ?? env().NEXTAUTH_URL ?? `http://localhost:${env().PORT}`).replace(/\/+$/, "");
 
 let smtp: { url: string; transport: Transporter } | undefined;
 // Builds RFC 5322 bytes (headers, MIME, CRLF line ends) without sending anything.

@@ -2,7 +2,13 @@ import { appUrl, type Mail } from "./index";
 
 const roleName = { admin: "a practice admin", clinician: "a clinician" } as const;
 
-export function invitationMail(p: { to: string; orgName: string; inviterName: string; role: "admin" | "clinician"; token: string }): Mail {
+export function invitationMail(p: {
+  to: string;
+  orgName: string;
+  inviterName: string;
+  role: "admin" | "clinician";
+  token: string;
+}): Mail {
   const link = `${appUrl()}/invite/${p.token}`;
   return {
     to: p.to,

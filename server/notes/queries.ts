@@ -62,7 +62,11 @@ export async function notesForChart(tx: Tx, patientId: string, me: string) {
 
 /** One note the caller can see, or NOT_FOUND (hidden and missing look the same). */
 export async function findNote(tx: Tx, id: string) {
-  const [row] = await tx.select(noteColumns).from(clinicalNotes).leftJoin(users, eq(users.id, clinicalNotes.authorId)).where(eq(clinicalNotes.id, id));
+  const [row] = await tx
+    .select(noteColumns)
+    .from(clinicalNotes)
+    .leftJoin(users, eq(users.id, clinicalNotes.authorId))
+    .where(eq(clinicalNotes.id, id));
   if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Note not found." });
   return row;
 }
@@ -72,7 +76,10 @@ export async function findNote(tx: Tx, id: string) {
  * draft is FORBIDDEN (signed notes never change); anything else is NOT_FOUND.
  */
 export async function refusedNoteChange(tx: Tx, id: string, me: string): Promise<never> {
-  const [row] = await tx.select({ authorId: clinicalNotes.authorId, status: clinicalNotes.status }).from(clinicalNotes).where(eq(clinicalNotes.id, id));
+  const [row] = await tx
+    .select({ authorId: clinicalNotes.authorId, status: clinicalNotes.status })
+    .from(clinicalNotes)
+    .where(eq(clinicalNotes.id, id));
   if (row && row.authorId === me && row.status !== "draft") {
     throw new TRPCError({ code: "FORBIDDEN", message: "A signed note never changes. Write an addendum instead." });
   }

@@ -2,8 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Tx } from "../db/client";
 
 export type AccessBadge =
-  | { via: "break_glass"; until: Date }
-  | { via: "coverage"; coveredName: string | null; until: Date };
+  { via: "break_glass"; until: Date } | { via: "coverage"; coveredName: string | null; until: Date };
 
 export interface ListExtras {
   nextVisit: Map<string, Date>;
@@ -20,20 +19,29 @@ export async function listExtras(tx: Tx, ids: string[]): Promise<ListExtras> {
   const nextVisit = new Map<string, Date>();
   const badges = new Map<string, AccessBadge>();
   if (ids.length === 0) return { nextVisit, badges };
-  const list = sql`array[${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}]`;
+  const list = sql`array[${sql.join(
+    ids.map((id) => sql`${id}::uuid`),
+    sql`, `,
+  )}]`;
   const visits = await tx.execute<{ patient_id: string; at: string }>(sql`
     select a.patient_id, min(a.starts_at) as at from appointments a
      where a.patient_id = any(${list}) and a.status = 'scheduled' and a.starts_at > now()
      group by a.patient_id`);
   for (const v of visits) nextVisit.set(v.patient_id, new Date(v.at));
   const [bases] = await tx.execute<{ b: Record<string, string> | null }>(sql`select app_access_bases(${list}) as b`);
-  const byBasis = (basis: string) => Object.entries(bases?.b ?? {}).filter(([, v]) => v === basis).map(([k]) => k);
+  const byBasis = (basis: string) =>
+    Object.entries(bases?.b ?? {})
+      .filter(([, v]) => v === basis)
+      .map(([k]) => k);
   const grants = byBasis("break_glass");
   if (grants.length) {
     const rows = await tx.execute<{ patient_id: string; until: string }>(sql`
       select g.patient_id, max(g.expires_at) as until from access_grants g
        where g.clinician_id = app_user_id() and g.expires_at > now()
-         and g.patient_id = any(array[${sql.join(grants.map((id) => sql`${id}::uuid`), sql`, `)}])
+         and g.patient_id = any(array[${sql.join(
+           grants.map((id) => sql`${id}::uuid`),
+           sql`, `,
+         )}])
        group by g.patient_id`);
     for (const r of rows) badges.set(r.patient_id, { via: "break_glass", until: new Date(r.until) });
   }
@@ -45,7 +53,10 @@ export async function listExtras(tx: Tx, ids: string[]): Promise<ListExtras> {
         join care_team ct on ct.org_id = c.org_id and ct.clinician_id = c.covered_id
         left join users u on u.id = c.covered_id
        where c.covering_id = app_user_id() and c.starts_at <= now() and c.ends_at > now() and c.ended_at is null
-         and ct.patient_id = any(array[${sql.join(covered.map((id) => sql`${id}::uuid`), sql`, `)}])
+         and ct.patient_id = any(array[${sql.join(
+           covered.map((id) => sql`${id}::uuid`),
+           sql`, `,
+         )}])
        order by ct.patient_id, c.ends_at desc`);
     for (const r of rows) badges.set(r.patient_id, { via: "coverage", coveredName: r.name, until: new Date(r.until) });
   }

@@ -112,7 +112,10 @@ export async function listPatients(tx: Tx, input: PatientListInput) {
         page.map((r) => r.patient.id),
       )
     : null;
-  const extras = await listExtras(tx, page.map((r) => r.patient.id));
+  const extras = await listExtras(
+    tx,
+    page.map((r) => r.patient.id),
+  );
   const items = page.map((r) => {
     const visit = visits ? visits.get(r.patient.id) : r.lastVisit;
     return {

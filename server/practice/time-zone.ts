@@ -11,11 +11,20 @@ export async function practiceTimeZone(tx: Tx): Promise<{ timeZone: string; chos
     .from(organizations)
     .where(sql`${organizations.id} = (select app_org_id())`);
   if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No current practice." });
-  return { timeZone: row.timeZone ?? serverTimeZone(), chosen: row.timeZone !== null, serverTimeZone: serverTimeZone() };
+  return {
+    timeZone: row.timeZone ?? serverTimeZone(),
+    chosen: row.timeZone !== null,
+    serverTimeZone: serverTimeZone(),
+  };
 }
 
 /** Sets it (the update policy lets only an admin of the current practice do so). */
 export async function setPracticeTimeZone(tx: Tx, orgId: string, timeZone: string): Promise<void> {
-  const rows = await tx.update(organizations).set({ timeZone }).where(eq(organizations.id, orgId)).returning({ id: organizations.id });
-  if (rows.length === 0) throw new TRPCError({ code: "FORBIDDEN", message: "Only an admin of this practice can change its time zone." });
+  const rows = await tx
+    .update(organizations)
+    .set({ timeZone })
+    .where(eq(organizations.id, orgId))
+    .returning({ id: organizations.id });
+  if (rows.length === 0)
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only an admin of this practice can change its time zone." });
 }

@@ -28,14 +28,25 @@ export async function bookableClinicians(tx: Tx, patientId: string, userId: stri
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(sql`${memberships.orgId} = (select app_org_id())`, eq(memberships.role, "clinician"), eq(memberships.status, "active")))
+    .where(
+      and(
+        sql`${memberships.orgId} = (select app_org_id())`,
+        eq(memberships.role, "clinician"),
+        eq(memberships.status, "active"),
+      ),
+    )
     .orderBy(asc(users.name));
-  const rank = (c: { id: string; onCareTeam: boolean }) => (c.onCareTeam ? (c.id === userId ? 0 : 1) : c.id === userId ? 2 : 3);
-  return rows.map((r) => ({ ...r, me: r.id === userId })).sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+  const rank = (c: { id: string; onCareTeam: boolean }) =>
+    c.onCareTeam ? (c.id === userId ? 0 : 1) : c.id === userId ? 2 : 3;
+  return rows
+    .map((r) => ({ ...r, me: r.id === userId }))
+    .sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 }
 
 export async function practiceZone(tx: Tx): Promise<string> {
-  const [row] = await tx.execute<{ tz: string | null }>(sql`select o.time_zone as tz from organizations o where o.id = (select app_org_id())`);
+  const [row] = await tx.execute<{ tz: string | null }>(
+    sql`select o.time_zone as tz from organizations o where o.id = (select app_org_id())`,
+  );
   return row?.tz ?? serverTimeZone();
 }
 
@@ -57,12 +68,20 @@ export interface VisitRequest {
  * so the refusal becomes one clear sentence naming the clinician and the time.
  */
 export async function bookVisit(tx: Tx, req: VisitRequest, isAdmin: boolean) {
-  if (req.doubleBook && !isAdmin) throw new TRPCError({ code: "FORBIDDEN", message: "Only a practice admin can double-book a clinician." });
+  if (req.doubleBook && !isAdmin)
+    throw new TRPCError({ code: "FORBIDDEN", message: "Only a practice admin can double-book a clinician." });
   const [clinician] = await tx
     .select({ name: users.name })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(memberships.userId, req.clinicianId), sql`${memberships.orgId} = (select app_org_id())`, eq(memberships.role, "clinician"), eq(memberships.status, "active")));
+    .where(
+      and(
+        eq(memberships.userId, req.clinicianId),
+        sql`${memberships.orgId} = (select app_org_id())`,
+        eq(memberships.role, "clinician"),
+        eq(memberships.status, "active"),
+      ),
+    );
   if (!clinician) throw new TRPCError({ code: "BAD_REQUEST", message: "Choose an active clinician of this practice." });
   const endsAt = new Date(req.startsAt.getTime() + req.durationMinutes * 60_000);
   try {

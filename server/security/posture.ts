@@ -19,12 +19,16 @@ import { isSafeSearchPath } from "./search-path";
 export const CHECKS = {
   rls: "Every table enforces row-level security, for its owner too.",
   withCheck: "Every policy that lets the app write rows also checks the rows it writes (WITH CHECK).",
-  runtimeRole: "The app's database login is an ordinary account: not a superuser, cannot bypass row-level security, owns nothing.",
-  definer: "Functions that run with their owner's rights pin a search_path with pg_temp last (or empty), so a caller's temporary objects cannot hijack them.",
-  publicExecute: "No app function can be run by every database user (PUBLIC); each is granted to the roles that call it.",
+  runtimeRole:
+    "The app's database login is an ordinary account: not a superuser, cannot bypass row-level security, owns nothing.",
+  definer:
+    "Functions that run with their owner's rights pin a search_path with pg_temp last (or empty), so a caller's temporary objects cannot hijack them.",
+  publicExecute:
+    "No app function can be run by every database user (PUBLIC); each is granted to the roles that call it.",
   ownership: "No table, function, other object or the app schema itself is owned by a superuser.",
   create: "Neither the app's login nor PUBLIC can create temporary objects, schemas or objects in any schema.",
-  tableGrants: "The app's login cannot empty tables (TRUNCATE), point foreign keys at them (REFERENCES) or attach triggers (TRIGGER).",
+  tableGrants:
+    "The app's login cannot empty tables (TRUNCATE), point foreign keys at them (REFERENCES) or attach triggers (TRIGGER).",
 } as const;
 
 export type CheckId = keyof typeof CHECKS;
@@ -80,18 +84,32 @@ type Flag = (check: CheckId, problem: string) => void;
 /** Records each problem in its section (for the details) and in its check (for the checklist). */
 type Flagger = (subject: string, problems: string[]) => Flag;
 
-function tablesPosture(flagger: Flagger, relations: RelationRow[], policies: PolicyRow[], runtimeRole: string): TablePosture[] {
+function tablesPosture(
+  flagger: Flagger,
+  relations: RelationRow[],
+  policies: PolicyRow[],
+  runtimeRole: string,
+): TablePosture[] {
   return relations
     .filter((r) => r.kind === "r" || r.kind === "p")
     .map((t) => {
       const mine = policies.filter((p) => p.table === t.name).map(({ table: _table, ...p }) => p);
-      const out: TablePosture = { table: t.name, rlsEnabled: t.enabled, rlsForced: t.forced, owner: t.owner, runtimeGrants: t.runtimeGrants, policies: mine, problems: [] };
+      const out: TablePosture = {
+        table: t.name,
+        rlsEnabled: t.enabled,
+        rlsForced: t.forced,
+        owner: t.owner,
+        runtimeGrants: t.runtimeGrants,
+        policies: mine,
+        problems: [],
+      };
       const flag = flagger(`table ${t.name}`, out.problems);
       if (!t.enabled) flag("rls", "RLS is not enabled");
       if (!t.forced) flag("rls", "RLS is not forced (the owner would bypass it)");
       if (mine.length === 0) flag("rls", "no policies (every non-owner is denied, which may be unintended)");
       for (const p of mine) {
-        if (["INSERT", "UPDATE", "ALL"].includes(p.command) && !p.withCheck) flag("withCheck", `policy ${p.name} (${p.command}) has no WITH CHECK`);
+        if (["INSERT", "UPDATE", "ALL"].includes(p.command) && !p.withCheck)
+          flag("withCheck", `policy ${p.name} (${p.command}) has no WITH CHECK`);
       }
       if (t.ownerSuperuser) flag("ownership", `owned by superuser ${t.owner}`);
       if (t.runtimeGrants.length) flag("tableGrants", `${runtimeRole} has ${t.runtimeGrants.join(", ")}`);
@@ -107,7 +125,8 @@ function functionsPosture(flagger: Flagger, functions: FunctionRow[]): FunctionP
       const why = f.searchPath === null ? "without a pinned search_path" : "whose search_path does not end in pg_temp";
       flag("definer", `SECURITY DEFINER ${why} (the caller's temporary objects can shadow the names it uses)`);
     }
-    if (f.ownerSuperuser) flag("ownership", `owned by superuser ${f.owner}${f.securityDefiner ? ", so it runs as a superuser" : ""}`);
+    if (f.ownerSuperuser)
+      flag("ownership", `owned by superuser ${f.owner}${f.securityDefiner ? ", so it runs as a superuser" : ""}`);
     if (f.executableBy.includes("PUBLIC")) flag("publicExecute", "executable by PUBLIC");
     return out;
   });
@@ -131,17 +150,32 @@ function rolePosture(flagger: Flagger, name: string, role: RoleRow | undefined):
     if (role.ownsTables > 0) flag("runtimeRole", `owns ${role.ownsTables} table(s)`);
     if (role.ownsFunctions > 0) flag("runtimeRole", `owns ${role.ownsFunctions} function(s)`);
     for (const a of role.actsAs) {
-      if (a.superuser || a.bypassRls) flag("runtimeRole", `can act as ${a.name}, which ${a.superuser ? "is a superuser" : "has BYPASSRLS"}`);
+      if (a.superuser || a.bypassRls)
+        flag("runtimeRole", `can act as ${a.name}, which ${a.superuser ? "is a superuser" : "has BYPASSRLS"}`);
     }
   }
   return out;
 }
 
-function databasePosture(flagger: Flagger, database: DatabaseRow, schemas: SchemaRow[], relations: RelationRow[], runtimeRole: string): Posture["database"] {
+function databasePosture(
+  flagger: Flagger,
+  database: DatabaseRow,
+  schemas: SchemaRow[],
+  relations: RelationRow[],
+  runtimeRole: string,
+): Posture["database"] {
   const others = relations.filter((r) => r.kind in KINDS);
-  const out = { ...database, schemas, otherObjects: others.map((o) => ({ name: o.name, kind: KINDS[o.kind], owner: o.owner })), problems: [] };
+  const out = {
+    ...database,
+    schemas,
+    otherObjects: others.map((o) => ({ name: o.name, kind: KINDS[o.kind], owner: o.owner })),
+    problems: [],
+  };
   const flag = flagger(`database ${database.name}`, out.problems);
-  const who = [["PUBLIC", database.publicTemp, database.publicCreate], [runtimeRole, database.runtimeTemp, database.runtimeCreate]] as const;
+  const who = [
+    ["PUBLIC", database.publicTemp, database.publicCreate],
+    [runtimeRole, database.runtimeTemp, database.runtimeCreate],
+  ] as const;
   for (const [role, temp, create] of who) {
     if (temp) flag("create", `${role} may create temporary objects (TEMPORARY on the database)`);
     if (create) flag("create", `${role} may create schemas (CREATE on the database)`);
@@ -151,7 +185,8 @@ function databasePosture(flagger: Flagger, database: DatabaseRow, schemas: Schem
     if (s.runtimeCreate) flag("create", `${runtimeRole} may create objects in schema ${s.name}`);
     if (s.name === "public" && s.ownerSuperuser) flag("ownership", `schema public is owned by superuser ${s.owner}`);
   }
-  for (const o of others) if (o.ownerSuperuser) flag("ownership", `${KINDS[o.kind]} ${o.name} is owned by superuser ${o.owner}`);
+  for (const o of others)
+    if (o.ownerSuperuser) flag("ownership", `${KINDS[o.kind]} ${o.name} is owned by superuser ${o.owner}`);
   return out;
 }
 

@@ -14,5 +14,10 @@ export interface Context {
 
 /** Per request: who is calling (from the session cookie) and a request id. No database access yet. */
 export async function createContext({ headers }: { headers: Headers }): Promise<Context> {
-  return { session: await readSession(headers), requestId: randomUUID(), db: getDb(), clientAddress: clientAddress(headers) };
+  return {
+    session: await readSession(headers),
+    requestId: randomUUID(),
+    db: getDb(),
+    clientAddress: clientAddress(headers),
+  };
 }

@@ -22,7 +22,10 @@ export function toTRPCError(err: TRPCError): TRPCError {
     case "42501": // insufficient_privilege: a policy's WITH CHECK, a missing grant, a guarding trigger
       return make("FORBIDDEN", "You are not allowed to make this change.");
     case "23P01": // exclusion_violation: appointments_no_overlap
-      return make("CONFLICT", "This clinician already has a visit at that time. Choose another time or another clinician.");
+      return make(
+        "CONFLICT",
+        "This clinician already has a visit at that time. Choose another time or another clinician.",
+      );
     case "23505":
       return make("CONFLICT", "A record with the same identifier already exists.");
     case "23503": // a referenced row that does not exist in this practice (or at all)

@@ -66,7 +66,9 @@ const sessionTxProcedure = authedProcedure.use(async ({ ctx, next }) => {
  * factor, session method), in the request's transaction, for every procedure.
  */
 const mfaGate = sessionTxProcedure.use(async ({ ctx, next }) => {
-  const [row] = await ctx.tx.execute<{ required: boolean }>(sql`select app_mfa_enrollment_required(${ctx.sessionId}::uuid) as required`);
+  const [row] = await ctx.tx.execute<{ required: boolean }>(
+    sql`select app_mfa_enrollment_required(${ctx.sessionId}::uuid) as required`,
+  );
   if (row?.required) {
     throw new TRPCError({ code: "FORBIDDEN", message: MFA_ENROLLMENT_REQUIRED });
   }

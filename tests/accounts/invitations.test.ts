@@ -14,20 +14,37 @@ import { linkOf, mailsTo, waitForMail } from "@/tests/helpers/mailbox";
 const STRONG = "Plum orchard ledger 1987";
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
-const cookie = async (userId: string, orgId: string | null) => sessionCookie({ sub: userId, sid: await newSessionId(userId), orgId });
+const cookie = async (userId: string, orgId: string | null) =>
+  sessionCookie({ sub: userId, sid: await newSessionId(userId), orgId });
 async function http(method: "GET" | "POST", path: string, input: unknown, cookieHeader?: string) {
   const headers: Record<string, string> = cookieHeader ? { cookie: cookieHeader } : {};
   const res =
     method === "GET"
-      ? await GET(new Request(`http://localhost/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, { headers }))
-      : await POST(new Request(`http://localhost/api/trpc/${path}`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ json: input }) }));
+      ? await GET(
+          new Request(
+            `http://localhost/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
+            { headers },
+          ),
+        )
+      : await POST(
+          new Request(`http://localhost/api/trpc/${path}`, {
+            method: "POST",
+            headers: { ...headers, "content-type": "application/json" },
+            body: JSON.stringify({ json: input }),
+          }),
+        );
   const text = await res.text();
   return { status: res.status, text, body: JSON.parse(text) };
 }
-const anonymous = () => createCaller({ session: null, requestId: randomUUID(), db: runtimeDb(), clientAddress: "192.0.2.10" });
+const anonymous = () =>
+  createCaller({ session: null, requestId: randomUUID(), db: runtimeDb(), clientAddress: "192.0.2.10" });
 
 /** Invites `email` as `admin` and returns the token from the mail that the invitation produced. */
-async function invite(admin: Awaited<ReturnType<typeof callerFor>>, email: string, role: "admin" | "clinician" = "clinician") {
+async function invite(
+  admin: Awaited<ReturnType<typeof callerFor>>,
+  email: string,
+  role: "admin" | "clinician" = "clinician",
+) {
   const since = Date.now() - 5;
   const sent = await admin.admin.members.invite({ email, name: "Dr. Newcomer", role });
   expect(sent).toEqual({ sent: true });
@@ -56,17 +73,22 @@ describe("invitations", () => {
     const pending = await admin.admin.members.invitations();
     const rows = pending.filter((p) => ["house@lakeside.test", "first@accounts.test"].includes(p.email));
     expect(rows).toHaveLength(2);
-    for (const r of rows) expect(Object.keys(r).sort()).toEqual(["createdAt", "email", "expiresAt", "id", "name", "role"]);
+    for (const r of rows)
+      expect(Object.keys(r).sort()).toEqual(["createdAt", "email", "expiresAt", "id", "name", "role"]);
     expect(JSON.stringify(pending)).not.toContain(existing.token);
     // Nothing about house (name, id, membership) became visible to Northside's admin.
     expect((await admin.admin.members.list()).map((m) => m.email)).not.toContain("house@lakeside.test");
     const { users: u } = await demoIds();
-    const seen = await asUser("northAdmin", "northside", (tx) => tx.execute(`select id from users where id = '${u.house}'` as never));
+    const seen = await asUser("northAdmin", "northside", (tx) =>
+      tx.execute(`select id from users where id = '${u.house}'` as never),
+    );
     expect([...seen]).toEqual([]);
     // Stored as a SHA-256 only, expiring in 72 hours.
-    const [row] = await ownerSql()`select token_hash, extract(epoch from expires_at - created_at)::int as ttl from invitations where token_hash = ${sha256(fresh.token)}`;
+    const [row] =
+      await ownerSql()`select token_hash, extract(epoch from expires_at - created_at)::int as ttl from invitations where token_hash = ${sha256(fresh.token)}`;
     expect(row.ttl).toBe(72 * 3600);
-    const [{ n }] = await ownerSql()`select count(*)::int as n from invitations where token_hash in (${existing.token}, ${fresh.token})`;
+    const [{ n }] =
+      await ownerSql()`select count(*)::int as n from invitations where token_hash in (${existing.token}, ${fresh.token})`;
     expect(n).toBe(0);
     expect(existing.mail.subject).toBe("You are invited to Northside Family Clinic on CareRoster");
     expect(existing.mail.text).toContain("invited you to join Northside Family Clinic");
@@ -74,7 +96,8 @@ describe("invitations", () => {
 
   it("an invited membership of an existing account grants nothing until accepted", async () => {
     const { users: u, orgs } = await demoIds();
-    const [m] = await ownerSql()`select status, role from memberships where user_id = ${u.house} and org_id = ${orgs.northside}`;
+    const [m] =
+      await ownerSql()`select status, role from memberships where user_id = ${u.house} and org_id = ${orgs.northside}`;
     expect(m).toEqual({ status: "invited", role: "clinician" });
     const house = await callerAs(u.house, orgs.northside);
     expect((await house.patients.list({})).items).toEqual([]);
@@ -84,13 +107,17 @@ describe("invitations", () => {
     const counts = await asUser("house", "northside", async (tx) => ({
       org: [...(await tx.execute<{ org: string | null }>(`select app_org_id() as org` as never))][0].org,
       patients: [...(await tx.execute(`select id from patients` as never))].length,
-      members: [...(await tx.execute(`select user_id from memberships where org_id = '${orgs.northside}'` as never))].length,
+      members: [...(await tx.execute(`select user_id from memberships where org_id = '${orgs.northside}'` as never))]
+        .length,
     }));
     expect(counts).toEqual({ org: null, patients: 0, members: 1 }); // only house's own invited row
     // It shows up as a pending invitation for house, who accepts it from the list.
     const mine = await (await callerAs(u.house, orgs.lakeside)).invitations.mine();
     expect(mine).toEqual([expect.objectContaining({ orgName: "Northside Family Clinic", role: "clinician" })]);
-    expect(await (await callerAs(u.house, orgs.lakeside)).invitations.accept({ invitationId: mine[0].id })).toEqual({ orgId: orgs.northside, orgName: "Northside Family Clinic" });
+    expect(await (await callerAs(u.house, orgs.lakeside)).invitations.accept({ invitationId: mine[0].id })).toEqual({
+      orgId: orgs.northside,
+      orgName: "Northside Family Clinic",
+    });
     expect((await house.patients.list({})).items).toEqual([]); // a clinician with no care team yet
     expect((await house.me.get()).role).toBe("clinician");
     await ownerSql()`delete from memberships where user_id = ${u.house} and org_id = ${orgs.northside}`;
@@ -100,24 +127,41 @@ describe("invitations", () => {
     const admin = await callerFor("northAdmin", "northside");
     const { token } = await invite(admin, "single@accounts.test");
     const preview = await anonymous().invitations.preview({ token });
-    expect(preview).toMatchObject({ orgName: "Northside Family Clinic", email: "single@accounts.test", role: "clinician", accountExists: false });
-    expect(await anonymous().invitations.acceptNew({ token, name: "Dr. Single Use", password: STRONG })).toEqual({ email: "single@accounts.test", orgName: "Northside Family Clinic" });
+    expect(preview).toMatchObject({
+      orgName: "Northside Family Clinic",
+      email: "single@accounts.test",
+      role: "clinician",
+      accountExists: false,
+    });
+    expect(await anonymous().invitations.acceptNew({ token, name: "Dr. Single Use", password: STRONG })).toEqual({
+      email: "single@accounts.test",
+      orgName: "Northside Family Clinic",
+    });
     expect(await anonymous().invitations.preview({ token })).toBeNull();
-    expect(await trpcCode(anonymous().invitations.acceptNew({ token, name: "Again", password: STRONG }))).toBe("NOT_FOUND");
+    expect(await trpcCode(anonymous().invitations.acceptNew({ token, name: "Again", password: STRONG }))).toBe(
+      "NOT_FOUND",
+    );
     const signIn = await checkCredentials(runtimeDb(), { email: "single@accounts.test", password: STRONG });
     const { orgs } = await demoIds();
     expect(signIn).toMatchObject({ ok: true, user: { orgId: orgs.northside } });
     const [user] = await ownerSql()`select email_verified_at from users where email = 'single@accounts.test'`;
     expect(user.email_verified_at).toBeInstanceOf(Date);
-    const [audit] = await ownerSql()`select action, detail from audit_events where action = 'member.invite_accept' and org_id = ${orgs.northside} order by id desc limit 1`;
+    const [audit] =
+      await ownerSql()`select action, detail from audit_events where action = 'member.invite_accept' and org_id = ${orgs.northside} order by id desc limit 1`;
     expect(audit.detail).toMatchObject({ newAccount: true });
-    expect(JSON.stringify(await ownerSql()`select detail from audit_events where action like 'member.invite%'`)).not.toContain(token);
+    expect(
+      JSON.stringify(await ownerSql()`select detail from audit_events where action like 'member.invite%'`),
+    ).not.toContain(token);
   });
 
   it("two parallel accepts of one token: exactly one succeeds", async () => {
     const admin = await callerFor("northAdmin", "northside");
     const { token } = await invite(admin, "race@accounts.test");
-    const results = await Promise.all([0, 1, 2].map((i) => trpcCode(anonymous().invitations.acceptNew({ token, name: `Racer ${i}`, password: STRONG }))));
+    const results = await Promise.all(
+      [0, 1, 2].map((i) =>
+        trpcCode(anonymous().invitations.acceptNew({ token, name: `Racer ${i}`, password: STRONG })),
+      ),
+    );
     expect(results.filter((r) => r === "OK")).toHaveLength(1);
     const [{ n }] = await ownerSql()`select count(*)::int as n from users where email = 'race@accounts.test'`;
     expect(n).toBe(1);
@@ -128,7 +172,9 @@ describe("invitations", () => {
     const { token } = await invite(admin, "late@accounts.test");
     await ownerSql()`update invitations set expires_at = now() - interval '1 second' where token_hash = ${sha256(token)}`;
     expect(await anonymous().invitations.preview({ token })).toBeNull();
-    expect(await trpcCode(anonymous().invitations.acceptNew({ token, name: "Too Late", password: STRONG }))).toBe("NOT_FOUND");
+    expect(await trpcCode(anonymous().invitations.acceptNew({ token, name: "Too Late", password: STRONG }))).toBe(
+      "NOT_FOUND",
+    );
     const [{ n }] = await ownerSql()`select count(*)::int as n from users where email = 'late@accounts.test'`;
     expect(n).toBe(0);
   });
@@ -141,7 +187,9 @@ describe("invitations", () => {
     expect(await admin.admin.members.revokeInvitation({ invitationId: id })).toEqual({ revoked: true });
     expect(await anonymous().invitations.preview({ token })).toBeNull();
     expect(await trpcCode((await callerAs(u.house, orgs.lakeside)).invitations.accept({ token }))).toBe("NOT_FOUND");
-    expect(await ownerSql()`select status from memberships where user_id = ${u.house} and org_id = ${orgs.northside}`).toHaveLength(0);
+    expect(
+      await ownerSql()`select status from memberships where user_id = ${u.house} and org_id = ${orgs.northside}`,
+    ).toHaveLength(0);
     expect((await admin.admin.members.invitations()).map((i) => i.id)).not.toContain(id);
     expect(await trpcCode(admin.admin.members.revokeInvitation({ invitationId: id }))).toBe("NOT_FOUND");
     // Lakeside's admin cannot revoke or resend Northside's invitations (nor see them).
@@ -163,10 +211,15 @@ describe("invitations", () => {
     const second = linkOf(await waitForMail(mailDir(), "resend@accounts.test", since));
     expect(second.token).not.toBe(first.token);
     expect(await anonymous().invitations.preview({ token: first.token })).toBeNull();
-    expect(await trpcCode(anonymous().invitations.acceptNew({ token: first.token, name: "Old Link", password: STRONG }))).toBe("NOT_FOUND");
-    expect(await anonymous().invitations.acceptNew({ token: second.token, name: "New Link", password: STRONG })).toMatchObject({ email: "resend@accounts.test" });
+    expect(
+      await trpcCode(anonymous().invitations.acceptNew({ token: first.token, name: "Old Link", password: STRONG })),
+    ).toBe("NOT_FOUND");
+    expect(
+      await anonymous().invitations.acceptNew({ token: second.token, name: "New Link", password: STRONG }),
+    ).toMatchObject({ email: "resend@accounts.test" });
     const { orgs } = await demoIds();
-    const actions = await ownerSql()`select action from audit_events where org_id = ${orgs.northside} and entity = 'invitation' and entity_id = ${id} order by id`;
+    const actions =
+      await ownerSql()`select action from audit_events where org_id = ${orgs.northside} and entity = 'invitation' and entity_id = ${id} order by id`;
     expect(actions.map((a) => a.action)).toEqual(["member.invite", "member.invite_resend", "member.invite_accept"]);
   });
 
@@ -180,15 +233,20 @@ describe("invitations", () => {
     expect(await trpcCode(lakeClinician.invitations.accept({ invitationId: id }))).toBe("NOT_FOUND");
     expect(await trpcCode(anonymous().invitations.accept({ token }))).toBe("UNAUTHORIZED");
     // A new-account accept of an email that has an account is refused too (house must sign in).
-    expect(await trpcCode(anonymous().invitations.acceptNew({ token, name: "Not House", password: STRONG }))).toBe("CONFLICT");
-    const [m] = await ownerSql()`select status from memberships where user_id = ${u.house} and org_id = ${orgs.northside}`;
+    expect(await trpcCode(anonymous().invitations.acceptNew({ token, name: "Not House", password: STRONG }))).toBe(
+      "CONFLICT",
+    );
+    const [m] =
+      await ownerSql()`select status from memberships where user_id = ${u.house} and org_id = ${orgs.northside}`;
     expect(m.status).toBe("invited");
     await admin.admin.members.revokeInvitation({ invitationId: id });
   });
 
   it("a member of the practice is not invited again", async () => {
     const admin = await callerFor("northAdmin", "northside");
-    expect(await trpcCode(admin.admin.members.invite({ email: "Grey@Northside.test", name: "Grey", role: "clinician" }))).toBe("CONFLICT");
+    expect(
+      await trpcCode(admin.admin.members.invite({ email: "Grey@Northside.test", name: "Grey", role: "clinician" })),
+    ).toBe("CONFLICT");
   });
 
   it("weak passwords are BAD_REQUEST with zod issues on the password field", async () => {
@@ -201,11 +259,20 @@ describe("invitations", () => {
       expect(res.body.error.json.data.zodIssues, `${password}: ${res.text}`).not.toBeNull();
       expect(res.body.error.json.data.zodIssues[0].path).toEqual(["password"]);
     }
-    const weak = await http("POST", "invitations.acceptNew", { token, name: "Dr. Newcomer", password: "password12345" });
+    const weak = await http("POST", "invitations.acceptNew", {
+      token,
+      name: "Dr. Newcomer",
+      password: "password12345",
+    });
     expect(weak.body.error.json.data.zodIssues[0].message).toMatch(/common|guess/i);
     expect(await anonymous().invitations.preview({ token })).not.toBeNull(); // nothing used up
     const { users: u, orgs } = await demoIds();
-    const res = await http("POST", "me.changePassword", { currentPassword: "demo-password", newPassword: "password12345" }, await cookie(u.grey, orgs.northside));
+    const res = await http(
+      "POST",
+      "me.changePassword",
+      { currentPassword: "demo-password", newPassword: "password12345" },
+      await cookie(u.grey, orgs.northside),
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.json.data.zodIssues[0].path).toEqual(["newPassword"]);
     expect(await trpcCode(anonymous().invitations.preview({ token: "not-a-token" }))).toBe("BAD_REQUEST");
@@ -226,7 +293,12 @@ describe("the pre-created-account attack, over HTTP", () => {
     const { orgs } = await demoIds();
     const since = Date.now() - 5;
     const northNew = await http("POST", "admin.members.invite", { email, name: "Dr. New", role: "clinician" }, north);
-    const northExisting = await http("POST", "admin.members.invite", { email: "house@lakeside.test", name: "Dr. New", role: "clinician" }, north);
+    const northExisting = await http(
+      "POST",
+      "admin.members.invite",
+      { email: "house@lakeside.test", name: "Dr. New", role: "clinician" },
+      north,
+    );
     expect(northNew.status).toBe(200);
     // Identical answers whether or not the email has an account.
     expect(northNew.text).toBe(northExisting.text);
@@ -237,7 +309,11 @@ describe("the pre-created-account attack, over HTTP", () => {
     expect(mails).toHaveLength(2);
     const [northLink, lakeLink] = mails.map(linkOf);
     // Nothing Northside's admin received (answers, pending list, audit log) carries a token or password.
-    const seenByNorth = [northNew.text, (await http("GET", "admin.members.invitations", undefined, north)).text, (await http("GET", "admin.audit.list", { limit: 50 }, north)).text].join();
+    const seenByNorth = [
+      northNew.text,
+      (await http("GET", "admin.members.invitations", undefined, north)).text,
+      (await http("GET", "admin.audit.list", { limit: 50 }, north)).text,
+    ].join();
     expect(seenByNorth).not.toContain(northLink.token);
     expect(seenByNorth).not.toContain(lakeLink.token);
     // Action names (auth.password_change of another test file, when it is among the last 50) are not credentials.
@@ -247,10 +323,15 @@ describe("the pre-created-account attack, over HTTP", () => {
     expect((await checkCredentials(runtimeDb(), { email, password: "anything-at-all-123" })).ok).toBe(false);
 
     // The real dr.new follows Northside's link and sets a password.
-    const accepted = await http("POST", "invitations.acceptNew", { token: northLink.token, name: "Dr. New", password: STRONG });
+    const accepted = await http("POST", "invitations.acceptNew", {
+      token: northLink.token,
+      name: "Dr. New",
+      password: STRONG,
+    });
     expect(accepted.status).toBe(200);
     const [user] = await ownerSql()`select id from users where email = ${email}`;
-    const memberships = await ownerSql()`select org_id, status from memberships where user_id = ${user.id} order by status`;
+    const memberships =
+      await ownerSql()`select org_id, status from memberships where user_id = ${user.id} order by status`;
     expect(memberships.map((m) => [m.org_id, m.status])).toEqual([
       [orgs.lakeside, "invited"],
       [orgs.northside, "active"],
@@ -258,7 +339,9 @@ describe("the pre-created-account attack, over HTTP", () => {
     // Signed in, dr.new is in Northside only: Lakeside answers nothing until they accept.
     const inLake = await cookie(user.id, orgs.lakeside);
     expect((await http("GET", "patients.list", {}, inLake)).body.result.data.json.items).toEqual([]);
-    expect((await http("POST", "me.switchOrg", { orgId: orgs.lakeside }, await cookie(user.id, orgs.northside))).status).toBe(403);
+    expect(
+      (await http("POST", "me.switchOrg", { orgId: orgs.lakeside }, await cookie(user.id, orgs.northside))).status,
+    ).toBe(403);
     const pending = (await http("GET", "invitations.mine", undefined, inLake)).body.result.data.json;
     expect(pending.map((p: { orgName: string }) => p.orgName)).toEqual(["Lakeside Pediatrics"]);
     // Accepting is the holder's act: then Lakeside's practice opens.
@@ -273,14 +356,20 @@ describe("the pre-created-account attack, over HTTP", () => {
       insert into users (email, name, password_hash) values ('legacy@accounts.test', 'Legacy', 'x') returning id`;
     await ownerSql()`insert into memberships (user_id, org_id, role) values (${legacy.id}, ${orgs.northside}, 'clinician')`;
     const since = Date.now() - 5;
-    await http("POST", "admin.members.invite", { email: "legacy@accounts.test", name: "Legacy", role: "clinician" }, lake);
+    await http(
+      "POST",
+      "admin.members.invite",
+      { email: "legacy@accounts.test", name: "Legacy", role: "clinician" },
+      lake,
+    );
     const link = linkOf(await waitForMail(mailDir(), "legacy@accounts.test", since));
     const attacker = await cookie(legacy.id, orgs.northside); // signed in with the known password
     const pending = (await http("GET", "invitations.mine", undefined, attacker)).body.result.data.json;
     expect(pending).toHaveLength(1);
     const byId = await http("POST", "invitations.accept", { invitationId: pending[0].id }, attacker);
     expect(byId.status).toBe(403);
-    const [m] = await ownerSql()`select status from memberships where user_id = ${legacy.id} and org_id = ${orgs.lakeside}`;
+    const [m] =
+      await ownerSql()`select status from memberships where user_id = ${legacy.id} and org_id = ${orgs.lakeside}`;
     expect(m.status).toBe("invited");
     // Whoever reads the mailbox can accept (and that proves the address).
     expect((await http("POST", "invitations.accept", { token: link.token }, attacker)).status).toBe(200);

@@ -49,7 +49,14 @@ async function smtpSink(): Promise<{ server: Server; port: number; messages: str
   return { server, port: (server.address() as { port: number }).port, messages };
 }
 
-const mail = () => invitationMail({ to: "someone@mail.test", orgName: "Northside Family Clinic", inviterName: "Nora Admin", role: "clinician", token: "A".repeat(43) });
+const mail = () =>
+  invitationMail({
+    to: "someone@mail.test",
+    orgName: "Northside Family Clinic",
+    inviterName: "Nora Admin",
+    role: "clinician",
+    token: "A".repeat(43),
+  });
 
 describe("mail component", () => {
   afterEach(() => {
@@ -70,7 +77,8 @@ describe("mail component", () => {
     const raw = await readFile(file, "utf8");
     expect(raw).toMatch(/\r\n\r\n/); // CRLF header/body separator
     const eml = parseEml(raw, file);
-    for (const h of ["from", "to", "subject", "date", "message-id", "mime-version", "content-type"]) expect(eml.headers[h], h).toBeTruthy();
+    for (const h of ["from", "to", "subject", "date", "message-id", "mime-version", "content-type"])
+      expect(eml.headers[h], h).toBeTruthy();
     expect(eml.headers.to).toBe("someone@mail.test");
     expect(linkOf(eml).token).toBe("A".repeat(43));
     expect(log.mock.calls.map((c) => c.join(" "))).toEqual([`[mail] to someone@mail.test: ${mail().link}`]);

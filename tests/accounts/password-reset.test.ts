@@ -15,7 +15,8 @@ const FIRST = "Plum orchard ledger 1987";
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 let address = 0;
 // A fresh client address per call unless given: the per-address limit has its own test.
-const anonymous = (clientAddress = `203.0.113.${++address}`) => createCaller({ session: null, requestId: randomUUID(), db: runtimeDb(), clientAddress });
+const anonymous = (clientAddress = `203.0.113.${++address}`) =>
+  createCaller({ session: null, requestId: randomUUID(), db: runtimeDb(), clientAddress });
 
 async function requestReset(email: string, clientAddress?: string) {
   const since = Date.now() - 5;
@@ -59,7 +60,8 @@ describe("forgot password", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await mailsTo(mailDir(), "nobody-here@accounts.test")).toHaveLength(0);
     const { token } = linkOf(mail);
-    const [row] = await ownerSql()`select extract(epoch from expires_at - created_at)::int as ttl from password_resets where token_hash = ${sha256(token)}`;
+    const [row] =
+      await ownerSql()`select extract(epoch from expires_at - created_at)::int as ttl from password_resets where token_hash = ${sha256(token)}`;
     expect(row.ttl).toBe(30 * 60);
     const [{ n }] = await ownerSql()`select count(*)::int as n from password_resets where token_hash = ${token}`;
     expect(n).toBe(0);
@@ -74,14 +76,22 @@ describe("forgot password", () => {
     expect((await checkCredentials(runtimeDb(), { email: EMAIL, password: next })).ok).toBe(true);
     expect((await checkCredentials(runtimeDb(), { email: EMAIL, password: FIRST })).ok).toBe(false);
     expect(await anonymous().passwordReset.preview({ token })).toBeNull();
-    expect(await trpcCode(anonymous().passwordReset.complete({ token, password: "Another fine passphrase 77" }))).toBe("NOT_FOUND");
+    expect(await trpcCode(anonymous().passwordReset.complete({ token, password: "Another fine passphrase 77" }))).toBe(
+      "NOT_FOUND",
+    );
     expect((await checkCredentials(runtimeDb(), { email: EMAIL, password: next })).ok).toBe(true);
     const { users: _u, orgs } = await demoIds();
     const actions = await ownerSql()`
       select action from audit_events where org_id = ${orgs.northside} and actor_id = (select id from users where email = ${EMAIL})
       and action like 'auth.password_reset%' order by id`;
-    expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(["auth.password_reset_request", "auth.password_reset"]));
-    expect(JSON.stringify(await ownerSql()`select detail, request_id from audit_events where action like 'auth.password_reset%'`)).not.toContain(token);
+    expect(actions.map((a) => a.action)).toEqual(
+      expect.arrayContaining(["auth.password_reset_request", "auth.password_reset"]),
+    );
+    expect(
+      JSON.stringify(
+        await ownerSql()`select detail, request_id from audit_events where action like 'auth.password_reset%'`,
+      ),
+    ).not.toContain(token);
   });
 
   it("an expired link and a superseded link do nothing", async () => {
@@ -91,21 +101,33 @@ describe("forgot password", () => {
     const latest = linkOf(await waitForMail(mailDir(), EMAIL, second.since));
     expect(latest.token).not.toBe(old.token);
     expect(await anonymous().passwordReset.preview({ token: old.token })).toBeNull();
-    expect(await trpcCode(anonymous().passwordReset.complete({ token: old.token, password: "Superseded link passphrase 5" }))).toBe("NOT_FOUND");
+    expect(
+      await trpcCode(
+        anonymous().passwordReset.complete({ token: old.token, password: "Superseded link passphrase 5" }),
+      ),
+    ).toBe("NOT_FOUND");
     await ownerSql()`update password_resets set expires_at = now() - interval '1 second' where token_hash = ${sha256(latest.token)}`;
     expect(await anonymous().passwordReset.preview({ token: latest.token })).toBeNull();
-    expect(await trpcCode(anonymous().passwordReset.complete({ token: latest.token, password: "Expired link passphrase 55" }))).toBe("NOT_FOUND");
-    expect((await checkCredentials(runtimeDb(), { email: EMAIL, password: "Expired link passphrase 55" })).ok).toBe(false);
+    expect(
+      await trpcCode(
+        anonymous().passwordReset.complete({ token: latest.token, password: "Expired link passphrase 55" }),
+      ),
+    ).toBe("NOT_FOUND");
+    expect((await checkCredentials(runtimeDb(), { email: EMAIL, password: "Expired link passphrase 55" })).ok).toBe(
+      false,
+    );
   });
 
   it("a weak new password is BAD_REQUEST with zod issues, and the link stays usable", async () => {
     const { since } = await requestReset(EMAIL);
     const { token } = linkOf(await waitForMail(mailDir(), EMAIL, since));
     for (const password of ["short", "password12345", "reset.me@accounts.test", "resetme12345", "resetmeresetme"]) {
-      const err = await anonymous().passwordReset.complete({ token, password }).then(
-        () => null,
-        (e: { code: string; cause?: { issues?: { path: string[] }[] } }) => e,
-      );
+      const err = await anonymous()
+        .passwordReset.complete({ token, password })
+        .then(
+          () => null,
+          (e: { code: string; cause?: { issues?: { path: string[] }[] } }) => e,
+        );
       expect(err?.code, password).toBe("BAD_REQUEST");
       expect(err?.cause?.issues?.[0].path).toEqual(["password"]);
     }
@@ -120,14 +142,24 @@ describe("forgot password", () => {
     const codes = await Promise.all(
       Array.from({ length: RESET_THROTTLE.perEmail + 3 }, () => trpcCode(anonymous().passwordReset.request({ email }))),
     );
-    expect(codes.filter((c) => c === "OK"), codes.join()).toHaveLength(RESET_THROTTLE.perEmail);
-    expect(codes.filter((c) => c === "TOO_MANY_REQUESTS"), codes.join()).toHaveLength(3);
+    expect(
+      codes.filter((c) => c === "OK"),
+      codes.join(),
+    ).toHaveLength(RESET_THROTTLE.perEmail);
+    expect(
+      codes.filter((c) => c === "TOO_MANY_REQUESTS"),
+      codes.join(),
+    ).toHaveLength(3);
     // One after another: exactly the limit, then refused.
     const sequential = [];
-    for (let i = 0; i < RESET_THROTTLE.perEmail + 1; i++) sequential.push(await trpcCode(anonymous().passwordReset.request({ email: "one.by.one@accounts.test" })));
+    for (let i = 0; i < RESET_THROTTLE.perEmail + 1; i++)
+      sequential.push(await trpcCode(anonymous().passwordReset.request({ email: "one.by.one@accounts.test" })));
     expect(sequential).toEqual([...Array(RESET_THROTTLE.perEmail).fill("OK"), "TOO_MANY_REQUESTS"]);
     const perAddress = [];
-    for (let i = 0; i < RESET_THROTTLE.perAddress + 1; i++) perAddress.push(await trpcCode(anonymous("198.51.100.77").passwordReset.request({ email: `someone${i}@accounts.test` })));
+    for (let i = 0; i < RESET_THROTTLE.perAddress + 1; i++)
+      perAddress.push(
+        await trpcCode(anonymous("198.51.100.77").passwordReset.request({ email: `someone${i}@accounts.test` })),
+      );
     expect(perAddress.slice(0, RESET_THROTTLE.perAddress).every((c) => c === "OK")).toBe(true);
     expect(perAddress[RESET_THROTTLE.perAddress]).toBe("TOO_MANY_REQUESTS");
     const rows = await ownerSql()`select key_hash from login_attempts`;

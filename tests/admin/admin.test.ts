@@ -9,8 +9,6 @@ import { readPosture } from "@/server/security/posture";
 import { appRouter } from "@/server/trpc/routers/_app";
 import { asUser, callerFor, demoIds, ownerSql, patientIdByMrn, pgError, trpcCode } from "@/tests/helpers/db";
 
-
-
 const adminProcedures = Object.keys(appRouter._def.procedures).filter((p) => p.startsWith("admin."));
 
 describe("admin procedures", () => {
@@ -39,10 +37,13 @@ describe("admin procedures", () => {
     };
     for (const path of adminProcedures) {
       const [ns, group, name] = path.split(".");
-      const proc = (grey as unknown as Record<string, Record<string, Record<string, (i: unknown) => Promise<unknown>>>>)[ns][group][name];
+      const proc = (
+        grey as unknown as Record<string, Record<string, Record<string, (i: unknown) => Promise<unknown>>>>
+      )[ns][group][name];
       expect(await trpcCode(proc(inputs[path])), path).toBe("FORBIDDEN");
     }
-    const [{ n }] = await ownerSql()`select count(*)::int as n from care_team where patient_id = ${await patientIdByMrn("DEMO-N-0025")}`;
+    const [{ n }] =
+      await ownerSql()`select count(*)::int as n from care_team where patient_id = ${await patientIdByMrn("DEMO-N-0025")}`;
     expect(n).toBe(0);
   });
 
@@ -50,7 +51,12 @@ describe("admin procedures", () => {
     const admin = await callerFor("northAdmin", "northside");
     const { users: u } = await demoIds();
     const list = await admin.admin.members.list();
-    expect(list.map((m) => m.email).sort()).toEqual(["admin@northside.test", "grey@northside.test", "locum@careroster.test", "shepherd@northside.test"]);
+    expect(list.map((m) => m.email).sort()).toEqual([
+      "admin@northside.test",
+      "grey@northside.test",
+      "locum@careroster.test",
+      "shepherd@northside.test",
+    ]);
     await admin.admin.members.setStatus({ userId: u.shepherd, status: "suspended" });
     const shepherd = await callerFor("shepherd", "northside");
     expect((await shepherd.patients.list({})).items).toEqual([]);
@@ -83,12 +89,21 @@ describe("admin procedures", () => {
     const { users: u } = await demoIds();
     const lake = await patientIdByMrn("DEMO-L-0011");
     expect(await trpcCode(admin.admin.careTeam.assign({ clinicianId: u.grey, patientIds: [lake] }))).toBe("NOT_FOUND");
-    expect(await trpcCode(admin.admin.careTeam.assign({ clinicianId: u.house, patientIds: [await patientIdByMrn("DEMO-N-0026")] }))).toBe("NOT_FOUND");
+    expect(
+      await trpcCode(
+        admin.admin.careTeam.assign({ clinicianId: u.house, patientIds: [await patientIdByMrn("DEMO-N-0026")] }),
+      ),
+    ).toBe("NOT_FOUND");
     expect(await trpcCode(admin.admin.members.setStatus({ userId: u.house, status: "suspended" }))).toBe("NOT_FOUND");
-    expect(await trpcCode(admin.admin.careTeam.unassign({ clinicianId: u.house, patientId: await patientIdByMrn("DEMO-L-0001") }))).toBe("NOT_FOUND");
+    expect(
+      await trpcCode(
+        admin.admin.careTeam.unassign({ clinicianId: u.house, patientId: await patientIdByMrn("DEMO-L-0001") }),
+      ),
+    ).toBe("NOT_FOUND");
     const events = await admin.admin.audit.list({ limit: 1000 });
     const { orgs } = await demoIds();
-    const [{ northEvents }] = await ownerSql()`select count(*)::int as "northEvents" from audit_events where org_id = ${orgs.northside}`;
+    const [{ northEvents }] =
+      await ownerSql()`select count(*)::int as "northEvents" from audit_events where org_id = ${orgs.northside}`;
     expect(events.items.length).toBe(Math.min(northEvents, 1000));
     const [{ n }] = await ownerSql()`select count(*)::int as n from care_team where patient_id = ${lake}`;
     expect(n).toBe(0);
@@ -100,14 +115,24 @@ describe("admin procedures", () => {
     const { users: u, orgs } = await demoIds();
     const patientId = await patientIdByMrn("DEMO-N-0025");
     await asUser("grey", "northside", async (tx) => {
-      const assign = await pgError(tx.transaction((sp) => sp.insert(careTeam).values({ orgId: orgs.northside, clinicianId: u.grey, patientId, assignedBy: u.grey })));
+      const assign = await pgError(
+        tx.transaction((sp) =>
+          sp.insert(careTeam).values({ orgId: orgs.northside, clinicianId: u.grey, patientId, assignedBy: u.grey }),
+        ),
+      );
       expect(assign.message).toMatch(/row-level security/);
-      expect(await tx.update(memberships).set({ status: "suspended" }).where(eq(memberships.userId, u.shepherd)).returning()).toEqual([]);
+      expect(
+        await tx.update(memberships).set({ status: "suspended" }).where(eq(memberships.userId, u.shepherd)).returning(),
+      ).toEqual([]);
       // Accounts are created only through an invitation token (app_invitation_accept_new), by nobody's grant.
-      const newUser = await pgError(tx.transaction((sp) => sp.insert(users).values({ email: "x@vitest.test", name: "x", passwordHash: "x" })));
+      const newUser = await pgError(
+        tx.transaction((sp) => sp.insert(users).values({ email: "x@vitest.test", name: "x", passwordHash: "x" })),
+      );
       expect(newUser.code).toBe("42501");
       // The old email probe is gone.
-      const lookup = await pgError(tx.transaction((sp) => sp.execute(`select app_find_user_id_by_email('house@lakeside.test') as id` as never)));
+      const lookup = await pgError(
+        tx.transaction((sp) => sp.execute(`select app_find_user_id_by_email('house@lakeside.test') as id` as never)),
+      );
       expect(lookup.code).toBe("42883");
     });
   });
@@ -134,7 +159,16 @@ describe("admin procedures", () => {
 describe("RLS posture", () => {
   it("the procedure returns the checklist and every section for the login the request connected as", async () => {
     const posture = await (await callerFor("northAdmin", "northside")).admin.security.posture();
-    expect(posture.checks.map((c) => c.id)).toEqual(["rls", "withCheck", "runtimeRole", "definer", "publicExecute", "ownership", "create", "tableGrants"]);
+    expect(posture.checks.map((c) => c.id)).toEqual([
+      "rls",
+      "withCheck",
+      "runtimeRole",
+      "definer",
+      "publicExecute",
+      "ownership",
+      "create",
+      "tableGrants",
+    ]);
     expect(posture.functions.find((f) => f.name === "app_org_id()")).toMatchObject({ securityDefiner: true });
     expect(posture.runtimeRole.name).toBe("careroster_app");
     expect(posture.runtimeRole.actsAs).toEqual(expect.arrayContaining(["careroster_admin", "careroster_runtime"]));
@@ -147,7 +181,10 @@ describe("RLS posture", () => {
     const posture = await admin.admin.security.posture();
     expect(posture.ok).toBe(true);
     expect(posture.tables.map((t) => t.table)).toContain("patients");
-    expect(posture.tables.find((t) => t.table === "patients")!.policies.find((p) => p.name === "patients_org_isolation")!.permissive).toBe("RESTRICTIVE");
+    expect(
+      posture.tables.find((t) => t.table === "patients")!.policies.find((p) => p.name === "patients_org_isolation")!
+        .permissive,
+    ).toBe("RESTRICTIVE");
     const lines: string[] = [];
     expect(report(posture, (l) => lines.push(l))).toBe(0);
   });
@@ -166,8 +203,12 @@ describe("RLS posture", () => {
       expect(report(posture, (l) => lines.push(l))).toBe(1);
       const scratch = posture.tables.find((t) => t.table === "scratch_notes")!;
       expect(scratch.problems).toContain("RLS is not forced (the owner would bypass it)");
-      expect(posture.tables.find((t) => t.table === "patients")!.problems).toContain("policy loose_update (UPDATE) has no WITH CHECK");
-      expect((await readPosture(drizzle({ client: owner }), "postgres")).runtimeRole.problems).toEqual(expect.arrayContaining(["is a superuser"]));
+      expect(posture.tables.find((t) => t.table === "patients")!.problems).toContain(
+        "policy loose_update (UPDATE) has no WITH CHECK",
+      );
+      expect((await readPosture(drizzle({ client: owner }), "postgres")).runtimeRole.problems).toEqual(
+        expect.arrayContaining(["is a superuser"]),
+      );
     } finally {
       await owner.end();
       const admin = postgres(db.ownerUrl.replace(/\/careroster_scratch$/, "/postgres"), { max: 1 });

@@ -54,17 +54,25 @@ describe("readPosture, one check at a time (each breakage rolled back)", () => {
   });
 
   it("withCheck: a write policy without WITH CHECK", async () => {
-    const p = await postureAfter("create policy loose_update on patients for update to careroster_runtime using (true)");
+    const p = await postureAfter(
+      "create policy loose_update on patients for update to careroster_runtime using (true)",
+    );
     expect(problems(p, "withCheck")).toEqual(["table patients: policy loose_update (UPDATE) has no WITH CHECK"]);
   });
 
   it("runtimeRole: a superuser, a role it can switch to with BYPASSRLS, a function it owns", async () => {
     expect((await postureAfter("select 1", "postgres")).runtimeRole.problems).toContain("is a superuser");
-    const p = await postureAfter(`create role scratch_bypass nologin bypassrls; grant scratch_bypass to careroster_admin;
+    const p =
+      await postureAfter(`create role scratch_bypass nologin bypassrls; grant scratch_bypass to careroster_admin;
       create function scratch_mine() returns int language sql as 'select 1'; alter function scratch_mine() owner to careroster_app`);
-    expect(p.runtimeRole.actsAs).toEqual(expect.arrayContaining(["careroster_admin", "careroster_runtime", "scratch_bypass"]));
+    expect(p.runtimeRole.actsAs).toEqual(
+      expect.arrayContaining(["careroster_admin", "careroster_runtime", "scratch_bypass"]),
+    );
     expect(problems(p, "runtimeRole")).toEqual(
-      expect.arrayContaining(["runtime role careroster_app: can act as scratch_bypass, which has BYPASSRLS", "runtime role careroster_app: owns 1 function(s)"]),
+      expect.arrayContaining([
+        "runtime role careroster_app: can act as scratch_bypass, which has BYPASSRLS",
+        "runtime role careroster_app: owns 1 function(s)",
+      ]),
     );
     expect((await postureAfter("select 1", "nobody_here")).runtimeRole.problems).toEqual(["does not exist"]);
   });
@@ -76,8 +84,11 @@ describe("readPosture, one check at a time (each breakage rolled back)", () => {
       create function scratch_quoted() returns int language sql security definer set search_path = 'pg_catalog, pg_temp' as 'select 1';
       create function scratch_temp_last() returns int language sql security definer set search_path = pg_catalog, pg_temp as 'select 1';
       create function scratch_empty() returns int language sql security definer set search_path = '' as 'select 1'`);
-    const definer = (name: string) => p.functions.find((f) => f.name === `${name}()`)!.problems.filter((x) => x.startsWith("SECURITY DEFINER"));
-    expect(definer("scratch_unpinned")).toEqual(["SECURITY DEFINER without a pinned search_path (the caller's temporary objects can shadow the names it uses)"]);
+    const definer = (name: string) =>
+      p.functions.find((f) => f.name === `${name}()`)!.problems.filter((x) => x.startsWith("SECURITY DEFINER"));
+    expect(definer("scratch_unpinned")).toEqual([
+      "SECURITY DEFINER without a pinned search_path (the caller's temporary objects can shadow the names it uses)",
+    ]);
     expect(definer("scratch_public")).toHaveLength(1);
     expect(definer("scratch_quoted")).toHaveLength(1);
     expect(definer("scratch_temp_last")).toEqual([]);
@@ -93,7 +104,12 @@ describe("readPosture, one check at a time (each breakage rolled back)", () => {
       create function scratch_revoked() returns int language sql as 'select 1';
       revoke execute on function scratch_revoked() from public`);
     const open = problems(p, "publicExecute");
-    expect(open).toEqual(expect.arrayContaining(["function scratch_default(): executable by PUBLIC", "function scratch_granted(): executable by PUBLIC"]));
+    expect(open).toEqual(
+      expect.arrayContaining([
+        "function scratch_default(): executable by PUBLIC",
+        "function scratch_granted(): executable by PUBLIC",
+      ]),
+    );
     expect(open).not.toContain("function scratch_revoked(): executable by PUBLIC");
   });
 
@@ -135,13 +151,21 @@ describe("readPosture, one check at a time (each breakage rolled back)", () => {
       ]),
     );
     const revoked = await postureAfter(onDatabase("revoke temporary, create on database %I from public"));
-    expect(revoked.database).toMatchObject({ publicTemp: false, runtimeTemp: false, publicCreate: false, runtimeCreate: false });
+    expect(revoked.database).toMatchObject({
+      publicTemp: false,
+      runtimeTemp: false,
+      publicCreate: false,
+      runtimeCreate: false,
+    });
     expect(problems(revoked, "create")).toEqual([]);
   });
 
   it("tableGrants: TRUNCATE, TRIGGER, and REFERENCES on a single column through a session role", async () => {
     const p = await postureAfter(`grant truncate, trigger on patients to careroster_runtime;
       grant references (id) on appointments to careroster_clinician`);
-    expect(problems(p, "tableGrants")).toEqual(["table appointments: careroster_app has REFERENCES", "table patients: careroster_app has TRUNCATE, TRIGGER"]);
+    expect(problems(p, "tableGrants")).toEqual([
+      "table appointments: careroster_app has REFERENCES",
+      "table patients: careroster_app has TRUNCATE, TRIGGER",
+    ]);
   });
 });

@@ -20,16 +20,27 @@ describe("access explainer", () => {
     let pairs = 0;
     for (const org of ["northside", "lakeside"] as const) {
       const admin = await callerFor(adminOf[org], org);
-      const all = (await ownerSql()`select id from patients where org_id = ${orgs[org]} order by id`).map((r) => r.id as string);
+      const all = (await ownerSql()`select id from patients where org_id = ${orgs[org]} order by id`).map(
+        (r) => r.id as string,
+      );
       for (const [member, memberOrg] of members.filter(([, o]) => o === org)) {
-        const sees = new Set((await asUser(member, org, (tx) => tx.select({ id: patients.id }).from(patients))).map((p) => p.id));
-        const notes = new Set((await asUser(member, org, (tx) => tx.selectDistinct({ id: clinicalNotes.patientId }).from(clinicalNotes))).map((p) => p.id));
+        const sees = new Set(
+          (await asUser(member, org, (tx) => tx.select({ id: patients.id }).from(patients))).map((p) => p.id),
+        );
+        const notes = new Set(
+          (
+            await asUser(member, org, (tx) => tx.selectDistinct({ id: clinicalNotes.patientId }).from(clinicalNotes))
+          ).map((p) => p.id),
+        );
         for (const patientId of all) {
           const e = await admin.admin.access.explain({ memberId: users[member], patientId });
           const label = `${member}@${memberOrg} × ${patientId}`;
           expect(e.canSee, label).toBe(sees.has(patientId));
           if (notes.has(patientId)) expect(e.clinical, label).toBe(true); // every demo patient on a team has a note
-          expect(e.canSee ? e.rules.length > 0 && e.denial === null : e.rules.length === 0 && e.denial !== null, label).toBe(true);
+          expect(
+            e.canSee ? e.rules.length > 0 && e.denial === null : e.rules.length === 0 && e.denial !== null,
+            label,
+          ).toBe(true);
           pairs++;
         }
       }
@@ -41,7 +52,9 @@ describe("access explainer", () => {
     const { users } = await demoIds();
     const admin = await callerFor("northAdmin", "northside");
     const greyOwn = await patientIdByMrn("DEMO-N-0001");
-    expect((await admin.admin.access.explain({ memberId: users.grey, patientId: greyOwn })).rules).toEqual([{ kind: "care_team", since: expect.any(Date) }]);
+    expect((await admin.admin.access.explain({ memberId: users.grey, patientId: greyOwn })).rules).toEqual([
+      { kind: "care_team", since: expect.any(Date) },
+    ]);
     const locum = await admin.admin.access.explain({ memberId: users.locum, patientId: greyOwn });
     expect(locum).toMatchObject({ canSee: false, clinical: false, denial: "not_on_team", rules: [] });
     const self = await admin.admin.access.explain({ memberId: users.northAdmin, patientId: greyOwn });
@@ -53,9 +66,15 @@ describe("access explainer", () => {
     expect(house.rules).toEqual([{ kind: "coverage", coveredName: "Dr. Lee Locum", until: expect.any(Date) }]);
     // A member of another practice, and a patient of another practice.
     expect((await admin.admin.access.explain({ memberId: users.house, patientId: greyOwn })).denial).toBe("not_member");
-    expect(await trpcCode(admin.admin.access.explain({ memberId: users.grey, patientId: locumsLake }))).toBe("NOT_FOUND");
+    expect(await trpcCode(admin.admin.access.explain({ memberId: users.grey, patientId: locumsLake }))).toBe(
+      "NOT_FOUND",
+    );
     // Clinicians cannot ask.
-    expect(await trpcCode((await callerFor("grey", "northside")).admin.access.explain({ memberId: users.locum, patientId: greyOwn }))).toBe("FORBIDDEN");
+    expect(
+      await trpcCode(
+        (await callerFor("grey", "northside")).admin.access.explain({ memberId: users.locum, patientId: greyOwn }),
+      ),
+    ).toBe("FORBIDDEN");
   });
 
   it("says suspended, and archived, as the policies decide them", async () => {
@@ -64,14 +83,23 @@ describe("access explainer", () => {
     const patientId = await patientIdByMrn("DEMO-N-0020");
     await ownerSql()`update memberships set status = 'suspended' where user_id = ${users.shepherd} and org_id = ${orgs.northside}`;
     try {
-      expect(await admin.admin.access.explain({ memberId: users.shepherd, patientId })).toMatchObject({ canSee: false, denial: "suspended" });
+      expect(await admin.admin.access.explain({ memberId: users.shepherd, patientId })).toMatchObject({
+        canSee: false,
+        denial: "suspended",
+      });
     } finally {
       await ownerSql()`update memberships set status = 'active' where user_id = ${users.shepherd} and org_id = ${orgs.northside}`;
     }
     await admin.patients.archive({ id: patientId });
     try {
-      expect(await admin.admin.access.explain({ memberId: users.shepherd, patientId })).toMatchObject({ canSee: false, denial: "archived" });
-      expect(await admin.admin.access.explain({ memberId: users.northAdmin, patientId })).toMatchObject({ canSee: true, rules: [{ kind: "admin" }] });
+      expect(await admin.admin.access.explain({ memberId: users.shepherd, patientId })).toMatchObject({
+        canSee: false,
+        denial: "archived",
+      });
+      expect(await admin.admin.access.explain({ memberId: users.northAdmin, patientId })).toMatchObject({
+        canSee: true,
+        rules: [{ kind: "admin" }],
+      });
     } finally {
       await admin.patients.restore({ id: patientId });
     }
@@ -107,11 +135,19 @@ describe("patient access report", () => {
       const report = await admin.admin.access.report({ patientId, from: today, to: today });
       const rows = report.rows;
       const greyView = rows.find((r) => r.actorId === users.grey && r.action === "patient.view");
-      expect(greyView).toMatchObject({ basis: "care_team", what: "Opened the chart", actorName: "Dr. Meredith Grey", role: "clinician" });
+      expect(greyView).toMatchObject({
+        basis: "care_team",
+        what: "Opened the chart",
+        actorName: "Dr. Meredith Grey",
+        role: "clinician",
+      });
       expect(rows.find((r) => r.actorId === users.grey && r.action === "note.list")?.basis).toBe("care_team");
       expect(rows.find((r) => r.actorId === users.northAdmin && r.action === "patient.view")?.basis).toBe("admin");
       const emergency = rows.find((r) => r.actorId === users.locum && r.action === "patient.view");
-      expect(emergency).toMatchObject({ basis: "break_glass", emergency: { reason: "Vitest report: emergency at the front desk", reviewedAt: null } });
+      expect(emergency).toMatchObject({
+        basis: "break_glass",
+        emergency: { reason: "Vitest report: emergency at the front desk", reviewedAt: null },
+      });
       // Nothing about another patient, nothing of another practice.
       const [other] = await ownerSql()`select count(*)::int as n from audit_events where org_id = ${orgs.lakeside}`;
       expect(other.n).toBeGreaterThanOrEqual(0);
@@ -120,8 +156,18 @@ describe("patient access report", () => {
       await asUser("northAdmin", "northside", async (tx) => {
         const { auditEvents } = await import("@/server/db/schema");
         const requestId = randomUUID();
-        await tx.insert(auditEvents).values({ orgId: orgs.northside, actorId: users.northAdmin, action: "patient.view", entity: "patient", patientId, requestId, basis: "care_team" });
-        const rows = await tx.execute<{ basis: string | null }>(sql`select basis from audit_events where request_id = ${requestId}`);
+        await tx.insert(auditEvents).values({
+          orgId: orgs.northside,
+          actorId: users.northAdmin,
+          action: "patient.view",
+          entity: "patient",
+          patientId,
+          requestId,
+          basis: "care_team",
+        });
+        const rows = await tx.execute<{ basis: string | null }>(
+          sql`select basis from audit_events where request_id = ${requestId}`,
+        );
         expect(rows.map((r) => r.basis)).toEqual(["admin"]);
       });
     } finally {
@@ -135,21 +181,48 @@ describe("patient access report", () => {
     const report = await admin.admin.access.report({ patientId: await patientIdByMrn("DEMO-N-0002"), from, to: today });
     const emergency = report.rows.filter((r) => r.basis === "break_glass");
     expect(emergency.length).toBeGreaterThan(0);
-    expect(emergency[0].emergency).toMatchObject({ reviewerName: "Nora Admin", comment: expect.stringContaining("Justified") });
+    expect(emergency[0].emergency).toMatchObject({
+      reviewerName: "Nora Admin",
+      comment: expect.stringContaining("Justified"),
+    });
     expect(await trpcCode(admin.admin.access.report({ patientId: randomUUID(), from, to: today }))).toBe("NOT_FOUND");
-    expect(await trpcCode(admin.admin.access.report({ patientId: await patientIdByMrn("DEMO-N-0002"), from: today, to: from }))).toBe("BAD_REQUEST");
-    expect(await trpcCode((await callerFor("grey", "northside")).admin.access.report({ patientId: await patientIdByMrn("DEMO-N-0002"), from, to: today }))).toBe("FORBIDDEN");
+    expect(
+      await trpcCode(
+        admin.admin.access.report({ patientId: await patientIdByMrn("DEMO-N-0002"), from: today, to: from }),
+      ),
+    ).toBe("BAD_REQUEST");
+    expect(
+      await trpcCode(
+        (await callerFor("grey", "northside")).admin.access.report({
+          patientId: await patientIdByMrn("DEMO-N-0002"),
+          from,
+          to: today,
+        }),
+      ),
+    ).toBe("FORBIDDEN");
   });
 
   it("CSV quotes every cell and neutralises formulas", () => {
-    expect(csvCellQuoted("=HYPERLINK(\"x\")")).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(csvCellQuoted('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     for (const lead of ["+", "-", "@", "\t", "\r"]) expect(csvCellQuoted(`${lead}1`)).toBe(`"'${lead}1"`);
     expect(csvCellQuoted("plain")).toBe('"plain"');
     expect(csvCellQuoted(null)).toBe('""');
     const csv = accessReportCsv([
-      { id: 1, at: new Date("2026-01-02T03:04:05Z"), actorId: "a", actorName: "=cmd()", role: "clinician", action: "patient.view", what: "Opened the chart", basis: "care_team", emergency: null },
+      {
+        id: 1,
+        at: new Date("2026-01-02T03:04:05Z"),
+        actorId: "a",
+        actorName: "=cmd()",
+        role: "clinician",
+        action: "patient.view",
+        what: "Opened the chart",
+        basis: "care_team",
+        emergency: null,
+      },
     ]);
-    expect(csv.split("\r\n")[1]).toBe(`"2026-01-02T03:04:05.000Z","'=cmd()","clinician","Opened the chart","care team","","","",""`);
+    expect(csv.split("\r\n")[1]).toBe(
+      `"2026-01-02T03:04:05.000Z","'=cmd()","clinician","Opened the chart","care team","","","",""`,
+    );
     void eq;
   });
 });

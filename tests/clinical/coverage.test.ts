@@ -22,8 +22,17 @@ describe("coverage", () => {
     const before = await seenBy("shepherd");
     expect(before).toEqual(await ownerPanel("shepherd", "northside"));
     const grey = await callerFor("grey", "northside");
-    const row = await grey.coverage.create({ coveringId: users.shepherd, endsAt: inDays(3), reason: "Vitest: grey on leave" });
-    expect(row).toMatchObject({ coveringId: users.shepherd, coveredId: users.grey, createdBy: users.grey, endedAt: null });
+    const row = await grey.coverage.create({
+      coveringId: users.shepherd,
+      endsAt: inDays(3),
+      reason: "Vitest: grey on leave",
+    });
+    expect(row).toMatchObject({
+      coveringId: users.shepherd,
+      coveredId: users.grey,
+      createdBy: users.grey,
+      endedAt: null,
+    });
     const greyPanel = await seenBy("grey");
     const during = await seenBy("shepherd");
     expect(during).toEqual([...new Set([...before, ...greyPanel])].sort());
@@ -32,9 +41,13 @@ describe("coverage", () => {
     const greyOnly = greyPanel.find((id) => !before.includes(id))!;
     const shepherd = await callerFor("shepherd", "northside");
     const note = await shepherd.notes.create({ patientId: greyOnly, body: "Vitest: seen while covering" });
-    expect((await shepherd.patients.byId({ id: greyOnly })).access).toMatchObject({ via: "coverage", cover: { coveredName: "Dr. Meredith Grey" } });
+    expect((await shepherd.patients.byId({ id: greyOnly })).access).toMatchObject({
+      via: "coverage",
+      cover: { coveredName: "Dr. Meredith Grey" },
+    });
     // Nothing beyond grey's panel: not locum's, not the unassigned ones, not grey's grants.
-    const [{ n }] = await ownerSql()`select count(*)::int as n from patients where org_id = (select org_id from memberships where user_id = ${users.grey}) and archived_at is null`;
+    const [{ n }] =
+      await ownerSql()`select count(*)::int as n from patients where org_id = (select org_id from memberships where user_id = ${users.grey}) and archived_at is null`;
     expect(during.length).toBeLessThan(n);
     // Ended early: access ends on the next statement, no job.
     await grey.coverage.end({ id: row.id });
@@ -56,7 +69,8 @@ describe("coverage", () => {
     // Chained: grey covers locum, shepherd covers grey → shepherd does not see locum's patients.
     await insert("-1 minute", "1 day", users.grey, users.locum);
     await insert("-1 minute", "1 day", users.shepherd, users.grey);
-    const locumOnly = await ownerSql()`select ct.patient_id as id from care_team ct where ct.clinician_id = ${users.locum} and ct.org_id = ${orgs.northside}`;
+    const locumOnly =
+      await ownerSql()`select ct.patient_id as id from care_team ct where ct.clinician_id = ${users.locum} and ct.org_id = ${orgs.northside}`;
     const seen = await seenBy("shepherd");
     expect(locumOnly.length).toBeGreaterThan(0);
     expect(seen.some((id) => locumOnly.some((l) => l.id === id))).toBe(false);
@@ -72,33 +86,95 @@ describe("coverage", () => {
     const admin = await callerFor("northAdmin", "northside");
     const base = { endsAt: inDays(2), reason: "Vitest: self grant" };
     // Shepherd "covers grey" on his own say-so: refused (he is not the covered clinician).
-    expect(await trpcCode(shepherd.coverage.create({ ...base, coveringId: users.shepherd, coveredId: users.grey }))).toBe("FORBIDDEN");
+    expect(
+      await trpcCode(shepherd.coverage.create({ ...base, coveringId: users.shepherd, coveredId: users.grey })),
+    ).toBe("FORBIDDEN");
     // Grey names locum to cover shepherd: refused.
-    expect(await trpcCode(grey.coverage.create({ ...base, coveringId: users.locum, coveredId: users.shepherd }))).toBe("FORBIDDEN");
+    expect(await trpcCode(grey.coverage.create({ ...base, coveringId: users.locum, coveredId: users.shepherd }))).toBe(
+      "FORBIDDEN",
+    );
     // Covering oneself: refused.
     expect(await trpcCode(grey.coverage.create({ ...base, coveringId: users.grey }))).not.toBe("OK");
     // The admin: not as the covering one (an admin is no clinician here either), but between two clinicians yes.
-    expect(await trpcCode(admin.coverage.create({ ...base, coveringId: users.northAdmin, coveredId: users.grey }))).not.toBe("OK");
+    expect(
+      await trpcCode(admin.coverage.create({ ...base, coveringId: users.northAdmin, coveredId: users.grey })),
+    ).not.toBe("OK");
     const arranged = await admin.coverage.create({ ...base, coveringId: users.locum, coveredId: users.shepherd });
     expect(arranged.createdBy).toBe(users.northAdmin);
     // The same with SQL, straight at the policies.
     await asUser("shepherd", "northside", async (tx) => {
       const row = { orgId: orgs.northside, reason: "Vitest sql", endsAt: inDays(1), createdBy: users.shepherd };
-      expect((await pgError(tx.transaction((sp) => sp.insert(coverage).values({ ...row, coveringId: users.shepherd, coveredId: users.grey })))).code).toBe("42501");
-      expect((await pgError(tx.transaction((sp) => sp.insert(coverage).values({ ...row, coveringId: users.locum, coveredId: users.grey })))).code).toBe("42501");
-      expect((await pgError(tx.transaction((sp) => sp.insert(coverage).values({ ...row, coveringId: users.grey, coveredId: users.shepherd, createdBy: users.grey })))).code).toBe("42501");
+      expect(
+        (
+          await pgError(
+            tx.transaction((sp) =>
+              sp.insert(coverage).values({ ...row, coveringId: users.shepherd, coveredId: users.grey }),
+            ),
+          )
+        ).code,
+      ).toBe("42501");
+      expect(
+        (
+          await pgError(
+            tx.transaction((sp) =>
+              sp.insert(coverage).values({ ...row, coveringId: users.locum, coveredId: users.grey }),
+            ),
+          )
+        ).code,
+      ).toBe("42501");
+      expect(
+        (
+          await pgError(
+            tx.transaction((sp) =>
+              sp
+                .insert(coverage)
+                .values({ ...row, coveringId: users.grey, coveredId: users.shepherd, createdBy: users.grey }),
+            ),
+          )
+        ).code,
+      ).toBe("42501");
       // Nor can a party rewrite a coverage to reach further (only ended_at/ended_by are writable).
-      expect((await pgError(tx.transaction((sp) => sp.update(coverage).set({ endsAt: inDays(29) }).where(eq(coverage.id, arranged.id))))).code).toBe("42501");
+      expect(
+        (
+          await pgError(
+            tx.transaction((sp) =>
+              sp
+                .update(coverage)
+                .set({ endsAt: inDays(29) })
+                .where(eq(coverage.id, arranged.id)),
+            ),
+          )
+        ).code,
+      ).toBe("42501");
     });
     await asUser("northAdmin", "northside", async (tx) => {
       const row = { orgId: orgs.northside, reason: "Vitest sql", endsAt: inDays(1), createdBy: users.northAdmin };
       // Refused twice over: the trigger (an admin is not a clinician) fires first, the policy (covering ≠ self) after.
-      expect(["23514", "42501"]).toContain((await pgError(tx.transaction((sp) => sp.insert(coverage).values({ ...row, coveringId: users.northAdmin, coveredId: users.grey })))).code);
-      expect((await pgError(tx.transaction((sp) => sp.insert(coverage).values({ ...row, coveringId: users.locum, coveredId: users.grey, createdBy: users.grey })))).code).toBe("42501");
+      expect(["23514", "42501"]).toContain(
+        (
+          await pgError(
+            tx.transaction((sp) =>
+              sp.insert(coverage).values({ ...row, coveringId: users.northAdmin, coveredId: users.grey }),
+            ),
+          )
+        ).code,
+      );
+      expect(
+        (
+          await pgError(
+            tx.transaction((sp) =>
+              sp
+                .insert(coverage)
+                .values({ ...row, coveringId: users.locum, coveredId: users.grey, createdBy: users.grey }),
+            ),
+          )
+        ).code,
+      ).toBe("42501");
     });
     // Lakeside's clinician cannot be named at Northside (no active clinician membership here).
     expect(await trpcCode(grey.coverage.create({ ...base, coveringId: users.house }))).not.toBe("OK");
-    const [{ n }] = await ownerSql()`select count(*)::int as n from coverage where reason like 'Vitest: self%' and covering_id <> ${users.locum}`;
+    const [{ n }] =
+      await ownerSql()`select count(*)::int as n from coverage where reason like 'Vitest: self%' and covering_id <> ${users.locum}`;
     expect(n).toBe(0);
   });
 
@@ -108,17 +184,36 @@ describe("coverage", () => {
     const before = await seenBy("shepherd");
     const greyPanel = await seenBy("grey");
     const expected = greyPanel.filter((id) => !before.includes(id)).length;
-    const preview = await grey.coverage.preview({ coveringId: users.shepherd, endsAt: inDays(2), reason: "Vitest preview" });
-    expect(preview).toMatchObject({ added: expected, total: before.length + expected, coveringName: "Dr. Derek Shepherd", coveredName: "Dr. Meredith Grey" });
+    const preview = await grey.coverage.preview({
+      coveringId: users.shepherd,
+      endsAt: inDays(2),
+      reason: "Vitest preview",
+    });
+    expect(preview).toMatchObject({
+      added: expected,
+      total: before.length + expected,
+      coveringName: "Dr. Derek Shepherd",
+      coveredName: "Dr. Meredith Grey",
+    });
     expect(expected).toBeGreaterThan(0);
     const [{ n }] = await ownerSql()`select count(*)::int as n from coverage where reason = 'Vitest preview'`;
     expect(n).toBe(0);
     // The request continued as grey (the savepoint undid the context switch).
     expect(await seenBy("shepherd")).toEqual(before);
     // A preview the policies would refuse is refused the same way.
-    expect(await trpcCode((await callerFor("shepherd", "northside")).coverage.preview({ coveringId: users.shepherd, coveredId: users.grey, endsAt: inDays(2), reason: "Vitest preview" }))).toBe("FORBIDDEN");
+    expect(
+      await trpcCode(
+        (await callerFor("shepherd", "northside")).coverage.preview({
+          coveringId: users.shepherd,
+          coveredId: users.grey,
+          endsAt: inDays(2),
+          reason: "Vitest preview",
+        }),
+      ),
+    ).toBe("FORBIDDEN");
     // Still grey afterwards inside the same request: the audit row is grey's.
-    const [last] = await ownerSql()`select actor_id from audit_events where action = 'coverage.preview' order by id desc limit 1`;
+    const [last] =
+      await ownerSql()`select actor_id from audit_events where action = 'coverage.preview' order by id desc limit 1`;
     expect(last.actor_id).toBe(users.grey);
   });
 

@@ -34,12 +34,35 @@ describe("signed notes and addenda", () => {
     expect(await trpcCode(grey.notes.update({ id: signedId, body: "Changed after signing" }))).toBe("FORBIDDEN");
     expect(await trpcCode(grey.notes.sign({ id: signedId }))).toBe("FORBIDDEN");
     await asUser("grey", "northside", async (tx) => {
-      const err = await pgError(tx.transaction((sp) => sp.update(clinicalNotes).set({ body: "sql edit" }).where(eq(clinicalNotes.id, signedId))));
+      const err = await pgError(
+        tx.transaction((sp) =>
+          sp.update(clinicalNotes).set({ body: "sql edit" }).where(eq(clinicalNotes.id, signedId)),
+        ),
+      );
       expect(err.code).toBe("42501");
       // Back to draft, then edit: refused as well.
-      expect((await pgError(tx.transaction((sp) => sp.update(clinicalNotes).set({ status: "draft" }).where(eq(clinicalNotes.id, signedId))))).code).toBe("42501");
+      expect(
+        (
+          await pgError(
+            tx.transaction((sp) =>
+              sp.update(clinicalNotes).set({ status: "draft" }).where(eq(clinicalNotes.id, signedId)),
+            ),
+          )
+        ).code,
+      ).toBe("42501");
       // Author and patient are not even grantable columns.
-      expect((await pgError(tx.transaction((sp) => sp.update(clinicalNotes).set({ authorId: sql`author_id` as unknown as string }).where(eq(clinicalNotes.id, signedId))))).code).toBe("42501");
+      expect(
+        (
+          await pgError(
+            tx.transaction((sp) =>
+              sp
+                .update(clinicalNotes)
+                .set({ authorId: sql`author_id` as unknown as string })
+                .where(eq(clinicalNotes.id, signedId)),
+            ),
+          )
+        ).code,
+      ).toBe("42501");
     });
     const [row] = await ownerSql()`select body, status from clinical_notes where id = ${signedId}`;
     expect(row).toEqual({ body: "Vitest: second draft.", status: "signed" });
@@ -53,8 +76,16 @@ describe("signed notes and addenda", () => {
     expect(await trpcCode(admin.notes.update({ id: signedId, body: "x" }))).toBe("NOT_FOUND");
     for (const who of ["shepherd", "northAdmin"] as const) {
       await asUser(who, "northside", async (tx) => {
-        expect(await tx.update(clinicalNotes).set({ body: "overwritten" }).where(eq(clinicalNotes.id, signedId)).returning()).toEqual([]);
-        expect(await tx.delete(clinicalNotes).where(eq(clinicalNotes.id, signedId)).returning().catch((e) => e.cause?.code ?? e.code)).toBe("42501");
+        expect(
+          await tx.update(clinicalNotes).set({ body: "overwritten" }).where(eq(clinicalNotes.id, signedId)).returning(),
+        ).toEqual([]);
+        expect(
+          await tx
+            .delete(clinicalNotes)
+            .where(eq(clinicalNotes.id, signedId))
+            .returning()
+            .catch((e) => e.cause?.code ?? e.code),
+        ).toBe("42501");
       });
     }
   });
@@ -75,13 +106,15 @@ describe("signed notes and addenda", () => {
     );
     expect(err2.code).toBe("42501");
     // Control: with the trigger disabled (an owner-only DDL act) the same statement goes through.
-    await ownerSql().begin(async (tx) => {
-      await tx`set local role careroster_owner`;
-      await tx`alter table clinical_notes disable trigger clinical_notes_lock`;
-      const changed = await tx`update clinical_notes set body = 'owner edit' where id = ${signedId} returning body`;
-      expect(changed[0].body).toBe("owner edit");
-      await tx`select 1/0`.catch(() => undefined); // keep the transaction aborted → rolled back
-    }).catch(() => undefined);
+    await ownerSql()
+      .begin(async (tx) => {
+        await tx`set local role careroster_owner`;
+        await tx`alter table clinical_notes disable trigger clinical_notes_lock`;
+        const changed = await tx`update clinical_notes set body = 'owner edit' where id = ${signedId} returning body`;
+        expect(changed[0].body).toBe("owner edit");
+        await tx`select 1/0`.catch(() => undefined); // keep the transaction aborted → rolled back
+      })
+      .catch(() => undefined);
     const [row] = await ownerSql()`select body from clinical_notes where id = ${signedId}`;
     expect(row.body).toBe("Vitest: second draft.");
     const [trigger] = await ownerSql()`select tgenabled from pg_trigger where tgname = 'clinical_notes_lock'`;
@@ -113,20 +146,68 @@ describe("signed notes and addenda", () => {
     const { users, orgs } = await demoIds();
     await asUser("locum", "northside", async (tx) => {
       // The parent is hidden from locum, so the trigger answers as for a missing note (no oracle).
-      const err = await pgError(tx.transaction((sp) => sp.insert(clinicalNotes).values({ orgId: orgs.northside, patientId, authorId: users.locum, body: "x", status: "signed", addendumTo: signedId })));
+      const err = await pgError(
+        tx.transaction((sp) =>
+          sp.insert(clinicalNotes).values({
+            orgId: orgs.northside,
+            patientId,
+            authorId: users.locum,
+            body: "x",
+            status: "signed",
+            addendumTo: signedId,
+          }),
+        ),
+      );
       expect(err.code).toBe("23503");
     });
     // With SQL, an addendum naming a draft or another patient's note is refused by the trigger.
     const other = await patientIdByMrn("DEMO-N-0016");
     await asUser("grey", "northside", async (tx) => {
-      const toDraft = await pgError(tx.transaction((sp) => sp.insert(clinicalNotes).values({ orgId: orgs.northside, patientId, authorId: users.grey, body: "x", status: "signed", addendumTo: draft.id })));
+      const toDraft = await pgError(
+        tx.transaction((sp) =>
+          sp.insert(clinicalNotes).values({
+            orgId: orgs.northside,
+            patientId,
+            authorId: users.grey,
+            body: "x",
+            status: "signed",
+            addendumTo: draft.id,
+          }),
+        ),
+      );
       expect(toDraft.code).toBe("23514");
-      const crossed = await pgError(tx.transaction((sp) => sp.insert(clinicalNotes).values({ orgId: orgs.northside, patientId: other, authorId: users.grey, body: "x", status: "signed", addendumTo: signedId })));
+      const crossed = await pgError(
+        tx.transaction((sp) =>
+          sp.insert(clinicalNotes).values({
+            orgId: orgs.northside,
+            patientId: other,
+            authorId: users.grey,
+            body: "x",
+            status: "signed",
+            addendumTo: signedId,
+          }),
+        ),
+      );
       expect(crossed.code).toBe("23503");
       // A note cannot be born signed without a parent, nor backdated.
-      const bornSigned = await pgError(tx.transaction((sp) => sp.insert(clinicalNotes).values({ orgId: orgs.northside, patientId, authorId: users.grey, body: "x", status: "signed" })));
+      const bornSigned = await pgError(
+        tx.transaction((sp) =>
+          sp
+            .insert(clinicalNotes)
+            .values({ orgId: orgs.northside, patientId, authorId: users.grey, body: "x", status: "signed" }),
+        ),
+      );
       expect(bornSigned.code).toBe("42501");
-      const [d] = await tx.insert(clinicalNotes).values({ orgId: orgs.northside, patientId, authorId: users.grey, body: "x", createdAt: new Date("2001-01-01") }).returning();
+      const [d] = await tx
+        .insert(clinicalNotes)
+        .values({
+          orgId: orgs.northside,
+          patientId,
+          authorId: users.grey,
+          body: "x",
+          createdAt: new Date("2001-01-01"),
+        })
+        .returning();
       expect(d.createdAt.getFullYear()).toBeGreaterThan(2020);
     });
     // The chart shows the addendum under its note.
@@ -141,12 +222,19 @@ describe("signed notes and addenda", () => {
     await grey.notes.sign({ id: note.id });
     expect(await trpcCode(grey.notes.markInError({ id: note.id, reason: "no" }))).toBe("BAD_REQUEST");
     const marked = await grey.notes.markInError({ id: note.id, reason: "Written on the wrong chart" });
-    expect(marked).toMatchObject({ status: "entered_in_error", errorReason: "Written on the wrong chart", body: "Vitest: wrong patient." });
+    expect(marked).toMatchObject({
+      status: "entered_in_error",
+      errorReason: "Written on the wrong chart",
+      body: "Vitest: wrong patient.",
+    });
     expect(marked.errorAt).toBeInstanceOf(Date);
     expect(await trpcCode(grey.notes.markInError({ id: note.id, reason: "Again, differently" }))).toBe("NOT_FOUND");
     expect(await trpcCode(grey.notes.update({ id: note.id, body: "x" }))).toBe("FORBIDDEN");
     const list = await grey.notes.list({ patientId });
-    expect(list.find((n) => n.id === note.id)).toMatchObject({ status: "entered_in_error", body: "Vitest: wrong patient." });
+    expect(list.find((n) => n.id === note.id)).toMatchObject({
+      status: "entered_in_error",
+      body: "Vitest: wrong patient.",
+    });
     const [{ n }] = await ownerSql()`select count(*)::int as n from clinical_notes where id = ${note.id}`;
     expect(n).toBe(1);
   });
@@ -162,12 +250,32 @@ describe("signed notes and addenda", () => {
     expect(note.history.every((v) => v.changedByName === "Dr. Meredith Grey")).toBe(true);
     // Same visibility as the notes: locum (not on the team) and the admin read none of it.
     for (const who of ["locum", "northAdmin"] as const) {
-      expect(await asUser(who, "northside", (tx) => tx.select().from(clinicalNoteVersions).where(eq(clinicalNoteVersions.noteId, signedId)))).toEqual([]);
+      expect(
+        await asUser(who, "northside", (tx) =>
+          tx.select().from(clinicalNoteVersions).where(eq(clinicalNoteVersions.noteId, signedId)),
+        ),
+      ).toEqual([]);
     }
     await asUser("grey", "northside", async (tx) => {
-      expect(await tx.select().from(clinicalNoteVersions).where(and(eq(clinicalNoteVersions.noteId, signedId)))).toHaveLength(3);
+      expect(
+        await tx
+          .select()
+          .from(clinicalNoteVersions)
+          .where(and(eq(clinicalNoteVersions.noteId, signedId))),
+      ).toHaveLength(3);
       const { orgs } = await demoIds();
-      const forged = await pgError(tx.transaction((sp) => sp.insert(clinicalNoteVersions).values({ orgId: orgs.northside, noteId: signedId, patientId, version: 9, body: "forged", status: "signed" })));
+      const forged = await pgError(
+        tx.transaction((sp) =>
+          sp.insert(clinicalNoteVersions).values({
+            orgId: orgs.northside,
+            noteId: signedId,
+            patientId,
+            version: 9,
+            body: "forged",
+            status: "signed",
+          }),
+        ),
+      );
       expect(forged.code).toBe("42501");
     });
   });
@@ -181,6 +289,12 @@ describe("signed notes and addenda", () => {
     expect(drafts.filter((d) => d.id === created[1])).toEqual([]); // signed ones are not drafts
     const fresh = drafts.find((d) => created.includes(d.id));
     expect(fresh?.overdue).toBe(false);
-    expect(await (await callerFor("shepherd", "northside")).notes.myDrafts().then((d) => d.some((x) => created.includes(x.id)))).toBe(false);
+    expect(
+      await (
+        await callerFor("shepherd", "northside")
+      ).notes
+        .myDrafts()
+        .then((d) => d.some((x) => created.includes(x.id))),
+    ).toBe(false);
   });
 });

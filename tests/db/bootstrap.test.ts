@@ -5,7 +5,10 @@ import { seedDemo } from "@/server/db/seed/demo";
 import { ownerSql, ownerUrl, runtimeUrl } from "@/tests/helpers/db";
 
 const configError = async (p: Promise<unknown>) => {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ConfigError);
   return (err as Error).message;
 };
@@ -26,7 +29,9 @@ describe("bootstrap", () => {
   });
 
   it("refuses an unreachable database and a malformed URL, with one sentence", async () => {
-    expect(await configError(checkRuntimeRole("postgres://nobody:x@127.0.0.1:1/nowhere"))).toMatch(/^Cannot reach the database "nowhere"/);
+    expect(await configError(checkRuntimeRole("postgres://nobody:x@127.0.0.1:1/nowhere"))).toMatch(
+      /^Cannot reach the database "nowhere"/,
+    );
     expect(() => parseDatabaseUrl("not a url", "DATABASE_URL")).toThrow(/DATABASE_URL is not a valid URL/);
     expect(() => parseDatabaseUrl("mysql://a:b@h/db", "DATABASE_URL")).toThrow(/must look like postgres:/);
   });

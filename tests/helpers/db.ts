@@ -57,7 +57,8 @@ export async function asUser<T>(user: DemoUserKey, org: DemoOrgKey | null, fn: (
 
 /** A fresh, live server-side session (a sessions row, as sign-in creates) for a user id. */
 export async function newSessionId(userId: string, userAgent = "vitest"): Promise<string> {
-  const [row] = await ownerSql()`insert into sessions (user_id, user_agent) values (${userId}, ${userAgent}) returning id`;
+  const [row] =
+    await ownerSql()`insert into sessions (user_id, user_agent) values (${userId}, ${userAgent}) returning id`;
   return row.id as string;
 }
 
@@ -68,14 +69,30 @@ export async function sessionFor(user: DemoUserKey, org: DemoOrgKey) {
 }
 
 /** The session cookie of a demo user, on a real session row (what signing in gives a browser). */
-export async function cookieFor(user: DemoUserKey, org: DemoOrgKey, opts: { secret?: string; maxAge?: number; loginAt?: number } = {}) {
+export async function cookieFor(
+  user: DemoUserKey,
+  org: DemoOrgKey,
+  opts: { secret?: string; maxAge?: number; loginAt?: number } = {},
+) {
   const { users, orgs } = await demoIds();
   const { loginAt, ...encoding } = opts;
-  return sessionCookie({ sub: users[user], sid: await newSessionId(users[user]), orgId: orgs[org], ...(loginAt !== undefined && { loginAt }) }, encoding);
+  return sessionCookie(
+    {
+      sub: users[user],
+      sid: await newSessionId(users[user]),
+      orgId: orgs[org],
+      ...(loginAt !== undefined && { loginAt }),
+    },
+    encoding,
+  );
 }
 
 /** A tRPC caller as the route's createContext would build it, on a real session row (`userId` null: signed out). */
-export async function callerAs(userId: string | null, orgId: string | null = null, clientAddress: string | null = null) {
+export async function callerAs(
+  userId: string | null,
+  orgId: string | null = null,
+  clientAddress: string | null = null,
+) {
   const session = userId ? { userId, orgId, sessionId: await newSessionId(userId) } : null;
   return createCaller({ session, requestId: randomUUID(), db: runtimeDb(), clientAddress });
 }
@@ -123,7 +140,9 @@ export const trpcCode = (p: Promise<unknown>) =>
   );
 
 /** A patient by MRN, as the owner sees it (the demo's MRNs name their practice: DEMO-N-…, DEMO-L-…). */
-export async function patientByMrn(mrn: string): Promise<{ id: string; familyName: string; orgId: string; version: number }> {
+export async function patientByMrn(
+  mrn: string,
+): Promise<{ id: string; familyName: string; orgId: string; version: number }> {
   const [row] = await ownerSql()`select id, family_name, org_id, version from patients where mrn = ${mrn}`;
   if (!row) throw new Error(`no patient with MRN ${mrn}`);
   return { id: row.id, familyName: row.family_name, orgId: row.org_id, version: row.version };
@@ -148,7 +167,9 @@ export async function listGroundTruth(): Promise<Map<string, string[]>> {
   const truth = new Map<string, string[]>();
   for (const [u, o] of mixedCallers) {
     const ids = u.endsWith("Admin")
-      ? (await ownerSql()`select id from patients where org_id = ${orgs[o]} and archived_at is null order by id`).map((r) => r.id as string)
+      ? (await ownerSql()`select id from patients where org_id = ${orgs[o]} and archived_at is null order by id`).map(
+          (r) => r.id as string,
+        )
       : await ownerPanel(u, o);
     truth.set(`${u}@${o}`, ids);
   }

@@ -38,7 +38,14 @@ export async function signIn(
     method: "POST",
     redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookieHeader(jar), ...opts.headers },
-    body: new URLSearchParams({ csrfToken, email, password, ...(opts.totp && { totp: opts.totp }), callbackUrl: opts.callbackUrl ?? `${base}/patients`, json: "true" }),
+    body: new URLSearchParams({
+      csrfToken,
+      email,
+      password,
+      ...(opts.totp && { totp: opts.totp }),
+      callbackUrl: opts.callbackUrl ?? `${base}/patients`,
+      json: "true",
+    }),
   });
   const body = res.headers.get("content-type")?.includes("json") ? ((await res.json()) as { url?: string }) : {};
   const url = body.url ?? res.headers.get("location") ?? "";
@@ -48,7 +55,11 @@ export async function signIn(
 }
 
 /** Signs out through next-auth (the browser's signOut()); answers where it redirects. */
-export async function signOut(base: string, cookie: string, callbackUrl?: string): Promise<{ url: string; cleared: boolean }> {
+export async function signOut(
+  base: string,
+  cookie: string,
+  callbackUrl?: string,
+): Promise<{ url: string; cleared: boolean }> {
   const csrfRes = await fetch(`${base}/api/auth/csrf`, { headers: { cookie } });
   const jar = setCookies(csrfRes);
   const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
@@ -63,7 +74,10 @@ export async function signOut(base: string, cookie: string, callbackUrl?: string
 }
 
 /** GET /api/auth/session: the session JSON and whether a (renewed) session cookie came back. */
-export async function authSession(base: string, cookie: string): Promise<{ body: Record<string, unknown>; reissued: boolean }> {
+export async function authSession(
+  base: string,
+  cookie: string,
+): Promise<{ body: Record<string, unknown>; reissued: boolean }> {
   const res = await fetch(`${base}/api/auth/session`, { headers: { cookie } });
   const token = setCookies(res).get(SESSION_COOKIE);
   return { body: (await res.json()) as Record<string, unknown>, reissued: Boolean(token) };
@@ -77,16 +91,34 @@ export interface TrpcAnswer {
 }
 
 async function answer(res: Response): Promise<TrpcAnswer> {
-  const body = (await res.json()) as { result?: { data: { json: unknown } }; error?: { json: { message: string; data: { code: string } } } };
-  return { status: res.status, code: body.error?.json.data.code ?? null, message: body.error?.json.message ?? null, data: body.result?.data.json };
+  const body = (await res.json()) as {
+    result?: { data: { json: unknown } };
+    error?: { json: { message: string; data: { code: string } } };
+  };
+  return {
+    status: res.status,
+    code: body.error?.json.data.code ?? null,
+    message: body.error?.json.message ?? null,
+    data: body.result?.data.json,
+  };
 }
 
-export async function trpcQuery(base: string, path: string, input: unknown, headers: Record<string, string> = {}): Promise<TrpcAnswer> {
+export async function trpcQuery(
+  base: string,
+  path: string,
+  input: unknown,
+  headers: Record<string, string> = {},
+): Promise<TrpcAnswer> {
   const q = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
   return answer(await fetch(`${base}/api/trpc/${path}${q}`, { headers }));
 }
 
-export async function trpcMutation(base: string, path: string, input: unknown, headers: Record<string, string> = {}): Promise<TrpcAnswer> {
+export async function trpcMutation(
+  base: string,
+  path: string,
+  input: unknown,
+  headers: Record<string, string> = {},
+): Promise<TrpcAnswer> {
   return answer(
     await fetch(`${base}/api/trpc/${path}`, {
       method: "POST",

@@ -26,7 +26,10 @@ export function parseEml(raw: string, file = ""): Eml {
   const encoding = (headers["content-transfer-encoding"] ?? "7bit").toLowerCase();
   const text =
     encoding === "quoted-printable"
-      ? Buffer.from(body.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))), "latin1").toString("utf8")
+      ? Buffer.from(
+          body.replace(/=\r\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+          "latin1",
+        ).toString("utf8")
       : encoding === "base64"
         ? Buffer.from(body, "base64").toString("utf8")
         : body;

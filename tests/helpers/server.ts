@@ -26,7 +26,13 @@ export interface RealServer {
 export async function startRealServer(env: Record<string, string> = {}): Promise<RealServer> {
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    env: { ...process.env, PORT: String(port), NEXTAUTH_URL: `http://localhost:${port}`, NODE_ENV: "production", ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      NEXTAUTH_URL: `http://localhost:${port}`,
+      NODE_ENV: "production",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";

@@ -21,6 +21,9 @@ export function sessionToken(claims: SessionClaims, opts: { secret?: string; max
 }
 
 /** The `Cookie` header value carrying that token. */
-export async function sessionCookie(claims: SessionClaims, opts: { secret?: string; maxAge?: number } = {}): Promise<string> {
+export async function sessionCookie(
+  claims: SessionClaims,
+  opts: { secret?: string; maxAge?: number } = {},
+): Promise<string> {
   return `${SESSION_COOKIE}=${await sessionToken(claims, opts)}`;
 }

@@ -10,7 +10,8 @@ const PERIOD_MS = 30_000;
  * waiting for the next step when the window is used up (each step works once per account).
  */
 export async function nextDemoCode(email: string, secret: string = DEMO_TOTP_SECRET): Promise<string> {
-  const [row] = await ownerSql()`select f.last_step::bigint as step from user_mfa f join users u on u.id = f.user_id where lower(u.email) = lower(${email})`;
+  const [row] =
+    await ownerSql()`select f.last_step::bigint as step from user_mfa f join users u on u.id = f.user_id where lower(u.email) = lower(${email})`;
   const last = Number(row?.step ?? 0);
   let now = Math.floor(Date.now() / PERIOD_MS);
   while (last + 1 > now + 1) {
@@ -18,5 +19,7 @@ export async function nextDemoCode(email: string, secret: string = DEMO_TOTP_SEC
     now = Math.floor(Date.now() / PERIOD_MS);
   }
   const step = Math.max(now, last + 1);
-  return new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: "SHA1" }).generate({ timestamp: step * PERIOD_MS });
+  return new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: "SHA1" }).generate({
+    timestamp: step * PERIOD_MS,
+  });
 }

@@ -16,7 +16,7 @@ const hostileString = fc.oneof(
   fc.string({ unit: "grapheme", maxLength: 40 }),
   fc.constantFrom(
     "'; drop table patients; --",
-    "\" or 1=1 --",
+    '" or 1=1 --',
     "<script>alert(1)</script>",
     "%_\\",
     "\u0000",
@@ -34,7 +34,10 @@ async function lakesideState() {
   const tables = ["patients", "care_team", "appointments", "clinical_notes", "access_grants", "memberships"];
   const out: Record<string, string> = {};
   for (const t of tables) {
-    const [row] = await ownerSql().unsafe(`select md5(coalesce(string_agg(x::text, ',' order by x::text), '')) as h from ${t} x where org_id = $1`, [orgs.lakeside]);
+    const [row] = await ownerSql().unsafe(
+      `select md5(coalesce(string_agg(x::text, ',' order by x::text), '')) as h from ${t} x where org_id = $1`,
+      [orgs.lakeside],
+    );
     out[t] = row.h as string;
   }
   return out;
@@ -58,9 +61,61 @@ describe("fuzzing every procedure", () => {
     const [lakePatient] = await ownerSql()`select id from patients where org_id = ${orgs.lakeside} limit 1`;
     const foreignIds = [lakePatient.id as string, users.house, orgs.lakeside, randomUUID()];
     const idLike = fc.oneof(fc.constantFrom(...foreignIds), fc.uuid(), hostileString);
-    const value = fc.oneof(hostileString, idLike, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(idLike, { maxLength: 3 }), fc.date({ noInvalidDate: false }));
-    const keys = ["id", "patientId", "orgId", "org_id", "clinicianId", "authorId", "createdBy", "userId", "search", "cursor", "limit", "body", "reason", "mrn", "givenName", "familyName", "birthDate", "sex", "phone", "email", "version", "startsAt", "durationMinutes", "role", "status", "kind", "name", "patientIds", "comment", "currentPassword", "newPassword", "sort", "includeArchived", "actorId", "action", "from", "to", "unassignedOnly"];
-    const input = fc.oneof(fc.anything(), fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 8 }), fc.constant(undefined));
+    const value = fc.oneof(
+      hostileString,
+      idLike,
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(idLike, { maxLength: 3 }),
+      fc.date({ noInvalidDate: false }),
+    );
+    const keys = [
+      "id",
+      "patientId",
+      "orgId",
+      "org_id",
+      "clinicianId",
+      "authorId",
+      "createdBy",
+      "userId",
+      "search",
+      "cursor",
+      "limit",
+      "body",
+      "reason",
+      "mrn",
+      "givenName",
+      "familyName",
+      "birthDate",
+      "sex",
+      "phone",
+      "email",
+      "version",
+      "startsAt",
+      "durationMinutes",
+      "role",
+      "status",
+      "kind",
+      "name",
+      "patientIds",
+      "comment",
+      "currentPassword",
+      "newPassword",
+      "sort",
+      "includeArchived",
+      "actorId",
+      "action",
+      "from",
+      "to",
+      "unassignedOnly",
+    ];
+    const input = fc.oneof(
+      fc.anything(),
+      fc.dictionary(fc.constantFrom(...keys), value, { maxKeys: 8 }),
+      fc.constant(undefined),
+    );
     const before = await lakesideState();
     const callers = [await callerFor("grey", "northside"), await callerFor("northAdmin", "northside")];
 
@@ -75,7 +130,10 @@ describe("fuzzing every procedure", () => {
         } catch (err) {
           expect(err).toBeInstanceOf(TRPCError);
           seen.add((err as TRPCError).code);
-          if ((err as TRPCError).code === "INTERNAL_SERVER_ERROR") throw new Error(`${path} → 500 for ${JSON.stringify(raw)?.slice(0, 200)}: ${String((err as TRPCError).cause)}`);
+          if ((err as TRPCError).code === "INTERNAL_SERVER_ERROR")
+            throw new Error(
+              `${path} → 500 for ${JSON.stringify(raw)?.slice(0, 200)}: ${String((err as TRPCError).cause)}`,
+            );
         }
       }),
       { numRuns: 1500, seed: 20261123 },

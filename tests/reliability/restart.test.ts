@@ -34,7 +34,8 @@ beforeAll(async () => {
   await seedDemo(cluster.ownerUrl("careroster"));
   process.env.DATABASE_URL = cluster.runtimeUrl("careroster"); // what getDb() will use in this file
   owner = postgres(cluster.ownerUrl("careroster"), { max: 1, onnotice: () => {} });
-  const [grey] = await owner`select u.id, m.org_id from users u join memberships m on m.user_id = u.id where u.email = 'grey@northside.test'`;
+  const [grey] =
+    await owner`select u.id, m.org_id from users u join memberships m on m.user_id = u.id where u.email = 'grey@northside.test'`;
   const [session] = await owner`insert into sessions (user_id, user_agent) values (${grey.id}, 'vitest') returning id`;
   cookie = await sessionCookie({ sub: grey.id, sid: session.id, orgId: grey.org_id });
 }, 120_000);
@@ -85,13 +86,16 @@ describe("database restarts", () => {
       new Request("http://localhost/api/trpc/patients.create", {
         method: "POST",
         headers: { "content-type": "application/json", cookie },
-        body: JSON.stringify({ json: { mrn: "T-CUT-1", givenName: "Cut", familyName: "Off", birthDate: "1980-01-01", sex: "unknown" } }),
+        body: JSON.stringify({
+          json: { mrn: "T-CUT-1", givenName: "Cut", familyName: "Off", birthDate: "1980-01-01", sex: "unknown" },
+        }),
       }),
     );
     let killed = 0;
     for (let i = 0; i < 50 && killed === 0; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      const rows = await owner`select pg_cancel_backend(pid) from pg_stat_activity where wait_event = 'PgSleep' and usename = 'careroster_app'`;
+      const rows =
+        await owner`select pg_cancel_backend(pid) from pg_stat_activity where wait_event = 'PgSleep' and usename = 'careroster_app'`;
       killed = rows.length;
     }
     expect(killed).toBe(1);
@@ -113,7 +117,8 @@ describe("driver guard", () => {
     const driver = new TypeError("Cannot read properties of null (reading 'write')");
     driver.stack = `TypeError: Cannot read properties of null (reading 'write')\n    at Immediate.nextWrite (/app/node_modules/postgres/src/connection.js:255:22)`;
     const other = new TypeError("Cannot read properties of null (reading 'write')");
-    other.stack = "TypeError: Cannot read properties of null (reading 'write')\n    at handler (/app/server/something.ts:1:1)";
+    other.stack =
+      "TypeError: Cannot read properties of null (reading 'write')\n    at handler (/app/server/something.ts:1:1)";
     expect(isDriverNullSocketError(driver)).toBe(true);
     expect(isDriverNullSocketError(other)).toBe(false);
     expect(isDriverNullSocketError(new Error("boom"))).toBe(false);

@@ -14,7 +14,10 @@ async function token(claims: Record<string, unknown>, opts: { secret?: string; m
 async function list(jwt: string | undefined) {
   const url = `http://localhost/api/trpc/patients.list?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`;
   const res = await GET(new Request(url, { headers: jwt ? { cookie: `next-auth.session-token=${jwt}` } : {} }));
-  return { status: res.status, body: (await res.json()) as { error?: { json: { data: { code: string } } }; result?: unknown } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { error?: { json: { data: { code: string } } }; result?: unknown },
+  };
 }
 
 describe("session tampering", () => {
@@ -29,14 +32,19 @@ describe("session tampering", () => {
     const parts = good.split(".");
     const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === "A" ? "B" : "A") + s.slice(i + 1);
     const adminToken = await token({ sub: users.northAdmin, orgId: orgs.northside });
-    const forgedPayload = Buffer.from(JSON.stringify({ sub: users.northAdmin, orgId: orgs.lakeside })).toString("base64url");
+    const forgedPayload = Buffer.from(JSON.stringify({ sub: users.northAdmin, orgId: orgs.lakeside })).toString(
+      "base64url",
+    );
     const [{ before }] = await ownerSql()`select count(*)::int as before from audit_events`;
     const attempts = [
       parts.map((p, i) => (i === 3 ? flip(p, 5) : p)).join("."), // ciphertext edited
       parts.map((p, i) => (i === 4 ? flip(p, 3) : p)).join("."), // auth tag edited
       [...adminToken.split(".").slice(0, 3), parts[3], parts[4]].join("."), // another token's header/key/iv
       `eyJhbGciOiJub25lIn0.${forgedPayload}.`, // an unsigned JWT naming another user and org
-      await token({ sub: users.northAdmin, orgId: orgs.lakeside }, { secret: "another-secret-entirely-0123456789abcdef" }),
+      await token(
+        { sub: users.northAdmin, orgId: orgs.lakeside },
+        { secret: "another-secret-entirely-0123456789abcdef" },
+      ),
       await token({ sub: users.grey, orgId: orgs.northside }, { maxAge: -60 }), // next-auth allows 15 s of clock skew
       "not-a-token",
     ];

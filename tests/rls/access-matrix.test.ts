@@ -43,7 +43,13 @@ const newPatient = (orgId: string, createdBy: string) => ({
 
 describe("patients", () => {
   it("a clinician reads exactly their care-team patients, with no WHERE in the query", async () => {
-    for (const [user, org] of [["grey", "northside"], ["shepherd", "northside"], ["house", "lakeside"], ["locum", "northside"], ["locum", "lakeside"]] as const) {
+    for (const [user, org] of [
+      ["grey", "northside"],
+      ["shepherd", "northside"],
+      ["house", "lakeside"],
+      ["locum", "northside"],
+      ["locum", "lakeside"],
+    ] as const) {
       const rows = await asUser(user, org, (tx) => tx.select().from(patients));
       expect(names(rows), `${user}@${org}`).toEqual(expected(demoPanel(user, org)));
     }
@@ -53,13 +59,24 @@ describe("patients", () => {
     const north = await asUser("northAdmin", "northside", (tx) => tx.select().from(patients));
     expect(names(north)).toEqual(expected(demoPatients.filter((p) => p.org === "northside")));
     const { orgs } = await demoIds();
-    const lakeRows = await asUser("northAdmin", "northside", (tx) => tx.select().from(patients).where(eq(patients.orgId, orgs.lakeside)));
+    const lakeRows = await asUser("northAdmin", "northside", (tx) =>
+      tx.select().from(patients).where(eq(patients.orgId, orgs.lakeside)),
+    );
     expect(lakeRows).toEqual([]);
   });
 
   it("hides another org's patient, an unassigned one and a colleague's own, even by id", async () => {
-    const hidden = [await patientId(mrnOf(["house"], "lakeside")), await patientId(mrnOf([])), await patientId(mrnOf(["shepherd"]))];
-    const rows = await asUser("grey", "northside", (tx) => tx.select().from(patients).where(sql`${patients.id} in ${hidden}`));
+    const hidden = [
+      await patientId(mrnOf(["house"], "lakeside")),
+      await patientId(mrnOf([])),
+      await patientId(mrnOf(["shepherd"])),
+    ];
+    const rows = await asUser("grey", "northside", (tx) =>
+      tx
+        .select()
+        .from(patients)
+        .where(sql`${patients.id} in ${hidden}`),
+    );
     expect(rows).toEqual([]);
   });
 
@@ -88,20 +105,35 @@ describe("patients", () => {
       const team = await tx.select().from(careTeam).where(eq(careTeam.patientId, p.id));
       expect(team.map((t) => t.clinicianId)).toEqual([users.grey]);
 
-      expect((await refused(tx, (sp) => sp.insert(patients).values(newPatient(orgs.lakeside, users.grey)))).message).toMatch(RLS_REFUSED);
-      expect((await refused(tx, (sp) => sp.insert(patients).values(newPatient(orgs.northside, users.shepherd)))).message).toMatch(RLS_REFUSED);
+      expect(
+        (await refused(tx, (sp) => sp.insert(patients).values(newPatient(orgs.lakeside, users.grey)))).message,
+      ).toMatch(RLS_REFUSED);
+      expect(
+        (await refused(tx, (sp) => sp.insert(patients).values(newPatient(orgs.northside, users.shepherd)))).message,
+      ).toMatch(RLS_REFUSED);
     });
   });
 
   it("nobody deletes a patient; only an admin archives", async () => {
     const own = await patientId(mrnOf(["grey"]));
     await asUser("grey", "northside", async (tx) => {
-      expect((await refused(tx, (sp) => sp.delete(patients).where(eq(patients.id, own)))).message).toMatch(/permission denied/);
-      expect((await refused(tx, (sp) => sp.update(patients).set({ archivedAt: new Date() }).where(eq(patients.id, own)))).code).toBe("42501");
+      expect((await refused(tx, (sp) => sp.delete(patients).where(eq(patients.id, own)))).message).toMatch(
+        /permission denied/,
+      );
+      expect(
+        (await refused(tx, (sp) => sp.update(patients).set({ archivedAt: new Date() }).where(eq(patients.id, own))))
+          .code,
+      ).toBe("42501");
     });
     await asUser("northAdmin", "northside", async (tx) => {
-      expect((await refused(tx, (sp) => sp.delete(patients).where(eq(patients.id, own)))).message).toMatch(/permission denied/);
-      const archived = await tx.update(patients).set({ archivedAt: new Date() }).where(eq(patients.id, own)).returning();
+      expect((await refused(tx, (sp) => sp.delete(patients).where(eq(patients.id, own)))).message).toMatch(
+        /permission denied/,
+      );
+      const archived = await tx
+        .update(patients)
+        .set({ archivedAt: new Date() })
+        .where(eq(patients.id, own))
+        .returning();
       expect(archived).toHaveLength(1);
     });
   });
@@ -111,8 +143,12 @@ describe("patients", () => {
     const admin = await callerFor("northAdmin", "northside");
     await admin.patients.archive({ id: own });
     try {
-      expect(await asUser("grey", "northside", (tx) => tx.select().from(patients).where(eq(patients.id, own)))).toEqual([]);
-      expect(await asUser("northAdmin", "northside", (tx) => tx.select().from(patients).where(eq(patients.id, own)))).toHaveLength(1);
+      expect(await asUser("grey", "northside", (tx) => tx.select().from(patients).where(eq(patients.id, own)))).toEqual(
+        [],
+      );
+      expect(
+        await asUser("northAdmin", "northside", (tx) => tx.select().from(patients).where(eq(patients.id, own))),
+      ).toHaveLength(1);
     } finally {
       await admin.patients.restore({ id: own });
     }
@@ -120,12 +156,18 @@ describe("patients", () => {
 
   it("the session role is the database's choice: a clinician switching to the admin role gains nothing", async () => {
     const rows = await asUser("grey", "northside", async (tx) => {
-      expect((await tx.execute<{ role: string }>(sql`select current_user as role`))[0].role).toBe("careroster_clinician");
+      expect((await tx.execute<{ role: string }>(sql`select current_user as role`))[0].role).toBe(
+        "careroster_clinician",
+      );
       await tx.execute(sql`select set_config('role', 'careroster_admin', true)`);
       return tx.select().from(patients);
     });
     expect(rows).toEqual([]);
-    const role = await asUser("northAdmin", "northside", async (tx) => (await tx.execute<{ role: string }>(sql`select current_user as role`))[0].role);
+    const role = await asUser(
+      "northAdmin",
+      "northside",
+      async (tx) => (await tx.execute<{ role: string }>(sql`select current_user as role`))[0].role,
+    );
     expect(role).toBe("careroster_admin");
   });
 });
@@ -160,7 +202,12 @@ describe("care_team", () => {
     const unassigned = await patientId(mrnOf([]));
     await asUser("northAdmin", "northside", async (tx) => {
       const err = await refused(tx, (sp) =>
-        sp.insert(careTeam).values({ orgId: orgs.northside, clinicianId: users.house, patientId: unassigned, assignedBy: users.northAdmin }),
+        sp.insert(careTeam).values({
+          orgId: orgs.northside,
+          clinicianId: users.house,
+          patientId: unassigned,
+          assignedBy: users.northAdmin,
+        }),
       );
       expect(err.code).toBe("23503"); // house has no northside membership: the composite key refuses
       expect(await tx.select().from(careTeam).where(eq(careTeam.orgId, orgs.lakeside))).toEqual([]);
@@ -173,15 +220,28 @@ describe("appointments", () => {
     const { users, orgs } = await demoIds();
     const own = await patientId(mrnOf(["grey"]));
     const hidden = await patientId(mrnOf(["shepherd"]));
-    const slot = { orgId: orgs.northside, clinicianId: users.grey, startsAt: new Date("2030-01-01T10:00:00Z"), endsAt: new Date("2030-01-01T10:30:00Z") };
+    const slot = {
+      orgId: orgs.northside,
+      clinicianId: users.grey,
+      startsAt: new Date("2030-01-01T10:00:00Z"),
+      endsAt: new Date("2030-01-01T10:30:00Z"),
+    };
     await asUser("grey", "northside", async (tx) => {
       const rows = await tx.select().from(appointments);
       const visible = new Set((await tx.select({ id: patients.id }).from(patients)).map((p) => p.id));
       expect(rows.length).toBeGreaterThan(0);
       expect(rows.every((a) => visible.has(a.patientId))).toBe(true);
       await tx.insert(appointments).values({ ...slot, patientId: own });
-      expect((await refused(tx, (sp) => sp.insert(appointments).values({ ...slot, patientId: hidden }))).message).toMatch(RLS_REFUSED);
-      expect(await tx.update(appointments).set({ status: "cancelled" }).where(eq(appointments.patientId, hidden)).returning()).toEqual([]);
+      expect(
+        (await refused(tx, (sp) => sp.insert(appointments).values({ ...slot, patientId: hidden }))).message,
+      ).toMatch(RLS_REFUSED);
+      expect(
+        await tx
+          .update(appointments)
+          .set({ status: "cancelled" })
+          .where(eq(appointments.patientId, hidden))
+          .returning(),
+      ).toEqual([]);
     });
     const all = await asUser("northAdmin", "northside", (tx) => tx.select().from(appointments));
     const [{ n }] = await ownerSql()`select count(*)::int as n from appointments where org_id = ${orgs.northside}`;
@@ -194,8 +254,11 @@ describe("clinical_notes", () => {
     const { orgs } = await demoIds();
     const greyNotes = await asUser("grey", "northside", (tx) => tx.select().from(clinicalNotes));
     // Every note (originals, addenda, drafts) of every patient on grey's panel, and nothing else.
-    const panel = (await ownerSql()`select id from patients where mrn = any(${demoPanel("grey", "northside").map((p) => p.mrn)}) and org_id = ${orgs.northside}`).map((r) => r.id as string);
-    const [{ onPanel }] = await ownerSql()`select count(*)::int as "onPanel" from clinical_notes where patient_id = any(${panel})`;
+    const panel = (
+      await ownerSql()`select id from patients where mrn = any(${demoPanel("grey", "northside").map((p) => p.mrn)}) and org_id = ${orgs.northside}`
+    ).map((r) => r.id as string);
+    const [{ onPanel }] =
+      await ownerSql()`select count(*)::int as "onPanel" from clinical_notes where patient_id = any(${panel})`;
     expect(onPanel).toBeGreaterThanOrEqual(panel.length);
     expect(greyNotes).toHaveLength(onPanel);
     expect(greyNotes.every((n) => panel.includes(n.patientId))).toBe(true);
@@ -209,14 +272,32 @@ describe("clinical_notes", () => {
     const shared = await patientId(mrnOf(["grey", "shepherd"]));
     const hidden = await patientId(mrnOf(["grey"]));
     await asUser("shepherd", "northside", async (tx) => {
-      const [greys] = await tx.select().from(clinicalNotes).where(and(eq(clinicalNotes.patientId, shared), eq(clinicalNotes.authorId, users.grey)));
+      const [greys] = await tx
+        .select()
+        .from(clinicalNotes)
+        .where(and(eq(clinicalNotes.patientId, shared), eq(clinicalNotes.authorId, users.grey)));
       expect(greys).toBeDefined(); // readable on a shared patient…
-      expect(await tx.update(clinicalNotes).set({ body: "overwritten" }).where(eq(clinicalNotes.id, greys.id)).returning()).toEqual([]); // …not editable
-      const [mine] = await tx.insert(clinicalNotes).values({ orgId: orgs.northside, patientId: shared, authorId: users.shepherd, body: "mine" }).returning();
-      expect(await tx.update(clinicalNotes).set({ body: "edited" }).where(eq(clinicalNotes.id, mine.id)).returning()).toHaveLength(1);
-      const forged = await refused(tx, (sp) => sp.insert(clinicalNotes).values({ orgId: orgs.northside, patientId: shared, authorId: users.grey, body: "as grey" }));
+      expect(
+        await tx.update(clinicalNotes).set({ body: "overwritten" }).where(eq(clinicalNotes.id, greys.id)).returning(),
+      ).toEqual([]); // …not editable
+      const [mine] = await tx
+        .insert(clinicalNotes)
+        .values({ orgId: orgs.northside, patientId: shared, authorId: users.shepherd, body: "mine" })
+        .returning();
+      expect(
+        await tx.update(clinicalNotes).set({ body: "edited" }).where(eq(clinicalNotes.id, mine.id)).returning(),
+      ).toHaveLength(1);
+      const forged = await refused(tx, (sp) =>
+        sp
+          .insert(clinicalNotes)
+          .values({ orgId: orgs.northside, patientId: shared, authorId: users.grey, body: "as grey" }),
+      );
       expect(forged.message).toMatch(RLS_REFUSED);
-      const onHidden = await refused(tx, (sp) => sp.insert(clinicalNotes).values({ orgId: orgs.northside, patientId: hidden, authorId: users.shepherd, body: "x" }));
+      const onHidden = await refused(tx, (sp) =>
+        sp
+          .insert(clinicalNotes)
+          .values({ orgId: orgs.northside, patientId: hidden, authorId: users.shepherd, body: "x" }),
+      );
       expect(onHidden.message).toMatch(RLS_REFUSED);
     });
   });
@@ -228,8 +309,16 @@ describe("audit_events", () => {
     const event = { orgId: orgs.northside, action: "test.event", entity: "test", requestId: "t" };
     await asUser("grey", "northside", async (tx) => {
       await tx.insert(auditEvents).values({ ...event, actorId: users.grey });
-      expect((await refused(tx, (sp) => sp.insert(auditEvents).values({ ...event, actorId: users.shepherd }))).message).toMatch(RLS_REFUSED);
-      expect((await refused(tx, (sp) => sp.insert(auditEvents).values({ ...event, actorId: users.grey, orgId: orgs.lakeside }))).message).toMatch(RLS_REFUSED);
+      expect(
+        (await refused(tx, (sp) => sp.insert(auditEvents).values({ ...event, actorId: users.shepherd }))).message,
+      ).toMatch(RLS_REFUSED);
+      expect(
+        (
+          await refused(tx, (sp) =>
+            sp.insert(auditEvents).values({ ...event, actorId: users.grey, orgId: orgs.lakeside }),
+          )
+        ).message,
+      ).toMatch(RLS_REFUSED);
       expect(await tx.select().from(auditEvents)).toEqual([]);
     });
     await asUser("northAdmin", "northside", async (tx) => {
@@ -243,9 +332,13 @@ describe("audit_events", () => {
   it("no one updates or deletes an audit row through the runtime role", async () => {
     for (const user of ["grey", "northAdmin"] as const) {
       await asUser(user, "northside", async (tx) => {
-        expect((await refused(tx, (sp) => sp.update(auditEvents).set({ action: "x" }))).message).toMatch(/permission denied/);
+        expect((await refused(tx, (sp) => sp.update(auditEvents).set({ action: "x" }))).message).toMatch(
+          /permission denied/,
+        );
         expect((await refused(tx, (sp) => sp.delete(auditEvents))).message).toMatch(/permission denied/);
-        expect((await refused(tx, (sp) => sp.execute(sql`truncate audit_events`))).message).toMatch(/permission denied/);
+        expect((await refused(tx, (sp) => sp.execute(sql`truncate audit_events`))).message).toMatch(
+          /permission denied/,
+        );
       });
     }
   });
@@ -260,18 +353,38 @@ describe("memberships and users", () => {
       const members = await tx.select().from(memberships);
       expect(members.every((m) => colleagues.includes(m.userId))).toBe(true);
       expect(members.some((m) => m.userId === ids.users.house)).toBe(false);
-      expect((await refused(tx, (sp) => sp.execute(sql`select password_hash from users`))).message).toMatch(/permission denied/);
-      expect(await tx.update(memberships).set({ status: "suspended" }).where(eq(memberships.userId, ids.users.shepherd)).returning()).toEqual([]);
+      expect((await refused(tx, (sp) => sp.execute(sql`select password_hash from users`))).message).toMatch(
+        /permission denied/,
+      );
+      expect(
+        await tx
+          .update(memberships)
+          .set({ status: "suspended" })
+          .where(eq(memberships.userId, ids.users.shepherd))
+          .returning(),
+      ).toEqual([]);
     });
   });
 
   it("an admin manages members of their own org only", async () => {
     const { users, orgs } = await demoIds();
     await asUser("northAdmin", "northside", async (tx) => {
-      const suspended = await tx.update(memberships).set({ status: "suspended" }).where(eq(memberships.userId, users.shepherd)).returning();
+      const suspended = await tx
+        .update(memberships)
+        .set({ status: "suspended" })
+        .where(eq(memberships.userId, users.shepherd))
+        .returning();
       expect(suspended).toHaveLength(1);
-      expect(await tx.update(memberships).set({ status: "suspended" }).where(eq(memberships.userId, users.house)).returning()).toEqual([]);
-      const err = await refused(tx, (sp) => sp.insert(memberships).values({ userId: users.house, orgId: orgs.lakeside, role: "admin" }));
+      expect(
+        await tx
+          .update(memberships)
+          .set({ status: "suspended" })
+          .where(eq(memberships.userId, users.house))
+          .returning(),
+      ).toEqual([]);
+      const err = await refused(tx, (sp) =>
+        sp.insert(memberships).values({ userId: users.house, orgId: orgs.lakeside, role: "admin" }),
+      );
       expect(err.message).toMatch(/row-level security|duplicate key/);
     });
   });
@@ -279,7 +392,9 @@ describe("memberships and users", () => {
   it("the last active admin cannot be demoted or suspended", async () => {
     const { users } = await demoIds();
     await asUser("northAdmin", "northside", async (tx) => {
-      const err = await refused(tx, (sp) => sp.update(memberships).set({ role: "clinician" }).where(eq(memberships.userId, users.northAdmin)));
+      const err = await refused(tx, (sp) =>
+        sp.update(memberships).set({ role: "clinician" }).where(eq(memberships.userId, users.northAdmin)),
+      );
       expect(err.message).toMatch(/at least one active admin/);
     });
   });
@@ -298,7 +413,9 @@ describe("anyone", () => {
     const own = await patientId(mrnOf(["grey"]));
     for (const user of ["grey", "northAdmin"] as const) {
       await asUser(user, "northside", async (tx) => {
-        const err = await refused(tx, (sp) => sp.update(patients).set({ orgId: orgs.lakeside }).where(eq(patients.id, own)));
+        const err = await refused(tx, (sp) =>
+          sp.update(patients).set({ orgId: orgs.lakeside }).where(eq(patients.id, own)),
+        );
         expect(err.code).toBe("42501");
       });
     }
@@ -324,10 +441,15 @@ describe("anyone", () => {
       });
       expect(await tx.select().from(patients).where(eq(patients.id, target))).toHaveLength(1);
       const forOther = await refused(tx, (sp) =>
-        sp.insert(accessGrants).values({ orgId: orgs.northside, clinicianId: users.shepherd, patientId: target, reason: "Emergency for someone else", expiresAt: sql`now() + interval '1 hour'` as unknown as Date }),
+        sp.insert(accessGrants).values({
+          orgId: orgs.northside,
+          clinicianId: users.shepherd,
+          patientId: target,
+          reason: "Emergency for someone else",
+          expiresAt: sql`now() + interval '1 hour'` as unknown as Date,
+        }),
       );
       expect(forOther.message).toMatch(RLS_REFUSED);
     });
   });
 });
-

@@ -83,8 +83,12 @@ describe("the runtime role cannot reach the owner's rights", () => {
         order by 1`;
       expect(fns.length).toBeGreaterThanOrEqual(10);
       const arg = (type: string) =>
-        ({ uuid: `'${users.grey}'::pg_catalog.uuid`, text: `'grey@northside.test'::pg_catalog.text`, "text[]": `array['${"0".repeat(64)}']::pg_catalog.text[]`, interval: `'1 minute'::pg_catalog.interval` })[type] ??
-        `null::pg_catalog.${type}`;
+        ({
+          uuid: `'${users.grey}'::pg_catalog.uuid`,
+          text: `'grey@northside.test'::pg_catalog.text`,
+          "text[]": `array['${"0".repeat(64)}']::pg_catalog.text[]`,
+          interval: `'1 minute'::pg_catalog.interval`,
+        })[type] ?? `null::pg_catalog.${type}`;
       seen.clear();
       let ran = 0;
       for (const fn of fns) {
@@ -96,7 +100,10 @@ describe("the runtime role cannot reach the owner's rights", () => {
             await tx`select set_config('app.user_id', ${users.grey}, true), set_config('app.org_id', ${orgs.northside}, true)`;
             await tx.unsafe(call);
           })
-          .then(() => ran++, () => undefined);
+          .then(
+            () => ran++,
+            () => undefined,
+          );
         await attacker.unsafe(call).catch(() => undefined);
       }
       expect(ran).toBeGreaterThan(fns.length / 2);
@@ -113,10 +120,16 @@ describe("the runtime role cannot reach the owner's rights", () => {
       where p.pronamespace = 'public'::regnamespace`;
     expect(rows.length).toBeGreaterThan(0);
     for (const f of rows) {
-      expect({ fn: f.proname, owner: f.owner, superuser: f.rolsuper, public: f.public_exec }).toEqual({ fn: f.proname, owner: "careroster_owner", superuser: false, public: false });
+      expect({ fn: f.proname, owner: f.owner, superuser: f.rolsuper, public: f.public_exec }).toEqual({
+        fn: f.proname,
+        owner: "careroster_owner",
+        superuser: false,
+        public: false,
+      });
       if (f.prosecdef) expect(f.proconfig, f.proname).toContain("search_path=pg_catalog, pg_temp");
     }
-    const [owner] = await ownerSql()`select rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname = 'careroster_owner'`;
+    const [owner] =
+      await ownerSql()`select rolsuper, rolbypassrls, rolcanlogin from pg_roles where rolname = 'careroster_owner'`;
     expect(owner).toEqual({ rolsuper: false, rolbypassrls: true, rolcanlogin: false });
   });
 });
@@ -124,14 +137,32 @@ describe("the runtime role cannot reach the owner's rights", () => {
 describe("nobody grants themselves access", () => {
   it("an admin cannot put themselves on a care team, through the API or with SQL", async () => {
     const { users, orgs } = await demoIds();
-    const [p] = await ownerSql()`select id from patients where org_id = ${orgs.northside} and archived_at is null limit 1`;
+    const [p] =
+      await ownerSql()`select id from patients where org_id = ${orgs.northside} and archived_at is null limit 1`;
     const admin = await callerFor("northAdmin", "northside");
-    expect(await trpcCode(admin.admin.careTeam.assign({ clinicianId: users.northAdmin, patientIds: [p.id] }))).toBe("FORBIDDEN");
+    expect(await trpcCode(admin.admin.careTeam.assign({ clinicianId: users.northAdmin, patientIds: [p.id] }))).toBe(
+      "FORBIDDEN",
+    );
     await asUser("northAdmin", "northside", async (tx) => {
-      const self = await pgError(tx.transaction((sp) => sp.insert(careTeam).values({ orgId: orgs.northside, clinicianId: users.northAdmin, patientId: p.id, assignedBy: users.northAdmin })));
+      const self = await pgError(
+        tx.transaction((sp) =>
+          sp.insert(careTeam).values({
+            orgId: orgs.northside,
+            clinicianId: users.northAdmin,
+            patientId: p.id,
+            assignedBy: users.northAdmin,
+          }),
+        ),
+      );
       expect(self.code).toBe("42501");
       // Nor by signing the assignment in a colleague's name.
-      const forged = await pgError(tx.transaction((sp) => sp.insert(careTeam).values({ orgId: orgs.northside, clinicianId: users.shepherd, patientId: p.id, assignedBy: users.grey })));
+      const forged = await pgError(
+        tx.transaction((sp) =>
+          sp
+            .insert(careTeam)
+            .values({ orgId: orgs.northside, clinicianId: users.shepherd, patientId: p.id, assignedBy: users.grey }),
+        ),
+      );
       expect(forged.code).toBe("42501");
     });
     const [{ n }] = await ownerSql()`select count(*)::int as n from care_team where clinician_id = ${users.northAdmin}`;
@@ -140,13 +171,26 @@ describe("nobody grants themselves access", () => {
 
   it("the reviewer of an emergency grant is never its grantee", async () => {
     const { users, orgs } = await demoIds();
-    const [p] = await ownerSql()`select id from patients where org_id = ${orgs.northside} and archived_at is null limit 1`;
+    const [p] =
+      await ownerSql()`select id from patients where org_id = ${orgs.northside} and archived_at is null limit 1`;
     const admin = await callerFor("northAdmin", "northside");
-    const grant = await admin.breakGlass.request({ patientId: p.id, reason: "Vitest boundary: admin reads notes in an emergency" });
+    const grant = await admin.breakGlass.request({
+      patientId: p.id,
+      reason: "Vitest boundary: admin reads notes in an emergency",
+    });
     try {
-      expect(await trpcCode(admin.admin.breakGlass.review({ id: grant.id, comment: "Looks fine to me" }))).toBe("FORBIDDEN");
+      expect(await trpcCode(admin.admin.breakGlass.review({ id: grant.id, comment: "Looks fine to me" }))).toBe(
+        "FORBIDDEN",
+      );
       await asUser("northAdmin", "northside", async (tx) => {
-        const own = await pgError(tx.transaction((sp) => sp.update(accessGrants).set({ reviewedBy: users.northAdmin, reviewedAt: new Date(), reviewComment: "self" }).where(sql`id = ${grant.id}`)));
+        const own = await pgError(
+          tx.transaction((sp) =>
+            sp
+              .update(accessGrants)
+              .set({ reviewedBy: users.northAdmin, reviewedAt: new Date(), reviewComment: "self" })
+              .where(sql`id = ${grant.id}`),
+          ),
+        );
         expect(own.code).toBe("42501");
       });
       // The review page flags it instead of offering the form.
@@ -159,10 +203,19 @@ describe("nobody grants themselves access", () => {
         insert into access_grants (org_id, clinician_id, patient_id, reason, expires_at)
         values (${orgs.northside}, ${users.grey}, ${p.id}, 'Vitest boundary: grey in an emergency', now() + interval '1 hour') returning id`;
       await asUser("northAdmin", "northside", async (tx) => {
-        const forged = await pgError(tx.transaction((sp) => sp.update(accessGrants).set({ reviewedBy: users.shepherd, reviewedAt: new Date(), reviewComment: "forged" }).where(sql`id = ${other.id}`)));
+        const forged = await pgError(
+          tx.transaction((sp) =>
+            sp
+              .update(accessGrants)
+              .set({ reviewedBy: users.shepherd, reviewedAt: new Date(), reviewComment: "forged" })
+              .where(sql`id = ${other.id}`),
+          ),
+        );
         expect(forged.code).toBe("42501");
       });
-      expect((await admin.admin.breakGlass.review({ id: other.id, comment: "Checked with grey" })).reviewedBy).toBe(users.northAdmin);
+      expect((await admin.admin.breakGlass.review({ id: other.id, comment: "Checked with grey" })).reviewedBy).toBe(
+        users.northAdmin,
+      );
     } finally {
       await ownerSql()`delete from access_grants where reason like 'Vitest boundary:%'`;
     }
@@ -170,12 +223,31 @@ describe("nobody grants themselves access", () => {
 
   it("a grant is always created unreviewed, so it reaches the review queue", async () => {
     const { users, orgs } = await demoIds();
-    const [p] = await ownerSql()`select id from patients where org_id = ${orgs.northside} and archived_at is null limit 1`;
+    const [p] =
+      await ownerSql()`select id from patients where org_id = ${orgs.northside} and archived_at is null limit 1`;
     await asUser("grey", "northside", async (tx) => {
-      const base = { orgId: orgs.northside, clinicianId: users.grey, patientId: p.id, reason: "Vitest boundary: pre-reviewed", expiresAt: sql`now() + interval '1 hour'` as unknown as Date };
-      expect((await pgError(tx.transaction((sp) => sp.insert(accessGrants).values({ ...base, reviewedAt: new Date() })))).code).toBe("42501");
-      expect((await pgError(tx.transaction((sp) => sp.insert(accessGrants).values({ ...base, reviewComment: "fine" })))).code).toBe("42501");
-      expect((await pgError(tx.transaction((sp) => sp.insert(accessGrants).values({ ...base, reviewedBy: users.northAdmin })))).code).toBe("42501");
+      const base = {
+        orgId: orgs.northside,
+        clinicianId: users.grey,
+        patientId: p.id,
+        reason: "Vitest boundary: pre-reviewed",
+        expiresAt: sql`now() + interval '1 hour'` as unknown as Date,
+      };
+      expect(
+        (await pgError(tx.transaction((sp) => sp.insert(accessGrants).values({ ...base, reviewedAt: new Date() }))))
+          .code,
+      ).toBe("42501");
+      expect(
+        (await pgError(tx.transaction((sp) => sp.insert(accessGrants).values({ ...base, reviewComment: "fine" }))))
+          .code,
+      ).toBe("42501");
+      expect(
+        (
+          await pgError(
+            tx.transaction((sp) => sp.insert(accessGrants).values({ ...base, reviewedBy: users.northAdmin })),
+          )
+        ).code,
+      ).toBe("42501");
     });
   });
 });
@@ -187,12 +259,25 @@ describe("archived means read-only for clinicians", () => {
   beforeAll(async () => {
     const { users } = await demoIds();
     const admin = await callerFor("northAdmin", "northside");
-    const created = await admin.patients.create({ mrn: `T-ARCH-${randomUUID().slice(0, 6)}`, givenName: "Orla", familyName: "Archivetest", birthDate: "1970-03-03", sex: "female" });
+    const created = await admin.patients.create({
+      mrn: `T-ARCH-${randomUUID().slice(0, 6)}`,
+      givenName: "Orla",
+      familyName: "Archivetest",
+      birthDate: "1970-03-03",
+      sex: "female",
+    });
     patientId = created.id;
     await admin.admin.careTeam.assign({ clinicianId: users.grey, patientIds: [patientId] });
     const grey = await callerFor("grey", "northside");
     noteId = (await grey.notes.create({ patientId, body: "Before archiving." })).id;
-    appointmentId = (await grey.appointments.create({ patientId, startsAt: new Date(Date.now() + 5 * 86_400_000), durationMinutes: 15, reason: "Follow-up" })).id;
+    appointmentId = (
+      await grey.appointments.create({
+        patientId,
+        startsAt: new Date(Date.now() + 5 * 86_400_000),
+        durationMinutes: 15,
+        reason: "Follow-up",
+      })
+    ).id;
     await admin.patients.archive({ id: patientId });
   });
 
@@ -210,17 +295,48 @@ describe("archived means read-only for clinicians", () => {
     expect(await trpcCode(grey.notes.update({ id: noteId, body: "Changed after archiving" }))).toBe("NOT_FOUND");
     expect(await trpcCode(grey.notes.create({ patientId, body: "New after archiving" }))).not.toBe("OK");
     expect(await trpcCode(grey.appointments.cancel({ id: appointmentId }))).toBe("NOT_FOUND");
-    expect(await trpcCode(grey.appointments.create({ patientId, startsAt: new Date(Date.now() + 6 * 86_400_000), durationMinutes: 15, reason: "x" }))).not.toBe("OK");
+    expect(
+      await trpcCode(
+        grey.appointments.create({
+          patientId,
+          startsAt: new Date(Date.now() + 6 * 86_400_000),
+          durationMinutes: 15,
+          reason: "x",
+        }),
+      ),
+    ).not.toBe("OK");
     expect(await trpcCode(grey.patients.update({ id: patientId, version: 2, givenName: "Changed" }))).not.toBe("OK");
     // Emergency access to it is refused too, exactly like a patient that does not exist.
     const shepherd = await callerFor("shepherd", "northside");
-    expect(await trpcCode(shepherd.breakGlass.request({ patientId, reason: "Vitest boundary: archived patient" }))).toBe("NOT_FOUND");
-    expect(await trpcCode(shepherd.breakGlass.request({ patientId: randomUUID(), reason: "Vitest boundary: no such patient" }))).toBe("NOT_FOUND");
+    expect(
+      await trpcCode(shepherd.breakGlass.request({ patientId, reason: "Vitest boundary: archived patient" })),
+    ).toBe("NOT_FOUND");
+    expect(
+      await trpcCode(
+        shepherd.breakGlass.request({ patientId: randomUUID(), reason: "Vitest boundary: no such patient" }),
+      ),
+    ).toBe("NOT_FOUND");
 
     await asUser("grey", "northside", async (tx) => {
-      expect(await tx.update(clinicalNotes).set({ body: "sql edit" }).where(sql`id = ${noteId}`).returning()).toEqual([]);
-      expect(await tx.select().from(clinicalNotes).where(sql`patient_id = ${patientId}`)).toEqual([]);
-      expect(await tx.select().from(careTeam).where(sql`patient_id = ${patientId}`)).toEqual([]);
+      expect(
+        await tx
+          .update(clinicalNotes)
+          .set({ body: "sql edit" })
+          .where(sql`id = ${noteId}`)
+          .returning(),
+      ).toEqual([]);
+      expect(
+        await tx
+          .select()
+          .from(clinicalNotes)
+          .where(sql`patient_id = ${patientId}`),
+      ).toEqual([]);
+      expect(
+        await tx
+          .select()
+          .from(careTeam)
+          .where(sql`patient_id = ${patientId}`),
+      ).toEqual([]);
     });
     const [state] = await ownerSql()`
       select (select body from clinical_notes where id = ${noteId}) as body,
@@ -267,7 +383,9 @@ describe("the last active admin holds under concurrency", () => {
         withRlsContext(runtimeDb(), { userId: actor, orgId }, async (tx) => {
           if (++ready === 2) release();
           await gate;
-          return tx.execute(sql`update memberships set role = 'clinician' where org_id = ${orgId} and user_id = ${target} returning user_id`);
+          return tx.execute(
+            sql`update memberships set role = 'clinician' where org_id = ${orgId} and user_id = ${target} returning user_id`,
+          );
         });
       const results = await Promise.allSettled([demote(a, b), demote(b, a)]);
       for (const r of results) {
@@ -276,7 +394,8 @@ describe("the last active admin holds under concurrency", () => {
           raced++;
         }
       }
-      const [{ n }] = await ownerSql()`select count(*)::int as n from memberships where org_id = ${orgId} and role = 'admin' and status = 'active'`;
+      const [{ n }] =
+        await ownerSql()`select count(*)::int as n from memberships where org_id = ${orgId} and role = 'admin' and status = 'active'`;
       expect(n).toBe(1);
     }
     // Rounds where the second UPDATE started after the first commit are refused by the policy (the

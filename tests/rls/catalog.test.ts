@@ -8,7 +8,12 @@ describe("catalog", () => {
       select c.relname, c.relrowsecurity, c.relforcerowsecurity
       from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p') order by 1`;
     expect(rows.length).toBeGreaterThanOrEqual(9);
-    for (const r of rows) expect({ table: r.relname, enabled: r.relrowsecurity, forced: r.relforcerowsecurity }).toEqual({ table: r.relname, enabled: true, forced: true });
+    for (const r of rows)
+      expect({ table: r.relname, enabled: r.relrowsecurity, forced: r.relforcerowsecurity }).toEqual({
+        table: r.relname,
+        enabled: true,
+        forced: true,
+      });
   });
 
   it("the runtime role is a plain login: not superuser, no BYPASSRLS, owns nothing", async () => {
@@ -18,7 +23,14 @@ describe("catalog", () => {
              (select count(*)::int from pg_class where relowner = r.oid) as owned,
              (select count(*)::int from pg_proc where proowner = r.oid) as functions
       from pg_roles r where rolname = ${user}`;
-    expect(role).toEqual({ rolsuper: false, rolbypassrls: false, rolcreaterole: false, rolcreatedb: false, owned: 0, functions: 0 });
+    expect(role).toEqual({
+      rolsuper: false,
+      rolbypassrls: false,
+      rolcreaterole: false,
+      rolcreatedb: false,
+      owned: 0,
+      functions: 0,
+    });
   });
 
   it("the runtime role cannot update or delete audit rows, nor truncate anything", async () => {

@@ -5,7 +5,17 @@ import { withRlsContext } from "@/server/db/context";
 import { patients } from "@/server/db/schema";
 import { demoIds, ownerPanel, ownerSql, runtimeUrl } from "@/tests/helpers/db";
 
-const TENANT_TABLES = ["patients", "care_team", "appointments", "clinical_notes", "access_grants", "audit_events", "memberships", "users", "organizations"];
+const TENANT_TABLES = [
+  "patients",
+  "care_team",
+  "appointments",
+  "clinical_notes",
+  "access_grants",
+  "audit_events",
+  "memberships",
+  "users",
+  "organizations",
+];
 
 async function countAll(run: (q: string) => Promise<{ n: number }[]>) {
   const out: Record<string, number> = {};
@@ -28,14 +38,18 @@ describe("request context", () => {
     const db = createDb(runtimeUrl(), { max: 1 }); // one connection: the next statement must reuse it
     const { users, orgs } = await demoIds();
     try {
-      const seen = await withRlsContext(db, { userId: users.grey, orgId: orgs.northside }, (tx) => tx.select().from(patients));
+      const seen = await withRlsContext(db, { userId: users.grey, orgId: orgs.northside }, (tx) =>
+        tx.select().from(patients),
+      );
       expect(seen.map((p) => p.id).sort()).toEqual(await ownerPanel("grey", "northside"));
       const [pid] = await db.execute<{ pid: number; user_id: string; org_id: string }>(
         sql`select pg_backend_pid() as pid, current_setting('app.user_id', true) as user_id, current_setting('app.org_id', true) as org_id`,
       );
       expect(pid.user_id).toBe(""); // the local value ended with its transaction: '' not NULL
       expect(pid.org_id).toBe("");
-      expect(await countAll(async (q) => (await db.execute<{ n: number }>(sql.raw(q))) as unknown as { n: number }[])).toEqual(zeros);
+      expect(
+        await countAll(async (q) => (await db.execute<{ n: number }>(sql.raw(q))) as unknown as { n: number }[]),
+      ).toEqual(zeros);
     } finally {
       await db.$client.end();
     }
@@ -51,7 +65,11 @@ describe("request context", () => {
       }));
       expect(rows).toEqual({ patients: [], org: null });
       // A user id that exists nowhere, with a real org.
-      const ghost = await withRlsContext(db, { userId: "00000000-0000-4000-8000-000000000000", orgId: orgs.northside }, (tx) => tx.select().from(patients));
+      const ghost = await withRlsContext(
+        db,
+        { userId: "00000000-0000-4000-8000-000000000000", orgId: orgs.northside },
+        (tx) => tx.select().from(patients),
+      );
       expect(ghost).toEqual([]);
     } finally {
       await db.$client.end();
@@ -64,14 +82,18 @@ describe("request context", () => {
     const db = createDb(runtimeUrl(), { max: 1 });
     try {
       await owner`update memberships set status = 'suspended' where user_id = ${users.shepherd} and org_id = ${orgs.northside}`;
-      const rows = await withRlsContext(db, { userId: users.shepherd, orgId: orgs.northside }, (tx) => tx.select().from(patients));
+      const rows = await withRlsContext(db, { userId: users.shepherd, orgId: orgs.northside }, (tx) =>
+        tx.select().from(patients),
+      );
       expect(rows).toEqual([]);
     } finally {
       await owner`update memberships set status = 'active' where user_id = ${users.shepherd} and org_id = ${orgs.northside}`;
       await db.$client.end();
     }
     const again = createDb(runtimeUrl(), { max: 1 });
-    const back = await withRlsContext(again, { userId: users.shepherd, orgId: orgs.northside }, (tx) => tx.select().from(patients));
+    const back = await withRlsContext(again, { userId: users.shepherd, orgId: orgs.northside }, (tx) =>
+      tx.select().from(patients),
+    );
     await again.$client.end();
     expect(back.map((p) => p.id).sort()).toEqual(await ownerPanel("shepherd", "northside"));
   });

@@ -49,7 +49,9 @@ describe("query plans at 100k patients", () => {
     try {
       const [plan, rows] = await withRlsContext(db, { userId: CLINICIAN, orgId: ORG }, async (tx) => {
         const q = "select * from patients where archived_at is null order by family_name, given_name, id limit 20";
-        const explained = (await tx.execute(`explain (format json) ${q}` as never)) as unknown as { "QUERY PLAN": { Plan: PlanNode }[] }[];
+        const explained = (await tx.execute(`explain (format json) ${q}` as never)) as unknown as {
+          "QUERY PLAN": { Plan: PlanNode }[];
+        }[];
         return [explained[0]["QUERY PLAN"][0].Plan, await tx.execute(q as never)] as const;
       });
       const all = nodes(plan);

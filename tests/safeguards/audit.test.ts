@@ -35,13 +35,22 @@ describe("audit controls", () => {
   it("a write and its audit row commit together: when the audit insert fails, the patient and care-team rows roll back too", async () => {
     await withAuditFailing("patient.create", async () => {
       const grey = await callerFor("grey", "northside");
-      await expect(grey.patients.create({ mrn: "T-AUDIT-1", givenName: "Rolled", familyName: "Back", birthDate: "1990-01-01", sex: "unknown" })).rejects.toMatchObject({
+      await expect(
+        grey.patients.create({
+          mrn: "T-AUDIT-1",
+          givenName: "Rolled",
+          familyName: "Back",
+          birthDate: "1990-01-01",
+          sex: "unknown",
+        }),
+      ).rejects.toMatchObject({
         code: "INTERNAL_SERVER_ERROR",
       });
     });
     const owner = ownerSql();
     const [{ n }] = await owner`select count(*)::int as n from patients where mrn = 'T-AUDIT-1'`;
-    const [{ t }] = await owner`select count(*)::int as t from care_team ct join patients p on p.id = ct.patient_id where p.mrn = 'T-AUDIT-1'`;
+    const [{ t }] =
+      await owner`select count(*)::int as t from care_team ct join patients p on p.id = ct.patient_id where p.mrn = 'T-AUDIT-1'`;
     expect({ n, t }).toEqual({ n: 0, t: 0 });
   });
 
@@ -50,8 +59,15 @@ describe("audit controls", () => {
     const { users, orgs } = await demoIds();
     const p = await patientByMrn("DEMO-N-0002");
     await grey.patients.byId({ id: p.id });
-    const [row] = await ownerSql()`select * from audit_events where actor_id = ${users.grey} and action = 'patient.view' order by id desc limit 1`;
-    expect(row).toMatchObject({ org_id: orgs.northside, actor_id: users.grey, patient_id: p.id, entity: "patient", entity_id: p.id });
+    const [row] =
+      await ownerSql()`select * from audit_events where actor_id = ${users.grey} and action = 'patient.view' order by id desc limit 1`;
+    expect(row).toMatchObject({
+      org_id: orgs.northside,
+      actor_id: users.grey,
+      patient_id: p.id,
+      entity: "patient",
+      entity_id: p.id,
+    });
     expect(row.request_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.now() - new Date(row.at).getTime()).toBeLessThan(60_000);
   });

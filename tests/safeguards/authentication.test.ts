@@ -19,29 +19,49 @@ describe("person authentication", () => {
 
   it("locks an account after repeated failures, whatever the address, and says so", async () => {
     for (let i = 0; i < THROTTLE.perAccount; i++) {
-      expect(await checkCredentials(runtimeDb(), { email: "shepherd@northside.test", password: `nope-${i}` }, `10.0.0.${i}`)).toEqual({ ok: false, reason: "invalid" });
+      expect(
+        await checkCredentials(runtimeDb(), { email: "shepherd@northside.test", password: `nope-${i}` }, `10.0.0.${i}`),
+      ).toEqual({ ok: false, reason: "invalid" });
     }
-    expect(await checkCredentials(runtimeDb(), { email: "shepherd@northside.test", password: "demo-password" }, "10.0.0.99")).toEqual({ ok: false, reason: "locked" });
+    expect(
+      await checkCredentials(runtimeDb(), { email: "shepherd@northside.test", password: "demo-password" }, "10.0.0.99"),
+    ).toEqual({ ok: false, reason: "locked" });
     // Nothing about the account or the address is stored in clear.
     const rows = await ownerSql()`select key_hash from login_attempts`;
     expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.key_hash))).toBe(true);
     await ownerSql()`delete from login_attempts`;
-    expect((await checkCredentials(runtimeDb(), { email: "shepherd@northside.test", password: "demo-password" }, "10.0.0.99")).ok).toBe(true);
+    expect(
+      (
+        await checkCredentials(
+          runtimeDb(),
+          { email: "shepherd@northside.test", password: "demo-password" },
+          "10.0.0.99",
+        )
+      ).ok,
+    ).toBe(true);
   });
 
   it("throttles one client address across many accounts", async () => {
     for (let i = 0; i < THROTTLE.perAddress; i++) {
       await checkCredentials(runtimeDb(), { email: `nobody${i}@example.test`, password: "x" }, "198.51.100.7");
     }
-    expect(await checkCredentials(runtimeDb(), { email: "grey@northside.test", password: "demo-password" }, "198.51.100.7")).toEqual({ ok: false, reason: "locked" });
-    expect((await checkCredentials(runtimeDb(), { email: "grey@northside.test", password: "demo-password" }, "198.51.100.8")).ok).toBe(true);
+    expect(
+      await checkCredentials(runtimeDb(), { email: "grey@northside.test", password: "demo-password" }, "198.51.100.7"),
+    ).toEqual({ ok: false, reason: "locked" });
+    expect(
+      (await checkCredentials(runtimeDb(), { email: "grey@northside.test", password: "demo-password" }, "198.51.100.8"))
+        .ok,
+    ).toBe(true);
   });
 
   it("a suspended member with no other practice cannot sign in", async () => {
     const { users, orgs } = await demoIds();
     await ownerSql()`update memberships set status = 'suspended' where user_id = ${users.house} and org_id = ${orgs.lakeside}`;
     try {
-      expect(await checkCredentials(runtimeDb(), { email: "house@lakeside.test", password: "demo-password" })).toEqual({ ok: false, reason: "suspended" });
+      expect(await checkCredentials(runtimeDb(), { email: "house@lakeside.test", password: "demo-password" })).toEqual({
+        ok: false,
+        reason: "suspended",
+      });
     } finally {
       await ownerSql()`update memberships set status = 'active' where user_id = ${users.house} and org_id = ${orgs.lakeside}`;
     }
@@ -51,7 +71,8 @@ describe("person authentication", () => {
     const { users, orgs } = await demoIds();
     await authOptions.events!.signIn!({ user: { id: users.grey, orgId: orgs.northside } as never, account: null });
     await authOptions.events!.signOut!({ token: { sub: users.grey, orgId: orgs.northside } } as never);
-    const rows = await ownerSql()`select action, org_id from audit_events where actor_id = ${users.grey} and action like 'auth.%' order by id desc limit 2`;
+    const rows =
+      await ownerSql()`select action, org_id from audit_events where actor_id = ${users.grey} and action like 'auth.%' order by id desc limit 2`;
     expect(rows.map((r) => [r.action, r.org_id])).toEqual([
       ["auth.sign_out", orgs.northside],
       ["auth.sign_in", orgs.northside],
@@ -59,7 +80,8 @@ describe("person authentication", () => {
   });
 
   it("new passwords follow the policy", () => {
-    const ok = (password: string, email = "someone@example.test") => newPasswordSchema.safeParse({ email, password }).success;
+    const ok = (password: string, email = "someone@example.test") =>
+      newPasswordSchema.safeParse({ email, password }).success;
     expect(ok("correct horse battery staple")).toBe(true);
     expect(ok("short")).toBe(false);
     expect(ok("password1234")).toBe(false);
@@ -72,15 +94,24 @@ describe("password change", () => {
   it("needs the current password and a policy-compliant new one; the new one then signs in", async () => {
     const { callerFor } = await import("@/tests/helpers/db");
     const locum = await callerFor("locum", "northside");
-    await expect(locum.me.changePassword({ currentPassword: "demo-password", newPassword: "short" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    await expect(locum.me.changePassword({ currentPassword: "wrong", newPassword: "a much longer passphrase" })).rejects.toMatchObject({
+    await expect(
+      locum.me.changePassword({ currentPassword: "demo-password", newPassword: "short" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      locum.me.changePassword({ currentPassword: "wrong", newPassword: "a much longer passphrase" }),
+    ).rejects.toMatchObject({
       code: "BAD_REQUEST",
       message: "Your current password is not correct.",
     });
     const [before] = await ownerSql()`select password_hash from users where email = 'locum@careroster.test'`;
     try {
-      expect(await locum.me.changePassword({ currentPassword: "demo-password", newPassword: "a much longer passphrase" })).toMatchObject({ changed: true });
-      expect((await checkCredentials(runtimeDb(), { email: "locum@careroster.test", password: "a much longer passphrase" })).ok).toBe(true);
+      expect(
+        await locum.me.changePassword({ currentPassword: "demo-password", newPassword: "a much longer passphrase" }),
+      ).toMatchObject({ changed: true });
+      expect(
+        (await checkCredentials(runtimeDb(), { email: "locum@careroster.test", password: "a much longer passphrase" }))
+          .ok,
+      ).toBe(true);
     } finally {
       await ownerSql()`update users set password_hash = ${before.password_hash} where email = 'locum@careroster.test'`;
     }

@@ -12,9 +12,12 @@ describe("break-glass emergency access", () => {
     const rows = await grey.breakGlass.directory({ search: target.familyName });
     expect(rows.length).toBeGreaterThan(0);
     // Identity only, plus whether the caller already reaches the patient (the directory says "not on your care team").
-    for (const r of rows) expect(Object.keys(r).sort()).toEqual(["birthDate", "familyName", "givenName", "id", "mrn", "visible"]);
+    for (const r of rows)
+      expect(Object.keys(r).sort()).toEqual(["birthDate", "familyName", "givenName", "id", "mrn", "visible"]);
     const own = await patientByMrn("DEMO-N-0001");
-    expect((await grey.breakGlass.directory({ search: "DEMO-N-0001" })).find((r) => r.id === own.id)?.visible).toBe(true);
+    expect((await grey.breakGlass.directory({ search: "DEMO-N-0001" })).find((r) => r.id === own.id)?.visible).toBe(
+      true,
+    );
     expect(rows.find((r) => r.id === target.id)?.visible).toBe(false);
     expect(rows.map((r) => r.id)).toContain(target.id);
     expect(await grey.breakGlass.directory({ search: "DEMO-L-0001" })).toEqual([]);
@@ -29,7 +32,10 @@ describe("break-glass emergency access", () => {
     const { users, orgs } = await demoIds();
     const target = await patientByMrn("DEMO-N-0026");
     expect(await trpcCode(grey.patients.byId({ id: target.id }))).toBe("NOT_FOUND");
-    const grant = await grey.breakGlass.request({ patientId: target.id, reason: "Vitest emergency: collapsed in waiting room" });
+    const grant = await grey.breakGlass.request({
+      patientId: target.id,
+      reason: "Vitest emergency: collapsed in waiting room",
+    });
     expect(grant.expiresAt.getTime() - grant.grantedAt.getTime()).toBe(60 * 60_000);
     const seen = await grey.patients.byId({ id: target.id });
     expect(seen.access).toMatchObject({ via: "break_glass" });
@@ -40,7 +46,9 @@ describe("break-glass emergency access", () => {
     // A grant written already expired never opens anything.
     await ownerSql()`insert into access_grants (org_id, clinician_id, patient_id, reason, granted_at, expires_at)
       values (${orgs.northside}, ${users.shepherd}, ${target.id}, 'Vitest emergency in the past', now() - interval '3 hours', now() - interval '2 hours')`;
-    expect(await trpcCode((await callerFor("shepherd", "northside")).patients.byId({ id: target.id }))).toBe("NOT_FOUND");
+    expect(await trpcCode((await callerFor("shepherd", "northside")).patients.byId({ id: target.id }))).toBe(
+      "NOT_FOUND",
+    );
     const actions = await ownerSql()`select action from audit_events where entity_id = ${grant.id}`;
     expect(actions.map((a) => a.action)).toEqual(["break_glass.request"]);
   });
@@ -48,7 +56,9 @@ describe("break-glass emergency access", () => {
   it("another practice's patient cannot be requested; a short reason is refused", async () => {
     const grey = await callerFor("grey", "northside");
     const lake = await patientByMrn("DEMO-L-0011");
-    expect(await trpcCode(grey.breakGlass.request({ patientId: lake.id, reason: "Vitest emergency across practices" }))).toBe("NOT_FOUND");
+    expect(
+      await trpcCode(grey.breakGlass.request({ patientId: lake.id, reason: "Vitest emergency across practices" })),
+    ).toBe("NOT_FOUND");
     expect(await trpcCode(grey.breakGlass.request({ patientId: lake.id, reason: "short" }))).toBe("BAD_REQUEST");
     const [{ n }] = await ownerSql()`select count(*)::int as n from access_grants where patient_id = ${lake.id}`;
     expect(n).toBe(0);

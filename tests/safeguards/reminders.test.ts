@@ -19,7 +19,8 @@ describe("per-practice reminders job", () => {
           and starts_at < date_trunc('day', now() at time zone 'UTC') at time zone 'UTC' + interval '2 days'`;
       expect(expected).toBeGreaterThan(0);
       expect(results.find((r) => r.orgId === org)!.reminders).toBe(expected);
-      const [{ foreign }] = await ownerSql()`select count(*)::int as foreign from appointment_reminders r join patients p on p.id = r.patient_id
+      const [{ foreign }] =
+        await ownerSql()`select count(*)::int as foreign from appointment_reminders r join patients p on p.id = r.patient_id
         where r.org_id = ${org} and p.org_id <> ${org}`;
       expect(foreign).toBe(0);
     }
@@ -41,7 +42,8 @@ describe("per-practice reminders job", () => {
     expect(north.error).toMatch(/division by zero/);
     expect(lake.ok).toBe(true);
     expect(lake.reminders).toBeGreaterThan(0);
-    const [{ n }] = await ownerSql()`select count(*)::int as n from appointment_reminders where org_id = ${orgs.northside}`;
+    const [{ n }] =
+      await ownerSql()`select count(*)::int as n from appointment_reminders where org_id = ${orgs.northside}`;
     expect(n).toBe(0);
   });
 

@@ -17,9 +17,13 @@ describe("sessions in the database", () => {
     const seenByGrey = ids(await asUser("grey", "northside", (tx) => tx.select({ id: sessions.id }).from(sessions)));
     expect(seenByGrey).toContain(greys);
     expect(seenByGrey).not.toContain(houses);
-    const [{ others }] = await asUser("grey", "northside", (tx) => tx.execute<{ others: number }>(sql`select count(*)::int as others from sessions where user_id <> app_user_id()`));
+    const [{ others }] = await asUser("grey", "northside", (tx) =>
+      tx.execute<{ others: number }>(sql`select count(*)::int as others from sessions where user_id <> app_user_id()`),
+    );
     expect(others).toBe(0);
-    const seenByAdmin = ids(await asUser("northAdmin", "northside", (tx) => tx.select({ id: sessions.id }).from(sessions)));
+    const seenByAdmin = ids(
+      await asUser("northAdmin", "northside", (tx) => tx.select({ id: sessions.id }).from(sessions)),
+    );
     expect(seenByAdmin).toContain(greys);
     expect(seenByAdmin).not.toContain(houses);
   });
@@ -27,21 +31,65 @@ describe("sessions in the database", () => {
   it("a clinician cannot end another user's session, reopen an ended one, move last_seen_at or delete", async () => {
     const { users } = await demoIds();
     const shepherds = await newSessionId(users.shepherd);
-    const ended = await asUser("grey", "northside", (tx) => tx.execute(sql`update sessions set revoked_at = now() where id = ${shepherds} returning id`));
+    const ended = await asUser("grey", "northside", (tx) =>
+      tx.execute(sql`update sessions set revoked_at = now() where id = ${shepherds} returning id`),
+    );
     expect(ended).toHaveLength(0);
     const greys = await newSessionId(users.grey);
     await ownerSql()`update sessions set revoked_at = now() where id = ${greys}`;
-    expect((await pgError(asUser("grey", "northside", (tx) => tx.execute(sql`update sessions set revoked_at = null where id = ${greys}`)))).code).toBe("42501");
-    expect((await pgError(asUser("grey", "northside", (tx) => tx.execute(sql`update sessions set revoked_at = now() - interval '1 day' where id = ${greys}`)))).code).toBe("42501");
-    expect((await pgError(asUser("grey", "northside", (tx) => tx.execute(sql`update sessions set last_seen_at = now() where user_id = app_user_id()`)))).code).toBe("42501");
-    expect((await pgError(asUser("grey", "northside", (tx) => tx.execute(sql`delete from sessions where user_id = app_user_id()`)))).code).toBe("42501");
-    expect((await pgError(asUser("grey", "northside", (tx) => tx.execute(sql`insert into sessions (user_id) values (${users.shepherd})`)))).code).toBe("42501");
+    expect(
+      (
+        await pgError(
+          asUser("grey", "northside", (tx) =>
+            tx.execute(sql`update sessions set revoked_at = null where id = ${greys}`),
+          ),
+        )
+      ).code,
+    ).toBe("42501");
+    expect(
+      (
+        await pgError(
+          asUser("grey", "northside", (tx) =>
+            tx.execute(sql`update sessions set revoked_at = now() - interval '1 day' where id = ${greys}`),
+          ),
+        )
+      ).code,
+    ).toBe("42501");
+    expect(
+      (
+        await pgError(
+          asUser("grey", "northside", (tx) =>
+            tx.execute(sql`update sessions set last_seen_at = now() where user_id = app_user_id()`),
+          ),
+        )
+      ).code,
+    ).toBe("42501");
+    expect(
+      (
+        await pgError(
+          asUser("grey", "northside", (tx) => tx.execute(sql`delete from sessions where user_id = app_user_id()`)),
+        )
+      ).code,
+    ).toBe("42501");
+    expect(
+      (
+        await pgError(
+          asUser("grey", "northside", (tx) =>
+            tx.execute(sql`insert into sessions (user_id) values (${users.shepherd})`),
+          ),
+        )
+      ).code,
+    ).toBe("42501");
   });
 
   it("the context statement: a live session reads; a revoked, unknown or another user's session reads nothing and fails", async () => {
     const { users, orgs } = await demoIds();
     const sid = await newSessionId(users.grey);
-    const live = await withRlsContext(runtimeDb(), { userId: users.grey, orgId: orgs.northside, sessionId: sid }, (tx) => tx.select().from(patients));
+    const live = await withRlsContext(
+      runtimeDb(),
+      { userId: users.grey, orgId: orgs.northside, sessionId: sid },
+      (tx) => tx.select().from(patients),
+    );
     expect(live.length).toBeGreaterThan(0);
     const shepherds = await newSessionId(users.shepherd);
     const revoked = await newSessionId(users.grey);
@@ -67,7 +115,8 @@ describe("sessions in the database", () => {
     expect(same.last_seen_at).toEqual(before.last_seen_at);
     await ownerSql()`update sessions set last_seen_at = now() - interval '5 minutes' where id = ${sid}`;
     await withRlsContext(runtimeDb(), { userId: users.grey, orgId: orgs.northside, sessionId: sid }, async () => {});
-    const [moved] = await ownerSql()`select (now() - last_seen_at) < interval '10 seconds' as fresh from sessions where id = ${sid}`;
+    const [moved] =
+      await ownerSql()`select (now() - last_seen_at) < interval '10 seconds' as fresh from sessions where id = ${sid}`;
     expect(moved.fresh).toBe(true);
   });
 
@@ -77,7 +126,9 @@ describe("sessions in the database", () => {
     const keep = await newSessionId(users.locum);
     await newSessionId(users.locum);
     await newSessionId(users.locum);
-    const ended = await withRlsContext(runtimeDb(), { userId: users.locum, orgId: null }, (tx) => revokeUserSessions(tx, users.locum, { except: keep }));
+    const ended = await withRlsContext(runtimeDb(), { userId: users.locum, orgId: null }, (tx) =>
+      revokeUserSessions(tx, users.locum, { except: keep }),
+    );
     expect(ended).toBe(2);
     const live = await ownerSql()`select id from sessions where user_id = ${users.locum} and revoked_at is null`;
     expect(live.map((r) => r.id)).toEqual([keep]);

@@ -18,7 +18,10 @@ let signingKey: CryptoKey;
 let otherKey: CryptoKey;
 let publicJwk: JWK;
 
-async function token(claims: Record<string, unknown>, opts: { key?: CryptoKey; exp?: number; aud?: string | string[]; iss?: string } = {}) {
+async function token(
+  claims: Record<string, unknown>,
+  opts: { key?: CryptoKey; exp?: number; aud?: string | string[]; iss?: string } = {},
+) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ email_verified: true, ...claims })
     .setProtectedHeader({ alg: "RS256", kid: "k1" })
@@ -35,7 +38,10 @@ async function callback(idToken: string) {
   const options = await authOptionsFor(["callback", "sso-northside"], new Headers({ "user-agent": "vitest" }));
   const user: Record<string, unknown> = { id: "idp-user" };
   try {
-    await options.callbacks!.signIn!({ user: user as never, account: { provider: "sso-northside", type: "oauth", providerAccountId: "idp-user", id_token: idToken } });
+    await options.callbacks!.signIn!({
+      user: user as never,
+      account: { provider: "sso-northside", type: "oauth", providerAccountId: "idp-user", id_token: idToken },
+    });
     return { ok: true as const, user };
   } catch (err) {
     return { ok: false as const, error: (err as Error).message };
@@ -51,7 +57,8 @@ describe("SSO id_token validation and the practice's rules", () => {
     publicJwk = { ...(await exportJWK(publicKey)), kid: "k1", alg: "RS256", use: "sig" };
     server = createServer((req, res) => {
       res.setHeader("content-type", "application/json");
-      if (req.url === "/.well-known/openid-configuration") res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
+      if (req.url === "/.well-known/openid-configuration")
+        res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
       else if (req.url === "/jwks") res.end(JSON.stringify({ keys: [publicJwk] }));
       else res.writeHead(404).end("{}");
     });
@@ -78,18 +85,36 @@ describe("SSO id_token validation and the practice's rules", () => {
     const { users, orgs } = await demoIds();
     const result = await callback(await token({ email: "grey@northside.test" }));
     expect(result).toMatchObject({ ok: true, user: { id: users.grey, orgId: orgs.northside, method: "sso" } });
-    const [session] = await ownerSql()`select user_id, method, user_agent from sessions where id = ${String(result.ok && result.user.sid)}`;
+    const [session] =
+      await ownerSql()`select user_id, method, user_agent from sessions where id = ${String(result.ok && result.user.sid)}`;
     expect(session).toMatchObject({ user_id: users.grey, method: "sso", user_agent: "vitest" });
-    await authOptionsFor(undefined, new Headers()).then((o) => o.events!.signIn!({ user: result.ok ? (result.user as never) : (null as never), account: { provider: "sso-northside", type: "oauth", providerAccountId: "x" } }));
-    const [row] = await ownerSql()`select detail from audit_events where actor_id = ${users.grey} and action = 'auth.sign_in' order by id desc limit 1`;
+    await authOptionsFor(undefined, new Headers()).then((o) =>
+      o.events!.signIn!({
+        user: result.ok ? (result.user as never) : (null as never),
+        account: { provider: "sso-northside", type: "oauth", providerAccountId: "x" },
+      }),
+    );
+    const [row] =
+      await ownerSql()`select detail from audit_events where actor_id = ${users.grey} and action = 'auth.sign_in' order by id desc limit 1`;
     expect(row.detail).toMatchObject({ method: "sso", provider: "sso-northside" });
   });
 
   it("refuses an id_token for another audience, an expired one, one with a bad signature, another issuer's, and an unsigned one", async () => {
-    expect(await callback(await token({ email: "grey@northside.test" }, { aud: "someone-else" }))).toEqual({ ok: false, error: "SsoFailed" });
-    expect(await callback(await token({ email: "grey@northside.test" }, { exp: Math.floor(Date.now() / 1000) - 600 }))).toEqual({ ok: false, error: "SsoFailed" });
-    expect(await callback(await token({ email: "grey@northside.test" }, { key: otherKey }))).toEqual({ ok: false, error: "SsoFailed" });
-    expect(await callback(await token({ email: "grey@northside.test" }, { iss: "https://evil.example" }))).toEqual({ ok: false, error: "SsoFailed" });
+    expect(await callback(await token({ email: "grey@northside.test" }, { aud: "someone-else" }))).toEqual({
+      ok: false,
+      error: "SsoFailed",
+    });
+    expect(
+      await callback(await token({ email: "grey@northside.test" }, { exp: Math.floor(Date.now() / 1000) - 600 })),
+    ).toEqual({ ok: false, error: "SsoFailed" });
+    expect(await callback(await token({ email: "grey@northside.test" }, { key: otherKey }))).toEqual({
+      ok: false,
+      error: "SsoFailed",
+    });
+    expect(await callback(await token({ email: "grey@northside.test" }, { iss: "https://evil.example" }))).toEqual({
+      ok: false,
+      error: "SsoFailed",
+    });
     const [h, p] = (await token({ email: "grey@northside.test" })).split(".");
     const none = `${Buffer.from(JSON.stringify({ alg: "none" })).toString("base64url")}.${p}.`;
     expect(await callback(none)).toEqual({ ok: false, error: "SsoFailed" });
@@ -98,25 +123,41 @@ describe("SSO id_token validation and the practice's rules", () => {
 
   it("refuses an unverified email, another practice's user and an account that is not a member; never creates an account", async () => {
     const before = (await ownerSql()`select count(*)::int as n from users`)[0].n;
-    expect(await callback(await token({ email: "grey@northside.test", email_verified: false }))).toEqual({ ok: false, error: "SsoUnverified" });
-    expect(await callback(await token({ email: "grey@northside.test", email_verified: undefined }))).toEqual({ ok: false, error: "SsoUnverified" });
+    expect(await callback(await token({ email: "grey@northside.test", email_verified: false }))).toEqual({
+      ok: false,
+      error: "SsoUnverified",
+    });
+    expect(await callback(await token({ email: "grey@northside.test", email_verified: undefined }))).toEqual({
+      ok: false,
+      error: "SsoUnverified",
+    });
     expect(await callback(await token({ email: "house@lakeside.test" }))).toEqual({ ok: false, error: "SsoNotMember" });
-    expect(await callback(await token({ email: "nobody@northside.test" }))).toEqual({ ok: false, error: "SsoNotMember" });
+    expect(await callback(await token({ email: "nobody@northside.test" }))).toEqual({
+      ok: false,
+      error: "SsoNotMember",
+    });
     expect((await ownerSql()`select count(*)::int as n from users`)[0].n).toBe(before);
   });
 
   it("an account holding a pending invitation to the practice accepts it by signing in; suspended members stay out", async () => {
     const { users, orgs } = await demoIds();
     const sql = ownerSql();
-    const [u] = await sql`insert into users (email, name, password_hash) values ('sso-invitee@careroster.test', 'Sso Invitee', 'x') returning id`;
+    const [u] =
+      await sql`insert into users (email, name, password_hash) values ('sso-invitee@careroster.test', 'Sso Invitee', 'x') returning id`;
     await sql`insert into memberships (user_id, org_id, role, status) values (${u.id}, ${orgs.northside}, 'clinician', 'invited')`;
     await sql`insert into invitations (org_id, email, name, role, token_hash, invited_by, expires_at)
       values (${orgs.northside}, 'sso-invitee@careroster.test', 'Sso Invitee', 'clinician', ${"sso-test-" + u.id}, ${users.northAdmin}, now() + interval '1 day')`;
-    expect(await callback(await token({ email: "sso-invitee@careroster.test" }))).toMatchObject({ ok: true, user: { id: u.id } });
+    expect(await callback(await token({ email: "sso-invitee@careroster.test" }))).toMatchObject({
+      ok: true,
+      user: { id: u.id },
+    });
     const [m] = await sql`select status from memberships where user_id = ${u.id} and org_id = ${orgs.northside}`;
     expect(m.status).toBe("active");
     await sql`update memberships set status = 'suspended' where user_id = ${u.id}`;
-    expect(await callback(await token({ email: "sso-invitee@careroster.test" }))).toEqual({ ok: false, error: "SsoNotMember" });
+    expect(await callback(await token({ email: "sso-invitee@careroster.test" }))).toEqual({
+      ok: false,
+      error: "SsoNotMember",
+    });
     // Leaves the demo practice's member list as the other test files expect it.
     await sql`delete from memberships where user_id = ${u.id}`;
   });

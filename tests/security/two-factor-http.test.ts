@@ -22,13 +22,17 @@ afterAll(async () => {
 describe("two-factor sign-in over HTTP", () => {
   it("the password alone gives no session cookie and no sessions row; a wrong code neither", async () => {
     const { users } = await demoIds();
-    const [{ n: before }] = await ownerSql()`select count(*)::int as n from sessions where user_id = ${users.northAdmin}`;
+    const [{ n: before }] =
+      await ownerSql()`select count(*)::int as n from sessions where user_id = ${users.northAdmin}`;
     const alone = await signIn(app.base, EMAIL, "demo-password");
     expect(alone).toMatchObject({ ok: false, error: "TotpRequired", cookie: null });
     const code = await nextDemoCode(EMAIL);
-    const wrong = await signIn(app.base, EMAIL, "demo-password", { totp: String((Number(code) + 1) % 1_000_000).padStart(6, "0") });
+    const wrong = await signIn(app.base, EMAIL, "demo-password", {
+      totp: String((Number(code) + 1) % 1_000_000).padStart(6, "0"),
+    });
     expect(wrong).toMatchObject({ ok: false, error: "TotpInvalid", cookie: null });
-    const [{ n: after }] = await ownerSql()`select count(*)::int as n from sessions where user_id = ${users.northAdmin}`;
+    const [{ n: after }] =
+      await ownerSql()`select count(*)::int as n from sessions where user_id = ${users.northAdmin}`;
     expect(after).toBe(before);
   });
 
@@ -40,7 +44,8 @@ describe("two-factor sign-in over HTTP", () => {
     expect(list.status).toBe(200);
     const replay = await signIn(app.base, EMAIL, "demo-password", { totp: code });
     expect(replay).toMatchObject({ ok: false, error: "TotpInvalid", cookie: null });
-    const [row] = await ownerSql()`select s.method from sessions s join users u on u.id = s.user_id where u.email = ${EMAIL} order by s.created_at desc limit 1`;
+    const [row] =
+      await ownerSql()`select s.method from sessions s join users u on u.id = s.user_id where u.email = ${EMAIL} order by s.created_at desc limit 1`;
     expect(row.method).toBe("totp");
   });
 });

@@ -6,10 +6,13 @@ import { SECOND_FACTOR_THROTTLE } from "../../server/auth/throttle";
 import { DEMO_TOTP_SECRET } from "../../server/db/seed/demo-data";
 import { callerAs, callerFor, demoIds, ownerSql, runtimeDb, trpcCode } from "../helpers/db";
 
-const totp = (secret = DEMO_TOTP_SECRET) => new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: "SHA1" });
+const totp = (secret = DEMO_TOTP_SECRET) =>
+  new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: "SHA1" });
 /** The code of the time step `offset` steps from now (the server accepts ±1). */
-const codeAt = (offset: number, secret = DEMO_TOTP_SECRET) => totp(secret).generate({ timestamp: Date.now() + offset * 30_000 });
-const sessionCount = async (userId: string) => Number((await ownerSql()`select count(*)::int as n from sessions where user_id = ${userId}`)[0].n);
+const codeAt = (offset: number, secret = DEMO_TOTP_SECRET) =>
+  totp(secret).generate({ timestamp: Date.now() + offset * 30_000 });
+const sessionCount = async (userId: string) =>
+  Number((await ownerSql()`select count(*)::int as n from sessions where user_id = ${userId}`)[0].n);
 const PASSWORD = "demo-password";
 
 describe("two-factor sign-in (attacker's view)", () => {
@@ -30,8 +33,17 @@ describe("two-factor sign-in (attacker's view)", () => {
   it("the password step alone gives no session: a missing or wrong code is refused before any sessions row exists", async () => {
     const { users } = await demoIds();
     const before = await sessionCount(users.lakeAdmin);
-    expect(await authenticate(runtimeDb(), { email: "admin@lakeside.test", password: PASSWORD })).toEqual({ ok: false, reason: "totp_required" });
-    expect(await authenticate(runtimeDb(), { email: "admin@lakeside.test", password: PASSWORD, totp: "000000" === codeAt(0) ? "111111" : "000000" })).toEqual({
+    expect(await authenticate(runtimeDb(), { email: "admin@lakeside.test", password: PASSWORD })).toEqual({
+      ok: false,
+      reason: "totp_required",
+    });
+    expect(
+      await authenticate(runtimeDb(), {
+        email: "admin@lakeside.test",
+        password: PASSWORD,
+        totp: "000000" === codeAt(0) ? "111111" : "000000",
+      }),
+    ).toEqual({
       ok: false,
       reason: "totp_invalid",
     });
@@ -42,18 +54,27 @@ describe("two-factor sign-in (attacker's view)", () => {
     const code = codeAt(0);
     const first = await authenticate(runtimeDb(), { email: "admin@lakeside.test", password: PASSWORD, totp: code });
     expect(first).toMatchObject({ ok: true, method: "totp" });
-    expect(await authenticate(runtimeDb(), { email: "admin@lakeside.test", password: PASSWORD, totp: code })).toEqual({ ok: false, reason: "totp_invalid" });
+    expect(await authenticate(runtimeDb(), { email: "admin@lakeside.test", password: PASSWORD, totp: code })).toEqual({
+      ok: false,
+      reason: "totp_invalid",
+    });
     // An older step (the previous code) is refused too, even inside the ±1 window.
-    expect(await authenticate(runtimeDb(), { email: "admin@lakeside.test", password: PASSWORD, totp: codeAt(-1) })).toEqual({ ok: false, reason: "totp_invalid" });
+    expect(
+      await authenticate(runtimeDb(), { email: "admin@lakeside.test", password: PASSWORD, totp: codeAt(-1) }),
+    ).toEqual({ ok: false, reason: "totp_invalid" });
   });
 
   it("20 wrong codes lock the second step, even for the right code", async () => {
     const { users } = await demoIds();
     const wrong = (i: number) => String((Number(codeAt(0)) + 1 + i) % 1_000_000).padStart(6, "0");
     for (let i = 0; i < SECOND_FACTOR_THROTTLE.perAccount; i++) {
-      expect((await authenticate(runtimeDb(), { email: "house@lakeside.test", password: PASSWORD, totp: wrong(i) })).ok).toBe(false);
+      expect(
+        (await authenticate(runtimeDb(), { email: "house@lakeside.test", password: PASSWORD, totp: wrong(i) })).ok,
+      ).toBe(false);
     }
-    expect(await authenticate(runtimeDb(), { email: "house@lakeside.test", password: PASSWORD, totp: codeAt(1) })).toEqual({ ok: false, reason: "totp_locked" });
+    expect(
+      await authenticate(runtimeDb(), { email: "house@lakeside.test", password: PASSWORD, totp: codeAt(1) }),
+    ).toEqual({ ok: false, reason: "totp_locked" });
     const [{ step }] = await ownerSql()`select last_step::int as step from user_mfa where user_id = ${users.house}`;
     expect(step).toBe(0); // the right code was never even checked
     await ownerSql()`delete from login_attempts`;
@@ -67,8 +88,12 @@ describe("two-factor sign-in (attacker's view)", () => {
     expect(recoveryCodes).toHaveLength(10);
     const stored = await ownerSql()`select code_hash from mfa_recovery_codes where user_id = ${users.grey}`;
     expect(stored.map((r) => r.code_hash)).not.toContain(recoveryCodes[0]);
-    expect(await authenticate(runtimeDb(), { email: "grey@northside.test", password: PASSWORD, totp: recoveryCodes[0] })).toMatchObject({ ok: true, method: "recovery_code" });
-    expect(await authenticate(runtimeDb(), { email: "grey@northside.test", password: PASSWORD, totp: recoveryCodes[0] })).toEqual({ ok: false, reason: "totp_invalid" });
+    expect(
+      await authenticate(runtimeDb(), { email: "grey@northside.test", password: PASSWORD, totp: recoveryCodes[0] }),
+    ).toMatchObject({ ok: true, method: "recovery_code" });
+    expect(
+      await authenticate(runtimeDb(), { email: "grey@northside.test", password: PASSWORD, totp: recoveryCodes[0] }),
+    ).toEqual({ ok: false, reason: "totp_invalid" });
   });
 });
 
@@ -76,7 +101,8 @@ describe("practice policy and the enrollment gate", () => {
   let newAdmin: string;
   beforeAll(async () => {
     const { orgs } = await demoIds();
-    const [u] = await ownerSql()`insert into users (email, name, password_hash) values ('unenrolled-admin@northside.test', 'Unenrolled Admin', 'x') returning id`;
+    const [u] =
+      await ownerSql()`insert into users (email, name, password_hash) values ('unenrolled-admin@northside.test', 'Unenrolled Admin', 'x') returning id`;
     newAdmin = u.id;
     await ownerSql()`insert into memberships (user_id, org_id, role) values (${newAdmin}, ${orgs.northside}, 'admin')`;
   });
@@ -97,7 +123,9 @@ describe("practice policy and the enrollment gate", () => {
 
     const started = await caller.me.twoFactor.begin();
     expect(started.qrDataUrl).toMatch(/^data:image\/svg\+xml;base64,/);
-    await expect(caller.me.twoFactor.confirm({ code: "000000" === codeAt(0, started.secret) ? "111111" : "000000" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await expect(
+      caller.me.twoFactor.confirm({ code: "000000" === codeAt(0, started.secret) ? "111111" : "000000" }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
     const { recoveryCodes } = await caller.me.twoFactor.confirm({ code: codeAt(0, started.secret) });
     expect(recoveryCodes).toHaveLength(10);
     expect(await trpcCode(caller.patients.list({}))).toBe("OK");
@@ -131,7 +159,8 @@ describe("practice policy and the enrollment gate", () => {
     const admin = await callerFor("northAdmin", "northside");
     expect(await trpcCode(admin.admin.settings.resetMemberFactor({ userId: users.northAdmin }))).toBe("BAD_REQUEST");
     expect(await trpcCode(admin.admin.settings.resetMemberFactor({ userId: newAdmin }))).toBe("OK");
-    const [row] = await ownerSql()`select action, detail from audit_events where entity_id = ${newAdmin} and action = 'auth.mfa_reset' order by id desc limit 1`;
+    const [row] =
+      await ownerSql()`select action, detail from audit_events where entity_id = ${newAdmin} and action = 'auth.mfa_reset' order by id desc limit 1`;
     expect(row.detail).toMatchObject({ by: "admin" });
     const again = await callerAs(newAdmin, orgs.northside);
     expect(await trpcCode(again.patients.list({}))).toBe("FORBIDDEN");
@@ -140,10 +169,14 @@ describe("practice policy and the enrollment gate", () => {
     expect(await trpcCode(lake.admin.settings.resetMemberFactor({ userId: users.grey }))).toBe("NOT_FOUND");
     // The database itself refuses deleting your own confirmed factor without a recovery code in the same transaction.
     const grey = await callerAs(users.grey, orgs.northside);
-    expect(await trpcCode(grey.me.twoFactor.resetWithRecoveryCode({ recoveryCode: "aaaaa-bbbbb" }))).toBe("BAD_REQUEST");
+    expect(await trpcCode(grey.me.twoFactor.resetWithRecoveryCode({ recoveryCode: "aaaaa-bbbbb" }))).toBe(
+      "BAD_REQUEST",
+    );
     const { withRlsContext } = await import("../../server/db/context");
     const { removeFactor } = await import("../../server/auth/mfa");
-    const removed = await withRlsContext(runtimeDb(), { userId: users.grey, orgId: orgs.northside }, (tx) => removeFactor(tx, users.grey));
+    const removed = await withRlsContext(runtimeDb(), { userId: users.grey, orgId: orgs.northside }, (tx) =>
+      removeFactor(tx, users.grey),
+    );
     expect(removed).toBe(false);
   });
 });

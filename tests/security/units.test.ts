@@ -7,10 +7,18 @@ import { resolveClientAddress } from "@/server/http/client-address";
 const origin = "https://app.example";
 
 describe("callbackUrl after sign-in", () => {
-  it.each(["/%5Cevil.example", "/\\evil.example", "/\t/evil.example", "//evil.example", "https://evil.example", "/%5C%5Cevil.example", "\\\\evil.example", "/%2F%2Fevil.example", "javascript:alert(1)", "/%E0%A4%A"])(
-    "%j falls back to the default",
-    (value) => expect(safeCallbackPath(value, origin)).toBe("/patients"),
-  );
+  it.each([
+    "/%5Cevil.example",
+    "/\\evil.example",
+    "/\t/evil.example",
+    "//evil.example",
+    "https://evil.example",
+    "/%5C%5Cevil.example",
+    "\\\\evil.example",
+    "/%2F%2Fevil.example",
+    "javascript:alert(1)",
+    "/%E0%A4%A",
+  ])("%j falls back to the default", (value) => expect(safeCallbackPath(value, origin)).toBe("/patients"));
   it("keeps a same-origin path, query and fragment", () => {
     expect(safeCallbackPath("/patients/abc?x=1#notes", origin)).toBe("/patients/abc?x=1#notes");
     expect(safeCallbackPath("https://app.example/directory", origin)).toBe("/directory");
@@ -22,9 +30,12 @@ describe("audit CSV cells", () => {
     expect(csvText(value)).toBe(`'${value}`);
   });
   it("quotes every cell, doubles quotes, keeps newlines inside quotes, CRLF between rows", () => {
-    expect(csvRows([["a", 'say "hi"', "", null], ["line\nbreak", new Date("2026-01-02T03:04:05Z"), { k: 1 }, 7]])).toBe(
-      '"a","say ""hi""","",""\r\n"line\nbreak","2026-01-02T03:04:05.000Z","{""k"":1}","7"\r\n',
-    );
+    expect(
+      csvRows([
+        ["a", 'say "hi"', "", null],
+        ["line\nbreak", new Date("2026-01-02T03:04:05Z"), { k: 1 }, 7],
+      ]),
+    ).toBe('"a","say ""hi""","",""\r\n"line\nbreak","2026-01-02T03:04:05.000Z","{""k"":1}","7"\r\n');
   });
 });
 
@@ -42,9 +53,19 @@ describe("client address", () => {
 
 describe("device names", () => {
   it("tells common browsers and systems apart", () => {
-    expect(describeUserAgent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36")).toBe("Chrome on Linux");
-    expect(describeUserAgent("Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Version/18.0 Mobile/15E148 Safari/604.1")).toBe("Safari on iOS");
-    expect(describeUserAgent("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0")).toBe("Firefox on Windows");
+    expect(
+      describeUserAgent(
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/140.0.0.0 Safari/537.36",
+      ),
+    ).toBe("Chrome on Linux");
+    expect(
+      describeUserAgent(
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Version/18.0 Mobile/15E148 Safari/604.1",
+      ),
+    ).toBe("Safari on iOS");
+    expect(describeUserAgent("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0")).toBe(
+      "Firefox on Windows",
+    );
     expect(describeUserAgent(null)).toBe("Unknown device");
   });
 });

@@ -1,8 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { callerFor, demoIds, ownerSql, patientIdByMrn, trpcCode } from "@/tests/helpers/db";
 
-
-
 const inOneHour = () => new Date(Date.now() + 3600_000);
 
 describe("appointments and notes", () => {
@@ -17,7 +15,12 @@ describe("appointments and notes", () => {
     const patientId = await patientIdByMrn("DEMO-N-0001");
     const before = await grey.appointments.list({ patientId });
     expect(before.upcoming.length + before.past.length).toBeGreaterThanOrEqual(2);
-    const appt = await grey.appointments.create({ patientId, startsAt: inOneHour(), durationMinutes: 30, reason: "Vitest visit" });
+    const appt = await grey.appointments.create({
+      patientId,
+      startsAt: inOneHour(),
+      durationMinutes: 30,
+      reason: "Vitest visit",
+    });
     const after = await grey.appointments.list({ patientId });
     expect(after.upcoming.map((a) => a.id)).toContain(appt.id);
     expect((await grey.appointments.cancel({ id: appt.id })).status).toBe("cancelled");
@@ -31,7 +34,11 @@ describe("appointments and notes", () => {
     for (const mrn of ["DEMO-N-0025", "DEMO-L-0001", "DEMO-N-0018"]) {
       const patientId = await patientIdByMrn(mrn);
       expect(await trpcCode(grey.appointments.list({ patientId }))).toBe("NOT_FOUND");
-      expect(await trpcCode(grey.appointments.create({ patientId, startsAt: inOneHour(), durationMinutes: 30, reason: "Vitest visit" }))).toBe("NOT_FOUND");
+      expect(
+        await trpcCode(
+          grey.appointments.create({ patientId, startsAt: inOneHour(), durationMinutes: 30, reason: "Vitest visit" }),
+        ),
+      ).toBe("NOT_FOUND");
       expect(await trpcCode(grey.notes.list({ patientId }))).toBe("NOT_FOUND");
       expect(await trpcCode(grey.notes.create({ patientId, body: "should not land" }))).toBe("NOT_FOUND");
     }
@@ -66,8 +73,14 @@ describe("appointments and notes", () => {
   it("bad input is BAD_REQUEST", async () => {
     const grey = await callerFor("grey", "northside");
     const patientId = await patientIdByMrn("DEMO-N-0001");
-    expect(await trpcCode(grey.appointments.create({ patientId, startsAt: new Date("2000-01-01"), durationMinutes: 30, reason: "x" }))).toBe("BAD_REQUEST");
-    expect(await trpcCode(grey.appointments.create({ patientId, startsAt: inOneHour(), durationMinutes: 0, reason: "x" }))).toBe("BAD_REQUEST");
+    expect(
+      await trpcCode(
+        grey.appointments.create({ patientId, startsAt: new Date("2000-01-01"), durationMinutes: 30, reason: "x" }),
+      ),
+    ).toBe("BAD_REQUEST");
+    expect(
+      await trpcCode(grey.appointments.create({ patientId, startsAt: inOneHour(), durationMinutes: 0, reason: "x" })),
+    ).toBe("BAD_REQUEST");
     expect(await trpcCode(grey.notes.create({ patientId, body: "   " }))).toBe("BAD_REQUEST");
   });
 
@@ -79,7 +92,11 @@ describe("appointments and notes", () => {
     const all: { id: string; lastVisit: Date | null }[] = [];
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<typeof grey.patients.list>> = await grey.patients.list({ sort: "lastVisit", limit: 5, cursor });
+      const page: Awaited<ReturnType<typeof grey.patients.list>> = await grey.patients.list({
+        sort: "lastVisit",
+        limit: 5,
+        cursor,
+      });
       all.push(...page.items);
       cursor = page.nextCursor;
     } while (cursor);
@@ -88,7 +105,9 @@ describe("appointments and notes", () => {
     expect(full.total).toBe(full.items.length);
     // Sorted by name, the last visit comes from a per-page lookup: same values as the last-visit sort.
     const byId = new Map(all.map((p) => [p.id, p.lastVisit?.getTime() ?? null]));
-    expect(full.items.map((p) => [p.id, p.lastVisit?.getTime() ?? null])).toEqual(full.items.map((p) => [p.id, byId.get(p.id)]));
+    expect(full.items.map((p) => [p.id, p.lastVisit?.getTime() ?? null])).toEqual(
+      full.items.map((p) => [p.id, byId.get(p.id)]),
+    );
     expect(full.items.some((p) => p.lastVisit !== null)).toBe(true);
     const times = all.map((p) => p.lastVisit?.getTime() ?? -Infinity);
     expect(times.every((t) => !Number.isNaN(t))).toBe(true);

@@ -22,7 +22,6 @@ async function mutate(path: string, input: unknown, cookie?: string) {
   return { status: res.status, body: await res.json() };
 }
 
-
 describe("tRPC over HTTP", () => {
   let grey: string;
   beforeAll(async () => {
@@ -36,7 +35,11 @@ describe("tRPC over HTTP", () => {
   });
 
   it("another org's patient and an unassigned one both answer NOT_FOUND, like an id that does not exist", async () => {
-    for (const id of [await patientIdByMrn("DEMO-L-0001"), await patientIdByMrn("DEMO-N-0025"), "00000000-0000-4000-8000-000000000000"]) {
+    for (const id of [
+      await patientIdByMrn("DEMO-L-0001"),
+      await patientIdByMrn("DEMO-N-0025"),
+      "00000000-0000-4000-8000-000000000000",
+    ]) {
       const res = await query("patients.byId", { id }, grey);
       expect(res.status).toBe(404);
       expect(res.body.error.json.data.code).toBe("NOT_FOUND");

@@ -3,7 +3,6 @@ import { afterAll, describe, expect, it } from "vitest";
 import { demoPanel, fullName } from "@/server/db/seed/demo-data";
 import { callerFor, demoIds, ownerSql, patientByMrn, trpcCode } from "@/tests/helpers/db";
 
-
 describe("patients router", () => {
   // Other files compare with the demo seed: remove what this file commits.
   afterAll(async () => {
@@ -14,13 +13,18 @@ describe("patients router", () => {
   it("list pages through exactly the caller's patients in name order, with an audit row per page", async () => {
     const grey = await callerFor("grey", "northside");
     const { users } = await demoIds();
-    const [{ before }] = await ownerSql()`select count(*)::int as before from audit_events where actor_id = ${users.grey} and action = 'patient.list'`;
+    const [{ before }] =
+      await ownerSql()`select count(*)::int as before from audit_events where actor_id = ${users.grey} and action = 'patient.list'`;
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     const totals: (number | null)[] = [];
     do {
-      const page: { items: { givenName: string; familyName: string }[]; nextCursor: string | null; total: number | null } = await grey.patients.list({ limit: 4, cursor });
+      const page: {
+        items: { givenName: string; familyName: string }[];
+        nextCursor: string | null;
+        total: number | null;
+      } = await grey.patients.list({ limit: 4, cursor });
       seen.push(...page.items.map(fullName));
       totals.push(page.total);
       cursor = page.nextCursor;
@@ -31,7 +35,8 @@ describe("patients router", () => {
     expect(pages).toBe(Math.ceil(panel.length / 4));
     // The whole panel's count comes with the first page only.
     expect(totals).toEqual([panel.length, ...Array(pages - 1).fill(null)]);
-    const [{ after }] = await ownerSql()`select count(*)::int as after from audit_events where actor_id = ${users.grey} and action = 'patient.list'`;
+    const [{ after }] =
+      await ownerSql()`select count(*)::int as after from audit_events where actor_id = ${users.grey} and action = 'patient.list'`;
     expect(after - before).toBe(pages);
   });
 
@@ -52,13 +57,32 @@ describe("patients router", () => {
 
   it("create puts a clinician on the care team and audits it; a failed create leaves nothing", async () => {
     const shepherd = await callerFor("shepherd", "northside");
-    const created = await shepherd.patients.create({ mrn: "T-CREATE-1", givenName: "Nova", familyName: "Createtest", birthDate: "1985-05-05", sex: "female", phone: "", email: "" });
+    const created = await shepherd.patients.create({
+      mrn: "T-CREATE-1",
+      givenName: "Nova",
+      familyName: "Createtest",
+      birthDate: "1985-05-05",
+      sex: "female",
+      phone: "",
+      email: "",
+    });
     expect(created.phone).toBeNull();
     expect(await shepherd.patients.byId({ id: created.id })).toMatchObject({ mrn: "T-CREATE-1" });
-    const [audit] = await ownerSql()`select count(*)::int as n from audit_events where patient_id = ${created.id} and action = 'patient.create'`;
+    const [audit] =
+      await ownerSql()`select count(*)::int as n from audit_events where patient_id = ${created.id} and action = 'patient.create'`;
     expect(audit.n).toBe(1);
     // Same MRN again: CONFLICT, and no second patient, care-team or audit row.
-    expect(await trpcCode(shepherd.patients.create({ mrn: "T-CREATE-1", givenName: "Dup", familyName: "Createtest", birthDate: "1985-05-05", sex: "male" }))).toBe("CONFLICT");
+    expect(
+      await trpcCode(
+        shepherd.patients.create({
+          mrn: "T-CREATE-1",
+          givenName: "Dup",
+          familyName: "Createtest",
+          birthDate: "1985-05-05",
+          sex: "male",
+        }),
+      ),
+    ).toBe("CONFLICT");
     const [{ n }] = await ownerSql()`select count(*)::int as n from patients where family_name = 'Createtest'`;
     expect(n).toBe(1);
   });
@@ -70,14 +94,26 @@ describe("patients router", () => {
       expect.unreachable();
     } catch (err) {
       expect((err as TRPCError).code).toBe("BAD_REQUEST");
-      const fields = ((err as TRPCError).cause as unknown as { issues: { path: string[] }[] }).issues.map((i) => i.path[0]);
+      const fields = ((err as TRPCError).cause as unknown as { issues: { path: string[] }[] }).issues.map(
+        (i) => i.path[0],
+      );
       expect([...new Set(fields)].sort()).toEqual(["birthDate", "mrn"]);
     }
   });
 
   it("text PostgreSQL cannot store (a NUL character) is BAD_REQUEST and writes nothing", async () => {
     const grey = await callerFor("grey", "northside");
-    expect(await trpcCode(grey.patients.create({ mrn: "T-NUL-1", givenName: "Nu\u0000l", familyName: "Createtest", birthDate: "1985-05-05", sex: "female" }))).toBe("BAD_REQUEST");
+    expect(
+      await trpcCode(
+        grey.patients.create({
+          mrn: "T-NUL-1",
+          givenName: "Nu\u0000l",
+          familyName: "Createtest",
+          birthDate: "1985-05-05",
+          sex: "female",
+        }),
+      ),
+    ).toBe("BAD_REQUEST");
     const [{ n }] = await ownerSql()`select count(*)::int as n from patients where mrn = 'T-NUL-1'`;
     expect(n).toBe(0);
   });
@@ -114,7 +150,9 @@ describe("patients router", () => {
     const admin = await callerFor("northAdmin", "northside");
     const lake = await patientByMrn("DEMO-L-0001");
     expect(await trpcCode(admin.patients.archive({ id: lake.id }))).toBe("NOT_FOUND");
-    expect(await trpcCode(admin.patients.update({ id: lake.id, version: lake.version, phone: "555-0100" }))).toBe("NOT_FOUND");
+    expect(await trpcCode(admin.patients.update({ id: lake.id, version: lake.version, phone: "555-0100" }))).toBe(
+      "NOT_FOUND",
+    );
     const [after] = await ownerSql()`select version, archived_at from patients where id = ${lake.id}`;
     expect(after).toEqual({ version: lake.version, archived_at: null });
   });

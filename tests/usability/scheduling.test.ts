@@ -18,13 +18,24 @@ describe("scheduling", () => {
     const own = await patientIdByMrn(demoPanel("grey", "northside")[0].mrn);
     const clinicians = await grey.appointments.clinicians({ patientId: own });
     expect(clinicians[0]).toMatchObject({ id: users.grey, me: true, onCareTeam: true });
-    const first = await grey.appointments.create({ patientId: own, startsAt: at(9), durationMinutes: 30, reason: REASON, visitType: "consultation" });
+    const first = await grey.appointments.create({
+      patientId: own,
+      startsAt: at(9),
+      durationMinutes: 30,
+      reason: REASON,
+      visitType: "consultation",
+    });
     expect(first).toMatchObject({ clinicianId: users.grey, visitType: "consultation", doubleBooked: false });
     const err = await grey.appointments
       .create({ patientId: own, startsAt: at(9, 15), durationMinutes: 15, reason: REASON })
-      .then(() => null, (e: { code: string; message: string }) => e);
+      .then(
+        () => null,
+        (e: { code: string; message: string }) => e,
+      );
     expect(err?.code).toBe("CONFLICT");
-    expect(err?.message).toMatch(/^Dr\. Meredith Grey already has a visit that overlaps 09:15 \S+–09:30 \S+\. Choose another time or another clinician\.$/);
+    expect(err?.message).toMatch(
+      /^Dr\. Meredith Grey already has a visit that overlaps 09:15 \S+–09:30 \S+\. Choose another time or another clinician\.$/,
+    );
     // Back to back is fine.
     await grey.appointments.create({ patientId: own, startsAt: at(9, 30), durationMinutes: 15, reason: REASON });
   });
@@ -33,19 +44,68 @@ describe("scheduling", () => {
     const shepherd = await callerFor("shepherd", "northside");
     const admin = await callerFor("northAdmin", "northside");
     const { users } = await demoIds();
-    const shepherdOnly = demoPanel("shepherd", "northside").find((p) => !demoPanel("grey", "northside").some((g) => g.mrn === p.mrn))!;
+    const shepherdOnly = demoPanel("shepherd", "northside").find(
+      (p) => !demoPanel("grey", "northside").some((g) => g.mrn === p.mrn),
+    )!;
     const theirs = await patientIdByMrn(shepherdOnly.mrn);
     // Shepherd books grey for shepherd's own patient at 11:00; grey's 09:00 visit is one shepherd cannot see.
-    await shepherd.appointments.create({ patientId: theirs, clinicianId: users.grey, startsAt: at(11), durationMinutes: 30, reason: REASON });
-    expect(await trpcCode(shepherd.appointments.create({ patientId: theirs, clinicianId: users.grey, startsAt: at(9, 10), durationMinutes: 10, reason: REASON }))).toBe("CONFLICT");
+    await shepherd.appointments.create({
+      patientId: theirs,
+      clinicianId: users.grey,
+      startsAt: at(11),
+      durationMinutes: 30,
+      reason: REASON,
+    });
+    expect(
+      await trpcCode(
+        shepherd.appointments.create({
+          patientId: theirs,
+          clinicianId: users.grey,
+          startsAt: at(9, 10),
+          durationMinutes: 10,
+          reason: REASON,
+        }),
+      ),
+    ).toBe("CONFLICT");
     // Only an admin double-books; it is recorded.
-    expect(await trpcCode(shepherd.appointments.create({ patientId: theirs, clinicianId: users.grey, startsAt: at(9, 10), durationMinutes: 10, reason: REASON, doubleBook: true }))).toBe("FORBIDDEN");
-    const double = await admin.appointments.create({ patientId: theirs, clinicianId: users.grey, startsAt: at(9, 10), durationMinutes: 10, reason: REASON, doubleBook: true });
+    expect(
+      await trpcCode(
+        shepherd.appointments.create({
+          patientId: theirs,
+          clinicianId: users.grey,
+          startsAt: at(9, 10),
+          durationMinutes: 10,
+          reason: REASON,
+          doubleBook: true,
+        }),
+      ),
+    ).toBe("FORBIDDEN");
+    const double = await admin.appointments.create({
+      patientId: theirs,
+      clinicianId: users.grey,
+      startsAt: at(9, 10),
+      durationMinutes: 10,
+      reason: REASON,
+      doubleBook: true,
+    });
     expect(double.doubleBooked).toBe(true);
     const [row] = await ownerSql()`select action, detail from audit_events where entity_id = ${double.id}`;
-    expect(row).toMatchObject({ action: "appointment.double_book", detail: { doubleBooked: true, clinicianId: users.grey } });
+    expect(row).toMatchObject({
+      action: "appointment.double_book",
+      detail: { doubleBooked: true, clinicianId: users.grey },
+    });
     // A clinician booking for an admin: refused (not a clinician).
-    expect(await trpcCode(shepherd.appointments.create({ patientId: theirs, clinicianId: users.northAdmin, startsAt: at(14), durationMinutes: 10, reason: REASON }))).toBe("BAD_REQUEST");
+    expect(
+      await trpcCode(
+        shepherd.appointments.create({
+          patientId: theirs,
+          clinicianId: users.northAdmin,
+          startsAt: at(14),
+          durationMinutes: 10,
+          reason: REASON,
+        }),
+      ),
+    ).toBe("BAD_REQUEST");
   });
 
   it("the database refuses an overlapping insert and a double-booked row from a non-admin, whatever the app does", async () => {

@@ -20,7 +20,10 @@ const errors: Record<string, string> = {
 function useSettledEmail(value: string): string | null {
   const [settled, setSettled] = useState<string | null>(null);
   useEffect(() => {
-    const t = setTimeout(() => setSettled(ssoLookupInput.safeParse({ email: value }).success ? value.trim().toLowerCase() : null), 300);
+    const t = setTimeout(
+      () => setSettled(ssoLookupInput.safeParse({ email: value }).success ? value.trim().toLowerCase() : null),
+      300,
+    );
     return () => clearTimeout(t);
   }, [value]);
   return settled;
@@ -31,7 +34,15 @@ function useSettledEmail(value: string): string | null {
  * authenticator app (or a recovery code) in the same credentials POST as `totp`. When the email's
  * domain has its practice's identity provider, "Continue with your practice's sign-in" is offered.
  */
-export function LoginForm({ initialError, callbackUrl, email }: { initialError: string | null; callbackUrl?: string; email?: string }) {
+export function LoginForm({
+  initialError,
+  callbackUrl,
+  email,
+}: {
+  initialError: string | null;
+  callbackUrl?: string;
+  email?: string;
+}) {
   const router = useRouter();
   const trpc = useTRPC();
   const [error, setError] = useState(initialError);
@@ -40,7 +51,11 @@ export function LoginForm({ initialError, callbackUrl, email }: { initialError: 
   const [useRecovery, setUseRecovery] = useState(false);
   const [typed, setTyped] = useState(email ?? "");
   const settled = useSettledEmail(typed);
-  const sso = useQuery({ ...trpc.sso.lookup.queryOptions({ email: settled ?? "" }), enabled: Boolean(settled), staleTime: 60_000 });
+  const sso = useQuery({
+    ...trpc.sso.lookup.queryOptions({ email: settled ?? "" }),
+    enabled: Boolean(settled),
+    staleTime: 60_000,
+  });
   const target = () => safeCallbackPath(callbackUrl, window.location.origin);
   const [redirecting, setRedirecting] = useState(false);
 
@@ -112,21 +127,52 @@ export function LoginForm({ initialError, callbackUrl, email }: { initialError: 
           onChange={(e) => setTyped(e.target.value)}
         />
         <label htmlFor="password">Password</label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required autoFocus={Boolean(email)} readOnly={needCode} />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          autoFocus={Boolean(email)}
+          readOnly={needCode}
+        />
         {needCode && (
           <div role="group" aria-labelledby="second-step">
             <p id="second-step" className="notice" role="status">
-              {useRecovery ? "Enter one of your recovery codes." : "Enter the 6-digit code from your authenticator app."}
+              {useRecovery
+                ? "Enter one of your recovery codes."
+                : "Enter the 6-digit code from your authenticator app."}
             </p>
             {useRecovery ? (
               <>
                 <label htmlFor="totp">Recovery code</label>
-                <input key="recovery" id="totp" name="totp" type="text" autoComplete="off" autoCapitalize="none" spellCheck={false} required autoFocus />
+                <input
+                  key="recovery"
+                  id="totp"
+                  name="totp"
+                  type="text"
+                  autoComplete="off"
+                  autoCapitalize="none"
+                  spellCheck={false}
+                  required
+                  autoFocus
+                />
               </>
             ) : (
               <>
                 <label htmlFor="totp">Authentication code</label>
-                <input key="totp" id="totp" name="totp" type="text" inputMode="numeric" pattern="[0-9]*" autoComplete="one-time-code" maxLength={7} required autoFocus />
+                <input
+                  key="totp"
+                  id="totp"
+                  name="totp"
+                  type="text"
+                  inputMode="numeric"
+                  pattern="[0-9]*"
+                  autoComplete="one-time-code"
+                  maxLength={7}
+                  required
+                  autoFocus
+                />
               </>
             )}
             <p>
@@ -145,7 +191,12 @@ export function LoginForm({ initialError, callbackUrl, email }: { initialError: 
       {sso.data?.providerId && !needCode && (
         <div className="sso">
           <p className="muted">{sso.data.practice} signs in through its own identity provider.</p>
-          <button type="button" className="secondary" disabled={redirecting} onClick={() => void continueWithSso(sso.data!.providerId!)}>
+          <button
+            type="button"
+            className="secondary"
+            disabled={redirecting}
+            onClick={() => void continueWithSso(sso.data!.providerId!)}
+          >
             {redirecting ? "Opening your practice's sign-in…" : "Continue with your practice's sign-in"}
           </button>
         </div>

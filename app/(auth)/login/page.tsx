@@ -10,7 +10,8 @@ const messages: Record<string, string> = {
   SessionExpired: "You were signed out after a period without activity. Please sign in again.",
   Locked: "Too many sign-in attempts. Wait 15 minutes and try again.",
   TotpLocked: "Too many wrong codes. The second step is locked for 15 minutes.",
-  SsoUnverified: "Your practice's sign-in did not confirm that this email address is verified, so CareRoster cannot sign you in with it. Ask your IT administrator.",
+  SsoUnverified:
+    "Your practice's sign-in did not confirm that this email address is verified, so CareRoster cannot sign you in with it. Ask your IT administrator.",
   SsoNotMember: "That account is not an active member of this practice. Ask your practice admin for an invitation.",
   SsoFailed: "Signing in through your practice's sign-in did not work. Try again or use your password.",
   AccessDenied: "Signing in through your practice's sign-in was refused.",
@@ -23,7 +24,11 @@ const notices: Record<string, string> = {
   "password-reset": "Your password was changed. Sign in with the new one.",
 };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const { error, callbackUrl, notice, email } = await searchParams;
   return (
     <main id="main" tabIndex={-1} className="auth">
@@ -34,7 +39,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
             {notices[notice]}
           </p>
         )}
-        <LoginForm initialError={error ? (messages[error] ?? "Sign-in failed. Please try again.") : null} callbackUrl={callbackUrl} email={email} />
+        <LoginForm
+          initialError={error ? (messages[error] ?? "Sign-in failed. Please try again.") : null}
+          callbackUrl={callbackUrl}
+          email={email}
+        />
         <p>
           <Link href="/forgot-password">Forgot your password?</Link>
         </p>

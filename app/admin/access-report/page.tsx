@@ -5,7 +5,15 @@ import { getCaller } from "@/server/trpc/server";
 
 export const metadata = { title: "Patient access report · Admin · CareRoster" };
 
-const fmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" });
+const fmt = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "UTC",
+  timeZoneName: "short",
+});
 const day = (d: Date) => d.toISOString().slice(0, 10);
 /** The last 30 days, as UTC calendar days. */
 function lastThirtyDays() {
@@ -14,7 +22,11 @@ function lastThirtyDays() {
 }
 
 /** Accounting of access for one patient: every recorded access in a date range, with its basis. */
-export default async function AccessReportPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function AccessReportPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const sp = await searchParams;
   const caller = await getCaller();
   const patients = await orPage(caller.patients.list({ limit: 100, includeArchived: true }), "/admin/access-report");
@@ -27,7 +39,10 @@ export default async function AccessReportPage({ searchParams }: { searchParams:
   return (
     <>
       <h1>Patient access report</h1>
-      <p className="muted">Who looked at a patient&apos;s record, when, and on what basis — recorded by the database at the time of each access.</p>
+      <p className="muted">
+        Who looked at a patient&apos;s record, when, and on what basis — recorded by the database at the time of each
+        access.
+      </p>
       <form className="filters" method="get" aria-label="Report filters">
         <div className="field">
           <label htmlFor="ar-patient">Patient</label>
@@ -50,7 +65,9 @@ export default async function AccessReportPage({ searchParams }: { searchParams:
         </div>
         <button type="submit">Show report</button>
       </form>
-      {sp.patientId && !parsed.success && <p className="alert">{parsed.error.issues[0]?.message ?? "Check the filters."}</p>}
+      {sp.patientId && !parsed.success && (
+        <p className="alert">{parsed.error.issues[0]?.message ?? "Check the filters."}</p>
+      )}
       {report && (
         <section aria-labelledby="report-heading">
           <h2 id="report-heading">
@@ -65,7 +82,8 @@ export default async function AccessReportPage({ searchParams }: { searchParams:
             </a>
           </p>
           <p className="muted">
-            {report.rows.length} access{report.rows.length === 1 ? "" : "es"} from {report.from} to {report.to}. Times in UTC. Emergency accesses are highlighted.
+            {report.rows.length} access{report.rows.length === 1 ? "" : "es"} from {report.from} to {report.to}. Times
+            in UTC. Emergency accesses are highlighted.
           </p>
           {report.rows.length === 0 ? (
             <p className="empty">No recorded access in this period.</p>

@@ -5,7 +5,14 @@ import { getCaller } from "@/server/trpc/server";
 
 export const metadata = { title: "Who can see a patient · Admin · CareRoster" };
 
-const fmt = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+const fmt = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZoneName: "short",
+});
 
 const DENIAL: Record<string, string> = {
   not_member: "is not a member of this practice (a different practice's account)",
@@ -19,7 +26,11 @@ const DENIAL: Record<string, string> = {
  * "Why can this person see this patient?" — the database's answer, evaluated as that member inside a
  * rolled-back savepoint (admin.access.explain), so it is what the policies decide.
  */
-export default async function ExplainPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function ExplainPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const { memberId, patientId } = await searchParams;
   const caller = await getCaller();
   const [members, patients] = await Promise.all([
@@ -31,7 +42,9 @@ export default async function ExplainPage({ searchParams }: { searchParams: Prom
   return (
     <>
       <h1>Who can see a patient</h1>
-      <p className="muted">Choose a member and a patient: the database answers as that member, with the same rules the app enforces.</p>
+      <p className="muted">
+        Choose a member and a patient: the database answers as that member, with the same rules the app enforces.
+      </p>
       <form className="filters" method="get" aria-label="Explain access">
         <div className="field">
           <label htmlFor="ex-member">Member</label>
@@ -39,7 +52,8 @@ export default async function ExplainPage({ searchParams }: { searchParams: Prom
             <option value="">Choose…</option>
             {members.map((m) => (
               <option key={m.userId} value={m.userId}>
-                {m.name} ({m.role}{m.status !== "active" ? `, ${m.status}` : ""})
+                {m.name} ({m.role}
+                {m.status !== "active" ? `, ${m.status}` : ""})
               </option>
             ))}
           </select>
@@ -60,7 +74,11 @@ export default async function ExplainPage({ searchParams }: { searchParams: Prom
       </form>
       {(memberId || patientId) && !parsed.success && <p className="alert">Choose both a member and a patient.</p>}
       {result && (
-        <section className={`card ${result.canSee ? "explain-yes" : "explain-no"}`} aria-labelledby="answer" aria-live="polite">
+        <section
+          className={`card ${result.canSee ? "explain-yes" : "explain-no"}`}
+          aria-labelledby="answer"
+          aria-live="polite"
+        >
           <h2 id="answer">
             {result.member.name ?? "This account"} {result.canSee ? "can" : "cannot"} see {result.patient.name} now
           </h2>
@@ -69,9 +87,19 @@ export default async function ExplainPage({ searchParams }: { searchParams: Prom
               {result.rules.map((r, i) => (
                 <li key={i}>
                   {r.kind === "care_team" && <>On the care team since {fmt.format(r.since)}.</>}
-                  {r.kind === "coverage" && <>Covering {r.coveredName ?? "a colleague"} until {fmt.format(r.until)}.</>}
-                  {r.kind === "break_glass" && <>Emergency access (break-glass) until {fmt.format(r.until)}; reviewed on the emergency-access page.</>}
-                  {r.kind === "admin" && <>Admin of the practice: demographics, care team and appointments only — no clinical notes.</>}
+                  {r.kind === "coverage" && (
+                    <>
+                      Covering {r.coveredName ?? "a colleague"} until {fmt.format(r.until)}.
+                    </>
+                  )}
+                  {r.kind === "break_glass" && (
+                    <>
+                      Emergency access (break-glass) until {fmt.format(r.until)}; reviewed on the emergency-access page.
+                    </>
+                  )}
+                  {r.kind === "admin" && (
+                    <>Admin of the practice: demographics, care team and appointments only — no clinical notes.</>
+                  )}
                 </li>
               ))}
             </ul>

@@ -3,11 +3,20 @@
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 
 /** Two small charts: access events per day, and per person. Data tables stay the source of truth. */
-export function AccessChart({ perDay, perActor }: { perDay: { day: string; events: number }[]; perActor: { name: string; events: number }[] }) {
+export function AccessChart({
+  perDay,
+  perActor,
+}: {
+  perDay: { day: string; events: number }[];
+  perActor: { name: string; events: number }[];
+}) {
   if (perDay.length === 0) return <p className="empty">No access events in the last 30 days.</p>;
   return (
     <div className="chart-grid">
-      <figure className="chart-box" aria-label={`Access events per day: ${perDay.map((d) => `${d.day} ${d.events}`).join(", ")}`}>
+      <figure
+        className="chart-box"
+        aria-label={`Access events per day: ${perDay.map((d) => `${d.day} ${d.events}`).join(", ")}`}
+      >
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={perDay}>
             <CartesianGrid strokeDasharray="3 3" />
@@ -18,7 +27,10 @@ export function AccessChart({ perDay, perActor }: { perDay: { day: string; event
           </BarChart>
         </ResponsiveContainer>
       </figure>
-      <figure className="chart-box" aria-label={`Access events per person: ${perActor.map((a) => `${a.name} ${a.events}`).join(", ")}`}>
+      <figure
+        className="chart-box"
+        aria-label={`Access events per person: ${perActor.map((a) => `${a.name} ${a.events}`).join(", ")}`}
+      >
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={perActor} layout="vertical" margin={{ left: 40 }}>
             <CartesianGrid strokeDasharray="3 3" />

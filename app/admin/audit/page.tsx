@@ -7,33 +7,54 @@ import { formatDateTime } from "@/lib/time";
 import { AccessChart } from "./access-chart";
 import { PatientPicker } from "./patient-picker";
 
-const ACTIONS = AUDIT_ACTION_NAMES.map((code) => [code, auditActionLabel(code)] as const).sort((a, b) => a[1].localeCompare(b[1]));
+const ACTIONS = AUDIT_ACTION_NAMES.map((code) => [code, auditActionLabel(code)] as const).sort((a, b) =>
+  a[1].localeCompare(b[1]),
+);
 
 export const metadata = { title: "Audit log · Admin · CareRoster" };
 
-
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const raw = await searchParams;
-  const filters = Object.fromEntries(Object.entries(raw).filter(([k, v]) => v && ["actorId", "patientId", "action", "from", "to"].includes(k))) as Record<string, string>;
+  const filters = Object.fromEntries(
+    Object.entries(raw).filter(([k, v]) => v && ["actorId", "patientId", "action", "from", "to"].includes(k)),
+  ) as Record<string, string>;
   const parsed = auditListInput.safeParse({ ...filters, cursor: raw.cursor ?? null });
   const caller = await getCaller();
   const [me, members, stats, page] = await orPage(
-    Promise.all([caller.me.get(), caller.admin.members.list(), caller.admin.audit.accessStats(), parsed.success ? caller.admin.audit.list(parsed.data) : null]),
+    Promise.all([
+      caller.me.get(),
+      caller.admin.members.list(),
+      caller.admin.audit.accessStats(),
+      parsed.success ? caller.admin.audit.list(parsed.data) : null,
+    ]),
     "/admin/audit",
   );
   const tz = me.org?.timeZone ?? "UTC";
-  const errors = parsed.success ? {} : Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
+  const errors = parsed.success
+    ? {}
+    : Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
   const pickedRow = filters.patientId ? page?.items.find((e) => e.patientId === filters.patientId) : undefined;
-  const picked = filters.patientId && !errors.patientId
-    ? { id: filters.patientId, label: pickedRow?.patientName ? `${pickedRow.patientName} (${pickedRow.patientMrn})` : "The chosen patient" }
-    : null;
+  const picked =
+    filters.patientId && !errors.patientId
+      ? {
+          id: filters.patientId,
+          label: pickedRow?.patientName ? `${pickedRow.patientName} (${pickedRow.patientMrn})` : "The chosen patient",
+        }
+      : null;
   const qs = new URLSearchParams(filters).toString();
   return (
     <>
       <h1>Audit log</h1>
       <section className="card" aria-labelledby="access-chart">
         <h2 id="access-chart">Access events, last 30 days</h2>
-        <AccessChart perDay={stats.perDay} perActor={stats.perActor.map((a) => ({ name: a.name ?? "unknown", events: a.events }))} />
+        <AccessChart
+          perDay={stats.perDay}
+          perActor={stats.perActor.map((a) => ({ name: a.name ?? "unknown", events: a.events }))}
+        />
       </section>
       <form className="filters" method="get" aria-label="Filter audit events">
         <div className="field">
@@ -61,7 +82,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <PatientPicker initial={picked} />
         <div className="field">
           <label htmlFor="f-from">From</label>
-          <input id="f-from" name="from" type="date" defaultValue={filters.from ?? ""} aria-invalid={errors.from ? true : undefined} aria-describedby={errors.from ? "f-from-error" : undefined} />
+          <input
+            id="f-from"
+            name="from"
+            type="date"
+            defaultValue={filters.from ?? ""}
+            aria-invalid={errors.from ? true : undefined}
+            aria-describedby={errors.from ? "f-from-error" : undefined}
+          />
           {errors.from && (
             <p id="f-from-error" className="field-error">
               {errors.from}
@@ -70,7 +98,14 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </div>
         <div className="field">
           <label htmlFor="f-to">To (inclusive)</label>
-          <input id="f-to" name="to" type="date" defaultValue={filters.to ?? ""} aria-invalid={errors.to ? true : undefined} aria-describedby={errors.to ? "f-to-error" : undefined} />
+          <input
+            id="f-to"
+            name="to"
+            type="date"
+            defaultValue={filters.to ?? ""}
+            aria-invalid={errors.to ? true : undefined}
+            aria-describedby={errors.to ? "f-to-error" : undefined}
+          />
           {errors.to && (
             <p id="f-to-error" className="field-error">
               {errors.to}
@@ -92,47 +127,50 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <p className="empty">No audit events match.</p>
       ) : (
         <div className="table-scroll">
-        <table aria-label="Audit events">
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Actor</th>
-              <th scope="col">Action</th>
-              <th scope="col">Patient</th>
-              <th scope="col">Entity</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.items.map((e) => (
-              <tr key={e.id}>
-                <td>{formatDateTime(e.at, tz)}</td>
-                <td>{e.actorName ?? "Unknown"}</td>
-                <td>
-                  {auditActionLabel(e.action)}
-                  <span className="code"> {e.action}</span>
-                </td>
-                <td>
-                  {e.patientId ? (
-                    <Link href={`/admin/audit?patientId=${e.patientId}`} title="Only this patient's events">
-                      {e.patientName ?? "Patient"} <span className="muted">({e.patientMrn ?? e.patientId.slice(0, 8)})</span>
-                    </Link>
-                  ) : (
-                    "—"
-                  )}
-                </td>
-                <td>
-                  {e.entity}
-                  {e.entityId ? ` ${e.entityId.slice(0, 8)}` : ""}
-                </td>
+          <table aria-label="Audit events">
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Actor</th>
+                <th scope="col">Action</th>
+                <th scope="col">Patient</th>
+                <th scope="col">Entity</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {page.items.map((e) => (
+                <tr key={e.id}>
+                  <td>{formatDateTime(e.at, tz)}</td>
+                  <td>{e.actorName ?? "Unknown"}</td>
+                  <td>
+                    {auditActionLabel(e.action)}
+                    <span className="code"> {e.action}</span>
+                  </td>
+                  <td>
+                    {e.patientId ? (
+                      <Link href={`/admin/audit?patientId=${e.patientId}`} title="Only this patient's events">
+                        {e.patientName ?? "Patient"}{" "}
+                        <span className="muted">({e.patientMrn ?? e.patientId.slice(0, 8)})</span>
+                      </Link>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                  <td>
+                    {e.entity}
+                    {e.entityId ? ` ${e.entityId.slice(0, 8)}` : ""}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </div>
       )}
       {page?.nextCursor && (
         <p>
-          <Link href={`/admin/audit?${new URLSearchParams({ ...filters, cursor: page.nextCursor })}`}>Older events</Link>
+          <Link href={`/admin/audit?${new URLSearchParams({ ...filters, cursor: page.nextCursor })}`}>
+            Older events
+          </Link>
         </p>
       )}
     </>

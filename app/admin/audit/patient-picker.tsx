@@ -40,7 +40,14 @@ export function PatientPicker({ initial }: { initial: { id: string; label: strin
       ) : (
         <>
           <label htmlFor={`${id}-search`}>Patient (name or MRN)</label>
-          <input id={`${id}-search`} type="search" value={term} onChange={(e) => setTerm(e.target.value)} autoComplete="off" aria-describedby={`${id}-hint`} />
+          <input
+            id={`${id}-search`}
+            type="search"
+            value={term}
+            onChange={(e) => setTerm(e.target.value)}
+            autoComplete="off"
+            aria-describedby={`${id}-hint`}
+          />
           <p id={`${id}-hint`} className="muted small">
             Type two or more letters, then choose.
           </p>
@@ -50,7 +57,11 @@ export function PatientPicker({ initial }: { initial: { id: string; label: strin
               {results.data?.items.length === 0 && <li role="status">No patient matches.</li>}
               {results.data?.items.map((p) => (
                 <li key={p.id}>
-                  <button type="button" className="link" onClick={() => setPicked({ id: p.id, label: `${p.givenName} ${p.familyName} (${p.mrn})` })}>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => setPicked({ id: p.id, label: `${p.givenName} ${p.familyName} (${p.mrn})` })}
+                  >
                     {p.givenName} {p.familyName} <span className="muted">({p.mrn})</span>
                   </button>
                 </li>

@@ -17,13 +17,14 @@ export default async function BreakGlassReviewPage() {
           {grants.map((g) => (
             <li key={g.id} className="note card">
               <p>
-                <strong>{g.clinicianName}</strong> opened <strong>{g.patientName}</strong> on {fmt.format(g.grantedAt)} UTC (until{" "}
-                {fmt.format(g.expiresAt)}).
+                <strong>{g.clinicianName}</strong> opened <strong>{g.patientName}</strong> on {fmt.format(g.grantedAt)}{" "}
+                UTC (until {fmt.format(g.expiresAt)}).
               </p>
               <p>Reason: {g.reason}</p>
               {g.own ? (
                 <p className="flag" role="note">
-                  Your own request: another admin of the practice must review it. With no other admin it stays pending here.
+                  Your own request: another admin of the practice must review it. With no other admin it stays pending
+                  here.
                 </p>
               ) : (
                 <ReviewForm id={g.id} label={`${g.clinicianName} → ${g.patientName}`} />

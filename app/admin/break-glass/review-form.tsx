@@ -11,7 +11,12 @@ export function ReviewForm({ id, label }: { id: string; label: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
-  const review = useMutation(trpc.admin.breakGlass.review.mutationOptions({ onSuccess: () => router.refresh(), onError: (e) => setError(describeError(e).message) }));
+  const review = useMutation(
+    trpc.admin.breakGlass.review.mutationOptions({
+      onSuccess: () => router.refresh(),
+      onError: (e) => setError(describeError(e).message),
+    }),
+  );
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

@@ -28,7 +28,12 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
       onError,
     }),
   );
-  const [removing, setRemoving] = useState<{ clinicianId: string; clinician: string; patientId: string; patient: string } | null>(null);
+  const [removing, setRemoving] = useState<{
+    clinicianId: string;
+    clinician: string;
+    patientId: string;
+    patient: string;
+  } | null>(null);
   const unassign = useMutation(
     trpc.admin.careTeam.unassign.mutationOptions({
       onSuccess: () => {
@@ -39,7 +44,8 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
       onSettled: () => setRemoving(null),
     }),
   );
-  const toggle = (id: string) => setSelected((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
+  const toggle = (id: string) =>
+    setSelected((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
 
   return (
     <section aria-labelledby="ct-patients">
@@ -57,7 +63,11 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
             ))}
           </select>
         </div>
-        <button type="button" disabled={selected.size === 0 || !clinicianId || assign.isPending} onClick={() => assign.mutate({ clinicianId, patientIds: [...selected] })}>
+        <button
+          type="button"
+          disabled={selected.size === 0 || !clinicianId || assign.isPending}
+          onClick={() => assign.mutate({ clinicianId, patientIds: [...selected] })}
+        >
           Assign selected ({selected.size})
         </button>
       </div>
@@ -82,7 +92,12 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
             {items.map((p) => (
               <tr key={p.id}>
                 <td>
-                  <input type="checkbox" aria-label={`Select ${p.givenName} ${p.familyName}`} checked={selected.has(p.id)} onChange={() => toggle(p.id)} />
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${p.givenName} ${p.familyName}`}
+                    checked={selected.has(p.id)}
+                    onChange={() => toggle(p.id)}
+                  />
                 </td>
                 <td>
                   {p.familyName}, {p.givenName}
@@ -101,7 +116,14 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
                             className="chip-remove"
                             aria-haspopup="dialog"
                             aria-label={`Unassign ${t.name} from ${p.givenName} ${p.familyName}`}
-                            onClick={() => setRemoving({ clinicianId: t.clinicianId, clinician: t.name, patientId: p.id, patient: `${p.givenName} ${p.familyName}` })}
+                            onClick={() =>
+                              setRemoving({
+                                clinicianId: t.clinicianId,
+                                clinician: t.name,
+                                patientId: p.id,
+                                patient: `${p.givenName} ${p.familyName}`,
+                              })
+                            }
                           >
                             <span aria-hidden="true">×</span>
                           </button>
@@ -117,13 +139,20 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
       )}
       <ConfirmDialog
         open={removing !== null}
-        title={removing ? `Remove ${removing.clinician} from ${removing.patient}'s care team?` : "Remove from the care team?"}
+        title={
+          removing ? `Remove ${removing.clinician} from ${removing.patient}'s care team?` : "Remove from the care team?"
+        }
         confirmLabel="Remove from care team"
         busy={unassign.isPending}
         onCancel={() => setRemoving(null)}
-        onConfirm={() => removing && unassign.mutate({ clinicianId: removing.clinicianId, patientId: removing.patientId })}
+        onConfirm={() =>
+          removing && unassign.mutate({ clinicianId: removing.clinicianId, patientId: removing.patientId })
+        }
       >
-        <p>{removing?.clinician} no longer sees this patient&apos;s chart, notes or appointments (unless through cover or emergency access).</p>
+        <p>
+          {removing?.clinician} no longer sees this patient&apos;s chart, notes or appointments (unless through cover or
+          emergency access).
+        </p>
       </ConfirmDialog>
     </section>
   );

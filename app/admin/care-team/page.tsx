@@ -5,15 +5,23 @@ import { CareTeamTable } from "./care-team-client";
 
 export const metadata = { title: "Care teams · Admin · CareRoster" };
 
-export default async function CareTeamPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function CareTeamPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const { unassigned, q, cursor } = await searchParams;
   const caller = await getCaller();
   const unassignedOnly = unassigned === "1";
   const [clinicians, page] = await orPage(
-    Promise.all([caller.admin.careTeam.clinicians(), caller.admin.careTeam.patients({ unassignedOnly, search: q || undefined, cursor: cursor ?? null })]),
+    Promise.all([
+      caller.admin.careTeam.clinicians(),
+      caller.admin.careTeam.patients({ unassignedOnly, search: q || undefined, cursor: cursor ?? null }),
+    ]),
     "/admin/care-team",
   );
-  const qs = (extra: Record<string, string>) => new URLSearchParams({ ...(unassignedOnly ? { unassigned: "1" } : {}), ...(q ? { q } : {}), ...extra }).toString();
+  const qs = (extra: Record<string, string>) =>
+    new URLSearchParams({ ...(unassignedOnly ? { unassigned: "1" } : {}), ...(q ? { q } : {}), ...extra }).toString();
   return (
     <>
       <h1>Care teams</h1>

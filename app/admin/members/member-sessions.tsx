@@ -25,7 +25,13 @@ export function MemberSessions({ userId, name }: { userId: string; name: string 
   );
   return (
     <>
-      <button type="button" className="secondary" aria-expanded={open} aria-controls={panelId} onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        className="secondary"
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen(!open)}
+      >
         Sessions <span className="visually-hidden">of {name}</span>
       </button>
       {open && (

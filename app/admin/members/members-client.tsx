@@ -37,7 +37,10 @@ export function MemberActions({ member }: { member: Member }) {
         onConfirm={async () => {
           try {
             await setStatus.mutateAsync({ userId: member.userId, status: suspended ? "active" : "suspended" });
-            setStatusMessage({ ok: true, text: suspended ? `${member.name} reactivated.` : `${member.name} suspended.` });
+            setStatusMessage({
+              ok: true,
+              text: suspended ? `${member.name} reactivated.` : `${member.name} suspended.`,
+            });
             router.refresh();
           } catch (e) {
             onError(e);
@@ -60,7 +63,10 @@ export function MemberActions({ member }: { member: Member }) {
         onConfirm={async () => {
           try {
             await setRole.mutateAsync({ userId: member.userId, role: nextRole });
-            setStatusMessage({ ok: true, text: `${member.name} is now ${nextRole === "admin" ? "an admin" : "a clinician"}.` });
+            setStatusMessage({
+              ok: true,
+              text: `${member.name} is now ${nextRole === "admin" ? "an admin" : "a clinician"}.`,
+            });
             router.refresh();
           } catch (e) {
             onError(e);
@@ -114,8 +120,8 @@ export function InviteMember() {
     <section className="card narrow spaced" aria-labelledby="invite-member">
       <h2 id="invite-member">Invite a member</h2>
       <p className="muted">
-        They get an email with a link that works once, for 72 hours. Someone new sets their own password; someone who already has a CareRoster account
-        signs in and accepts. Nobody joins until they accept.
+        They get an email with a link that works once, for 72 hours. Someone new sets their own password; someone who
+        already has a CareRoster account signs in and accepts. Nobody joins until they accept.
       </p>
       <form onSubmit={onSubmit} noValidate>
         <Field label="Email" name="email" type="email" autoComplete="off" error={errors.email} required />
@@ -168,7 +174,12 @@ export function InvitationActions({ invitation }: { invitation: Invitation }) {
   const busy = resend.isPending || revoke.isPending;
   return (
     <span className="actions">
-      <button type="button" className="secondary" disabled={busy} onClick={() => resend.mutate({ invitationId: invitation.id })}>
+      <button
+        type="button"
+        className="secondary"
+        disabled={busy}
+        onClick={() => resend.mutate({ invitationId: invitation.id })}
+      >
         Resend <span className="visually-hidden">invitation to {invitation.email}</span>
       </button>
       <ConfirmButton

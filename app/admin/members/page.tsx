@@ -15,30 +15,30 @@ export default async function MembersPage() {
     <>
       <h1>Members</h1>
       <div className="table-scroll">
-      <table aria-label="Members">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Email</th>
-            <th scope="col">Role</th>
-            <th scope="col">Status</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {members.map((m) => (
-            <tr key={m.userId}>
-              <td>{m.name}</td>
-              <td>{m.email}</td>
-              <td>{m.role}</td>
-              <td>
-                <span className={`badge ${m.status === "active" ? "ok" : "bad"}`}>{m.status}</span>
-              </td>
-              <td>{m.userId === me.user.id ? <span className="muted">you</span> : <MemberActions member={m} />}</td>
+        <table aria-label="Members">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">Actions</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {members.map((m) => (
+              <tr key={m.userId}>
+                <td>{m.name}</td>
+                <td>{m.email}</td>
+                <td>{m.role}</td>
+                <td>
+                  <span className={`badge ${m.status === "active" ? "ok" : "bad"}`}>{m.status}</span>
+                </td>
+                <td>{m.userId === me.user.id ? <span className="muted">you</span> : <MemberActions member={m} />}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
       <h2>Pending invitations</h2>
       {invitations.length === 0 ? (
@@ -65,7 +65,9 @@ export default async function MembersPage() {
                     {i.expiresAt < now ? (
                       <span className="badge bad">expired</span>
                     ) : (
-                      <time dateTime={i.expiresAt.toISOString()}>{i.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC</time>
+                      <time dateTime={i.expiresAt.toISOString()}>
+                        {i.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC
+                      </time>
                     )}
                   </td>
                   <td>

@@ -5,9 +5,16 @@ import { ArchiveButton } from "./archive-button";
 
 export const metadata = { title: "Patients · Admin · CareRoster" };
 
-export default async function AdminPatientsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function AdminPatientsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const { q } = await searchParams;
-  const page = await orPage((await getCaller()).patients.list({ includeArchived: true, limit: 100, search: q || undefined }), "/admin/patients");
+  const page = await orPage(
+    (await getCaller()).patients.list({ includeArchived: true, limit: 100, search: q || undefined }),
+    "/admin/patients",
+  );
   return (
     <>
       <h1>All patients</h1>
@@ -21,41 +28,56 @@ export default async function AdminPatientsPage({ searchParams }: { searchParams
         </button>
       </form>
       <p className="muted">
-        Showing {page.items.length} of {page.total} (archived included){page.nextCursor ? "; refine the search to see the rest" : ""}.
+        Showing {page.items.length} of {page.total} (archived included)
+        {page.nextCursor ? "; refine the search to see the rest" : ""}.
       </p>
       <div className="table-scroll">
-      <table aria-label="All patients">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">MRN</th>
-            <th scope="col">Status</th>
-            <th scope="col">Action</th>
-          </tr>
-        </thead>
-        <tbody>
-          {page.items.map((p) => (
-            <tr key={p.id}>
-              <td>
-                {p.familyName}, {p.givenName}
-              </td>
-              <td>{p.mrn}</td>
-              <td>{p.archivedAt ? <span className="badge bad">archived</span> : <span className="badge ok">active</span>}</td>
-              <td>
-                <span className="actions">
-                  <ArchiveButton id={p.id} archived={Boolean(p.archivedAt)} name={`${p.givenName} ${p.familyName}`} />
-                  <Link href={`/admin/access?patientId=${p.id}`}>
-                    Who can see<span className="visually-hidden"> {p.givenName} {p.familyName}</span>
-                  </Link>
-                  <Link href={`/admin/access-report?patientId=${p.id}`}>
-                    Access report<span className="visually-hidden"> for {p.givenName} {p.familyName}</span>
-                  </Link>
-                </span>
-              </td>
+        <table aria-label="All patients">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">MRN</th>
+              <th scope="col">Status</th>
+              <th scope="col">Action</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {page.items.map((p) => (
+              <tr key={p.id}>
+                <td>
+                  {p.familyName}, {p.givenName}
+                </td>
+                <td>{p.mrn}</td>
+                <td>
+                  {p.archivedAt ? (
+                    <span className="badge bad">archived</span>
+                  ) : (
+                    <span className="badge ok">active</span>
+                  )}
+                </td>
+                <td>
+                  <span className="actions">
+                    <ArchiveButton id={p.id} archived={Boolean(p.archivedAt)} name={`${p.givenName} ${p.familyName}`} />
+                    <Link href={`/admin/access?patientId=${p.id}`}>
+                      Who can see
+                      <span className="visually-hidden">
+                        {" "}
+                        {p.givenName} {p.familyName}
+                      </span>
+                    </Link>
+                    <Link href={`/admin/access-report?patientId=${p.id}`}>
+                      Access report
+                      <span className="visually-hidden">
+                        {" "}
+                        for {p.givenName} {p.familyName}
+                      </span>
+                    </Link>
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </div>
     </>
   );

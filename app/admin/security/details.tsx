@@ -2,7 +2,9 @@ import type { ReactNode } from "react";
 import type { Posture } from "@/server/security/posture";
 
 const Badge = ({ problems }: { problems: string[] }) => (
-  <span className={`badge ${problems.length ? "bad" : "ok"}`}>{problems.length ? `${problems.length} problem${problems.length === 1 ? "" : "s"}` : "ok"}</span>
+  <span className={`badge ${problems.length ? "bad" : "ok"}`}>
+    {problems.length ? `${problems.length} problem${problems.length === 1 ? "" : "s"}` : "ok"}
+  </span>
 );
 
 /** A wide table scrolls inside its own region (focusable, so keyboard users can scroll it too). */
@@ -92,10 +94,7 @@ export function DatabaseDetails({ database: d, runtimeRole }: { database: Postur
         </table>
       </Scroll>
       {d.otherObjects.length > 0 && (
-        <p>
-          Other objects in public:{" "}
-          {d.otherObjects.map((o) => `${o.kind} ${o.name} (owner ${o.owner})`).join(", ")}
-        </p>
+        <p>Other objects in public: {d.otherObjects.map((o) => `${o.kind} ${o.name} (owner ${o.owner})`).join(", ")}</p>
       )}
     </Fold>
   );
@@ -123,7 +122,10 @@ export function FunctionDetails({ functions }: { functions: Posture["functions"]
 
 export function TableDetails({ tables }: { tables: Posture["tables"] }) {
   return (
-    <Fold title={`Tables and their policies (${tables.length})`} problems={tables.flatMap((t) => t.problems.map((p) => `${t.table}: ${p}`))}>
+    <Fold
+      title={`Tables and their policies (${tables.length})`}
+      problems={tables.flatMap((t) => t.problems.map((p) => `${t.table}: ${p}`))}
+    >
       {tables.map((t) => (
         <section key={t.table} aria-labelledby={`t-${t.table}`}>
           <h3 id={`t-${t.table}`}>

@@ -10,7 +10,10 @@ export const metadata = { title: "Settings · Admin · CareRoster" };
 /** The practice's settings: a simple list of sections, each its own component. */
 export default async function SettingsPage() {
   const caller = await getCaller();
-  const [settings, tz] = await orPage(Promise.all([caller.admin.settings.get(), caller.admin.timeZone.get()]), "/admin/settings");
+  const [settings, tz] = await orPage(
+    Promise.all([caller.admin.settings.get(), caller.admin.timeZone.get()]),
+    "/admin/settings",
+  );
   const base = (process.env.NEXTAUTH_URL ?? "").replace(/\/+$/, "");
   return (
     <>

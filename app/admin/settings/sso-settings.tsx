@@ -40,7 +40,10 @@ export function SsoSettings({ sso, redirectBase, slug }: { sso: Sso; redirectBas
     setErrors({});
     try {
       await save.mutateAsync(input.data);
-      setMessage({ ok: true, text: "Single sign-on saved. Members with these email domains now see “Continue with your practice's sign-in”." });
+      setMessage({
+        ok: true,
+        text: "Single sign-on saved. Members with these email domains now see “Continue with your practice's sign-in”.",
+      });
       router.refresh();
     } catch (err) {
       const d = describeError(err);
@@ -53,13 +56,29 @@ export function SsoSettings({ sso, redirectBase, slug }: { sso: Sso; redirectBas
     <section className="card" aria-labelledby="sso-settings">
       <h2 id="sso-settings">Single sign-on (OpenID Connect)</h2>
       <p className="muted">
-        Register CareRoster with your identity provider (Google Workspace, Microsoft Entra ID, …) as a web application with the redirect URI{" "}
-        <code className="wrap">{redirectUri}</code> and the scopes <code>openid email profile</code>. Only people who are already members of this
-        practice (or hold an invitation to it) can sign in this way.
+        Register CareRoster with your identity provider (Google Workspace, Microsoft Entra ID, …) as a web application
+        with the redirect URI <code className="wrap">{redirectUri}</code> and the scopes{" "}
+        <code>openid email profile</code>. Only people who are already members of this practice (or hold an invitation
+        to it) can sign in this way.
       </p>
       <form onSubmit={onSubmit} noValidate>
-        <Field label="Issuer URL" name="issuer" type="url" defaultValue={sso?.issuer} placeholder="https://accounts.google.com" error={errors.issuer} required />
-        <Field label="Client id" name="clientId" defaultValue={sso?.clientId} autoComplete="off" error={errors.clientId} required />
+        <Field
+          label="Issuer URL"
+          name="issuer"
+          type="url"
+          defaultValue={sso?.issuer}
+          placeholder="https://accounts.google.com"
+          error={errors.issuer}
+          required
+        />
+        <Field
+          label="Client id"
+          name="clientId"
+          defaultValue={sso?.clientId}
+          autoComplete="off"
+          error={errors.clientId}
+          required
+        />
         <Field
           label={sso ? "Client secret (leave empty to keep the stored one)" : "Client secret"}
           name="clientSecret"
@@ -68,7 +87,14 @@ export function SsoSettings({ sso, redirectBase, slug }: { sso: Sso; redirectBas
           error={errors.clientSecret}
           required={!sso}
         />
-        <Field label="Email domains (comma separated)" name="domains" defaultValue={sso?.domains.join(", ")} placeholder="example.org" error={errors.domains} required />
+        <Field
+          label="Email domains (comma separated)"
+          name="domains"
+          defaultValue={sso?.domains.join(", ")}
+          placeholder="example.org"
+          error={errors.domains}
+          required
+        />
         <p>
           <button type="submit" disabled={save.isPending}>
             {save.isPending ? "Saving…" : "Save single sign-on"}

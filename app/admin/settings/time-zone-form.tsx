@@ -9,7 +9,15 @@ import { formatTime, timeZones } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 
 /** Admin → Settings → Time zone: every time of the practice is shown in this zone, with its abbreviation. */
-export function TimeZoneForm({ current, chosen, serverZone }: { current: string; chosen: boolean; serverZone: string }) {
+export function TimeZoneForm({
+  current,
+  chosen,
+  serverZone,
+}: {
+  current: string;
+  chosen: boolean;
+  serverZone: string;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [value, setValue] = useState(current);
@@ -38,8 +46,9 @@ export function TimeZoneForm({ current, chosen, serverZone }: { current: string;
     <section className="card narrow" aria-labelledby="tz-heading">
       <h2 id="tz-heading">Time zone</h2>
       <p className="muted">
-        Every time in the practice (visits, notes, emergency access, the audit log) is shown in this zone with its abbreviation, whatever the
-        device&apos;s own clock says. {chosen ? "" : `Not chosen yet: the server's zone (${serverZone}) is used.`}
+        Every time in the practice (visits, notes, emergency access, the audit log) is shown in this zone with its
+        abbreviation, whatever the device&apos;s own clock says.{" "}
+        {chosen ? "" : `Not chosen yet: the server's zone (${serverZone}) is used.`}
       </p>
       <form onSubmit={onSubmit} noValidate>
         <label htmlFor="tz-select">Practice time zone</label>

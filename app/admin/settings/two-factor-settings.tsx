@@ -42,7 +42,10 @@ export function TwoFactorSettings({ policy, members, me }: { policy: MfaPolicy; 
     setMessage(null);
     try {
       await reset.mutateAsync({ userId: m.userId });
-      setMessage({ ok: true, text: `${m.name}'s second factor was reset. They set it up again at their next sign-in.` });
+      setMessage({
+        ok: true,
+        text: `${m.name}'s second factor was reset. They set it up again at their next sign-in.`,
+      });
       router.refresh();
     } catch (err) {
       setMessage({ ok: false, text: describeError(err).message });
@@ -56,7 +59,14 @@ export function TwoFactorSettings({ policy, members, me }: { policy: MfaPolicy; 
         <legend>Who must use two-factor authentication</legend>
         {choices.map(([value, label, hint]) => (
           <div key={value} className="choice">
-            <input type="radio" id={`mfa-${value}`} name="mfaPolicy" value={value} checked={current === value} onChange={() => void choose(value)} />
+            <input
+              type="radio"
+              id={`mfa-${value}`}
+              name="mfaPolicy"
+              value={value}
+              checked={current === value}
+              onChange={() => void choose(value)}
+            />
             <label htmlFor={`mfa-${value}`}>
               {label}
               <span className="muted hint">{hint}</span>
@@ -74,7 +84,10 @@ export function TwoFactorSettings({ policy, members, me }: { policy: MfaPolicy; 
         {members.map((m) => (
           <li key={m.userId}>
             <span>
-              <strong>{m.name}</strong> <span className="muted">{m.email} · {m.role}</span>
+              <strong>{m.name}</strong>{" "}
+              <span className="muted">
+                {m.email} · {m.role}
+              </span>
             </span>
             <span>
               {m.enrolledAt ? "Two-factor on" : "Not set up"}

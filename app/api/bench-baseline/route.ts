@@ -3,7 +3,11 @@ import { baselineEnabled, handWrittenClinicianList } from "@/server/bench/baseli
 
 export const dynamic = "force-dynamic";
 
-const input = z.object({ clinicianId: z.uuid(), orgId: z.uuid(), limit: z.coerce.number().int().min(1).max(100).default(20) });
+const input = z.object({
+  clinicianId: z.uuid(),
+  orgId: z.uuid(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
 
 /** Benchmark only (see server/bench/baseline.ts): 404 in every normal start. */
 export async function GET(req: Request) {

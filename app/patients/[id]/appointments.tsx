@@ -6,7 +6,13 @@ import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { Field } from "@/app/_components/field";
 import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
-import { appointmentCreateInput, CANCEL_REASONS, VISIT_TYPES, type CancelReason, type VisitType } from "@/lib/schemas/appointments";
+import {
+  appointmentCreateInput,
+  CANCEL_REASONS,
+  VISIT_TYPES,
+  type CancelReason,
+  type VisitType,
+} from "@/lib/schemas/appointments";
 import { formatDateTime, wallTimeInZone, zoneAbbreviation } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
@@ -106,8 +112,8 @@ export function Appointments({
           {upcoming.map((a) => (
             <li key={a.id} className={a.status === "cancelled" ? "cancelled" : undefined}>
               <span>
-                {fmt.format(a.startsAt)} — {VISIT_TYPES[a.visitType as VisitType]?.label ?? "Visit"}: {a.reason} ({a.clinicianName ?? "clinician"})
-                {a.doubleBooked ? " · double-booked" : ""}
+                {fmt.format(a.startsAt)} — {VISIT_TYPES[a.visitType as VisitType]?.label ?? "Visit"}: {a.reason} (
+                {a.clinicianName ?? "clinician"}){a.doubleBooked ? " · double-booked" : ""}
                 {a.status === "cancelled" ? " · cancelled" : ""}
               </span>
               {a.status === "scheduled" && (
@@ -143,14 +149,17 @@ export function Appointments({
       )}
       <ConfirmDialog
         open={cancelling !== null}
-        title={cancelling ? `Cancel ${patientName}'s visit on ${fmt.format(cancelling.startsAt)}?` : "Cancel this visit?"}
+        title={
+          cancelling ? `Cancel ${patientName}'s visit on ${fmt.format(cancelling.startsAt)}?` : "Cancel this visit?"
+        }
         confirmLabel="Cancel visit"
         busy={cancel.isPending}
         onCancel={() => setCancelling(null)}
         onConfirm={() => void onCancel()}
       >
         <p>
-          The slot is freed and the visit is shown struck through. {cancelling?.clinicianName ? `${cancelling.clinicianName} no longer expects the patient.` : ""}
+          The slot is freed and the visit is shown struck through.{" "}
+          {cancelling?.clinicianName ? `${cancelling.clinicianName} no longer expects the patient.` : ""}
         </p>
         <label htmlFor="cancel-reason">Reason</label>
         <select
@@ -209,12 +218,28 @@ export function Appointments({
             ))}
           </select>
         </div>
-        <Field label={`Starts at (${zoneAbbreviation(new Date(), timeZone)})`} name="startsAt" type="datetime-local" error={errors.startsAt} required />
-        <Field label="Duration (minutes)" name="durationMinutes" type="number" value={duration} onChange={(e) => setDuration(e.target.value)} min={5} max={480} error={errors.durationMinutes} />
+        <Field
+          label={`Starts at (${zoneAbbreviation(new Date(), timeZone)})`}
+          name="startsAt"
+          type="datetime-local"
+          error={errors.startsAt}
+          required
+        />
+        <Field
+          label="Duration (minutes)"
+          name="durationMinutes"
+          type="number"
+          value={duration}
+          onChange={(e) => setDuration(e.target.value)}
+          min={5}
+          max={480}
+          error={errors.durationMinutes}
+        />
         <Field label="Reason" name="reason" error={errors.reason} required />
         {isAdmin && (
           <label className="checkbox">
-            <input type="checkbox" name="doubleBook" /> Double-book on purpose (over another visit of this clinician; recorded in the audit log)
+            <input type="checkbox" name="doubleBook" /> Double-book on purpose (over another visit of this clinician;
+            recorded in the audit log)
           </label>
         )}
         {conflict && (

@@ -49,7 +49,14 @@ export function Demographics({ patient }: { patient: Patient }) {
       <div className="section-head">
         <h2 id="demo-heading">Demographics</h2>
         {!editing && (
-          <button type="button" className="secondary" onClick={() => { setEditing(true); setMessage(null); }}>
+          <button
+            type="button"
+            className="secondary"
+            onClick={() => {
+              setEditing(true);
+              setMessage(null);
+            }}
+          >
             Edit details
           </button>
         )}
@@ -61,9 +68,28 @@ export function Demographics({ patient }: { patient: Patient }) {
       )}
       {editing ? (
         <form onSubmit={onSubmit} noValidate>
-          <Field label="Given name" name="givenName" defaultValue={patient.givenName} error={errors.givenName} required />
-          <Field label="Family name" name="familyName" defaultValue={patient.familyName} error={errors.familyName} required />
-          <Field label="Birth date" name="birthDate" type="date" defaultValue={patient.birthDate} error={errors.birthDate} required />
+          <Field
+            label="Given name"
+            name="givenName"
+            defaultValue={patient.givenName}
+            error={errors.givenName}
+            required
+          />
+          <Field
+            label="Family name"
+            name="familyName"
+            defaultValue={patient.familyName}
+            error={errors.familyName}
+            required
+          />
+          <Field
+            label="Birth date"
+            name="birthDate"
+            type="date"
+            defaultValue={patient.birthDate}
+            error={errors.birthDate}
+            required
+          />
           <div className="field">
             <label htmlFor="field-sex">Sex</label>
             <select id="field-sex" name="sex" defaultValue={patient.sex}>
@@ -79,7 +105,14 @@ export function Demographics({ patient }: { patient: Patient }) {
             <button type="submit" disabled={update.isPending}>
               {update.isPending ? "Saving…" : "Save changes"}
             </button>
-            <button type="button" className="secondary" onClick={() => { setEditing(false); setErrors({}); }}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                setEditing(false);
+                setErrors({});
+              }}
+            >
               Cancel
             </button>
           </p>

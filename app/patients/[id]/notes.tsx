@@ -30,12 +30,14 @@ function History({ note }: { note: Entry }) {
   return (
     <details>
       <summary>
-        History ({note.history.length} versions)<span className="visually-hidden"> of the note from {fmt.format(note.createdAt)}</span>
+        History ({note.history.length} versions)
+        <span className="visually-hidden"> of the note from {fmt.format(note.createdAt)}</span>
       </summary>
       <ol className="history" aria-label="Versions">
         {note.history.map((v) => (
           <li key={v.version}>
-            <strong>v{v.version}</strong> · {v.status.replace(/_/g, " ")} · {v.changedByName ?? "A colleague"} · {fmt.format(v.changedAt)}
+            <strong>v{v.version}</strong> · {v.status.replace(/_/g, " ")} · {v.changedByName ?? "A colleague"} ·{" "}
+            {fmt.format(v.changedAt)}
             {v.status === "entered_in_error" && v.errorReason ? ` · reason: ${v.errorReason}` : ""}
             <div className="note-body">{v.body}</div>
           </li>
@@ -89,13 +91,26 @@ function NoteItem({ note, canWrite }: { note: Note; canWrite: boolean }) {
       ) : (
         <form onSubmit={onSave} noValidate>
           <label htmlFor={`note-${mode}-${note.id}`}>{mode === "edit" ? "Edit draft" : "Addendum"}</label>
-          <textarea id={`note-${mode}-${note.id}`} name="body" defaultValue={mode === "edit" ? note.body : ""} rows={4} aria-invalid={error ? true : undefined} />
+          <textarea
+            id={`note-${mode}-${note.id}`}
+            name="body"
+            defaultValue={mode === "edit" ? note.body : ""}
+            rows={4}
+            aria-invalid={error ? true : undefined}
+          />
           {error && <p className="field-error">{error}</p>}
           <p className="actions">
             <button type="submit" disabled={update.isPending || addendum.isPending}>
               {mode === "edit" ? "Save draft" : "Sign addendum"}
             </button>
-            <button type="button" className="secondary" onClick={() => { setMode("view"); setError(null); }}>
+            <button
+              type="button"
+              className="secondary"
+              onClick={() => {
+                setMode("view");
+                setError(null);
+              }}
+            >
               Cancel
             </button>
           </p>
@@ -161,11 +176,19 @@ function NoteItem({ note, canWrite }: { note: Note; canWrite: boolean }) {
         confirmLabel="Mark in error"
         busy={markInError.isPending}
         onConfirm={() => markInError.mutate({ id: note.id, reason })}
-        onCancel={() => { setDialog(null); setError(null); }}
+        onCancel={() => {
+          setDialog(null);
+          setError(null);
+        }}
       >
         <p>The note stays in the record, struck through, with your reason.</p>
         <label htmlFor={`reason-${note.id}`}>Reason</label>
-        <input id={`reason-${note.id}`} value={reason} onChange={(e) => setReason(e.target.value)} aria-invalid={error ? true : undefined} />
+        <input
+          id={`reason-${note.id}`}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          aria-invalid={error ? true : undefined}
+        />
         {error && <p className="field-error">{error}</p>}
       </ConfirmDialog>
     </li>
@@ -235,41 +258,55 @@ export function Notes({
 
   return (
     <TimeZone.Provider value={timeZone}>
-    <section className="card wide" aria-labelledby="notes-heading">
-      <h2 id="notes-heading">Clinical notes</h2>
-      {!canWrite && cannotWriteReason && <p className="muted" data-testid="no-note-reason">{cannotWriteReason}</p>}
-      {canWrite && (
-        <form onSubmit={onSubmit} noValidate>
-          <label htmlFor="new-note">New note</label>
-          <textarea id="new-note" name="body" rows={3} ref={box} onInput={(e) => keep(e.currentTarget.value)} aria-invalid={error ? true : undefined} aria-describedby={error ? "new-note-error" : "new-note-hint"} />
-          <p id="new-note-hint" className="muted">
-            Saved as a draft: you can edit it until you sign it.
+      <section className="card wide" aria-labelledby="notes-heading">
+        <h2 id="notes-heading">Clinical notes</h2>
+        {!canWrite && cannotWriteReason && (
+          <p className="muted" data-testid="no-note-reason">
+            {cannotWriteReason}
           </p>
-          {restored && (
-            <p className="notice" role="status" data-testid="draft-restored">
-              Your unsaved note was restored from this device.
+        )}
+        {canWrite && (
+          <form onSubmit={onSubmit} noValidate>
+            <label htmlFor="new-note">New note</label>
+            <textarea
+              id="new-note"
+              name="body"
+              rows={3}
+              ref={box}
+              onInput={(e) => keep(e.currentTarget.value)}
+              aria-invalid={error ? true : undefined}
+              aria-describedby={error ? "new-note-error" : "new-note-hint"}
+            />
+            <p id="new-note-hint" className="muted">
+              Saved as a draft: you can edit it until you sign it.
             </p>
-          )}
-          {error && (
-            <p id="new-note-error" className="field-error">
-              {error}
+            {restored && (
+              <p className="notice" role="status" data-testid="draft-restored">
+                Your unsaved note was restored from this device.
+              </p>
+            )}
+            {error && (
+              <p id="new-note-error" className="field-error">
+                {error}
+              </p>
+            )}
+            <p className="actions">
+              <button type="submit" disabled={create.isPending}>
+                {create.isPending ? "Saving…" : "Add note"}
+              </button>
             </p>
-          )}
-          <p className="actions">
-            <button type="submit" disabled={create.isPending}>{create.isPending ? "Saving…" : "Add note"}</button>
-          </p>
-        </form>
-      )}
-      {notes.length === 0 ? (
-        <p className="empty">No notes you can read.</p>
-      ) : (
-        <ul className="plain notes" aria-label="Notes">
-          {notes.map((n) => (
-            <NoteItem key={n.id} note={n} canWrite={canWrite} />
-          ))}
-        </ul>
-      )}
-    </section>
+          </form>
+        )}
+        {notes.length === 0 ? (
+          <p className="empty">No notes you can read.</p>
+        ) : (
+          <ul className="plain notes" aria-label="Notes">
+            {notes.map((n) => (
+              <NoteItem key={n.id} note={n} canWrite={canWrite} />
+            ))}
+          </ul>
+        )}
+      </section>
     </TimeZone.Provider>
   );
 }

@@ -11,7 +11,6 @@ import { Notes } from "./notes";
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Patient chart · CareRoster" };
 
-
 /** Every panel comes from a procedure; an id the caller may not see is the same 404 as one that does not exist. */
 export default async function ChartPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -45,7 +44,8 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
         )}
         {patient.access.via === "coverage" && patient.access.cover && (
           <p className="banner-cover" role="status">
-            You see this patient as cover for {patient.access.cover.coveredName ?? "a colleague"} until {until(patient.access.cover.until)}.
+            You see this patient as cover for {patient.access.cover.coveredName ?? "a colleague"} until{" "}
+            {until(patient.access.cover.until)}.
           </p>
         )}
         <section className="patient-banner" aria-labelledby="patient-name">
@@ -54,10 +54,14 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
               {patient.givenName} {patient.familyName}
             </h1>
             {patient.access.via === "break_glass" && patient.access.grantExpiresAt && (
-              <span className="access-badge temporary">Temporary access until {until(patient.access.grantExpiresAt)}</span>
+              <span className="access-badge temporary">
+                Temporary access until {until(patient.access.grantExpiresAt)}
+              </span>
             )}
             {patient.access.via === "coverage" && patient.access.cover && (
-              <span className="access-badge covering">Covering {patient.access.cover.coveredName ?? "a colleague"}</span>
+              <span className="access-badge covering">
+                Covering {patient.access.cover.coveredName ?? "a colleague"}
+              </span>
             )}
             {patient.archivedAt && <span className="access-badge archived">Archived</span>}
           </div>
@@ -96,7 +100,15 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
               </ul>
             )}
           </section>
-          <Appointments clinicians={clinicians} isAdmin={me.role === "admin"} timeZone={tz} patientId={patient.id} patientName={`${patient.givenName} ${patient.familyName}`} upcoming={appointments.upcoming} past={appointments.past} />
+          <Appointments
+            clinicians={clinicians}
+            isAdmin={me.role === "admin"}
+            timeZone={tz}
+            patientId={patient.id}
+            patientName={`${patient.givenName} ${patient.familyName}`}
+            upcoming={appointments.upcoming}
+            past={appointments.past}
+          />
           <Notes
             timeZone={tz}
             patientId={patient.id}

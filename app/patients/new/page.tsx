@@ -15,7 +15,9 @@ export default async function NewPatientPage() {
       <main id="main" tabIndex={-1}>
         <h1>New patient</h1>
         <p className="muted">
-          {me.role === "clinician" ? "You will be on this patient's care team." : "Assign a clinician from the admin dashboard afterwards."}
+          {me.role === "clinician"
+            ? "You will be on this patient's care team."
+            : "Assign a clinician from the admin dashboard afterwards."}
         </p>
         <NewPatientForm />
       </main>

@@ -22,7 +22,10 @@ export const accessGrants = pgTable(
   },
   (t) => [
     check("access_grants_reason_present", sql`length(btrim(${t.reason})) >= 10`),
-    check("access_grants_window", sql`${t.expiresAt} > ${t.grantedAt} and ${t.expiresAt} <= ${t.grantedAt} + interval '24 hours'`),
+    check(
+      "access_grants_window",
+      sql`${t.expiresAt} > ${t.grantedAt} and ${t.expiresAt} <= ${t.grantedAt} + interval '24 hours'`,
+    ),
     index("access_grants_clinician_org_expires_idx").on(t.clinicianId, t.orgId, t.expiresAt),
     index("access_grants_org_review_idx").on(t.orgId, t.reviewedAt, t.grantedAt),
     foreignKey({ columns: [t.orgId, t.patientId], foreignColumns: [patients.orgId, patients.id] }),

@@ -9,8 +9,12 @@ export const auditEvents = pgTable(
   "audit_events",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    orgId: uuid("org_id").notNull().references(() => organizations.id),
-    actorId: uuid("actor_id").notNull().references(() => users.id),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id),
+    actorId: uuid("actor_id")
+      .notNull()
+      .references(() => users.id),
     action: text("action").notNull(),
     patientId: uuid("patient_id"),
     entity: text("entity").notNull(),
@@ -22,7 +26,10 @@ export const auditEvents = pgTable(
     detail: jsonb("detail").notNull().default({}),
   },
   (t) => [
-    check("audit_events_basis_known", sql`${t.basis} is null or ${t.basis} in ('care_team', 'coverage', 'break_glass', 'admin')`),
+    check(
+      "audit_events_basis_known",
+      sql`${t.basis} is null or ${t.basis} in ('care_team', 'coverage', 'break_glass', 'admin')`,
+    ),
     index("audit_events_org_at_idx").on(t.orgId, t.at.desc(), t.id.desc()),
     index("audit_events_org_patient_at_idx").on(t.orgId, t.patientId, t.at),
     index("audit_events_org_actor_at_idx").on(t.orgId, t.actorId, t.at),

@@ -12,7 +12,9 @@ export const careTeam = pgTable(
     orgId: uuid("org_id").notNull(),
     clinicianId: uuid("clinician_id").notNull(),
     patientId: uuid("patient_id").notNull(),
-    assignedBy: uuid("assigned_by").notNull().references(() => users.id),
+    assignedBy: uuid("assigned_by")
+      .notNull()
+      .references(() => users.id),
     assignedAt: timestamp("assigned_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

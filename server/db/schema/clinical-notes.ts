@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { check, foreignKey, index, integer, pgPolicy, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import {
+  check,
+  foreignKey,
+  index,
+  integer,
+  pgPolicy,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { patients } from "./patients";
 import { canSeePatient, currentUser, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
@@ -17,9 +28,13 @@ export const clinicalNotes = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     orgId: uuid("org_id").notNull(),
     patientId: uuid("patient_id").notNull(),
-    authorId: uuid("author_id").notNull().references(() => users.id),
+    authorId: uuid("author_id")
+      .notNull()
+      .references(() => users.id),
     body: text("body").notNull(),
-    status: text("status", { enum: ["draft", "signed", "entered_in_error"] }).notNull().default("draft"),
+    status: text("status", { enum: ["draft", "signed", "entered_in_error"] })
+      .notNull()
+      .default("draft"),
     signedAt: timestamp("signed_at", { withTimezone: true }),
     addendumTo: uuid("addendum_to"),
     errorReason: text("error_reason"),
@@ -37,8 +52,14 @@ export const clinicalNotes = pgTable(
     foreignKey({ columns: [t.orgId, t.addendumTo], foreignColumns: [t.orgId, t.id] }).onDelete("cascade"),
     check("clinical_notes_status_known", sql`${t.status} in ('draft', 'signed', 'entered_in_error')`),
     // A signed note carries its signature time, a draft none (a draft marked in error keeps none).
-    check("clinical_notes_signed_at", sql`(${t.status} <> 'signed' or ${t.signedAt} is not null) and (${t.status} <> 'draft' or ${t.signedAt} is null)`),
-    check("clinical_notes_error_reason", sql`(${t.status} = 'entered_in_error') = (${t.errorReason} is not null and ${t.errorAt} is not null)`),
+    check(
+      "clinical_notes_signed_at",
+      sql`(${t.status} <> 'signed' or ${t.signedAt} is not null) and (${t.status} <> 'draft' or ${t.signedAt} is null)`,
+    ),
+    check(
+      "clinical_notes_error_reason",
+      sql`(${t.status} = 'entered_in_error') = (${t.errorReason} is not null and ${t.errorAt} is not null)`,
+    ),
     check("clinical_notes_error_reason_present", sql`${t.errorReason} is null or length(btrim(${t.errorReason})) >= 5`),
     check("clinical_notes_addendum_signed", sql`${t.addendumTo} is null or ${t.status} <> 'draft'`),
     orgIsolation("clinical_notes", t.orgId),
@@ -84,7 +105,9 @@ export const clinicalNoteVersions = pgTable(
     unique("clinical_note_versions_note_version_key").on(t.orgId, t.noteId, t.version),
     index("clinical_note_versions_org_patient_idx").on(t.orgId, t.patientId),
     // Removing a note is an owner-only maintenance act (the runtime role cannot DELETE notes).
-    foreignKey({ columns: [t.orgId, t.noteId], foreignColumns: [clinicalNotes.orgId, clinicalNotes.id] }).onDelete("cascade"),
+    foreignKey({ columns: [t.orgId, t.noteId], foreignColumns: [clinicalNotes.orgId, clinicalNotes.id] }).onDelete(
+      "cascade",
+    ),
     orgIsolation("clinical_note_versions", t.orgId),
     pgPolicy("clinical_note_versions_select", { for: "select", to: runtime, using: canSeePatient(t.patientId) }),
   ],

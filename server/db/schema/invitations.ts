@@ -16,13 +16,17 @@ export const invitations = pgTable(
   "invitations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull().references(() => organizations.id),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id),
     email: text("email").notNull(),
     // The name the admin typed: a suggestion for a new account, never applied to an existing one.
     name: text("name").notNull(),
     role: memberRole("role").notNull(),
     tokenHash: text("token_hash").notNull(),
-    invitedBy: uuid("invited_by").notNull().references(() => users.id),
+    invitedBy: uuid("invited_by")
+      .notNull()
+      .references(() => users.id),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     acceptedAt: timestamp("accepted_at", { withTimezone: true }),

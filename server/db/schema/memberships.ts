@@ -12,8 +12,12 @@ export const memberStatus = pgEnum("member_status", ["invited", "active", "suspe
 export const memberships = pgTable(
   "memberships",
   {
-    userId: uuid("user_id").notNull().references(() => users.id),
-    orgId: uuid("org_id").notNull().references(() => organizations.id),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id),
     role: memberRole("role").notNull(),
     status: memberStatus("status").notNull().default("active"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

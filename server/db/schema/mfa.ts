@@ -25,7 +25,11 @@ export const userMfa = pgTable(
   },
   (t) => [
     // Your own factor; an admin sees whether the practice's active members have one.
-    pgPolicy("user_mfa_select", { for: "select", to: runtime, using: sql`${t.userId} = ${currentUser} or (${adminOfMember})` }),
+    pgPolicy("user_mfa_select", {
+      for: "select",
+      to: runtime,
+      using: sql`${t.userId} = ${currentUser} or (${adminOfMember})`,
+    }),
     // Enrollment starts unconfirmed, for yourself only.
     pgPolicy("user_mfa_insert", {
       for: "insert",
@@ -33,7 +37,12 @@ export const userMfa = pgTable(
       withCheck: sql`${t.userId} = ${currentUser} and ${t.confirmedAt} is null and ${t.lastStep} = 0`,
     }),
     // Confirming and recording the last used step: yourself only (column grant: confirmed_at, last_step).
-    pgPolicy("user_mfa_update", { for: "update", to: runtime, using: sql`${t.userId} = ${currentUser}`, withCheck: sql`${t.userId} = ${currentUser}` }),
+    pgPolicy("user_mfa_update", {
+      for: "update",
+      to: runtime,
+      using: sql`${t.userId} = ${currentUser}`,
+      withCheck: sql`${t.userId} = ${currentUser}`,
+    }),
     // Removing a factor: an admin for a member (reset); yourself only while unconfirmed, or in the very
     // transaction that consumed one of your recovery codes (nobody resets their own without one).
     pgPolicy("user_mfa_delete", {
@@ -58,8 +67,16 @@ export const mfaRecoveryCodes = pgTable(
   },
   (t) => [
     index("mfa_recovery_codes_user_idx").on(t.userId, t.codeHash),
-    pgPolicy("mfa_recovery_codes_select", { for: "select", to: runtime, using: sql`${t.userId} = ${currentUser} or (${adminOfMember})` }),
-    pgPolicy("mfa_recovery_codes_insert", { for: "insert", to: runtime, withCheck: sql`${t.userId} = ${currentUser} and ${t.usedAt} is null` }),
+    pgPolicy("mfa_recovery_codes_select", {
+      for: "select",
+      to: runtime,
+      using: sql`${t.userId} = ${currentUser} or (${adminOfMember})`,
+    }),
+    pgPolicy("mfa_recovery_codes_insert", {
+      for: "insert",
+      to: runtime,
+      withCheck: sql`${t.userId} = ${currentUser} and ${t.usedAt} is null`,
+    }),
     // Using a code: only yours, only once (used_at goes from null to set).
     pgPolicy("mfa_recovery_codes_update", {
       for: "update",
@@ -68,7 +85,11 @@ export const mfaRecoveryCodes = pgTable(
       withCheck: sql`${t.userId} = ${currentUser} and ${t.usedAt} is not null`,
     }),
     // Regenerating replaces yours; an admin's reset removes a member's.
-    pgPolicy("mfa_recovery_codes_delete", { for: "delete", to: runtime, using: sql`${t.userId} = ${currentUser} or (${adminOfMember})` }),
+    pgPolicy("mfa_recovery_codes_delete", {
+      for: "delete",
+      to: runtime,
+      using: sql`${t.userId} = ${currentUser} or (${adminOfMember})`,
+    }),
   ],
 );
 

@@ -1,16 +1,5 @@
 import { sql } from "drizzle-orm";
-import {
-  date,
-  index,
-  pgEnum,
-  pgPolicy,
-  pgTable,
-  text,
-  timestamp,
-  unique,
-  uuid,
-  integer,
-} from "drizzle-orm/pg-core";
+import { date, index, pgEnum, pgPolicy, pgTable, text, timestamp, unique, uuid, integer } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 import { byRole, canSeePatient, currentUser, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
@@ -21,7 +10,9 @@ export const patients = pgTable(
   "patients",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull().references(() => organizations.id),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id),
     mrn: text("mrn").notNull(),
     givenName: text("given_name").notNull(),
     familyName: text("family_name").notNull(),
@@ -29,7 +20,9 @@ export const patients = pgTable(
     sex: sex("sex").notNull().default("unknown"),
     phone: text("phone"),
     email: text("email"),
-    createdBy: uuid("created_by").notNull().references(() => users.id),
+    createdBy: uuid("created_by")
+      .notNull()
+      .references(() => users.id),
     archivedAt: timestamp("archived_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

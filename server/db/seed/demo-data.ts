@@ -19,10 +19,22 @@ export const demoUsers: Record<
   { email: string; name: string; memberships: { org: DemoOrgKey; role: "admin" | "clinician" }[] }
 > = {
   northAdmin: { email: "admin@northside.test", name: "Nora Admin", memberships: [{ org: "northside", role: "admin" }] },
-  grey: { email: "grey@northside.test", name: "Dr. Meredith Grey", memberships: [{ org: "northside", role: "clinician" }] },
-  shepherd: { email: "shepherd@northside.test", name: "Dr. Derek Shepherd", memberships: [{ org: "northside", role: "clinician" }] },
+  grey: {
+    email: "grey@northside.test",
+    name: "Dr. Meredith Grey",
+    memberships: [{ org: "northside", role: "clinician" }],
+  },
+  shepherd: {
+    email: "shepherd@northside.test",
+    name: "Dr. Derek Shepherd",
+    memberships: [{ org: "northside", role: "clinician" }],
+  },
   lakeAdmin: { email: "admin@lakeside.test", name: "Lars Admin", memberships: [{ org: "lakeside", role: "admin" }] },
-  house: { email: "house@lakeside.test", name: "Dr. Gregory House", memberships: [{ org: "lakeside", role: "clinician" }] },
+  house: {
+    email: "house@lakeside.test",
+    name: "Dr. Gregory House",
+    memberships: [{ org: "lakeside", role: "clinician" }],
+  },
   locum: {
     email: "locum@careroster.test",
     name: "Dr. Lee Locum",
@@ -47,12 +59,67 @@ export interface DemoPatient {
 // can tell a leak from a namesake.
 const names: Record<DemoOrgKey, { given: string[]; family: string[] }> = {
   northside: {
-    given: ["Ada", "Basil", "Cleo", "Dorian", "Edie", "Felix", "Greta", "Hugo", "Iris", "Jasper", "Kit", "Luna", "Milo", "Nell", "Otto", "Pia", "Rufus", "Sunny", "Tilda", "Vance"],
-    family: ["Applegate", "Birchwood", "Copperfield", "Dandelion", "Elderberry", "Fernhill", "Gooseberry", "Hollyhock", "Ironwood", "Juniper", "Kettlewell", "Larkspur", "Marigold", "Nettlefield", "Oakhurst", "Primrose", "Quillfeather", "Rosehip", "Sorrel", "Thistledown"],
+    given: [
+      "Ada",
+      "Basil",
+      "Cleo",
+      "Dorian",
+      "Edie",
+      "Felix",
+      "Greta",
+      "Hugo",
+      "Iris",
+      "Jasper",
+      "Kit",
+      "Luna",
+      "Milo",
+      "Nell",
+      "Otto",
+      "Pia",
+      "Rufus",
+      "Sunny",
+      "Tilda",
+      "Vance",
+    ],
+    family: [
+      "Applegate",
+      "Birchwood",
+      "Copperfield",
+      "Dandelion",
+      "Elderberry",
+      "Fernhill",
+      "Gooseberry",
+      "Hollyhock",
+      "Ironwood",
+      "Juniper",
+      "Kettlewell",
+      "Larkspur",
+      "Marigold",
+      "Nettlefield",
+      "Oakhurst",
+      "Primrose",
+      "Quillfeather",
+      "Rosehip",
+      "Sorrel",
+      "Thistledown",
+    ],
   },
   lakeside: {
     given: ["Wren", "Yara", "Zeno", "Bram", "Coral", "Dax", "Elsa", "Finn", "Gwen", "Hal", "Ivy", "Jonah"],
-    family: ["Ashdown", "Bramblecote", "Cloverdale", "Driftwood", "Eastmere", "Foxglove", "Glenmore", "Heatherly", "Inglenook", "Jessamine", "Kingfisher", "Lindenbrook"],
+    family: [
+      "Ashdown",
+      "Bramblecote",
+      "Cloverdale",
+      "Driftwood",
+      "Eastmere",
+      "Foxglove",
+      "Glenmore",
+      "Heatherly",
+      "Inglenook",
+      "Jessamine",
+      "Kingfisher",
+      "Lindenbrook",
+    ],
   },
 };
 const sexes = ["female", "male", "other", "unknown"] as const;
@@ -94,8 +161,20 @@ export const fullName = (p: Pick<DemoPatient, "givenName" | "familyName">) => `$
  * Lakeside, so House also sees Locum's Lakeside patients. Northside has none, so the
  * coverage journey (shepherd covers grey) starts from a clean slate.
  */
-export const demoCoverage: { org: DemoOrgKey; covering: DemoUserKey; covered: DemoUserKey; createdBy: DemoUserKey; reason: string }[] = [
-  { org: "lakeside", covering: "house", covered: "locum", createdBy: "lakeAdmin", reason: "Dr Locum on leave (demo cover)" },
+export const demoCoverage: {
+  org: DemoOrgKey;
+  covering: DemoUserKey;
+  covered: DemoUserKey;
+  createdBy: DemoUserKey;
+  reason: string;
+}[] = [
+  {
+    org: "lakeside",
+    covering: "house",
+    covered: "locum",
+    createdBy: "lakeAdmin",
+    reason: "Dr Locum on leave (demo cover)",
+  },
 ];
 
 /** The demo patients `user` sees as a clinician in `org`: their care team, plus the panels they cover. */

@@ -4,7 +4,16 @@ import { encryptSecret, totpPurpose } from "@/server/auth/mfa-crypto";
 import { hashPassword } from "@/server/auth/password";
 import { ownerConnection } from "@/server/db/owner";
 import * as schema from "@/server/db/schema";
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET, demoCoverage, demoOrgs, demoPatients, demoUsers, type DemoOrgKey, type DemoUserKey } from "./demo-data";
+import {
+  DEMO_PASSWORD,
+  DEMO_TOTP_SECRET,
+  demoCoverage,
+  demoOrgs,
+  demoPatients,
+  demoUsers,
+  type DemoOrgKey,
+  type DemoUserKey,
+} from "./demo-data";
 
 /**
  * Seeds the demo practice through the owner connection, in one transaction, only into an
@@ -34,7 +43,11 @@ export async function seedDemo(ownerUrl: string): Promise<boolean> {
           .returning({ id: schema.users.id });
         userIds[key] = row.id;
         // Enrolled in two-factor with the documented demo secret (the practices keep the default policy).
-        await tx.insert(schema.userMfa).values({ userId: row.id, secretEnc: encryptSecret(DEMO_TOTP_SECRET, totpPurpose(row.id)), confirmedAt: new Date() });
+        await tx.insert(schema.userMfa).values({
+          userId: row.id,
+          secretEnc: encryptSecret(DEMO_TOTP_SECRET, totpPurpose(row.id)),
+          confirmedAt: new Date(),
+        });
         await tx
           .insert(schema.memberships)
           .values(u.memberships.map((m) => ({ userId: row.id, orgId: orgIds[m.org], role: m.role })));
@@ -64,7 +77,9 @@ export async function seedDemo(ownerUrl: string): Promise<boolean> {
         if (p.team.length === 0) continue;
         await tx
           .insert(schema.careTeam)
-          .values(p.team.map((u) => ({ orgId, clinicianId: userIds[u], patientId: row.id, assignedBy: adminOf(p.org) })));
+          .values(
+            p.team.map((u) => ({ orgId, clinicianId: userIds[u], patientId: row.id, assignedBy: adminOf(p.org) })),
+          );
         const lead = userIds[p.team[0]];
         // One 30-minute slot after another per clinician: a clinician's visits never overlap.
         const n = slots.get(lead) ?? 0;
@@ -162,11 +177,59 @@ export async function seedDemo(ownerUrl: string): Promise<boolean> {
       });
       const at = (base: Date, minutes: number) => new Date(base.getTime() + minutes * 60_000);
       await tx.insert(schema.auditEvents).values([
-        { orgId: target.orgId, actorId: userIds.shepherd, action: "break_glass.request", entity: "access_grant", patientId: target.id, at: at(grantedAt, 0), requestId: "demo-seed-1", basis: "break_glass" },
-        { orgId: target.orgId, actorId: userIds.shepherd, action: "patient.view", entity: "patient", entityId: target.id, patientId: target.id, at: at(grantedAt, 1), requestId: "demo-seed-2", basis: "break_glass" },
-        { orgId: target.orgId, actorId: userIds.shepherd, action: "note.list", entity: "clinical_note", patientId: target.id, at: at(grantedAt, 1), requestId: "demo-seed-2", basis: "break_glass" },
-        { orgId: target.orgId, actorId: userIds.grey, action: "patient.view", entity: "patient", entityId: target.id, patientId: target.id, at: daysAgo(3), requestId: "demo-seed-3", basis: "care_team" },
-        { orgId: target.orgId, actorId: userIds.northAdmin, action: "patient.view", entity: "patient", entityId: target.id, patientId: target.id, at: daysAgo(2), requestId: "demo-seed-4", basis: "admin" },
+        {
+          orgId: target.orgId,
+          actorId: userIds.shepherd,
+          action: "break_glass.request",
+          entity: "access_grant",
+          patientId: target.id,
+          at: at(grantedAt, 0),
+          requestId: "demo-seed-1",
+          basis: "break_glass",
+        },
+        {
+          orgId: target.orgId,
+          actorId: userIds.shepherd,
+          action: "patient.view",
+          entity: "patient",
+          entityId: target.id,
+          patientId: target.id,
+          at: at(grantedAt, 1),
+          requestId: "demo-seed-2",
+          basis: "break_glass",
+        },
+        {
+          orgId: target.orgId,
+          actorId: userIds.shepherd,
+          action: "note.list",
+          entity: "clinical_note",
+          patientId: target.id,
+          at: at(grantedAt, 1),
+          requestId: "demo-seed-2",
+          basis: "break_glass",
+        },
+        {
+          orgId: target.orgId,
+          actorId: userIds.grey,
+          action: "patient.view",
+          entity: "patient",
+          entityId: target.id,
+          patientId: target.id,
+          at: daysAgo(3),
+          requestId: "demo-seed-3",
+          basis: "care_team",
+        },
+        {
+          orgId: target.orgId,
+          actorId: userIds.northAdmin,
+          action: "patient.view",
+          entity: "patient",
+          entityId: target.id,
+          patientId: target.id,
+          at: daysAgo(2),
+          requestId: "demo-seed-4",
+          basis: "admin",
+        },
       ]);
       return true;
     });

@@ -65,7 +65,9 @@ export async function seedLarge(ownerUrl: string, opts: LargeSeedOptions): Promi
           from plan, generate_series(0, clinicians - 1) k`;
       });
       await tx`alter table patients disable trigger patients_creator_on_care_team`;
-      await step(`${opts.patients.toLocaleString("en")} patients`, () => tx`
+      await step(
+        `${opts.patients.toLocaleString("en")} patients`,
+        () => tx`
         insert into patients (id, org_id, mrn, given_name, family_name, birth_date, sex, phone, email, created_by)
         select pg_temp.bench_id('pat' || (first_patient + k)), pg_temp.bench_id('org' || org_no), 'BENCH-' || (first_patient + k),
                (array['Ada','Basil','Cleo','Dorian','Edie','Felix','Greta','Hugo','Iris','Jasper','Kit','Luna','Milo','Nell','Otto','Pia'])[1 + (k * 7) % 16],
@@ -73,15 +75,19 @@ export async function seedLarge(ownerUrl: string, opts: LargeSeedOptions): Promi
                date '1930-01-01' + ((first_patient + k) * 37 % 30000)::int,
                (array['female','male','other','unknown'])[1 + k % 4]::sex,
                '555-01' || lpad((k % 100)::text, 2, '0'), null, pg_temp.bench_id('admin' || org_no)
-        from plan, generate_series(0, patients - 1) k`);
+        from plan, generate_series(0, patients - 1) k`,
+      );
       await tx`alter table patients enable trigger patients_creator_on_care_team`;
-      await step("care teams (1–4 clinicians per patient)", () => tx`
+      await step(
+        "care teams (1–4 clinicians per patient)",
+        () => tx`
         insert into care_team (org_id, clinician_id, patient_id, assigned_by)
         select distinct pg_temp.bench_id('org' || org_no),
                pg_temp.bench_id('clin' || (first_clinician + ((k * 31 + j * 17 + (k / 7) * 13) % clinicians))),
                pg_temp.bench_id('pat' || (first_patient + k)), pg_temp.bench_id('admin' || org_no)
         from plan, generate_series(0, patients - 1) k, generate_series(0, (k % 4)) j
-        where j = 0 or (k * 13 + j) % 3 <> 0`);
+        where j = 0 or (k * 13 + j) % 3 <> 0`,
+      );
       await step("appointments and notes", async () => {
         await tx`
           insert into appointments (org_id, patient_id, clinician_id, starts_at, ends_at, status, reason)

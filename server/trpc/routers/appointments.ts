@@ -84,7 +84,11 @@ export const appointmentsRouter = router({
     const now = new Date();
     const day = isoDay(now, tz);
     const rows = await visitsOfDay(ctx.tx, ctx.userId, day);
-    await audit(ctx, { action: "appointment.today", entity: "appointment", detail: { day, patientIds: rows.map((r) => r.patient_id) } });
+    await audit(ctx, {
+      action: "appointment.today",
+      entity: "appointment",
+      detail: { day, patientIds: rows.map((r) => r.patient_id) },
+    });
     return {
       day,
       now,
@@ -107,7 +111,9 @@ export const appointmentsRouter = router({
     const [row] = await ctx.tx
       .update(appointments)
       .set({ status: "cancelled" })
-      .where(and(eq(appointments.id, input.id), ne(appointments.status, "cancelled"), sql`${appointments.startsAt} > now()`))
+      .where(
+        and(eq(appointments.id, input.id), ne(appointments.status, "cancelled"), sql`${appointments.startsAt} > now()`),
+      )
       .returning();
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No upcoming appointment with that id." });
     await audit(ctx, {

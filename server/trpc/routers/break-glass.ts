@@ -23,13 +23,30 @@ export const breakGlassRouter = router({
         message: `Too many directory searches: at most ${DIRECTORY_THROTTLE.perUser} in ${DIRECTORY_THROTTLE.windowMinutes} minutes. Wait a few minutes and try again.`,
       });
     }
-    const rows = await ctx.tx.execute<{ id: string; given_name: string; family_name: string; birth_date: string; mrn: string }>(
-      sql`select id, given_name, family_name, birth_date::text, mrn from app_patient_directory(${input.search})`,
-    );
+    const rows = await ctx.tx.execute<{
+      id: string;
+      given_name: string;
+      family_name: string;
+      birth_date: string;
+      mrn: string;
+    }>(sql`select id, given_name, family_name, birth_date::text, mrn from app_patient_directory(${input.search})`);
     // Whether the caller already reaches each one clinically: the policies' own function, not a restated rule.
-    const visible = new Set((await ctx.tx.execute<{ id: string }>(sql`select app_visible_patient_ids() as id`)).map((r) => r.id));
-    await audit(ctx, { action: "directory.search", entity: "patient", detail: { search: input.search, results: rows.length, patientIds: rows.map((r) => r.id) } });
-    return rows.map((r) => ({ id: r.id, givenName: r.given_name, familyName: r.family_name, birthDate: r.birth_date, mrn: r.mrn, visible: visible.has(r.id) }));
+    const visible = new Set(
+      (await ctx.tx.execute<{ id: string }>(sql`select app_visible_patient_ids() as id`)).map((r) => r.id),
+    );
+    await audit(ctx, {
+      action: "directory.search",
+      entity: "patient",
+      detail: { search: input.search, results: rows.length, patientIds: rows.map((r) => r.id) },
+    });
+    return rows.map((r) => ({
+      id: r.id,
+      givenName: r.given_name,
+      familyName: r.family_name,
+      birthDate: r.birth_date,
+      mrn: r.mrn,
+      visible: visible.has(r.id),
+    }));
   }),
 
   /**
@@ -47,12 +64,22 @@ export const breakGlassRouter = router({
         expiresAt: sql`now() + make_interval(mins => ${grantMinutes()})` as unknown as Date,
       })
       .returning();
-    await audit(ctx, { action: "break_glass.request", entity: "access_grant", entityId: grant.id, patientId: input.patientId });
+    await audit(ctx, {
+      action: "break_glass.request",
+      entity: "access_grant",
+      entityId: grant.id,
+      patientId: input.patientId,
+    });
     return grant;
   }),
 
   /** The caller's own grants, newest first. */
   mine: orgProcedure.query(({ ctx }) =>
-    ctx.tx.select().from(accessGrants).where(sql`${accessGrants.clinicianId} = app_user_id()`).orderBy(desc(accessGrants.grantedAt)).limit(50),
+    ctx.tx
+      .select()
+      .from(accessGrants)
+      .where(sql`${accessGrants.clinicianId} = app_user_id()`)
+      .orderBy(desc(accessGrants.grantedAt))
+      .limit(50),
   ),
 });

@@ -1,7 +1,14 @@
 import { eq, sql } from "drizzle-orm";
 import { coverageIdInput, coverageInput, coveragePreviewInput } from "@/lib/schemas/coverage";
 import { audit } from "@/server/audit/record";
-import { clinicians, endCoverage, insertCoverage, listCoverage, previewCoverage, type CoverageRequest } from "@/server/coverage/queries";
+import {
+  clinicians,
+  endCoverage,
+  insertCoverage,
+  listCoverage,
+  previewCoverage,
+  type CoverageRequest,
+} from "@/server/coverage/queries";
 import type { Tx } from "@/server/db/client";
 import { users } from "@/server/db/schema";
 import { memberProcedure, orgProcedure, router } from "@/server/trpc/init";
@@ -11,8 +18,18 @@ async function isAdmin(ctx: { tx: Tx }) {
   return row?.admin === true;
 }
 
-function request(ctx: { orgId: string; userId: string }, input: { coveringId: string; coveredId?: string; endsAt: Date; reason: string }): CoverageRequest {
-  return { orgId: ctx.orgId, coveringId: input.coveringId, coveredId: input.coveredId ?? ctx.userId, endsAt: input.endsAt, reason: input.reason, createdBy: ctx.userId };
+function request(
+  ctx: { orgId: string; userId: string },
+  input: { coveringId: string; coveredId?: string; endsAt: Date; reason: string },
+): CoverageRequest {
+  return {
+    orgId: ctx.orgId,
+    coveringId: input.coveringId,
+    coveredId: input.coveredId ?? ctx.userId,
+    endsAt: input.endsAt,
+    reason: input.reason,
+    createdBy: ctx.userId,
+  };
 }
 
 const nameOf = async (tx: Tx, id: string) =>
@@ -36,8 +53,16 @@ export const coverageRouter = router({
   preview: memberProcedure.input(coveragePreviewInput).mutation(async ({ ctx, input }) => {
     const r = request(ctx, input);
     const result = await previewCoverage(ctx.tx, { userId: ctx.userId, orgId: ctx.orgId }, r);
-    await audit(ctx, { action: "coverage.preview", entity: "coverage", detail: { coveringId: r.coveringId, coveredId: r.coveredId, added: result.added } });
-    return { ...result, coveringName: await nameOf(ctx.tx, r.coveringId), coveredName: await nameOf(ctx.tx, r.coveredId) };
+    await audit(ctx, {
+      action: "coverage.preview",
+      entity: "coverage",
+      detail: { coveringId: r.coveringId, coveredId: r.coveredId, added: result.added },
+    });
+    return {
+      ...result,
+      coveringName: await nameOf(ctx.tx, r.coveringId),
+      coveredName: await nameOf(ctx.tx, r.coveredId),
+    };
   }),
 
   create: memberProcedure.input(coverageInput).mutation(async ({ ctx, input }) => {
@@ -54,7 +79,12 @@ export const coverageRouter = router({
   /** End early: either party, or an admin. */
   end: orgProcedure.input(coverageIdInput).mutation(async ({ ctx, input }) => {
     const row = await endCoverage(ctx.tx, input.id, ctx.userId);
-    await audit(ctx, { action: "coverage.end", entity: "coverage", entityId: row.id, detail: { coveringId: row.coveringId, coveredId: row.coveredId } });
+    await audit(ctx, {
+      action: "coverage.end",
+      entity: "coverage",
+      entityId: row.id,
+      detail: { coveringId: row.coveringId, coveredId: row.coveredId },
+    });
     return row;
   }),
 });

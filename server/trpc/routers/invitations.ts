@@ -7,7 +7,14 @@ import { hashToken } from "../../auth/tokens";
 import type { Tx } from "../../db/client";
 import { anonymousTx, orgProcedure, publicProcedure, router } from "../init";
 
-type Preview = { org_name: string; email: string; name: string; role: "admin" | "clinician"; account_exists: boolean; expires_at: Date };
+type Preview = {
+  org_name: string;
+  email: string;
+  name: string;
+  role: "admin" | "clinician";
+  account_exists: boolean;
+  expires_at: Date;
+};
 
 async function preview(tx: Tx, token: string) {
   const [row] = await tx.execute<Preview>(sql`select * from app_invitation_preview(${hashToken(token)})`);
@@ -23,7 +30,16 @@ export const invitationsRouter = router({
   preview: publicProcedure.input(invitationTokenInput).query(({ ctx, input }) =>
     anonymousTx(ctx.db, async (tx) => {
       const row = await preview(tx, input.token);
-      return row && { orgName: row.org_name, email: row.email, name: row.name, role: row.role, accountExists: row.account_exists, expiresAt: new Date(row.expires_at) };
+      return (
+        row && {
+          orgName: row.org_name,
+          email: row.email,
+          name: row.name,
+          role: row.role,
+          accountExists: row.account_exists,
+          expiresAt: new Date(row.expires_at),
+        }
+      );
     }),
   ),
 
@@ -31,11 +47,21 @@ export const invitationsRouter = router({
   acceptNew: publicProcedure.input(acceptNewInput).mutation(({ ctx, input }) =>
     anonymousTx(ctx.db, async (tx) => {
       const row = await preview(tx, input.token);
-      if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "This invitation is not valid: it was used, revoked or has expired." });
-      if (row.account_exists) throw new TRPCError({ code: "CONFLICT", message: "An account already uses this email. Sign in to accept the invitation." });
+      if (!row)
+        throw new TRPCError({
+          code: "NOT_FOUND",
+          message: "This invitation is not valid: it was used, revoked or has expired.",
+        });
+      if (row.account_exists)
+        throw new TRPCError({
+          code: "CONFLICT",
+          message: "An account already uses this email. Sign in to accept the invitation.",
+        });
       assertPasswordPolicy({ email: row.email, name: input.name, password: input.password }, "password");
       const passwordHash = await hashPassword(input.password);
-      await tx.execute(sql`select * from app_invitation_accept_new(${hashToken(input.token)}, ${input.name}, ${passwordHash}, ${ctx.requestId})`);
+      await tx.execute(
+        sql`select * from app_invitation_accept_new(${hashToken(input.token)}, ${input.name}, ${passwordHash}, ${ctx.requestId})`,
+      );
       return { email: row.email, orgName: row.org_name };
     }),
   ),
@@ -53,9 +79,19 @@ export const invitationsRouter = router({
 
   /** Pending invitations addressed to the signed-in user's email. */
   mine: orgProcedure.query(async ({ ctx }) => {
-    const rows = await ctx.tx.execute<{ id: string; org_id: string; org_name: string; role: "admin" | "clinician"; expires_at: Date }>(
-      sql`select * from app_my_invitations()`,
-    );
-    return rows.map((r) => ({ id: r.id, orgId: r.org_id, orgName: r.org_name, role: r.role, expiresAt: new Date(r.expires_at) }));
+    const rows = await ctx.tx.execute<{
+      id: string;
+      org_id: string;
+      org_name: string;
+      role: "admin" | "clinician";
+      expires_at: Date;
+    }>(sql`select * from app_my_invitations()`);
+    return rows.map((r) => ({
+      id: r.id,
+      orgId: r.org_id,
+      orgName: r.org_name,
+      role: r.role,
+      expiresAt: new Date(r.expires_at),
+    }));
   }),
 });

@@ -25,7 +25,14 @@ export const meRouter = router({
       .where(eq(users.id, ctx.userId));
     if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
     const mine = await ctx.tx
-      .select({ orgId: memberships.orgId, role: memberships.role, status: memberships.status, name: organizations.name, slug: organizations.slug, timeZone: organizations.timeZone })
+      .select({
+        orgId: memberships.orgId,
+        role: memberships.role,
+        status: memberships.status,
+        name: organizations.name,
+        slug: organizations.slug,
+        timeZone: organizations.timeZone,
+      })
       .from(memberships)
       .innerJoin(organizations, eq(organizations.id, memberships.orgId))
       // A pending invitation (`invited`) is not a practice to switch to; it is listed by invitations.mine.
@@ -40,9 +47,18 @@ export const meRouter = router({
              (select o.mfa_policy from organizations o where o.id = app_org_id()) as policy,
              exists (select 1 from user_mfa f where f.user_id = app_user_id() and f.confirmed_at is not null) as enrolled`);
     return {
-      twoFactor: { enrollmentRequired: Boolean(gate?.required), enrolled: Boolean(gate?.enrolled), policy: gate?.policy ?? null },
+      twoFactor: {
+        enrollmentRequired: Boolean(gate?.required),
+        enrolled: Boolean(gate?.enrolled),
+        policy: gate?.policy ?? null,
+      },
       user,
-      org: current && { id: current.orgId, name: current.name, slug: current.slug, timeZone: current.timeZone ?? serverTimeZone() },
+      org: current && {
+        id: current.orgId,
+        name: current.name,
+        slug: current.slug,
+        timeZone: current.timeZone ?? serverTimeZone(),
+      },
       role: current?.status === "active" ? current.role : null,
       status: current?.status ?? null,
       memberships: memberOf,
@@ -56,22 +72,42 @@ export const meRouter = router({
    * A change ends every other session of the user.
    */
   changePassword: orgProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
-    const [me] = await ctx.tx.select({ email: users.email, name: users.name }).from(users).where(eq(users.id, ctx.userId));
+    const [me] = await ctx.tx
+      .select({ email: users.email, name: users.name })
+      .from(users)
+      .where(eq(users.id, ctx.userId));
     assertPasswordPolicy({ email: me.email, name: me.name, password: input.newPassword }, "newPassword");
     const claim = await claimAttempt(ctx.tx, [accountKey(me.email)]);
     if (!claim) {
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `Too many attempts. Wait ${THROTTLE.windowMinutes} minutes and try again.` });
+      throw new TRPCError({
+        code: "TOO_MANY_REQUESTS",
+        message: `Too many attempts. Wait ${THROTTLE.windowMinutes} minutes and try again.`,
+      });
     }
-    const [auth] = await ctx.tx.execute<{ password_hash: string }>(sql`select password_hash from app_auth_user(${me.email})`);
+    const [auth] = await ctx.tx.execute<{ password_hash: string }>(
+      sql`select password_hash from app_auth_user(${me.email})`,
+    );
     if (!auth || !(await verifyPassword(auth.password_hash, input.currentPassword))) {
       // Commit the attempt (and its audit row) even though the request fails.
       await audit(ctx, { action: "auth.password_change_failed", entity: "user", entityId: ctx.userId });
-      throw new TRPCError({ code: "BAD_REQUEST", message: "Your current password is not correct.", cause: new CommitThenFail() });
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: "Your current password is not correct.",
+        cause: new CommitThenFail(),
+      });
     }
     await claim.forgive();
-    await ctx.tx.update(users).set({ passwordHash: await hashPassword(input.newPassword) }).where(eq(users.id, ctx.userId));
+    await ctx.tx
+      .update(users)
+      .set({ passwordHash: await hashPassword(input.newPassword) })
+      .where(eq(users.id, ctx.userId));
     const ended = await revokeUserSessions(ctx.tx, ctx.userId, { except: ctx.sessionId });
-    await audit(ctx, { action: "auth.password_change", entity: "user", entityId: ctx.userId, detail: { endedSessions: ended } });
+    await audit(ctx, {
+      action: "auth.password_change",
+      entity: "user",
+      entityId: ctx.userId,
+      detail: { endedSessions: ended },
+    });
     return { changed: true, endedSessions: ended };
   }),
 
@@ -80,8 +116,10 @@ export const meRouter = router({
 
   /** Ends one of my other sessions (this device signs out with Sign out). */
   endSession: orgProcedure.input(sessionIdInput).mutation(async ({ ctx, input }) => {
-    if (input.sessionId === ctx.sessionId) throw new TRPCError({ code: "BAD_REQUEST", message: "Use Sign out to end the session on this device." });
-    if (!(await revokeSession(ctx.tx, input.sessionId, ctx.userId))) throw new TRPCError({ code: "NOT_FOUND", message: "Session not found." });
+    if (input.sessionId === ctx.sessionId)
+      throw new TRPCError({ code: "BAD_REQUEST", message: "Use Sign out to end the session on this device." });
+    if (!(await revokeSession(ctx.tx, input.sessionId, ctx.userId)))
+      throw new TRPCError({ code: "NOT_FOUND", message: "Session not found." });
     await audit(ctx, { action: "session.end", entity: "session", entityId: input.sessionId });
     return { ended: true };
   }),
@@ -89,7 +127,12 @@ export const meRouter = router({
   /** Ends every session of mine except this one. */
   endOtherSessions: orgProcedure.mutation(async ({ ctx }) => {
     const ended = await revokeUserSessions(ctx.tx, ctx.userId, { except: ctx.sessionId });
-    await audit(ctx, { action: "session.end_others", entity: "user", entityId: ctx.userId, detail: { endedSessions: ended } });
+    await audit(ctx, {
+      action: "session.end_others",
+      entity: "user",
+      entityId: ctx.userId,
+      detail: { endedSessions: ended },
+    });
     return { ended };
   }),
 
@@ -104,7 +147,10 @@ export const meRouter = router({
     if (row?.org !== input.orgId) {
       throw new TRPCError({ code: "FORBIDDEN", message: "You are not an active member of that practice." });
     }
-    await audit({ ...ctx, orgId: input.orgId }, { action: "session.switch_org", entity: "organization", entityId: input.orgId });
+    await audit(
+      { ...ctx, orgId: input.orgId },
+      { action: "session.switch_org", entity: "organization", entityId: input.orgId },
+    );
     const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, input.orgId));
     return { id: org.id, name: org.name, slug: org.slug };
   }),

@@ -1,6 +1,13 @@
 import { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
-import { noteAddendumInput, noteCreateInput, noteErrorInput, noteIdInput, noteListInput, noteUpdateInput } from "@/lib/schemas/notes";
+import {
+  noteAddendumInput,
+  noteCreateInput,
+  noteErrorInput,
+  noteIdInput,
+  noteListInput,
+  noteUpdateInput,
+} from "@/lib/schemas/notes";
 import { audit } from "@/server/audit/record";
 import { clinicalNotes } from "@/server/db/schema";
 import { findNote, myDrafts, notesForChart, refusedNoteChange } from "@/server/notes/queries";
@@ -52,7 +59,13 @@ export const notesRouter = router({
       .where(and(eq(clinicalNotes.id, input.id), eq(clinicalNotes.status, "draft")))
       .returning();
     if (!row) return refusedNoteChange(ctx.tx, input.id, ctx.userId);
-    await audit(ctx, { action: "note.update", entity: "clinical_note", entityId: row.id, patientId: row.patientId, detail: { version: row.version } });
+    await audit(ctx, {
+      action: "note.update",
+      entity: "clinical_note",
+      entityId: row.id,
+      patientId: row.patientId,
+      detail: { version: row.version },
+    });
     return row;
   }),
 
@@ -64,7 +77,13 @@ export const notesRouter = router({
       .where(and(eq(clinicalNotes.id, input.id), eq(clinicalNotes.status, "draft")))
       .returning();
     if (!row) return refusedNoteChange(ctx.tx, input.id, ctx.userId);
-    await audit(ctx, { action: "note.sign", entity: "clinical_note", entityId: row.id, patientId: row.patientId, detail: { version: row.version } });
+    await audit(ctx, {
+      action: "note.sign",
+      entity: "clinical_note",
+      entityId: row.id,
+      patientId: row.patientId,
+      detail: { version: row.version },
+    });
     return row;
   }),
 
@@ -76,9 +95,22 @@ export const notesRouter = router({
     }
     const [row] = await ctx.tx
       .insert(clinicalNotes)
-      .values({ orgId: ctx.orgId, patientId: parent.patientId, authorId: ctx.userId, body: input.body, status: "signed", addendumTo: parent.id })
+      .values({
+        orgId: ctx.orgId,
+        patientId: parent.patientId,
+        authorId: ctx.userId,
+        body: input.body,
+        status: "signed",
+        addendumTo: parent.id,
+      })
       .returning();
-    await audit(ctx, { action: "note.addendum", entity: "clinical_note", entityId: row.id, patientId: row.patientId, detail: { addendumTo: parent.id } });
+    await audit(ctx, {
+      action: "note.addendum",
+      entity: "clinical_note",
+      entityId: row.id,
+      patientId: row.patientId,
+      detail: { addendumTo: parent.id },
+    });
     return row;
   }),
 
@@ -90,7 +122,12 @@ export const notesRouter = router({
       .where(eq(clinicalNotes.id, input.id))
       .returning();
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Note not found, or not yours to mark." });
-    await audit(ctx, { action: "note.entered_in_error", entity: "clinical_note", entityId: row.id, patientId: row.patientId });
+    await audit(ctx, {
+      action: "note.entered_in_error",
+      entity: "clinical_note",
+      entityId: row.id,
+      patientId: row.patientId,
+    });
     return row;
   }),
 });

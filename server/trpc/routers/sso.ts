@@ -10,6 +10,8 @@ import { publicProcedure, router } from "../init";
 export const ssoRouter = router({
   lookup: publicProcedure.input(ssoLookupInput).query(async ({ ctx, input }) => {
     const row = await ssoForDomain(ctx.db, domainOf(input.email)).catch(() => null);
-    return row ? { providerId: `${SSO_PREFIX}${row.org_slug}`, practice: row.org_name } : { providerId: null, practice: null };
+    return row
+      ? { providerId: `${SSO_PREFIX}${row.org_slug}`, practice: row.org_name }
+      : { providerId: null, practice: null };
   }),
 });

@@ -2,7 +2,14 @@ import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { confirmEnrollmentInput, recoveryCodeInput } from "../../../lib/schemas/two-factor";
 import { audit } from "../../audit/record";
-import { beginEnrollment, mfaStatus, regenerateRecoveryCodes, removeFactor, useRecoveryCode, verifyTotp } from "../../auth/mfa";
+import {
+  beginEnrollment,
+  mfaStatus,
+  regenerateRecoveryCodes,
+  removeFactor,
+  useRecoveryCode,
+  verifyTotp,
+} from "../../auth/mfa";
 import { claimAttempt, secondFactorKey } from "../../auth/throttle";
 import { users } from "../../db/schema";
 import { CommitThenFail, enrollmentProcedure, orgProcedure, router } from "../init";
@@ -26,9 +33,17 @@ export const twoFactorRouter = router({
   /** The first code confirms the pending factor; answers the 10 recovery codes (shown once). */
   confirm: enrollmentProcedure.input(confirmEnrollmentInput).mutation(async ({ ctx, input }) => {
     const claim = await claimAttempt(ctx.tx, [secondFactorKey(ctx.userId)]);
-    if (!claim) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many wrong codes. Wait 15 minutes and try again." });
+    if (!claim)
+      throw new TRPCError({
+        code: "TOO_MANY_REQUESTS",
+        message: "Too many wrong codes. Wait 15 minutes and try again.",
+      });
     if (!(await verifyTotp(ctx.tx, ctx.userId, input.code, { pending: true }))) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: "That code is not right. Check the time on your phone and try the next code.", cause: new CommitThenFail() });
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: "That code is not right. Check the time on your phone and try the next code.",
+        cause: new CommitThenFail(),
+      });
     }
     await claim.forgive();
     const recoveryCodes = await regenerateRecoveryCodes(ctx.tx, ctx.userId);
@@ -38,7 +53,8 @@ export const twoFactorRouter = router({
 
   /** New recovery codes (the old ones stop working). */
   regenerateRecoveryCodes: orgProcedure.mutation(async ({ ctx }) => {
-    if (!(await mfaStatus(ctx.tx, ctx.userId)).enrolled) throw new TRPCError({ code: "BAD_REQUEST", message: "Set up two-factor authentication first." });
+    if (!(await mfaStatus(ctx.tx, ctx.userId)).enrolled)
+      throw new TRPCError({ code: "BAD_REQUEST", message: "Set up two-factor authentication first." });
     const recoveryCodes = await regenerateRecoveryCodes(ctx.tx, ctx.userId);
     await audit(ctx, { action: "auth.mfa_recovery_codes_regenerate", entity: "user", entityId: ctx.userId });
     return { recoveryCodes };
@@ -50,13 +66,26 @@ export const twoFactorRouter = router({
    */
   resetWithRecoveryCode: enrollmentProcedure.input(recoveryCodeInput).mutation(async ({ ctx, input }) => {
     const claim = await claimAttempt(ctx.tx, [secondFactorKey(ctx.userId)]);
-    if (!claim) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many wrong codes. Wait 15 minutes and try again." });
+    if (!claim)
+      throw new TRPCError({
+        code: "TOO_MANY_REQUESTS",
+        message: "Too many wrong codes. Wait 15 minutes and try again.",
+      });
     if (!(await useRecoveryCode(ctx.tx, ctx.userId, input.recoveryCode))) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: "That recovery code is not valid (each works once).", cause: new CommitThenFail() });
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: "That recovery code is not valid (each works once).",
+        cause: new CommitThenFail(),
+      });
     }
     await claim.forgive();
     await removeFactor(ctx.tx, ctx.userId);
-    await audit(ctx, { action: "auth.mfa_reset", entity: "user", entityId: ctx.userId, detail: { by: "self", with: "recovery_code" } });
+    await audit(ctx, {
+      action: "auth.mfa_reset",
+      entity: "user",
+      entityId: ctx.userId,
+      detail: { by: "self", with: "recovery_code" },
+    });
     return { reset: true };
   }),
 });

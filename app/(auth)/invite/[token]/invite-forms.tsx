@@ -24,7 +24,11 @@ export function AcceptNew({ token, email, suggestedName }: { token: string; emai
     event.preventDefault();
     const form = Object.fromEntries(new FormData(event.currentTarget));
     const input = acceptNewInput.safeParse({ ...form, token });
-    const policy = newPasswordSchema.safeParse({ email, name: String(form.name ?? ""), password: String(form.password ?? "") });
+    const policy = newPasswordSchema.safeParse({
+      email,
+      name: String(form.name ?? ""),
+      password: String(form.password ?? ""),
+    });
     const issues = [...(input.success ? [] : input.error.issues), ...(policy.success ? [] : policy.error.issues)];
     if (!input.success || issues.length) {
       setErrors(fieldErrors(issues));
@@ -46,7 +50,15 @@ export function AcceptNew({ token, email, suggestedName }: { token: string; emai
     <form onSubmit={onSubmit} noValidate>
       <p className="muted">Choose your password to create your account.</p>
       <Field label="Email" name="email-shown" value={email} readOnly autoComplete="username" />
-      <Field label="Your name" name="name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" error={errors.name} required />
+      <Field
+        label="Your name"
+        name="name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        autoComplete="name"
+        error={errors.name}
+        required
+      />
       <PasswordField label="Password" name="password" userInputs={[email, name]} error={errors.password} />
       {message && (
         <p className="alert" role="alert">

@@ -26,7 +26,10 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
         {!invitation ? (
           <>
             <h1>This invitation link does not work</h1>
-            <p>It was already used, was revoked or replaced by a newer invitation, or has expired (links work for 72 hours).</p>
+            <p>
+              It was already used, was revoked or replaced by a newer invitation, or has expired (links work for 72
+              hours).
+            </p>
             <p>Ask your practice admin to send a new invitation.</p>
             <p>
               <Link href="/login">Go to sign-in</Link>
@@ -36,8 +39,8 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
           <>
             <h1>Join {invitation.orgName}</h1>
             <p>
-              You are invited to join <strong>{invitation.orgName}</strong> on CareRoster as {roleName[invitation.role]}, with the email{" "}
-              <strong>{invitation.email}</strong>.
+              You are invited to join <strong>{invitation.orgName}</strong> on CareRoster as {roleName[invitation.role]}
+              , with the email <strong>{invitation.email}</strong>.
             </p>
             {!invitation.accountExists ? (
               <AcceptNew token={token} email={invitation.email} suggestedName={invitation.name} />
@@ -45,13 +48,17 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
               <AcceptExisting token={token} orgName={invitation.orgName} />
             ) : me ? (
               <p className="alert" role="alert">
-                You are signed in as {me.user.email}. This invitation is for {invitation.email}: sign out, then sign in with that email to accept it.
+                You are signed in as {me.user.email}. This invitation is for {invitation.email}: sign out, then sign in
+                with that email to accept it.
               </p>
             ) : (
               <>
                 <p>An account already uses this email. Sign in to accept the invitation.</p>
                 <p>
-                  <Link className="button" href={`/login?callbackUrl=${encodeURIComponent(`/invite/${token}`)}&email=${encodeURIComponent(invitation.email)}`}>
+                  <Link
+                    className="button"
+                    href={`/login?callbackUrl=${encodeURIComponent(`/invite/${token}`)}&email=${encodeURIComponent(invitation.email)}`}
+                  >
                     Sign in to accept
                   </Link>
                 </p>

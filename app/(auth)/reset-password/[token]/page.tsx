@@ -8,7 +8,9 @@ export const metadata = { title: "Choose a new password · CareRoster", referrer
 
 export default async function ResetPasswordPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const account = tokenSchema.safeParse(token).success ? await (await getCaller()).passwordReset.preview({ token }) : null;
+  const account = tokenSchema.safeParse(token).success
+    ? await (await getCaller()).passwordReset.preview({ token })
+    : null;
   return (
     <main id="main" tabIndex={-1} className="auth">
       <div className="card">

@@ -17,9 +17,21 @@ export async function GET(req: Request) {
     const report = await caller.admin.access.report(parsed.data);
     const name = `access-report-${report.patient.mrn.replace(/[^A-Za-z0-9-]/g, "")}-${report.from}-${report.to}.${format}`;
     const headers = { "content-disposition": `attachment; filename="${name}"`, "cache-control": "no-store" };
-    if (format === "csv") return new Response(accessReportCsv(report.rows), { headers: { ...headers, "content-type": "text/csv; charset=utf-8" } });
+    if (format === "csv")
+      return new Response(accessReportCsv(report.rows), {
+        headers: { ...headers, "content-type": "text/csv; charset=utf-8" },
+      });
     const pdf = await accessReportPdf(
-      { practice: report.practice, patientName: report.patient.name, mrn: report.patient.mrn, birthDate: report.patient.birthDate, from: report.from, to: report.to, generatedAt: report.generatedAt, generatedBy: report.generatedBy },
+      {
+        practice: report.practice,
+        patientName: report.patient.name,
+        mrn: report.patient.mrn,
+        birthDate: report.patient.birthDate,
+        from: report.from,
+        to: report.to,
+        generatedAt: report.generatedAt,
+        generatedBy: report.generatedBy,
+      },
       report.rows,
     );
     return new Response(Buffer.from(pdf), { headers: { ...headers, "content-type": "application/pdf" } });

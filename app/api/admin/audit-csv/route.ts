@@ -8,7 +8,20 @@ import { createCaller } from "@/server/trpc/routers/_app";
 export const dynamic = "force-dynamic";
 
 // Names beside ids: the actor and the patient (name and MRN) as they are now, the action code and its label.
-const COLUMNS = ["at", "actorId", "actorName", "action", "actionLabel", "entity", "entityId", "patientId", "patientName", "patientMrn", "requestId", "detail"] as const;
+const COLUMNS = [
+  "at",
+  "actorId",
+  "actorName",
+  "action",
+  "actionLabel",
+  "entity",
+  "entityId",
+  "patientId",
+  "patientName",
+  "patientMrn",
+  "requestId",
+  "detail",
+] as const;
 const MAX_ROWS = 50_000;
 
 /** The audit export: the same admin.audit.list procedure, page by page, as CSV (server/audit/csv.ts: csv-stringify, every cell quoted). */
@@ -22,8 +35,17 @@ export async function GET(req: Request) {
   let rows = 0;
   try {
     do {
-      const page: Awaited<ReturnType<typeof caller.admin.audit.list>> = await caller.admin.audit.list({ ...parsed.data, cursor, limit: 1000 });
-      body += csvRows(page.items.map((e) => { const row = { ...e, actionLabel: auditActionLabel(e.action) }; return COLUMNS.map((c) => row[c]); }));
+      const page: Awaited<ReturnType<typeof caller.admin.audit.list>> = await caller.admin.audit.list({
+        ...parsed.data,
+        cursor,
+        limit: 1000,
+      });
+      body += csvRows(
+        page.items.map((e) => {
+          const row = { ...e, actionLabel: auditActionLabel(e.action) };
+          return COLUMNS.map((c) => row[c]);
+        }),
+      );
       rows += page.items.length;
       cursor = page.nextCursor;
     } while (cursor && rows < MAX_ROWS);

@@ -25,14 +25,29 @@ export const adminAccessRouter = router({
   /** Every recorded access to one patient in a date range, with the basis recorded at the time. */
   report: adminProcedure.input(accessReportInput).query(async ({ ctx, input }) => {
     const [patient] = await ctx.tx
-      .select({ id: patients.id, givenName: patients.givenName, familyName: patients.familyName, mrn: patients.mrn, birthDate: patients.birthDate })
+      .select({
+        id: patients.id,
+        givenName: patients.givenName,
+        familyName: patients.familyName,
+        mrn: patients.mrn,
+        birthDate: patients.birthDate,
+      })
       .from(patients)
       .where(eq(patients.id, input.patientId));
     if (!patient) throw new TRPCError({ code: "NOT_FOUND", message: "Patient not found." });
     const rows = await accessReport(ctx.tx, input.patientId, input.from, input.to);
-    const [org] = await ctx.tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, ctx.orgId));
+    const [org] = await ctx.tx
+      .select({ name: organizations.name })
+      .from(organizations)
+      .where(eq(organizations.id, ctx.orgId));
     const [me] = await ctx.tx.select({ name: users.name }).from(users).where(eq(users.id, ctx.userId));
-    await audit(ctx, { action: "access.report", entity: "patient", entityId: patient.id, patientId: patient.id, detail: { from: input.from, to: input.to, rows: rows.length } });
+    await audit(ctx, {
+      action: "access.report",
+      entity: "patient",
+      entityId: patient.id,
+      patientId: patient.id,
+      detail: { from: input.from, to: input.to, rows: rows.length },
+    });
     return {
       patient: { ...patient, name: `${patient.givenName} ${patient.familyName}` },
       practice: org?.name ?? "",

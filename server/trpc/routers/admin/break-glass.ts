@@ -30,9 +30,15 @@ export const adminBreakGlassRouter = router({
   ),
 
   review: adminProcedure.input(breakGlassReviewInput).mutation(async ({ ctx, input }) => {
-    const [grant] = await ctx.tx.select({ clinicianId: accessGrants.clinicianId }).from(accessGrants).where(eq(accessGrants.id, input.id));
+    const [grant] = await ctx.tx
+      .select({ clinicianId: accessGrants.clinicianId })
+      .from(accessGrants)
+      .where(eq(accessGrants.id, input.id));
     if (grant?.clinicianId === ctx.userId) {
-      throw new TRPCError({ code: "FORBIDDEN", message: "You cannot review your own emergency access; another admin must." });
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: "You cannot review your own emergency access; another admin must.",
+      });
     }
     const [row] = await ctx.tx
       .update(accessGrants)
@@ -40,7 +46,12 @@ export const adminBreakGlassRouter = router({
       .where(and(eq(accessGrants.id, input.id), isNull(accessGrants.reviewedAt)))
       .returning();
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No unreviewed grant with that id." });
-    await audit(ctx, { action: "break_glass.review", entity: "access_grant", entityId: row.id, patientId: row.patientId });
+    await audit(ctx, {
+      action: "break_glass.review",
+      entity: "access_grant",
+      entityId: row.id,
+      patientId: row.patientId,
+    });
     return row;
   }),
 });

@@ -14,24 +14,26 @@ import { adminProcedure, router } from "@/server/trpc/init";
 
 async function changeMembership(tx: Tx, userId: string, set: Partial<typeof memberships.$inferInsert>) {
   // The policy limits the UPDATE to the current org; another org's member matches no row.
-  const [row] = await tx
-    .update(memberships)
-    .set(set)
-    .where(eq(memberships.userId, userId))
-    .returning(); // the keep-an-admin trigger's refusal is mapped in server/trpc/errors.ts
+  const [row] = await tx.update(memberships).set(set).where(eq(memberships.userId, userId)).returning(); // the keep-an-admin trigger's refusal is mapped in server/trpc/errors.ts
   if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Member not found." });
   return row;
 }
 
 async function senderAndPractice(tx: Tx, userId: string) {
   const [me] = await tx.select({ name: users.name }).from(users).where(eq(users.id, userId));
-  const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, currentOrg));
+  const [org] = await tx
+    .select({ name: organizations.name })
+    .from(organizations)
+    .where(eq(organizations.id, currentOrg));
   return { inviterName: me.name, orgName: org.name };
 }
 
 /** The member's row in the current practice, or NOT_FOUND (another practice's user is the same as none). */
 async function memberHere(tx: Tx, userId: string) {
-  const [row] = await tx.select({ status: memberships.status }).from(memberships).where(and(eq(memberships.userId, userId), eq(memberships.orgId, currentOrg)));
+  const [row] = await tx
+    .select({ status: memberships.status })
+    .from(memberships)
+    .where(and(eq(memberships.userId, userId), eq(memberships.orgId, currentOrg)));
   if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Member not found." });
   return row;
 }
@@ -39,7 +41,14 @@ async function memberHere(tx: Tx, userId: string) {
 export const membersRouter = router({
   list: adminProcedure.query(({ ctx }) =>
     ctx.tx
-      .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, status: memberships.status, since: memberships.createdAt })
+      .select({
+        userId: users.id,
+        name: users.name,
+        email: users.email,
+        role: memberships.role,
+        status: memberships.status,
+        since: memberships.createdAt,
+      })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
       // Not a security filter: the policy also shows the admin's own memberships elsewhere.
@@ -64,22 +73,46 @@ export const membersRouter = router({
     await ctx.tx
       .update(invitations)
       .set({ revokedAt: sql`now()` })
-      .where(and(eq(invitations.orgId, currentOrg), sql`lower(${invitations.email}) = ${input.email}`, isNull(invitations.acceptedAt), isNull(invitations.revokedAt)));
+      .where(
+        and(
+          eq(invitations.orgId, currentOrg),
+          sql`lower(${invitations.email}) = ${input.email}`,
+          isNull(invitations.acceptedAt),
+          isNull(invitations.revokedAt),
+        ),
+      );
     const { token, hash } = newToken();
     const [row] = await ctx.tx
       .insert(invitations)
-      .values({ orgId: ctx.orgId, email: input.email, name: input.name, role: input.role, tokenHash: hash, invitedBy: ctx.userId, expiresAt: sql`now() + interval '72 hours'` })
+      .values({
+        orgId: ctx.orgId,
+        email: input.email,
+        name: input.name,
+        role: input.role,
+        tokenHash: hash,
+        invitedBy: ctx.userId,
+        expiresAt: sql`now() + interval '72 hours'`,
+      })
       .returning({ id: invitations.id });
     await ctx.tx.execute(sql`select app_invitation_sync_membership(${ctx.orgId}::uuid, ${input.email})`);
     await audit(ctx, { action: "member.invite", entity: "invitation", entityId: row.id, detail: { role: input.role } });
-    await sendMail(invitationMail({ to: input.email, role: input.role, token, ...(await senderAndPractice(ctx.tx, ctx.userId)) }));
+    await sendMail(
+      invitationMail({ to: input.email, role: input.role, token, ...(await senderAndPractice(ctx.tx, ctx.userId)) }),
+    );
     return { sent: true as const };
   }),
 
   /** Invitations not yet accepted or revoked (expired ones too, so they can be resent). */
   invitations: adminProcedure.query(({ ctx }) =>
     ctx.tx
-      .select({ id: invitations.id, email: invitations.email, name: invitations.name, role: invitations.role, createdAt: invitations.createdAt, expiresAt: invitations.expiresAt })
+      .select({
+        id: invitations.id,
+        email: invitations.email,
+        name: invitations.name,
+        role: invitations.role,
+        createdAt: invitations.createdAt,
+        expiresAt: invitations.expiresAt,
+      })
       .from(invitations)
       .where(and(eq(invitations.orgId, currentOrg), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
       .orderBy(desc(invitations.createdAt)),
@@ -96,7 +129,9 @@ export const membersRouter = router({
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No pending invitation with that id." });
     await ctx.tx.execute(sql`select app_invitation_sync_membership(${ctx.orgId}::uuid, ${row.email})`);
     await audit(ctx, { action: "member.invite_resend", entity: "invitation", entityId: input.invitationId });
-    await sendMail(invitationMail({ to: row.email, role: row.role, token, ...(await senderAndPractice(ctx.tx, ctx.userId)) }));
+    await sendMail(
+      invitationMail({ to: row.email, role: row.role, token, ...(await senderAndPractice(ctx.tx, ctx.userId)) }),
+    );
     return { sent: true as const };
   }),
 
@@ -114,7 +149,12 @@ export const membersRouter = router({
 
   setRole: adminProcedure.input(memberRoleChangeInput).mutation(async ({ ctx, input }) => {
     const row = await changeMembership(ctx.tx, input.userId, { role: input.role });
-    await audit(ctx, { action: "member.role", entity: "membership", entityId: input.userId, detail: { role: input.role } });
+    await audit(ctx, {
+      action: "member.role",
+      entity: "membership",
+      entityId: input.userId,
+      detail: { role: input.role },
+    });
     return row;
   }),
 
@@ -128,7 +168,12 @@ export const membersRouter = router({
   signOutEverywhere: adminProcedure.input(memberUserInput).mutation(async ({ ctx, input }) => {
     await memberHere(ctx.tx, input.userId);
     const ended = await revokeUserSessions(ctx.tx, input.userId);
-    await audit(ctx, { action: "member.sign_out_everywhere", entity: "membership", entityId: input.userId, detail: { endedSessions: ended } });
+    await audit(ctx, {
+      action: "member.sign_out_everywhere",
+      entity: "membership",
+      entityId: input.userId,
+      detail: { endedSessions: ended },
+    });
     return { ended };
   }),
 
@@ -138,7 +183,11 @@ export const membersRouter = router({
    */
   setStatus: adminProcedure.input(memberStatusInput).mutation(async ({ ctx, input }) => {
     const row = await changeMembership(ctx.tx, input.userId, { status: input.status });
-    await audit(ctx, { action: input.status === "active" ? "member.reactivate" : "member.suspend", entity: "membership", entityId: input.userId });
+    await audit(ctx, {
+      action: input.status === "active" ? "member.reactivate" : "member.suspend",
+      entity: "membership",
+      entityId: input.userId,
+    });
     return row;
   }),
 });

@@ -14,33 +14,62 @@ import { adminProcedure, router } from "../../init";
  */
 export const settingsRouter = router({
   get: adminProcedure.query(async ({ ctx }) => {
-    const [org] = await ctx.tx.select({ mfaPolicy: organizations.mfaPolicy, slug: organizations.slug }).from(organizations).where(eq(organizations.id, ctx.orgId!));
+    const [org] = await ctx.tx
+      .select({ mfaPolicy: organizations.mfaPolicy, slug: organizations.slug })
+      .from(organizations)
+      .where(eq(organizations.id, ctx.orgId!));
     const [sso] = await ctx.tx
-      .select({ issuer: orgSso.issuer, clientId: orgSso.clientId, domains: orgSso.domains, updatedAt: orgSso.updatedAt })
+      .select({
+        issuer: orgSso.issuer,
+        clientId: orgSso.clientId,
+        domains: orgSso.domains,
+        updatedAt: orgSso.updatedAt,
+      })
       .from(orgSso)
       .where(eq(orgSso.orgId, ctx.orgId!));
     const members = await ctx.tx
-      .select({ userId: users.id, name: users.name, email: users.email, role: memberships.role, enrolledAt: userMfa.confirmedAt })
+      .select({
+        userId: users.id,
+        name: users.name,
+        email: users.email,
+        role: memberships.role,
+        enrolledAt: userMfa.confirmedAt,
+      })
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
       .leftJoin(userMfa, eq(userMfa.userId, memberships.userId))
       .where(and(eq(memberships.orgId, ctx.orgId!), eq(memberships.status, "active")))
       .orderBy(asc(users.name));
-    return { mfaPolicy: org.mfaPolicy as "off" | "admins" | "everyone", slug: org.slug, sso: sso ?? null, members, me: ctx.userId };
+    return {
+      mfaPolicy: org.mfaPolicy as "off" | "admins" | "everyone",
+      slug: org.slug,
+      sso: sso ?? null,
+      members,
+      me: ctx.userId,
+    };
   }),
 
   setMfaPolicy: adminProcedure.input(mfaPolicyInput).mutation(async ({ ctx, input }) => {
     await ctx.tx.update(organizations).set({ mfaPolicy: input.policy }).where(eq(organizations.id, ctx.orgId!));
-    await audit(ctx, { action: "settings.mfa_policy", entity: "organization", entityId: ctx.orgId, detail: { policy: input.policy } });
+    await audit(ctx, {
+      action: "settings.mfa_policy",
+      entity: "organization",
+      entityId: ctx.orgId,
+      detail: { policy: input.policy },
+    });
     return { policy: input.policy };
   }),
 
   /** Removes a member's factor and recovery codes; they must enroll again. Never your own (use a recovery code). */
   resetMemberFactor: adminProcedure.input(resetMemberFactorInput).mutation(async ({ ctx, input }) => {
     if (input.userId === ctx.userId) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: "You cannot reset your own second factor here. Use one of your recovery codes on your account page." });
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: "You cannot reset your own second factor here. Use one of your recovery codes on your account page.",
+      });
     }
-    if (!(await removeFactor(ctx.tx, input.userId))) throw new TRPCError({ code: "NOT_FOUND", message: "That member has no second factor." });
+    if (!(await removeFactor(ctx.tx, input.userId)))
+      throw new TRPCError({ code: "NOT_FOUND", message: "That member has no second factor." });
     await audit(ctx, { action: "auth.mfa_reset", entity: "user", entityId: input.userId, detail: { by: "admin" } });
     return { reset: true };
   }),
@@ -48,13 +77,20 @@ export const settingsRouter = router({
   saveSso: adminProcedure.input(ssoConfigInput).mutation(async ({ ctx, input }) => {
     const orgId = ctx.orgId!;
     const [existing] = await ctx.tx.select({ orgId: orgSso.orgId }).from(orgSso).where(eq(orgSso.orgId, orgId));
-    if (!existing && !input.clientSecret) throw new TRPCError({ code: "BAD_REQUEST", message: "Enter the client secret." });
+    if (!existing && !input.clientSecret)
+      throw new TRPCError({ code: "BAD_REQUEST", message: "Enter the client secret." });
     const secret = input.clientSecret ? { clientSecretEnc: encryptSecret(input.clientSecret, ssoPurpose(orgId)) } : {};
     const domains = [...new Set(input.domains)];
     if (existing) {
       await ctx.tx
         .update(orgSso)
-        .set({ issuer: input.issuer, clientId: input.clientId, domains, updatedAt: sql`now()` as unknown as Date, ...secret })
+        .set({
+          issuer: input.issuer,
+          clientId: input.clientId,
+          domains,
+          updatedAt: sql`now()` as unknown as Date,
+          ...secret,
+        })
         .where(eq(orgSso.orgId, orgId));
     } else {
       // Only the granted columns (drizzle's insert would name every column, with DEFAULT).
@@ -76,7 +112,8 @@ export const settingsRouter = router({
 
   removeSso: adminProcedure.mutation(async ({ ctx }) => {
     const removed = await ctx.tx.delete(orgSso).where(eq(orgSso.orgId, ctx.orgId!)).returning({ orgId: orgSso.orgId });
-    if (removed.length) await audit(ctx, { action: "settings.sso_remove", entity: "organization", entityId: ctx.orgId });
+    if (removed.length)
+      await audit(ctx, { action: "settings.sso_remove", entity: "organization", entityId: ctx.orgId });
     return { removed: removed.length > 0 };
   }),
 });

@@ -8,7 +8,12 @@ export const timeZoneRouter = router({
   get: adminProcedure.query(({ ctx }) => practiceTimeZone(ctx.tx)),
   set: adminProcedure.input(timeZoneInput).mutation(async ({ ctx, input }) => {
     await setPracticeTimeZone(ctx.tx, ctx.orgId!, input.timeZone);
-    await audit(ctx, { action: "practice.time_zone", entity: "organization", entityId: ctx.orgId, detail: { timeZone: input.timeZone } });
+    await audit(ctx, {
+      action: "practice.time_zone",
+      entity: "organization",
+      entityId: ctx.orgId,
+      detail: { timeZone: input.timeZone },
+    });
     return { timeZone: input.timeZone };
   }),
 });
