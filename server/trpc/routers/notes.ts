@@ -8,11 +8,34 @@ import {
   noteListInput,
   noteUpdateInput,
 } from "@/lib/schemas/notes";
-import { audit } from "@/server/audit/record";
+import { audit, type AuditContext } from "@/server/audit/record";
 import { clinicalNotes } from "@/server/db/schema";
 import { findNote, myDrafts, notesForChart, refusedNoteChange } from "@/server/notes/queries";
 import { findVisiblePatient } from "@/server/patients/queries";
 import { memberProcedure, orgProcedure, router } from "@/server/trpc/init";
+
+/** Changes one of the caller's drafts (the policies and the draft filter decide which), audited. */
+async function changeDraft(
+  ctx: AuditContext,
+  id: string,
+  set: Partial<typeof clinicalNotes.$inferInsert>,
+  action: "note.update" | "note.sign",
+) {
+  const [row] = await ctx.tx
+    .update(clinicalNotes)
+    .set(set)
+    .where(and(eq(clinicalNotes.id, id), eq(clinicalNotes.status, "draft")))
+    .returning();
+  if (!row) return refusedNoteChange(ctx.tx, id, ctx.userId);
+  await audit(ctx, {
+    action,
+    entity: "clinical_note",
+    entityId: row.id,
+    patientId: row.patientId,
+    detail: { version: row.version },
+  });
+  return row;
+}
 
 /**
  * Notes: drafts (editable by their author), signed (locked by the database), addenda (new signed
@@ -52,40 +75,14 @@ export const notesRouter = router({
   }),
 
   /** Own drafts only; a signed note answers FORBIDDEN, someone else's NOT_FOUND. */
-  update: orgProcedure.input(noteUpdateInput).mutation(async ({ ctx, input }) => {
-    const [row] = await ctx.tx
-      .update(clinicalNotes)
-      .set({ body: input.body })
-      .where(and(eq(clinicalNotes.id, input.id), eq(clinicalNotes.status, "draft")))
-      .returning();
-    if (!row) return refusedNoteChange(ctx.tx, input.id, ctx.userId);
-    await audit(ctx, {
-      action: "note.update",
-      entity: "clinical_note",
-      entityId: row.id,
-      patientId: row.patientId,
-      detail: { version: row.version },
-    });
-    return row;
-  }),
+  update: orgProcedure
+    .input(noteUpdateInput)
+    .mutation(({ ctx, input }) => changeDraft(ctx, input.id, { body: input.body }, "note.update")),
 
   /** Signing locks the note (signed_at is the database's clock). */
-  sign: orgProcedure.input(noteIdInput).mutation(async ({ ctx, input }) => {
-    const [row] = await ctx.tx
-      .update(clinicalNotes)
-      .set({ status: "signed" })
-      .where(and(eq(clinicalNotes.id, input.id), eq(clinicalNotes.status, "draft")))
-      .returning();
-    if (!row) return refusedNoteChange(ctx.tx, input.id, ctx.userId);
-    await audit(ctx, {
-      action: "note.sign",
-      entity: "clinical_note",
-      entityId: row.id,
-      patientId: row.patientId,
-      detail: { version: row.version },
-    });
-    return row;
-  }),
+  sign: orgProcedure
+    .input(noteIdInput)
+    .mutation(({ ctx, input }) => changeDraft(ctx, input.id, { status: "signed" }, "note.sign")),
 
   /** A correction: a new signed entry under a signed original note of a patient the caller can see. */
   addendum: memberProcedure.input(noteAddendumInput).mutation(async ({ ctx, input }) => {
