@@ -1,13 +1,9 @@
-import path from "node:path";
-import { ensureMfaKey } from "@/server/auth/mfa-key";
 import { prepareDatabase } from "@/server/db/bootstrap";
 import { runCli } from "./cli";
 
 // `npm run db:migrate`: migrate (idempotent), create the runtime role if missing, seed the demo
 // practice into an empty database, then stop the embedded server if this command started it.
 await runCli(async () => {
-  // The seed stores the demo TOTP secrets encrypted: the same key `npm start` uses.
-  await ensureMfaKey(path.resolve(process.env.CAREROSTER_DATA_DIR ?? ".data"));
   const db = await prepareDatabase();
   console.log(`Migrations applied${db.seeded ? "; demo practice seeded" : ""}.`);
   await db.stop();

@@ -1,5 +1,6 @@
 import path from "node:path";
 import postgres from "postgres";
+import { ensureMfaKey } from "@/server/auth/mfa-key";
 import { env } from "@/server/env";
 import { checkRuntimeRole, ConfigError, parseDatabaseUrl } from "./config";
 import { startCluster } from "./embedded";
@@ -91,7 +92,11 @@ export async function prepareDatabase(opts: { database?: string; recreate?: bool
       });
       await migrate(ownerUrl, runtimeUrl);
       // The large benchmark dataset replaces the demo practice in its own database.
-      if (!env().CAREROSTER_SKIP_DEMO) seeded = await seedDemo(ownerUrl);
+      if (!env().CAREROSTER_SKIP_DEMO) {
+        // The seed stores the demo TOTP secrets encrypted: with the key `npm start` uses (or is given).
+        await ensureMfaKey(path.resolve(env().CAREROSTER_DATA_DIR ?? ".data"));
+        seeded = await seedDemo(ownerUrl);
+      }
     }
     await checkRuntimeRole(runtimeUrl);
     return { runtimeUrl, ownerUrl: ownerUrl ?? "", seeded, stop } satisfies PreparedDatabase;
