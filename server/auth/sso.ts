@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { OAuthConfig } from "next-auth/providers/oauth";
 import type { Db } from "../db/client";
-import { withRlsContext } from "../db/context";
+import { withoutIdentity } from "../db/context";
 import { decryptSecret, ssoPurpose } from "./mfa-crypto";
 
 /**
@@ -34,7 +34,7 @@ export const domainOf = (email: string) => email.trim().toLowerCase().split("@")
 /** The practice's provider for an email's domain (app_sso_for_domain(): no context exists before sign-in). */
 export async function ssoForDomain(db: Db, domain: string): Promise<SsoProviderRow | null> {
   if (!domain) return null;
-  return withRlsContext(db, { userId: "", orgId: null }, async (tx) => {
+  return withoutIdentity(db, async (tx) => {
     const [row] = await tx.execute<SsoProviderRow>(sql`select * from app_sso_for_domain(${domain.toLowerCase()})`);
     return row ?? null;
   });
@@ -48,7 +48,7 @@ export async function ssoByProviderId(
   if (!providerId.startsWith(SSO_PREFIX)) return null;
   const slug = providerId.slice(SSO_PREFIX.length);
   if (!/^[a-z0-9-]{1,64}$/.test(slug)) return null;
-  return withRlsContext(db, { userId: "", orgId: null }, async (tx) => {
+  return withoutIdentity(db, async (tx) => {
     const [row] = await tx.execute<SsoProviderRow & { domains: string[] }>(sql`select * from app_sso_by_slug(${slug})`);
     return row ?? null;
   });
@@ -133,7 +133,7 @@ export async function ssoDecision(
   const email = typeof claims.email === "string" ? claims.email.trim().toLowerCase() : "";
   if (!email || !emailVerified(claims)) return { ok: false, reason: "SsoUnverified" };
   if (!provider.domains.includes(domainOf(email))) return { ok: false, reason: "SsoNotMember" };
-  const userId = await withRlsContext(db, { userId: "", orgId: null }, async (tx) => {
+  const userId = await withoutIdentity(db, async (tx) => {
     const [row] = await tx.execute<{ id: string | null }>(
       sql`select app_sso_member(${provider.org_id}::uuid, ${email}, ${randomUUID()}) as id`,
     );

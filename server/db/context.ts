@@ -56,6 +56,14 @@ export function withRlsContext<T>(db: Db, ctx: RlsContext, fn: (tx: Tx) => Promi
   });
 }
 
+/**
+ * A transaction with no identity (before sign-in): every policy answers "nothing", so only the narrow
+ * SECURITY DEFINER functions the caller names can answer.
+ */
+export function withoutIdentity<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return withRlsContext(db, { userId: "", orgId: null }, fn);
+}
+
 /** Switches the current transaction to `ctx` exactly as withRlsContext sets it (identity, then session role). */
 export async function switchContext(tx: Tx, ctx: RlsContext): Promise<void> {
   await setContext(tx, { userId: ctx.userId, orgId: ctx.orgId });

@@ -4,7 +4,7 @@ import superjson from "superjson";
 import { ZodError } from "zod";
 import { MFA_ENROLLMENT_REQUIRED } from "@/lib/schemas/two-factor";
 import type { Tx } from "@/server/db/client";
-import { withRlsContext } from "@/server/db/context";
+import { withoutIdentity, withRlsContext } from "@/server/db/context";
 import type { Context } from "./context";
 import { toApiError } from "./errors";
 
@@ -101,7 +101,7 @@ export const adminProcedure = memberProcedure.use(async ({ ctx, next }) => {
  */
 export async function anonymousTx<T>(db: Context["db"], fn: (tx: Tx) => Promise<T>): Promise<T> {
   try {
-    return await withRlsContext(db, { userId: "", orgId: null }, fn);
+    return await withoutIdentity(db, fn);
   } catch (err) {
     throw toApiError(err);
   }
