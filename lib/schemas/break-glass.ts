@@ -12,3 +12,9 @@ export const breakGlassReviewInput = z.object({
   id: z.uuid(),
   comment: z.string().trim().min(3, "Add a short review comment").max(1000),
 });
+/** The admin's grant history: keyset pages, newest first. */
+export const breakGlassHistoryInput = z
+  .object({ cursor: z.string().max(500).nullish(), limit: z.number().int().min(1).max(100).default(20) })
+  .default({ limit: 20 });
+/** One grant, to revoke (admin) or to end (its own grantee). */
+export const breakGlassGrantInput = z.object({ id: z.uuid() });

@@ -63,7 +63,7 @@ export async function explainAccess(tx: Tx, orgId: string, memberId: string, pat
              ${patientId}::uuid = any (array(select app_visible_patient_ids())) as clinical,
              app_is_admin() as admin,
              (select min(assigned_at) from care_team where patient_id = ${patientId} and clinician_id = app_user_id()) as team_since,
-             (select max(expires_at) from access_grants where patient_id = ${patientId} and clinician_id = app_user_id() and expires_at > now()) as grant_until,
+             (select max(expires_at) from access_grants where patient_id = ${patientId} and clinician_id = app_user_id() and expires_at > now() and revoked_at is null) as grant_until,
              (select json_agg(json_build_object('name', u.name, 'until', least(c.ends_at, coalesce(c.ended_at, c.ends_at))) order by c.ends_at)
                 from coverage c
                 join care_team ct on ct.org_id = c.org_id and ct.clinician_id = c.covered_id and ct.patient_id = ${patientId}

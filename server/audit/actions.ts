@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = {
   "directory.search": { label: "Searched the directory" },
   "break_glass.request": { label: "Requested emergency access" },
   "break_glass.review": { label: "Reviewed emergency access" },
+  "break_glass.revoke": { label: "Revoked emergency access" },
+  "break_glass.end": { label: "Ended own emergency access early" },
   "access.explain": { label: "Checked who can see the record" },
   "access.report": { label: "Viewed this access report" },
   "member.invite": { label: "Invited a member" },

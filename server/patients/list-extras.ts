@@ -37,7 +37,7 @@ export async function listExtras(tx: Tx, ids: string[]): Promise<ListExtras> {
   if (grants.length) {
     const rows = await tx.execute<{ patient_id: string; until: string }>(sql`
       select g.patient_id, max(g.expires_at) as until from access_grants g
-       where g.clinician_id = app_user_id() and g.expires_at > now()
+       where g.clinician_id = app_user_id() and g.expires_at > now() and g.revoked_at is null
          and g.patient_id = any(array[${sql.join(
            grants.map((id) => sql`${id}::uuid`),
            sql`, `,

@@ -134,12 +134,14 @@ export type AccessBasis = "care_team" | "coverage" | "break_glass" | "admin";
 export async function chartAccess(tx: Tx, patientId: string) {
   const [access] = await tx.execute<{
     basis: AccessBasis | null;
-    grant_expires_at: string | null;
+    grant: { id: string; expires_at: string } | null;
     cover: { name: string | null; until: string } | null;
   }>(sql`
     select app_access_basis(${patientId}) as basis,
-           (select max(expires_at) from access_grants
-             where patient_id = ${patientId} and clinician_id = app_user_id() and expires_at > now()) as grant_expires_at,
+           (select json_build_object('id', g.id, 'expires_at', g.expires_at) from access_grants g
+             where g.patient_id = ${patientId} and g.clinician_id = app_user_id()
+               and g.expires_at > now() and g.revoked_at is null
+             order by g.expires_at desc limit 1) as grant,
            (select json_build_object('name', u.name, 'until', c.ends_at)
               from coverage c
               join care_team ct on ct.org_id = c.org_id and ct.clinician_id = c.covered_id and ct.patient_id = ${patientId}
@@ -148,7 +150,9 @@ export async function chartAccess(tx: Tx, patientId: string) {
              order by c.ends_at desc limit 1) as cover`);
   return {
     via: access.basis ?? "admin",
-    grantExpiresAt: access.grant_expires_at ? new Date(access.grant_expires_at) : null,
+    grantExpiresAt: access.grant ? new Date(access.grant.expires_at) : null,
+    /** The caller's running grant for this patient (the chart's "End access"). */
+    grantId: access.grant?.id ?? null,
     cover: access.cover ? { coveredName: access.cover.name, until: new Date(access.cover.until) } : null,
   };
 }

@@ -6,6 +6,7 @@ import { notFound } from "next/navigation";
 import { ageOn, formatDate, formatDateTime, formatSex, formatTime, isoDay } from "@/lib/time";
 import { Appointments } from "./appointments";
 import { Demographics } from "./demographics";
+import { EndAccess } from "./end-access";
 import { Notes } from "./notes";
 
 export const dynamic = "force-dynamic";
@@ -36,11 +37,16 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
       <TopBar me={me} />
       <main id="main" tabIndex={-1} className="chart">
         {patient.access.via === "break_glass" && (
-          <p className="banner-emergency" role="status">
-            Emergency access (break-glass)
-            {patient.access.grantExpiresAt ? ` until ${until(patient.access.grantExpiresAt)}` : ""}. This access is
-            recorded and reviewed by your practice admin.
-          </p>
+          <div className="banner-emergency banner-with-action">
+            <p role="status">
+              Emergency access (break-glass)
+              {patient.access.grantExpiresAt ? ` until ${until(patient.access.grantExpiresAt)}` : ""}. This access is
+              recorded and reviewed by your practice admin.
+            </p>
+            {patient.access.grantId && (
+              <EndAccess grantId={patient.access.grantId} patientName={`${patient.givenName} ${patient.familyName}`} />
+            )}
+          </div>
         )}
         {patient.access.via === "coverage" && patient.access.cover && (
           <p className="banner-cover" role="status">

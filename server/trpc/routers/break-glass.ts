@@ -1,7 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { desc, sql } from "drizzle-orm";
-import { breakGlassRequestInput, directoryInput } from "@/lib/schemas/break-glass";
+import { breakGlassGrantInput, breakGlassRequestInput, directoryInput } from "@/lib/schemas/break-glass";
 import { audit } from "@/server/audit/record";
+import { revokeGrant } from "@/server/break-glass/queries";
 import { claimAttempt, DIRECTORY_THROTTLE, directoryKey } from "@/server/auth/throttle";
 import { accessGrants } from "@/server/db/schema";
 import { env } from "@/server/env";
@@ -82,4 +83,11 @@ export const breakGlassRouter = router({
       .orderBy(desc(accessGrants.grantedAt))
       .limit(50),
   ),
+
+  /** "End access": the grantee ends their own running grant early (an admin still reviews it). */
+  end: memberProcedure.input(breakGlassGrantInput).mutation(async ({ ctx, input }) => {
+    const row = await revokeGrant(ctx.tx, input.id, ctx.userId, true);
+    await audit(ctx, { action: "break_glass.end", entity: "access_grant", entityId: row.id, patientId: row.patientId });
+    return row;
+  }),
 });

@@ -1,7 +1,13 @@
 import { TRPCError } from "@trpc/server";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
-import { breakGlassListInput, breakGlassReviewInput } from "@/lib/schemas/break-glass";
+import {
+  breakGlassGrantInput,
+  breakGlassHistoryInput,
+  breakGlassListInput,
+  breakGlassReviewInput,
+} from "@/lib/schemas/break-glass";
 import { audit } from "@/server/audit/record";
+import { grantHistory, revokeGrant } from "@/server/break-glass/queries";
 import { accessGrants, patients, users } from "@/server/db/schema";
 import { adminProcedure, router } from "@/server/trpc/init";
 
@@ -16,11 +22,13 @@ export const adminBreakGlassRouter = router({
         own: sql<boolean>`${accessGrants.clinicianId} = app_user_id()`,
         patientId: accessGrants.patientId,
         patientName: sql<string>`${patients.givenName} || ' ' || ${patients.familyName}`,
+        patientMrn: patients.mrn,
         reason: accessGrants.reason,
         grantedAt: accessGrants.grantedAt,
         expiresAt: accessGrants.expiresAt,
         reviewedAt: accessGrants.reviewedAt,
         reviewComment: accessGrants.reviewComment,
+        revokedAt: accessGrants.revokedAt,
       })
       .from(accessGrants)
       .leftJoin(users, eq(users.id, accessGrants.clinicianId))
@@ -51,6 +59,25 @@ export const adminBreakGlassRouter = router({
       entity: "access_grant",
       entityId: row.id,
       patientId: row.patientId,
+    });
+    return row;
+  }),
+
+  /** Every grant of the practice, newest first (reviewed, pending, revoked, expired), in keyset pages. */
+  history: adminProcedure.input(breakGlassHistoryInput).query(({ ctx, input }) => grantHistory(ctx.tx, input)),
+
+  /**
+   * Ends a running grant now: the clinician loses the chart at once. Not a review (the grant stays
+   * in the review queue until reviewed). Another practice's grant is NOT_FOUND, nothing changed.
+   */
+  revoke: adminProcedure.input(breakGlassGrantInput).mutation(async ({ ctx, input }) => {
+    const row = await revokeGrant(ctx.tx, input.id, ctx.userId, false);
+    await audit(ctx, {
+      action: "break_glass.revoke",
+      entity: "access_grant",
+      entityId: row.id,
+      patientId: row.patientId,
+      detail: { clinicianId: row.clinicianId },
     });
     return row;
   }),

@@ -1,0 +1,80 @@
+import { TRPCError } from "@trpc/server";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { z } from "zod";
+import type { Tx } from "@/server/db/client";
+import { decodeCursor, takePage } from "@/server/db/pagination";
+import { accessGrants, patients, users } from "@/server/db/schema";
+
+const grantee = alias(users, "grantee");
+const reviewer = alias(users, "reviewer");
+const revoker = alias(users, "revoker");
+
+const cursorSchema = z.object({ at: z.string(), id: z.uuid() });
+
+/**
+ * Every emergency grant of the practice, newest first, keyset on (granted_at, id): who, which
+ * patient, why, its window, its revocation and its review. The policies show an admin their own
+ * practice's grants only (and a clinician only their own, though only admins call this).
+ */
+export async function grantHistory(tx: Tx, input: { cursor?: string | null; limit: number }) {
+  const where: SQL[] = [];
+  if (input.cursor) {
+    const c = decodeCursor(input.cursor, cursorSchema);
+    where.push(sql`(${accessGrants.grantedAt}, ${accessGrants.id}) < (${c.at}::timestamptz, ${c.id}::uuid)`);
+  }
+  const rows = await tx
+    .select({
+      id: accessGrants.id,
+      clinicianId: accessGrants.clinicianId,
+      clinicianName: grantee.name,
+      own: sql<boolean>`${accessGrants.clinicianId} = app_user_id()`,
+      patientId: accessGrants.patientId,
+      patientName: sql<string | null>`${patients.givenName} || ' ' || ${patients.familyName}`,
+      patientMrn: patients.mrn,
+      reason: accessGrants.reason,
+      grantedAt: accessGrants.grantedAt,
+      grantedAtText: sql<string>`${accessGrants.grantedAt}::text`,
+      expiresAt: accessGrants.expiresAt,
+      revokedAt: accessGrants.revokedAt,
+      revokedByName: revoker.name,
+      reviewedAt: accessGrants.reviewedAt,
+      reviewerName: reviewer.name,
+      reviewComment: accessGrants.reviewComment,
+      active: sql<boolean>`${accessGrants.expiresAt} > now() and ${accessGrants.revokedAt} is null`,
+    })
+    .from(accessGrants)
+    .leftJoin(grantee, eq(grantee.id, accessGrants.clinicianId))
+    .leftJoin(reviewer, eq(reviewer.id, accessGrants.reviewedBy))
+    .leftJoin(revoker, eq(revoker.id, accessGrants.revokedBy))
+    .leftJoin(patients, and(eq(patients.orgId, accessGrants.orgId), eq(patients.id, accessGrants.patientId)))
+    .where(and(...where))
+    .orderBy(desc(accessGrants.grantedAt), desc(accessGrants.id))
+    .limit(input.limit + 1);
+  const { page, nextCursor } = takePage(rows, input.limit, (last) => ({ at: last.grantedAtText, id: last.id }));
+  return { items: page.map(({ grantedAtText: _at, ...r }) => r), nextCursor };
+}
+
+/**
+ * Ends a running grant now, in the caller's name. The database decides who may (an admin of the
+ * grant's practice, or the grantee: the update policies) and how (once, in the caller's own name,
+ * never undone: the transition trigger of drizzle/0016_grant_revoke.sql); a grant the caller
+ * cannot see, one already revoked or expired all answer NOT_FOUND.
+ */
+export async function revokeGrant(tx: Tx, id: string, me: string, ownOnly: boolean) {
+  const [row] = await tx
+    .update(accessGrants)
+    .set({ revokedAt: sql`now()` as unknown as Date, revokedBy: me })
+    .where(
+      and(
+        eq(accessGrants.id, id),
+        sql`${accessGrants.revokedAt} is null`,
+        sql`${accessGrants.expiresAt} > now()`,
+        ownOnly ? eq(accessGrants.clinicianId, me) : undefined,
+      ),
+    )
+    .returning();
+  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No running emergency access with that id." });
+  return row;
+}
+
