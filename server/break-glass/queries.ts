@@ -77,4 +77,3 @@ export async function revokeGrant(tx: Tx, id: string, me: string, ownOnly: boole
   if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No running emergency access with that id." });
   return row;
 }
-

@@ -28,7 +28,15 @@ export interface GrantRow {
  * The practice's grants as a table (it scrolls inside its own box on a phone). A running grant has
  * "Revoke", which asks first; the outcome is announced here, outside the rows that re-render.
  */
-export function GrantHistory({ items, timeZone, firstPage }: { items: GrantRow[]; timeZone: string; firstPage: boolean }) {
+export function GrantHistory({
+  items,
+  timeZone,
+  firstPage,
+}: {
+  items: GrantRow[];
+  timeZone: string;
+  firstPage: boolean;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -94,13 +102,17 @@ export function GrantHistory({ items, timeZone, firstPage }: { items: GrantRow[]
                           body={
                             <p>
                               {g.clinicianName ?? "The clinician"} loses access to the chart of{" "}
-                              {g.patientName ?? "this patient"} (MRN {g.patientMrn ?? "unknown"}) now. The grant stays in
-                              the history and still needs its review.
+                              {g.patientName ?? "this patient"} (MRN {g.patientMrn ?? "unknown"}) now. The grant stays
+                              in the history and still needs its review.
                             </p>
                           }
                           onConfirm={() => onRevoke(g)}
                         >
-                          Revoke<span className="visually-hidden"> access of {g.clinicianName} to {g.patientName}</span>
+                          Revoke
+                          <span className="visually-hidden">
+                            {" "}
+                            access of {g.clinicianName} to {g.patientName}
+                          </span>
                         </ConfirmButton>
                       </>
                     ) : (

@@ -43,11 +43,13 @@ export default async function BreakGlassReviewPage({
                   <span className="muted">(MRN {g.patientMrn})</span> on {at(g.grantedAt)} (until {at(g.expiresAt)}).
                 </p>
                 <p>Reason: {g.reason}</p>
-                {g.revokedAt && <p className="muted">Access was revoked on {at(g.revokedAt)}; the review is still due.</p>}
+                {g.revokedAt && (
+                  <p className="muted">Access was revoked on {at(g.revokedAt)}; the review is still due.</p>
+                )}
                 {g.own ? (
                   <p className="flag" role="note">
-                    Your own request: another admin of the practice must review it. With no other admin it stays
-                    pending here.
+                    Your own request: another admin of the practice must review it. With no other admin it stays pending
+                    here.
                   </p>
                 ) : (
                   <ReviewForm id={g.id} label={`${g.clinicianName} → ${g.patientName}`} />
@@ -63,11 +65,7 @@ export default async function BreakGlassReviewPage({
           Every emergency access of the practice, newest first. Revoking ends a running access at once; the grant still
           needs its review.
         </p>
-        <GrantHistory
-          timeZone={tz}
-          items={history.items}
-          firstPage={!parsed.success || !parsed.data.cursor}
-        />
+        <GrantHistory timeZone={tz} items={history.items} firstPage={!parsed.success || !parsed.data.cursor} />
         <p className="actions">
           {parsed.success && parsed.data.cursor && <Link href="/admin/break-glass">Newest grants</Link>}
           {history.nextCursor && (
