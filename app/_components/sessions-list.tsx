@@ -1,6 +1,7 @@
 "use client";
 
 import type { ReactNode } from "react";
+import { formatDateTime } from "@/lib/time";
 
 export interface SessionRow {
   id: string;
@@ -10,18 +11,20 @@ export interface SessionRow {
   current: boolean;
 }
 
-const when = (d: Date) => new Date(d).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
-
 /** Live sessions as a list: device, signed in, last seen, "this device"; `action` renders each row's button. */
 export function SessionsList({
   sessions,
   label,
   action,
+  timeZone,
 }: {
   sessions: SessionRow[];
   label: string;
+  /** The practice's time zone (times read in it, with its abbreviation). */
+  timeZone: string;
   action?: (s: SessionRow) => ReactNode;
 }) {
+  const when = (d: Date) => formatDateTime(new Date(d), timeZone);
   if (sessions.length === 0) return <p className="empty">No active sessions.</p>;
   return (
     <ul className="plain sessions" aria-label={label}>

@@ -8,7 +8,7 @@ import { describeError } from "@/lib/forms";
 import { useTRPC } from "@/lib/trpc/client";
 
 /** The member's own live sessions; any other one can be ended (after a confirmation). */
-export function MySessions({ initial }: { initial: SessionRow[] }) {
+export function MySessions({ initial, timeZone }: { initial: SessionRow[]; timeZone: string }) {
   const trpc = useTRPC();
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const sessions = useQuery({ ...trpc.me.sessions.queryOptions(), initialData: initial });
@@ -33,6 +33,7 @@ export function MySessions({ initial }: { initial: SessionRow[] }) {
       <SessionsList
         sessions={list}
         label="Your sessions"
+        timeZone={timeZone}
         action={(s) =>
           s.current ? null : (
             <ConfirmButton

@@ -39,7 +39,7 @@ export default async function AccountPage() {
                 Sign out of a device you do not recognise or no longer use. Changing your password signs out every other
                 device.
               </p>
-              <MySessions initial={sessions} />
+              <MySessions initial={sessions} timeZone={me.org?.timeZone ?? "UTC"} />
             </section>
           </>
         )}

@@ -6,26 +6,22 @@ import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { describeError, type FieldErrors } from "@/lib/forms";
 import { coverageInput } from "@/lib/schemas/coverage";
+import { formatDateTime, wallTimeInZone, zoneAbbreviation } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
 
 type Row = RouterOutputs["coverage"]["list"][number];
-const fmt = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZoneName: "short",
-});
 
 export function CoverageClient({
   me,
   admin,
   clinicians,
   list,
+  timeZone,
 }: {
   me: string;
+  /** The practice's time zone: times are shown in it and the "Until" field is read in it. */
+  timeZone: string;
   admin: boolean;
   clinicians: { id: string; name: string }[];
   list: Row[];
@@ -40,6 +36,7 @@ export function CoverageClient({
   const create = useMutation(trpc.coverage.create.mutationOptions());
   const end = useMutation(trpc.coverage.end.mutationOptions());
   const others = clinicians.filter((c) => c.id !== me);
+  const fmt = { format: (d: Date) => formatDateTime(d, timeZone) };
 
   function read(form: HTMLFormElement) {
     const data = new FormData(form);
@@ -47,7 +44,7 @@ export function CoverageClient({
     return coverageInput.safeParse({
       coveringId: data.get("coveringId") || undefined,
       coveredId: admin ? data.get("coveredId") || undefined : undefined,
-      endsAt: until ? new Date(until) : undefined,
+      endsAt: until ? (wallTimeInZone(until, timeZone) ?? undefined) : undefined,
       reason: data.get("reason"),
     });
   }
@@ -133,7 +130,7 @@ export function CoverageClient({
             {fields.coveringId && <p className="field-error">{fields.coveringId}</p>}
           </div>
           <div className="field">
-            <label htmlFor="cv-until">Until (your device&apos;s local time)</label>
+            <label htmlFor="cv-until">Until ({zoneAbbreviation(new Date(), timeZone)}, the practice&apos;s time)</label>
             <input id="cv-until" name="endsAt" type="datetime-local" aria-invalid={fields.endsAt ? true : undefined} />
             {fields.endsAt && <p className="field-error">{fields.endsAt}</p>}
           </div>

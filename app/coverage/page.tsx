@@ -26,7 +26,13 @@ export default async function CoveragePage() {
             You have no active membership in this practice.
           </p>
         ) : (
-          <CoverageClient me={me.user.id} admin={me.role === "admin"} clinicians={clinicians} list={list} />
+          <CoverageClient
+            me={me.user.id}
+            timeZone={me.org?.timeZone ?? "UTC"}
+            admin={me.role === "admin"}
+            clinicians={clinicians}
+            list={list}
+          />
         )}
       </main>
     </>

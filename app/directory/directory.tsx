@@ -5,11 +5,10 @@ import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { describeError } from "@/lib/forms";
 import { breakGlassRequestInput, directoryInput } from "@/lib/schemas/break-glass";
+import { formatDateTime } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 
-const fmt = new Intl.DateTimeFormat("en-GB", { timeStyle: "short", dateStyle: "medium" });
-
-function RequestAccess({ patientId, name }: { patientId: string; name: string }) {
+function RequestAccess({ patientId, name, timeZone }: { patientId: string; name: string; timeZone: string }) {
   const trpc = useTRPC();
   const [error, setError] = useState<string | null>(null);
   const request = useMutation(trpc.breakGlass.request.mutationOptions());
@@ -28,7 +27,7 @@ function RequestAccess({ patientId, name }: { patientId: string; name: string })
   if (request.data) {
     return (
       <p className="notice" role="status">
-        Emergency access to {name} granted until {fmt.format(request.data.expiresAt)}.{" "}
+        Emergency access to {name} granted until {formatDateTime(request.data.expiresAt, timeZone)}.{" "}
         <Link href={`/patients/${patientId}`}>Open the chart</Link>
       </p>
     );
@@ -45,7 +44,8 @@ function RequestAccess({ patientId, name }: { patientId: string; name: string })
   );
 }
 
-export function Directory() {
+/** `timeZone`: the practice's, for the granted-until time. */
+export function Directory({ timeZone }: { timeZone: string }) {
   const trpc = useTRPC();
   const [search, setSearch] = useState("");
   const [open, setOpen] = useState<string | null>(null);
@@ -80,7 +80,7 @@ export function Directory() {
               <li key={p.id} className="note">
                 <strong>{name}</strong> · born {p.birthDate} · MRN {p.mrn}{" "}
                 {open === p.id ? (
-                  <RequestAccess patientId={p.id} name={name} />
+                  <RequestAccess patientId={p.id} name={name} timeZone={timeZone} />
                 ) : p.visible ? (
                   <>
                     <span className="muted">On your care team — </span>

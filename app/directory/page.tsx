@@ -17,7 +17,7 @@ export default async function DirectoryPage() {
           Find a patient who is not on your care team. You see name, date of birth and MRN only. In an emergency you can
           request time-limited access; every request is recorded and reviewed by your practice admin.
         </p>
-        <Directory />
+        <Directory timeZone={me.org?.timeZone ?? "UTC"} />
       </main>
     </>
   );

@@ -3,18 +3,11 @@ import { orPage } from "@/app/_components/signed-in";
 import { TopBar } from "@/app/_components/top-bar";
 import { getCaller } from "@/server/trpc/server";
 import { PATIENT_PAGE_SIZE } from "@/lib/schemas/patients";
+import { formatDateTime } from "@/lib/time";
 import { PatientList } from "./patient-list";
 import { PendingInvitations } from "./pending-invitations";
 
 export const dynamic = "force-dynamic";
-const fmt = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZoneName: "short",
-});
 export const metadata = { title: "Patients · CareRoster" };
 
 export default async function PatientsPage() {
@@ -54,7 +47,7 @@ export default async function PatientsPage() {
                   </Link>
                   <span>
                     {d.overdue && <span className="overdue">Unsigned for more than 24 h · </span>}
-                    <span className="muted">started {fmt.format(d.createdAt)}</span>
+                    <span className="muted">started {formatDateTime(d.createdAt, me.org?.timeZone ?? "UTC")}</span>
                   </span>
                 </li>
               ))}

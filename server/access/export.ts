@@ -114,7 +114,7 @@ export async function accessReportPdf(header: ReportHeader, rows: AccessRow[]): 
   for (const line of [
     `${header.practice}`,
     `Patient: ${header.patientName}  ·  MRN ${header.mrn}  ·  born ${header.birthDate}`.replace(/·/g, "-"),
-    `Period: ${header.from} to ${header.to} (whole days, UTC)`,
+    `Period: ${header.from} to ${header.to} (whole days in the practice's time zone)`,
     `Generated ${utc(header.generatedAt)} by ${header.generatedBy}. ${rows.length} access${rows.length === 1 ? "" : "es"}.`,
     "Basis is recorded by the database at the moment of each access. Emergency accesses are shaded, with reason and review.",
   ]) {

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { serverTimeZone } from "@/lib/time";
 import { auditActionLabel } from "@/server/audit/actions";
 import type { Tx } from "@/server/db/client";
 
@@ -32,12 +33,15 @@ export const BASIS_LABEL: Record<Basis, string> = {
 };
 
 /**
- * Every access to one patient in [from, to] (whole UTC days), from audit_events as the admin's
+ * Every access to one patient in [from, to] (whole days in the practice's time zone, as the audit
+ * log's filter), from audit_events as the admin's
  * policies return them: rows about the patient, and list pages that showed the patient. The basis
  * is the one the audit trigger recorded at the time (for list pages, per id in detail.bases).
  * Emergency accesses carry the grant that was in force and its review.
  */
 export async function accessReport(tx: Tx, patientId: string, from: string, to: string): Promise<AccessRow[]> {
+  // The practice's zone (the server's until one is chosen), as listAuditEvents reads it.
+  const tz = sql`coalesce((select o.time_zone from organizations o where o.id = app_org_id()), ${serverTimeZone()})`;
   const rows = await tx.execute<{
     id: number;
     at: string;
@@ -66,7 +70,7 @@ export async function accessReport(tx: Tx, patientId: string, from: string, to: 
          order by g.granted_at desc limit 1) g on true
       left join users r on r.id = g.reviewed_by
      where (e.patient_id = ${patientId} or (e.patient_id is null and e.detail -> 'patientIds' @> jsonb_build_array(${patientId}::text)))
-       and e.at >= (${from}::date)::timestamp at time zone 'UTC' and e.at < (${to}::date + 1)::timestamp at time zone 'UTC'
+       and e.at >= (${from}::date)::timestamp at time zone ${tz} and e.at < (${to}::date + 1)::timestamp at time zone ${tz}
      order by e.at, e.id
      limit ${REPORT_MAX_ROWS}`);
   return rows.map((r) => ({

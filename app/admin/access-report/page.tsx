@@ -1,24 +1,15 @@
 import { orPage } from "@/app/_components/signed-in";
 import { accessReportInput } from "@/lib/schemas/access";
 import { BASIS_LABEL } from "@/server/access/report";
+import { formatDateTime, isoDay, zoneAbbreviation } from "@/lib/time";
 import { getCaller } from "@/server/trpc/server";
 
 export const metadata = { title: "Patient access report · Admin · CareRoster" };
 
-const fmt = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZone: "UTC",
-  timeZoneName: "short",
-});
-const day = (d: Date) => d.toISOString().slice(0, 10);
-/** The last 30 days, as UTC calendar days. */
-function lastThirtyDays() {
+/** The last 30 days, as calendar days in the practice's time zone. */
+function lastThirtyDays(tz: string) {
   const now = new Date();
-  return { from: day(new Date(now.getTime() - 30 * 24 * 3600_000)), to: day(now) };
+  return { from: isoDay(new Date(now.getTime() - 30 * 24 * 3600_000), tz), to: isoDay(now, tz) };
 }
 
 /** Accounting of access for one patient: every recorded access in a date range, with its basis. */
@@ -29,8 +20,14 @@ export default async function AccessReportPage({
 }) {
   const sp = await searchParams;
   const caller = await getCaller();
-  const patients = await orPage(caller.patients.list({ limit: 100, includeArchived: true }), "/admin/access-report");
-  const range = lastThirtyDays();
+  const [me, patients] = await orPage(
+    Promise.all([caller.me.get(), caller.patients.list({ limit: 100, includeArchived: true })]),
+    "/admin/access-report",
+  );
+  const tz = me.org?.timeZone ?? "UTC";
+  const fmt = { format: (d: Date) => formatDateTime(d, tz) };
+  const range = lastThirtyDays(tz);
+  const zone = zoneAbbreviation(new Date(), tz);
   const from = sp.from ?? range.from;
   const to = sp.to ?? range.to;
   const parsed = accessReportInput.safeParse({ patientId: sp.patientId, from, to });
@@ -56,11 +53,11 @@ export default async function AccessReportPage({
           </select>
         </div>
         <div className="field">
-          <label htmlFor="ar-from">From (UTC day)</label>
+          <label htmlFor="ar-from">From (day, {zone})</label>
           <input id="ar-from" name="from" type="date" defaultValue={from} />
         </div>
         <div className="field">
-          <label htmlFor="ar-to">To (UTC day)</label>
+          <label htmlFor="ar-to">To (day, {zone}, inclusive)</label>
           <input id="ar-to" name="to" type="date" defaultValue={to} />
         </div>
         <button type="submit">Show report</button>
@@ -83,7 +80,7 @@ export default async function AccessReportPage({
           </p>
           <p className="muted">
             {report.rows.length} access{report.rows.length === 1 ? "" : "es"} from {report.from} to {report.to}. Times
-            in UTC. Emergency accesses are highlighted.
+            in the practice&apos;s time zone ({zone}). Emergency accesses are highlighted.
           </p>
           {report.rows.length === 0 ? (
             <p className="empty">No recorded access in this period.</p>

@@ -1,18 +1,10 @@
 import Link from "next/link";
 import { orPage } from "@/app/_components/signed-in";
 import { explainInput } from "@/lib/schemas/access";
+import { formatDateTime } from "@/lib/time";
 import { getCaller } from "@/server/trpc/server";
 
 export const metadata = { title: "Who can see a patient · Admin · CareRoster" };
-
-const fmt = new Intl.DateTimeFormat("en-GB", {
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZoneName: "short",
-});
 
 const DENIAL: Record<string, string> = {
   not_member: "is not a member of this practice (a different practice's account)",
@@ -33,11 +25,13 @@ export default async function ExplainPage({
 }) {
   const { memberId, patientId } = await searchParams;
   const caller = await getCaller();
-  const [members, patients] = await Promise.all([
+  const [me, members, patients] = await Promise.all([
+    orPage(caller.me.get(), "/admin/access"),
     orPage(caller.admin.members.list(), "/admin/access"),
     orPage(caller.patients.list({ limit: 100, includeArchived: true }), "/admin/access"),
   ]);
   const parsed = explainInput.safeParse({ memberId, patientId });
+  const fmt = { format: (d: Date) => formatDateTime(d, me.org?.timeZone ?? "UTC") };
   const result = parsed.success ? await orPage(caller.admin.access.explain(parsed.data), "/admin/access") : null;
   return (
     <>

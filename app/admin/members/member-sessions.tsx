@@ -8,7 +8,7 @@ import { describeError } from "@/lib/forms";
 import { useTRPC } from "@/lib/trpc/client";
 
 /** An admin's view of a member's live sessions, loaded on demand, with "sign out everywhere". */
-export function MemberSessions({ userId, name }: { userId: string; name: string }) {
+export function MemberSessions({ userId, name, timeZone }: { userId: string; name: string; timeZone: string }) {
   const trpc = useTRPC();
   const [open, setOpen] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -45,7 +45,7 @@ export function MemberSessions({ userId, name }: { userId: string; name: string 
               {describeError(sessions.error).message}
             </p>
           ) : (
-            <SessionsList sessions={sessions.data ?? []} label={`Sessions of ${name}`} />
+            <SessionsList sessions={sessions.data ?? []} label={`Sessions of ${name}`} timeZone={timeZone} />
           )}
           {(sessions.data?.length ?? 0) > 0 && (
             <ConfirmButton

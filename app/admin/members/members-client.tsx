@@ -13,7 +13,7 @@ import { MemberSessions } from "./member-sessions";
 
 type Member = RouterOutputs["admin"]["members"]["list"][number];
 
-export function MemberActions({ member }: { member: Member }) {
+export function MemberActions({ member, timeZone }: { member: Member; timeZone: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [status, setStatusMessage] = useState<{ ok: boolean; text: string } | null>(null);
@@ -75,7 +75,7 @@ export function MemberActions({ member }: { member: Member }) {
       >
         Make {nextRole} <span className="visually-hidden">{member.name}</span>
       </ConfirmButton>
-      {!suspended && <MemberSessions userId={member.userId} name={member.name} />}
+      {!suspended && <MemberSessions userId={member.userId} name={member.name} timeZone={timeZone} />}
       {status && (
         <span className={status.ok ? "muted" : "field-error"} role={status.ok ? "status" : "alert"}>
           {status.text}

@@ -1,4 +1,5 @@
 import { orPage } from "@/app/_components/signed-in";
+import { formatDateTime } from "@/lib/time";
 import { getCaller } from "@/server/trpc/server";
 import { InvitationActions, InviteMember, MemberActions } from "./members-client";
 
@@ -11,6 +12,7 @@ export default async function MembersPage() {
     "/admin/members",
   );
   const now = new Date();
+  const tz = me.org?.timeZone ?? "UTC";
   return (
     <>
       <h1>Members</h1>
@@ -34,7 +36,13 @@ export default async function MembersPage() {
                 <td>
                   <span className={`badge ${m.status === "active" ? "ok" : "bad"}`}>{m.status}</span>
                 </td>
-                <td>{m.userId === me.user.id ? <span className="muted">you</span> : <MemberActions member={m} />}</td>
+                <td>
+                  {m.userId === me.user.id ? (
+                    <span className="muted">you</span>
+                  ) : (
+                    <MemberActions member={m} timeZone={tz} />
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -65,9 +73,7 @@ export default async function MembersPage() {
                     {i.expiresAt < now ? (
                       <span className="badge bad">expired</span>
                     ) : (
-                      <time dateTime={i.expiresAt.toISOString()}>
-                        {i.expiresAt.toISOString().slice(0, 16).replace("T", " ")} UTC
-                      </time>
+                      <time dateTime={i.expiresAt.toISOString()}>{formatDateTime(i.expiresAt, tz)}</time>
                     )}
                   </td>
                   <td>
