@@ -64,7 +64,8 @@ export function GrantHistory({
       {items.length === 0 ? (
         <p className="empty">{firstPage ? "No emergency access has been granted yet." : "No older grants."}</p>
       ) : (
-        <div className="table-scroll">
+        // Focusable so a keyboard can scroll it on a phone (a page of expired grants has no button in it).
+        <div className="table-scroll" tabIndex={0} role="region" aria-label="Grant history table">
           <table aria-label="Emergency access grants">
             <thead>
               <tr>
