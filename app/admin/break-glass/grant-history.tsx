@@ -66,7 +66,7 @@ export function GrantHistory({
       ) : (
         // Focusable so a keyboard can scroll it on a phone (a page of expired grants has no button in it).
         <div className="table-scroll" tabIndex={0} role="region" aria-label="Grant history table">
-          <table aria-label="Emergency access grants">
+          <table aria-label="Emergency access grants" className="grant-history">
             <thead>
               <tr>
                 <th scope="col">Clinician</th>
@@ -81,14 +81,14 @@ export function GrantHistory({
             <tbody>
               {items.map((g) => (
                 <tr key={g.id} className={g.active ? "emergency" : undefined}>
-                  <td>{g.clinicianName ?? "Unknown"}</td>
-                  <td>
-                    {g.patientName ?? "Patient"} <span className="muted">(MRN {g.patientMrn ?? "unknown"})</span>
+                  <td data-label="Clinician">{g.clinicianName ?? "Unknown"}</td>
+                  <td data-label="Patient">
+                    {g.patientName ?? "Patient"} <span className="muted mrn">(MRN {g.patientMrn ?? "unknown"})</span>
                   </td>
-                  <td>{g.reason}</td>
-                  <td>{at(g.grantedAt)}</td>
-                  <td>{at(g.expiresAt)}</td>
-                  <td>
+                  <td data-label="Reason">{g.reason}</td>
+                  <td data-label="Granted">{at(g.grantedAt)}</td>
+                  <td data-label="Until">{at(g.expiresAt)}</td>
+                  <td data-label="Status">
                     {g.revokedAt ? (
                       <>
                         Revoked {at(g.revokedAt)}
@@ -120,7 +120,7 @@ export function GrantHistory({
                       "Expired"
                     )}
                   </td>
-                  <td>
+                  <td data-label="Review">
                     {g.reviewedAt ? (
                       <>
                         Reviewed by {g.reviewerName ?? "an admin"}, {at(g.reviewedAt)}
