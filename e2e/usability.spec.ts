@@ -244,7 +244,17 @@ test("the practice time zone: every time reads in it, with its abbreviation", as
   await expect(
     greyPage.getByRole("form", { name: "Schedule an appointment" }).getByLabel(/Starts at \(E[SD]T\)/),
   ).toBeVisible();
+  // The cover form reads its time in the practice's zone and says which.
+  await greyPage.goto("/coverage");
+  await expect(greyPage.getByLabel(/^Until \(E[SD]T, the practice's time\)/)).toBeVisible();
   await grey.close();
+  // The admin pages that used to format their own (some in UTC): the emergency-access history, the access report.
+  await page.goto("/admin/break-glass");
+  await expect(page.getByRole("table", { name: "Emergency access grants" })).toContainText(/\d\d:\d\d E[SD]T/);
+  await expect(page.getByRole("table", { name: "Emergency access grants" })).not.toContainText("UTC");
+  await page.goto("/admin/access-report");
+  await expect(page.getByLabel(/^From \(day, E[SD]T\)/)).toBeVisible();
+  await page.goto("/admin/settings");
   // Back to UTC for the journeys after this one.
   await page.getByLabel("Practice time zone").selectOption("UTC");
   await page.getByRole("button", { name: "Save time zone" }).click();
