@@ -123,3 +123,37 @@ test(
     await admin.close();
   },
 );
+
+const endTarget = demoPatients.filter((p) => p.org === "northside" && p.team.length === 0)[0];
+
+test(
+  "a clinician ends their own emergency access early from the chart; it asks first",
+  { tag: ["@clinician", "@security"] },
+  async ({ browser }) => {
+    const grey = await browser.newContext({ storageState: as.grey });
+    const page = await grey.newPage();
+    await page.goto("/directory");
+    await page.getByLabel("Name or MRN").fill(endTarget.mrn);
+    await page
+      .getByRole("list", { name: "Directory results" })
+      .getByRole("button", { name: `Emergency access to ${fullName(endTarget)}` })
+      .click();
+    await page.getByLabel("Reason for emergency access").fill("Fall in the car park; checking anticoagulants");
+    await page.getByRole("button", { name: "Request emergency access" }).click();
+    await page.getByRole("link", { name: "Open the chart" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(fullName(endTarget));
+    const chartUrl = page.url();
+    await page.getByRole("button", { name: "End access" }).click();
+    const dialog = page.getByRole("dialog", { name: "End emergency access?" });
+    await expect(dialog).toContainText(`You lose access to the chart of ${fullName(endTarget)} now.`);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(fullName(endTarget));
+    await page.getByRole("button", { name: "End access" }).click();
+    await dialog.getByRole("button", { name: "End access" }).click();
+    await expect(page).toHaveURL(/\/patients$/);
+    await page.goto(chartUrl);
+    await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+    await grey.close();
+  },
+);
