@@ -234,4 +234,27 @@ describe("revoking emergency access", () => {
       await ownerSql()`select action from audit_events where entity_id = ${grant.id} and action like 'break_glass.e%'`;
     expect(action).toBe("break_glass.end");
   });
+
+  it("the history pages by keyset, newest first, every grant once; a forged cursor is BAD_REQUEST", async () => {
+    await greyGrant();
+    const admin = await callerFor("northAdmin", "northside");
+    const all = (await admin.admin.breakGlass.history({ limit: 100 })).items;
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof admin.admin.breakGlass.history>> = await admin.admin.breakGlass.history({
+        limit: 1,
+        cursor,
+      });
+      paged.push(...page.items.map((g) => g.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(all.map((g) => g.id));
+    const times = all.map((g) => g.grantedAt.getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(await trpcCode(admin.admin.breakGlass.history({ limit: 5, cursor: "not-a-cursor" }))).toBe("BAD_REQUEST");
+    // A clinician cannot read the practice's history at all.
+    expect(await trpcCode((await callerFor("grey", "northside")).admin.breakGlass.history())).toBe("FORBIDDEN");
+  });
 });
