@@ -46,7 +46,7 @@ export type ContextCheck = (facts: ContextFacts) => void;
  *   the two-factor policy holds the member at enrollment. The inner selects run first (`offset 0`
  *   keeps them from being merged), so app_is_admin() reads the identity they set.
  */
-function contextStatement(ctx: RlsContext) {
+export function contextStatement(ctx: RlsContext) {
   const check =
     ctx.sessionId === undefined ? sql`true` : sql`app_session_live(${ctx.sessionId}::uuid, ${ctx.userId}::uuid)`;
   const mfa =
