@@ -20,6 +20,8 @@ export interface BenchServer {
   base: string;
   /** Resident memory of the app's Node processes (the server tree without PostgreSQL), MiB. */
   rssMiB(): number;
+  /** CPU time used so far by the app's Node processes and by PostgreSQL's, ms (exited backends not counted). */
+  cpuMs(): { app: number; database: number };
   /** Stops the server and its database; resolves when they have exited. */
   stop(): Promise<void>;
 }
@@ -67,36 +69,59 @@ export async function startServer(opts: {
     await stop();
     throw err;
   }
-  return { base, rssMiB: () => treeRssMiB(server.pid!), stop };
+  const tree = () => processTree(server.pid!);
+  const sum = (ps: { cpuMs: number }[]) => ps.reduce((a, p) => a + p.cpuMs, 0);
+  return {
+    base,
+    rssMiB: () =>
+      tree()
+        .filter((p) => !isDatabase(p))
+        .reduce((a, p) => a + p.rssKiB, 0) / 1024,
+    cpuMs: () => {
+      const ps = tree();
+      return { app: sum(ps.filter((p) => !isDatabase(p))), database: sum(ps.filter(isDatabase)) };
+    },
+    stop,
+  };
 }
 
-/** Sum of VmRSS over `root` and its descendants, leaving out PostgreSQL's processes. */
-function treeRssMiB(root: number): number {
+/** The server's process tree: each process's name, resident memory and CPU time so far. */
+function processTree(root: number): { name: string; rssKiB: number; cpuMs: number }[] {
   const children = new Map<number, number[]>();
+  const stats = new Map<number, string>();
   for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
     try {
       const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      stats.set(Number(name), stat);
       const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
       children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
     } catch {
       // the process ended while we looked
     }
   }
-  let kib = 0;
+  const tree: { name: string; rssKiB: number; cpuMs: number }[] = [];
   const walk = (pid: number) => {
+    const stat = stats.get(pid);
+    if (!stat) return;
     try {
       const status = readFileSync(`/proc/${pid}/status`, "utf8");
-      const name = /^Name:\s+(\S+)/m.exec(status)?.[1] ?? "";
-      if (!name.startsWith("postgres")) kib += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      // Fields after the command name: state is field 3, utime and stime are fields 14 and 15 (clock ticks, 100/s).
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      tree.push({
+        name: /^Name:\s+(\S+)/m.exec(status)?.[1] ?? "",
+        rssKiB: Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0),
+        cpuMs: (Number(fields[11]) + Number(fields[12])) * 10,
+      });
     } catch {
       return;
     }
     for (const child of children.get(pid) ?? []) walk(child);
   };
   walk(root);
-  return kib / 1024;
+  return tree;
 }
 
+const isDatabase = (p: { name: string }) => p.name.startsWith("postgres");
 /** One load run from a second process (bench/load.ts). A throughput of failed requests is not a measurement. */
 export async function load(url: string, seconds: number, connections: number, cookie = ""): Promise<LoadResult> {
   const { stdout } = await run("npx", ["tsx", "bench/load.ts", url, String(seconds), String(connections), cookie], {

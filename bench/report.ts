@@ -29,6 +29,7 @@ export interface Results {
     app: { rps: number; p95: number };
     baseline: { rps: number; p95: number };
     ratio: Spread;
+    cpuPerRequest: { app: { app: number; database: number }; baseline: { app: number; database: number } };
     rssMiB: number;
   }[];
   growth?: { patients: number; practicePatients: number; panel: number; rls: Stats; handWritten: Stats }[];
@@ -122,7 +123,7 @@ export function renderMarkdown(r: Results): string {
     lines.push(
       "### Concurrency curve",
       "",
-      "Each point: the median of three rounds, alternating which route goes first; the ratio's range across the rounds in brackets. RSS: the app's Node processes at the end of the step.",
+      "Each point: the median of three rounds, alternating which route goes first; the ratio's range across the rounds in brackets. CPU per request: the server's Node processes and PostgreSQL's, from /proc, over the run. RSS: the app's Node processes at the end of the step.",
       "",
       ...table(
         [
@@ -132,9 +133,11 @@ export function renderMarkdown(r: Results): string {
           "baseline req/s",
           "p95 ms",
           "throughput ratio (range)",
+          "CPU ms/request: app + database",
+          "baseline: app + database",
           "app RSS MiB",
         ],
-        ["---:", "---:", "---:", "---:", "---:", "---:", "---:"],
+        ["---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:", "---:"],
         r.curve.map((c) => [
           c.connections,
           c.app.rps.toFixed(0),
@@ -142,6 +145,8 @@ export function renderMarkdown(r: Results): string {
           c.baseline.rps.toFixed(0),
           ms(c.baseline.p95),
           range(c.ratio),
+          `${ms(c.cpuPerRequest.app.app)} + ${ms(c.cpuPerRequest.app.database)}`,
+          `${ms(c.cpuPerRequest.baseline.app)} + ${ms(c.cpuPerRequest.baseline.database)}`,
           c.rssMiB.toFixed(0),
         ]),
       ),

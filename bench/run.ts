@@ -15,6 +15,8 @@ import { seedLarge } from "@/server/db/seed/large";
 import { sessionCookie } from "@/tests/helpers/session-cookie";
 import { writeCharts } from "./charts";
 import { load, startServer, type LoadResult } from "./http";
+
+type Cpu = { app: number; database: number };
 import { pickSubject, queryPairs, type Subject } from "./queries";
 import { renderMarkdown, updateReadme, type Results } from "./report";
 import { writesPerRun } from "./round-trips";
@@ -281,11 +283,24 @@ if (!args["skip-http"]) {
     await load(plain.base + basePath, 3, 8);
     results.curve = [];
     for (const connections of CONNECTIONS) {
-      const rounds: { app: LoadResult; baseline: LoadResult; ratio: number }[] = [];
+      const rounds: { app: LoadResult; baseline: LoadResult; ratio: number; cpu: { app: Cpu; baseline: Cpu } }[] = [];
+      // CPU per request, by process: what the server and the database spent on one request.
+      const withCpu = async (run: () => Promise<LoadResult>): Promise<[LoadResult, Cpu]> => {
+        const before = plain.cpuMs();
+        const result = await run();
+        const after = plain.cpuMs();
+        return [
+          result,
+          {
+            app: (after.app - before.app) / result.requests,
+            database: (after.database - before.database) / result.requests,
+          },
+        ];
+      };
       for (let round = 0; round < ROUNDS; round++) {
-        const runApp = () => load(plain.base + trpcPath, HTTP_SECONDS, connections, cookie);
-        const runBase = () => load(plain.base + basePath, HTTP_SECONDS, connections);
-        let app: LoadResult, baseline: LoadResult;
+        const runApp = () => withCpu(() => load(plain.base + trpcPath, HTTP_SECONDS, connections, cookie));
+        const runBase = () => withCpu(() => load(plain.base + basePath, HTTP_SECONDS, connections));
+        let app: [LoadResult, Cpu], baseline: [LoadResult, Cpu];
         if (round % 2 === 0) {
           app = await runApp();
           baseline = await runBase();
@@ -293,7 +308,12 @@ if (!args["skip-http"]) {
           baseline = await runBase();
           app = await runApp();
         }
-        rounds.push({ app, baseline, ratio: app.rps / baseline.rps });
+        rounds.push({
+          app: app[0],
+          baseline: baseline[0],
+          ratio: app[0].rps / baseline[0].rps,
+          cpu: { app: app[1], baseline: baseline[1] },
+        });
       }
       const mid = (pick: (r: (typeof rounds)[number]) => number) => spread(rounds.map(pick)).median;
       const point = {
@@ -301,11 +321,15 @@ if (!args["skip-http"]) {
         app: { rps: mid((r) => r.app.rps), p95: mid((r) => r.app.p95) },
         baseline: { rps: mid((r) => r.baseline.rps), p95: mid((r) => r.baseline.p95) },
         ratio: spread(rounds.map((r) => r.ratio)),
+        cpuPerRequest: {
+          app: { app: mid((r) => r.cpu.app.app), database: mid((r) => r.cpu.app.database) },
+          baseline: { app: mid((r) => r.cpu.baseline.app), database: mid((r) => r.cpu.baseline.database) },
+        },
         rssMiB: plain.rssMiB(),
       };
       results.curve.push(point);
       log(
-        `   ${connections} connections: patients.list ${point.app.rps.toFixed(0)} req/s (p95 ${ms(point.app.p95)} ms), baseline ${point.baseline.rps.toFixed(0)} req/s (p95 ${ms(point.baseline.p95)} ms); ratio ${point.ratio.median.toFixed(2)} (${point.ratio.min.toFixed(2)}–${point.ratio.max.toFixed(2)}); app RSS ${point.rssMiB.toFixed(0)} MiB`,
+        `   ${connections} connections: patients.list ${point.app.rps.toFixed(0)} req/s (p95 ${ms(point.app.p95)} ms), baseline ${point.baseline.rps.toFixed(0)} req/s (p95 ${ms(point.baseline.p95)} ms); ratio ${point.ratio.median.toFixed(2)} (${point.ratio.min.toFixed(2)}–${point.ratio.max.toFixed(2)}); CPU ms/request (app + database) ${ms(point.cpuPerRequest.app.app)} + ${ms(point.cpuPerRequest.app.database)} vs baseline ${ms(point.cpuPerRequest.baseline.app)} + ${ms(point.cpuPerRequest.baseline.database)}; app RSS ${point.rssMiB.toFixed(0)} MiB`,
       );
     }
   } finally {

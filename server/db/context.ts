@@ -92,6 +92,7 @@ interface DrizzleSessionInternals {
 
 interface PipelineState {
   conn: postgres.ReservedSql;
+  prepare: boolean;
   timer: StageTimer | undefined;
   /** Writes sent without waiting for their answer; COMMIT follows them in the same network write. */
   beforeCommit: Promise<unknown>[];
@@ -120,6 +121,7 @@ export async function withRlsContext<T>(
 ): Promise<T> {
   const base = db._.session as unknown as DrizzleSessionInternals;
   const conn = await db.$client.reserve();
+  const prepare = Boolean(db.$client.options.prepare);
   const t0 = performance.now();
   const checks: ContextCheck[] = [
     (facts) => {
@@ -130,7 +132,7 @@ export async function withRlsContext<T>(
   const { sql: text, params } = base.dialect.sqlToQuery(contextStatement(ctx));
   const answer = Promise.all([
     conn.unsafe("begin").execute(),
-    conn.unsafe<FactsRow[]>(text, params as never[], { prepare: Boolean(db.$client.options.prepare) }).execute(),
+    conn.unsafe<FactsRow[]>(text, params as never[], { prepare }).execute(),
   ]).then(([, rows]) => {
     timer?.stage("context", t0);
     facts = toFacts(rows[0]);
@@ -145,8 +147,8 @@ export async function withRlsContext<T>(
     },
     ready: () => answer,
   };
-  const state: PipelineState = { conn, timer, beforeCommit: [] };
-  const client = pipelinedClient(conn, answer, timer);
+  const state: PipelineState = { conn, prepare, timer, beforeCommit: [] };
+  const client = pipelinedClient(conn, answer, prepare, timer);
   const session = new PostgresJsSession(client as never, base.dialect, base.schema as never, base.options as never);
   const tx = new PostgresJsTransaction(base.dialect, session, base.schema as never) as unknown as Tx;
   pipelines.set(tx, state);
@@ -188,7 +190,7 @@ export async function writeBeforeCommit(tx: Tx, write: { toSQL(): { sql: string;
   const { sql: text, params } = write.toSQL();
   const t0 = performance.now();
   const sent = state.conn
-    .unsafe(text, params as never[])
+    .unsafe(text, params as never[], { prepare: state.prepare })
     .execute()
     .then(() => state.timer?.stage("audit", t0));
   sent.catch(() => {}); // awaited with COMMIT
@@ -212,6 +214,7 @@ interface PipelinedClient {
 function pipelinedClient(
   conn: postgres.ReservedSql,
   answer: Promise<ContextFacts>,
+  prepare: boolean,
   timer: StageTimer | undefined,
 ): PipelinedClient {
   let first = true;
@@ -219,7 +222,10 @@ function pipelinedClient(
   let savepoints = 0;
   const client: PipelinedClient = {
     unsafe(text: string, params?: never[], options?: postgres.UnsafeQueryOptions) {
-      const query = conn.unsafe(text, params, options);
+      // Named statements (unless DATABASE_PREPARE=false, e.g. behind PgBouncer): postgres.js sends an
+      // unprepared query with parameters in two round trips (describe, then execute) and PostgreSQL
+      // plans it every time; prepared, it is one round trip and a cached plan per connection.
+      const query = conn.unsafe(text, params, { ...options, prepare });
       const name = `query${++queries}`;
       const gate = first ? answer : null;
       first = false;
