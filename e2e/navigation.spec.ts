@@ -45,21 +45,26 @@ test(
     expect(missing?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
 
-    await page.goto("/patients");
     // The chart's server answer takes 2 s: the bar shows meanwhile, and goes when the chart is there.
     await page.route(/\/patients\/[0-9a-f-]{36}/, async (route) => {
       if (route.request().headers()["rsc"]) await new Promise((r) => setTimeout(r, 2_000));
       await route.continue();
     });
-    const patient = panel[0];
-    await page
-      .getByRole("table", { name: "Patients" })
-      .getByRole("link", { name: `${patient.familyName}, ${patient.givenName}` })
-      .click();
-    await expect(page.getByTestId("navigation-pending")).toBeVisible();
-    await page.screenshot({ path: testInfo.outputPath("navigation-pending.png") });
-    await expect(page.getByRole("heading", { level: 1 })).toHaveText(fullName(patient));
-    await expect(page.getByTestId("navigation-pending")).toHaveCount(0);
+    for (const [name, viewport, patient] of [
+      ["1280", { width: 1280, height: 800 }, panel[0]],
+      ["390", { width: 390, height: 844 }, panel[1]],
+    ] as const) {
+      await page.setViewportSize(viewport);
+      await page.goto("/patients");
+      await page
+        .getByRole("table", { name: "Patients" })
+        .getByRole("link", { name: `${patient.familyName}, ${patient.givenName}` })
+        .click();
+      await expect(page.getByTestId("navigation-pending")).toBeVisible();
+      await page.screenshot({ path: testInfo.outputPath(`navigation-pending-${name}.png`) });
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(fullName(patient));
+      await expect(page.getByTestId("navigation-pending")).toHaveCount(0);
+    }
     await context.close();
   },
 );
@@ -124,6 +129,7 @@ test(
       ["390", { width: 390, height: 844 }],
     ] as const) {
       await page.setViewportSize(viewport);
+      await page.getByRole("button", { name: "Add note" }).scrollIntoViewIfNeeded();
       await page.screenshot({ path: testInfo.outputPath(`offline-${name}.png`) });
     }
     await context.setOffline(false);

@@ -289,7 +289,7 @@ export function Notes({
               </p>
             )}
             {error && (
-              <p id="new-note-error" className="field-error">
+              <p id="new-note-error" className="field-error" role="alert">
                 {error}
               </p>
             )}
