@@ -113,7 +113,8 @@ test(
     await expect(admin.page.getByRole("row", { name: /Dr. Derek Shepherd/ })).toContainText("active");
     await signInForm(shepherd.page, "shepherd@northside.test");
     await enterCode(shepherd.page, "shepherd@northside.test");
-    await expect(shepherd.page.getByRole("table", { name: "Patients" })).toBeVisible();
+    // Signed in from /login itself: a clinician lands on Today.
+    await expect(shepherd.page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
     // The journeys after this one use shepherd's saved state: save the new session.
     await shepherd.context.storageState({ path: as.shepherd });
     await admin.context.close();
