@@ -142,7 +142,7 @@ test(
 );
 
 test(
-  "a note being written is restored on the same chart after a reload and after signing out and in again",
+  "a note being written is restored on the same chart after a reload and after signing out and in again (sign-in returns to the chart)",
   { tag: "@clinician" },
   async ({ browser }) => {
     // A session of its own: signing out must not end the saved grey session the other journeys use.
@@ -165,9 +165,11 @@ test(
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login/);
-    await fillSignIn(page, "grey@northside.test");
-    await expect(page).toHaveURL(/\/today$/);
+    // Signed out, the chart's address asks for sign-in and then returns to the chart (not to Today).
     await page.goto(chart);
+    await expect(page).toHaveURL(/\/login\?callbackUrl=/);
+    await fillSignIn(page, "grey@northside.test");
+    await expect(page).toHaveURL(chart);
     await expect(page.getByLabel("New note")).toHaveValue(text);
     await expect(page.getByTestId("draft-restored")).toBeVisible();
     // Another chart's box is empty: the draft belongs to this patient.
