@@ -23,6 +23,14 @@ export interface Results {
   noise: { select1: Stats };
   policyOverhead: { query: string; rls: Stats; handWritten: Stats; ratio: number }[];
   roundTrips: { form: string; writes: number; time: Stats }[];
+  groupCommit: {
+    workers: number;
+    commitDelayMicros: number;
+    commitSiblings: number;
+    off: Spread;
+    on: Spread;
+    ratio: Spread;
+  };
   breakdown?: { app: LoadResult; baseline: LoadResult };
   curve?: {
     connections: number;
@@ -36,7 +44,8 @@ export interface Results {
 }
 
 const n = (x: number) => x.toLocaleString("en");
-const range = (s: Spread) => `${s.median.toFixed(2)} (${s.min.toFixed(2)}–${s.max.toFixed(2)})`;
+const range = (s: Spread, digits = 2) =>
+  `${s.median.toFixed(digits)} (${s.min.toFixed(digits)}–${s.max.toFixed(digits)})`;
 const table = (head: string[], align: string[], rows: (string | number)[][]) => [
   `| ${head.join(" | ")} |`,
   `| ${align.join(" | ")} |`,
@@ -95,6 +104,23 @@ export function renderMarkdown(r: Results): string {
       ["form", "network writes", "p50 ms", "p95 ms"],
       ["---", "---:", "---:", "---:"],
       r.roundTrips.map((f) => [f.form, f.writes.toFixed(0), ms(f.time.p50), ms(f.time.p95)]),
+    ),
+    "",
+    "### Group commit for the audit writes",
+    "",
+    `${r.groupCommit.workers} concurrent audited transactions (the app's \`withRlsContext\` + \`audit\`, committed with \`synchronous_commit = on\`), three rounds alternating the setting; median (range) of transactions per second.`,
+    "",
+    ...table(
+      ["setting", "transactions/s"],
+      ["---", "---:"],
+      [
+        ["`commit_delay = 0` (default)", range(r.groupCommit.off, 0)],
+        [
+          `\`commit_delay = ${r.groupCommit.commitDelayMicros}\`, \`commit_siblings = ${r.groupCommit.commitSiblings}\``,
+          range(r.groupCommit.on, 0),
+        ],
+        ["ratio", range(r.groupCommit.ratio)],
+      ],
     ),
     "",
   ];

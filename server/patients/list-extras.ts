@@ -14,8 +14,8 @@ export interface ListExtras {
  * For one page of a patient list, in one statement: each patient's last and next visit, and why the
  * caller sees a patient that is not on their own care team (an emergency grant until…, cover for
  * Dr … until…), from the database's own basis (app_access_bases, the function the audit trigger
- * uses). Every read goes through the caller's policies. The rare badge details are one more
- * statement each, only when a page has such a patient.
+ * uses), asked only of a caller who holds a grant or a cover. Every read goes through the caller's
+ * policies. The rare badge details are one more statement each, only when a page has such a patient.
  */
 export async function listExtras(tx: Tx, ids: string[]): Promise<ListExtras> {
   const lastVisit = new Map<string, Date>();
@@ -35,7 +35,12 @@ export async function listExtras(tx: Tx, ids: string[]): Promise<ListExtras> {
                     max(a.starts_at) filter (where a.starts_at < now() and a.status <> 'cancelled') as last,
                     min(a.starts_at) filter (where a.starts_at > now() and a.status = 'scheduled') as next
                from appointments a where a.patient_id = any(${list}) group by a.patient_id) v), '{}') as visits,
-           app_access_bases(${list}) as b`);
+           -- Badges only for a caller with a live grant or cover (their own rows): most have neither,
+           -- and the bases are then not worked out at all.
+           case when exists (select 1 from access_grants g where g.clinician_id = app_user_id() and g.expires_at > now())
+                  or exists (select 1 from coverage c where c.covering_id = app_user_id()
+                              and c.starts_at <= now() and c.ends_at > now() and c.ended_at is null)
+                then app_access_bases(${list}) end as b`);
   for (const [id, [last, next]] of Object.entries(row?.visits ?? {})) {
     if (last) lastVisit.set(id, new Date(last));
     if (next) nextVisit.set(id, new Date(next));
