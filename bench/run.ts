@@ -1,113 +1,90 @@
-import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { sessionCookie } from "@/tests/helpers/session-cookie";
+import { sql as dsql } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
-import { startCluster, freePort } from "@/server/db/embedded";
+import { audit } from "@/server/audit/record";
+import { createDb } from "@/server/db/client";
+import { contextStatement, withRlsContext, type RlsContext } from "@/server/db/context";
+import { startCluster, type Cluster } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
+import { auditEvents } from "@/server/db/schema";
 import { seedLarge } from "@/server/db/seed/large";
+import { sessionCookie } from "@/tests/helpers/session-cookie";
+import { writeCharts } from "./charts";
+import { groupCommit } from "./group-commit";
+import { load, startServer, type LoadResult } from "./http";
+
+type Cpu = { app: number; database: number };
 import { pickSubject, queryPairs, type Subject } from "./queries";
-import { measure, ms, type Stats } from "./stats";
+import { renderMarkdown, updateReadme, type Results } from "./report";
+import { writesPerRun } from "./round-trips";
+import { measure, measureInterleaved, ms, spread } from "./stats";
 
 // `npm run bench`: on the dataset `npm run db:seed:large` made (.data/large), measures what RLS
-// costs against hand-written SQL, the per-request context, the whole HTTP stack, and growth.
-// Writes bench/results.json, bench/results.md and bench/explain/*.txt.
+// costs against hand-written SQL, the request's round trips, the whole HTTP stack (a per-stage
+// breakdown and a concurrency curve) and growth. Every comparison runs its two forms interleaved.
+// Writes bench/results.{json,md}, bench/explain/*.txt, bench/*.svg and the README's table.
 const { values: args } = parseArgs({
   options: {
     database: { type: "string", default: "careroster_large" },
     iterations: { type: "string", default: "200" },
-    "http-seconds": { type: "string", default: "10" },
-    connections: { type: "string", default: "8" },
+    "http-seconds": { type: "string", default: "5" },
     "skip-http": { type: "boolean", default: false },
     "skip-growth": { type: "boolean", default: false },
   },
 });
 const N = Number(args.iterations);
+const HTTP_SECONDS = Number(args["http-seconds"]);
+const CONNECTIONS = [1, 8, 32, 64];
+const ROUNDS = 3;
 const dataDir = path.join(process.cwd(), ".data", "large");
 const out = path.join(process.cwd(), "bench");
 mkdirSync(path.join(out, "explain"), { recursive: true });
-const log = (line: string) => console.log(line);
+const started = performance.now();
+const log = (line: string) =>
+  console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
 /** A live server-side session per user (as sign-in creates), so the context statement checks a real one. */
-const sessionOf = new Map<string, string>();
-async function startSession(owner: postgres.Sql, userId: string) {
+async function startSession(owner: postgres.Sql, userId: string): Promise<string> {
   const [row] = await owner`insert into sessions (user_id, user_agent) values (${userId}, 'bench') returning id`;
-  sessionOf.set(userId, row.id as string);
+  return row.id as string;
 }
 
-/** The app's context statement for a request (server/db/context.ts, with the session check), verbatim. */
-const setContext = (tx: postgres.TransactionSql, userId: string, orgId: string) => {
-  const sessionId = sessionOf.get(userId);
-  if (!sessionId) throw new Error("no bench session for this user");
-  return tx`
-  select set_config('role', case when app_is_admin() then 'careroster_admin' else 'careroster_clinician' end, true) as role,
-         identity.user_id <> '' as live
-  from (select set_config('app.user_id', case when session.live then ${userId} else '' end, true) as user_id,
-               set_config('app.org_id', case when session.live then ${orgId} else '' end, true) as org_id
-        from (select app_session_live(${sessionId}::uuid, ${userId}::uuid) as live offset 0) session
-        offset 0) identity`;
-};
+const dialect = new PgDialect();
 
-async function withContext(
-  rt: postgres.Sql,
-  userId: string,
-  orgId: string,
-  fn: (tx: postgres.TransactionSql) => Promise<unknown>,
-) {
-  return rt.begin(async (tx) => {
-    await setContext(tx, userId, orgId);
-    return fn(tx);
-  });
+/** The app's context statement (server/db/context.ts) on a raw postgres.js transaction. */
+async function setContext(tx: postgres.TransactionSql, ctx: RlsContext) {
+  const { sql: text, params } = dialect.sqlToQuery(contextStatement(ctx));
+  await tx.unsafe(text, params as never[]);
 }
 
-/** Times only the query, inside a transaction whose context is already set (context cost is part 2). */
-async function measureRls(
-  rt: postgres.Sql,
-  userId: string,
-  orgId: string,
-  query: (tx: postgres.TransactionSql) => Promise<unknown>,
-): Promise<Stats> {
-  return rt.begin(async (tx) => {
-    await setContext(tx, userId, orgId);
-    return measure(() => query(tx), N);
-  });
-}
-
+/** The EXPLAIN (ANALYZE, BUFFERS) of both forms of a pair, into bench/explain/<slug>.{rls,hand-written}.txt. */
 async function explain(
   rt: postgres.Sql,
   owner: postgres.Sql,
-  s: Subject,
-  name: string,
+  ctx: RlsContext,
   pair: Awaited<ReturnType<typeof queryPairs>>[number],
 ) {
-  const slug = name.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
-  const capture = (
-    sql: postgres.Sql | postgres.TransactionSql,
-    run: (q: postgres.Sql | postgres.TransactionSql) => Promise<unknown>,
-  ) => {
-    const wrapped = new Proxy(sql, {
-      get: (t, k) => (k === "unsafe" ? (q: string) => t.unsafe(`explain (analyze, buffers) ${q}`) : Reflect.get(t, k)),
+  const slug = pair.name.replace(/[^a-z0-9]+/gi, "-").toLowerCase();
+  const explaining = <T extends postgres.Sql | postgres.TransactionSql>(q: T): T =>
+    new Proxy(q, {
+      get: (t, k) =>
+        k === "unsafe" ? (text: string) => t.unsafe(`explain (analyze, buffers) ${text}`) : Reflect.get(t, k),
     });
-    return run(wrapped) as Promise<{ "QUERY PLAN": string }[]>;
-  };
-  const rlsPlan = await withContext(rt, pair.asAdmin ? s.adminId : s.clinicianId, s.orgId, (tx) =>
-    capture(tx, pair.rls as never),
-  );
-  const handPlan = await capture(owner, pair.handWritten as never);
-  writeFileSync(
-    path.join(out, "explain", `${slug}.rls.txt`),
-    (rlsPlan as { "QUERY PLAN": string }[]).map((r) => r["QUERY PLAN"]).join("\n") + "\n",
-  );
-  writeFileSync(
-    path.join(out, "explain", `${slug}.hand-written.txt`),
-    handPlan.map((r) => r["QUERY PLAN"]).join("\n") + "\n",
-  );
+  const text = (rows: unknown) => (rows as { "QUERY PLAN": string }[]).map((r) => r["QUERY PLAN"]).join("\n") + "\n";
+  const rls = await rt.begin(async (tx) => {
+    await setContext(tx, ctx);
+    return pair.rls(explaining(tx));
+  });
+  writeFileSync(path.join(out, "explain", `${slug}.rls.txt`), text(rls));
+  writeFileSync(path.join(out, "explain", `${slug}.hand-written.txt`), text(await pair.handWritten(explaining(owner))));
 }
 
 async function ensureDataset(
-  cluster: Awaited<ReturnType<typeof startCluster>>,
+  cluster: Cluster,
   database: string,
   size: { patients: number; orgs: number; clinicians: number },
 ) {
@@ -120,21 +97,23 @@ async function ensureDataset(
   const [{ n }] = await owner`select count(*)::int as n from patients`;
   await owner.end();
   if (n === 0) {
-    log(`Seeding ${database} (${size.patients.toLocaleString("en")} patients)…`);
+    log(`   seeding ${database} (${size.patients.toLocaleString("en")} patients)…`);
     await seedLarge(cluster.ownerUrl(database), { ...size, log: () => {} });
   }
 }
 
-const results: Record<string, unknown> = {
+const results: Results = {
   machine: `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`,
   iterations: N,
   at: new Date().toISOString(),
-};
+} as Results;
 
 let subject: Subject | undefined;
+const sessions = new Map<string, string>();
 const cluster = await startCluster(path.join(dataDir, "pg"), { persistent: true });
 try {
-  await migrate(cluster.ownerUrl(args.database), cluster.runtimeUrl(args.database)); // the policies under test are the current ones
+  log(`Migrating ${args.database} (the policies under test are the current ones)…`);
+  await migrate(cluster.ownerUrl(args.database), cluster.runtimeUrl(args.database));
   const owner = postgres(cluster.ownerUrl(args.database), { max: 2, onnotice: () => {} });
   const rt = postgres(cluster.runtimeUrl(args.database), { max: 2, onnotice: () => {} });
   const [{ version }] = await owner`select current_setting('server_version') as version`;
@@ -144,12 +123,16 @@ try {
     await owner`select (select count(*)::int from organizations) as orgs, (select count(*)::int from memberships where role = 'clinician') as clinicians,
     (select count(*)::int from care_team) as care_team, (select count(*)::int from appointments) as appointments, (select count(*)::int from clinical_notes) as notes`;
   const s = (subject = await pickSubject(owner));
-  await startSession(owner, s.clinicianId);
-  await startSession(owner, s.adminId);
+  for (const user of [s.clinicianId, s.adminId]) sessions.set(user, await startSession(owner, user));
+  const as = (userId: string): RlsContext => ({ userId, orgId: s.orgId, sessionId: sessions.get(userId) });
   results.dataset = {
     database: args.database,
     patients,
-    ...sizes,
+    orgs: sizes.orgs,
+    clinicians: sizes.clinicians,
+    careTeam: sizes.care_team,
+    appointments: sizes.appointments,
+    notes: sizes.notes,
     postgres: version,
     subject: { largestPracticePatients: s.orgPatients, clinicianPanel: s.panel },
   };
@@ -157,38 +140,92 @@ try {
     `Dataset: ${patients.toLocaleString("en")} patients, ${sizes.orgs} practices; subject: practice of ${s.orgPatients.toLocaleString("en")}, clinician panel ${s.panel}.`,
   );
 
-  log("1. Policy overhead");
-  const overhead = [];
+  log("1/4 Policy overhead: each query under RLS (runtime role, no WHERE) and hand-written (owner), interleaved");
+  results.noise = { select1: await measure(() => rt`select 1`, N) };
+  log(`   noise: select 1 p50 ${ms(results.noise.select1.p50)} ms`);
+  results.policyOverhead = [];
   for (const pair of await queryPairs(owner, s)) {
-    const user = pair.asAdmin ? s.adminId : s.clinicianId;
-    const a = await measureRls(rt, user, s.orgId, pair.rls);
-    const b = await measure(() => pair.handWritten(owner), N);
-    await explain(rt, owner, s, pair.name, pair);
-    overhead.push({ query: pair.name, rls: a, handWritten: b, ratio: a.p50 / b.p50 });
-    log(
-      `   ${pair.name}: RLS p50 ${ms(a.p50)} ms / p95 ${ms(a.p95)}; hand-written p50 ${ms(b.p50)} / p95 ${ms(b.p95)}; ratio ${(a.p50 / b.p50).toFixed(2)}`,
-    );
+    const ctx = as(pair.asAdmin ? s.adminId : s.clinicianId);
+    const [a, b] = await rt.begin(async (tx) => {
+      await setContext(tx, ctx);
+      return measureInterleaved([() => pair.rls(tx), () => pair.handWritten(owner)], N);
+    });
+    await explain(rt, owner, ctx, pair);
+    results.policyOverhead.push({ query: pair.name, rls: a, handWritten: b, ratio: a.p50 / b.p50 });
+    log(`   ${pair.name}: RLS p50 ${ms(a.p50)} ms, hand-written ${ms(b.p50)} ms, ratio ${(a.p50 / b.p50).toFixed(2)}`);
   }
-  results.policyOverhead = overhead;
 
-  log("2. Context overhead");
-  const bare = await measure(() => rt`select 1`, N);
-  const ctx = await measure(() => withContext(rt, s.clinicianId, s.orgId, (tx) => tx`select 1`), N);
-  results.contextOverhead = {
-    bare,
-    withContext: ctx,
-    roundTrips: { bare: 1, withContext: 4 },
-    ratio: ctx.p50 / bare.p50,
-  };
+  log("2/4 Round trips of a request's transaction (the app's own code on the runtime pool)");
+  const db = createDb(cluster.runtimeUrl(args.database), { max: 2, applicationName: "careroster-bench" });
+  const ctx = as(s.clinicianId);
+  const auditCtx = (tx: Parameters<typeof audit>[0]["tx"]) => ({
+    tx,
+    userId: s.clinicianId,
+    orgId: s.orgId,
+    requestId: crypto.randomUUID(),
+  });
+  const row = { action: "patient.list" as const, entity: "patient", detail: { bench: true } };
+  // Before #16: BEGIN, the context statement, the two-factor gate's own query, the handler's query,
+  // the audit insert and COMMIT, each awaited in turn.
+  const before = () =>
+    db.transaction(async (tx) => {
+      await tx.execute(contextStatement(ctx));
+      await tx.execute(dsql`select app_mfa_enrollment_required(${ctx.sessionId}::uuid)`);
+      await tx.execute(dsql`select 1`);
+      await tx.insert(auditEvents).values({
+        orgId: s.orgId,
+        actorId: s.clinicianId,
+        action: row.action,
+        entity: row.entity,
+        requestId: crypto.randomUUID(),
+        detail: row.detail,
+      });
+    });
+  // Now: withRlsContext pipelines BEGIN, the context (which also answers the gate) and the first
+  // query; the audit row goes with COMMIT.
+  const after = () =>
+    withRlsContext(db, ctx, async (tx) => {
+      await tx.execute(dsql`select 1`);
+      await audit(auditCtx(tx), row);
+    });
+  const bare = () => db.$client`select 1`;
+  const forms = [
+    { name: "bare `select 1` (no transaction, no context)", fn: bare },
+    { name: "before: BEGIN · context · 2FA gate · select 1 · audit insert · COMMIT, each awaited", fn: before },
+    { name: "now: [BEGIN + context + select 1] · [audit insert + COMMIT]", fn: after },
+  ];
+  const timings = await measureInterleaved(
+    forms.map((f) => f.fn),
+    N,
+  );
+  results.roundTrips = [];
+  for (const [i, form] of forms.entries()) {
+    const writes = await writesPerRun(cluster.port, form.fn);
+    results.roundTrips.push({ form: form.name, writes, time: timings[i] });
+    log(`   ${form.name}: ${writes} network writes, p50 ${ms(timings[i].p50)} ms`);
+  }
+  await db.$client.end();
+  log("   group commit: 32 concurrent audited transactions, commit_delay 0 vs 200 µs, 3 rounds of 3 s each…");
+  results.groupCommit = await groupCommit({
+    superuser: owner,
+    runtimeUrl: cluster.runtimeUrl(args.database),
+    database: args.database,
+    ctx,
+    workers: 32,
+    seconds: 3,
+    rounds: 3,
+    commitDelayMicros: 200,
+  });
+  const g = results.groupCommit;
   log(
-    `   bare select: p50 ${ms(bare.p50)} ms; BEGIN + set_config + select + COMMIT: p50 ${ms(ctx.p50)} ms (${(ctx.p50 / bare.p50).toFixed(2)}×, 4 round trips vs 1)`,
+    `   transactions/s: ${g.off.median.toFixed(0)} without, ${g.on.median.toFixed(0)} with; ratio ${g.ratio.median.toFixed(2)} (${g.ratio.min.toFixed(2)}–${g.ratio.max.toFixed(2)})`,
   );
   await owner.end();
   await rt.end();
 
   if (!args["skip-growth"]) {
-    log("4. Growth (clinician first page)");
-    const growth = [];
+    log("4/4 Growth: clinician first page at 10k, 100k and 1M patients, interleaved");
+    results.growth = [];
     for (const [database, size] of [
       ["careroster_10k", { patients: 10_000, orgs: 10, clinicians: 20 }],
       ["careroster_100k", { patients: 100_000, orgs: 20, clinicians: 200 }],
@@ -198,171 +235,127 @@ try {
       const o = postgres(cluster.ownerUrl(database), { max: 1, onnotice: () => {} });
       const r = postgres(cluster.runtimeUrl(database), { max: 1, onnotice: () => {} });
       const subj = await pickSubject(o);
-      await startSession(o, subj.clinicianId);
+      const sid = await startSession(o, subj.clinicianId);
       const [first] = await queryPairs(o, subj);
       const [{ n }] = await o`select count(*)::int as n from patients`;
-      const a = await measureRls(r, subj.clinicianId, subj.orgId, first.rls);
-      const b = await measure(() => first.handWritten(o), N);
-      growth.push({ patients: n, practicePatients: subj.orgPatients, panel: subj.panel, rls: a, handWritten: b });
+      const [a, b] = await r.begin(async (tx) => {
+        await setContext(tx, { userId: subj.clinicianId, orgId: subj.orgId, sessionId: sid });
+        return measureInterleaved([() => first.rls(tx), () => first.handWritten(o)], N);
+      });
+      results.growth.push({
+        patients: n,
+        practicePatients: subj.orgPatients,
+        panel: subj.panel,
+        rls: a,
+        handWritten: b,
+      });
       log(
-        `   ${n.toLocaleString("en")} patients (practice ${subj.orgPatients}, panel ${subj.panel}): RLS p50 ${ms(a.p50)} ms, hand-written ${ms(b.p50)} ms`,
+        `   ${n.toLocaleString("en")} patients (panel ${subj.panel}): RLS p50 ${ms(a.p50)} ms, hand-written ${ms(b.p50)} ms`,
       );
       await o.end();
       await r.end();
     }
-    results.growth = growth;
   }
 } finally {
   await cluster.stop();
 }
 
 if (!args["skip-http"]) {
-  log("3. Through the whole stack (production build, HTTP, second-process load)");
-  const port = await freePort();
+  const s = subject!;
   const secret = "bench-only-secret-0123456789abcdef0123456789";
-  const server = spawn("npx", ["tsx", "scripts/start.ts"], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      CAREROSTER_DATA_DIR: dataDir,
-      CAREROSTER_DATABASE: args.database,
-      CAREROSTER_SKIP_DEMO: "1",
-      CAREROSTER_BENCH_BASELINE: "1",
-      NEXTAUTH_SECRET: secret,
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-    detached: true,
-  });
+  const cookie = await sessionCookie(
+    { sub: s.clinicianId, sid: sessions.get(s.clinicianId), orgId: s.orgId },
+    { secret },
+  );
+  const trpcPath = `/api/trpc/patients.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 20 } }))}`;
+  const basePath = `/api/bench-baseline?clinicianId=${s.clinicianId}&orgId=${s.orgId}&limit=20`;
+  const server = { dataDir, database: args.database, secret };
+
+  log("3/4 Whole stack over HTTP (production build, load from a second process)");
+  log("   per-stage breakdown: 1 connection, Server-Timing on…");
+  const timed = await startServer({ ...server, serverTiming: true });
   try {
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      if (i > 600) throw new Error("the server did not become healthy in 10 minutes");
-      if (
-        await fetch(`${base}/api/health`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    const s = subject!;
-    const cookie = await sessionCookie(
-      { sub: s.clinicianId, sid: sessionOf.get(s.clinicianId), orgId: s.orgId },
-      { secret },
-    );
-    const trpcUrl = `${base}/api/trpc/patients.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 20 } }))}`;
-    const baseUrl = `${base}/api/bench-baseline?clinicianId=${s.clinicianId}&orgId=${s.orgId}&limit=20`;
-    const load = (url: string, withCookie: boolean) => {
-      const r = JSON.parse(
-        execFileSync(
-          "npx",
-          ["tsx", "bench/load.ts", url, args["http-seconds"]!, args.connections!, withCookie ? cookie : ""],
-          { encoding: "utf8" },
-        )
-          .trim()
-          .split("\n")
-          .pop()!,
-      );
-      // A throughput of failed requests is not a measurement.
-      if (r.errors > 0) throw new Error(`${new URL(url).pathname} answered ${JSON.stringify(r.statuses)}`);
-      return r;
-    };
-    load(trpcUrl, true); // warm up both paths before measuring
-    load(baseUrl, false);
-    const app = load(trpcUrl, true);
-    const baseline = load(baseUrl, false);
-    results.http = {
-      connections: Number(args.connections),
-      seconds: Number(args["http-seconds"]),
-      patientsList: app,
-      baseline,
-      ratio: app.rps / baseline.rps,
-    };
+    await load(timed.base + trpcPath, 3, 1, cookie);
+    const [app, baseline] = [
+      await load(timed.base + trpcPath, HTTP_SECONDS * 2, 1, cookie),
+      await load(timed.base + basePath, HTTP_SECONDS * 2, 1),
+    ];
+    results.breakdown = { app, baseline };
     log(
-      `   patients.list: ${app.rps.toFixed(0)} req/s, p95 ${ms(app.p95)} ms, errors ${app.errors}; baseline: ${baseline.rps.toFixed(0)} req/s, p95 ${ms(baseline.p95)} ms; ratio ${(app.rps / baseline.rps).toFixed(2)}`,
+      `   stages (p50 ms): ${Object.entries(app.stages)
+        .map(([k, v]) => `${k} ${ms(v)}`)
+        .join(", ")}; end to end ${ms(app.p50)} vs baseline ${ms(baseline.p50)}`,
     );
   } finally {
-    process.kill(-server.pid!, "SIGTERM");
+    await timed.stop();
+  }
+
+  log(
+    `   concurrency curve: ${CONNECTIONS.join(", ")} connections, ${ROUNDS} rounds each alternating the order, ${HTTP_SECONDS} s per run…`,
+  );
+  const plain = await startServer({ ...server, serverTiming: false });
+  try {
+    await load(plain.base + trpcPath, 3, 8, cookie);
+    await load(plain.base + basePath, 3, 8);
+    results.curve = [];
+    for (const connections of CONNECTIONS) {
+      const rounds: { app: LoadResult; baseline: LoadResult; ratio: number; cpu: { app: Cpu; baseline: Cpu } }[] = [];
+      // CPU per request, by process: what the server and the database spent on one request.
+      const withCpu = async (run: () => Promise<LoadResult>): Promise<[LoadResult, Cpu]> => {
+        const before = plain.cpuMs();
+        const result = await run();
+        const after = plain.cpuMs();
+        return [
+          result,
+          {
+            app: (after.app - before.app) / result.requests,
+            database: (after.database - before.database) / result.requests,
+          },
+        ];
+      };
+      for (let round = 0; round < ROUNDS; round++) {
+        const runApp = () => withCpu(() => load(plain.base + trpcPath, HTTP_SECONDS, connections, cookie));
+        const runBase = () => withCpu(() => load(plain.base + basePath, HTTP_SECONDS, connections));
+        let app: [LoadResult, Cpu], baseline: [LoadResult, Cpu];
+        if (round % 2 === 0) {
+          app = await runApp();
+          baseline = await runBase();
+        } else {
+          baseline = await runBase();
+          app = await runApp();
+        }
+        rounds.push({
+          app: app[0],
+          baseline: baseline[0],
+          ratio: app[0].rps / baseline[0].rps,
+          cpu: { app: app[1], baseline: baseline[1] },
+        });
+      }
+      const mid = (pick: (r: (typeof rounds)[number]) => number) => spread(rounds.map(pick)).median;
+      const point = {
+        connections,
+        app: { rps: mid((r) => r.app.rps), p95: mid((r) => r.app.p95) },
+        baseline: { rps: mid((r) => r.baseline.rps), p95: mid((r) => r.baseline.p95) },
+        ratio: spread(rounds.map((r) => r.ratio)),
+        cpuPerRequest: {
+          app: { app: mid((r) => r.cpu.app.app), database: mid((r) => r.cpu.app.database) },
+          baseline: { app: mid((r) => r.cpu.baseline.app), database: mid((r) => r.cpu.baseline.database) },
+        },
+        rssMiB: plain.rssMiB(),
+      };
+      results.curve.push(point);
+      log(
+        `   ${connections} connections: patients.list ${point.app.rps.toFixed(0)} req/s (p95 ${ms(point.app.p95)} ms), baseline ${point.baseline.rps.toFixed(0)} req/s (p95 ${ms(point.baseline.p95)} ms); ratio ${point.ratio.median.toFixed(2)} (${point.ratio.min.toFixed(2)}–${point.ratio.max.toFixed(2)}); CPU ms/request (app + database) ${ms(point.cpuPerRequest.app.app)} + ${ms(point.cpuPerRequest.app.database)} vs baseline ${ms(point.cpuPerRequest.baseline.app)} + ${ms(point.cpuPerRequest.baseline.database)}; app RSS ${point.rssMiB.toFixed(0)} MiB`,
+      );
+    }
+  } finally {
+    await plain.stop();
   }
 }
 
+results.seconds = (performance.now() - started) / 1000;
 writeFileSync(path.join(out, "results.json"), JSON.stringify(results, null, 2) + "\n");
 writeFileSync(path.join(out, "results.md"), renderMarkdown(results));
-log("Wrote bench/results.md and bench/results.json.");
-
-function renderMarkdown(r: Record<string, unknown>): string {
-  const d = r.dataset as Record<string, unknown> & {
-    subject: { largestPracticePatients: number; clinicianPanel: number };
-  };
-  const lines = [
-    "# Benchmark results",
-    "",
-    `Run ${r.at} on ${r.machine}; PostgreSQL ${d.postgres} (embedded). ${r.iterations} timed runs per query after 20 warm-up runs.`,
-    "",
-    `Dataset \`${d.database}\`: ${Number(d.patients).toLocaleString("en")} patients in ${d.orgs} practices, ${d.clinicians} clinicians, ${Number(d.care_team).toLocaleString("en")} care-team rows, ${Number(d.appointments).toLocaleString("en")} appointments, ${Number(d.notes).toLocaleString("en")} notes. Subject: the largest practice (${d.subject.largestPracticePatients.toLocaleString("en")} patients), its clinician with the median panel (${d.subject.clinicianPanel} patients), and its admin.`,
-    "",
-    "## 1. Policy overhead (RLS, no WHERE, runtime role) vs hand-written WHERE (owner)",
-    "",
-    "| query | RLS p50 ms | RLS p95 ms | hand-written p50 ms | hand-written p95 ms | ratio (p50) |",
-    "| --- | ---: | ---: | ---: | ---: | ---: |",
-    ...(r.policyOverhead as { query: string; rls: Stats; handWritten: Stats; ratio: number }[]).map(
-      (o) =>
-        `| ${o.query} | ${ms(o.rls.p50)} | ${ms(o.rls.p95)} | ${ms(o.handWritten.p50)} | ${ms(o.handWritten.p95)} | ${o.ratio.toFixed(2)} |`,
-    ),
-    "",
-    "Plans: `bench/explain/*.txt` (EXPLAIN (ANALYZE, BUFFERS) of both forms).",
-    "",
-  ];
-  const c = r.contextOverhead as { bare: Stats; withContext: Stats; ratio: number };
-  lines.push(
-    "## 2. Context overhead (same runtime pool)",
-    "",
-    "| form | round trips | p50 ms | p95 ms |",
-    "| --- | ---: | ---: | ---: |",
-    `| bare \`select 1\` | 1 | ${ms(c.bare.p50)} | ${ms(c.bare.p95)} |`,
-    `| \`BEGIN; set_config(…); select 1; COMMIT\` | 4 | ${ms(c.withContext.p50)} | ${ms(c.withContext.p95)} |`,
-    "",
-    `Ratio ${c.ratio.toFixed(2)}× at p50.`,
-    "",
-  );
-  if (r.http) {
-    const h = r.http as {
-      connections: number;
-      seconds: number;
-      patientsList: Record<string, number>;
-      baseline: Record<string, number>;
-      ratio: number;
-    };
-    lines.push(
-      "## 3. Whole stack over HTTP (production build, load from a second process on loopback)",
-      "",
-      `${h.connections} concurrent connections for ${h.seconds} s each.`,
-      "",
-      "| endpoint | req/s | p50 ms | p95 ms | errors |",
-      "| --- | ---: | ---: | ---: | ---: |",
-      `| \`patients.list\` (session, transaction, context, RLS, audit row) | ${h.patientsList.rps.toFixed(0)} | ${ms(h.patientsList.p50)} | ${ms(h.patientsList.p95)} | ${h.patientsList.errors} |`,
-      `| baseline route (hand-written query, no session/transaction/policy) | ${h.baseline.rps.toFixed(0)} | ${ms(h.baseline.p50)} | ${ms(h.baseline.p95)} | ${h.baseline.errors} |`,
-      "",
-      `Throughput ratio ${h.ratio.toFixed(2)} (goal ≥ 0.8).`,
-      "",
-    );
-  }
-  if (r.growth) {
-    lines.push(
-      "## 4. Growth (clinician first page)",
-      "",
-      "| patients | practice size | panel | RLS p50 ms | hand-written p50 ms |",
-      "| ---: | ---: | ---: | ---: | ---: |",
-      ...(
-        r.growth as { patients: number; practicePatients: number; panel: number; rls: Stats; handWritten: Stats }[]
-      ).map(
-        (g) =>
-          `| ${g.patients.toLocaleString("en")} | ${g.practicePatients.toLocaleString("en")} | ${g.panel} | ${ms(g.rls.p50)} | ${ms(g.handWritten.p50)} |`,
-      ),
-      "",
-    );
-  }
-  return lines.join("\n");
-}
+await writeCharts(results, out);
+updateReadme(path.join(process.cwd(), "README.md"), results);
+log("Wrote bench/results.md, bench/results.json, bench/growth.svg, bench/concurrency.svg and the README's table.");

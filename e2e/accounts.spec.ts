@@ -79,8 +79,9 @@ test(
     );
     await expect(page.getByLabel("Email")).toHaveValue(email);
     await signIn(page, email, STRONG);
-    await expect(page.getByRole("heading", { name: "My patients" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
     await expect(page.locator(".topbar")).toContainText("Northside Family Clinic");
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Patients" }).click();
     await expect(page.getByText("No patients to show yet.")).toBeVisible();
 
     // The link was single use.
@@ -109,7 +110,7 @@ test(
     await expect(page.getByText("An account already uses this email. Sign in to accept the invitation.")).toBeVisible();
     await page.goto("/login");
     await signIn(page, "house@lakeside.test", "demo-password");
-    await expect(page.getByRole("heading", { name: "My patients" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
     await expect(page.locator(".topbar")).toContainText("Lakeside Pediatrics");
     const banner = page.getByRole("region", { name: "Invitations for you" });
     await expect(banner).toContainText("Northside Family Clinic invites you to join as clinician.");
@@ -138,7 +139,7 @@ test(
     const lake = await browser.newPage();
     await lake.goto("/login");
     await signIn(lake, "admin@lakeside.test", "demo-password");
-    await expect(lake.getByRole("heading", { level: 1 })).toContainText("patients");
+    await expect(lake.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
     await lake.goto("/admin/members");
     const since = Date.now() - 5;
     await lake.getByLabel("Email").fill(email);
@@ -207,7 +208,7 @@ test(
       "That email and password do not match an account.",
     );
     await signIn(page, email, next);
-    await expect(page.getByRole("heading", { name: "My patients" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
     await page.goto(reset.path);
     await expect(page.getByRole("heading", { name: "This reset link does not work" })).toBeVisible();
     await context.close();

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { PATIENT_PAGE_SIZE } from "@/lib/schemas/patients";
 import { demoPanel, demoPatients, fullName } from "@/server/db/seed/demo-data";
 import { as } from "./state";
 import { enterCode } from "./totp";
@@ -59,8 +60,9 @@ test(
     );
     await expect(admin.page.getByRole("table", { name: "Care teams" })).toContainText("unassigned");
     await grey.page.reload();
+    const panel = demoPanel("grey", "northside").length;
     await expect(grey.page.getByTestId("patient-count")).toHaveText(
-      `Showing 10 of ${demoPanel("grey", "northside").length} patients`,
+      `Showing ${Math.min(PATIENT_PAGE_SIZE, panel)} of ${panel} patients`,
     );
     await grey.page.getByLabel("Search by name or MRN").fill(unassigned.mrn);
     await expect(grey.page.getByText(`No patients match “${unassigned.mrn}”.`)).toBeVisible();
@@ -111,11 +113,37 @@ test(
     await expect(admin.page.getByRole("row", { name: /Dr. Derek Shepherd/ })).toContainText("active");
     await signInForm(shepherd.page, "shepherd@northside.test");
     await enterCode(shepherd.page, "shepherd@northside.test");
-    await expect(shepherd.page.getByRole("table", { name: "Patients" })).toBeVisible();
+    // Signed in from /login itself: a clinician lands on Today.
+    await expect(shepherd.page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
     // The journeys after this one use shepherd's saved state: save the new session.
     await shepherd.context.storageState({ path: as.shepherd });
     await admin.context.close();
     await shepherd.context.close();
+  },
+);
+
+test(
+  "the admin pages through the practice's patients 25 at a time; Load more cannot be pressed twice",
+  { tag: "@admin" },
+  async ({ browser }) => {
+    const { context, page } = await open(browser, as.northAdmin, "/patients");
+    const count = page.getByTestId("patient-count");
+    await expect(count).toHaveText(new RegExp(`^Showing ${PATIENT_PAGE_SIZE} of \\d+ patients$`));
+    const total = Number((await count.textContent())?.match(/of (\d+)/)?.[1]);
+    expect(total).toBeGreaterThan(PATIENT_PAGE_SIZE);
+    const rows = page.getByRole("table", { name: "Patients" }).locator("tbody tr");
+    await expect(rows).toHaveCount(PATIENT_PAGE_SIZE);
+    // A slow next page: the button says so and is disabled until the rows arrive.
+    await page.route("**/api/trpc/patients.list**", async (route) => {
+      await new Promise((r) => setTimeout(r, 1_500));
+      await route.continue();
+    });
+    await page.getByRole("button", { name: "Load more" }).click();
+    await expect(page.getByRole("button", { name: "Loading…" })).toBeDisabled();
+    const shown = Math.min(total, 2 * PATIENT_PAGE_SIZE);
+    await expect(count).toHaveText(`Showing ${shown} of ${total} patients`);
+    await expect(rows).toHaveCount(shown);
+    await context.close();
   },
 );
 

@@ -9,7 +9,8 @@ for (const email of users) {
     await page.goto("/login");
     // Password, then the code computed from the demo TOTP secret (every demo account is enrolled).
     await fillSignIn(page, email);
-    await expect(page.getByRole("heading", { level: 1 })).toContainText("patients");
+    // Each role's landing page: an admin's overview, a clinician's day.
+    await expect(page).toHaveURL(email.startsWith("admin@") ? /\/admin$/ : /\/today$/);
     await page
       .context()
       .storageState({ path: `.auth/${email.split("@")[0]}-${email.split("@")[1].split(".")[0]}.json` });

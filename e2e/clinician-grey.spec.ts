@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { PATIENT_PAGE_SIZE } from "@/lib/schemas/patients";
 import { demoPanel, fullName } from "@/server/db/seed/demo-data";
 import { as } from "./state";
 
@@ -11,12 +12,12 @@ const rowNames = async (page: import("@playwright/test").Page) =>
   );
 
 test(
-  "grey works through her day: list, search, pages, chart, phone, appointment, note",
+  "grey works through her day: list, search, chart, phone, appointment, note",
   { tag: "@clinician" },
   async ({ page }, testInfo) => {
+    // Her whole panel fits on the first page (25 rows); paging is in the admin journeys.
+    expect(panel.length).toBeLessThanOrEqual(PATIENT_PAGE_SIZE);
     await page.goto("/patients");
-    await expect(page.getByTestId("patient-count")).toHaveText(`Showing 10 of ${panel.length} patients`);
-    await page.getByRole("button", { name: "Load more" }).click();
     await expect(page.getByTestId("patient-count")).toHaveText(`Showing ${panel.length} of ${panel.length} patients`);
     expect((await rowNames(page)).sort()).toEqual(panel.map(fullName).sort());
     await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);

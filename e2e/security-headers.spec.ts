@@ -20,7 +20,7 @@ test(
     }
     await page.goto("/login");
     await fillSignIn(page, "house@lakeside.test");
-    await expect(page.getByRole("heading", { level: 1 })).toContainText("patients");
+    await expect(page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
     const session = (await page.context().cookies()).find((c) => c.name.endsWith("next-auth.session-token"))!;
     expect(session).toMatchObject({ httpOnly: true, sameSite: "Lax" });
   },

@@ -20,7 +20,7 @@ test(
     const context = await browser.newContext();
     const page = await context.newPage();
     await signIn(page, USER);
-    await expect(page.getByRole("heading", { name: "Practice patients" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
     const kept = await sessionCookies(context);
     expect(kept).toHaveLength(1);
     await page.getByRole("button", { name: "Sign out" }).click();
@@ -55,9 +55,9 @@ test(
     const a = await laptop.newPage();
     const b = await phone.newPage();
     await signIn(a, USER);
-    await expect(a.getByRole("heading", { name: "Practice patients" })).toBeVisible();
+    await expect(a.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
     await signIn(b, USER);
-    await expect(b.getByRole("heading", { name: "Practice patients" })).toBeVisible();
+    await expect(b.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
 
     await a.getByRole("link", { name: "Lars Admin" }).click();
     await expect(a.getByRole("heading", { name: "Your account" })).toBeVisible();
@@ -131,7 +131,7 @@ for (const callbackUrl of [
       const context = await browser.newContext();
       const page = await context.newPage();
       await signIn(page, USER, `/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
-      await expect(page.getByRole("heading", { name: "Practice patients" })).toBeVisible();
+      await expect(page.getByRole("heading", { name: "Overview", level: 1 })).toBeVisible();
       expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
       expect(page.url()).not.toContain("evil");
       await context.close();

@@ -108,7 +108,7 @@ test("policy 'everyone' holds an unenrolled clinician at enrollment; enroll, sig
   await page.screenshot({ path: testInfo.outputPath("login-code-390.png"), fullPage: true });
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole("button", { name: "Verify and sign in" }).click();
-  await expect(page.getByRole("heading", { name: "My patients" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
 
   // A recovery code instead (once).
   await signOut(page);
@@ -116,7 +116,7 @@ test("policy 'everyone' holds an unenrolled clinician at enrollment; enroll, sig
   await page.getByRole("button", { name: "Use a recovery code instead" }).click();
   await page.getByLabel("Recovery code", { exact: true }).fill(codes[0]);
   await page.getByRole("button", { name: "Verify and sign in" }).click();
-  await expect(page.getByRole("heading", { name: "My patients" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
   await signOut(page);
   await passwordStep(page);
   await page.getByRole("button", { name: "Use a recovery code instead" }).click();
@@ -125,7 +125,7 @@ test("policy 'everyone' holds an unenrolled clinician at enrollment; enroll, sig
   await expect(page.locator("form").getByRole("alert")).toContainText("That code is not right");
   await page.getByLabel("Recovery code", { exact: true }).fill(codes[1]);
   await page.getByRole("button", { name: "Verify and sign in" }).click();
-  await expect(page.getByRole("heading", { name: "My patients" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
 
   // The admin resets the member's factor (asks first); the member is held at enrollment again.
   await admin.page.goto("/admin/settings");
@@ -190,7 +190,7 @@ test("SSO through the practice's OpenID provider: success; an unverified email a
     }
 
     const ok = await viaIdp("grey");
-    await expect(ok.page.getByRole("heading", { name: "My patients" })).toBeVisible();
+    await expect(ok.page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
     await ok.page.screenshot({ path: testInfo.outputPath("sso-success.png"), fullPage: true });
     await ok.context.close();
 

@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { demoPanel, demoPatients, fullName } from "../server/db/seed/demo-data";
+import { openChart } from "./chart";
 import { as } from "./state";
 
 // Issue #17: destructive actions ask first, scheduling, one clock, locum switching, the Today page
@@ -18,17 +19,6 @@ async function noSeriousViolations(page: Page) {
       .filter((v) => v.impact === "serious" || v.impact === "critical")
       .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
   ).toEqual([]);
-}
-
-async function openChart(page: Page, patient: { mrn: string; givenName: string; familyName: string }) {
-  await page.goto("/patients");
-  await page.getByLabel("Search by name or MRN").fill(patient.mrn);
-  await page
-    .getByRole("table", { name: "Patients" })
-    .getByRole("link", { name: `${patient.familyName}, ${patient.givenName}` })
-    .click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(fullName(patient));
-  await expect(page.getByRole("heading", { name: "Clinical notes" })).toBeVisible();
 }
 
 async function book(page: Page, local: string, reason: string, minutes = 30) {

@@ -1,4 +1,5 @@
-export const DEFAULT_AFTER_SIGN_IN = "/patients";
+/** The home page, which sends each role to its landing page (app/page.tsx). */
+export const DEFAULT_AFTER_SIGN_IN = "/";
 
 /**
  * Where to go after sign-in: only a path of this app. The value is parsed the way a browser would

@@ -14,9 +14,15 @@ export function fieldErrors(
   return out;
 }
 
+export const NO_CONNECTION = "No connection: this could not be saved. Try again when you are back online.";
+
 /** Field errors and a readable message from a failed tRPC call. */
 export function describeError(err: unknown): { message: string; fields: FieldErrors } {
   const e = err as { message?: string; data?: { zodIssues?: z.core.$ZodIssue[] | null } } | null;
+  // No answer from the server at all (the request itself failed): say so, not "Failed to fetch".
+  const offline = typeof navigator !== "undefined" && !navigator.onLine;
+  if (offline || (e && !e.data && /failed to fetch|networkerror|load failed/i.test(e.message ?? "")))
+    return { message: NO_CONNECTION, fields: {} };
   const fields = fieldErrors(e?.data?.zodIssues);
   const message = Object.keys(fields).length
     ? "Please correct the highlighted fields."

@@ -51,6 +51,8 @@ export const envSchema = z.object({
   CAREROSTER_FRESH_DB: flag,
   CAREROSTER_SKIP_DEMO: flag,
   CAREROSTER_BENCH_BASELINE: flag,
+  /** Per-stage `Server-Timing` headers on tRPC responses (the benchmark's breakdown); off in normal runs. */
+  CAREROSTER_SERVER_TIMING: flag,
   BENCH_BASELINE_DATABASE_URL: text,
 });
 

@@ -1,6 +1,5 @@
-import Link from "next/link";
 import type { RouterOutputs } from "@/server/trpc/types";
-import { NavLink } from "./nav-link";
+import { NavLink, PendingLink as Link } from "./nav-link";
 import { OrgSwitcher } from "./org-switcher";
 import { SignOutButton } from "./sign-out-button";
 
@@ -12,7 +11,7 @@ export function TopBar({ me }: { me: RouterOutputs["me"]["get"] }) {
         Skip to content
       </a>
       <header className="topbar">
-        <Link className="brand" href="/patients">
+        <Link className="brand" href="/">
           CareRoster
         </Link>
         <nav aria-label="Main">

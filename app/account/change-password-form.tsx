@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Field } from "@/app/_components/field";
+import { FormFooter } from "@/app/_components/form-footer";
 import { PasswordField } from "@/app/_components/password-field";
 import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
 import { changePasswordInput, newPasswordSchema } from "@/lib/schemas/password";
@@ -37,10 +38,7 @@ export function ChangePasswordForm({ email, name }: { email: string; name: strin
     } catch (err) {
       const d = describeError(err);
       setErrors(d.fields);
-      setMessage({
-        ok: false,
-        text: Object.keys(d.fields).length ? d.message : (d.message ?? "Something went wrong."),
-      });
+      setMessage({ ok: false, text: d.message });
     }
   }
 
@@ -58,12 +56,16 @@ export function ChangePasswordForm({ email, name }: { email: string; name: strin
           required
         />
         <PasswordField label="New password" name="newPassword" userInputs={[email, name]} error={errors.newPassword} />
-        <button type="submit" disabled={change.isPending}>
-          {change.isPending ? "Saving…" : "Change password"}
-        </button>
+        <FormFooter
+          error={message?.ok === false ? message.text : null}
+          pending={change.isPending}
+          pendingLabel="Saving…"
+        >
+          Change password
+        </FormFooter>
       </form>
-      {message && (
-        <p className={message.ok ? "notice" : "alert"} role={message.ok ? "status" : "alert"}>
+      {message?.ok && (
+        <p className="notice" role="status">
           {message.text}
         </p>
       )}

@@ -1,4 +1,5 @@
-import Link from "next/link";
+import { PendingLink as Link } from "@/app/_components/nav-link";
+import { PendingInvitations } from "@/app/_components/pending-invitations";
 import { orPage } from "@/app/_components/signed-in";
 import { getCaller } from "@/server/trpc/server";
 
@@ -6,7 +7,11 @@ export const metadata = { title: "Overview · Admin · CareRoster" };
 
 /** What needs the admin's attention today, each with the page that deals with it. */
 export default async function AdminOverviewPage() {
-  const c = await orPage((await getCaller()).admin.overview.get(), "/admin");
+  const caller = await getCaller();
+  const [c, invitations] = await orPage(
+    Promise.all([caller.admin.overview.get(), caller.invitations.mine()]),
+    "/admin",
+  );
   const items = [
     {
       n: c.pendingReviews,
@@ -40,6 +45,7 @@ export default async function AdminOverviewPage() {
   return (
     <>
       <h1>Overview</h1>
+      <PendingInvitations invitations={invitations} />
       <ul className="overview" aria-label="Needs attention">
         {items.map((i) => (
           <li key={i.title} className={`card${i.n > 0 ? " attention" : ""}`}>

@@ -1,7 +1,7 @@
 "use client";
 
+import { PendingLink as Link } from "@/app/_components/nav-link";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import { useState, type FormEvent } from "react";
 import { describeError } from "@/lib/forms";
 import { breakGlassRequestInput, directoryInput } from "@/lib/schemas/break-glass";

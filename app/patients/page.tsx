@@ -1,11 +1,11 @@
-import Link from "next/link";
+import { PendingLink as Link } from "@/app/_components/nav-link";
+import { PendingInvitations } from "@/app/_components/pending-invitations";
 import { orPage } from "@/app/_components/signed-in";
 import { TopBar } from "@/app/_components/top-bar";
 import { getCaller } from "@/server/trpc/server";
 import { PATIENT_PAGE_SIZE } from "@/lib/schemas/patients";
 import { formatDateTime } from "@/lib/time";
 import { PatientList } from "./patient-list";
-import { PendingInvitations } from "./pending-invitations";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Patients · CareRoster" };

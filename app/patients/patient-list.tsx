@@ -1,7 +1,7 @@
 "use client";
 
+import { PendingLink as Link } from "@/app/_components/nav-link";
 import { useInfiniteQuery } from "@tanstack/react-query";
-import Link from "next/link";
 import { useEffect, useState } from "react";
 import { formatDate, formatDateTime, formatDay, formatTime, isoDay } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";

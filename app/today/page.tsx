@@ -1,4 +1,5 @@
-import Link from "next/link";
+import { PendingLink as Link } from "@/app/_components/nav-link";
+import { PendingInvitations } from "@/app/_components/pending-invitations";
 import { orPage } from "@/app/_components/signed-in";
 import { TopBar } from "@/app/_components/top-bar";
 import { VISIT_TYPES, type VisitType } from "@/lib/schemas/appointments";
@@ -12,7 +13,10 @@ export const metadata = { title: "Today · CareRoster" };
 export default async function TodayPage() {
   const caller = await getCaller();
   const me = await orPage(caller.me.get(), "/today");
-  const today = await orPage(caller.appointments.today(), "/today");
+  const [today, invitations] = await orPage(
+    Promise.all([caller.appointments.today(), caller.invitations.mine()]),
+    "/today",
+  );
   const tz = today.timeZone;
   const now = today.now.getTime();
   const scheduled = today.visits.filter((v) => v.status !== "cancelled");
@@ -26,6 +30,7 @@ export default async function TodayPage() {
             {formatDay(today.now, tz)} · {scheduled.length} visit{scheduled.length === 1 ? "" : "s"}
           </span>
         </div>
+        <PendingInvitations invitations={invitations} />
         {today.visits.length === 0 ? (
           <p className="empty">No visits booked with you today.</p>
         ) : (

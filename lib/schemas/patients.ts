@@ -46,16 +46,17 @@ export const patientUpdateInput = patientFields
 
 export const patientIdInput = z.object({ id: z.uuid() });
 
+/** Rows per page of the patient list (server-rendered first page and "Load more"). */
+export const PATIENT_PAGE_SIZE = 25;
+
 export const patientListInput = z
   .object({
     search: z.string().trim().max(100).optional(),
     cursor: z.string().max(500).nullish(),
-    limit: z.number().int().min(1).max(100).default(20),
+    limit: z.number().int().min(1).max(100).default(PATIENT_PAGE_SIZE),
     sort: z.enum(["name", "lastVisit"]).default("name"),
     includeArchived: z.boolean().default(false),
   })
-  .default({ limit: 20, sort: "name", includeArchived: false });
+  .default({ limit: PATIENT_PAGE_SIZE, sort: "name", includeArchived: false });
 
-/** Rows per page of the patient list (server-rendered first page and "Load more"). */
-export const PATIENT_PAGE_SIZE = 10;
 export type PatientListInput = z.output<typeof patientListInput>;

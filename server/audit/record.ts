@@ -1,4 +1,5 @@
 import type { Tx } from "@/server/db/client";
+import { writeBeforeCommit } from "@/server/db/context";
 import { auditEvents } from "@/server/db/schema";
 import type { AuditAction } from "./actions";
 
@@ -18,20 +19,26 @@ export interface AuditEvent {
   detail?: Record<string, unknown>;
 }
 
-/** Writes audit rows in the request's own transaction: no access without its record, no record of a rolled-back write. */
+/**
+ * Writes audit rows in the request's own transaction: no access without its record, no record of a
+ * rolled-back write. Sent without waiting: COMMIT follows in the same round trip and fails with it.
+ */
 export async function audit(ctx: AuditContext, ...events: AuditEvent[]): Promise<void> {
   const { orgId } = ctx;
   if (!orgId || events.length === 0) return;
-  await ctx.tx.insert(auditEvents).values(
-    events.map((e) => ({
-      orgId,
-      actorId: ctx.userId,
-      action: e.action,
-      entity: e.entity,
-      entityId: e.entityId ?? null,
-      patientId: e.patientId ?? null,
-      requestId: ctx.requestId,
-      detail: e.detail ?? {},
-    })),
+  await writeBeforeCommit(
+    ctx.tx,
+    ctx.tx.insert(auditEvents).values(
+      events.map((e) => ({
+        orgId,
+        actorId: ctx.userId,
+        action: e.action,
+        entity: e.entity,
+        entityId: e.entityId ?? null,
+        patientId: e.patientId ?? null,
+        requestId: ctx.requestId,
+        detail: e.detail ?? {},
+      })),
+    ),
   );
 }

@@ -137,7 +137,7 @@ export const authOptions: NextAuthOptions = {
     },
     /** After sign-in and sign-out: only a path of this app (next-auth's default lets `/\\host` through). */
     redirect({ url, baseUrl }) {
-      return new URL(safeCallbackPath(url, baseUrl, "/patients"), baseUrl).href;
+      return new URL(safeCallbackPath(url, baseUrl), baseUrl).href;
     },
     session({ session, token }) {
       const loginAt = typeof token.loginAt === "number" ? token.loginAt : 0;

@@ -5,30 +5,48 @@ export type AccessBadge =
   { via: "break_glass"; until: Date } | { via: "coverage"; coveredName: string | null; until: Date };
 
 export interface ListExtras {
+  lastVisit: Map<string, Date>;
   nextVisit: Map<string, Date>;
   badges: Map<string, AccessBadge>;
 }
 
 /**
- * For one page of a patient list: each patient's next scheduled visit, and why the caller sees a
- * patient that is not on their own care team (an emergency grant until…, cover for Dr … until…),
- * from the database's own basis (app_access_bases, the function the audit trigger uses). Every
- * read goes through the caller's policies.
+ * For one page of a patient list, in one statement: each patient's last and next visit, and why the
+ * caller sees a patient that is not on their own care team (an emergency grant until…, cover for
+ * Dr … until…), from the database's own basis (app_access_bases, the function the audit trigger
+ * uses), asked only of a caller who holds a grant or a cover. Every read goes through the caller's
+ * policies. The rare badge details are one more statement each, only when a page has such a patient.
  */
 export async function listExtras(tx: Tx, ids: string[]): Promise<ListExtras> {
+  const lastVisit = new Map<string, Date>();
   const nextVisit = new Map<string, Date>();
   const badges = new Map<string, AccessBadge>();
-  if (ids.length === 0) return { nextVisit, badges };
+  if (ids.length === 0) return { lastVisit, nextVisit, badges };
   const list = sql`array[${sql.join(
     ids.map((id) => sql`${id}::uuid`),
     sql`, `,
   )}]`;
-  const visits = await tx.execute<{ patient_id: string; at: string }>(sql`
-    select a.patient_id, min(a.starts_at) as at from appointments a
-     where a.patient_id = any(${list}) and a.status = 'scheduled' and a.starts_at > now()
-     group by a.patient_id`);
-  for (const v of visits) nextVisit.set(v.patient_id, new Date(v.at));
-  const [bases] = await tx.execute<{ b: Record<string, string> | null }>(sql`select app_access_bases(${list}) as b`);
+  const [row] = await tx.execute<{
+    visits: Record<string, [string | null, string | null]>;
+    b: Record<string, string> | null;
+  }>(sql`
+    select coalesce((select json_object_agg(v.patient_id, json_build_array(v.last, v.next)) from (
+             select a.patient_id,
+                    max(a.starts_at) filter (where a.starts_at < now() and a.status <> 'cancelled') as last,
+                    min(a.starts_at) filter (where a.starts_at > now() and a.status = 'scheduled') as next
+               from appointments a where a.patient_id = any(${list}) group by a.patient_id) v), '{}') as visits,
+           -- Badges only for a caller with a live grant or cover (their own rows): most have neither,
+           -- and the bases are then not worked out at all.
+           case when exists (select 1 from access_grants g where g.clinician_id = app_user_id() and g.expires_at > now()
+                                    and g.revoked_at is null)
+                  or exists (select 1 from coverage c where c.covering_id = app_user_id()
+                              and c.starts_at <= now() and c.ends_at > now() and c.ended_at is null)
+                then app_access_bases(${list}) end as b`);
+  for (const [id, [last, next]] of Object.entries(row?.visits ?? {})) {
+    if (last) lastVisit.set(id, new Date(last));
+    if (next) nextVisit.set(id, new Date(next));
+  }
+  const bases = row;
   const byBasis = (basis: string) =>
     Object.entries(bases?.b ?? {})
       .filter(([, v]) => v === basis)
@@ -60,5 +78,5 @@ export async function listExtras(tx: Tx, ids: string[]): Promise<ListExtras> {
        order by ct.patient_id, c.ends_at desc`);
     for (const r of rows) badges.set(r.patient_id, { via: "coverage", coveredName: r.name, until: new Date(r.until) });
   }
-  return { nextVisit, badges };
+  return { lastVisit, nextVisit, badges };
 }

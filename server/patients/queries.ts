@@ -1,11 +1,11 @@
 import { TRPCError } from "@trpc/server";
 import { listExtras } from "./list-extras";
-import { and, asc, desc, eq, ilike, inArray, isNull, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { PatientListInput } from "@/lib/schemas/patients";
 import type { Tx } from "@/server/db/client";
 import { containsPattern, decodeCursor, takePage } from "@/server/db/pagination";
-import { appointments, patients } from "@/server/db/schema";
+import { patients } from "@/server/db/schema";
 
 const nameCursor = z.object({ f: z.string(), g: z.string(), id: z.uuid() });
 const visitCursor = z.object({ v: z.string(), id: z.uuid() });
@@ -48,24 +48,6 @@ export const patientSearch = (term: string) => {
   );
 };
 
-/** Last past visit per patient of a page, in one lookup. */
-async function lastVisits(tx: Tx, patientIds: string[]): Promise<Map<string, string>> {
-  const found = patientIds.length
-    ? await tx
-        .select({ patientId: appointments.patientId, at: sql<string>`max(${appointments.startsAt})` })
-        .from(appointments)
-        .where(
-          and(
-            inArray(appointments.patientId, patientIds),
-            sql`${appointments.startsAt} < now()`,
-            ne(appointments.status, "cancelled"),
-          ),
-        )
-        .groupBy(appointments.patientId)
-    : [];
-  return new Map(found.map((v) => [v.patientId, v.at]));
-}
-
 /**
  * The caller's patients, keyset-paginated by (family name, given name, id) or by last visit. No
  * tenant or care-team filter here: the policies return only the caller's patients.
@@ -87,8 +69,8 @@ export async function listPatients(tx: Tx, input: PatientListInput) {
   const order = byName
     ? [asc(patients.familyName), asc(patients.givenName), asc(patients.id)]
     : [desc(lastVisit), asc(patients.id)];
-  // By name, the last visit is one lookup for the whole page (as a subquery in the select list it
-  // would re-read the policy's care-team array once per row, ~0.3 ms each). The total comes with
+  // By name, the last visit comes with the page's other extras in one lookup (as a subquery in the
+  // select list it would re-read the policy's care-team array once per row, ~0.3 ms each). The total comes with
   // the first page only (later pages keep the count the client has), as a window over the rows the
   // sort reads anyway.
   const rows = await tx
@@ -106,21 +88,19 @@ export async function listPatients(tx: Tx, input: PatientListInput) {
       ? { f: last.patient.familyName, g: last.patient.givenName, id: last.patient.id }
       : { v: last.lastVisit, id: last.patient.id },
   );
-  const visits = byName
-    ? await lastVisits(
-        tx,
-        page.map((r) => r.patient.id),
-      )
-    : null;
   const extras = await listExtras(
     tx,
     page.map((r) => r.patient.id),
   );
   const items = page.map((r) => {
-    const visit = visits ? visits.get(r.patient.id) : r.lastVisit;
+    const last = byName
+      ? extras.lastVisit.get(r.patient.id)
+      : r.lastVisit !== "-infinity"
+        ? new Date(r.lastVisit)
+        : null;
     return {
       ...r.patient,
-      lastVisit: visit && visit !== "-infinity" ? new Date(visit) : null,
+      lastVisit: last ?? null,
       nextVisit: extras.nextVisit.get(r.patient.id) ?? null,
       access: extras.badges.get(r.patient.id) ?? null,
     };

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readSession, type SessionIdentity } from "../auth/session";
 import { getDb, type Db } from "../db/client";
 import { clientAddress } from "../http/client-address";
+import type { ServerTiming } from "../http/server-timing";
 
 export interface Context {
   session: SessionIdentity | null;
@@ -10,14 +11,26 @@ export interface Context {
   db: Db;
   /** The client's address as the server saw it (server/http/client-address.ts), or null when unknown. */
   clientAddress: string | null;
+  /** Per-stage timings when CAREROSTER_SERVER_TIMING=1 (the benchmark), else null. */
+  timer?: ServerTiming | null;
 }
 
 /** Per request: who is calling (from the session cookie) and a request id. No database access yet. */
-export async function createContext({ headers }: { headers: Headers }): Promise<Context> {
+export async function createContext({
+  headers,
+  timer = null,
+}: {
+  headers: Headers;
+  timer?: ServerTiming | null;
+}): Promise<Context> {
+  const t0 = performance.now();
+  const session = await readSession(headers);
+  timer?.stage("session", t0);
   return {
-    session: await readSession(headers),
+    session,
     requestId: randomUUID(),
     db: getDb(),
     clientAddress: clientAddress(headers),
+    timer,
   };
 }

@@ -1,5 +1,4 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { sql } from "drizzle-orm";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { MFA_ENROLLMENT_REQUIRED } from "@/lib/schemas/two-factor";
@@ -46,14 +45,21 @@ export class CommitThenFail extends Error {}
  * same statement), the handler inside. An error result is thrown to roll back, unless it asks to
  * commit first; whatever escapes is mapped once to the API's answer.
  */
-const sessionTxProcedure = authedProcedure.use(async ({ ctx, next }) => {
+const sessionTxProcedure = authedProcedure.use(async ({ ctx, next, type }) => {
   const { userId, orgId, sessionId } = ctx.session;
   try {
-    return await withRlsContext(ctx.db, { userId, orgId, sessionId }, async (tx) => {
-      const result = await next({ ctx: { tx, userId, orgId, sessionId } });
-      if (!result.ok && !(result.error.cause instanceof CommitThenFail)) throw result.error;
-      return result;
-    });
+    return await withRlsContext(
+      ctx.db,
+      { userId, orgId, sessionId },
+      async (tx, guard) => {
+        // Reads go out with the context statement; a mutation knows the answer before it starts.
+        if (type === "mutation") await guard.ready();
+        const result = await next({ ctx: { tx, guard, userId, orgId, sessionId } });
+        if (!result.ok && !(result.error.cause instanceof CommitThenFail)) throw result.error;
+        return result;
+      },
+      ctx.timer ?? undefined,
+    );
   } catch (err) {
     throw toApiError(err);
   }
@@ -63,15 +69,12 @@ const sessionTxProcedure = authedProcedure.use(async ({ ctx, next }) => {
  * Two-factor gate (issue #13): a member whom the practice's policy requires to use a second factor
  * and who has not enrolled reaches nothing but `me.get` and the enrollment procedures
  * (`enrollmentProcedure`). The database answers (app_mfa_enrollment_required(): policy, role,
- * factor, session method), in the request's transaction, for every procedure.
+ * factor, session method) in the context statement, and no row reaches the handler before it holds.
  */
-const mfaGate = sessionTxProcedure.use(async ({ ctx, next }) => {
-  const [row] = await ctx.tx.execute<{ required: boolean }>(
-    sql`select app_mfa_enrollment_required(${ctx.sessionId}::uuid) as required`,
-  );
-  if (row?.required) {
-    throw new TRPCError({ code: "FORBIDDEN", message: MFA_ENROLLMENT_REQUIRED });
-  }
+const mfaGate = sessionTxProcedure.use(({ ctx, next }) => {
+  ctx.guard.require((facts) => {
+    if (facts.mfaRequired) throw new TRPCError({ code: "FORBIDDEN", message: MFA_ENROLLMENT_REQUIRED });
+  });
   return next();
 });
 
@@ -88,9 +91,10 @@ export const memberProcedure = orgProcedure.use(({ ctx, next }) => {
 });
 
 /** The tRPC gate for admin procedures; the policies still refuse admin writes on their own. */
-export const adminProcedure = memberProcedure.use(async ({ ctx, next }) => {
-  const [row] = await ctx.tx.execute<{ admin: boolean }>(sql`select app_is_admin() as admin`);
-  if (!row?.admin) throw new TRPCError({ code: "FORBIDDEN", message: "This needs a practice admin." });
+export const adminProcedure = memberProcedure.use(({ ctx, next }) => {
+  ctx.guard.require((facts) => {
+    if (!facts.admin) throw new TRPCError({ code: "FORBIDDEN", message: "This needs a practice admin." });
+  });
   return next();
 });
 

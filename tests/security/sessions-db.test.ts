@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { claimAttempt, THROTTLE } from "@/server/auth/throttle";
 import { revokeUserSessions } from "@/server/auth/sessions";
@@ -94,15 +94,45 @@ describe("sessions in the database", () => {
     const shepherds = await newSessionId(users.shepherd);
     const revoked = await newSessionId(users.grey);
     await ownerSql()`update sessions set revoked_at = now() where id = ${revoked}`;
+    // The first statement leaves with the context (pipelined), so it runs, but with the empty
+    // identity a dead session gets: it changes nothing, and its rows never reach the handler.
+    const [before] = await ownerSql()`select count(*)::int as n from patients where phone = '555-0000'`;
     for (const sessionId of [revoked, shepherds, "00000000-0000-4000-8000-000000000000"]) {
-      let ran = false;
+      let reached = false;
       await expect(
-        withRlsContext(runtimeDb(), { userId: users.grey, orgId: orgs.northside, sessionId }, async () => {
-          ran = true;
+        withRlsContext(runtimeDb(), { userId: users.grey, orgId: orgs.northside, sessionId }, async (tx) => {
+          await tx.update(patients).set({ phone: "555-0000" }).returning();
+          reached = true;
         }),
       ).rejects.toBeInstanceOf(SessionEndedError);
-      expect(ran).toBe(false);
+      expect(reached).toBe(false);
     }
+    const [after] = await ownerSql()`select count(*)::int as n from patients where phone = '555-0000'`;
+    expect(after.n).toBe(before.n);
+  });
+
+  it("a failed check on the context's answer rolls back the first statement that was sent with it", async () => {
+    const { users, orgs } = await demoIds();
+    const sid = await newSessionId(users.grey);
+    const [mine] = await withRlsContext(
+      runtimeDb(),
+      { userId: users.grey, orgId: orgs.northside, sessionId: sid },
+      (tx) => tx.select({ id: patients.id, phone: patients.phone }).from(patients).limit(1),
+    );
+    let reached = false;
+    await expect(
+      withRlsContext(runtimeDb(), { userId: users.grey, orgId: orgs.northside, sessionId: sid }, async (tx, guard) => {
+        guard.require((facts) => {
+          if (!facts.admin) throw new Error("needs an admin");
+        });
+        // Runs as Grey (she may edit her own patient), then the check fails: rolled back.
+        await tx.update(patients).set({ phone: "555-0001" }).where(eq(patients.id, mine.id)).returning();
+        reached = true;
+      }),
+    ).rejects.toThrow("needs an admin");
+    expect(reached).toBe(false);
+    const [row] = await ownerSql()`select phone from patients where id = ${mine.id}`;
+    expect(row.phone).toBe(mine.phone);
   });
 
   it("activity moves last_seen_at at most once a minute", async () => {

@@ -18,7 +18,7 @@ describe("callbackUrl after sign-in", () => {
     "/%2F%2Fevil.example",
     "javascript:alert(1)",
     "/%E0%A4%A",
-  ])("%j falls back to the default", (value) => expect(safeCallbackPath(value, origin)).toBe("/patients"));
+  ])("%j falls back to the default", (value) => expect(safeCallbackPath(value, origin)).toBe("/"));
   it("keeps a same-origin path, query and fragment", () => {
     expect(safeCallbackPath("/patients/abc?x=1#notes", origin)).toBe("/patients/abc?x=1#notes");
     expect(safeCallbackPath("https://app.example/directory", origin)).toBe("/directory");

@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { createContext, useContext, useEffect, useRef, useState, type FormEvent } from "react";
+import { createContext, useContext, useEffect, useRef, useState, useTransition, type FormEvent } from "react";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { describeError } from "@/lib/forms";
 import { noteCreateInput } from "@/lib/schemas/notes";
@@ -216,6 +216,9 @@ export function Notes({
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const create = useMutation(trpc.notes.create.mutationOptions());
+  // Pending until the saved note is on screen, so "Add note" cannot be pressed twice meanwhile.
+  const [refreshing, startRefresh] = useTransition();
+  const saving = create.isPending || refreshing;
   const box = useRef<HTMLTextAreaElement>(null);
   const [restored, setRestored] = useState(false);
   // A note being written survives a reload, a lost connection or an automatic sign-out: it is kept
@@ -242,14 +245,14 @@ export function Notes({
       setError(parsed.error.issues[0]?.message ?? "Check the note.");
       return;
     }
-    if (create.isPending) return;
+    if (saving) return;
     setError(null);
     try {
       await create.mutateAsync(parsed.data);
       formEl.reset();
       keep("");
       setRestored(false);
-      router.refresh();
+      startRefresh(() => router.refresh());
     } catch (err) {
       const d = describeError(err);
       setError(d.fields.body ?? d.message);
@@ -286,13 +289,13 @@ export function Notes({
               </p>
             )}
             {error && (
-              <p id="new-note-error" className="field-error">
+              <p id="new-note-error" className="field-error" role="alert">
                 {error}
               </p>
             )}
             <p className="actions">
-              <button type="submit" disabled={create.isPending}>
-                {create.isPending ? "Saving…" : "Add note"}
+              <button type="submit" disabled={saving}>
+                {saving ? "Saving…" : "Add note"}
               </button>
             </p>
           </form>

@@ -35,6 +35,10 @@ export const patients = pgTable(
     unique("patients_org_id_key").on(t.orgId, t.id),
     // The list's keyset order, led by the isolation column.
     index("patients_org_name_idx").on(t.orgId, t.familyName, t.givenName, t.id),
+    // The few archived patients, which app_visible_patient_ids() leaves out by an anti-join.
+    index("patients_archived_idx")
+      .on(t.orgId, t.id)
+      .where(sql`${t.archivedAt} is not null`),
     orgIsolation("patients", t.orgId),
     // Admins see the whole org; clinicians their care-team and break-glass patients, unarchived.
     ...byRole("patients_select", "select", sql`${t.archivedAt} is null and ${canSeePatient(t.id)}`),

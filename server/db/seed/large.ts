@@ -91,10 +91,16 @@ export async function seedLarge(ownerUrl: string, opts: LargeSeedOptions): Promi
       await step("appointments and notes", async () => {
         await tx`
           insert into appointments (org_id, patient_id, clinician_id, starts_at, ends_at, status, reason)
-          select ct.org_id, ct.patient_id, ct.clinician_id, t, t + interval '30 minutes',
+          select org_id, patient_id, clinician_id, t, t + interval '30 minutes',
                  (case when t < now() then 'completed' else 'scheduled' end)::appointment_status, 'Bench visit'
-          from (select distinct on (patient_id) * from care_team order by patient_id, clinician_id) ct,
-               lateral (select now() + ((('x' || substr(ct.patient_id::text, 1, 6))::bit(24)::int % 240) - 180) * interval '1 day' as t) s`;
+          from (
+            -- Consecutive half-hour slots from 08:00 for each clinician's visits of a day: a clinician's
+            -- scheduled visits may not overlap (appointments_no_overlap).
+            select ct.org_id, ct.patient_id, ct.clinician_id,
+                   date_trunc('day', now()) + s.day * interval '1 day' + interval '8 hours'
+                     + (row_number() over (partition by ct.clinician_id, s.day) - 1) * interval '30 minutes' as t
+            from (select distinct on (patient_id) * from care_team order by patient_id, clinician_id) ct,
+                 lateral (select (('x' || substr(ct.patient_id::text, 1, 6))::bit(24)::int % 240) - 180 as day) s) v`;
         await tx`
           insert into clinical_notes (org_id, patient_id, author_id, body)
           select a.org_id, a.patient_id, a.clinician_id, 'Bench note: invented text.'

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { AcceptButton } from "@/app/_components/accept-invitation";
 import { Field } from "@/app/_components/field";
+import { FormFooter } from "@/app/_components/form-footer";
 import { PasswordField } from "@/app/_components/password-field";
 import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
 import { acceptNewInput } from "@/lib/schemas/accounts";
@@ -60,16 +61,9 @@ export function AcceptNew({ token, email, suggestedName }: { token: string; emai
         required
       />
       <PasswordField label="Password" name="password" userInputs={[email, name]} error={errors.password} />
-      {message && (
-        <p className="alert" role="alert">
-          {message}
-        </p>
-      )}
-      <p>
-        <button type="submit" disabled={accept.isPending}>
-          {accept.isPending ? "Creating your account…" : "Create account and join"}
-        </button>
-      </p>
+      <FormFooter error={message} pending={accept.isPending} pendingLabel="Creating your account…">
+        Create account and join
+      </FormFooter>
     </form>
   );
 }

@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { FormFooter } from "@/app/_components/form-footer";
 import { PasswordField } from "@/app/_components/password-field";
 import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
 import { newPasswordSchema } from "@/lib/schemas/password";
@@ -39,16 +40,9 @@ export function ResetPasswordForm({ token, email, name }: { token: string; email
     <form onSubmit={onSubmit} noValidate>
       <input type="hidden" name="username" autoComplete="username" value={email} />
       <PasswordField label="New password" name="password" userInputs={[email, name]} error={errors.password} />
-      {message && (
-        <p className="alert" role="alert">
-          {message}
-        </p>
-      )}
-      <p>
-        <button type="submit" disabled={complete.isPending}>
-          {complete.isPending ? "Saving…" : "Set new password"}
-        </button>
-      </p>
+      <FormFooter error={message} pending={complete.isPending} pendingLabel="Saving…">
+        Set new password
+      </FormFooter>
     </form>
   );
 }

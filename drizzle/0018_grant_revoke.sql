@@ -59,27 +59,28 @@ REVOKE ALL ON FUNCTION app_access_grants_before_update() FROM PUBLIC, careroster
 -- The runtime role writes the revocation columns too (and still no other column of a grant).
 GRANT UPDATE (revoked_at, revoked_by) ON access_grants TO careroster_runtime;--> statement-breakpoint
 
--- The one visibility rule, as in 0012, with revoked grants left out: a revocation ends the chart
--- at once (the next statement), like expiry. SECURITY DEFINER because care_team's own policy calls it.
+-- The one visibility rule, as in 0017 (caller read once, archived left out by an anti-join), with
+-- revoked grants left out: a revocation ends the chart at once (the next statement), like expiry.
+-- SECURITY DEFINER because care_team's own policy calls it.
 CREATE OR REPLACE FUNCTION app_visible_patient_ids() RETURNS SETOF uuid
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   AS $$
     SELECT v.patient_id FROM (
       SELECT ct.patient_id FROM public.care_team ct
-      WHERE ct.clinician_id = public.app_user_id() AND ct.org_id = public.app_org_id()
+      WHERE ct.clinician_id = (SELECT public.app_user_id()) AND ct.org_id = (SELECT public.app_org_id())
       UNION
       SELECT g.patient_id FROM public.access_grants g
-      WHERE g.clinician_id = public.app_user_id() AND g.org_id = public.app_org_id()
+      WHERE g.clinician_id = (SELECT public.app_user_id()) AND g.org_id = (SELECT public.app_org_id())
         AND g.expires_at > pg_catalog.now() AND g.revoked_at IS NULL
       UNION
       SELECT ct.patient_id FROM public.coverage c
       JOIN public.care_team ct ON ct.org_id = c.org_id AND ct.clinician_id = c.covered_id
-      WHERE c.covering_id = public.app_user_id() AND c.org_id = public.app_org_id()
+      WHERE c.covering_id = (SELECT public.app_user_id()) AND c.org_id = (SELECT public.app_org_id())
         AND c.starts_at <= pg_catalog.now() AND c.ends_at > pg_catalog.now()
         AND (c.ended_at IS NULL OR c.ended_at > pg_catalog.now())
     ) v
-    WHERE EXISTS (SELECT 1 FROM public.patients p
-                  WHERE p.org_id = public.app_org_id() AND p.id = v.patient_id AND p.archived_at IS NULL)
+    WHERE NOT EXISTS (SELECT 1 FROM public.patients p
+                      WHERE p.org_id = (SELECT public.app_org_id()) AND p.id = v.patient_id AND p.archived_at IS NOT NULL)
   $$;--> statement-breakpoint
 REVOKE ALL ON FUNCTION app_visible_patient_ids() FROM PUBLIC;--> statement-breakpoint
 GRANT EXECUTE ON FUNCTION app_visible_patient_ids() TO careroster_runtime;

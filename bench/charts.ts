@@ -1,0 +1,67 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import * as vega from "vega";
+import { compile, type TopLevelSpec } from "vega-lite";
+import type { Results } from "./report";
+
+/** A Vega-Lite spec rendered to SVG in Node (no browser, no network). */
+async function svg(spec: TopLevelSpec): Promise<string> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
+  return view.toSVG();
+}
+
+const series = { field: "series", type: "nominal", title: null, legend: { orient: "bottom" } } as const;
+
+/** bench/growth.svg (clinician first page against dataset size) and bench/concurrency.svg. */
+export async function writeCharts(r: Results, dir: string) {
+  if (r.growth) {
+    const values = r.growth.flatMap((g) => [
+      { patients: g.patients, series: "RLS (no WHERE)", p50: g.rls.p50 },
+      { patients: g.patients, series: "hand-written WHERE", p50: g.handWritten.p50 },
+    ]);
+    const chart = await svg({
+      title: "Clinician list, first page: p50 by dataset size",
+      width: 420,
+      height: 240,
+      data: { values },
+      mark: { type: "line", point: true },
+      encoding: {
+        x: { field: "patients", type: "quantitative", scale: { type: "log" }, title: "patients in the database" },
+        y: { field: "p50", type: "quantitative", title: "p50 ms" },
+        color: series,
+      },
+    });
+    writeFileSync(path.join(dir, "growth.svg"), chart);
+  }
+  if (r.curve) {
+    const values = r.curve.flatMap((c) => [
+      { connections: c.connections, series: "patients.list", rps: c.app.rps, p95: c.app.p95 },
+      { connections: c.connections, series: "baseline route", rps: c.baseline.rps, p95: c.baseline.p95 },
+    ]);
+    const x = {
+      field: "connections",
+      type: "quantitative",
+      scale: { type: "log", base: 2 },
+      title: "concurrent connections",
+    } as const;
+    const chart = await svg({
+      title: "Whole stack over HTTP: throughput and p95 by concurrency",
+      data: { values },
+      hconcat: [
+        {
+          width: 300,
+          height: 220,
+          mark: { type: "line", point: true },
+          encoding: { x, y: { field: "rps", type: "quantitative", title: "requests per second" }, color: series },
+        },
+        {
+          width: 300,
+          height: 220,
+          mark: { type: "line", point: true },
+          encoding: { x, y: { field: "p95", type: "quantitative", title: "p95 latency, ms" }, color: series },
+        },
+      ],
+    });
+    writeFileSync(path.join(dir, "concurrency.svg"), chart);
+  }
+}

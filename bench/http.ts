@@ -1,0 +1,134 @@
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { readdirSync, readFileSync } from "node:fs";
+import { promisify } from "node:util";
+import { freePort } from "@/server/db/embedded";
+
+const run = promisify(execFile);
+
+export interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  errors: number;
+  statuses: Record<string, number>;
+  stages: Record<string, number>;
+}
+
+export interface BenchServer {
+  base: string;
+  /** Resident memory of the app's Node processes (the server tree without PostgreSQL), MiB. */
+  rssMiB(): number;
+  /** CPU time used so far by the app's Node processes and by PostgreSQL's, ms (exited backends not counted). */
+  cpuMs(): { app: number; database: number };
+  /** Stops the server and its database; resolves when they have exited. */
+  stop(): Promise<void>;
+}
+
+/** `npm start` (production build) on the bench dataset, with the baseline route; resolves when healthy. */
+export async function startServer(opts: {
+  dataDir: string;
+  database: string;
+  secret: string;
+  serverTiming: boolean;
+}): Promise<BenchServer> {
+  const port = await freePort();
+  const server: ChildProcess = spawn("npx", ["tsx", "scripts/start.ts"], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      CAREROSTER_DATA_DIR: opts.dataDir,
+      CAREROSTER_DATABASE: opts.database,
+      CAREROSTER_SKIP_DEMO: "1",
+      CAREROSTER_BENCH_BASELINE: "1",
+      CAREROSTER_SERVER_TIMING: opts.serverTiming ? "1" : "0",
+      NEXTAUTH_SECRET: opts.secret,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+    detached: true,
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const exited = once(server, "exit");
+  const stop = async () => {
+    process.kill(-server.pid!, "SIGTERM");
+    await exited;
+  };
+  try {
+    for (let i = 0; ; i++) {
+      if (i > 600) throw new Error("the server did not become healthy in 10 minutes");
+      const up = await fetch(`${base}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const tree = () => processTree(server.pid!);
+  const sum = (ps: { cpuMs: number }[]) => ps.reduce((a, p) => a + p.cpuMs, 0);
+  return {
+    base,
+    rssMiB: () =>
+      tree()
+        .filter((p) => !isDatabase(p))
+        .reduce((a, p) => a + p.rssKiB, 0) / 1024,
+    cpuMs: () => {
+      const ps = tree();
+      return { app: sum(ps.filter((p) => !isDatabase(p))), database: sum(ps.filter(isDatabase)) };
+    },
+    stop,
+  };
+}
+
+/** The server's process tree: each process's name, resident memory and CPU time so far. */
+function processTree(root: number): { name: string; rssKiB: number; cpuMs: number }[] {
+  const children = new Map<number, number[]>();
+  const stats = new Map<number, string>();
+  for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      stats.set(Number(name), stat);
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const tree: { name: string; rssKiB: number; cpuMs: number }[] = [];
+  const walk = (pid: number) => {
+    const stat = stats.get(pid);
+    if (!stat) return;
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      // Fields after the command name: state is field 3, utime and stime are fields 14 and 15 (clock ticks, 100/s).
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      tree.push({
+        name: /^Name:\s+(\S+)/m.exec(status)?.[1] ?? "",
+        rssKiB: Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0),
+        cpuMs: (Number(fields[11]) + Number(fields[12])) * 10,
+      });
+    } catch {
+      return;
+    }
+    for (const child of children.get(pid) ?? []) walk(child);
+  };
+  walk(root);
+  return tree;
+}
+
+const isDatabase = (p: { name: string }) => p.name.startsWith("postgres");
+/** One load run from a second process (bench/load.ts). A throughput of failed requests is not a measurement. */
+export async function load(url: string, seconds: number, connections: number, cookie = ""): Promise<LoadResult> {
+  const { stdout } = await run("npx", ["tsx", "bench/load.ts", url, String(seconds), String(connections), cookie], {
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+  });
+  const result = JSON.parse(stdout.trim().split("\n").pop()!) as LoadResult;
+  if (result.errors > 0) throw new Error(`${new URL(url).pathname} answered ${JSON.stringify(result.statuses)}`);
+  return result;
+}

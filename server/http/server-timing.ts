@@ -1,0 +1,32 @@
+import type { StageTimer } from "@/server/db/context";
+import { env } from "@/server/env";
+
+/**
+ * Per-stage timings of one request for the benchmark (issue #16), sent as a `Server-Timing` header
+ * only when CAREROSTER_SERVER_TIMING=1: stage names and milliseconds, never a value or a query.
+ * Pipelined stages overlap (they are measured from when each was sent to when its answer arrived).
+ */
+export class ServerTiming implements StageTimer {
+  private readonly stages: { name: string; ms: number }[] = [];
+
+  static forRequest(): ServerTiming | null {
+    return env().CAREROSTER_SERVER_TIMING ? new ServerTiming() : null;
+  }
+
+  stage(name: string, startedAt: number): void {
+    this.stages.push({ name, ms: performance.now() - startedAt });
+  }
+
+  header(): string {
+    return this.stages.map((s) => `${s.name};dur=${s.ms.toFixed(3)}`).join(", ");
+  }
+}
+
+/** The response with the request's stages, plus `serialize`: from the handler's end to the body's last byte. */
+export async function withServerTiming(timing: ServerTiming, handlerDoneAt: () => number, res: Response) {
+  const body = await res.arrayBuffer();
+  timing.stage("serialize", handlerDoneAt());
+  const headers = new Headers(res.headers);
+  headers.set("server-timing", timing.header());
+  return new Response(body, { status: res.status, statusText: res.statusText, headers });
+}
