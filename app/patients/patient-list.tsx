@@ -8,6 +8,7 @@ import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
 
 import { PATIENT_PAGE_SIZE as PAGE_SIZE } from "@/lib/schemas/patients";
+import { DataTable } from "@/app/_components/data-table";
 type Page = RouterOutputs["patients"]["list"];
 type Sort = "name" | "lastVisit";
 
@@ -85,46 +86,36 @@ export function PatientList({ initial, timeZone }: { initial: Page; timeZone: st
       {!query.isPending && items.length === 0 && !query.isError ? (
         <p className="empty">{term ? `No patients match “${term}”.` : "No patients to show yet."}</p>
       ) : (
-        <div className="table-scroll">
-          <table aria-label="Patients" data-any-badge={anyBadge || undefined}>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                {anyBadge && <th scope="col">Access</th>}
-                <th scope="col">MRN</th>
-                <th scope="col">Birth date</th>
-                <th scope="col">Last visit</th>
-                <th scope="col">Next appointment</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((p) => (
-                <tr key={p.id}>
-                  <td>
-                    <Link href={`/patients/${p.id}`}>
-                      {p.familyName}, {p.givenName}
-                    </Link>
-                  </td>
-                  {anyBadge && (
-                    <td>
-                      {p.access?.via === "break_glass" && (
-                        <span className="access-badge temporary">Temporary access until {until(p.access.until)}</span>
-                      )}
-                      {p.access?.via === "coverage" && (
-                        <span className="access-badge covering">Covering {p.access.coveredName ?? "a colleague"}</span>
-                      )}
-                      {!p.access && <span className="muted">Care team</span>}
-                    </td>
+        <DataTable
+          label="Patients"
+          columns={["Name", anyBadge && "Access", "MRN", "Birth date", "Last visit", "Next appointment"]}
+          data-any-badge={anyBadge || undefined}
+        >
+          {items.map((p) => (
+            <tr key={p.id}>
+              <td>
+                <Link href={`/patients/${p.id}`}>
+                  {p.familyName}, {p.givenName}
+                </Link>
+              </td>
+              {anyBadge && (
+                <td>
+                  {p.access?.via === "break_glass" && (
+                    <span className="access-badge temporary">Temporary access until {until(p.access.until)}</span>
                   )}
-                  <td>{p.mrn}</td>
-                  <td>{formatDate(p.birthDate)}</td>
-                  <td>{p.lastVisit ? formatDay(p.lastVisit, timeZone) : "—"}</td>
-                  <td>{p.nextVisit ? formatDateTime(p.nextVisit, timeZone) : "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                  {p.access?.via === "coverage" && (
+                    <span className="access-badge covering">Covering {p.access.coveredName ?? "a colleague"}</span>
+                  )}
+                  {!p.access && <span className="muted">Care team</span>}
+                </td>
+              )}
+              <td>{p.mrn}</td>
+              <td>{formatDate(p.birthDate)}</td>
+              <td>{p.lastVisit ? formatDay(p.lastVisit, timeZone) : "—"}</td>
+              <td>{p.nextVisit ? formatDateTime(p.nextVisit, timeZone) : "—"}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {query.hasNextPage && (
         <p>

@@ -3,6 +3,7 @@ import { accessReportInput } from "@/lib/schemas/access";
 import { BASIS_LABEL } from "@/server/access/report";
 import { formatDateTime, isoDay, zoneAbbreviation } from "@/lib/time";
 import { getCaller } from "@/server/trpc/server";
+import { DataTable } from "@/app/_components/data-table";
 
 export const metadata = { title: "Patient access report · Admin · CareRoster" };
 
@@ -85,41 +86,28 @@ export default async function AccessReportPage({
           {report.rows.length === 0 ? (
             <p className="empty">No recorded access in this period.</p>
           ) : (
-            <div className="table-scroll">
-              <table aria-label="Accesses">
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Who</th>
-                    <th scope="col">Role</th>
-                    <th scope="col">What</th>
-                    <th scope="col">Basis</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.rows.map((r) => (
-                    <tr key={r.id} className={r.basis === "break_glass" ? "emergency" : undefined}>
-                      <td>{fmt.format(r.at)}</td>
-                      <td>{r.actorName ?? r.actorId}</td>
-                      <td>{r.role ?? "—"}</td>
-                      <td>{r.what}</td>
-                      <td>
-                        {r.basis ? BASIS_LABEL[r.basis] : "—"}
-                        {r.emergency && (
-                          <div className="flag">
-                            Reason: {r.emergency.reason}
-                            <br />
-                            {r.emergency.reviewedAt
-                              ? `Reviewed ${fmt.format(r.emergency.reviewedAt)} by ${r.emergency.reviewerName ?? "an admin"}${r.emergency.comment ? `: ${r.emergency.comment}` : ""}`
-                              : "Not reviewed yet"}
-                          </div>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable label="Accesses" columns={["When", "Who", "Role", "What", "Basis"]}>
+              {report.rows.map((r) => (
+                <tr key={r.id} className={r.basis === "break_glass" ? "emergency" : undefined}>
+                  <td>{fmt.format(r.at)}</td>
+                  <td>{r.actorName ?? r.actorId}</td>
+                  <td>{r.role ?? "—"}</td>
+                  <td>{r.what}</td>
+                  <td>
+                    {r.basis ? BASIS_LABEL[r.basis] : "—"}
+                    {r.emergency && (
+                      <div className="flag">
+                        Reason: {r.emergency.reason}
+                        <br />
+                        {r.emergency.reviewedAt
+                          ? `Reviewed ${fmt.format(r.emergency.reviewedAt)} by ${r.emergency.reviewerName ?? "an admin"}${r.emergency.comment ? `: ${r.emergency.comment}` : ""}`
+                          : "Not reviewed yet"}
+                      </div>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </section>
       )}

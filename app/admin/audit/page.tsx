@@ -6,6 +6,7 @@ import { AUDIT_ACTION_NAMES, auditActionLabel } from "@/server/audit/actions";
 import { formatDateTime } from "@/lib/time";
 import { AccessChart } from "./access-chart";
 import { PatientPicker } from "./patient-picker";
+import { DataTable } from "@/app/_components/data-table";
 
 const ACTIONS = AUDIT_ACTION_NAMES.map((code) => [code, auditActionLabel(code)] as const).sort((a, b) =>
   a[1].localeCompare(b[1]),
@@ -126,45 +127,32 @@ export default async function AuditPage({
       ) : page.items.length === 0 ? (
         <p className="empty">No audit events match.</p>
       ) : (
-        <div className="table-scroll">
-          <table aria-label="Audit events">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Actor</th>
-                <th scope="col">Action</th>
-                <th scope="col">Patient</th>
-                <th scope="col">Entity</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((e) => (
-                <tr key={e.id}>
-                  <td>{formatDateTime(e.at, tz)}</td>
-                  <td>{e.actorName ?? "Unknown"}</td>
-                  <td>
-                    {auditActionLabel(e.action)}
-                    <span className="code"> {e.action}</span>
-                  </td>
-                  <td>
-                    {e.patientId ? (
-                      <Link href={`/admin/audit?patientId=${e.patientId}`} title="Only this patient's events">
-                        {e.patientName ?? "Patient"}{" "}
-                        <span className="muted">({e.patientMrn ?? e.patientId.slice(0, 8)})</span>
-                      </Link>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td>
-                    {e.entity}
-                    {e.entityId ? ` ${e.entityId.slice(0, 8)}` : ""}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="Audit events" columns={["When", "Actor", "Action", "Patient", "Entity"]}>
+          {page.items.map((e) => (
+            <tr key={e.id}>
+              <td>{formatDateTime(e.at, tz)}</td>
+              <td>{e.actorName ?? "Unknown"}</td>
+              <td>
+                {auditActionLabel(e.action)}
+                <span className="code"> {e.action}</span>
+              </td>
+              <td>
+                {e.patientId ? (
+                  <Link href={`/admin/audit?patientId=${e.patientId}`} title="Only this patient's events">
+                    {e.patientName ?? "Patient"}{" "}
+                    <span className="muted">({e.patientMrn ?? e.patientId.slice(0, 8)})</span>
+                  </Link>
+                ) : (
+                  "—"
+                )}
+              </td>
+              <td>
+                {e.entity}
+                {e.entityId ? ` ${e.entityId.slice(0, 8)}` : ""}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       {page?.nextCursor && (
         <p>

@@ -7,6 +7,7 @@ import { ConfirmButton } from "@/app/_components/confirm-dialog";
 import { describeError } from "@/lib/forms";
 import { formatDateTime } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
+import { DataTable } from "@/app/_components/data-table";
 
 export interface GrantRow {
   id: string;
@@ -65,76 +66,66 @@ export function GrantHistory({
         <p className="empty">{firstPage ? "No emergency access has been granted yet." : "No older grants."}</p>
       ) : (
         // Focusable so a keyboard can scroll it on a phone (a page of expired grants has no button in it).
-        <div className="table-scroll" tabIndex={0} role="region" aria-label="Grant history table">
-          <table aria-label="Emergency access grants" className="grant-history">
-            <thead>
-              <tr>
-                <th scope="col">Clinician</th>
-                <th scope="col">Patient</th>
-                <th scope="col">Reason</th>
-                <th scope="col">Granted</th>
-                <th scope="col">Until</th>
-                <th scope="col">Status</th>
-                <th scope="col">Review</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((g) => (
-                <tr key={g.id} className={g.active ? "emergency" : undefined}>
-                  <td data-label="Clinician">{g.clinicianName ?? "Unknown"}</td>
-                  <td data-label="Patient">
-                    {g.patientName ?? "Patient"} <span className="muted mrn">(MRN {g.patientMrn ?? "unknown"})</span>
-                  </td>
-                  <td data-label="Reason">{g.reason}</td>
-                  <td data-label="Granted">{at(g.grantedAt)}</td>
-                  <td data-label="Until">{at(g.expiresAt)}</td>
-                  <td data-label="Status">
-                    {g.revokedAt ? (
-                      <>
-                        Revoked {at(g.revokedAt)}
-                        {g.revokedByName ? ` by ${g.revokedByName}` : ""}
-                      </>
-                    ) : g.active ? (
-                      <>
-                        <span className="status-badge draft">Active</span>
-                        <ConfirmButton
-                          title="Revoke emergency access?"
-                          confirmLabel="Revoke access"
-                          body={
-                            <p>
-                              {g.clinicianName ?? "The clinician"} loses access to the chart of{" "}
-                              {g.patientName ?? "this patient"} (MRN {g.patientMrn ?? "unknown"}) now. The grant stays
-                              in the history and still needs its review.
-                            </p>
-                          }
-                          onConfirm={() => onRevoke(g)}
-                        >
-                          Revoke
-                          <span className="visually-hidden">
-                            {" "}
-                            access of {g.clinicianName} to {g.patientName}
-                          </span>
-                        </ConfirmButton>
-                      </>
-                    ) : (
-                      "Expired"
-                    )}
-                  </td>
-                  <td data-label="Review">
-                    {g.reviewedAt ? (
-                      <>
-                        Reviewed by {g.reviewerName ?? "an admin"}, {at(g.reviewedAt)}
-                        {g.reviewComment ? `: ${g.reviewComment}` : ""}
-                      </>
-                    ) : (
-                      <span className="status-badge error">Awaiting review</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          label="Emergency access grants"
+          columns={["Clinician", "Patient", "Reason", "Granted", "Until", "Status", "Review"]}
+          focusable
+          className="grant-history"
+        >
+          {items.map((g) => (
+            <tr key={g.id} className={g.active ? "emergency" : undefined}>
+              <td data-label="Clinician">{g.clinicianName ?? "Unknown"}</td>
+              <td data-label="Patient">
+                {g.patientName ?? "Patient"} <span className="muted mrn">(MRN {g.patientMrn ?? "unknown"})</span>
+              </td>
+              <td data-label="Reason">{g.reason}</td>
+              <td data-label="Granted">{at(g.grantedAt)}</td>
+              <td data-label="Until">{at(g.expiresAt)}</td>
+              <td data-label="Status">
+                {g.revokedAt ? (
+                  <>
+                    Revoked {at(g.revokedAt)}
+                    {g.revokedByName ? ` by ${g.revokedByName}` : ""}
+                  </>
+                ) : g.active ? (
+                  <>
+                    <span className="status-badge draft">Active</span>
+                    <ConfirmButton
+                      title="Revoke emergency access?"
+                      confirmLabel="Revoke access"
+                      body={
+                        <p>
+                          {g.clinicianName ?? "The clinician"} loses access to the chart of{" "}
+                          {g.patientName ?? "this patient"} (MRN {g.patientMrn ?? "unknown"}) now. The grant stays in
+                          the history and still needs its review.
+                        </p>
+                      }
+                      onConfirm={() => onRevoke(g)}
+                    >
+                      Revoke
+                      <span className="visually-hidden">
+                        {" "}
+                        access of {g.clinicianName} to {g.patientName}
+                      </span>
+                    </ConfirmButton>
+                  </>
+                ) : (
+                  "Expired"
+                )}
+              </td>
+              <td data-label="Review">
+                {g.reviewedAt ? (
+                  <>
+                    Reviewed by {g.reviewerName ?? "an admin"}, {at(g.reviewedAt)}
+                    {g.reviewComment ? `: ${g.reviewComment}` : ""}
+                  </>
+                ) : (
+                  <span className="status-badge error">Awaiting review</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>
   );

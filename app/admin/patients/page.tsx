@@ -2,6 +2,7 @@ import Link from "next/link";
 import { orPage } from "@/app/_components/signed-in";
 import { getCaller } from "@/server/trpc/server";
 import { ArchiveButton } from "./archive-button";
+import { DataTable } from "@/app/_components/data-table";
 
 export const metadata = { title: "Patients · Admin · CareRoster" };
 
@@ -31,54 +32,38 @@ export default async function AdminPatientsPage({
         Showing {page.items.length} of {page.total} (archived included)
         {page.nextCursor ? "; refine the search to see the rest" : ""}.
       </p>
-      <div className="table-scroll">
-        <table aria-label="All patients">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">MRN</th>
-              <th scope="col">Status</th>
-              <th scope="col">Action</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.items.map((p) => (
-              <tr key={p.id}>
-                <td>
-                  {p.familyName}, {p.givenName}
-                </td>
-                <td>{p.mrn}</td>
-                <td>
-                  {p.archivedAt ? (
-                    <span className="badge bad">archived</span>
-                  ) : (
-                    <span className="badge ok">active</span>
-                  )}
-                </td>
-                <td>
-                  <span className="actions">
-                    <ArchiveButton id={p.id} archived={Boolean(p.archivedAt)} name={`${p.givenName} ${p.familyName}`} />
-                    <Link href={`/admin/access?patientId=${p.id}`}>
-                      Who can see
-                      <span className="visually-hidden">
-                        {" "}
-                        {p.givenName} {p.familyName}
-                      </span>
-                    </Link>
-                    <Link href={`/admin/access-report?patientId=${p.id}`}>
-                      Access report
-                      <span className="visually-hidden">
-                        {" "}
-                        for {p.givenName} {p.familyName}
-                      </span>
-                    </Link>
+      <DataTable label="All patients" columns={["Name", "MRN", "Status", "Action"]}>
+        {page.items.map((p) => (
+          <tr key={p.id}>
+            <td>
+              {p.familyName}, {p.givenName}
+            </td>
+            <td>{p.mrn}</td>
+            <td>
+              {p.archivedAt ? <span className="badge bad">archived</span> : <span className="badge ok">active</span>}
+            </td>
+            <td>
+              <span className="actions">
+                <ArchiveButton id={p.id} archived={Boolean(p.archivedAt)} name={`${p.givenName} ${p.familyName}`} />
+                <Link href={`/admin/access?patientId=${p.id}`}>
+                  Who can see
+                  <span className="visually-hidden">
+                    {" "}
+                    {p.givenName} {p.familyName}
                   </span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                </Link>
+                <Link href={`/admin/access-report?patientId=${p.id}`}>
+                  Access report
+                  <span className="visually-hidden">
+                    {" "}
+                    for {p.givenName} {p.familyName}
+                  </span>
+                </Link>
+              </span>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }
