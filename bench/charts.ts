@@ -26,7 +26,13 @@ export async function writeCharts(r: Results, dir: string) {
       data: { values },
       mark: { type: "line", point: true },
       encoding: {
-        x: { field: "patients", type: "quantitative", scale: { type: "log" }, title: "patients in the database" },
+        x: {
+          field: "patients",
+          type: "quantitative",
+          scale: { type: "log" },
+          axis: { values: values.map((v) => v.patients), format: "~s" },
+          title: "patients in the database",
+        },
         y: { field: "p50", type: "quantitative", title: "p50 ms" },
         color: series,
       },

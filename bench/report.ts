@@ -55,6 +55,8 @@ const table = (head: string[], align: string[], rows: (string | number)[][]) => 
 const STAGES: Record<string, string> = {
   session: "session cookie decoded (JWT)",
   context: "BEGIN + context statement answered (pipelined with query 1)",
+  query1: "query 1 answered: the page of patients (RLS), with its total",
+  query2: "query 2 answered: the page's last and next visits (and access bases, for a grant or cover)",
   audit: "audit insert answered (sent with COMMIT)",
   commit: "COMMIT answered",
   serialize: "response serialized (superjson, JSON)",

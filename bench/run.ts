@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -34,14 +34,24 @@ const { values: args } = parseArgs({
     "http-seconds": { type: "string", default: "5" },
     "skip-http": { type: "boolean", default: false },
     "skip-growth": { type: "boolean", default: false },
+    "render-only": { type: "boolean", default: false },
   },
 });
 const N = Number(args.iterations);
+const out = path.join(process.cwd(), "bench");
+
+// `--render-only`: the markdown, charts and README table again from bench/results.json (the same run).
+if (args["render-only"]) {
+  const saved = JSON.parse(readFileSync(path.join(out, "results.json"), "utf8")) as Results;
+  writeFileSync(path.join(out, "results.md"), renderMarkdown(saved));
+  await writeCharts(saved, out);
+  updateReadme(path.join(process.cwd(), "README.md"), saved);
+  process.exit(0);
+}
 const HTTP_SECONDS = Number(args["http-seconds"]);
 const CONNECTIONS = [1, 8, 32, 64];
 const ROUNDS = 3;
 const dataDir = path.join(process.cwd(), ".data", "large");
-const out = path.join(process.cwd(), "bench");
 mkdirSync(path.join(out, "explain"), { recursive: true });
 const started = performance.now();
 const log = (line: string) =>
