@@ -197,10 +197,6 @@ export async function writeBeforeCommit(tx: Tx, write: { toSQL(): { sql: string;
   state.beforeCommit.push(sent);
 }
 
-/**
- * The client the request's drizzle transaction talks to: the reserved connection, with the first
- * query held to the context's answer, SAVEPOINTs for nested transactions, and per-query timings.
- */
 interface HeldQuery {
   values(): HeldQuery;
   then(ok?: (rows: unknown) => unknown, fail?: (err: unknown) => unknown): Promise<unknown>;
@@ -211,6 +207,10 @@ interface PipelinedClient {
   savepoint<R>(fn: (c: PipelinedClient) => Promise<R>): Promise<R>;
 }
 
+/**
+ * The client the request's drizzle transaction talks to: the reserved connection, with the first
+ * query held to the context's answer, SAVEPOINTs for nested transactions, and per-query timings.
+ */
 function pipelinedClient(
   conn: postgres.ReservedSql,
   answer: Promise<ContextFacts>,

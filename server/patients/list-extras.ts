@@ -40,15 +40,14 @@ export async function listExtras(tx: Tx, ids: string[]): Promise<ListExtras> {
            case when exists (select 1 from access_grants g where g.clinician_id = app_user_id() and g.expires_at > now()
                                     and g.revoked_at is null)
                   or exists (select 1 from coverage c where c.covering_id = app_user_id()
-                              and c.starts_at <= now() and c.ends_at > now() and c.ended_at is null)
+                              and c.starts_at <= now() and c.ends_at > now() and (c.ended_at is null or c.ended_at > now()))
                 then app_access_bases(${list}) end as b`);
   for (const [id, [last, next]] of Object.entries(row?.visits ?? {})) {
     if (last) lastVisit.set(id, new Date(last));
     if (next) nextVisit.set(id, new Date(next));
   }
-  const bases = row;
   const byBasis = (basis: string) =>
-    Object.entries(bases?.b ?? {})
+    Object.entries(row?.b ?? {})
       .filter(([, v]) => v === basis)
       .map(([k]) => k);
   const grants = byBasis("break_glass");
