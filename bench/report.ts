@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
+import { format, resolveConfig } from "prettier";
 import type { LoadResult } from "./http";
 import { ms, type Stats } from "./stats";
 
@@ -203,8 +204,13 @@ export function renderMarkdown(r: Results): string {
 const START = "<!-- bench:results:start -->";
 const END = "<!-- bench:results:end -->";
 
+/** Written as the project's Prettier would format it, so `npm run lint` stays clean after a run. */
+async function writeFormatted(file: string, text: string) {
+  writeFileSync(file, await format(text, { ...(await resolveConfig(file)), filepath: file }));
+}
+
 /** Rewrites the README's results table (between the bench markers) from this run. */
-export function updateReadme(file: string, r: Results) {
+export async function updateReadme(file: string, r: Results) {
   const readme = readFileSync(file, "utf8");
   const from = readme.indexOf(START);
   const to = readme.indexOf(END);
@@ -244,5 +250,5 @@ export function updateReadme(file: string, r: Results) {
     "![Growth](bench/growth.svg)",
     "",
   ].join("\n");
-  writeFileSync(file, readme.slice(0, from + START.length) + "\n" + body + readme.slice(to));
+  await writeFormatted(file, readme.slice(0, from + START.length) + "\n" + body + readme.slice(to));
 }

@@ -42,11 +42,16 @@ const out = path.join(process.cwd(), "bench");
 
 // `--render-only`: the markdown, charts and README table again from bench/results.json (the same run).
 if (args["render-only"]) {
-  const saved = JSON.parse(readFileSync(path.join(out, "results.json"), "utf8")) as Results;
-  writeFileSync(path.join(out, "results.md"), renderMarkdown(saved));
-  await writeCharts(saved, out);
-  updateReadme(path.join(process.cwd(), "README.md"), saved);
+  await publish(JSON.parse(readFileSync(path.join(out, "results.json"), "utf8")) as Results);
   process.exit(0);
+}
+
+/** results.json, results.md, the charts and the README's table, from one run's results. */
+async function publish(r: Results) {
+  writeFileSync(path.join(out, "results.json"), JSON.stringify(r, null, 2) + "\n");
+  writeFileSync(path.join(out, "results.md"), renderMarkdown(r));
+  await writeCharts(r, out);
+  await updateReadme(path.join(process.cwd(), "README.md"), r);
 }
 const HTTP_SECONDS = Number(args["http-seconds"]);
 const CONNECTIONS = [1, 8, 32, 64];
@@ -364,8 +369,5 @@ if (!args["skip-http"]) {
 }
 
 results.seconds = (performance.now() - started) / 1000;
-writeFileSync(path.join(out, "results.json"), JSON.stringify(results, null, 2) + "\n");
-writeFileSync(path.join(out, "results.md"), renderMarkdown(results));
-await writeCharts(results, out);
-updateReadme(path.join(process.cwd(), "README.md"), results);
+await publish(results);
 log("Wrote bench/results.md, bench/results.json, bench/growth.svg, bench/concurrency.svg and the README's table.");
