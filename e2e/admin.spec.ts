@@ -211,7 +211,7 @@ test(
     ).toBe(true);
     // A range that ends before it starts is refused with a clear message, not an empty result.
     await admin.page.goto("/admin/audit?from=2026-05-02&to=2026-05-01");
-    await expect(admin.page.getByRole("form", { name: "Filter audit events" }).locator("#f-to-error")).toHaveText(
+    await expect(admin.page.getByRole("form", { name: "Filter audit events" }).locator("#field-to-error")).toHaveText(
       "The end date is before the start date: choose an end date on or after the start date.",
     );
     await expect(admin.page.locator("figure.chart-box svg").first()).toBeVisible();

@@ -7,6 +7,7 @@ import { formatDateTime } from "@/lib/time";
 import { AccessChart } from "./access-chart";
 import { PatientPicker } from "./patient-picker";
 import { DataTable } from "@/app/_components/data-table";
+import { Field } from "@/app/_components/field";
 
 const ACTIONS = AUDIT_ACTION_NAMES.map((code) => [code, auditActionLabel(code)] as const).sort((a, b) =>
   a[1].localeCompare(b[1]),
@@ -81,38 +82,8 @@ export default async function AuditPage({
           </select>
         </div>
         <PatientPicker initial={picked} />
-        <div className="field">
-          <label htmlFor="f-from">From</label>
-          <input
-            id="f-from"
-            name="from"
-            type="date"
-            defaultValue={filters.from ?? ""}
-            aria-invalid={errors.from ? true : undefined}
-            aria-describedby={errors.from ? "f-from-error" : undefined}
-          />
-          {errors.from && (
-            <p id="f-from-error" className="field-error">
-              {errors.from}
-            </p>
-          )}
-        </div>
-        <div className="field">
-          <label htmlFor="f-to">To (inclusive)</label>
-          <input
-            id="f-to"
-            name="to"
-            type="date"
-            defaultValue={filters.to ?? ""}
-            aria-invalid={errors.to ? true : undefined}
-            aria-describedby={errors.to ? "f-to-error" : undefined}
-          />
-          {errors.to && (
-            <p id="f-to-error" className="field-error">
-              {errors.to}
-            </p>
-          )}
-        </div>
+        <Field label="From" name="from" type="date" defaultValue={filters.from ?? ""} error={errors.from} />
+        <Field label="To (inclusive)" name="to" type="date" defaultValue={filters.to ?? ""} error={errors.to} />
         <button type="submit" className="secondary">
           Filter
         </button>
