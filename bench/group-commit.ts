@@ -18,6 +18,8 @@ export async function groupCommit(opts: {
   runtimeUrl: string;
   database: string;
   ctx: RlsContext;
+  /** Whom `ctx` signs in as, for the audit rows. */
+  actor: { userId: string; orgId: string };
   workers: number;
   seconds: number;
   rounds: number;
@@ -43,7 +45,7 @@ export async function groupCommit(opts: {
           await withRlsContext(db, opts.ctx, async (tx) => {
             await tx.execute(sql`select 1`);
             await audit(
-              { tx, userId: opts.ctx.userId, orgId: opts.ctx.orgId, requestId: crypto.randomUUID() },
+              { tx, userId: opts.actor.userId, orgId: opts.actor.orgId, requestId: crypto.randomUUID() },
               { action: "patient.list", entity: "patient", detail: { bench: true } },
             );
           });

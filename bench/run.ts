@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,6 +7,8 @@ import { sql as dsql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { audit } from "@/server/audit/record";
+import type { SessionKey } from "@/server/auth/sessions";
+import { hashToken } from "@/server/auth/tokens";
 import { createDb } from "@/server/db/client";
 import { contextStatement, withRlsContext, type RlsContext } from "@/server/db/context";
 import { startCluster, type Cluster } from "@/server/db/embedded";
@@ -62,10 +65,12 @@ const started = performance.now();
 const log = (line: string) =>
   console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
-/** A live server-side session per user (as sign-in creates), so the context statement checks a real one. */
-async function startSession(owner: postgres.Sql, userId: string): Promise<string> {
-  const [row] = await owner`insert into sessions (user_id, user_agent) values (${userId}, 'bench') returning id`;
-  return row.id as string;
+/** A live server-side session per user (as sign-in creates), so the context statement enters a real one. */
+async function startSession(owner: postgres.Sql, userId: string, orgId: string): Promise<SessionKey> {
+  const secret = randomBytes(32).toString("base64url");
+  const [row] = await owner`insert into sessions (user_id, org_id, methods, user_agent, token_hash)
+    values (${userId}, ${orgId}, '{password}', 'bench', ${hashToken(secret)}) returning id`;
+  return { sessionId: row.id as string, secret };
 }
 
 const dialect = new PgDialect();
@@ -107,7 +112,7 @@ async function ensureDataset(
   const [exists] = await admin`select 1 from pg_database where datname = ${database}`;
   if (!exists) await admin`create database ${admin(database)}`;
   await admin.end();
-  await migrate(cluster.ownerUrl(database), cluster.runtimeUrl(database));
+  await migrate(cluster.ownerUrl(database), cluster.runtimeUrl(database), cluster.authUrl(database));
   const owner = postgres(cluster.ownerUrl(database), { max: 1 });
   const [{ n }] = await owner`select count(*)::int as n from patients`;
   await owner.end();
@@ -124,11 +129,11 @@ const results: Results = {
 } as Results;
 
 let subject: Subject | undefined;
-const sessions = new Map<string, string>();
+const sessions = new Map<string, SessionKey>();
 const cluster = await startCluster(path.join(dataDir, "pg"), { persistent: true });
 try {
   log(`Migrating ${args.database} (the policies under test are the current ones)…`);
-  await migrate(cluster.ownerUrl(args.database), cluster.runtimeUrl(args.database));
+  await migrate(cluster.ownerUrl(args.database), cluster.runtimeUrl(args.database), cluster.authUrl(args.database));
   const owner = postgres(cluster.ownerUrl(args.database), { max: 2, onnotice: () => {} });
   const rt = postgres(cluster.runtimeUrl(args.database), { max: 2, onnotice: () => {} });
   const [{ version }] = await owner`select current_setting('server_version') as version`;
@@ -138,8 +143,8 @@ try {
     await owner`select (select count(*)::int from organizations) as orgs, (select count(*)::int from memberships where role = 'clinician') as clinicians,
     (select count(*)::int from care_team) as care_team, (select count(*)::int from appointments) as appointments, (select count(*)::int from clinical_notes) as notes`;
   const s = (subject = await pickSubject(owner));
-  for (const user of [s.clinicianId, s.adminId]) sessions.set(user, await startSession(owner, user));
-  const as = (userId: string): RlsContext => ({ userId, orgId: s.orgId, sessionId: sessions.get(userId) });
+  for (const user of [s.clinicianId, s.adminId]) sessions.set(user, await startSession(owner, user, s.orgId));
+  const as = (userId: string): RlsContext => ({ kind: "session", ...sessions.get(userId)! });
   results.dataset = {
     database: args.database,
     patients,
@@ -185,7 +190,7 @@ try {
   const before = () =>
     db.transaction(async (tx) => {
       await tx.execute(contextStatement(ctx));
-      await tx.execute(dsql`select app_mfa_enrollment_required(${ctx.sessionId}::uuid)`);
+      await tx.execute(dsql`select app_mfa_enrollment_required(${sessions.get(s.clinicianId)!.sessionId}::uuid)`);
       await tx.execute(dsql`select 1`);
       await tx.insert(auditEvents).values({
         orgId: s.orgId,
@@ -226,6 +231,7 @@ try {
     runtimeUrl: cluster.runtimeUrl(args.database),
     database: args.database,
     ctx,
+    actor: { userId: s.clinicianId, orgId: s.orgId },
     workers: 32,
     seconds: 3,
     rounds: 3,
@@ -250,11 +256,11 @@ try {
       const o = postgres(cluster.ownerUrl(database), { max: 1, onnotice: () => {} });
       const r = postgres(cluster.runtimeUrl(database), { max: 1, onnotice: () => {} });
       const subj = await pickSubject(o);
-      const sid = await startSession(o, subj.clinicianId);
+      const key = await startSession(o, subj.clinicianId, subj.orgId);
       const [first] = await queryPairs(o, subj);
       const [{ n }] = await o`select count(*)::int as n from patients`;
       const [a, b] = await r.begin(async (tx) => {
-        await setContext(tx, { userId: subj.clinicianId, orgId: subj.orgId, sessionId: sid });
+        await setContext(tx, { kind: "session", ...key });
         return measureInterleaved([() => first.rls(tx), () => first.handWritten(o)], N);
       });
       results.growth.push({
@@ -279,7 +285,12 @@ if (!args["skip-http"]) {
   const s = subject!;
   const secret = "bench-only-secret-0123456789abcdef0123456789";
   const cookie = await sessionCookie(
-    { sub: s.clinicianId, sid: sessions.get(s.clinicianId), orgId: s.orgId },
+    {
+      sub: s.clinicianId,
+      sid: sessions.get(s.clinicianId)!.sessionId,
+      sst: sessions.get(s.clinicianId)!.secret,
+      orgId: s.orgId,
+    },
     { secret },
   );
   const trpcPath = `/api/trpc/patients.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 20 } }))}`;

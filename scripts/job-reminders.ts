@@ -7,7 +7,7 @@ import { runCli } from "./cli";
 // Prints counts per practice id only (no patient data); exits 1 if any practice failed.
 await runCli(async () => {
   const prepared = await prepareDatabase();
-  const db = createDb(prepared.runtimeUrl, { max: 1, applicationName: "careroster-job-reminders" });
+  const db = createDb(prepared.authUrl, { max: 1, applicationName: "careroster-job-reminders" });
   try {
     const results = await runReminders(db);
     for (const r of results)

@@ -62,6 +62,7 @@ await runCli(async () => {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: db.runtimeUrl,
+    DATABASE_AUTH_URL: db.authUrl,
     NEXTAUTH_SECRET: await authSecret(),
     MFA_ENCRYPTION_KEY: mfaKey,
     NEXTAUTH_URL: config.AUTH_URL ?? config.NEXTAUTH_URL ?? `http://localhost:${port}`,

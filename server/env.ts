@@ -31,6 +31,8 @@ export const envSchema = z.object({
   // Their shape is checked where they are used (server/db/config.ts), with the same sentences.
   DATABASE_URL: text,
   DATABASE_OWNER_URL: text,
+  /** The sign-in path's own login (password hashes, new sessions, SSO sign-in, jobs); never the runtime login. */
+  DATABASE_AUTH_URL: text,
   DATABASE_POOL_MAX: number("a whole number of connections between 1 and 1000", 1, 1000, 10, true),
   DATABASE_PREPARE: z
     .preprocess(unsetIfBlank, z.enum(["true", "false"], { error: '"true" or "false"' }).default("true"))

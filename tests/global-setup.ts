@@ -16,6 +16,7 @@ export default async function setup() {
     dataDir: path.join(process.cwd(), ".data", "test-pg"),
   });
   process.env.DATABASE_URL = db.runtimeUrl;
+  process.env.DATABASE_AUTH_URL = db.authUrl;
   process.env.DATABASE_OWNER_URL = db.ownerUrl;
   // Invitation and reset mails of this run, as .eml files (server/mail without SMTP_URL).
   process.env.CAREROSTER_MAIL_DIR = path.join(process.cwd(), ".data", "test-mail");

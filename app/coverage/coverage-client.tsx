@@ -146,8 +146,17 @@ export function CoverageClient({
           </div>
           {preview && (
             <p className="notice" role="status" data-testid="coverage-preview">
-              +{preview.added} patient{preview.added === 1 ? "" : "s"} for {preview.coveringName} (cover for{" "}
-              {preview.coveredName}; {preview.total} in all while it lasts).
+              {preview.total === null ? (
+                <>
+                  {preview.coveringName} would see your {preview.added} patient{preview.added === 1 ? "" : "s"} while
+                  the cover lasts.
+                </>
+              ) : (
+                <>
+                  +{preview.added} patient{preview.added === 1 ? "" : "s"} for {preview.coveringName} (cover for{" "}
+                  {preview.coveredName}; {preview.total} in all while it lasts).
+                </>
+              )}
             </p>
           )}
           {message && (

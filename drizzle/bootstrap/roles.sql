@@ -21,6 +21,12 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'careroster_clinician') THEN
     CREATE ROLE careroster_clinician NOLOGIN NOSUPERUSER NOBYPASSRLS INHERIT;
   END IF;
+  -- The sign-in path's own group (drizzle/0019_verified_identity.sql): password hashes, starting
+  -- sessions, SSO sign-in and jobs. Its login (DATABASE_AUTH_URL) is a different credential from the
+  -- runtime login's, so a stolen runtime password mints no session and reads no hash.
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'careroster_auth') THEN
+    CREATE ROLE careroster_auth NOLOGIN NOSUPERUSER NOBYPASSRLS INHERIT;
+  END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_auth_members WHERE roleid = 'careroster_runtime'::regrole AND member = 'careroster_admin'::regrole) THEN
     GRANT careroster_runtime TO careroster_admin;
   END IF;

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "../db/client";
-import { rolledBack, switchContext } from "../db/context";
+import { assumeMember, rolledBack } from "../db/context";
 import { memberships, patients, users } from "../db/schema";
 
 export type Rule =
@@ -49,29 +49,8 @@ export async function explainAccess(tx: Tx, orgId: string, memberId: string, pat
     .leftJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.userId, memberId), eq(memberships.orgId, orgId)));
 
-  const seen = await rolledBack(tx, async (sp) => {
-    await switchContext(sp, { userId: memberId, orgId });
-    const [r] = await sp.execute<{
-      sees: boolean;
-      clinical: boolean;
-      admin: boolean;
-      team_since: string | null;
-      grant_until: string | null;
-      cover: { name: string | null; until: string }[] | null;
-    }>(sql`
-      select exists (select 1 from patients where id = ${patientId}) as sees,
-             ${patientId}::uuid = any (array(select app_visible_patient_ids())) as clinical,
-             app_is_admin() as admin,
-             (select min(assigned_at) from care_team where patient_id = ${patientId} and clinician_id = app_user_id()) as team_since,
-             (select max(expires_at) from access_grants where patient_id = ${patientId} and clinician_id = app_user_id() and expires_at > now() and revoked_at is null) as grant_until,
-             (select json_agg(json_build_object('name', u.name, 'until', least(c.ends_at, coalesce(c.ended_at, c.ends_at))) order by c.ends_at)
-                from coverage c
-                join care_team ct on ct.org_id = c.org_id and ct.clinician_id = c.covered_id and ct.patient_id = ${patientId}
-                left join users u on u.id = c.covered_id
-               where c.covering_id = app_user_id() and c.starts_at <= now() and c.ends_at > now()
-                 and (c.ended_at is null or c.ended_at > now())) as cover`);
-    return r;
-  });
+  // Someone with no membership here sees nothing here; the database would refuse to look as them.
+  const seen = member ? await lookAs(tx, memberId, patientId) : NOT_SEEN;
 
   const rules: Rule[] = [];
   if (seen.clinical && seen.team_since) rules.push({ kind: "care_team", since: new Date(seen.team_since) });
@@ -105,4 +84,34 @@ export async function explainAccess(tx: Tx, orgId: string, memberId: string, pat
     rules,
     denial,
   };
+}
+
+type Seen = {
+  sees: boolean;
+  clinical: boolean;
+  admin: boolean;
+  team_since: string | null;
+  grant_until: string | null;
+  cover: { name: string | null; until: string }[] | null;
+};
+const NOT_SEEN: Seen = { sees: false, clinical: false, admin: false, team_since: null, grant_until: null, cover: null };
+
+/** As the member (app_context_assume: read-only, rolled back): what the policies and their rows say. */
+function lookAs(tx: Tx, memberId: string, patientId: string): Promise<Seen> {
+  return rolledBack(tx, async (sp) => {
+    await assumeMember(sp, memberId);
+    const [r] = await sp.execute<Seen>(sql`
+      select exists (select 1 from patients where id = ${patientId}) as sees,
+             ${patientId}::uuid = any (array(select app_visible_patient_ids())) as clinical,
+             app_is_admin() as admin,
+             (select min(assigned_at) from care_team where patient_id = ${patientId} and clinician_id = app_user_id()) as team_since,
+             (select max(expires_at) from access_grants where patient_id = ${patientId} and clinician_id = app_user_id() and expires_at > now() and revoked_at is null) as grant_until,
+             (select json_agg(json_build_object('name', u.name, 'until', least(c.ends_at, coalesce(c.ended_at, c.ends_at))) order by c.ends_at)
+                from coverage c
+                join care_team ct on ct.org_id = c.org_id and ct.clinician_id = c.covered_id and ct.patient_id = ${patientId}
+                left join users u on u.id = c.covered_id
+               where c.covering_id = app_user_id() and c.starts_at <= now() and c.ends_at > now()
+                 and (c.ended_at is null or c.ended_at > now())) as cover`);
+    return r;
+  });
 }

@@ -53,6 +53,8 @@ export const AUDIT_ACTIONS = {
   "auth.mfa_enroll": { label: "Set up two-factor sign-in" },
   "auth.mfa_recovery_codes_regenerate": { label: "Made new recovery codes" },
   "auth.mfa_reset": { label: "Reset a member's two-factor sign-in" },
+  "auth.sso_link": { label: "Linked the practice's sign-in to an account" },
+  "auth.sso_unlink": { label: "Unlinked a practice's sign-in from an account" },
   "settings.mfa_policy": { label: "Changed the two-factor policy" },
   "practice.time_zone": { label: "Changed the practice's time zone" },
   "settings.sso_save": { label: "Saved the practice's single sign-on" },

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import type { Db } from "../db/client";
+import { getAuthDb, type Db } from "../db/client";
 import { withRlsContext } from "../db/context";
 import { hasConfirmedFactor, useRecoveryCode, verifyTotp } from "./mfa";
 import { decoyHash, verifyPassword } from "./password";
@@ -11,6 +11,8 @@ export const signInInput = z.object({
   password: z.string().min(1).max(1024),
   /** The second factor: a 6-digit TOTP code or a recovery code (DESIGN.md section 6: the `totp` field). */
   totp: z.string().trim().max(64).optional(),
+  /** The practice to start in (step-up for a practice, or the practice whose sign-in is being linked). */
+  practice: z.uuid().optional().or(z.literal("").transform(() => undefined)),
 });
 
 export type SignInResult =
@@ -20,17 +22,18 @@ export type SignInResult =
 type AuthRow = {
   id: string;
   name: string;
-  password_hash: string;
+  password_hash: string | null;
   memberships: { orgId: string; role: string; status: string }[];
 };
 
 /**
  * Checks an email and password before any request context exists, through the one SECURITY
- * DEFINER function that may read a password hash. Throttled per account and per client address
+ * DEFINER function that may read a password hash, on the sign-in path's own pool (the runtime
+ * role cannot call it). Throttled per account and per client address
  * (`null`: unknown, only the account counts), counting first: the attempt is recorded before the
  * slow hash is verified, so a parallel burst gets at most the limit's worth of checks; success
- * forgives it. The session starts in the user's first active membership; a user whose every
- * membership is suspended cannot sign in.
+ * forgives it. The session starts in the practice asked for when the user is active there, else in
+ * their first active membership; a user whose every membership is suspended cannot sign in.
  */
 export async function checkCredentials(
   db: Db,
@@ -39,15 +42,16 @@ export async function checkCredentials(
 ): Promise<SignInResult> {
   const parsed = signInInput.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: "invalid" };
-  const { email, password } = parsed.data;
+  const { email, password, practice } = parsed.data;
   const claim = await claimAttempt(db, signInKeys(email, clientAddress));
   if (!claim) return { ok: false, reason: "locked" };
-  const rows = await db.execute<AuthRow>(sql`select * from app_auth_user(${email})`);
+  const rows = await getAuthDb().execute<AuthRow>(sql`select * from app_auth_user(${email})`);
   const row = rows[0];
   const valid = await verifyPassword(row?.password_hash ?? (await decoyHash()), password);
   if (!row || !valid) return { ok: false, reason: "invalid" };
   await claim.forgive();
-  const active = row.memberships.find((m) => m.status === "active");
+  const actives = row.memberships.filter((m) => m.status === "active");
+  const active = actives.find((m) => m.orgId === practice) ?? actives[0];
   if (!active) return { ok: false, reason: "suspended" };
   return { ok: true, user: { id: row.id, name: row.name, email, orgId: active.orgId } };
 }
@@ -76,12 +80,13 @@ export async function authenticate(
   if (!first.ok) return first;
   const code = signInInput.safeParse(raw).data?.totp ?? "";
   const userId = first.user.id;
-  const enrolled = await withRlsContext(db, { userId, orgId: null }, (tx) => hasConfirmedFactor(tx, userId));
+  const signIn = { kind: "sign_in", userId } as const;
+  const enrolled = await withRlsContext(getAuthDb(), signIn, (tx) => hasConfirmedFactor(tx, userId));
   if (!enrolled) return { ...first, method: "password" };
   if (!code) return { ok: false, reason: "totp_required" };
   const claim = await claimAttempt(db, [secondFactorKey(userId)]);
   if (!claim) return { ok: false, reason: "totp_locked" };
-  const method = await withRlsContext(db, { userId, orgId: null }, async (tx) => {
+  const method = await withRlsContext(getAuthDb(), signIn, async (tx) => {
     if (/^\d{6}$/.test(code.replace(/\s/g, ""))) return (await verifyTotp(tx, userId, code)) ? ("totp" as const) : null;
     return (await useRecoveryCode(tx, userId, code)) ? ("recovery_code" as const) : null;
   });

@@ -3,44 +3,69 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { audit } from "../audit/record";
-import { getDb } from "../db/client";
+import { getAuthDb, getDb } from "../db/client";
 import { SessionEndedError, withRlsContext } from "../db/context";
 import { clientAddress } from "../http/client-address";
 import { safeCallbackPath } from "../../lib/callback-url";
 import { authenticate } from "./credentials";
 import { absoluteSeconds, idleSeconds, withinAbsoluteLimit } from "./session-policy";
-import { isSessionLive, revokeSession, startSession } from "./sessions";
-import { issuerKeys, oidcProvider, ssoByProviderId, ssoDecision, SSO_PREFIX, validateIdToken } from "./sso";
+import { sendMail } from "../mail";
+import { ssoLinkedMail } from "../mail/messages";
+import { revokeSession, sessionState, startSession, type SessionKey } from "./sessions";
+import {
+  beginSsoLink,
+  completeSsoLink,
+  issuerKeys,
+  oidcProvider,
+  ssoByProviderId,
+  ssoDecision,
+  SSO_PREFIX,
+  validateIdToken,
+  type LinkedIdentity,
+  type SsoRefusal,
+} from "./sso";
 
-/** True when the user is an active member of the org, as the database (not the cookie) says. */
-export async function isActiveMember(userId: string, orgId: string): Promise<boolean> {
-  return withRlsContext(getDb(), { userId, orgId }, async (tx) => {
-    const [row] = await tx.execute<{ org: string | null }>(sql`select app_org_id() as org`);
-    return row?.org === orgId;
-  });
+/** The account hears of every link, at its own address. */
+const announceSsoLink = (linked: LinkedIdentity) => sendMail(ssoLinkedMail({ to: linked.email, orgName: linked.orgName }));
+
+interface TokenSession {
+  sub?: unknown;
+  sid?: unknown;
+  sst?: unknown;
+  orgId?: unknown;
 }
 
-/** Sign-in and sign-out are audit events of the practice the session is in. */
+/** The session key a token carries, when it has a well-formed one. */
+function keyOf(token: TokenSession | null | undefined): (SessionKey & { userId: string }) | null {
+  const { sub, sid, sst } = token ?? {};
+  if (typeof sub !== "string" || typeof sid !== "string" || typeof sst !== "string") return null;
+  if (!UUID.test(sub) || !UUID.test(sid) || sst.length < 32) return null;
+  return { userId: sub, sessionId: sid, secret: sst };
+}
+
+/** Sign-in and sign-out are audit events of the practice the session is in, written as that session. */
 async function auditSession(
   action: "auth.sign_in" | "auth.sign_out",
-  userId: unknown,
-  orgId: unknown,
+  token: TokenSession,
   detail?: Record<string, unknown>,
 ) {
-  if (typeof userId !== "string" || typeof orgId !== "string") return;
-  await withRlsContext(getDb(), { userId, orgId }, (tx) =>
+  const key = keyOf(token);
+  if (!key || typeof token.orgId !== "string") return;
+  const { userId } = key;
+  const orgId = token.orgId;
+  await withRlsContext(getDb(), { kind: "session", ...key }, (tx) =>
     audit({ tx, userId, orgId, requestId: randomUUID() }, { action, entity: "session", entityId: userId, detail }),
   ).catch(() => undefined); // a suspended member signing out has no org to write to
 }
 
-/** Sign-out ends the server-side session (so the cookie is dead even if a copy survives), then audits. */
-async function endSession(token: { sub?: unknown; sid?: unknown; orgId?: unknown } | null | undefined) {
-  const userId = token?.sub;
-  const sessionId = token?.sid;
-  if (typeof userId === "string" && typeof sessionId === "string" && UUID.test(userId) && UUID.test(sessionId)) {
-    await withRlsContext(getDb(), { userId, orgId: null }, (tx) => revokeSession(tx, sessionId, userId));
-  }
-  await auditSession("auth.sign_out", userId, token?.orgId);
+/** Sign-out audits, then ends the server-side session (so the cookie is dead even if a copy survives). */
+async function endSession(token: TokenSession | null | undefined) {
+  const key = keyOf(token);
+  if (!key) return;
+  await auditSession("auth.sign_out", token!);
+  await withRlsContext(getDb(), { kind: "session", ...key }, (tx) =>
+    revokeSession(tx, key.sessionId, key.userId),
+  ).catch(() => undefined); // already ended
 }
 
 /** next-auth passes a thrown message to the sign-in page as `error`: fixed codes only. */
@@ -51,6 +76,7 @@ const signInErrors = {
   totp_required: "TotpRequired",
   totp_invalid: "TotpInvalid",
   totp_locked: "TotpLocked",
+  link_invalid: "SsoLinkExpired",
 } as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -84,55 +110,58 @@ export const authOptions: NextAuthOptions = {
         email: { label: "Email", type: "email" },
         password: { label: "Password", type: "password" },
         totp: { label: "Authentication code", type: "text" },
+        // The practice to start in (after a step-up), and a practice's sign-in waiting for this account's proof.
+        practice: { label: "Practice", type: "text" },
+        link: { label: "Link", type: "text" },
       },
       async authorize(credentials, req) {
         const headers = req?.headers as Record<string, unknown> | undefined;
         // next-auth puts a thrown message into the redirect URL: only fixed codes, never a database message.
-        const result = await authenticate(getDb(), credentials, clientAddress(headers)).catch((err: unknown) => {
+        const unavailable = (err: unknown) => {
           console.error("careroster: sign-in check failed", (err as Error)?.name ?? "error");
           throw new Error("Unavailable");
-        });
-        // next-auth passes a thrown message to the sign-in page as `error`.
+        };
+        const result = await authenticate(getDb(), credentials, clientAddress(headers)).catch(unavailable);
         if (!result.ok) throw new Error(signInErrors[result.reason]);
-        // The server-side session whose id the JWT carries (`sid`).
+        // A practice's sign-in waiting for this account's proof: link it now, and start there.
+        let orgId = result.user.orgId;
+        const link = typeof credentials?.link === "string" ? credentials.link : "";
+        if (link) {
+          const linked = await completeSsoLink(link, result.user.id).catch(unavailable);
+          if (!linked) throw new Error(signInErrors.link_invalid);
+          await announceSsoLink(linked).catch(() => undefined); // the link stands; the mail is a courtesy copy
+          if (linked.active) orgId = linked.orgId;
+        }
         const userAgent = typeof headers?.["user-agent"] === "string" ? headers["user-agent"] : null;
         // Only now, with every step passed, does a session exist.
-        const sid = await startSession(getDb(), result.user.id, userAgent, result.method).catch(() => {
-          throw new Error("Unavailable");
-        });
-        return { ...result.user, sid, method: result.method };
+        const key = await startSession({ userId: result.user.id, orgId, method: result.method, userAgent }).catch(
+          unavailable,
+        );
+        return { ...result.user, orgId, sid: key.sessionId, sst: key.secret, method: result.method };
       },
     }),
   ],
   callbacks: {
     signIn: ssoSignIn(null),
-    async jwt({ token, user, trigger, session }) {
+    async jwt({ token, user }) {
       if (user) {
+        const u = user as unknown as { orgId: string | null; sid: string; sst: string };
         token.sub = user.id;
-        token.orgId = (user as unknown as { orgId: string }).orgId;
-        token.sid = (user as unknown as { sid: string }).sid;
+        token.orgId = u.orgId;
+        token.sid = u.sid;
+        token.sst = u.sst;
         token.loginAt = Math.floor(Date.now() / 1000);
         return token;
       }
       // Every renewal (/api/auth/session, update): a token is re-issued only while its server-side
       // session is live and within the absolute limit. Throwing makes next-auth answer "no session"
-      // and clear the cookie instead of renewing it.
-      const { sub, sid } = token as { sub?: unknown; sid?: unknown };
-      if (
-        typeof sub !== "string" ||
-        typeof sid !== "string" ||
-        !UUID.test(sub) ||
-        !UUID.test(sid) ||
-        !withinAbsoluteLimit(token.loginAt)
-      ) {
-        throw new SessionEndedError();
-      }
-      if (!(await isSessionLive(getDb(), sub, sid))) throw new SessionEndedError();
-      // Switching practice: accepted only for an org where the database finds an active membership.
-      if (trigger === "update" && token.sub) {
-        const orgId = (session as { orgId?: unknown } | undefined)?.orgId;
-        if (typeof orgId === "string" && (await isActiveMember(token.sub, orgId))) token.orgId = orgId;
-      }
+      // and clear the cookie instead of renewing it. The practice is the database's (a switch moves
+      // it there, me.switchOrg); whatever an update asks for is ignored.
+      const key = keyOf(token);
+      if (!key || !withinAbsoluteLimit(token.loginAt)) throw new SessionEndedError();
+      const state = await sessionState(getDb(), key);
+      if (!state.live) throw new SessionEndedError();
+      if (state.orgId) token.orgId = state.orgId;
       return token;
     },
     /** After sign-in and sign-out: only a path of this app (next-auth's default lets `/\\host` through). */
@@ -153,11 +182,13 @@ export const authOptions: NextAuthOptions = {
   },
   events: {
     signIn: ({ user, account }) => {
-      const u = user as unknown as { orgId?: string; method?: string };
-      return auditSession("auth.sign_in", user.id, u.orgId, {
-        method: account?.provider === "credentials" ? (u.method ?? "password") : "sso",
-        provider: account?.provider ?? "credentials",
-      });
+      const u = user as unknown as { orgId?: string; sid?: string; sst?: string; method?: string };
+      const sso = account?.provider.startsWith(SSO_PREFIX) ?? false;
+      return auditSession(
+        "auth.sign_in",
+        { sub: user.id, sid: u.sid, sst: u.sst, orgId: u.orgId },
+        { method: sso ? "sso" : (u.method ?? "password"), provider: account?.provider ?? "credentials" },
+      );
     },
     signOut: ({ token }) => endSession(token),
   },
@@ -166,28 +197,60 @@ export const authOptions: NextAuthOptions = {
 /**
  * SSO (a practice's OpenID Connect provider): next-auth has validated the id_token (PKCE, state,
  * nonce, signature, iss, aud, exp); it is checked again here with jose, then the practice's rules
- * decide (verified email, the practice's domain, an active member or a pending invitation).
- * Only then does a sessions row exist, exactly as for a password sign-in. A refusal is a fixed
- * code for the sign-in page.
+ * decide (ssoDecision). An existing account this identity is not linked to is sent to the sign-in
+ * form to prove itself first (the answer is a redirect, no session). Otherwise a session starts in
+ * that practice, valid there only. A refusal is a fixed code for the sign-in page, never the text
+ * of an exception or of anything fetched.
  */
 function ssoSignIn(userAgent: string | null): NonNullable<NextAuthOptions["callbacks"]>["signIn"] {
   return async ({ user, account }) => {
     if (!account || !account.provider.startsWith(SSO_PREFIX)) return true;
-    const provider = await ssoByProviderId(getDb(), account.provider);
-    if (!provider || typeof account.id_token !== "string") throw new Error("SsoFailed");
-    const claims = await validateIdToken(account.id_token, {
-      issuer: provider.issuer,
-      clientId: provider.client_id,
-      keys: await issuerKeys(provider.issuer),
-    }).catch(() => {
-      throw new Error("SsoFailed");
+    const outcome = await ssoOutcome(account.provider, account.id_token).catch((err: unknown) => {
+      console.error("careroster: SSO sign-in failed", (err as Error)?.name ?? "error");
+      return { kind: "refused" as const, reason: "SsoFailed" as const };
     });
-    const decision = await ssoDecision(getDb(), provider, claims);
-    if (!decision.ok) throw new Error(decision.reason);
-    const sid = await startSession(getDb(), decision.userId, userAgent, "sso");
-    Object.assign(user, { id: decision.userId, email: decision.email, orgId: provider.org_id, sid, method: "sso" });
+    if (outcome.kind === "refused") throw new Error(outcome.reason);
+    if (outcome.kind === "link") {
+      const params = new URLSearchParams({ link: outcome.token, email: outcome.email, practice: outcome.orgId });
+      return `/login?${params}`;
+    }
+    const key = await startSession({
+      userId: outcome.userId,
+      orgId: outcome.orgId,
+      method: "sso",
+      ssoOrgId: outcome.orgId,
+      userAgent,
+    });
+    Object.assign(user, {
+      id: outcome.userId,
+      email: outcome.email,
+      orgId: outcome.orgId,
+      sid: key.sessionId,
+      sst: key.secret,
+      method: "sso",
+    });
     return true;
   };
+}
+
+type SsoOutcome =
+  | { kind: "refused"; reason: SsoRefusal }
+  | { kind: "link"; token: string; email: string; orgId: string }
+  | { kind: "session"; userId: string; email: string; orgId: string };
+
+async function ssoOutcome(providerId: string, idToken: unknown): Promise<SsoOutcome> {
+  const provider = await ssoByProviderId(getDb(), providerId);
+  if (!provider || typeof idToken !== "string") return { kind: "refused", reason: "SsoFailed" };
+  const claims = await validateIdToken(idToken, {
+    issuer: provider.issuer,
+    clientId: provider.client_id,
+    keys: await issuerKeys(provider.issuer),
+  });
+  const decision = await ssoDecision(provider, claims);
+  if (decision.ok) return { kind: "session", userId: decision.userId, email: decision.email, orgId: provider.org_id };
+  if (decision.reason !== "SsoLinkRequired") return { kind: "refused", reason: decision.reason };
+  const token = await beginSsoLink(provider, claims, decision);
+  return { kind: "link", token, email: decision.email, orgId: provider.org_id };
 }
 
 /**

@@ -8,9 +8,17 @@ export interface SessionIdentity {
   orgId: string | null;
   /** The server-side session (sessions table) this token belongs to; checked in every request's transaction. */
   sessionId: string;
+  /** The session's secret: the database enters the session only with it (its hash is in the row). */
+  secret: string;
 }
 
-const claims = z.object({ sub: z.uuid(), sid: z.uuid(), orgId: z.uuid().nullish(), loginAt: z.number() });
+const claims = z.object({
+  sub: z.uuid(),
+  sid: z.uuid(),
+  sst: z.string().min(32).max(128),
+  orgId: z.uuid().nullish(),
+  loginAt: z.number(),
+});
 
 /**
  * The signed-in identity from the next-auth session cookie (an encrypted JWT) in `headers`.
@@ -24,8 +32,8 @@ export async function readSession(headers: Headers): Promise<SessionIdentity | n
   const token = await decodedToken(headers);
   const parsed = claims.safeParse(token);
   if (!parsed.success || !withinAbsoluteLimit(parsed.data.loginAt)) return null;
-  const { sub, sid, orgId } = parsed.data;
-  return { userId: sub, orgId: orgId ?? null, sessionId: sid };
+  const { sub, sid, sst, orgId } = parsed.data;
+  return { userId: sub, orgId: orgId ?? null, sessionId: sid, secret: sst };
 }
 
 /**

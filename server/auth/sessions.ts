@@ -1,5 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
-import type { Db, Tx } from "../db/client";
+import { getAuthDb, type Db, type Tx } from "../db/client";
 import { SessionEndedError, withRlsContext } from "../db/context";
 import { sessions } from "../db/schema";
 
@@ -11,39 +12,47 @@ import { sessions } from "../db/schema";
  * account page. The idle and absolute limits end the token itself (server/auth/session-policy.ts).
  */
 
-const MAX_USER_AGENT = 512;
-
 export type SignInMethod = "password" | "totp" | "recovery_code" | "sso";
 
-/**
- * Starts a session for a user who just passed every step of sign-in: the password and, for an
- * enrolled account, the second factor (server/auth/credentials.ts authenticate()), or the practice's
- * identity provider (server/auth/sso.ts). Never after the password alone for an enrolled account.
- */
-export async function startSession(
-  db: Db,
-  userId: string,
-  userAgent: string | null | undefined,
-  method: SignInMethod = "password",
-): Promise<string> {
-  return withRlsContext(db, { userId, orgId: null }, async (tx) => {
-    // Only the granted columns (drizzle's insert would name every column, with DEFAULT).
-    const [row] = await tx.execute<{ id: string }>(
-      sql`insert into sessions (user_id, user_agent, method) values (${userId}, ${userAgent ? userAgent.slice(0, MAX_USER_AGENT) : null}, ${method}) returning id`,
-    );
-    return row.id;
-  });
+/** What a browser holds of its session: the id (seen by admins) and the secret (only in the cookie). */
+export interface SessionKey {
+  sessionId: string;
+  secret: string;
 }
 
 /**
- * Whether the session is live for this user (same check as every request: app_session_live()).
- * The next-auth jwt callback asks this before it re-issues a token, so a revoked one is never renewed.
+ * Starts a session for a user who just passed every step of sign-in: the password and, for an
+ * enrolled account, the second factor (server/auth/credentials.ts authenticate()), or a practice's
+ * identity provider (server/auth/sso.ts). Through the sign-in path's own pool (careroster_auth):
+ * the runtime role cannot start one. The session is in `orgId`; an SSO session counts for that
+ * practice only (`ssoOrgId`). The database keeps only the secret's hash.
  */
-export async function isSessionLive(db: Db, userId: string, sessionId: string): Promise<boolean> {
+export async function startSession(opts: {
+  userId: string;
+  orgId: string | null;
+  method: SignInMethod;
+  ssoOrgId?: string | null;
+  userAgent?: string | null;
+}): Promise<SessionKey> {
+  const secret = randomBytes(32).toString("base64url");
+  const methods = opts.method === "sso" ? [] : opts.method === "password" ? ["password"] : ["password", opts.method];
+  const [row] = await getAuthDb().execute<{ id: string }>(
+    sql`select app_session_start(${opts.userId}::uuid, ${opts.orgId}::uuid, ${`{${methods.join(",")}}`}::text[], ${opts.ssoOrgId ?? null}::uuid, ${opts.userAgent ?? null}, ${secret}) as id`,
+  );
+  return { sessionId: row.id, secret };
+}
+
+/**
+ * Whether the session is live, and the practice the database has it in (the same check as every
+ * request: app_context_enter()). The next-auth jwt callback asks this before it re-issues a token,
+ * so a revoked one is never renewed and the token's practice follows the database's.
+ */
+export async function sessionState(db: Db, key: SessionKey): Promise<{ live: boolean; orgId: string | null }> {
   try {
-    return await withRlsContext(db, { userId, orgId: null, sessionId }, async () => true);
+    const facts = await withRlsContext(db, { kind: "session", ...key }, async (_tx, guard) => guard.ready());
+    return { live: true, orgId: facts.orgId };
   } catch (err) {
-    if (err instanceof SessionEndedError) return false;
+    if (err instanceof SessionEndedError) return { live: false, orgId: null };
     throw err;
   }
 }
@@ -61,10 +70,8 @@ export async function revokeSession(tx: Tx, sessionId: string, userId?: string):
 }
 
 /**
- * Ends every live session of `userId`, except `options.except` (the caller's own, after a password
- * change). Runs in the caller's transaction under the sessions policies: the user themself, or an
- * admin of a practice where the user is an active member. Answers how many ended.
- * The password reset (no session at all) runs it in a context for that user.
+ * Ends every live session of the caller, except `options.except` (their current one, after a
+ * password change). Runs in the caller's transaction under the sessions policies. Answers how many ended.
  */
 export async function revokeUserSessions(tx: Tx, userId: string, options: { except?: string } = {}): Promise<number> {
   const rows = await tx
@@ -143,4 +150,13 @@ export function describeUserAgent(ua: string | null | undefined): string {
               ? "Linux"
               : null;
   return os ? `${browser} on ${os}` : browser;
+}
+
+/**
+ * An admin's "sign out everywhere" for a member: ends the member's sessions in this practice and
+ * bars it from their sessions elsewhere (app_end_member_sessions), never another practice's use.
+ */
+export async function endMemberSessions(tx: Tx, userId: string): Promise<number> {
+  const [row] = await tx.execute<{ ended: number }>(sql`select app_end_member_sessions(${userId}::uuid) as ended`);
+  return row?.ended ?? 0;
 }

@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { OAuthConfig } from "next-auth/providers/oauth";
-import type { Db } from "../db/client";
+import { getAuthDb, type Db } from "../db/client";
 import { withoutIdentity } from "../db/context";
 import { decryptSecret, ssoPurpose } from "./mfa-crypto";
+import { hashToken, newToken } from "./tokens";
 
 /**
  * Single sign-on through a practice's OpenID Connect provider (issue #13). Providers are per
@@ -120,24 +121,71 @@ export type SsoRefusal = "SsoUnverified" | "SsoNotMember" | "SsoFailed";
 export const emailVerified = (claims: JWTPayload) =>
   claims.email_verified === true || claims.email_verified === "true" || claims.xms_edov === true;
 
+export type SsoDecision =
+  | { ok: true; userId: string; email: string; created: boolean }
+  | { ok: false; reason: SsoRefusal }
+  /** An account with this email exists and this identity is not linked to it: it must prove itself first. */
+  | { ok: false; reason: "SsoLinkRequired"; userId: string; email: string };
+
 /**
  * The practice's rules for an id_token that already passed validation: a verified email in one of
- * the practice's domains, of an account that is an active member there (or holds a pending
- * invitation there, accepted now by app_sso_member()). Answers the user id, or why not.
+ * the practice's verified domains, then the database decides (app_sso_sign_in, on the sign-in
+ * path's pool): an identity linked to an active member (or one the practice invited) signs in; an
+ * invited email with no account gets a new account linked to this identity; an existing account
+ * this identity is not linked to is never signed in — it must prove itself (password and second
+ * factor) before the link exists. SSO never takes over an account it did not create.
  */
 export async function ssoDecision(
-  db: Db,
   provider: SsoProviderRow & { domains: string[] },
   claims: JWTPayload,
-): Promise<{ ok: true; userId: string; email: string } | { ok: false; reason: SsoRefusal }> {
+): Promise<SsoDecision> {
   const email = typeof claims.email === "string" ? claims.email.trim().toLowerCase() : "";
   if (!email || !emailVerified(claims)) return { ok: false, reason: "SsoUnverified" };
   if (!provider.domains.includes(domainOf(email))) return { ok: false, reason: "SsoNotMember" };
-  const userId = await withoutIdentity(db, async (tx) => {
-    const [row] = await tx.execute<{ id: string | null }>(
-      sql`select app_sso_member(${provider.org_id}::uuid, ${email}, ${randomUUID()}) as id`,
-    );
-    return row?.id ?? null;
-  });
-  return userId ? { ok: true, userId, email } : { ok: false, reason: "SsoNotMember" };
+  const subject = typeof claims.sub === "string" ? claims.sub : "";
+  if (!subject) return { ok: false, reason: "SsoFailed" };
+  const name = typeof claims.name === "string" ? claims.name.slice(0, 200) : "";
+  const [row] = await getAuthDb().execute<{ outcome: string; user_id: string | null }>(
+    sql`select * from app_sso_sign_in(${provider.org_id}::uuid, ${provider.issuer}, ${subject}, ${email}, ${name}, ${randomUUID()})`,
+  );
+  if (row?.user_id && (row.outcome === "signed_in" || row.outcome === "created"))
+    return { ok: true, userId: row.user_id, email, created: row.outcome === "created" };
+  if (row?.user_id && row.outcome === "needs_link") return { ok: false, reason: "SsoLinkRequired", userId: row.user_id, email };
+  return { ok: false, reason: "SsoNotMember" };
+}
+
+/**
+ * Holds the assertion for an existing account for 10 minutes and answers the one-time token the
+ * sign-in form carries back (only its hash is stored).
+ */
+export async function beginSsoLink(
+  provider: SsoProviderRow,
+  claims: JWTPayload,
+  decision: { userId: string; email: string },
+): Promise<string> {
+  const { token, hash } = newToken();
+  await getAuthDb().execute(
+    sql`select app_sso_link_begin(${provider.org_id}::uuid, ${provider.issuer}, ${String(claims.sub)}, ${decision.email}, ${decision.userId}::uuid, ${hash})`,
+  );
+  return token;
+}
+
+export interface LinkedIdentity {
+  orgId: string;
+  orgName: string;
+  /** The account's address (the announcement goes there). */
+  email: string;
+  /** The account is an active member of that practice now (the session may start there). */
+  active: boolean;
+}
+
+/** After the account's password and second factor: links the held identity. Null when the token is not valid for this user. */
+export async function completeSsoLink(
+  token: string,
+  userId: string,
+): Promise<LinkedIdentity | null> {
+  const [row] = await getAuthDb().execute<{ org_id: string; org_name: string; email: string; active: boolean }>(
+    sql`select * from app_sso_link_complete(${hashToken(token)}, ${userId}::uuid, ${randomUUID()})`,
+  );
+  return row ? { orgId: row.org_id, orgName: row.org_name, email: row.email, active: row.active } : null;
 }

@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { and, desc, eq, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Tx } from "../db/client";
-import { rolledBack, switchContext, type RlsContext } from "../db/context";
+import { assumeMember, rolledBack } from "../db/context";
 import { coverage, memberships, users } from "../db/schema";
 
 export interface CoverageRequest {
@@ -51,19 +51,25 @@ const visibleIds = async (tx: Tx) =>
 
 /**
  * The access difference a coverage would make, computed by the database, never by re-implementing
- * the rule: inside a savepoint that is always rolled back, the covering clinician's visible
- * patients are read (as them), the coverage row is inserted (as the caller, so the same policies
- * that guard saving guard the preview), and their visible patients read again.
+ * the rule, inside a savepoint that is always rolled back: the coverage row is inserted as the
+ * caller (so the same policies that guard saving guard the preview) and the covering clinician's
+ * visible patients are read before and after. Reading as the covering clinician is an admin's
+ * view (app_context_assume); a clinician handing over their own panel learns only how many of
+ * their own patients the colleague would newly see, never the colleague's panel.
  */
-export async function previewCoverage(tx: Tx, caller: RlsContext, r: CoverageRequest) {
+export async function previewCoverage(tx: Tx, admin: boolean, r: CoverageRequest) {
   return rolledBack(tx, async (sp) => {
-    const covering = { userId: r.coveringId, orgId: caller.orgId };
-    await switchContext(sp, covering);
-    const before = new Set(await visibleIds(sp));
-    await switchContext(sp, caller);
+    if (!admin) {
+      await insertCoverage(sp, r);
+      const [mine] = await sp.execute<{ n: number }>(
+        sql`select count(distinct ct.patient_id)::int as n from care_team ct
+            where ct.clinician_id = app_user_id() and ct.patient_id = any (array(select app_visible_patient_ids()))`,
+      );
+      return { added: mine?.n ?? 0, total: null };
+    }
+    const before = new Set(await rolledBack(sp, (as) => assumeMember(as, r.coveringId).then(() => visibleIds(as))));
     await insertCoverage(sp, r);
-    await switchContext(sp, covering);
-    const after = await visibleIds(sp);
+    const after = await rolledBack(sp, (as) => assumeMember(as, r.coveringId).then(() => visibleIds(as)));
     return { added: after.filter((id) => !before.has(id)).length, total: after.length };
   });
 }

@@ -9,6 +9,8 @@ import { seedDemo } from "./seed/demo";
 
 export interface PreparedDatabase {
   runtimeUrl: string;
+  /** The sign-in path's login (DATABASE_AUTH_URL). */
+  authUrl: string;
   ownerUrl: string;
   seeded: boolean;
   stop(): Promise<void>;
@@ -51,16 +53,23 @@ export async function prepareDatabase(opts: { database?: string; recreate?: bool
   const recreate = opts.recreate ?? false;
   let ownerUrl = env().DATABASE_OWNER_URL;
   let runtimeUrl = env().DATABASE_URL;
+  let authUrl = env().DATABASE_AUTH_URL;
   let stop = async () => {};
   const ownDatabase = !runtimeUrl || Boolean(opts.database);
 
   if (runtimeUrl) {
     parseDatabaseUrl(runtimeUrl, "DATABASE_URL");
+    if (!authUrl)
+      throw new ConfigError(
+        "DATABASE_AUTH_URL must name the sign-in path's own login beside DATABASE_URL (see docs/configuration.md).",
+      );
+    parseDatabaseUrl(authUrl, "DATABASE_AUTH_URL");
     if (ownerUrl) parseDatabaseUrl(ownerUrl, "DATABASE_OWNER_URL");
     if (opts.database) {
       if (!ownerUrl)
         throw new ConfigError("The test suite needs DATABASE_OWNER_URL beside DATABASE_URL to create its database.");
       runtimeUrl = withDatabase(runtimeUrl, opts.database);
+      authUrl = withDatabase(authUrl, opts.database);
       ownerUrl = withDatabase(ownerUrl, opts.database);
     }
   } else {
@@ -74,7 +83,9 @@ export async function prepareDatabase(opts: { database?: string; recreate?: bool
     const database = opts.database ?? "careroster";
     ownerUrl = cluster.ownerUrl(database);
     runtimeUrl = cluster.runtimeUrl(database);
+    authUrl = cluster.authUrl(database);
   }
+  const signInUrl = authUrl!;
 
   try {
     let seeded = false;
@@ -90,7 +101,7 @@ export async function prepareDatabase(opts: { database?: string; recreate?: bool
           `Cannot reach the database server at ${host} as "${user}" (DATABASE_OWNER_URL): ${(err as Error).message}.`,
         );
       });
-      await migrate(ownerUrl, runtimeUrl);
+      await migrate(ownerUrl, runtimeUrl, signInUrl);
       // The large benchmark dataset replaces the demo practice in its own database.
       if (!env().CAREROSTER_SKIP_DEMO) {
         // The seed stores the demo TOTP secrets encrypted: with the key `npm start` uses (or is given).
@@ -99,7 +110,8 @@ export async function prepareDatabase(opts: { database?: string; recreate?: bool
       }
     }
     await checkRuntimeRole(runtimeUrl);
-    return { runtimeUrl, ownerUrl: ownerUrl ?? "", seeded, stop } satisfies PreparedDatabase;
+    await checkRuntimeRole(signInUrl, "DATABASE_AUTH_URL");
+    return { runtimeUrl, authUrl: signInUrl, ownerUrl: ownerUrl ?? "", seeded, stop } satisfies PreparedDatabase;
   } catch (err) {
     await stop();
     throw err;

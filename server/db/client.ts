@@ -27,7 +27,7 @@ export function createDb(url: string, opts: PoolOptions = {}) {
   return drizzle({ client, schema, casing: "snake_case" });
 }
 
-const globalForDb = globalThis as unknown as { careRosterDb?: Db };
+const globalForDb = globalThis as unknown as { careRosterDb?: Db; careRosterAuthDb?: Db };
 
 /** The app's one runtime pool (kept on globalThis so dev hot reloads do not open new pools). */
 export function getDb(): Db {
@@ -35,4 +35,15 @@ export function getDb(): Db {
   if (!url) throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides it.");
   globalForDb.careRosterDb ??= createDb(url);
   return globalForDb.careRosterDb;
+}
+
+/**
+ * The sign-in path's pool (DATABASE_AUTH_URL, the careroster_auth login): reading a password hash,
+ * starting a session, SSO sign-in and the jobs. Nothing a request does after sign-in uses it.
+ */
+export function getAuthDb(): Db {
+  const url = env().DATABASE_AUTH_URL;
+  if (!url) throw new Error("DATABASE_AUTH_URL is not set: start the app with `npm start`, which provides it.");
+  globalForDb.careRosterAuthDb ??= createDb(url, { max: 4, applicationName: "careroster-auth" });
+  return globalForDb.careRosterAuthDb;
 }

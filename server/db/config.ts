@@ -31,8 +31,8 @@ export function parseDatabaseUrl(value: string, name: string): ParsedUrl {
  * Start-up refuses a runtime role that would make the policies moot, and an unreachable
  * database, each with one sentence instead of a stack trace.
  */
-export async function checkRuntimeRole(runtimeUrl: string): Promise<void> {
-  const { host, database, user } = parseDatabaseUrl(runtimeUrl, "DATABASE_URL");
+export async function checkRuntimeRole(runtimeUrl: string, name = "DATABASE_URL"): Promise<void> {
+  const { host, database, user } = parseDatabaseUrl(runtimeUrl, name);
   const client = postgres(runtimeUrl, { max: 1, connect_timeout: 5, onnotice: () => {} });
   try {
     const [role] = await client<{ rolsuper: boolean; rolbypassrls: boolean; owns: number }[]>`
@@ -41,7 +41,7 @@ export async function checkRuntimeRole(runtimeUrl: string): Promise<void> {
       from pg_roles r where r.rolname = current_user`;
     if (role.rolsuper || role.rolbypassrls || role.owns > 0) {
       throw new ConfigError(
-        `The runtime role "${user}" in DATABASE_URL is a superuser, can bypass RLS or owns tables; use a plain LOGIN role so the policies apply.`,
+        `The runtime role "${user}" in ${name} is a superuser, can bypass RLS or owns tables; use a plain LOGIN role so the policies apply.`,
       );
     }
   } catch (err) {

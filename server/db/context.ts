@@ -4,18 +4,22 @@ import type { PgDialect } from "drizzle-orm/pg-core";
 import type postgres from "postgres";
 import type { Db, Tx } from "./client";
 
-export interface RlsContext {
-  userId: string;
-  orgId: string | null;
-  /**
-   * The request's server-side session (the JWT's `sid`). Every request from a browser carries one
-   * (server/trpc/init.ts); only server-side code that acts without a browser — sign-in itself, the
-   * reminders job, tests of the policies — leaves it out.
-   */
-  sessionId?: string;
-}
+/**
+ * Who a transaction acts as. The database sets the identity itself, through one of its door
+ * functions (drizzle/0019_verified_identity.sql); a setting written by hand reads as no one.
+ * - `session`: every request — a live session and the secret its cookie carries; the user and the
+ *   practice are the session's own, as the database has them.
+ * - `sign_in`: the second-factor check during sign-in (the careroster_auth pool only).
+ * - `job`: a practice's scheduled job, as its earliest active admin (the careroster_auth pool only).
+ * - `none`: before sign-in (invitation and reset links): every policy answers "nothing".
+ */
+export type RlsContext =
+  | { kind: "session"; sessionId: string; secret: string }
+  | { kind: "sign_in"; userId: string }
+  | { kind: "job"; orgId: string }
+  | { kind: "none" };
 
-/** Thrown inside the transaction when the session has ended, is unknown or belongs to someone else. */
+/** Thrown inside the transaction when the session has ended, is unknown or its secret is wrong. */
 export class SessionEndedError extends Error {
   constructor() {
     super("The session has ended.");
@@ -26,6 +30,10 @@ export class SessionEndedError extends Error {
 export interface ContextFacts {
   /** The session is live (or none was asked about); false leaves the identity empty. */
   live: boolean;
+  /** The identity the database set (null: none). */
+  userId: string | null;
+  /** The practice the identity is in, while the membership is active (null: none). */
+  orgId: string | null;
   /** An active admin of the org: the session role the database chose. */
   admin: boolean;
   /** Held at two-factor enrollment by the practice's policy (app_mfa_enrollment_required). */
@@ -35,37 +43,35 @@ export interface ContextFacts {
 /** A condition on the context's answer that the request must meet before it sees a row; throws when not. */
 export type ContextCheck = (facts: ContextFacts) => void;
 
-/**
- * Sets the identity, transaction-local (`true`), in a single statement, and answers the facts the
- * request is checked against. The same statement
- * - checks the session against the sessions table (app_session_live(), SECURITY DEFINER because no
- *   context exists yet; it also bumps last_seen_at at most once a minute): a revoked, unknown or
- *   other user's session sets an EMPTY identity, so nothing is readable;
- * - switches to the session role the database picks from the membership (careroster_admin for an
- *   active admin of the org, careroster_clinician otherwise), and then, as that role, asks whether
- *   the two-factor policy holds the member at enrollment. The inner selects run first (`offset 0`
- *   keeps them from being merged), so app_is_admin() reads the identity they set.
- */
+// The session role follows the membership the database found: careroster_admin selects the admin
+// policies, careroster_clinician the others. The door runs first (a FROM item, or `offset 0`).
+const sessionRole = sql`set_config('role', case when f.admin then 'careroster_admin' else 'careroster_clinician' end, true)`;
+
+/** The one statement that sets a transaction's identity and answers its facts. */
 export function contextStatement(ctx: RlsContext) {
-  const check =
-    ctx.sessionId === undefined ? sql`true` : sql`app_session_live(${ctx.sessionId}::uuid, ${ctx.userId}::uuid)`;
-  const mfa =
-    ctx.sessionId === undefined ? sql`false` : sql`facts.live and app_mfa_enrollment_required(${ctx.sessionId}::uuid)`;
-  return sql`
-    select set_config('role', case when facts.admin then 'careroster_admin' else 'careroster_clinician' end, true) as role,
-           facts.live, facts.admin, ${mfa} as mfa_required
-    from (select identity.live, app_is_admin() as admin
-          from (select set_config('app.user_id', case when session.live then ${ctx.userId} else '' end, true) as user_id,
-                       set_config('app.org_id', case when session.live then ${ctx.orgId ?? ""} else '' end, true) as org_id,
-                       session.live
-                from (select ${check} as live offset 0) session
-                offset 0) identity
-          offset 0) facts`;
+  switch (ctx.kind) {
+    case "session":
+      return sql`select ${sessionRole} as role, f.live, f.user_id, f.org_id, f.admin, f.mfa_required
+                 from app_context_enter(${ctx.sessionId}::uuid, ${ctx.secret}) f`;
+    case "sign_in":
+      // No role switch: the careroster_auth login keeps its own EXECUTE rights for the next steps.
+      return sql`select app_context_sign_in(${ctx.userId}::uuid)::text as role, true as live,
+                        ${ctx.userId}::uuid as user_id, null::uuid as org_id, false as admin, false as mfa_required`;
+    case "job":
+      return sql`select set_config('role', 'careroster_admin', true) as role, f.actor is not null as live,
+                        f.actor as user_id, ${ctx.orgId}::uuid as org_id, true as admin, false as mfa_required
+                 from (select app_context_job(${ctx.orgId}::uuid) as actor offset 0) f`;
+    case "none":
+      return sql`select set_config('role', 'careroster_clinician', true) as role, true as live,
+                        null::uuid as user_id, null::uuid as org_id, false as admin, false as mfa_required`;
+  }
 }
 
-type FactsRow = { live: boolean; admin: boolean; mfa_required: boolean };
+type FactsRow = { live: boolean; user_id: string | null; org_id: string | null; admin: boolean; mfa_required: boolean };
 const toFacts = (row: FactsRow | undefined): ContextFacts => ({
   live: row?.live === true,
+  userId: row?.user_id ?? null,
+  orgId: row?.org_id ?? null,
   admin: row?.admin === true,
   mfaRequired: row?.mfa_required === true,
 });
@@ -104,7 +110,7 @@ const pipelines = new WeakMap<object, PipelineState>();
  * policies read it; when the transaction ends the values end with it, so the pooled connection
  * carries nothing on. Whatever `fn` throws rolls the whole transaction back.
  *
- * Pipelined (issue #16): BEGIN, the context statement and `fn`'s first query leave together on the
+ * Pipelined: BEGIN, the context statement and `fn`'s first query leave together on the
  * reserved connection (postgres.js sends queries issued without awaiting in one write), so the
  * context costs no round trip of its own. The first query's rows reach `fn` only after the
  * context's answer is in and every check holds: a session that is not live throws
@@ -269,12 +275,23 @@ function pipelinedClient(
  * SECURITY DEFINER functions the caller names can answer.
  */
 export function withoutIdentity<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return withRlsContext(db, { userId: "", orgId: null }, fn);
+  return withRlsContext(db, { kind: "none" }, fn);
 }
 
-/** Switches the current transaction to `ctx` exactly as withRlsContext sets it (identity, then session role). */
-export async function switchContext(tx: Tx, ctx: RlsContext): Promise<void> {
-  await tx.execute(contextStatement({ userId: ctx.userId, orgId: ctx.orgId }));
+/** Sets `ctx` in the current transaction exactly as withRlsContext does, and answers its facts. */
+export async function enterContext(tx: Tx, ctx: RlsContext): Promise<ContextFacts> {
+  const facts = toFacts((await tx.execute<FactsRow>(contextStatement(ctx)))[0]);
+  if (!facts.live) throw new SessionEndedError();
+  return facts;
+}
+
+/**
+ * An admin looks as a member of their practice (app_context_assume): the identity becomes the
+ * member's and the transaction READ ONLY; notes stay hidden. Use inside rolledBack(), which restores
+ * the admin's own identity and read-write mode when it rolls back.
+ */
+export async function assumeMember(tx: Tx, userId: string): Promise<void> {
+  await tx.execute(sql`select ${sessionRole} as role from app_context_assume(${userId}::uuid) f`);
 }
 
 /**

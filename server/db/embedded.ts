@@ -21,6 +21,8 @@ export interface Cluster {
   ownerUrl(database: string): string;
   /** Runtime-role URL for `database`; the role itself is created by migrate(). */
   runtimeUrl(database: string): string;
+  /** The sign-in path's login (careroster_auth) for `database`; created by migrate() too. */
+  authUrl(database: string): string;
   stop(): Promise<void>;
   port: number;
 }
@@ -28,6 +30,7 @@ export interface Cluster {
 interface Credentials {
   superPassword: string;
   runtimePassword: string;
+  authPassword: string;
 }
 
 export async function freePort(): Promise<number> {
@@ -44,14 +47,18 @@ export async function freePort(): Promise<number> {
 
 async function credentials(dir: string): Promise<Credentials> {
   const file = path.join(dir, "credentials.json");
-  if (existsSync(file)) return JSON.parse(await readFile(file, "utf8")) as Credentials;
-  const created = {
-    superPassword: randomBytes(18).toString("base64url"),
-    runtimePassword: randomBytes(18).toString("base64url"),
+  const kept: Partial<Credentials> = existsSync(file) ? JSON.parse(await readFile(file, "utf8")) : {};
+  const generate = () => randomBytes(18).toString("base64url");
+  const creds: Credentials = {
+    superPassword: kept.superPassword ?? generate(),
+    runtimePassword: kept.runtimePassword ?? generate(),
+    authPassword: kept.authPassword ?? generate(),
   };
-  await mkdir(dir, { recursive: true });
-  await writeFile(file, JSON.stringify(created), { mode: 0o600 });
-  return created;
+  if (Object.keys(kept).length < 3) {
+    await mkdir(dir, { recursive: true });
+    await writeFile(file, JSON.stringify(creds), { mode: 0o600 });
+  }
+  return creds;
 }
 
 /**
@@ -87,6 +94,7 @@ export async function startCluster(dir: string, opts: { persistent: boolean; por
     port,
     ownerUrl: (database) => url("postgres", creds.superPassword, database),
     runtimeUrl: (database) => url("careroster_app", creds.runtimePassword, database),
+    authUrl: (database) => url("careroster_signin", creds.authPassword, database),
     stop: () => pg.stop(),
   };
 }

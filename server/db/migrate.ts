@@ -3,7 +3,7 @@ import path from "node:path";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate as runMigrations } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import { parseDatabaseUrl } from "./config";
+import { ConfigError, parseDatabaseUrl } from "./config";
 
 const MIGRATIONS = path.join(process.cwd(), "drizzle");
 const ROLES = readFileSync(path.join(MIGRATIONS, "bootstrap", "roles.sql"), "utf8");
@@ -12,11 +12,15 @@ const ROLES = readFileSync(path.join(MIGRATIONS, "bootstrap", "roles.sql"), "utf
  * Creates the roles (drizzle/bootstrap/roles.sql), applies drizzle/ as careroster_owner (idempotent:
  * drizzle records what ran), then makes sure the runtime LOGIN role named by `runtimeUrl` exists,
  * can connect, is a member of the careroster_runtime group that grants and policies name, and may
- * switch to the two session roles. `ownerUrl` names the migrating login: a superuser, or a role
+ * switch to the two session roles; the same for the sign-in path's login named by `authUrl`
+ * (careroster_auth: password hashes, new sessions, SSO sign-in, jobs). `ownerUrl` names the migrating login: a superuser, or a role
  * that is a member of careroster_owner with CREATEROLE (see README, "Your own server").
  */
-export async function migrate(ownerUrl: string, runtimeUrl: string): Promise<void> {
+export async function migrate(ownerUrl: string, runtimeUrl: string, authUrl: string): Promise<void> {
   const runtime = parseDatabaseUrl(runtimeUrl, "DATABASE_URL");
+  const auth = parseDatabaseUrl(authUrl, "DATABASE_AUTH_URL");
+  if (auth.user === runtime.user)
+    throw new ConfigError("DATABASE_AUTH_URL must name a different login from DATABASE_URL's: that is its point.");
   const owner = postgres(ownerUrl, { max: 1, onnotice: () => {} });
   try {
     // One migrator at a time per database (parallel test workers, two app instances).
@@ -26,17 +30,22 @@ export async function migrate(ownerUrl: string, runtimeUrl: string): Promise<voi
     await owner`set role careroster_owner`;
     await runMigrations(drizzle({ client: owner }), { migrationsFolder: MIGRATIONS });
     await owner`reset role`;
-    const [exists] = await owner`select 1 from pg_roles where rolname = ${runtime.user}`;
-    if (!exists) {
-      const [{ stmt }] = await owner<{ stmt: string }[]>`
-        select format('create role %I login password %L nosuperuser nobypassrls nocreatedb nocreaterole inherit',
-                      ${runtime.user}::text, ${runtime.password}::text) as stmt`;
-      await owner.unsafe(stmt);
+    for (const [login, groups] of [
+      [runtime, "careroster_runtime, careroster_admin, careroster_clinician"],
+      [auth, "careroster_auth, careroster_runtime, careroster_admin, careroster_clinician"],
+    ] as const) {
+      const [exists] = await owner`select 1 from pg_roles where rolname = ${login.user}`;
+      if (!exists) {
+        const [{ stmt }] = await owner<{ stmt: string }[]>`
+          select format('create role %I login password %L nosuperuser nobypassrls nocreatedb nocreaterole inherit',
+                        ${login.user}::text, ${login.password}::text) as stmt`;
+        await owner.unsafe(stmt);
+      }
+      const [{ grants }] = await owner<{ grants: string }[]>`
+        select format('grant %s to %I; grant connect on database %I to %I',
+                      ${groups}::text, ${login.user}::text, current_database(), ${login.user}::text) as grants`;
+      await owner.unsafe(grants);
     }
-    const [{ grants }] = await owner<{ grants: string }[]>`
-      select format('grant careroster_runtime, careroster_admin, careroster_clinician to %I; grant connect on database %I to %I',
-                    ${runtime.user}::text, current_database(), ${runtime.user}::text) as grants`;
-    await owner.unsafe(grants);
     await owner`select pg_advisory_unlock(hashtext('careroster:migrate'))`;
   } finally {
     await owner.end();

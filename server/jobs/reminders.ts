@@ -23,6 +23,8 @@ export interface ReminderOptions {
  * transaction with its own context, so RLS scopes every read and write to that practice. One
  * practice failing rolls back only its own transaction; the rest complete. It acts as the
  * practice's earliest active admin (the policies need a member), recorded as such in the audit.
+ * `db` is the sign-in path's pool (careroster_auth): the runtime role can neither list practices
+ * this way nor act as anyone in them.
  */
 export async function runReminders(db: Db, opts: ReminderOptions = {}): Promise<PracticeResult[]> {
   const practices = await db.execute<{ org_id: string; actor_id: string }>(
@@ -31,7 +33,7 @@ export async function runReminders(db: Db, opts: ReminderOptions = {}): Promise<
   const results: PracticeResult[] = [];
   for (const { org_id: orgId, actor_id: userId } of practices) {
     try {
-      const reminders = await withRlsContext(db, { userId, orgId }, async (tx) => {
+      const reminders = await withRlsContext(db, { kind: "job", orgId }, async (tx) => {
         await opts.beforePractice?.(orgId, tx);
         // No org filter: the policies scope this to the practice in context.
         const due = await tx

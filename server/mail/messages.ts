@@ -42,3 +42,20 @@ export function passwordResetMail(p: { to: string; name: string; token: string }
     ].join("\n"),
   };
 }
+
+/** Sent to the account's own address whenever a practice's sign-in is linked to it. */
+export function ssoLinkedMail(p: { to: string; orgName: string }): Mail {
+  const link = `${appUrl()}/account`;
+  return {
+    to: p.to,
+    subject: `${p.orgName}'s sign-in was linked to your CareRoster account`,
+    link,
+    text: [
+      `Your CareRoster account can now be signed in through ${p.orgName}'s sign-in (single sign-on).`,
+      "It was linked after your password and second factor were entered.",
+      "",
+      "If this was not you, change your password and unlink it on your account page:",
+      link,
+    ].join("\n"),
+  };
+}

@@ -1,9 +1,10 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
+import { PRACTICE_CHANGED } from "@/lib/schemas/session-scope";
 import { MFA_ENROLLMENT_REQUIRED } from "@/lib/schemas/two-factor";
 import type { Tx } from "@/server/db/client";
-import { withoutIdentity, withRlsContext } from "@/server/db/context";
+import { SessionEndedError, withoutIdentity, withRlsContext } from "@/server/db/context";
 import type { Context } from "./context";
 import { toApiError } from "./errors";
 
@@ -46,15 +47,23 @@ export class CommitThenFail extends Error {}
  * commit first; whatever escapes is mapped once to the API's answer.
  */
 const sessionTxProcedure = authedProcedure.use(async ({ ctx, next, type }) => {
-  const { userId, orgId, sessionId } = ctx.session;
+  const { userId, orgId, sessionId, secret } = ctx.session;
   try {
     return await withRlsContext(
       ctx.db,
-      { userId, orgId, sessionId },
+      { kind: "session", sessionId, secret },
       async (tx, guard) => {
+        // The cookie's user and practice are claims; the database's session decides. A token that
+        // names another user is no session; one that names another practice than the session is
+        // in (a switch in another tab, or a forged update) is refused before any row is read.
+        guard.require((facts) => {
+          if (facts.userId !== userId) throw new SessionEndedError();
+          if (facts.orgId !== null && facts.orgId !== orgId)
+            throw new TRPCError({ code: "FORBIDDEN", message: PRACTICE_CHANGED });
+        });
         // Reads go out with the context statement; a mutation knows the answer before it starts.
         if (type === "mutation") await guard.ready();
-        const result = await next({ ctx: { tx, guard, userId, orgId, sessionId } });
+        const result = await next({ ctx: { tx, guard, userId, orgId, sessionId, secret } });
         if (!result.ok && !(result.error.cause instanceof CommitThenFail)) throw result.error;
         return result;
       },

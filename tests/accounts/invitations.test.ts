@@ -5,7 +5,7 @@ import { checkCredentials } from "@/server/auth/credentials";
 import { createCaller } from "@/server/trpc/routers/_app";
 import { mailDir } from "@/server/mail";
 import { sessionCookie } from "@/tests/helpers/session-cookie";
-import { asUser, callerAs, callerFor, demoIds, newSessionId, ownerSql, runtimeDb, trpcCode } from "@/tests/helpers/db";
+import { asUser, callerAs, callerFor, cookieOf, demoIds, newSession, ownerSql, runtimeDb, trpcCode } from "@/tests/helpers/db";
 import { linkOf, mailsTo, waitForMail } from "@/tests/helpers/mailbox";
 
 // Invitations end to end against the real database, the real mail component (.eml files) and,
@@ -15,7 +15,7 @@ const STRONG = "Plum orchard ledger 1987";
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
 const cookie = async (userId: string, orgId: string | null) =>
-  sessionCookie({ sub: userId, sid: await newSessionId(userId), orgId });
+  cookieOf({ userId, orgId, ...(await newSession(userId, orgId)) });
 async function http(method: "GET" | "POST", path: string, input: unknown, cookieHeader?: string) {
   const headers: Record<string, string> = cookieHeader ? { cookie: cookieHeader } : {};
   const res =

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { checkRuntimeRole, ConfigError, parseDatabaseUrl } from "@/server/db/config";
 import { migrate } from "@/server/db/migrate";
 import { seedDemo } from "@/server/db/seed/demo";
-import { ownerSql, ownerUrl, runtimeUrl } from "@/tests/helpers/db";
+import { authUrl, ownerSql, ownerUrl, runtimeUrl } from "@/tests/helpers/db";
 
 const configError = async (p: Promise<unknown>) => {
   const err = await p.then(
@@ -17,7 +17,7 @@ describe("bootstrap", () => {
   it("migrate is idempotent and the demo seed never touches a database with data", async () => {
     const [{ before }] = await ownerSql()`select count(*)::int as before from drizzle.__drizzle_migrations`;
     const [{ patients }] = await ownerSql()`select count(*)::int as patients from patients`;
-    await migrate(ownerUrl(), runtimeUrl());
+    await migrate(ownerUrl(), runtimeUrl(), authUrl());
     expect(await seedDemo(ownerUrl())).toBe(false);
     const [{ after }] = await ownerSql()`select count(*)::int as after from drizzle.__drizzle_migrations`;
     const [{ again }] = await ownerSql()`select count(*)::int as again from patients`;

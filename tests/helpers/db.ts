@@ -1,8 +1,11 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import postgres from "postgres";
 import { createDb, type Db, type Tx } from "@/server/db/client";
-import { rolledBack, switchContext } from "@/server/db/context";
+import type { SessionIdentity } from "@/server/auth/session";
+import type { SessionKey } from "@/server/auth/sessions";
+import { hashToken } from "@/server/auth/tokens";
+import { enterContext, rolledBack } from "@/server/db/context";
 import { findPgError, type PgError } from "@/server/db/errors";
 import { demoOrgs, demoUsers, type DemoOrgKey, type DemoUserKey } from "@/server/db/seed/demo-data";
 import { createCaller } from "@/server/trpc/routers/_app";
@@ -10,6 +13,7 @@ import { sessionCookie } from "./session-cookie";
 
 export const runtimeUrl = () => process.env.DATABASE_URL!;
 export const ownerUrl = () => process.env.DATABASE_OWNER_URL!;
+export const authUrl = () => process.env.DATABASE_AUTH_URL!;
 
 let runtime: Db | undefined;
 /** The app's runtime role, exactly as the app connects. */
@@ -44,28 +48,40 @@ export function demoIds(): Promise<DemoIds> {
 }
 
 /**
- * Runs `fn` as the runtime role with the context set exactly as the app sets it, then rolls
- * back so tests leave no trace. Errors from `fn` propagate.
+ * Runs `fn` as the runtime role in a real session of `user` in `org` (entered exactly as the app
+ * enters it, app_context_enter), then rolls back so tests leave no trace. Errors from `fn` propagate.
  */
 export async function asUser<T>(user: DemoUserKey, org: DemoOrgKey | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const { users, orgs } = await demoIds();
+  const key = await newSession(users[user], org ? orgs[org] : null);
   return rolledBack(runtimeDb(), async (tx) => {
-    await switchContext(tx, { userId: users[user], orgId: org ? orgs[org] : null });
+    await enterContext(tx, { kind: "session", ...key });
     return fn(tx);
   });
 }
 
-/** A fresh, live server-side session (a sessions row, as sign-in creates) for a user id. */
-export async function newSessionId(userId: string, userAgent = "vitest"): Promise<string> {
-  const [row] =
-    await ownerSql()`insert into sessions (user_id, user_agent) values (${userId}, ${userAgent}) returning id`;
-  return row.id as string;
+/**
+ * A fresh, live server-side session (a sessions row with the hash of a new secret, as sign-in
+ * creates one through app_session_start) for a user in a practice, signed in with a password.
+ */
+export async function newSession(
+  userId: string,
+  orgId: string | null,
+  opts: { userAgent?: string; methods?: string[]; ssoOrgId?: string | null } = {},
+): Promise<SessionKey> {
+  const secret = randomBytes(32).toString("base64url");
+  const methods = opts.methods ?? ["password"];
+  const [row] = await ownerSql()`
+    insert into sessions (user_id, org_id, methods, sso_org_id, user_agent, token_hash)
+    values (${userId}, ${orgId}, ${methods}, ${opts.ssoOrgId ?? null}, ${opts.userAgent ?? "vitest"}, ${hashToken(secret)})
+    returning id`;
+  return { sessionId: row.id as string, secret };
 }
 
 /** The session identity of a demo user, with a real, live session row. */
-export async function sessionFor(user: DemoUserKey, org: DemoOrgKey) {
+export async function sessionFor(user: DemoUserKey, org: DemoOrgKey): Promise<SessionIdentity> {
   const { users, orgs } = await demoIds();
-  return { userId: users[user], orgId: orgs[org], sessionId: await newSessionId(users[user]) };
+  return { userId: users[user], orgId: orgs[org], ...(await newSession(users[user], orgs[org])) };
 }
 
 /** The session cookie of a demo user, on a real session row (what signing in gives a browser). */
@@ -74,13 +90,22 @@ export async function cookieFor(
   org: DemoOrgKey,
   opts: { secret?: string; maxAge?: number; loginAt?: number } = {},
 ) {
-  const { users, orgs } = await demoIds();
   const { loginAt, ...encoding } = opts;
+  return cookieOf(await sessionFor(user, org), loginAt, encoding);
+}
+
+/** The cookie carrying a session identity. */
+export function cookieOf(
+  session: SessionIdentity,
+  loginAt?: number,
+  encoding: { secret?: string; maxAge?: number } = {},
+) {
   return sessionCookie(
     {
-      sub: users[user],
-      sid: await newSessionId(users[user]),
-      orgId: orgs[org],
+      sub: session.userId,
+      sid: session.sessionId,
+      sst: session.secret,
+      orgId: session.orgId,
       ...(loginAt !== undefined && { loginAt }),
     },
     encoding,
@@ -93,7 +118,12 @@ export async function callerAs(
   orgId: string | null = null,
   clientAddress: string | null = null,
 ) {
-  const session = userId ? { userId, orgId, sessionId: await newSessionId(userId) } : null;
+  const session = userId ? { userId, orgId, ...(await newSession(userId, orgId)) } : null;
+  return callerWith(session, clientAddress);
+}
+
+/** A tRPC caller on a given session (null: signed out). */
+export function callerWith(session: SessionIdentity | null, clientAddress: string | null = null) {
   return createCaller({ session, requestId: randomUUID(), db: runtimeDb(), clientAddress });
 }
 

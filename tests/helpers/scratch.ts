@@ -1,6 +1,6 @@
 import postgres from "postgres";
 import { migrate } from "@/server/db/migrate";
-import { ownerUrl, runtimeUrl } from "./db";
+import { authUrl, ownerUrl, runtimeUrl } from "./db";
 
 const onDatabase = (url: string, database: string) => {
   const u = new URL(url);
@@ -16,8 +16,12 @@ export async function scratchDatabase(name: string) {
   const server = postgres(onDatabase(ownerUrl(), "postgres"), { max: 1, onnotice: () => {} });
   await server`drop database if exists ${server(name)} with (force)`;
   await server`create database ${server(name)}`;
-  const urls = { ownerUrl: onDatabase(ownerUrl(), name), runtimeUrl: onDatabase(runtimeUrl(), name) };
-  await migrate(urls.ownerUrl, urls.runtimeUrl);
+  const urls = {
+    ownerUrl: onDatabase(ownerUrl(), name),
+    runtimeUrl: onDatabase(runtimeUrl(), name),
+    authUrl: onDatabase(authUrl(), name),
+  };
+  await migrate(urls.ownerUrl, urls.runtimeUrl, urls.authUrl);
   const sql = postgres(urls.ownerUrl, { max: 1, onnotice: () => {} });
   return {
     ...urls,

@@ -6,6 +6,7 @@ export const SESSION_COOKIE = "next-auth.session-token";
 export interface SessionClaims {
   sub?: string;
   sid?: string;
+  sst?: string;
   orgId?: string | null;
   loginAt?: number;
   [claim: string]: unknown;

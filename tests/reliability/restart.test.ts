@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,6 +10,7 @@ import { GET as trpcGet, POST as trpcPost } from "@/app/api/trpc/[trpc]/route";
 import { freePort, startCluster, type Cluster } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
 import { seedDemo } from "@/server/db/seed/demo";
+import { hashToken } from "@/server/auth/tokens";
 
 // A PostgreSQL of its own, stopped and restarted under a stream of requests. The app (route
 // handlers and their pool, from getDb()) is never restarted.
@@ -30,14 +32,17 @@ beforeAll(async () => {
   const admin = postgres(cluster.ownerUrl("postgres"), { max: 1 });
   await admin`create database careroster`;
   await admin.end();
-  await migrate(cluster.ownerUrl("careroster"), cluster.runtimeUrl("careroster"));
+  await migrate(cluster.ownerUrl("careroster"), cluster.runtimeUrl("careroster"), cluster.authUrl("careroster"));
   await seedDemo(cluster.ownerUrl("careroster"));
   process.env.DATABASE_URL = cluster.runtimeUrl("careroster"); // what getDb() will use in this file
+  process.env.DATABASE_AUTH_URL = cluster.authUrl("careroster");
   owner = postgres(cluster.ownerUrl("careroster"), { max: 1, onnotice: () => {} });
   const [grey] =
     await owner`select u.id, m.org_id from users u join memberships m on m.user_id = u.id where u.email = 'grey@northside.test'`;
-  const [session] = await owner`insert into sessions (user_id, user_agent) values (${grey.id}, 'vitest') returning id`;
-  cookie = await sessionCookie({ sub: grey.id, sid: session.id, orgId: grey.org_id });
+  const secret = randomBytes(32).toString("base64url");
+  const [session] = await owner`insert into sessions (user_id, org_id, methods, user_agent, token_hash)
+    values (${grey.id}, ${grey.org_id}, '{password}', 'vitest', ${hashToken(secret)}) returning id`;
+  cookie = await sessionCookie({ sub: grey.id, sid: session.id, sst: secret, orgId: grey.org_id });
 }, 120_000);
 
 afterAll(async () => {

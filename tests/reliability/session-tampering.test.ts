@@ -1,14 +1,17 @@
 import { sessionToken } from "@/tests/helpers/session-cookie";
 import { describe, expect, it } from "vitest";
 import { GET } from "@/app/api/trpc/[trpc]/route";
-import { demoIds, newSessionId, ownerSql } from "@/tests/helpers/db";
+import { demoIds, newSession, ownerSql } from "@/tests/helpers/db";
 
 const secret = () => process.env.NEXTAUTH_SECRET!;
 
 /** A token with a real, live server-side session of its `sub`, so only the tampering is under test. */
 async function token(claims: Record<string, unknown>, opts: { secret?: string; maxAge?: number } = {}) {
-  const sid = typeof claims.sub === "string" ? await newSessionId(claims.sub) : undefined;
-  return sessionToken({ sid, ...claims }, { secret: opts.secret ?? secret(), maxAge: opts.maxAge });
+  const key =
+    typeof claims.sub === "string"
+      ? await newSession(claims.sub, typeof claims.orgId === "string" ? claims.orgId : null)
+      : undefined;
+  return sessionToken({ sid: key?.sessionId, sst: key?.secret, ...claims }, { secret: opts.secret ?? secret(), maxAge: opts.maxAge });
 }
 
 async function list(jwt: string | undefined) {

@@ -4,7 +4,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withRlsContext } from "@/server/db/context";
 import { accessGrants, careTeam, clinicalNotes } from "@/server/db/schema";
-import { callerFor, demoIds, ownerSql, pgError, runtimeDb, runtimeUrl, trpcCode, asUser } from "@/tests/helpers/db";
+import { asUser, callerFor, demoIds, newSession, ownerSql, pgError, runtimeDb, runtimeUrl, trpcCode } from "@/tests/helpers/db";
 
 // Issue #11: what an attacker holding the runtime role's credentials, or an insider, tried
 // around the policies. Each test asserts what the database refused, not what the UI hides.
@@ -379,8 +379,9 @@ describe("the last active admin holds under concurrency", () => {
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       let ready = 0;
+      const keys = { [a]: await newSession(a, orgId), [b]: await newSession(b, orgId) };
       const demote = (actor: string, target: string) =>
-        withRlsContext(runtimeDb(), { userId: actor, orgId }, async (tx) => {
+        withRlsContext(runtimeDb(), { kind: "session", ...keys[actor] }, async (tx) => {
           if (++ready === 2) release();
           await gate;
           return tx.execute(

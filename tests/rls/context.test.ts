@@ -1,9 +1,14 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb } from "@/server/db/client";
-import { withRlsContext } from "@/server/db/context";
+import { SessionEndedError, withRlsContext, type RlsContext } from "@/server/db/context";
 import { patients } from "@/server/db/schema";
-import { demoIds, ownerPanel, ownerSql, runtimeUrl } from "@/tests/helpers/db";
+import { demoIds, newSession, ownerPanel, ownerSql, runtimeUrl } from "@/tests/helpers/db";
+
+const session = async (userId: string, orgId: string): Promise<RlsContext> => ({
+  kind: "session",
+  ...(await newSession(userId, orgId)),
+});
 
 const TENANT_TABLES = [
   "patients",
@@ -38,7 +43,7 @@ describe("request context", () => {
     const db = createDb(runtimeUrl(), { max: 1 }); // one connection: the next statement must reuse it
     const { users, orgs } = await demoIds();
     try {
-      const seen = await withRlsContext(db, { userId: users.grey, orgId: orgs.northside }, (tx) =>
+      const seen = await withRlsContext(db, await session(users.grey, orgs.northside), (tx) =>
         tx.select().from(patients),
       );
       expect(seen.map((p) => p.id).sort()).toEqual(await ownerPanel("grey", "northside"));
@@ -55,22 +60,22 @@ describe("request context", () => {
     }
   });
 
-  it("a forged org (one the user is not a member of) sees nothing, not even their own memberships' orgs", async () => {
+  it("a session in an org the user is not a member of sees nothing, not even their own memberships' orgs", async () => {
     const { users, orgs } = await demoIds();
     const db = createDb(runtimeUrl(), { max: 1 });
     try {
-      const rows = await withRlsContext(db, { userId: users.grey, orgId: orgs.lakeside }, async (tx) => ({
+      const rows = await withRlsContext(db, await session(users.grey, orgs.lakeside), async (tx) => ({
         patients: await tx.select().from(patients),
         org: (await tx.execute<{ org: string | null }>(sql`select app_org_id() as org`))[0].org,
       }));
       expect(rows).toEqual({ patients: [], org: null });
-      // A user id that exists nowhere, with a real org.
-      const ghost = await withRlsContext(
+      // A session id that exists nowhere: no identity at all, and the request fails.
+      const ghost = withRlsContext(
         db,
-        { userId: "00000000-0000-4000-8000-000000000000", orgId: orgs.northside },
+        { kind: "session", sessionId: "00000000-0000-4000-8000-000000000000", secret: "x".repeat(43) },
         (tx) => tx.select().from(patients),
       );
-      expect(ghost).toEqual([]);
+      await expect(ghost).rejects.toBeInstanceOf(SessionEndedError);
     } finally {
       await db.$client.end();
     }
@@ -81,8 +86,13 @@ describe("request context", () => {
     const owner = ownerSql();
     const db = createDb(runtimeUrl(), { max: 1 });
     try {
+      const before = await session(users.shepherd, orgs.northside);
       await owner`update memberships set status = 'suspended' where user_id = ${users.shepherd} and org_id = ${orgs.northside}`;
-      const rows = await withRlsContext(db, { userId: users.shepherd, orgId: orgs.northside }, (tx) =>
+      // The suspension ended that session; a session row that somehow survived reads nothing.
+      await expect(withRlsContext(db, before, (tx) => tx.select().from(patients))).rejects.toBeInstanceOf(
+        SessionEndedError,
+      );
+      const rows = await withRlsContext(db, await session(users.shepherd, orgs.northside), (tx) =>
         tx.select().from(patients),
       );
       expect(rows).toEqual([]);
@@ -91,7 +101,7 @@ describe("request context", () => {
       await db.$client.end();
     }
     const again = createDb(runtimeUrl(), { max: 1 });
-    const back = await withRlsContext(again, { userId: users.shepherd, orgId: orgs.northside }, (tx) =>
+    const back = await withRlsContext(again, await session(users.shepherd, orgs.northside), (tx) =>
       tx.select().from(patients),
     );
     await again.$client.end();

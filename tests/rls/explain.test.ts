@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "@/server/db/client";
 import { withRlsContext } from "@/server/db/context";
-import { ownerSql, runtimeUrl } from "@/tests/helpers/db";
+import { newSession, ownerSql, runtimeUrl } from "@/tests/helpers/db";
 
 // EXPLAIN of the clinician patient list on 100k patients: index scans on the policy columns,
 // never a sequential scan of patients. The data is a separate practice, removed afterwards.
@@ -47,7 +47,7 @@ describe("query plans at 100k patients", () => {
   it("the clinician list uses the policy columns' indexes and never scans patients sequentially", async () => {
     const db = createDb(runtimeUrl(), { max: 1 });
     try {
-      const [plan, rows] = await withRlsContext(db, { userId: CLINICIAN, orgId: ORG }, async (tx) => {
+      const [plan, rows] = await withRlsContext(db, { kind: "session", ...(await newSession(CLINICIAN, ORG)) }, async (tx) => {
         const q = "select * from patients where archived_at is null order by family_name, given_name, id limit 20";
         const explained = (await tx.execute(`explain (format json) ${q}` as never)) as unknown as {
           "QUERY PLAN": { Plan: PlanNode }[];

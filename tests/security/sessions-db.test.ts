@@ -4,15 +4,17 @@ import { claimAttempt, THROTTLE } from "@/server/auth/throttle";
 import { revokeUserSessions } from "@/server/auth/sessions";
 import { SessionEndedError, withRlsContext } from "@/server/db/context";
 import { patients, sessions } from "@/server/db/schema";
-import { asUser, demoIds, newSessionId, ownerSql, pgError, runtimeDb } from "@/tests/helpers/db";
+import { asUser, demoIds, newSession, ownerSql, pgError, runtimeDb } from "@/tests/helpers/db";
 
 // The sessions table and the session check in the context statement, as the runtime role.
 
 describe("sessions in the database", () => {
   it("a user reads their own sessions; an admin those of the practice's active members; nobody another practice's", async () => {
-    const { users } = await demoIds();
-    const greys = await newSessionId(users.grey);
-    const houses = await newSessionId(users.house);
+    const { users, orgs } = await demoIds();
+    const greys = (await newSession(users.grey, orgs.northside)).sessionId;
+    const houses = (await newSession(users.house, orgs.lakeside)).sessionId;
+    // Locum's session in Lakeside: Northside's admin does not see it, though locum is a Northside member.
+    const locumsElsewhere = (await newSession(users.locum, orgs.lakeside)).sessionId;
     const ids = (rows: { id: string }[]) => rows.map((r) => r.id);
     const seenByGrey = ids(await asUser("grey", "northside", (tx) => tx.select({ id: sessions.id }).from(sessions)));
     expect(seenByGrey).toContain(greys);
@@ -26,16 +28,17 @@ describe("sessions in the database", () => {
     );
     expect(seenByAdmin).toContain(greys);
     expect(seenByAdmin).not.toContain(houses);
+    expect(seenByAdmin).not.toContain(locumsElsewhere);
   });
 
   it("a clinician cannot end another user's session, reopen an ended one, move last_seen_at or delete", async () => {
-    const { users } = await demoIds();
-    const shepherds = await newSessionId(users.shepherd);
+    const { users, orgs } = await demoIds();
+    const shepherds = (await newSession(users.shepherd, orgs.northside)).sessionId;
     const ended = await asUser("grey", "northside", (tx) =>
       tx.execute(sql`update sessions set revoked_at = now() where id = ${shepherds} returning id`),
     );
     expect(ended).toHaveLength(0);
-    const greys = await newSessionId(users.grey);
+    const greys = (await newSession(users.grey, orgs.northside)).sessionId;
     await ownerSql()`update sessions set revoked_at = now() where id = ${greys}`;
     expect(
       (
@@ -75,32 +78,33 @@ describe("sessions in the database", () => {
       (
         await pgError(
           asUser("grey", "northside", (tx) =>
-            tx.execute(sql`insert into sessions (user_id) values (${users.shepherd})`),
+            tx.execute(sql`insert into sessions (user_id) values (app_user_id())`),
           ),
         )
       ).code,
     ).toBe("42501");
   });
 
-  it("the context statement: a live session reads; a revoked, unknown or another user's session reads nothing and fails", async () => {
+  it("the context statement: a live session reads; a revoked, unknown or another user's session, or a wrong secret, reads nothing and fails", async () => {
     const { users, orgs } = await demoIds();
-    const sid = await newSessionId(users.grey);
-    const live = await withRlsContext(
-      runtimeDb(),
-      { userId: users.grey, orgId: orgs.northside, sessionId: sid },
-      (tx) => tx.select().from(patients),
-    );
+    const grey = await newSession(users.grey, orgs.northside);
+    const live = await withRlsContext(runtimeDb(), { kind: "session", ...grey }, (tx) => tx.select().from(patients));
     expect(live.length).toBeGreaterThan(0);
-    const shepherds = await newSessionId(users.shepherd);
-    const revoked = await newSessionId(users.grey);
-    await ownerSql()`update sessions set revoked_at = now() where id = ${revoked}`;
+    const shepherds = await newSession(users.shepherd, orgs.northside);
+    const revoked = await newSession(users.grey, orgs.northside);
+    await ownerSql()`update sessions set revoked_at = now() where id = ${revoked.sessionId}`;
     // The first statement leaves with the context (pipelined), so it runs, but with the empty
     // identity a dead session gets: it changes nothing, and its rows never reach the handler.
     const [before] = await ownerSql()`select count(*)::int as n from patients where phone = '555-0000'`;
-    for (const sessionId of [revoked, shepherds, "00000000-0000-4000-8000-000000000000"]) {
+    for (const key of [
+      revoked,
+      { sessionId: grey.sessionId, secret: shepherds.secret },
+      { sessionId: grey.sessionId, secret: `${grey.secret.slice(0, -1)}x` },
+      { sessionId: "00000000-0000-4000-8000-000000000000", secret: grey.secret },
+    ]) {
       let reached = false;
       await expect(
-        withRlsContext(runtimeDb(), { userId: users.grey, orgId: orgs.northside, sessionId }, async (tx) => {
+        withRlsContext(runtimeDb(), { kind: "session", ...key }, async (tx) => {
           await tx.update(patients).set({ phone: "555-0000" }).returning();
           reached = true;
         }),
@@ -113,15 +117,13 @@ describe("sessions in the database", () => {
 
   it("a failed check on the context's answer rolls back the first statement that was sent with it", async () => {
     const { users, orgs } = await demoIds();
-    const sid = await newSessionId(users.grey);
-    const [mine] = await withRlsContext(
-      runtimeDb(),
-      { userId: users.grey, orgId: orgs.northside, sessionId: sid },
-      (tx) => tx.select({ id: patients.id, phone: patients.phone }).from(patients).limit(1),
+    const grey = { kind: "session" as const, ...(await newSession(users.grey, orgs.northside)) };
+    const [mine] = await withRlsContext(runtimeDb(), grey, (tx) =>
+      tx.select({ id: patients.id, phone: patients.phone }).from(patients).limit(1),
     );
     let reached = false;
     await expect(
-      withRlsContext(runtimeDb(), { userId: users.grey, orgId: orgs.northside, sessionId: sid }, async (tx, guard) => {
+      withRlsContext(runtimeDb(), grey, async (tx, guard) => {
         guard.require((facts) => {
           if (!facts.admin) throw new Error("needs an admin");
         });
@@ -137,40 +139,53 @@ describe("sessions in the database", () => {
 
   it("activity moves last_seen_at at most once a minute", async () => {
     const { users, orgs } = await demoIds();
-    const sid = await newSessionId(users.grey);
+    const key = await newSession(users.grey, orgs.northside);
+    const grey = { kind: "session" as const, ...key };
+    const sid = key.sessionId;
     await ownerSql()`update sessions set last_seen_at = now() - interval '30 seconds' where id = ${sid}`;
     const [before] = await ownerSql()`select last_seen_at from sessions where id = ${sid}`;
-    await withRlsContext(runtimeDb(), { userId: users.grey, orgId: orgs.northside, sessionId: sid }, async () => {});
+    await withRlsContext(runtimeDb(), grey, async () => {});
     const [same] = await ownerSql()`select last_seen_at from sessions where id = ${sid}`;
     expect(same.last_seen_at).toEqual(before.last_seen_at);
     await ownerSql()`update sessions set last_seen_at = now() - interval '5 minutes' where id = ${sid}`;
-    await withRlsContext(runtimeDb(), { userId: users.grey, orgId: orgs.northside, sessionId: sid }, async () => {});
+    await withRlsContext(runtimeDb(), grey, async () => {});
     const [moved] =
       await ownerSql()`select (now() - last_seen_at) < interval '10 seconds' as fresh from sessions where id = ${sid}`;
     expect(moved.fresh).toBe(true);
   });
 
   it("revokeUserSessions ends every other session of the user and keeps the one named", async () => {
-    const { users } = await demoIds();
+    const { users, orgs } = await demoIds();
     await ownerSql()`update sessions set revoked_at = now() where user_id = ${users.locum} and revoked_at is null`;
-    const keep = await newSessionId(users.locum);
-    await newSessionId(users.locum);
-    await newSessionId(users.locum);
-    const ended = await withRlsContext(runtimeDb(), { userId: users.locum, orgId: null }, (tx) =>
-      revokeUserSessions(tx, users.locum, { except: keep }),
+    const keep = await newSession(users.locum, orgs.northside);
+    await newSession(users.locum, orgs.northside);
+    await newSession(users.locum, orgs.lakeside);
+    const ended = await withRlsContext(runtimeDb(), { kind: "session", ...keep }, (tx) =>
+      revokeUserSessions(tx, users.locum, { except: keep.sessionId }),
     );
     expect(ended).toBe(2);
     const live = await ownerSql()`select id from sessions where user_id = ${users.locum} and revoked_at is null`;
-    expect(live.map((r) => r.id)).toEqual([keep]);
+    expect(live.map((r) => r.id)).toEqual([keep.sessionId]);
   });
 
-  it("suspending a member ends their sessions (trigger), reactivating does not reopen them", async () => {
+  it("suspending a member ends their sessions in that practice only (trigger); elsewhere they go on, barred from it", async () => {
     const { users, orgs } = await demoIds();
-    const sid = await newSessionId(users.shepherd);
-    await ownerSql()`update memberships set status = 'suspended' where user_id = ${users.shepherd} and org_id = ${orgs.northside}`;
-    await ownerSql()`update memberships set status = 'active' where user_id = ${users.shepherd} and org_id = ${orgs.northside}`;
-    const [row] = await ownerSql()`select revoked_at from sessions where id = ${sid}`;
-    expect(row.revoked_at).not.toBeNull();
+    const here = await newSession(users.locum, orgs.northside);
+    const there = await newSession(users.locum, orgs.lakeside);
+    await ownerSql()`update memberships set status = 'suspended' where user_id = ${users.locum} and org_id = ${orgs.northside}`;
+    await ownerSql()`update memberships set status = 'active' where user_id = ${users.locum} and org_id = ${orgs.northside}`;
+    const rows = await ownerSql()`select id, revoked_at, barred_orgs from sessions where id in (${here.sessionId}, ${there.sessionId})`;
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(here.sessionId)!.revoked_at).not.toBeNull();
+    expect(byId.get(there.sessionId)!.revoked_at).toBeNull();
+    expect(byId.get(there.sessionId)!.barred_orgs).toEqual([orgs.northside]);
+    // Reactivated, the Lakeside session still cannot come back to Northside without a new sign-in.
+    const [switched] = await withRlsContext(runtimeDb(), { kind: "session", ...there }, (tx) =>
+      tx.execute<{ outcome: string }>(
+        sql`select app_session_switch_org(${there.sessionId}::uuid, ${there.secret}, ${orgs.northside}::uuid) as outcome`,
+      ),
+    );
+    expect(switched.outcome).toBe("step_up");
   });
 });
 

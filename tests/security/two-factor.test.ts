@@ -4,7 +4,7 @@ import { authenticate } from "../../server/auth/credentials";
 import { decryptSecret, totpPurpose } from "../../server/auth/mfa-crypto";
 import { SECOND_FACTOR_THROTTLE } from "../../server/auth/throttle";
 import { DEMO_TOTP_SECRET } from "../../server/db/seed/demo-data";
-import { callerAs, callerFor, demoIds, ownerSql, runtimeDb, trpcCode } from "../helpers/db";
+import { callerAs, callerFor, demoIds, newSession, ownerSql, runtimeDb, trpcCode } from "../helpers/db";
 
 const totp = (secret = DEMO_TOTP_SECRET) =>
   new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: "SHA1" });
@@ -174,9 +174,8 @@ describe("practice policy and the enrollment gate", () => {
     );
     const { withRlsContext } = await import("../../server/db/context");
     const { removeFactor } = await import("../../server/auth/mfa");
-    const removed = await withRlsContext(runtimeDb(), { userId: users.grey, orgId: orgs.northside }, (tx) =>
-      removeFactor(tx, users.grey),
-    );
+    const key = await newSession(users.grey, orgs.northside);
+    const removed = await withRlsContext(runtimeDb(), { kind: "session", ...key }, (tx) => removeFactor(tx, users.grey));
     expect(removed).toBe(false);
   });
 });

@@ -15,3 +15,4 @@ export * from "./invitations";
 export * from "./password-resets";
 export * from "./sessions";
 export * from "./mfa";
+export * from "./user-identities";

@@ -1,14 +1,17 @@
 import { sql } from "drizzle-orm";
-import { index, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { currentOrg, currentUser, isAdmin, runtime } from "./rls";
+import { organizations } from "./organizations";
 import { users } from "./users";
 
 /**
- * Server-side sessions: the next-auth JWT carries `sid`, and every request's context statement
- * checks it here (app_session_live(), drizzle/…_sessions.sql), so a revoked session reads nothing.
- * Sessions belong to a person, not to a practice: ending one ends it in every practice.
+ * Server-side sessions: the next-auth JWT carries `sid` and the secret whose hash is `token_hash`;
+ * every request's context statement enters the session here (app_context_enter(),
+ * drizzle/0019_verified_identity.sql), so a revoked session, or a wrong secret, reads nothing.
+ * A session is in one practice at a time (`org_id`); only switching moves it, and only where what
+ * it proved (`methods`, `sso_org_id`) meets that practice's rules.
  */
-const adminOfMember = sql`${isAdmin} and user_id in (select m.user_id from memberships m where m.org_id = ${currentOrg} and m.status = 'active')`;
+const adminOfMember = sql`${isAdmin} and org_id = ${currentOrg} and user_id in (select m.user_id from memberships m where m.org_id = ${currentOrg} and m.status = 'active')`;
 
 export const sessions = pgTable(
   "sessions",
@@ -21,23 +24,26 @@ export const sessions = pgTable(
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     userAgent: text("user_agent"),
-    /** How the session was opened: `password` (no factor required or enrolled), `totp`, `recovery_code`, `sso`. */
-    method: text("method").notNull().default("password"),
+    /** SHA-256 of the session's secret (never granted to the runtime role). */
+    tokenHash: text("token_hash"),
+    /** The practice the session is in. */
+    orgId: uuid("org_id").references(() => organizations.id),
+    /** What sign-in proved: `password`, and `totp` or `recovery_code` with it. */
+    methods: text("methods").array().notNull().default(sql`'{}'`),
+    /** The practice whose identity provider opened the session (it counts there only). */
+    ssoOrgId: uuid("sso_org_id").references(() => organizations.id),
+    /** Practices whose admin ended this person's access there (app_end_member_sessions). */
+    barredOrgs: uuid("barred_orgs").array().notNull().default(sql`'{}'`),
   },
   (t) => [
     // The user's (active) sessions, newest activity first; the live check goes by primary key.
     index("sessions_user_idx").on(t.userId, t.lastSeenAt),
+    uniqueIndex("sessions_token_hash_key").on(t.tokenHash),
     // Your own sessions; an admin also those of the practice's active members.
     pgPolicy("sessions_select", {
       for: "select",
       to: runtime,
       using: sql`${t.userId} = ${currentUser} or (${adminOfMember})`,
-    }),
-    // Sign-in starts a session for the user it authenticated (the context's user).
-    pgPolicy("sessions_insert", {
-      for: "insert",
-      to: runtime,
-      withCheck: sql`${t.userId} = ${currentUser} and ${t.revokedAt} is null`,
     }),
     // The only change the runtime may make is ending a session (column grant: revoked_at), its own
     // or, for an admin, an active member's; a trigger keeps an ended session ended.

@@ -8,8 +8,9 @@ export const users = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     email: text("email").notNull(),
     name: text("name").notNull(),
-    // Never granted to the runtime role; sign-in reads it through app_auth_user().
-    passwordHash: text("password_hash").notNull(),
+    // Never granted to the runtime role; sign-in reads it through app_auth_user() (careroster_auth
+    // only). NULL for an account a practice's sign-in created, until its owner sets a password.
+    passwordHash: text("password_hash"),
     // Set when the person proved they read this address (set a password from an emailed invitation
     // or reset link). Only a verified account may accept an invitation without its emailed token.
     emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),

@@ -16,8 +16,11 @@ export const breakGlassRouter = router({
    * The practice directory: name, date of birth and MRN only, through app_patient_directory().
    * Rate-limited per user (counted in this transaction: a search that fails does not count), and
    * audited with the search term and the ids it returned, so a harvest is visible in the audit log.
+   * Its first statement writes (the throttle row), so it waits for the session's verdict instead of
+   * travelling with it: an ended session's request writes nothing, not even a rolled-back row.
    */
   directory: orgProcedure.input(directoryInput).query(async ({ ctx, input }) => {
+    await ctx.guard.ready();
     if (!(await claimAttempt(ctx.tx, [directoryKey(ctx.userId)], DIRECTORY_THROTTLE.windowMinutes))) {
       throw new TRPCError({
         code: "TOO_MANY_REQUESTS",

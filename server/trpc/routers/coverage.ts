@@ -49,10 +49,10 @@ export const coverageRouter = router({
     return rows;
   }),
 
-  /** "+N patients for Dr X": the covering clinician's visibility with and without it, rolled back. */
+  /** "+N patients for Dr X": what the cover would add, rolled back (the covering one's total for an admin only). */
   preview: memberProcedure.input(coveragePreviewInput).mutation(async ({ ctx, input }) => {
     const r = request(ctx, input);
-    const result = await previewCoverage(ctx.tx, { userId: ctx.userId, orgId: ctx.orgId }, r);
+    const result = await previewCoverage(ctx.tx, await isAdmin(ctx), r);
     await audit(ctx, {
       action: "coverage.preview",
       entity: "coverage",

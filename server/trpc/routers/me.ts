@@ -2,13 +2,15 @@ import { TRPCError } from "@trpc/server";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { changePasswordInput } from "@/lib/schemas/password";
 import { serverTimeZone } from "@/lib/time";
-import { sessionIdInput, switchOrgInput } from "@/lib/schemas/sessions";
+import { STEP_UP_REQUIRED } from "@/lib/schemas/session-scope";
+import { identityIdInput, sessionIdInput, switchOrgInput } from "@/lib/schemas/sessions";
 import { assertPasswordPolicy } from "@/server/auth/password-policy";
-import { hashPassword, verifyPassword } from "@/server/auth/password";
+import { linkedIdentities, unlinkIdentity } from "@/server/auth/identities";
+import { hashPassword, passwordMatches } from "@/server/auth/password";
 import { liveSessions, revokeSession, revokeUserSessions } from "@/server/auth/sessions";
 import { accountKey, claimAttempt, THROTTLE } from "@/server/auth/throttle";
 import { audit } from "@/server/audit/record";
-import { switchContext } from "@/server/db/context";
+import { enterContext } from "@/server/db/context";
 import { memberships, organizations, users } from "@/server/db/schema";
 import { CommitThenFail, enrollmentProcedure, orgProcedure, router } from "@/server/trpc/init";
 import { twoFactorRouter } from "./two-factor";
@@ -84,10 +86,7 @@ export const meRouter = router({
         message: `Too many attempts. Wait ${THROTTLE.windowMinutes} minutes and try again.`,
       });
     }
-    const [auth] = await ctx.tx.execute<{ password_hash: string }>(
-      sql`select password_hash from app_auth_user(${me.email})`,
-    );
-    if (!auth || !(await verifyPassword(auth.password_hash, input.currentPassword))) {
+    if (!(await passwordMatches(me.email, input.currentPassword))) {
       // Commit the attempt (and its audit row) even though the request fails.
       await audit(ctx, { action: "auth.password_change_failed", entity: "user", entityId: ctx.userId });
       throw new TRPCError({
@@ -137,21 +136,42 @@ export const meRouter = router({
   }),
 
   /**
-   * Checks, in the database, that the caller is an active member of `orgId` and records the
-   * switch there. The client then updates its session cookie, whose callback checks again.
+   * Moves this session to another practice, in the database (app_session_switch_org): only where the
+   * caller is an active member and what the session proved meets that practice's sign-in rules. A
+   * session opened by one practice's SSO answers STEP_UP_REQUIRED for any other practice (the UI
+   * then signs in for it). The client then renews its cookie, which takes the practice from the database.
    */
   // Not gated: switching grants nothing by itself, and the next request is gated in the new practice.
   switchOrg: enrollmentProcedure.input(switchOrgInput).mutation(async ({ ctx, input }) => {
-    await switchContext(ctx.tx, { userId: ctx.userId, orgId: input.orgId });
-    const [row] = await ctx.tx.execute<{ org: string | null }>(sql`select app_org_id() as org`);
-    if (row?.org !== input.orgId) {
+    const [row] = await ctx.tx.execute<{ outcome: "switched" | "step_up" | "not_member" }>(
+      sql`select app_session_switch_org(${ctx.sessionId}::uuid, ${ctx.secret}, ${input.orgId}::uuid) as outcome`,
+    );
+    if (row?.outcome === "step_up") throw new TRPCError({ code: "FORBIDDEN", message: STEP_UP_REQUIRED });
+    if (row?.outcome !== "switched") {
       throw new TRPCError({ code: "FORBIDDEN", message: "You are not an active member of that practice." });
     }
+    await enterContext(ctx.tx, { kind: "session", sessionId: ctx.sessionId, secret: ctx.secret });
     await audit(
       { ...ctx, orgId: input.orgId },
       { action: "session.switch_org", entity: "organization", entityId: input.orgId },
     );
     const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, input.orgId));
     return { id: org.id, name: org.name, slug: org.slug };
+  }),
+
+  /** The practices' sign-ins linked to my account (they may sign in as me). */
+  identities: orgProcedure.query(({ ctx }) => linkedIdentities(ctx.tx)),
+
+  /** Unlinks one: that practice's sign-in no longer opens my account (a password or another link still does). */
+  unlinkIdentity: orgProcedure.input(identityIdInput).mutation(async ({ ctx, input }) => {
+    const removed = await unlinkIdentity(ctx.tx, input.id);
+    if (!removed) throw new TRPCError({ code: "NOT_FOUND", message: "That sign-in is not linked to your account." });
+    await audit(ctx, {
+      action: "auth.sso_unlink",
+      entity: "user",
+      entityId: ctx.userId,
+      detail: { issuer: removed.issuer, practiceId: removed.orgId },
+    });
+    return { unlinked: true };
   }),
 });

@@ -3,7 +3,7 @@ import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import { invitationIdInput, inviteInput } from "@/lib/schemas/accounts";
 import { memberRoleChangeInput, memberStatusInput, memberUserInput } from "@/lib/schemas/admin";
 import { audit } from "@/server/audit/record";
-import { liveSessions, revokeUserSessions } from "@/server/auth/sessions";
+import { endMemberSessions, liveSessions } from "@/server/auth/sessions";
 import { newToken } from "@/server/auth/tokens";
 import type { Tx } from "@/server/db/client";
 import { invitations, memberships, organizations, users } from "@/server/db/schema";
@@ -164,10 +164,13 @@ export const membersRouter = router({
     return liveSessions(ctx.tx, input.userId, ctx.sessionId);
   }),
 
-  /** Ends every session of an active member (they must sign in again, on every device). */
+  /**
+   * Ends an active member's sessions in this practice (they must sign in again here, on every
+   * device); their sessions in another practice go on there but cannot come back here.
+   */
   signOutEverywhere: adminProcedure.input(memberUserInput).mutation(async ({ ctx, input }) => {
     await memberHere(ctx.tx, input.userId);
-    const ended = await revokeUserSessions(ctx.tx, input.userId);
+    const ended = await endMemberSessions(ctx.tx, input.userId);
     await audit(ctx, {
       action: "member.sign_out_everywhere",
       entity: "membership",
@@ -179,7 +182,8 @@ export const membersRouter = router({
 
   /**
    * Suspension cuts access on the member's next request (app_org_id() checks the status every
-   * statement) and ends the member's sessions (trigger memberships_suspend_ends_sessions).
+   * statement) and ends the member's sessions in this practice (trigger
+   * memberships_suspend_ends_sessions); sessions elsewhere go on there, barred from here.
    */
   setStatus: adminProcedure.input(memberStatusInput).mutation(async ({ ctx, input }) => {
     const row = await changeMembership(ctx.tx, input.userId, { status: input.status });

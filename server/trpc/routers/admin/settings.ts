@@ -12,6 +12,9 @@ import { adminProcedure, router } from "../../init";
  * member's two-factor state (and the reset), and the practice's OpenID Connect provider. The
  * client secret is stored encrypted and never answered; audit rows name fields, never values.
  */
+const MEMBER_OF_ANOTHER_PRACTICE =
+  "This member also belongs to another practice, so their second factor guards that practice too. They can replace it themselves with a recovery code on their account page; nobody else can reset it.";
+
 export const settingsRouter = router({
   get: adminProcedure.query(async ({ ctx }) => {
     const [org] = await ctx.tx
@@ -68,6 +71,13 @@ export const settingsRouter = router({
         message: "You cannot reset your own second factor here. Use one of your recovery codes on your account page.",
       });
     }
+    // A factor guards every practice its owner belongs to: the policies let an admin remove it only
+    // for someone who belongs to no other practice (app_member_only_here).
+    const [scope] = await ctx.tx.execute<{ only_here: boolean }>(
+      sql`select app_member_only_here(${input.userId}::uuid) as only_here`,
+    );
+    if (!scope?.only_here)
+      throw new TRPCError({ code: "FORBIDDEN", message: MEMBER_OF_ANOTHER_PRACTICE });
     if (!(await removeFactor(ctx.tx, input.userId)))
       throw new TRPCError({ code: "NOT_FOUND", message: "That member has no second factor." });
     await audit(ctx, { action: "auth.mfa_reset", entity: "user", entityId: input.userId, detail: { by: "admin" } });
