@@ -54,8 +54,8 @@ const visibleIds = async (tx: Tx) =>
  * the rule, inside a savepoint that is always rolled back: the coverage row is inserted as the
  * caller (so the same policies that guard saving guard the preview) and the covering clinician's
  * visible patients are read before and after. Reading as the covering clinician is an admin's
- * view (app_context_assume); a clinician handing over their own panel learns only how many of
- * their own patients the colleague would newly see, never the colleague's panel.
+ * view (app_context_assume). A clinician handing over their own panel learns only how many of their
+ * own patients are not yet on the colleague's care team, never the size of the colleague's panel.
  */
 export async function previewCoverage(tx: Tx, admin: boolean, r: CoverageRequest) {
   return rolledBack(tx, async (sp) => {
@@ -63,7 +63,8 @@ export async function previewCoverage(tx: Tx, admin: boolean, r: CoverageRequest
       await insertCoverage(sp, r);
       const [mine] = await sp.execute<{ n: number }>(
         sql`select count(distinct ct.patient_id)::int as n from care_team ct
-            where ct.clinician_id = app_user_id() and ct.patient_id = any (array(select app_visible_patient_ids()))`,
+            where ct.clinician_id = app_user_id() and ct.patient_id = any (array(select app_visible_patient_ids()))
+              and not exists (select 1 from care_team c2 where c2.patient_id = ct.patient_id and c2.clinician_id = ${r.coveringId})`,
       );
       return { added: mine?.n ?? 0, total: null };
     }

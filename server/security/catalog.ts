@@ -24,6 +24,8 @@ export interface RelationRow {
   ownerSuperuser: boolean;
   /** TRUNCATE / REFERENCES (on the table or any column) / TRIGGER the runtime role can use. */
   runtimeGrants: string[];
+  /** The runtime role can read or write it at all (any column). */
+  runtimeAccess: boolean;
 }
 
 /** Tables, views, sequences… of `public` (not indexes: they follow their table). */
@@ -35,7 +37,10 @@ export const readRelations = (db: AnyDb, role: string) =>
                array(select p from unnest(array['TRUNCATE', 'REFERENCES', 'TRIGGER']) p
                      where c.relkind in ('r', 'p') and exists (select 1 from (${acting(role)}) a
                        where case p when 'REFERENCES' then has_any_column_privilege(a.oid, c.oid, p) else has_table_privilege(a.oid, c.oid, p) end)
-               ) as "runtimeGrants"
+               ) as "runtimeGrants",
+               c.relkind in ('r', 'p') and exists (select 1 from (${acting(role)}) a
+                 where has_table_privilege(a.oid, c.oid, 'DELETE') or has_any_column_privilege(a.oid, c.oid, 'SELECT, INSERT, UPDATE')
+               ) as "runtimeAccess"
         from pg_class c join pg_roles o on o.oid = c.relowner
         where c.relnamespace = 'public'::regnamespace and c.relkind in ('r', 'p', 'v', 'm', 'S', 'f')
         order by c.relname`,

@@ -106,7 +106,9 @@ function tablesPosture(
       const flag = flagger(`table ${t.name}`, out.problems);
       if (!t.enabled) flag("rls", "RLS is not enabled");
       if (!t.forced) flag("rls", "RLS is not forced (the owner would bypass it)");
-      if (mine.length === 0) flag("rls", "no policies (every non-owner is denied, which may be unintended)");
+      // A table with no policies that the app's role cannot touch at all is the owner's own (keys, held assertions).
+      if (mine.length === 0 && t.runtimeAccess)
+        flag("rls", "no policies (every non-owner is denied, which may be unintended)");
       for (const p of mine) {
         if (["INSERT", "UPDATE", "ALL"].includes(p.command) && !p.withCheck)
           flag("withCheck", `policy ${p.name} (${p.command}) has no WITH CHECK`);

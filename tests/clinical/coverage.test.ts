@@ -184,6 +184,13 @@ describe("coverage", () => {
     const before = await seenBy("shepherd");
     const greyPanel = await seenBy("grey");
     const expected = greyPanel.filter((id) => !before.includes(id)).length;
+    const request = { coveringId: users.shepherd, coveredId: users.grey, endsAt: inDays(2), reason: "Vitest preview" };
+    // The admin sees the covering clinician's panel before and after.
+    expect(await (await callerFor("northAdmin", "northside")).coverage.preview(request)).toMatchObject({
+      added: expected,
+      total: before.length + expected,
+    });
+    // Grey, handing over, learns how many of her patients are new to Shepherd, never his panel's size.
     const preview = await grey.coverage.preview({
       coveringId: users.shepherd,
       endsAt: inDays(2),
@@ -191,7 +198,7 @@ describe("coverage", () => {
     });
     expect(preview).toMatchObject({
       added: expected,
-      total: before.length + expected,
+      total: null,
       coveringName: "Dr. Derek Shepherd",
       coveredName: "Dr. Meredith Grey",
     });

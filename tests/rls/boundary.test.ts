@@ -367,6 +367,7 @@ describe("the last active admin holds under concurrency", () => {
   afterAll(async () => {
     const sql_ = ownerSql();
     await sql_`delete from memberships where org_id = ${orgId}`;
+    await sql_`delete from sessions where user_id in (${a}, ${b})`;
     await sql_`delete from users where id in (${a}, ${b})`;
     await sql_`delete from organizations where id = ${orgId}`;
   });

@@ -40,6 +40,7 @@ describe("query plans at 100k patients", () => {
     await sql`delete from care_team where org_id = ${ORG}`;
     await sql`delete from patients where org_id = ${ORG}`;
     await sql`delete from memberships where org_id = ${ORG}`;
+    await sql`delete from sessions where user_id = ${CLINICIAN}`;
     await sql`delete from users where id = ${CLINICIAN}`;
     await sql`delete from organizations where id = ${ORG}`;
   });

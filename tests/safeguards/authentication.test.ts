@@ -4,7 +4,7 @@ import { authOptions } from "@/server/auth/options";
 import { hashPassword } from "@/server/auth/password";
 import { THROTTLE } from "@/server/auth/throttle";
 import { newPasswordSchema } from "@/lib/schemas/password";
-import { demoIds, ownerSql, runtimeDb } from "@/tests/helpers/db";
+import { demoIds, newSession, ownerSql, runtimeDb } from "@/tests/helpers/db";
 
 describe("person authentication", () => {
   afterAll(async () => {
@@ -69,14 +69,20 @@ describe("person authentication", () => {
 
   it("sign-in and sign-out are audited in the session's practice", async () => {
     const { users, orgs } = await demoIds();
-    await authOptions.events!.signIn!({ user: { id: users.grey, orgId: orgs.northside } as never, account: null });
-    await authOptions.events!.signOut!({ token: { sub: users.grey, orgId: orgs.northside } } as never);
+    const { sessionId: sid, secret: sst } = await newSession(users.grey, orgs.northside);
+    const user = { id: users.grey, orgId: orgs.northside, sid, sst, method: "totp" };
+    await authOptions.events!.signIn!({ user: user as never, account: null });
+    await authOptions.events!.signOut!({ token: { sub: users.grey, orgId: orgs.northside, sid, sst } } as never);
     const rows =
-      await ownerSql()`select action, org_id from audit_events where actor_id = ${users.grey} and action like 'auth.%' order by id desc limit 2`;
+      await ownerSql()`select action, org_id, detail from audit_events where actor_id = ${users.grey} and action like 'auth.%' order by id desc limit 2`;
     expect(rows.map((r) => [r.action, r.org_id])).toEqual([
       ["auth.sign_out", orgs.northside],
       ["auth.sign_in", orgs.northside],
     ]);
+    expect(rows[1].detail).toMatchObject({ method: "totp", provider: "credentials" });
+    // Signing out ended the server-side session.
+    const [s] = await ownerSql()`select revoked_at from sessions where id = ${sid}`;
+    expect(s.revoked_at).not.toBeNull();
   });
 
   it("new passwords follow the policy", () => {

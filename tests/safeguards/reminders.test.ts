@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { runReminders } from "@/server/jobs/reminders";
-import { demoIds, ownerSql, runtimeDb } from "@/tests/helpers/db";
+import { getAuthDb } from "@/server/db/client";
+import { demoIds, ownerSql, pgError, runtimeDb } from "@/tests/helpers/db";
 
 describe("per-practice reminders job", () => {
   afterAll(async () => {
@@ -10,7 +11,7 @@ describe("per-practice reminders job", () => {
   it("each practice's reminders reference only its own patients, and match tomorrow's appointments", async () => {
     await ownerSql()`delete from appointment_reminders`;
     const { orgs } = await demoIds();
-    const results = await runReminders(runtimeDb());
+    const results = await runReminders(getAuthDb());
     expect(results.map((r) => r.ok)).toEqual([true, true]);
     for (const org of [orgs.northside, orgs.lakeside]) {
       const [{ expected }] = await ownerSql()`select count(*)::int as expected from appointments
@@ -25,13 +26,13 @@ describe("per-practice reminders job", () => {
       expect(foreign).toBe(0);
     }
     // Idempotent: a second run records nothing new.
-    expect((await runReminders(runtimeDb())).map((r) => r.reminders)).toEqual([0, 0]);
+    expect((await runReminders(getAuthDb())).map((r) => r.reminders)).toEqual([0, 0]);
   });
 
   it("a failing practice is reported and rolled back; the others complete", async () => {
     await ownerSql()`delete from appointment_reminders`;
     const { orgs } = await demoIds();
-    const results = await runReminders(runtimeDb(), {
+    const results = await runReminders(getAuthDb(), {
       beforePractice: async (orgId, tx) => {
         if (orgId === orgs.northside) await tx.execute("select 1/0" as never);
       },
@@ -48,7 +49,13 @@ describe("per-practice reminders job", () => {
   });
 
   it("practices are listed through the narrow function: ids and the acting admin only", async () => {
-    const rows = await runtimeDb().execute<Record<string, unknown>>("select * from app_job_practices()" as never);
+    const rows = await getAuthDb().execute<Record<string, unknown>>("select * from app_job_practices()" as never);
     expect(Object.keys(rows[0]).sort()).toEqual(["actor_id", "org_id"]);
+    // The runtime role can neither list practices this way nor enter one as a job.
+    expect((await pgError(runtimeDb().execute("select * from app_job_practices()" as never))).code).toBe("42501");
+    const { orgs } = await demoIds();
+    expect(
+      (await pgError(runtimeDb().execute(`select app_context_job('${orgs.lakeside}'::uuid)` as never))).code,
+    ).toBe("42501");
   });
 });

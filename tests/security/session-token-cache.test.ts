@@ -1,9 +1,9 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { readSession } from "@/server/auth/session";
 import { sessionCookie } from "@/tests/helpers/session-cookie";
 
-const claims = () => ({ sub: randomUUID(), sid: randomUUID(), orgId: randomUUID() });
+const claims = () => ({ sub: randomUUID(), sid: randomUUID(), sst: randomBytes(32).toString("base64url"), orgId: randomUUID() });
 
 describe("decoded session tokens are reused only while the token itself is valid", () => {
   afterEach(() => vi.useRealTimers());
@@ -12,7 +12,7 @@ describe("decoded session tokens are reused only while the token itself is valid
     const c = claims();
     const headers = new Headers({ cookie: await sessionCookie(c, { maxAge: 60 }) });
     const first = await readSession(headers);
-    expect(first).toEqual({ userId: c.sub, orgId: c.orgId, sessionId: c.sid });
+    expect(first).toEqual({ userId: c.sub, orgId: c.orgId, sessionId: c.sid, secret: c.sst });
     expect(await readSession(headers)).toEqual(first);
     vi.useFakeTimers({ now: Date.now() + 120_000, toFake: ["Date"] });
     expect(await readSession(headers)).toBeNull();

@@ -4,7 +4,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "j
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptSecret, ssoPurpose } from "../../server/auth/mfa-crypto";
 import { authOptionsFor } from "../../server/auth/options";
-import { ssoByProviderId } from "../../server/auth/sso";
+import { completeSsoLink, ssoByProviderId } from "../../server/auth/sso";
 import { demoIds, ownerSql, runtimeDb } from "../helpers/db";
 
 // The SSO callback against id_tokens signed here with jose, served by a minimal issuer on a
@@ -38,15 +38,27 @@ async function callback(idToken: string) {
   const options = await authOptionsFor(["callback", "sso-northside"], new Headers({ "user-agent": "vitest" }));
   const user: Record<string, unknown> = { id: "idp-user" };
   try {
-    await options.callbacks!.signIn!({
+    const answer = await options.callbacks!.signIn!({
       user: user as never,
       account: { provider: "sso-northside", type: "oauth", providerAccountId: "idp-user", id_token: idToken },
     });
+    if (typeof answer === "string") return { ok: false as const, redirect: new URL(answer, "http://localhost") };
     return { ok: true as const, user };
   } catch (err) {
     return { ok: false as const, error: (err as Error).message };
   }
 }
+
+/** The one-time link token of an SSO answer that asks the account to prove itself first. */
+function linkToken(result: Awaited<ReturnType<typeof callback>>) {
+  expect(result).toMatchObject({ ok: false, redirect: expect.any(URL) });
+  const url = (result as { redirect: URL }).redirect;
+  expect(url.pathname).toBe("/login");
+  return url.searchParams.get("link")!;
+}
+
+const ssoSessions = async (userId: string) =>
+  (await ownerSql()`select count(*)::int as n from sessions where user_id = ${userId} and sso_org_id is not null`)[0].n;
 
 describe("SSO id_token validation and the practice's rules", () => {
   beforeAll(async () => {
@@ -81,13 +93,36 @@ describe("SSO id_token validation and the practice's rules", () => {
     expect(await ssoByProviderId(runtimeDb(), "sso-lakeside")).toBeNull();
   });
 
-  it("a valid id_token of an active member signs in, with a sessions row (method sso) and an audit row naming the method", async () => {
+  it("an existing account is never signed in by SSO until it proves itself; then the link is audited and SSO signs it in", async () => {
     const { users, orgs } = await demoIds();
-    const result = await callback(await token({ email: "grey@northside.test" }));
+    // Grey has a password account: the practice's provider alone does not open a session for her.
+    const first = await callback(await token({ email: "grey@northside.test", sub: "grey-at-idp" }));
+    const link = linkToken(first);
+    expect(await ssoSessions(users.grey)).toBe(0);
+    // The token is single use and only for the account it names.
+    expect(await completeSsoLink(link, users.shepherd)).toBeNull();
+    expect(await completeSsoLink(link, users.grey)).toBeNull();
+    // Grey proves herself (the sign-in form checks her password and second factor before this call).
+    const again = linkToken(await callback(await token({ email: "grey@northside.test", sub: "grey-at-idp" })));
+    expect(await completeSsoLink(again, users.grey)).toMatchObject({ orgId: orgs.northside, active: true });
+    const [linked] =
+      await ownerSql()`select linked_via from user_identities where user_id = ${users.grey} and subject = 'grey-at-idp'`;
+    expect(linked.linked_via).toBe("proof");
+    const [audited] =
+      await ownerSql()`select org_id, detail from audit_events where actor_id = ${users.grey} and action = 'auth.sso_link' order by id desc limit 1`;
+    expect(audited).toMatchObject({ org_id: orgs.northside, detail: { issuer } });
+    // Now the same identity signs in, in Northside only.
+    const result = await callback(await token({ email: "grey@northside.test", sub: "grey-at-idp" }));
     expect(result).toMatchObject({ ok: true, user: { id: users.grey, orgId: orgs.northside, method: "sso" } });
     const [session] =
-      await ownerSql()`select user_id, method, user_agent from sessions where id = ${String(result.ok && result.user.sid)}`;
-    expect(session).toMatchObject({ user_id: users.grey, method: "sso", user_agent: "vitest" });
+      await ownerSql()`select user_id, org_id, sso_org_id, methods, user_agent from sessions where id = ${String(result.ok && result.user.sid)}`;
+    expect(session).toMatchObject({
+      user_id: users.grey,
+      org_id: orgs.northside,
+      sso_org_id: orgs.northside,
+      methods: [],
+      user_agent: "vitest",
+    });
     await authOptionsFor(undefined, new Headers()).then((o) =>
       o.events!.signIn!({
         user: result.ok ? (result.user as never) : (null as never),
@@ -97,6 +132,9 @@ describe("SSO id_token validation and the practice's rules", () => {
     const [row] =
       await ownerSql()`select detail from audit_events where actor_id = ${users.grey} and action = 'auth.sign_in' order by id desc limit 1`;
     expect(row.detail).toMatchObject({ method: "sso", provider: "sso-northside" });
+    // Another subject asserting the same email is not the linked identity: it must prove itself again.
+    linkToken(await callback(await token({ email: "grey@northside.test", sub: "someone-else" })));
+    await ownerSql()`delete from user_identities where user_id = ${users.grey}`;
   });
 
   it("refuses an id_token for another audience, an expired one, one with a bad signature, another issuer's, and an unsigned one", async () => {
@@ -139,26 +177,48 @@ describe("SSO id_token validation and the practice's rules", () => {
     expect((await ownerSql()`select count(*)::int as n from users`)[0].n).toBe(before);
   });
 
-  it("an account holding a pending invitation to the practice accepts it by signing in; suspended members stay out", async () => {
+  it("an invitation through SSO creates a new account; an existing account invited here must prove itself first", async () => {
     const { users, orgs } = await demoIds();
     const sql = ownerSql();
-    const [u] =
-      await sql`insert into users (email, name, password_hash) values ('sso-invitee@careroster.test', 'Sso Invitee', 'x') returning id`;
-    await sql`insert into memberships (user_id, org_id, role, status) values (${u.id}, ${orgs.northside}, 'clinician', 'invited')`;
-    await sql`insert into invitations (org_id, email, name, role, token_hash, invited_by, expires_at)
-      values (${orgs.northside}, 'sso-invitee@careroster.test', 'Sso Invitee', 'clinician', ${"sso-test-" + u.id}, ${users.northAdmin}, now() + interval '1 day')`;
-    expect(await callback(await token({ email: "sso-invitee@careroster.test" }))).toMatchObject({
-      ok: true,
-      user: { id: u.id },
-    });
+    const invite = (email: string) => sql`insert into invitations (org_id, email, name, role, token_hash, invited_by, expires_at)
+      values (${orgs.northside}, ${email}, 'Sso Invitee', 'clinician', ${"sso-test-" + email}, ${users.northAdmin}, now() + interval '1 day')`;
+    // A new person: the provider creates the account (no password), linked to this identity.
+    await invite("sso-new@careroster.test");
+    const created = await callback(await token({ email: "sso-new@careroster.test", sub: "new-at-idp" }));
+    expect(created).toMatchObject({ ok: true, user: { orgId: orgs.northside } });
+    const [u] = await sql`select id, password_hash from users where email = 'sso-new@careroster.test'`;
+    expect(u.password_hash).toBeNull();
     const [m] = await sql`select status from memberships where user_id = ${u.id} and org_id = ${orgs.northside}`;
     expect(m.status).toBe("active");
+    const [i] = await sql`select linked_via from user_identities where user_id = ${u.id}`;
+    expect(i.linked_via).toBe("invitation");
     await sql`update memberships set status = 'suspended' where user_id = ${u.id}`;
-    expect(await callback(await token({ email: "sso-invitee@careroster.test" }))).toEqual({
+    expect(await callback(await token({ email: "sso-new@careroster.test", sub: "new-at-idp" }))).toEqual({
       ok: false,
       error: "SsoNotMember",
     });
+    // The takeover: Northside invites Lakeside's House and locum (both existing accounts) and its
+    // provider asserts their addresses. Nothing is accepted and no session starts.
+    for (const [email, user] of [
+      ["house@lakeside.test", users.house],
+      ["locum@careroster.test", users.locum],
+    ] as const) {
+      await invite(email);
+      const answer = await callback(await token({ email, sub: `attacker-${email}` }));
+      if (email === "house@lakeside.test") expect(answer).toEqual({ ok: false, error: "SsoNotMember" });
+      else linkToken(answer);
+      expect(await ssoSessions(user)).toBe(0);
+      const [held] = await sql`select count(*)::int as n from user_identities where user_id = ${user}`;
+      expect(held.n).toBe(0);
+    }
+    const [still] = await sql`select count(*)::int as n from memberships where user_id = ${users.house} and org_id = ${orgs.northside}`;
+    expect(still.n).toBe(0);
     // Leaves the demo practice's member list as the other test files expect it.
+    await sql`delete from invitations where token_hash like 'sso-test-%'`;
+    await sql`delete from user_identities where user_id = ${u.id}`;
     await sql`delete from memberships where user_id = ${u.id}`;
+    await sql`delete from sessions where user_id = ${u.id}`;
+    await sql`delete from audit_events where actor_id = ${u.id}`;
+    await sql`delete from users where id = ${u.id}`;
   });
 });

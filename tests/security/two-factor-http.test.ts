@@ -45,7 +45,7 @@ describe("two-factor sign-in over HTTP", () => {
     const replay = await signIn(app.base, EMAIL, "demo-password", { totp: code });
     expect(replay).toMatchObject({ ok: false, error: "TotpInvalid", cookie: null });
     const [row] =
-      await ownerSql()`select s.method from sessions s join users u on u.id = s.user_id where u.email = ${EMAIL} order by s.created_at desc limit 1`;
-    expect(row.method).toBe("totp");
+      await ownerSql()`select s.methods from sessions s join users u on u.id = s.user_id where u.email = ${EMAIL} order by s.created_at desc limit 1`;
+    expect(row.methods).toEqual(["password", "totp"]);
   });
 });

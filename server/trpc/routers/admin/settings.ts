@@ -71,6 +71,18 @@ export const settingsRouter = router({
         message: "You cannot reset your own second factor here. Use one of your recovery codes on your account page.",
       });
     }
+    // Someone who is not an active member here is not found, whatever else they belong to.
+    const [member] = await ctx.tx
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(
+        and(
+          eq(memberships.userId, input.userId),
+          eq(memberships.orgId, ctx.orgId!),
+          eq(memberships.status, "active"),
+        ),
+      );
+    if (!member) throw new TRPCError({ code: "NOT_FOUND", message: "That member has no second factor." });
     // A factor guards every practice its owner belongs to: the policies let an admin remove it only
     // for someone who belongs to no other practice (app_member_only_here).
     const [scope] = await ctx.tx.execute<{ only_here: boolean }>(

@@ -1,0 +1,197 @@
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoIds, newSession, ownerSql, runtimeUrl } from "@/tests/helpers/db";
+
+// An attacker holds the runtime role's credentials (an injection bug, a leaked env file) and talks
+// to PostgreSQL directly: no app, no cookie, no AUTH secret. Whatever they set or call, the
+// policies see no one, no password hash is readable, and no session can be made or entered.
+
+let sql: postgres.Sql;
+beforeAll(() => {
+  sql = postgres(runtimeUrl(), { max: 1, onnotice: () => {} });
+});
+afterAll(() => sql.end());
+
+/** Runs `fn` in a transaction that is always rolled back. */
+async function inTx<T>(fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
+  let out: T;
+  const rollback = new Error("rollback");
+  await sql
+    .begin(async (tx) => {
+      out = await fn(tx);
+      throw rollback;
+    })
+    .catch((err) => {
+      if (err !== rollback) throw err;
+    });
+  return out!;
+}
+
+/** The SQLSTATE a statement fails with, or "OK". */
+async function code(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+    return "OK";
+  } catch (err) {
+    return (err as { code?: string }).code ?? String(err);
+  }
+}
+
+/** What the transaction can see: its identity and a count of every tenant table. */
+async function seen(tx: postgres.TransactionSql) {
+  const [row] = await tx`select app_user_id() as user_id, app_org_id() as org_id,
+    (select count(*)::int from patients) as patients, (select count(*)::int from clinical_notes) as notes,
+    (select count(*)::int from memberships) as memberships, (select count(*)::int from audit_events) as audit,
+    (select count(*)::int from sessions) as sessions`;
+  return row;
+}
+const nothing = { user_id: null, org_id: null, patients: 0, notes: 0, memberships: 0, audit: 0, sessions: 0 };
+
+describe("an attacker holding the runtime role's credentials", () => {
+  it("forging the identity settings by hand reads as no one, MAC and all", async () => {
+    const { users, orgs } = await demoIds();
+    const forged = await inTx(async (tx) => {
+      await tx`select set_config('app.user_id', ${users.lakeAdmin}, true), set_config('app.org_id', ${orgs.lakeside}, true),
+        set_config('app.context_kind', 'session', true), set_config('app.context_mac', repeat('a', 64), true)`;
+      await tx`set local role careroster_admin`;
+      return seen(tx);
+    });
+    expect(forged).toEqual(nothing);
+  });
+
+  it("a MAC seen in one transaction is worthless in the next, even on the same connection", async () => {
+    const { users, orgs } = await demoIds();
+    const key = await newSession(users.lakeAdmin, orgs.lakeside);
+    // A legitimate entry: the attacker would need the session's secret for this; here we take it
+    // as given to show that what it leaves behind cannot be replayed.
+    const settings = await inTx(async (tx) => {
+      await tx`select * from app_context_enter(${key.sessionId}::uuid, ${key.secret})`;
+      expect((await seen(tx)).patients).toBeGreaterThan(0);
+      const [s] = await tx`select current_setting('app.user_id') as u, current_setting('app.org_id') as o,
+        current_setting('app.session_id') as s, current_setting('app.context_kind') as k, current_setting('app.context_mac') as m`;
+      return s;
+    });
+    const replayed = await inTx(async (tx) => {
+      await tx`select set_config('app.user_id', ${settings.u}, true), set_config('app.org_id', ${settings.o}, true),
+        set_config('app.session_id', ${settings.s}, true), set_config('app.context_kind', ${settings.k}, true),
+        set_config('app.context_mac', ${settings.m}, true)`;
+      return seen(tx);
+    });
+    expect(replayed).toEqual(nothing);
+  });
+
+  it("an ended session, another user's session id or a guessed secret enters nothing", async () => {
+    const { users, orgs } = await demoIds();
+    const house = await newSession(users.house, orgs.lakeside);
+    const ended = await newSession(users.lakeAdmin, orgs.lakeside);
+    await ownerSql()`update sessions set revoked_at = now() where id = ${ended.sessionId}`;
+    for (const [sessionId, secret] of [
+      [ended.sessionId, ended.secret],
+      [house.sessionId, ended.secret],
+      [house.sessionId, ""],
+      [house.sessionId, null],
+    ] as const) {
+      const out = await inTx(async (tx) => {
+        const [f] = await tx`select * from app_context_enter(${sessionId}::uuid, ${secret})`;
+        return { live: f.live, ...(await seen(tx)) };
+      });
+      expect(out).toEqual({ live: false, ...nothing });
+    }
+  });
+
+  it("no password hash, session secret hash, context key or held SSO assertion is readable", async () => {
+    for (const query of [
+      "select password_hash from users",
+      "select * from users",
+      "select token_hash from sessions",
+      "select * from app_context_key",
+      "select * from sso_link_requests",
+      "select * from app_auth_user('house@lakeside.test')",
+    ])
+      expect(await code(() => inTx((tx) => tx.unsafe(query))), query).toBe("42501");
+  });
+
+  it("cannot start a session, nor act as the reminders job or the sign-in step", async () => {
+    const { users, orgs } = await demoIds();
+    const secret = "x".repeat(43);
+    for (const query of [
+      `select app_session_start('${users.house}', '${orgs.lakeside}', '{password}', null, 'x', '${secret}')`,
+      `insert into sessions (user_id, org_id, methods, token_hash) values ('${users.house}', '${orgs.lakeside}', '{password}', 'x')`,
+      `select app_context_job('${orgs.lakeside}')`,
+      `select app_context_sign_in('${users.house}')`,
+      `select app_sso_sign_in('${orgs.lakeside}', 'https://idp.example', 'sub', 'house@lakeside.test', 'x', 'r')`,
+    ])
+      expect(await code(() => inTx((tx) => tx.unsafe(query))), query).toBe("42501");
+  });
+
+  it("every function it may execute, called with hostile arguments and no session, leaves it no one", async () => {
+    const { users, orgs } = await demoIds();
+    const functions = await sql<{ sig: string; name: string; args: string[] }[]>`
+      select p.oid::regprocedure::text as sig, p.proname as name,
+             coalesce(array(select format_type(t, null) from unnest(p.proargtypes) t), '{}') as args
+      from pg_proc p
+      where p.pronamespace = 'public'::regnamespace and p.prokind = 'f'
+        and p.prorettype <> 'trigger'::regtype and has_function_privilege(p.oid, 'EXECUTE')
+      order by 1`;
+    expect(functions.length).toBeGreaterThan(5);
+    // Other practices' ids and addresses, nulls and junk: what an attacker would try.
+    const values: Record<string, string[]> = {
+      uuid: [`'${users.lakeAdmin}'`, `'${orgs.lakeside}'`, "null"],
+      text: ["'house@lakeside.test'", "''", "null"],
+      "uuid[]": [`array['${orgs.lakeside}']::uuid[]`, "null"],
+      "text[]": ["array['house@lakeside.test']", "null"],
+    };
+    const lakeNames = (await ownerSql()`select family_name from patients where org_id = ${orgs.lakeside}`).map(
+      (r) => r.family_name as string,
+    );
+    for (const f of functions) {
+      const choices = f.args.map((t) => values[t] ?? ["null"]);
+      const rounds = Math.max(1, ...choices.map((c) => c.length));
+      for (let i = 0; i < rounds; i++) {
+        const call = `select * from ${f.name}(${choices.map((c) => `${c[i % c.length]}::${f.args[choices.indexOf(c)]}`).join(", ")})`;
+        const after = await inTx(async (tx) => {
+          const rows = await tx.unsafe(call).catch(() => []);
+          return { text: JSON.stringify(rows), seen: await seen(tx) };
+        });
+        expect(after.seen, call).toEqual(nothing);
+        expect(after.text, call).not.toMatch(/\$argon2/);
+        for (const name of lakeNames) expect(after.text, call).not.toContain(name);
+      }
+    }
+  });
+
+  it("an admin's look-as-a-member is for an admin's own live session only, and writes nothing", async () => {
+    const { users, orgs } = await demoIds();
+    const grey = await newSession(users.grey, orgs.northside);
+    const admin = await newSession(users.northAdmin, orgs.northside);
+    // No session, or a clinician's: refused.
+    expect(await code(() => inTx((tx) => tx`select * from app_context_assume(${users.house}::uuid)`))).toBe("42501");
+    expect(
+      await code(() =>
+        inTx(async (tx) => {
+          await tx`select * from app_context_enter(${grey.sessionId}::uuid, ${grey.secret})`;
+          await tx`select * from app_context_assume(${users.shepherd}::uuid)`;
+        }),
+      ),
+    ).toBe("42501");
+    // An admin, for someone of another practice: refused.
+    expect(
+      await code(() =>
+        inTx(async (tx) => {
+          await tx`select * from app_context_enter(${admin.sessionId}::uuid, ${admin.secret})`;
+          await tx`select * from app_context_assume(${users.house}::uuid)`;
+        }),
+      ),
+    ).toBe("42501");
+    // An admin as a member: read-only, and notes stay hidden.
+    const assumed = await inTx(async (tx) => {
+      await tx`select * from app_context_enter(${admin.sessionId}::uuid, ${admin.secret})`;
+      await tx`select * from app_context_assume(${users.grey}::uuid)`;
+      const state = await seen(tx);
+      const write = await code(() => tx`update patients set phone = phone`);
+      return { user: state.user_id, notes: state.notes, patients: state.patients, write };
+    });
+    expect(assumed).toMatchObject({ user: users.grey, notes: 0, write: "25006" });
+    expect(assumed.patients).toBeGreaterThan(0);
+  });
+});
