@@ -4,7 +4,18 @@ import { claimAttempt, THROTTLE } from "@/server/auth/throttle";
 import { revokeUserSessions } from "@/server/auth/sessions";
 import { SessionEndedError, withRlsContext } from "@/server/db/context";
 import { patients, sessions } from "@/server/db/schema";
-import { asUser, demoIds, newSession, ownerSql, pgError, runtimeDb } from "@/tests/helpers/db";
+import {
+  asUser,
+  callerAs,
+  callerWith,
+  demoIds,
+  newSession,
+  ownerSql,
+  pgError,
+  runtimeDb,
+  sessionFor,
+  trpcCode,
+} from "@/tests/helpers/db";
 
 // The sessions table and the session check in the context statement, as the runtime role.
 
@@ -186,6 +197,21 @@ describe("sessions in the database", () => {
       ),
     );
     expect(switched.outcome).toBe("step_up");
+  });
+});
+
+describe("an ended session's request", () => {
+  it("writes nothing at all, not even a rolled-back throttle row (the directory waits for the verdict)", async () => {
+    const { users, orgs } = await demoIds();
+    const session = await sessionFor("grey", "northside");
+    await ownerSql()`update sessions set revoked_at = now() where id = ${session.sessionId}`;
+    const seq = async () => (await ownerSql()`select last_value || ' ' || is_called as v from login_attempts_id_seq`)[0].v;
+    const before = await seq();
+    expect(await trpcCode(callerWith(session).breakGlass.directory({ search: "Applegate" }))).toBe("UNAUTHORIZED");
+    expect(await seq()).toBe(before);
+    // A live session's search does count (the check above can fail).
+    await (await callerAs(users.grey, orgs.northside)).breakGlass.directory({ search: "Applegate" });
+    expect(await seq()).not.toBe(before);
   });
 });
 
