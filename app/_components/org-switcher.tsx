@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useSession } from "next-auth/react";
 import { useState } from "react";
+import { STEP_UP_REQUIRED } from "@/lib/schemas/session-scope";
 import { useTRPC } from "@/lib/trpc/client";
 
 interface Org {
@@ -14,7 +15,7 @@ interface Org {
 /** For users in several practices: the database checks the membership, then the session cookie follows. */
 export function OrgSwitcher({ current, orgs }: { current: string | null; orgs: Org[] }) {
   const trpc = useTRPC();
-  const { update } = useSession();
+  const { data, update } = useSession();
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const switchOrg = useMutation(
@@ -39,7 +40,12 @@ export function OrgSwitcher({ current, orgs }: { current: string | null; orgs: O
         // eslint-disable-next-line @next/next/no-location-assign-relative-destination
         window.location.assign("/patients");
       },
-      onError: (err) => setError(err.message),
+      onError: (err, { orgId }) => {
+        if (err.message !== STEP_UP_REQUIRED) return setError(err.message);
+        // This session's sign-in does not count there: sign in for that practice (a new session).
+        const params = new URLSearchParams({ practice: orgId, notice: "step-up", email: data?.user?.email ?? "" });
+        window.location.assign(`/login?${params}`);
+      },
     }),
   );
   if (orgs.length < 2) return null;

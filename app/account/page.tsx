@@ -2,6 +2,7 @@ import { orPage } from "@/app/_components/signed-in";
 import { TopBar } from "@/app/_components/top-bar";
 import { getCaller } from "@/server/trpc/server";
 import { ChangePasswordForm } from "./change-password-form";
+import { LinkedSignIns } from "./linked-sign-ins";
 import { MySessions } from "./my-sessions";
 import { TwoFactor } from "./two-factor";
 
@@ -20,7 +21,9 @@ export default async function AccountPage() {
   const [me, twoFactor] = await orPage(Promise.all([caller.me.get(), caller.me.twoFactor.status()]), "/account");
   // A member held at two-factor enrollment sees only that (every other procedure answers FORBIDDEN).
   const held = me.twoFactor.enrollmentRequired;
-  const sessions = held ? [] : await orPage(caller.me.sessions(), "/account");
+  const [sessions, identities] = held
+    ? [[], []]
+    : await orPage(Promise.all([caller.me.sessions(), caller.me.identities()]), "/account");
   return (
     <>
       <TopBar me={me} />
@@ -40,6 +43,14 @@ export default async function AccountPage() {
                 device.
               </p>
               <MySessions initial={sessions} timeZone={me.org?.timeZone ?? "UTC"} />
+            </section>
+            <section className="card narrow" aria-labelledby="linked-heading">
+              <h2 id="linked-heading">Practice sign-ins linked to your account</h2>
+              <p className="muted">
+                A practice&apos;s own sign-in (single sign-on) can open your account only once you linked it with your
+                password and code, or when it created your account from an invitation.
+              </p>
+              <LinkedSignIns initial={identities} timeZone={me.org?.timeZone ?? "UTC"} />
             </section>
           </>
         )}

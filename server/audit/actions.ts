@@ -82,3 +82,16 @@ const isAuditAction = (action: string): action is AuditAction => Object.hasOwn(A
 /** The plain-language label; an action recorded before the catalogue knew it shows as itself. */
 export const auditActionLabel = (action: string): string =>
   isAuditAction(action) ? AUDIT_ACTIONS[action].label : action;
+
+const SIGN_IN_METHODS: Record<string, string> = {
+  password: "password",
+  totp: "password and authenticator code",
+  recovery_code: "password and recovery code",
+  sso: "the practice's own sign-in (SSO)",
+};
+
+/** How a sign-in was proven, in words, from its audit detail (`method`); null when it says nothing. */
+export function signInMethodLabel(detail: unknown): string | null {
+  const method = (detail as { method?: unknown } | null)?.method;
+  return typeof method === "string" ? (SIGN_IN_METHODS[method] ?? null) : null;
+}

@@ -14,6 +14,7 @@ const errors: Record<string, string> = {
   Locked: "Too many sign-in attempts. Wait 15 minutes and try again.",
   TotpInvalid: "That code is not right (each code works once). Wait for the next code and try again.",
   TotpLocked: "Too many wrong codes. The second step is locked for 15 minutes.",
+  SsoLinkExpired: "That request to link your practice's sign-in has expired or was already used. Start again from it.",
 };
 
 /** The typed email, once it looks like one and the person paused typing. */
@@ -38,10 +39,16 @@ export function LoginForm({
   initialError,
   callbackUrl,
   email,
+  link,
+  practice,
 }: {
   initialError: string | null;
   callbackUrl?: string;
   email?: string;
+  /** A practice's sign-in waiting for this account's proof (the one-time token). */
+  link?: string;
+  /** The practice to start in: a step-up for it, or the one being linked. */
+  practice?: string;
 }) {
   const router = useRouter();
   const trpc = useTRPC();
@@ -91,6 +98,8 @@ export function LoginForm({
       email: String(form.get("email") ?? ""),
       password: String(form.get("password") ?? ""),
       totp: String(form.get("totp") ?? ""),
+      link: link ?? "",
+      practice: practice ?? "",
       redirect: false,
     });
     setPending(false);

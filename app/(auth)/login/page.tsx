@@ -17,32 +17,41 @@ const messages: Record<string, string> = {
   AccessDenied: "Signing in through your practice's sign-in was refused.",
   OAuthCallback: "Signing in through your practice's sign-in did not work. Try again or use your password.",
   OAuthSignin: "Your practice's sign-in could not be reached. Try again or use your password.",
+  SsoLinkExpired: "That request to link your practice's sign-in has expired or was already used. Start again from it.",
 };
 
 const notices: Record<string, string> = {
   "account-ready": "Your account is ready. Sign in with your email and new password.",
   "password-reset": "Your password was changed. Sign in with the new one.",
+  "step-up":
+    "That practice needs its own sign-in. Sign in with your password (and your authentication code) to continue there.",
 };
+
+const LINK_NOTICE =
+  "Your practice's sign-in asked to open an existing CareRoster account. If this is your account, sign in once with your password and authentication code to link them; we will email you that it happened. If you did not expect this, do not sign in here and tell your practice admin.";
 
 export default async function LoginPage({
   searchParams,
 }: {
   searchParams: Promise<Record<string, string | undefined>>;
 }) {
-  const { error, callbackUrl, notice, email } = await searchParams;
+  const { error, callbackUrl, notice, email, link, practice } = await searchParams;
+  const shown = link ? LINK_NOTICE : notice ? notices[notice] : undefined;
   return (
     <main id="main" tabIndex={-1} className="auth">
       <div className="card">
         <h1>Sign in to CareRoster</h1>
-        {notice && notices[notice] && (
+        {shown && (
           <p className="notice" role="status">
-            {notices[notice]}
+            {shown}
           </p>
         )}
         <LoginForm
           initialError={error ? (messages[error] ?? "Sign-in failed. Please try again.") : null}
           callbackUrl={callbackUrl}
           email={email}
+          link={link}
+          practice={practice}
         />
         <p>
           <Link href="/forgot-password">Forgot your password?</Link>

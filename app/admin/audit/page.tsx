@@ -2,7 +2,7 @@ import Link from "next/link";
 import { auditListInput } from "@/lib/schemas/admin";
 import { orPage } from "@/app/_components/signed-in";
 import { getCaller } from "@/server/trpc/server";
-import { AUDIT_ACTION_NAMES, auditActionLabel } from "@/server/audit/actions";
+import { AUDIT_ACTION_NAMES, auditActionLabel, signInMethodLabel } from "@/server/audit/actions";
 import { formatDateTime } from "@/lib/time";
 import { AccessChart } from "./access-chart";
 import { PatientPicker } from "./patient-picker";
@@ -105,6 +105,7 @@ export default async function AuditPage({
               <td>{e.actorName ?? "Unknown"}</td>
               <td>
                 {auditActionLabel(e.action)}
+                {e.action === "auth.sign_in" && signInMethodLabel(e.detail) && ` with ${signInMethodLabel(e.detail)}`}
                 <span className="code"> {e.action}</span>
               </td>
               <td>
