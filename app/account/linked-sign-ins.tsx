@@ -10,7 +10,8 @@ import type { RouterOutputs } from "@/server/trpc/types";
 
 type Identity = RouterOutputs["me"]["identities"][number];
 
-const how = (via: string) => (via === "proof" ? "linked after you signed in with your password" : "created your account");
+const how = (via: string) =>
+  via === "proof" ? "linked after you signed in with your password" : "created your account";
 
 /** The practices' sign-ins that may open this account; each can be unlinked (after a confirmation). */
 export function LinkedSignIns({ initial, timeZone }: { initial: Identity[]; timeZone: string }) {

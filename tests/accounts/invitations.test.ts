@@ -5,7 +5,17 @@ import { checkCredentials } from "@/server/auth/credentials";
 import { createCaller } from "@/server/trpc/routers/_app";
 import { mailDir } from "@/server/mail";
 import { sessionCookie } from "@/tests/helpers/session-cookie";
-import { asUser, callerAs, callerFor, cookieOf, demoIds, newSession, ownerSql, runtimeDb, trpcCode } from "@/tests/helpers/db";
+import {
+  asUser,
+  callerAs,
+  callerFor,
+  cookieOf,
+  demoIds,
+  newSession,
+  ownerSql,
+  runtimeDb,
+  trpcCode,
+} from "@/tests/helpers/db";
 import { linkOf, mailsTo, waitForMail } from "@/tests/helpers/mailbox";
 
 // Invitations end to end against the real database, the real mail component (.eml files) and,

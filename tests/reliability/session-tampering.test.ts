@@ -11,7 +11,10 @@ async function token(claims: Record<string, unknown>, opts: { secret?: string; m
     typeof claims.sub === "string"
       ? await newSession(claims.sub, typeof claims.orgId === "string" ? claims.orgId : null)
       : undefined;
-  return sessionToken({ sid: key?.sessionId, sst: key?.secret, ...claims }, { secret: opts.secret ?? secret(), maxAge: opts.maxAge });
+  return sessionToken(
+    { sid: key?.sessionId, sst: key?.secret, ...claims },
+    { secret: opts.secret ?? secret(), maxAge: opts.maxAge },
+  );
 }
 
 async function list(jwt: string | undefined) {

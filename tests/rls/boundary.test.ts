@@ -4,7 +4,17 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withRlsContext } from "@/server/db/context";
 import { accessGrants, careTeam, clinicalNotes } from "@/server/db/schema";
-import { asUser, callerFor, demoIds, newSession, ownerSql, pgError, runtimeDb, runtimeUrl, trpcCode } from "@/tests/helpers/db";
+import {
+  asUser,
+  callerFor,
+  demoIds,
+  newSession,
+  ownerSql,
+  pgError,
+  runtimeDb,
+  runtimeUrl,
+  trpcCode,
+} from "@/tests/helpers/db";
 
 // Issue #11: what an attacker holding the runtime role's credentials, or an insider, tried
 // around the policies. Each test asserts what the database refused, not what the UI hides.

@@ -48,13 +48,17 @@ describe("query plans at 100k patients", () => {
   it("the clinician list uses the policy columns' indexes and never scans patients sequentially", async () => {
     const db = createDb(runtimeUrl(), { max: 1 });
     try {
-      const [plan, rows] = await withRlsContext(db, { kind: "session", ...(await newSession(CLINICIAN, ORG)) }, async (tx) => {
-        const q = "select * from patients where archived_at is null order by family_name, given_name, id limit 20";
-        const explained = (await tx.execute(`explain (format json) ${q}` as never)) as unknown as {
-          "QUERY PLAN": { Plan: PlanNode }[];
-        }[];
-        return [explained[0]["QUERY PLAN"][0].Plan, await tx.execute(q as never)] as const;
-      });
+      const [plan, rows] = await withRlsContext(
+        db,
+        { kind: "session", ...(await newSession(CLINICIAN, ORG)) },
+        async (tx) => {
+          const q = "select * from patients where archived_at is null order by family_name, given_name, id limit 20";
+          const explained = (await tx.execute(`explain (format json) ${q}` as never)) as unknown as {
+            "QUERY PLAN": { Plan: PlanNode }[];
+          }[];
+          return [explained[0]["QUERY PLAN"][0].Plan, await tx.execute(q as never)] as const;
+        },
+      );
       const all = nodes(plan);
       expect(rows).toHaveLength(20);
       expect(all.filter((n) => n["Node Type"] === "Seq Scan").map((n) => n["Relation Name"])).toEqual([]);

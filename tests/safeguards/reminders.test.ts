@@ -54,8 +54,8 @@ describe("per-practice reminders job", () => {
     // The runtime role can neither list practices this way nor enter one as a job.
     expect((await pgError(runtimeDb().execute("select * from app_job_practices()" as never))).code).toBe("42501");
     const { orgs } = await demoIds();
-    expect(
-      (await pgError(runtimeDb().execute(`select app_context_job('${orgs.lakeside}'::uuid)` as never))).code,
-    ).toBe("42501");
+    expect((await pgError(runtimeDb().execute(`select app_context_job('${orgs.lakeside}'::uuid)` as never))).code).toBe(
+      "42501",
+    );
   });
 });

@@ -3,7 +3,12 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { readSession } from "@/server/auth/session";
 import { sessionCookie } from "@/tests/helpers/session-cookie";
 
-const claims = () => ({ sub: randomUUID(), sid: randomUUID(), sst: randomBytes(32).toString("base64url"), orgId: randomUUID() });
+const claims = () => ({
+  sub: randomUUID(),
+  sid: randomUUID(),
+  sst: randomBytes(32).toString("base64url"),
+  orgId: randomUUID(),
+});
 
 describe("decoded session tokens are reused only while the token itself is valid", () => {
   afterEach(() => vi.useRealTimers());

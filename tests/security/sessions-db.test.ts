@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { STEP_UP_REQUIRED } from "@/lib/schemas/session-scope";
 import { claimAttempt, THROTTLE } from "@/server/auth/throttle";
 import { revokeUserSessions } from "@/server/auth/sessions";
 import { SessionEndedError, withRlsContext } from "@/server/db/context";
@@ -88,9 +89,7 @@ describe("sessions in the database", () => {
     expect(
       (
         await pgError(
-          asUser("grey", "northside", (tx) =>
-            tx.execute(sql`insert into sessions (user_id) values (app_user_id())`),
-          ),
+          asUser("grey", "northside", (tx) => tx.execute(sql`insert into sessions (user_id) values (app_user_id())`)),
         )
       ).code,
     ).toBe("42501");
@@ -185,7 +184,8 @@ describe("sessions in the database", () => {
     const there = await newSession(users.locum, orgs.lakeside);
     await ownerSql()`update memberships set status = 'suspended' where user_id = ${users.locum} and org_id = ${orgs.northside}`;
     await ownerSql()`update memberships set status = 'active' where user_id = ${users.locum} and org_id = ${orgs.northside}`;
-    const rows = await ownerSql()`select id, revoked_at, barred_orgs from sessions where id in (${here.sessionId}, ${there.sessionId})`;
+    const rows =
+      await ownerSql()`select id, revoked_at, barred_orgs from sessions where id in (${here.sessionId}, ${there.sessionId})`;
     const byId = new Map(rows.map((r) => [r.id, r]));
     expect(byId.get(here.sessionId)!.revoked_at).not.toBeNull();
     expect(byId.get(there.sessionId)!.revoked_at).toBeNull();
@@ -200,12 +200,41 @@ describe("sessions in the database", () => {
   });
 });
 
+describe("a session counts where its sign-in counts", () => {
+  it("an SSO session of Northside never reaches Lakeside: switching asks for Lakeside's own sign-in, a forged token is refused", async () => {
+    const { users, orgs } = await demoIds();
+    const key = await newSession(users.locum, orgs.northside, { methods: [], ssoOrgId: orgs.northside });
+    const sso = { userId: users.locum, orgId: orgs.northside, ...key };
+    expect((await callerWith(sso).patients.list({})).items.length).toBeGreaterThan(0);
+    // The switch is refused with the step-up message, and the session stays in Northside.
+    await expect(callerWith(sso).me.switchOrg({ orgId: orgs.lakeside })).rejects.toMatchObject({
+      code: "FORBIDDEN",
+      message: STEP_UP_REQUIRED,
+    });
+    const [row] = await ownerSql()`select org_id from sessions where id = ${key.sessionId}`;
+    expect(row.org_id).toBe(orgs.northside);
+    // A token claiming Lakeside (a forged cookie update) reads nothing there.
+    const forged = callerWith({ ...sso, orgId: orgs.lakeside });
+    expect(await trpcCode(forged.patients.list({}))).toBe("FORBIDDEN");
+    expect(await trpcCode(forged.me.get())).toBe("FORBIDDEN");
+    // The database alone, as the runtime role: the session's identity is Northside's, whatever was asked.
+    const seen = await withRlsContext(runtimeDb(), { kind: "session", ...key }, async (tx) =>
+      tx.execute<{ org: string }>(sql`select app_org_id() as org`),
+    );
+    expect(seen[0].org).toBe(orgs.northside);
+    // A password session (Lakeside's rule: password + its two-factor policy) switches.
+    const password = { userId: users.locum, orgId: orgs.northside, ...(await newSession(users.locum, orgs.northside)) };
+    expect((await callerWith(password).me.switchOrg({ orgId: orgs.lakeside })).slug).toBe("lakeside");
+  });
+});
+
 describe("an ended session's request", () => {
   it("writes nothing at all, not even a rolled-back throttle row (the directory waits for the verdict)", async () => {
     const { users, orgs } = await demoIds();
     const session = await sessionFor("grey", "northside");
     await ownerSql()`update sessions set revoked_at = now() where id = ${session.sessionId}`;
-    const seq = async () => (await ownerSql()`select last_value || ' ' || is_called as v from login_attempts_id_seq`)[0].v;
+    const seq = async () =>
+      (await ownerSql()`select last_value || ' ' || is_called as v from login_attempts_id_seq`)[0].v;
     const before = await seq();
     expect(await trpcCode(callerWith(session).breakGlass.directory({ search: "Applegate" }))).toBe("UNAUTHORIZED");
     expect(await seq()).toBe(before);

@@ -3,9 +3,11 @@ import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptSecret, ssoPurpose } from "../../server/auth/mfa-crypto";
-import { authOptionsFor } from "../../server/auth/options";
+import { authOptions, authOptionsFor } from "../../server/auth/options";
 import { completeSsoLink, ssoByProviderId } from "../../server/auth/sso";
 import { demoIds, ownerSql, runtimeDb } from "../helpers/db";
+import { waitForMail } from "../helpers/mailbox";
+import { nextDemoCode } from "../helpers/totp";
 
 // The SSO callback against id_tokens signed here with jose, served by a minimal issuer on a
 // loopback port (discovery + JWKS): wrong audience, expired, bad signature, wrong issuer, unsigned —
@@ -47,6 +49,14 @@ async function callback(idToken: string) {
   } catch (err) {
     return { ok: false as const, error: (err as Error).message };
   }
+}
+
+/** The sign-in form's credentials POST, as next-auth hands it to the credentials provider. */
+function signInForm(credentials: Record<string, string>) {
+  const provider = authOptions.providers[0] as unknown as {
+    options: { authorize(c: Record<string, string>, req: { headers: Record<string, string> }): Promise<unknown> };
+  };
+  return provider.options.authorize(credentials, { headers: { "user-agent": "vitest" } });
 }
 
 /** The one-time link token of an SSO answer that asks the account to prove itself first. */
@@ -102,9 +112,15 @@ describe("SSO id_token validation and the practice's rules", () => {
     // The token is single use and only for the account it names.
     expect(await completeSsoLink(link, users.shepherd)).toBeNull();
     expect(await completeSsoLink(link, users.grey)).toBeNull();
-    // Grey proves herself (the sign-in form checks her password and second factor before this call).
+    // Grey proves herself on the sign-in form: password and second factor, with the link token.
     const again = linkToken(await callback(await token({ email: "grey@northside.test", sub: "grey-at-idp" })));
-    expect(await completeSsoLink(again, users.grey)).toMatchObject({ orgId: orgs.northside, active: true });
+    const since = Date.now();
+    const credentials = { email: "grey@northside.test", password: "demo-password", link: again };
+    await expect(signInForm({ ...credentials, totp: "000000" })).rejects.toThrow("TotpInvalid");
+    const proved = await signInForm({ ...credentials, totp: await nextDemoCode("grey@northside.test") });
+    expect(proved).toMatchObject({ id: users.grey, orgId: orgs.northside, method: "totp" });
+    const mail = await waitForMail(process.env.CAREROSTER_MAIL_DIR!, "grey@northside.test", since);
+    expect(mail.subject).toBe("Northside Family Clinic's sign-in was linked to your CareRoster account");
     const [linked] =
       await ownerSql()`select linked_via from user_identities where user_id = ${users.grey} and subject = 'grey-at-idp'`;
     expect(linked.linked_via).toBe("proof");
@@ -180,7 +196,9 @@ describe("SSO id_token validation and the practice's rules", () => {
   it("an invitation through SSO creates a new account; an existing account invited here must prove itself first", async () => {
     const { users, orgs } = await demoIds();
     const sql = ownerSql();
-    const invite = (email: string) => sql`insert into invitations (org_id, email, name, role, token_hash, invited_by, expires_at)
+    const invite = (
+      email: string,
+    ) => sql`insert into invitations (org_id, email, name, role, token_hash, invited_by, expires_at)
       values (${orgs.northside}, ${email}, 'Sso Invitee', 'clinician', ${"sso-test-" + email}, ${users.northAdmin}, now() + interval '1 day')`;
     // A new person: the provider creates the account (no password), linked to this identity.
     await invite("sso-new@careroster.test");
@@ -211,7 +229,8 @@ describe("SSO id_token validation and the practice's rules", () => {
       const [held] = await sql`select count(*)::int as n from user_identities where user_id = ${user}`;
       expect(held.n).toBe(0);
     }
-    const [still] = await sql`select count(*)::int as n from memberships where user_id = ${users.house} and org_id = ${orgs.northside}`;
+    const [still] =
+      await sql`select count(*)::int as n from memberships where user_id = ${users.house} and org_id = ${orgs.northside}`;
     expect(still.n).toBe(0);
     // Leaves the demo practice's member list as the other test files expect it.
     await sql`delete from invitations where token_hash like 'sso-test-%'`;

@@ -175,7 +175,9 @@ describe("practice policy and the enrollment gate", () => {
     const { withRlsContext } = await import("../../server/db/context");
     const { removeFactor } = await import("../../server/auth/mfa");
     const key = await newSession(users.grey, orgs.northside);
-    const removed = await withRlsContext(runtimeDb(), { kind: "session", ...key }, (tx) => removeFactor(tx, users.grey));
+    const removed = await withRlsContext(runtimeDb(), { kind: "session", ...key }, (tx) =>
+      removeFactor(tx, users.grey),
+    );
     expect(removed).toBe(false);
   });
 });

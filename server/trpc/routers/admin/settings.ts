@@ -76,11 +76,7 @@ export const settingsRouter = router({
       .select({ userId: memberships.userId })
       .from(memberships)
       .where(
-        and(
-          eq(memberships.userId, input.userId),
-          eq(memberships.orgId, ctx.orgId!),
-          eq(memberships.status, "active"),
-        ),
+        and(eq(memberships.userId, input.userId), eq(memberships.orgId, ctx.orgId!), eq(memberships.status, "active")),
       );
     if (!member) throw new TRPCError({ code: "NOT_FOUND", message: "That member has no second factor." });
     // A factor guards every practice its owner belongs to: the policies let an admin remove it only
@@ -88,8 +84,7 @@ export const settingsRouter = router({
     const [scope] = await ctx.tx.execute<{ only_here: boolean }>(
       sql`select app_member_only_here(${input.userId}::uuid) as only_here`,
     );
-    if (!scope?.only_here)
-      throw new TRPCError({ code: "FORBIDDEN", message: MEMBER_OF_ANOTHER_PRACTICE });
+    if (!scope?.only_here) throw new TRPCError({ code: "FORBIDDEN", message: MEMBER_OF_ANOTHER_PRACTICE });
     if (!(await removeFactor(ctx.tx, input.userId)))
       throw new TRPCError({ code: "NOT_FOUND", message: "That member has no second factor." });
     await audit(ctx, { action: "auth.mfa_reset", entity: "user", entityId: input.userId, detail: { by: "admin" } });
