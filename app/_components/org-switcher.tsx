@@ -42,8 +42,10 @@ export function OrgSwitcher({ current, orgs }: { current: string | null; orgs: O
       },
       onError: (err, { orgId }) => {
         if (err.message !== STEP_UP_REQUIRED) return setError(err.message);
-        // This session's sign-in does not count there: sign in for that practice (a new session).
+        // This session's sign-in does not count there: sign in for that practice (a new session), on a
+        // full load so nothing of this session's pages stays behind.
         const params = new URLSearchParams({ practice: orgId, notice: "step-up", email: data?.user?.email ?? "" });
+        // eslint-disable-next-line @next/next/no-location-assign-relative-destination
         window.location.assign(`/login?${params}`);
       },
     }),

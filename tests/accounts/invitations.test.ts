@@ -4,7 +4,6 @@ import { GET, POST } from "@/app/api/trpc/[trpc]/route";
 import { checkCredentials } from "@/server/auth/credentials";
 import { createCaller } from "@/server/trpc/routers/_app";
 import { mailDir } from "@/server/mail";
-import { sessionCookie } from "@/tests/helpers/session-cookie";
 import {
   asUser,
   callerAs,
