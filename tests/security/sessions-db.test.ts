@@ -8,6 +8,7 @@ import { patients, sessions } from "@/server/db/schema";
 import {
   asUser,
   callerAs,
+  callerFor,
   callerWith,
   demoIds,
   newSession,
@@ -225,6 +226,31 @@ describe("a session counts where its sign-in counts", () => {
     // A password session (Lakeside's rule: password + its two-factor policy) switches.
     const password = { userId: users.locum, orgId: orgs.northside, ...(await newSession(users.locum, orgs.northside)) };
     expect((await callerWith(password).me.switchOrg({ orgId: orgs.lakeside })).slug).toBe("lakeside");
+  });
+});
+
+describe("an admin's session actions stay in their practice", () => {
+  it("Northside's admin sees and ends locum's Northside sessions only; locum's Lakeside work goes on", async () => {
+    const { users, orgs } = await demoIds();
+    const north = { userId: users.locum, orgId: orgs.northside, ...(await newSession(users.locum, orgs.northside)) };
+    const lake = { userId: users.locum, orgId: orgs.lakeside, ...(await newSession(users.locum, orgs.lakeside)) };
+    const admin = await callerFor("northAdmin", "northside");
+    const listed = (await admin.admin.members.sessions({ userId: users.locum })).map((s) => s.id);
+    expect(listed).toContain(north.sessionId);
+    expect(listed).not.toContain(lake.sessionId);
+    await admin.admin.members.signOutEverywhere({ userId: users.locum });
+    expect(await trpcCode(callerWith(north).patients.list({}))).toBe("UNAUTHORIZED");
+    expect((await callerWith(lake).patients.list({})).items.length).toBeGreaterThan(0);
+    // ...but that Lakeside session cannot come back into Northside without a new sign-in.
+    await expect(callerWith(lake).me.switchOrg({ orgId: orgs.northside })).rejects.toMatchObject({
+      message: STEP_UP_REQUIRED,
+    });
+    // Lakeside's admin cannot end them from there either way round.
+    expect(
+      await trpcCode(
+        (await callerFor("lakeAdmin", "lakeside")).admin.members.signOutEverywhere({ userId: users.grey }),
+      ),
+    ).toBe("NOT_FOUND");
   });
 });
 
