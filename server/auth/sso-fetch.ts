@@ -83,14 +83,18 @@ export function guardedLookup(plainHttp: boolean, resolve: Resolve = systemResol
   };
 }
 
-/** One deadline per socket and a cap on the bytes it reads (headers included), whoever reads it. */
+/**
+ * A backstop on every socket, whoever reads it (openid-client reads whole bodies without a limit):
+ * a little past the deadline and the cap, it is closed. Without an error: openid-client stops
+ * listening for one once the response has begun, and the read then fails as an aborted response.
+ */
 function bounded(socket: Duplex | null | undefined) {
   if (!socket) return socket;
   let read = 0;
-  const deadline = setTimeout(() => socket.destroy(new SsoFetchError("timeout")), SSO_DEADLINE_MS);
+  const deadline = setTimeout(() => socket.destroy(), SSO_DEADLINE_MS + 1_000);
   socket.on("data", (chunk: Buffer) => {
     read += chunk.length;
-    if (read > SSO_MAX_BYTES + 64 * 1024) socket.destroy(new SsoFetchError("too_large"));
+    if (read > SSO_MAX_BYTES + 64 * 1024) socket.destroy();
   });
   socket.once("close", () => clearTimeout(deadline));
   return socket;
