@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import net, { type AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
+import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
 import { custom, Issuer } from "openid-client";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -356,5 +357,84 @@ describe("what the browser and the log see", () => {
     expect(await get.text()).toBe("");
     expect(logged.join(" ")).not.toContain(SECRET);
     expect(logged.join(" ")).toMatch(/SSO discovery failed 127\.0\.0\.1:\d+ origin/);
+  });
+});
+
+describe("next-auth on the checked endpoints", () => {
+  let orgId: string;
+  let idp: Awaited<ReturnType<typeof serve>>;
+  let key: CryptoKey;
+  let jwk: JWK;
+  let nonce = "";
+  let tokenAuth = "";
+
+  beforeAll(async () => {
+    orgId = (await demoIds()).orgs.northside;
+    const pair = await generateKeyPair("RS256");
+    key = pair.privateKey;
+    jwk = { ...(await exportJWK(pair.publicKey)), kid: "k1", alg: "RS256" };
+    idp = await serve(async (req, res) => {
+      if (req.url === "/jwks") return json(res, { keys: [jwk] });
+      if (req.url !== "/token") return json(res, discovery(idp.origin));
+      tokenAuth = req.headers.authorization ?? "";
+      const idToken = await new SignJWT({ email: "house@lakeside.test", email_verified: true, nonce })
+        .setProtectedHeader({ alg: "RS256", kid: "k1" })
+        .setIssuer(idp.origin)
+        .setAudience("careroster")
+        .setSubject("idp-house")
+        .setIssuedAt()
+        .setExpirationTime("5m")
+        .sign(key);
+      json(res, { access_token: "at", token_type: "Bearer", id_token: idToken });
+    });
+    await ownerSql()`insert into org_sso (org_id, issuer, client_id, client_secret_enc, domains)
+      values (${orgId}, ${idp.origin}, 'careroster', ${encryptSecret("s3cret", ssoPurpose(orgId))}, ${["northside.test"]})`;
+  });
+  afterAll(async () => {
+    await ownerSql()`delete from org_sso where org_id = ${orgId}`;
+  });
+
+  it("sign-in redirects to the discovered authorization endpoint; the callback's token and key requests go through", async () => {
+    // next-auth's own handler (its pages-router form: plain objects in, no Next.js request scope).
+    const jar: Record<string, string> = {};
+    const run = async (action: string, method: string, input: { query?: object; body?: object } = {}) => {
+      const out = { status: 200, headers: {} as Record<string, unknown>, body: undefined as unknown };
+      const res = {
+        status: (code: number) => ((out.status = code), res),
+        setHeader: (name: string, value: unknown) => ((out.headers[name.toLowerCase()] = value), res),
+        getHeader: (name: string) => out.headers[name.toLowerCase()],
+        end: () => undefined,
+        json: (body: unknown) => void (out.body = body),
+        send: (body: unknown) => void (out.body = body),
+      };
+      const req = {
+        method,
+        query: { nextauth: [action, "sso-northside"], ...input.query },
+        body: input.body,
+        cookies: jar,
+      };
+      await NextAuth(req as never, res as never, await authOptionsFor([action, "sso-northside"], new Headers()));
+      for (const cookie of [out.headers["set-cookie"] ?? []].flat() as string[]) {
+        const [pair] = cookie.split(";");
+        const at = pair.indexOf("=");
+        jar[pair.slice(0, at)] = decodeURIComponent(pair.slice(at + 1));
+      }
+      return { ...out, redirect: out.headers.location as string | undefined };
+    };
+    const { csrfToken } = (await run("csrf", "GET")).body as { csrfToken: string };
+    const signin = await run("signin", "POST", { body: { csrfToken } });
+    const authorize = new URL(signin.redirect!);
+    expect(authorize.origin + authorize.pathname).toBe(`${idp.origin}/auth`);
+    nonce = authorize.searchParams.get("nonce") ?? "";
+    expect(idp.hits).toEqual(["/.well-known/openid-configuration"]); // ours, once; openid-client discovered nothing
+
+    const callback = await run("callback", "GET", {
+      query: { code: "c1", state: authorize.searchParams.get("state") },
+    });
+    expect(tokenAuth).toBe(`Basic ${Buffer.from("careroster:s3cret").toString("base64")}`);
+    // The id_token passed openid-client (its key fetch) and jose (ours); then the practice's rules
+    // refused another practice's email — the code of that refusal, nothing else.
+    expect(callback.redirect).toMatch(/\?error=SsoNotMember$/);
+    expect(idp.hits).toEqual(["/.well-known/openid-configuration", "/token", "/jwks", "/jwks"]);
   });
 });
