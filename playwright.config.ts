@@ -73,6 +73,8 @@ export default defineConfig({
           CAREROSTER_MAIL_DIR: E2E_MAIL_DIR,
           NEXTAUTH_SECRET: "e2e-secret-used-only-by-the-playwright-run-0123456789",
           MFA_ENCRYPTION_KEY: "ZTJlLWtleS11c2VkLW9ubHktYnktcGxheXdyaWdodCE",
+          // The journeys' identity provider (e2e/idp.ts) is plain http on loopback.
+          CAREROSTER_SSO_ALLOW_HTTP_LOOPBACK: "1",
         },
       },
 });

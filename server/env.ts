@@ -17,6 +17,24 @@ const text = z.preprocess(unsetIfBlank, z.string().optional());
 const url = (expected: string) => z.preprocess(unsetIfBlank, z.url({ error: expected }).optional());
 const flag = z.preprocess(unsetIfBlank, z.enum(["0", "1"], { error: "1 or 0" }).optional()).transform((v) => v === "1");
 
+/** A comma-separated list of https origins (`https://host[:port]`, nothing after it). */
+const origins = z.preprocess(
+  unsetIfBlank,
+  z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? "")
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (list) => list.every((o) => URL.canParse(o) && new URL(o).protocol === "https:" && new URL(o).origin === o),
+      "a comma-separated list of origins such as https://oauth2.googleapis.com (https, no path or trailing slash)",
+    ),
+);
+
 /**
  * Every environment variable the server and the scripts read, validated in one place. A bad value
  * is one sentence naming the variable (ConfigError), which stops `npm start` before anything runs.
@@ -56,6 +74,10 @@ export const envSchema = z.object({
   /** Per-stage `Server-Timing` headers on tRPC responses (the benchmark's breakdown); off in normal runs. */
   CAREROSTER_SERVER_TIMING: flag,
   BENCH_BASELINE_DATABASE_URL: text,
+  /** Development and tests only: lets SSO fetch plain http from a loopback issuer (a local test provider). */
+  CAREROSTER_SSO_ALLOW_HTTP_LOOPBACK: flag,
+  /** Origins besides the issuer's own that a discovery document may name for its token and key endpoints. */
+  CAREROSTER_SSO_ALLOWED_ORIGINS: origins,
 });
 
 export type Env = z.output<typeof envSchema>;

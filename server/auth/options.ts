@@ -12,6 +12,8 @@ import { absoluteSeconds, idleSeconds, withinAbsoluteLimit } from "./session-pol
 import { sendMail } from "../mail";
 import { ssoLinkedMail } from "../mail/messages";
 import { revokeSession, sessionState, startSession, type SessionKey } from "./sessions";
+import { discover } from "./sso-discovery";
+import { ssoReasonClass } from "./sso-fetch";
 import {
   beginSsoLink,
   completeSsoLink,
@@ -26,7 +28,8 @@ import {
 } from "./sso";
 
 /** The account hears of every link, at its own address. */
-const announceSsoLink = (linked: LinkedIdentity) => sendMail(ssoLinkedMail({ to: linked.email, orgName: linked.orgName }));
+const announceSsoLink = (linked: LinkedIdentity) =>
+  sendMail(ssoLinkedMail({ to: linked.email, orgName: linked.orgName }));
 
 interface TokenSession {
   sub?: unknown;
@@ -92,7 +95,9 @@ export const authOptions: NextAuthOptions = {
         return;
       // The message only: next-auth's metadata can carry the request's body (a password).
       const err = metadata instanceof Error ? metadata : (metadata as { error?: unknown })?.error;
-      console.error(`[next-auth] ${code}`, err instanceof Error ? `${err.name}: ${err.message}` : "");
+      // An SSO step's message can quote what the issuer answered: its class only.
+      if (code.includes("OAUTH")) console.error(`[next-auth] ${code}`, ssoReasonClass(err));
+      else console.error(`[next-auth] ${code}`, err instanceof Error ? `${err.name}: ${err.message}` : "");
     },
     warn(code) {
       console.warn(`[next-auth] ${code}`);
@@ -206,7 +211,7 @@ function ssoSignIn(userAgent: string | null): NonNullable<NextAuthOptions["callb
   return async ({ user, account }) => {
     if (!account || !account.provider.startsWith(SSO_PREFIX)) return true;
     const outcome = await ssoOutcome(account.provider, account.id_token).catch((err: unknown) => {
-      console.error("careroster: SSO sign-in failed", (err as Error)?.name ?? "error");
+      console.error("careroster: SSO sign-in failed", account.provider, ssoReasonClass(err));
       return { kind: "refused" as const, reason: "SsoFailed" as const };
     });
     if (outcome.kind === "refused") throw new Error(outcome.reason);
@@ -256,17 +261,23 @@ async function ssoOutcome(providerId: string, idToken: unknown): Promise<SsoOutc
 /**
  * next-auth's options for one request (app/api/auth/[...nextauth]/route.ts): the credentials
  * provider always; for `/api/auth/{signin,callback}/sso-<slug>`, that practice's OpenID Connect
- * provider, read from the database now (providers are configured at run time by practice admins).
+ * provider, read from the database now (providers are configured at run time by practice admins),
+ * with the endpoints of its stored issuer's checked discovery document. Throws when that practice's
+ * sign-in cannot be used now (the route answers with a fixed code).
  */
 export async function authOptionsFor(segments: string[] | undefined, headers: Headers): Promise<NextAuthOptions> {
   const [action, providerId] = segments ?? [];
   if ((action === "signin" || action === "callback") && providerId?.startsWith(SSO_PREFIX)) {
     const row = await ssoByProviderId(getDb(), providerId).catch(() => null);
     if (row) {
+      const endpoints = await discover(row.issuer).catch((err: unknown) => {
+        console.error("careroster: SSO discovery failed", new URL(row.issuer).host, ssoReasonClass(err));
+        throw err;
+      });
       const userAgent = headers.get("user-agent")?.slice(0, 512) ?? null;
       return {
         ...authOptions,
-        providers: [...authOptions.providers, oidcProvider(row)],
+        providers: [...authOptions.providers, oidcProvider(row, endpoints)],
         callbacks: { ...authOptions.callbacks, signIn: ssoSignIn(userAgent) },
       };
     }

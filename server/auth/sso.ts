@@ -1,10 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
+import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { OAuthConfig } from "next-auth/providers/oauth";
+import { custom } from "openid-client";
 import { getAuthDb, type Db } from "../db/client";
 import { withoutIdentity } from "../db/context";
 import { decryptSecret, ssoPurpose } from "./mfa-crypto";
+import { discover, type SsoEndpoints } from "./sso-discovery";
+import { openidHttpOptions, SSO_DEADLINE_MS, ssoJwksFetch } from "./sso-fetch";
 import { hashToken, newToken } from "./tokens";
 
 /**
@@ -55,17 +58,29 @@ export async function ssoByProviderId(
   });
 }
 
-/** next-auth's OIDC provider for one practice. */
-export function oidcProvider(row: SsoProviderRow): OAuthConfig<Record<string, unknown>> {
+/**
+ * next-auth's OIDC provider for one practice, with the endpoints our own discovery checked
+ * (sso-discovery.ts): no `wellKnown`, so openid-client never discovers or follows anything itself.
+ */
+export function oidcProvider(row: SsoProviderRow, endpoints: SsoEndpoints): OAuthConfig<Record<string, unknown>> {
   return {
     id: `${SSO_PREFIX}${row.org_slug}`,
     name: `${row.org_name} sign-in`,
     type: "oauth",
-    wellKnown: `${row.issuer}/.well-known/openid-configuration`,
-    issuer: row.issuer,
+    issuer: endpoints.issuer,
+    authorization: { url: endpoints.authorization, params: { scope: "openid email profile" } },
+    token: {
+      url: endpoints.token,
+      // openid-client's token request and its key fetch, through the SSO agents (sso-fetch.ts).
+      async request({ client, params, checks, provider }) {
+        client[custom.http_options] = openidHttpOptions;
+        client.issuer[custom.http_options] = openidHttpOptions;
+        return { tokens: await client.callback(provider.callbackUrl, params, checks) };
+      },
+    },
+    jwks_endpoint: endpoints.jwks,
     clientId: row.client_id,
     clientSecret: decryptSecret(row.client_secret_enc, ssoPurpose(row.org_id)),
-    authorization: { params: { scope: "openid email profile" } },
     idToken: true,
     checks: ["pkce", "state", "nonce"],
     client: { token_endpoint_auth_method: "client_secret_basic" },
@@ -101,20 +116,27 @@ export async function validateIdToken(
   return payload;
 }
 
-const jwksCache = new Map<string, JWTVerifyGetKey>();
-/** The issuer's keys, from its discovery document. */
+/** How long after a fetch of an issuer's key set an unknown `kid` waits before the set is fetched again. */
+export const JWKS_COOLDOWN_MS = 60_000;
+const keySets = new Map<string, JWTVerifyGetKey>();
+/**
+ * The issuer's keys (its discovery document's jwks_uri), fetched through the SSO checks. A token
+ * signed with a key we do not know yet (rotation) fetches the set again, at most once a minute.
+ */
 export async function issuerKeys(issuer: string): Promise<JWTVerifyGetKey> {
-  const cached = jwksCache.get(issuer);
-  if (cached) return cached;
-  const res = await fetch(`${issuer}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(10_000) });
-  if (!res.ok) throw new Error("discovery failed");
-  const meta = (await res.json()) as { jwks_uri?: string; issuer?: string };
-  if (meta.issuer !== issuer || !meta.jwks_uri) throw new Error("discovery issuer mismatch");
-  const keys = createRemoteJWKSet(new URL(meta.jwks_uri));
-  jwksCache.set(issuer, keys);
+  const { jwks } = await discover(issuer);
+  let keys = keySets.get(jwks);
+  if (!keys) {
+    keys = createRemoteJWKSet(new URL(jwks), {
+      [customFetch]: ssoJwksFetch,
+      timeoutDuration: SSO_DEADLINE_MS,
+      cooldownDuration: JWKS_COOLDOWN_MS,
+      cacheMaxAge: 10 * 60_000,
+    });
+    keySets.set(jwks, keys);
+  }
   return keys;
 }
-
 export type SsoRefusal = "SsoUnverified" | "SsoNotMember" | "SsoFailed";
 
 /** Whether the claims show a verified email: `email_verified: true` (Google, most IdPs) or Entra ID's `xms_edov: true`. */
@@ -150,7 +172,8 @@ export async function ssoDecision(
   );
   if (row?.user_id && (row.outcome === "signed_in" || row.outcome === "created"))
     return { ok: true, userId: row.user_id, email, created: row.outcome === "created" };
-  if (row?.user_id && row.outcome === "needs_link") return { ok: false, reason: "SsoLinkRequired", userId: row.user_id, email };
+  if (row?.user_id && row.outcome === "needs_link")
+    return { ok: false, reason: "SsoLinkRequired", userId: row.user_id, email };
   return { ok: false, reason: "SsoNotMember" };
 }
 
@@ -180,10 +203,7 @@ export interface LinkedIdentity {
 }
 
 /** After the account's password and second factor: links the held identity. Null when the token is not valid for this user. */
-export async function completeSsoLink(
-  token: string,
-  userId: string,
-): Promise<LinkedIdentity | null> {
+export async function completeSsoLink(token: string, userId: string): Promise<LinkedIdentity | null> {
   const [row] = await getAuthDb().execute<{ org_id: string; org_name: string; email: string; active: boolean }>(
     sql`select * from app_sso_link_complete(${hashToken(token)}, ${userId}::uuid, ${randomUUID()})`,
   );

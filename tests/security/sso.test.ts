@@ -72,6 +72,7 @@ const ssoSessions = async (userId: string) =>
 
 describe("SSO id_token validation and the practice's rules", () => {
   beforeAll(async () => {
+    process.env.CAREROSTER_SSO_ALLOW_HTTP_LOOPBACK = "1"; // the issuer below is plain http on loopback
     const issuerPair = await generateKeyPair("RS256");
     signingKey = issuerPair.privateKey;
     otherKey = (await generateKeyPair("RS256")).privateKey; // an attacker's key, never published
@@ -80,7 +81,14 @@ describe("SSO id_token validation and the practice's rules", () => {
     server = createServer((req, res) => {
       res.setHeader("content-type", "application/json");
       if (req.url === "/.well-known/openid-configuration")
-        res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
+        res.end(
+          JSON.stringify({
+            issuer,
+            authorization_endpoint: `${issuer}/auth`,
+            token_endpoint: `${issuer}/token`,
+            jwks_uri: `${issuer}/jwks`,
+          }),
+        );
       else if (req.url === "/jwks") res.end(JSON.stringify({ keys: [publicJwk] }));
       else res.writeHead(404).end("{}");
     });
