@@ -1,9 +1,8 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
 import { audit } from "../audit/record";
-import { getAuthDb, getDb } from "../db/client";
+import { getDb } from "../db/client";
 import { SessionEndedError, withRlsContext } from "../db/context";
 import { clientAddress } from "../http/client-address";
 import { safeCallbackPath } from "../../lib/callback-url";
