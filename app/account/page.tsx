@@ -45,7 +45,7 @@ export default async function AccountPage() {
               <MySessions initial={sessions} timeZone={me.org?.timeZone ?? "UTC"} />
             </section>
             <section className="card narrow" aria-labelledby="linked-heading">
-              <h2 id="linked-heading">Practice sign-ins linked to your account</h2>
+              <h2 id="linked-heading">Linked practice sign-ins</h2>
               <p className="muted">
                 A practice&apos;s own sign-in (single sign-on) can open your account only once you linked it with your
                 password and code, or when it created your account from an invitation.
