@@ -4,7 +4,7 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { demoPanel, demoPatients, fullName } from "@/server/db/seed/demo-data";
 import { as } from "./state";
 
-// Issue #14 journeys: signed notes and addenda, cover with a preview, the access explainer, and
+// Journeys: signed notes and addenda, cover with a preview, the access explainer, and
 // the patient access report (CSV and PDF).
 
 async function open(browser: Browser, state: string, path: string) {

@@ -6,7 +6,7 @@ import { openChart } from "./chart";
 import { as } from "./state";
 import { fillSignIn } from "./totp";
 
-// Issue #17: landing pages, the loading state on navigation, focus after a route change, and no
+// Landing pages, the loading state on navigation, focus after a route change, and no
 // lost work (offline saves, note drafts kept on the device).
 
 const panel = demoPanel("grey", "northside");

@@ -5,7 +5,7 @@ import { E2E_MAIL_DIR } from "./mail";
 import { as } from "./state";
 import { nextCode } from "./totp";
 
-// Issue #13 through the real UI: a practice requiring two-factor holds an unenrolled clinician at
+// Through the real UI: a practice requiring two-factor holds an unenrolled clinician at
 // enrollment (and the API answers FORBIDDEN) until they enroll with a code computed from the secret
 // the page shows; password + code; a recovery code; an admin's reset. Then SSO against a real
 // OpenID provider (oidc-provider on a free port): success, an unverified email, another practice's user.

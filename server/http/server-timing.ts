@@ -2,7 +2,7 @@ import type { StageTimer } from "@/server/db/context";
 import { env } from "@/server/env";
 
 /**
- * Per-stage timings of one request for the benchmark (issue #16), sent as a `Server-Timing` header
+ * Per-stage timings of one request for the benchmark, sent as a `Server-Timing` header
  * only when CAREROSTER_SERVER_TIMING=1: stage names and milliseconds, never a value or a query.
  * Pipelined stages overlap (they are measured from when each was sent to when its answer arrived).
  */

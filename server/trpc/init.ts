@@ -75,7 +75,7 @@ const sessionTxProcedure = authedProcedure.use(async ({ ctx, next, type }) => {
 });
 
 /**
- * Two-factor gate (issue #13): a member whom the practice's policy requires to use a second factor
+ * Two-factor gate: a member whom the practice's policy requires to use a second factor
  * and who has not enrolled reaches nothing but `me.get` and the enrollment procedures
  * (`enrollmentProcedure`). The database answers (app_mfa_enrollment_required(): policy, role,
  * factor, session method) in the context statement, and no row reaches the handler before it holds.

@@ -6,7 +6,7 @@ import { clinicalNotes, patients } from "@/server/db/schema";
 import { demoUsers, type DemoOrgKey, type DemoUserKey } from "@/server/db/seed/demo-data";
 import { asUser, callerFor, demoIds, ownerSql, patientIdByMrn, trpcCode } from "@/tests/helpers/db";
 
-// Issue #14, parts 3 and 4: the explainer is the policies' own answer (checked for every member ×
+// The explainer is the policies' own answer (checked for every member ×
 // patient of the demo); the access report carries the basis recorded at the time of access.
 
 const members = (Object.entries(demoUsers) as [DemoUserKey, (typeof demoUsers)[DemoUserKey]][]).flatMap(([key, u]) =>

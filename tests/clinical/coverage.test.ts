@@ -3,7 +3,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { coverage, patients } from "@/server/db/schema";
 import { asUser, callerFor, demoIds, ownerPanel, ownerSql, pgError, trpcCode } from "@/tests/helpers/db";
 
-// Issue #14, part 2: cover widens what the covering clinician sees to exactly the covered
+// Cover widens what the covering clinician sees to exactly the covered
 // clinician's panel, only inside its window; nobody grants cover to themselves.
 
 const inDays = (d: number) => new Date(Date.now() + d * 24 * 3600_000);

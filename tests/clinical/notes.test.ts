@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clinicalNotes, clinicalNoteVersions } from "@/server/db/schema";
 import { asUser, callerFor, demoIds, ownerSql, patientIdByMrn, pgError, trpcCode } from "@/tests/helpers/db";
 
-// Issue #14, part 1: a signed note never changes — for its author, an admin, any procedure, and
+// A signed note never changes — for its author, an admin, any procedure, and
 // the owner role (short of disabling the trigger). Addenda, entered-in-error, version history.
 
 describe("signed notes and addenda", () => {

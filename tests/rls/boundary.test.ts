@@ -16,7 +16,7 @@ import {
   trpcCode,
 } from "@/tests/helpers/db";
 
-// Issue #11: what an attacker holding the runtime role's credentials, or an insider, tried
+// What an attacker holding the runtime role's credentials, or an insider, tried
 // around the policies. Each test asserts what the database refused, not what the UI hides.
 
 const runtimeRole = () => decodeURIComponent(new URL(runtimeUrl()).username);

@@ -4,7 +4,7 @@ import { demoUsers } from "@/server/db/seed/demo-data";
 import { asUser, callerFor, demoIds, ownerSql, patientByMrn, pgError, trpcCode } from "@/tests/helpers/db";
 
 /**
- * Revoking an emergency grant (issue #17), attacked from every side: the tRPC procedure as the
+ * Revoking an emergency grant, attacked from every side: the tRPC procedure as the
  * wrong role and the wrong practice, raw SQL as an admin and as the grantee, and the visibility
  * the policies derive from it.
  */

@@ -8,7 +8,7 @@ import { users } from "./users";
 const adminOfMember = sql`${isAdmin} and user_id in (select m.user_id from memberships m where m.org_id = ${currentOrg} and m.status = 'active')`;
 
 /**
- * A person's TOTP factor (issue #13). `secret_enc` is AES-256-GCM ciphertext (server/auth/mfa-crypto.ts),
+ * A person's TOTP factor. `secret_enc` is AES-256-GCM ciphertext (server/auth/mfa-crypto.ts),
  * never plain. `confirmed_at` is null while enrollment waits for its first code. `last_step` is the
  * RFC 6238 time step of the last accepted code: a code is accepted only for a later step (no replay).
  */

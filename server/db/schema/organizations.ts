@@ -9,7 +9,7 @@ export const organizations = pgTable(
     name: text("name").notNull(),
     slug: text("slug").notNull().unique(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    /** Two-factor policy (issue #13): who must use a second factor. */
+    /** Two-factor policy: who must use a second factor. */
     mfaPolicy: text("mfa_policy").notNull().default("admins"),
     /** IANA time zone every time of the practice is shown in; null = the server's zone. */
     timeZone: text("time_zone"),

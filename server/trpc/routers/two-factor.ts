@@ -15,7 +15,7 @@ import { users } from "../../db/schema";
 import { CommitThenFail, enrollmentProcedure, orgProcedure, router } from "../init";
 
 /**
- * `me.twoFactor.*` (issue #13). Status and enrollment stay reachable for a member the practice
+ * `me.twoFactor.*`. Status and enrollment stay reachable for a member the practice
  * holds at enrollment (enrollmentProcedure); everything else goes through the gate. The secret is
  * answered once, by `begin`, and never again; audit rows never carry it.
  */

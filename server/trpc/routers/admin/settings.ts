@@ -8,7 +8,7 @@ import { memberships, organizations, orgSso, userMfa, users } from "../../../db/
 import { adminProcedure, router } from "../../init";
 
 /**
- * `admin.settings.*`: the practice's sign-in settings (issue #13) — two-factor policy, each
+ * `admin.settings.*`: the practice's sign-in settings — two-factor policy, each
  * member's two-factor state (and the reset), and the practice's OpenID Connect provider. The
  * client secret is stored encrypted and never answered; audit rows name fields, never values.
  */
