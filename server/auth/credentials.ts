@@ -12,7 +12,10 @@ export const signInInput = z.object({
   /** The second factor: a 6-digit TOTP code or a recovery code (DESIGN.md section 6: the `totp` field). */
   totp: z.string().trim().max(64).optional(),
   /** The practice to start in (step-up for a practice, or the practice whose sign-in is being linked). */
-  practice: z.uuid().optional().or(z.literal("").transform(() => undefined)),
+  practice: z
+    .uuid()
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 export type SignInResult =

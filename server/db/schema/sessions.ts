@@ -29,11 +29,17 @@ export const sessions = pgTable(
     /** The practice the session is in. */
     orgId: uuid("org_id").references(() => organizations.id),
     /** What sign-in proved: `password`, and `totp` or `recovery_code` with it. */
-    methods: text("methods").array().notNull().default(sql`'{}'`),
+    methods: text("methods")
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
     /** The practice whose identity provider opened the session (it counts there only). */
     ssoOrgId: uuid("sso_org_id").references(() => organizations.id),
     /** Practices whose admin ended this person's access there (app_end_member_sessions). */
-    barredOrgs: uuid("barred_orgs").array().notNull().default(sql`'{}'`),
+    barredOrgs: uuid("barred_orgs")
+      .array()
+      .notNull()
+      .default(sql`'{}'`),
   },
   (t) => [
     // The user's (active) sessions, newest activity first; the live check goes by primary key.
