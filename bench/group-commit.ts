@@ -46,7 +46,7 @@ export async function groupCommit(opts: {
             await tx.execute(sql`select 1`);
             await audit(
               { tx, userId: opts.actor.userId, orgId: opts.actor.orgId, requestId: crypto.randomUUID() },
-              { action: "patient.list", entity: "patient", detail: { bench: true } },
+              { action: "patient.list", detail: { patientIds: [] } },
             );
           });
           done++;

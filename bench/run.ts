@@ -184,7 +184,7 @@ try {
     orgId: s.orgId,
     requestId: crypto.randomUUID(),
   });
-  const row = { action: "patient.list" as const, entity: "patient", detail: { bench: true } };
+  const row = { action: "patient.list" as const, detail: { patientIds: [] } };
   // Before #16: BEGIN, the context statement, the two-factor gate's own query, the handler's query,
   // the audit insert and COMMIT, each awaited in turn.
   const before = () =>
@@ -196,7 +196,7 @@ try {
         orgId: s.orgId,
         actorId: s.clinicianId,
         action: row.action,
-        entity: row.entity,
+        entity: "patient",
         requestId: crypto.randomUUID(),
         detail: row.detail,
       });

@@ -2,10 +2,9 @@ import { sql } from "drizzle-orm";
 import { serverTimeZone } from "@/lib/time";
 import { auditActionLabel } from "@/server/audit/actions";
 import type { Tx } from "@/server/db/client";
+import type { AccessBasis } from "@/server/db/schema";
 
 export const REPORT_MAX_ROWS = 5000;
-
-export type Basis = "care_team" | "coverage" | "break_glass" | "admin";
 
 export interface AccessRow {
   id: number;
@@ -15,7 +14,7 @@ export interface AccessRow {
   role: string | null;
   action: string;
   what: string;
-  basis: Basis | null;
+  basis: AccessBasis | null;
   emergency: {
     reason: string;
     grantedAt: Date;
@@ -25,7 +24,7 @@ export interface AccessRow {
   } | null;
 }
 
-export const BASIS_LABEL: Record<Basis, string> = {
+export const BASIS_LABEL: Record<AccessBasis, string> = {
   care_team: "care team",
   coverage: "coverage",
   break_glass: "emergency access",
@@ -49,7 +48,7 @@ export async function accessReport(tx: Tx, patientId: string, from: string, to: 
     actor_name: string | null;
     role: string | null;
     action: string;
-    basis: Basis | null;
+    basis: AccessBasis | null;
     g_reason: string | null;
     g_granted_at: string | null;
     g_reviewed_at: string | null;

@@ -1,69 +1,176 @@
+import { z } from "zod";
+
+/** What an audit row is about (`audit_events.entity`). */
+export type AuditEntity =
+  | "patient"
+  | "clinical_note"
+  | "appointment"
+  | "appointment_reminder"
+  | "care_team"
+  | "coverage"
+  | "access_grant"
+  | "invitation"
+  | "membership"
+  | "session"
+  | "user"
+  | "organization";
+
+// Details hold ids, counts, field names and choices: never patient data values.
+const none = z.object({}).strict();
+const ids = z.array(z.uuid());
+const role = z.enum(["admin", "clinician"]);
+const ended = z.object({ endedSessions: z.number() });
+const booking = z.object({ clinicianId: z.uuid(), visitType: z.string(), doubleBooked: z.boolean() });
+
 /**
  * Every action an audit row can record, with its label for people. `audit()`, the audit log's
  * filter and the access report all take their names from here, so a new action cannot be recorded
  * without being filterable. The SQL functions that write audit rows themselves
  * (drizzle/0010_invitations.sql) use the `member.invite_accept` and `auth.password_reset*` names.
- * `access: true` marks reads of patient data (the audit page's access chart).
+ * `access: true` marks reads of patient data (the audit page's access chart). Each action names its
+ * entity and the shape of its detail, so `audit()` is type-checked per action.
  */
 export const AUDIT_ACTIONS = {
-  "patient.view": { label: "Opened the chart", access: true },
-  "patient.list": { label: "Shown on a patient list page", access: true },
-  "patient.create": { label: "Registered the patient" },
-  "patient.update": { label: "Changed demographics" },
-  "patient.archive": { label: "Archived the record" },
-  "patient.restore": { label: "Restored the record" },
-  "note.list": { label: "Read the notes", access: true },
-  "note.drafts": { label: "Listed own unsigned drafts" },
-  "note.create": { label: "Wrote a note" },
-  "note.update": { label: "Edited a draft note" },
-  "note.sign": { label: "Signed a note" },
-  "note.addendum": { label: "Added an addendum" },
-  "note.entered_in_error": { label: "Marked a note entered in error" },
-  "appointment.list": { label: "Read the appointments", access: true },
-  "appointment.create": { label: "Booked an appointment" },
-  "appointment.cancel": { label: "Cancelled an appointment" },
-  "appointment.double_book": { label: "Double-booked a clinician" },
-  "appointment.today": { label: "Viewed today's visits", access: true },
-  "care_team.assign": { label: "Added to a care team" },
-  "care_team.unassign": { label: "Removed from a care team" },
-  "coverage.preview": { label: "Previewed cover" },
-  "coverage.create": { label: "Arranged cover" },
-  "coverage.end": { label: "Ended cover" },
-  "directory.search": { label: "Searched the directory" },
-  "break_glass.request": { label: "Requested emergency access" },
-  "break_glass.review": { label: "Reviewed emergency access" },
-  "break_glass.revoke": { label: "Revoked emergency access" },
-  "break_glass.end": { label: "Ended own emergency access early" },
-  "access.explain": { label: "Checked who can see the record" },
-  "access.report": { label: "Viewed this access report" },
-  "member.invite": { label: "Invited a member" },
-  "member.invite_resend": { label: "Resent an invitation" },
-  "member.invite_revoke": { label: "Revoked an invitation" },
-  "member.invite_accept": { label: "Accepted an invitation" },
-  "member.role": { label: "Changed a member's role" },
-  "member.suspend": { label: "Suspended a member" },
-  "member.reactivate": { label: "Reactivated a member" },
-  "member.sign_out_everywhere": { label: "Signed a member out everywhere" },
-  "auth.sign_in": { label: "Signed in" },
-  "auth.sign_out": { label: "Signed out" },
-  "auth.password_change": { label: "Changed password" },
-  "auth.password_change_failed": { label: "Failed password change" },
-  "auth.password_reset_request": { label: "Requested a password reset" },
-  "auth.password_reset": { label: "Reset password" },
-  "auth.mfa_enroll": { label: "Set up two-factor sign-in" },
-  "auth.mfa_recovery_codes_regenerate": { label: "Made new recovery codes" },
-  "auth.mfa_reset": { label: "Reset a member's two-factor sign-in" },
-  "auth.sso_link": { label: "Linked the practice's sign-in to an account" },
-  "auth.sso_unlink": { label: "Unlinked a practice's sign-in from an account" },
-  "settings.mfa_policy": { label: "Changed the two-factor policy" },
-  "practice.time_zone": { label: "Changed the practice's time zone" },
-  "settings.sso_save": { label: "Saved the practice's single sign-on" },
-  "settings.sso_remove": { label: "Removed the practice's single sign-on" },
-  "session.end": { label: "Ended a session" },
-  "session.end_others": { label: "Ended other sessions" },
-  "session.switch_org": { label: "Switched practice" },
-  "job.reminders": { label: "Recorded appointment reminders" },
-} as const satisfies Record<string, { label: string; access?: true }>;
+  "patient.view": { label: "Opened the chart", access: true, entity: "patient", detail: none },
+  "patient.list": {
+    label: "Shown on a patient list page",
+    access: true,
+    entity: "patient",
+    detail: z.object({ patientIds: ids }),
+  },
+  "patient.create": { label: "Registered the patient", entity: "patient", detail: none },
+  "patient.update": {
+    label: "Changed demographics",
+    entity: "patient",
+    detail: z.object({ fields: z.array(z.string()) }),
+  },
+  "patient.archive": { label: "Archived the record", entity: "patient", detail: none },
+  "patient.restore": { label: "Restored the record", entity: "patient", detail: none },
+  "note.list": { label: "Read the notes", access: true, entity: "clinical_note", detail: z.object({ noteIds: ids }) },
+  "note.drafts": { label: "Listed own unsigned drafts", entity: "clinical_note", detail: z.object({ noteIds: ids }) },
+  "note.create": { label: "Wrote a note", entity: "clinical_note", detail: none },
+  "note.update": { label: "Edited a draft note", entity: "clinical_note", detail: z.object({ version: z.number() }) },
+  "note.sign": { label: "Signed a note", entity: "clinical_note", detail: z.object({ version: z.number() }) },
+  "note.addendum": { label: "Added an addendum", entity: "clinical_note", detail: z.object({ addendumTo: z.uuid() }) },
+  "note.entered_in_error": { label: "Marked a note entered in error", entity: "clinical_note", detail: none },
+  "appointment.list": { label: "Read the appointments", access: true, entity: "appointment", detail: none },
+  "appointment.create": { label: "Booked an appointment", entity: "appointment", detail: booking },
+  "appointment.cancel": {
+    label: "Cancelled an appointment",
+    entity: "appointment",
+    detail: z.object({ reason: z.string().optional() }),
+  },
+  "appointment.double_book": { label: "Double-booked a clinician", entity: "appointment", detail: booking },
+  "appointment.today": {
+    label: "Viewed today's visits",
+    access: true,
+    entity: "appointment",
+    detail: z.object({ day: z.string(), patientIds: ids }),
+  },
+  "care_team.assign": { label: "Added to a care team", entity: "care_team", detail: none },
+  "care_team.unassign": { label: "Removed from a care team", entity: "care_team", detail: none },
+  "coverage.preview": {
+    label: "Previewed cover",
+    entity: "coverage",
+    detail: z.object({ coveringId: z.uuid(), coveredId: z.uuid(), added: z.number() }),
+  },
+  "coverage.create": {
+    label: "Arranged cover",
+    entity: "coverage",
+    detail: z.object({ coveringId: z.uuid(), coveredId: z.uuid(), endsAt: z.string() }),
+  },
+  "coverage.end": {
+    label: "Ended cover",
+    entity: "coverage",
+    detail: z.object({ coveringId: z.uuid(), coveredId: z.uuid() }),
+  },
+  "directory.search": {
+    label: "Searched the directory",
+    entity: "patient",
+    detail: z.object({ search: z.string(), results: z.number(), patientIds: ids }),
+  },
+  "break_glass.request": { label: "Requested emergency access", entity: "access_grant", detail: none },
+  "break_glass.review": { label: "Reviewed emergency access", entity: "access_grant", detail: none },
+  "break_glass.revoke": {
+    label: "Revoked emergency access",
+    entity: "access_grant",
+    detail: z.object({ clinicianId: z.uuid() }),
+  },
+  "break_glass.end": { label: "Ended own emergency access early", entity: "access_grant", detail: none },
+  "access.explain": {
+    label: "Checked who can see the record",
+    entity: "patient",
+    detail: z.object({ memberId: z.uuid(), canSee: z.boolean() }),
+  },
+  "access.report": {
+    label: "Viewed this access report",
+    entity: "patient",
+    detail: z.object({ from: z.string(), to: z.string(), rows: z.number() }),
+  },
+  "member.invite": { label: "Invited a member", entity: "invitation", detail: z.object({ role: role }) },
+  "member.invite_resend": { label: "Resent an invitation", entity: "invitation", detail: none },
+  "member.invite_revoke": { label: "Revoked an invitation", entity: "invitation", detail: none },
+  "member.invite_accept": {
+    label: "Accepted an invitation",
+    entity: "invitation",
+    detail: z.object({ role: role, via: z.literal("sso").optional() }),
+  },
+  "member.role": { label: "Changed a member's role", entity: "membership", detail: z.object({ role: role }) },
+  "member.suspend": { label: "Suspended a member", entity: "membership", detail: none },
+  "member.reactivate": { label: "Reactivated a member", entity: "membership", detail: none },
+  "member.sign_out_everywhere": { label: "Signed a member out everywhere", entity: "membership", detail: ended },
+  "auth.sign_in": {
+    label: "Signed in",
+    entity: "session",
+    detail: z.object({ method: z.enum(["password", "totp", "recovery_code", "sso"]), provider: z.string() }),
+  },
+  "auth.sign_out": { label: "Signed out", entity: "session", detail: none },
+  "auth.password_change": { label: "Changed password", entity: "user", detail: ended },
+  "auth.password_change_failed": { label: "Failed password change", entity: "user", detail: none },
+  "auth.password_reset_request": { label: "Requested a password reset", entity: "user", detail: none },
+  "auth.password_reset": { label: "Reset password", entity: "user", detail: none },
+  "auth.mfa_enroll": { label: "Set up two-factor sign-in", entity: "user", detail: none },
+  "auth.mfa_recovery_codes_regenerate": { label: "Made new recovery codes", entity: "user", detail: none },
+  "auth.mfa_reset": {
+    label: "Reset a member's two-factor sign-in",
+    entity: "user",
+    detail: z.object({ by: z.enum(["admin", "self"]), with: z.literal("recovery_code").optional() }),
+  },
+  "auth.sso_link": {
+    label: "Linked the practice's sign-in to an account",
+    entity: "user",
+    detail: z.object({ issuer: z.string() }),
+  },
+  "auth.sso_unlink": {
+    label: "Unlinked a practice's sign-in from an account",
+    entity: "user",
+    detail: z.object({ issuer: z.string(), practiceId: z.uuid() }),
+  },
+  "settings.mfa_policy": {
+    label: "Changed the two-factor policy",
+    entity: "organization",
+    detail: z.object({ policy: z.enum(["off", "admins", "everyone"]) }),
+  },
+  "practice.time_zone": {
+    label: "Changed the practice's time zone",
+    entity: "organization",
+    detail: z.object({ timeZone: z.string() }),
+  },
+  "settings.sso_save": {
+    label: "Saved the practice's single sign-on",
+    entity: "organization",
+    detail: z.object({ issuer: z.string(), domains: z.array(z.string()), secretChanged: z.boolean() }),
+  },
+  "settings.sso_remove": { label: "Removed the practice's single sign-on", entity: "organization", detail: none },
+  "session.end": { label: "Ended a session", entity: "session", detail: none },
+  "session.end_others": { label: "Ended other sessions", entity: "user", detail: ended },
+  "session.switch_org": { label: "Switched practice", entity: "organization", detail: none },
+  "job.reminders": {
+    label: "Recorded appointment reminders",
+    entity: "appointment_reminder",
+    detail: z.object({ recorded: z.number() }),
+  },
+} as const satisfies Record<string, { label: string; access?: true; entity: AuditEntity; detail: z.ZodType }>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

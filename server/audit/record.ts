@@ -1,7 +1,8 @@
 import type { Tx } from "@/server/db/client";
 import { writeBeforeCommit } from "@/server/db/context";
 import { auditEvents } from "@/server/db/schema";
-import type { AuditAction } from "./actions";
+import type { z } from "zod";
+import { AUDIT_ACTIONS, type AuditAction } from "./actions";
 
 export interface AuditContext {
   tx: Tx;
@@ -10,14 +11,16 @@ export interface AuditContext {
   requestId: string;
 }
 
-export interface AuditEvent {
-  action: AuditAction;
-  entity: string;
-  entityId?: string | null;
-  patientId?: string | null;
-  /** Ids and field names only: never patient data values. */
-  detail?: Record<string, unknown>;
-}
+type Detail<A extends AuditAction> = z.input<(typeof AUDIT_ACTIONS)[A]["detail"]>;
+
+/** One audit row: its entity comes from the catalogue, its detail has the action's declared shape. */
+export type AuditEvent = {
+  [A in AuditAction]: {
+    action: A;
+    entityId?: string | null;
+    patientId?: string | null;
+  } & ({} extends Detail<A> ? { detail?: Detail<A> } : { detail: Detail<A> });
+}[AuditAction];
 
 /**
  * Writes audit rows in the request's own transaction: no access without its record, no record of a
@@ -33,7 +36,7 @@ export async function audit(ctx: AuditContext, ...events: AuditEvent[]): Promise
         orgId,
         actorId: ctx.userId,
         action: e.action,
-        entity: e.entity,
+        entity: AUDIT_ACTIONS[e.action].entity,
         entityId: e.entityId ?? null,
         patientId: e.patientId ?? null,
         requestId: ctx.requestId,

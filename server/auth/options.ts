@@ -1,7 +1,7 @@
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { randomUUID } from "node:crypto";
-import { audit } from "../audit/record";
+import { audit, type AuditEvent } from "../audit/record";
 import { getDb } from "../db/client";
 import { SessionEndedError, withRlsContext } from "../db/context";
 import { clientAddress } from "../http/client-address";
@@ -10,7 +10,7 @@ import { authenticate } from "./credentials";
 import { absoluteSeconds, idleSeconds, withinAbsoluteLimit } from "./session-policy";
 import { sendMail } from "../mail";
 import { ssoLinkedMail } from "../mail/messages";
-import { revokeSession, sessionState, startSession, type SessionKey } from "./sessions";
+import { revokeSession, sessionState, startSession, type SessionKey, type SignInMethod } from "./sessions";
 import { discover } from "./sso-discovery";
 import { ssoReasonClass } from "./sso-fetch";
 import {
@@ -47,16 +47,15 @@ function keyOf(token: TokenSession | null | undefined): (SessionKey & { userId: 
 
 /** Sign-in and sign-out are audit events of the practice the session is in, written as that session. */
 async function auditSession(
-  action: "auth.sign_in" | "auth.sign_out",
   token: TokenSession,
-  detail?: Record<string, unknown>,
+  event: Extract<AuditEvent, { action: "auth.sign_in" | "auth.sign_out" }>,
 ) {
   const key = keyOf(token);
   if (!key || typeof token.orgId !== "string") return;
   const { userId } = key;
   const orgId = token.orgId;
   await withRlsContext(getDb(), { kind: "session", ...key }, (tx) =>
-    audit({ tx, userId, orgId, requestId: randomUUID() }, { action, entity: "session", entityId: userId, detail }),
+    audit({ tx, userId, orgId, requestId: randomUUID() }, { ...event, entityId: userId }),
   ).catch(() => undefined); // a suspended member signing out has no org to write to
 }
 
@@ -64,7 +63,7 @@ async function auditSession(
 async function endSession(token: TokenSession | null | undefined) {
   const key = keyOf(token);
   if (!key) return;
-  await auditSession("auth.sign_out", token!);
+  await auditSession(token!, { action: "auth.sign_out" });
   await withRlsContext(getDb(), { kind: "session", ...key }, (tx) =>
     revokeSession(tx, key.sessionId, key.userId),
   ).catch(() => undefined); // already ended
@@ -186,12 +185,14 @@ export const authOptions: NextAuthOptions = {
   },
   events: {
     signIn: ({ user, account }) => {
-      const u = user as unknown as { orgId?: string; sid?: string; sst?: string; method?: string };
+      const u = user as unknown as { orgId?: string; sid?: string; sst?: string; method?: SignInMethod };
       const sso = account?.provider.startsWith(SSO_PREFIX) ?? false;
       return auditSession(
-        "auth.sign_in",
         { sub: user.id, sid: u.sid, sst: u.sst, orgId: u.orgId },
-        { method: sso ? "sso" : (u.method ?? "password"), provider: account?.provider ?? "credentials" },
+        {
+          action: "auth.sign_in",
+          detail: { method: sso ? "sso" : (u.method ?? "password"), provider: account?.provider ?? "credentials" },
+        },
       );
     },
     signOut: ({ token }) => endSession(token),

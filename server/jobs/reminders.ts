@@ -58,7 +58,7 @@ export async function runReminders(db: Db, opts: ReminderOptions = {}): Promise<
           .returning({ id: appointmentReminders.id });
         await audit(
           { tx, userId, orgId, requestId: randomUUID() },
-          { action: "job.reminders", entity: "appointment_reminder", detail: { recorded: rows.length } },
+          { action: "job.reminders", detail: { recorded: rows.length } },
         );
         return rows.length;
       });

@@ -4,6 +4,7 @@ import { and, asc, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-or
 import { z } from "zod";
 import type { PatientListInput } from "@/lib/schemas/patients";
 import type { Tx } from "@/server/db/client";
+import type { AccessBasis } from "@/server/db/schema";
 import { containsPattern, decodeCursor, takePage } from "@/server/db/pagination";
 import { patients } from "@/server/db/schema";
 
@@ -107,8 +108,6 @@ export async function listPatients(tx: Tx, input: PatientListInput) {
   });
   return { items, nextCursor, total: input.cursor ? null : (rows[0]?.total ?? 0) };
 }
-
-export type AccessBasis = "care_team" | "coverage" | "break_glass" | "admin";
 
 /** Why the caller sees this patient (the database's app_access_basis, as the audit trigger uses it), a grant's end and a cover. */
 export async function chartAccess(tx: Tx, patientId: string) {

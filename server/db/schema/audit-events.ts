@@ -4,6 +4,10 @@ import { organizations } from "./organizations";
 import { currentUser, isAdmin, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
 
+/** Why an access was allowed: the one list of access bases (the column, its check, the app's type). */
+export const ACCESS_BASES = ["care_team", "coverage", "break_glass", "admin"] as const;
+export type AccessBasis = (typeof ACCESS_BASES)[number];
+
 /** Append-only: the runtime role is granted INSERT and SELECT only, and no policy allows UPDATE or DELETE. */
 export const auditEvents = pgTable(
   "audit_events",
@@ -22,7 +26,7 @@ export const auditEvents = pgTable(
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
     requestId: text("request_id").notNull(),
     /** Why the actor could see the patient at the time, set by the app_audit_basis trigger from the database. */
-    basis: text("basis", { enum: ["care_team", "coverage", "break_glass", "admin"] }),
+    basis: text("basis", { enum: ACCESS_BASES }),
     detail: jsonb("detail").notNull().default({}),
   },
   (t) => [

@@ -33,7 +33,7 @@ export const appointmentsRouter = router({
       .leftJoin(users, eq(users.id, appointments.clinicianId))
       .where(eq(appointments.patientId, input.patientId))
       .orderBy(asc(appointments.startsAt));
-    await audit(ctx, { action: "appointment.list", entity: "appointment", patientId: input.patientId });
+    await audit(ctx, { action: "appointment.list", patientId: input.patientId });
     const now = Date.now();
     return {
       upcoming: rows.filter((a) => a.startsAt.getTime() >= now),
@@ -70,7 +70,6 @@ export const appointmentsRouter = router({
     );
     await audit(ctx, {
       action: row.doubleBooked ? "appointment.double_book" : "appointment.create",
-      entity: "appointment",
       entityId: row.id,
       patientId: row.patientId,
       detail: { clinicianId: row.clinicianId, visitType: row.visitType, doubleBooked: row.doubleBooked },
@@ -86,7 +85,6 @@ export const appointmentsRouter = router({
     const rows = await visitsOfDay(ctx.tx, ctx.userId, day);
     await audit(ctx, {
       action: "appointment.today",
-      entity: "appointment",
       detail: { day, patientIds: rows.map((r) => r.patient_id) },
     });
     return {
@@ -118,7 +116,6 @@ export const appointmentsRouter = router({
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No upcoming appointment with that id." });
     await audit(ctx, {
       action: "appointment.cancel",
-      entity: "appointment",
       entityId: row.id,
       patientId: row.patientId,
       detail: input.reason ? { reason: input.reason } : {},

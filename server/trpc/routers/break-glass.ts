@@ -40,7 +40,6 @@ export const breakGlassRouter = router({
     );
     await audit(ctx, {
       action: "directory.search",
-      entity: "patient",
       detail: { search: input.search, results: rows.length, patientIds: rows.map((r) => r.id) },
     });
     return rows.map((r) => ({
@@ -70,7 +69,6 @@ export const breakGlassRouter = router({
       .returning();
     await audit(ctx, {
       action: "break_glass.request",
-      entity: "access_grant",
       entityId: grant.id,
       patientId: input.patientId,
     });
@@ -90,7 +88,7 @@ export const breakGlassRouter = router({
   /** "End access": the grantee ends their own running grant early (an admin still reviews it). */
   end: memberProcedure.input(breakGlassGrantInput).mutation(async ({ ctx, input }) => {
     const row = await revokeGrant(ctx.tx, input.id, ctx.userId, true);
-    await audit(ctx, { action: "break_glass.end", entity: "access_grant", entityId: row.id, patientId: row.patientId });
+    await audit(ctx, { action: "break_glass.end", entityId: row.id, patientId: row.patientId });
     return row;
   }),
 });

@@ -55,7 +55,6 @@ export const coverageRouter = router({
     const result = await previewCoverage(ctx.tx, await isAdmin(ctx), r);
     await audit(ctx, {
       action: "coverage.preview",
-      entity: "coverage",
       detail: { coveringId: r.coveringId, coveredId: r.coveredId, added: result.added },
     });
     return {
@@ -69,7 +68,6 @@ export const coverageRouter = router({
     const row = await insertCoverage(ctx.tx, request(ctx, input));
     await audit(ctx, {
       action: "coverage.create",
-      entity: "coverage",
       entityId: row.id,
       detail: { coveringId: row.coveringId, coveredId: row.coveredId, endsAt: row.endsAt.toISOString() },
     });
@@ -81,7 +79,6 @@ export const coverageRouter = router({
     const row = await endCoverage(ctx.tx, input.id, ctx.userId);
     await audit(ctx, {
       action: "coverage.end",
-      entity: "coverage",
       entityId: row.id,
       detail: { coveringId: row.coveringId, coveredId: row.coveredId },
     });

@@ -88,7 +88,7 @@ export const meRouter = router({
     }
     if (!(await passwordMatches(me.email, input.currentPassword))) {
       // Commit the attempt (and its audit row) even though the request fails.
-      await audit(ctx, { action: "auth.password_change_failed", entity: "user", entityId: ctx.userId });
+      await audit(ctx, { action: "auth.password_change_failed", entityId: ctx.userId });
       throw new TRPCError({
         code: "BAD_REQUEST",
         message: "Your current password is not correct.",
@@ -103,7 +103,6 @@ export const meRouter = router({
     const ended = await revokeUserSessions(ctx.tx, ctx.userId, { except: ctx.sessionId });
     await audit(ctx, {
       action: "auth.password_change",
-      entity: "user",
       entityId: ctx.userId,
       detail: { endedSessions: ended },
     });
@@ -119,7 +118,7 @@ export const meRouter = router({
       throw new TRPCError({ code: "BAD_REQUEST", message: "Use Sign out to end the session on this device." });
     if (!(await revokeSession(ctx.tx, input.sessionId, ctx.userId)))
       throw new TRPCError({ code: "NOT_FOUND", message: "Session not found." });
-    await audit(ctx, { action: "session.end", entity: "session", entityId: input.sessionId });
+    await audit(ctx, { action: "session.end", entityId: input.sessionId });
     return { ended: true };
   }),
 
@@ -128,7 +127,6 @@ export const meRouter = router({
     const ended = await revokeUserSessions(ctx.tx, ctx.userId, { except: ctx.sessionId });
     await audit(ctx, {
       action: "session.end_others",
-      entity: "user",
       entityId: ctx.userId,
       detail: { endedSessions: ended },
     });
@@ -151,10 +149,7 @@ export const meRouter = router({
       throw new TRPCError({ code: "FORBIDDEN", message: "You are not an active member of that practice." });
     }
     await enterContext(ctx.tx, { kind: "session", sessionId: ctx.sessionId, secret: ctx.secret });
-    await audit(
-      { ...ctx, orgId: input.orgId },
-      { action: "session.switch_org", entity: "organization", entityId: input.orgId },
-    );
+    await audit({ ...ctx, orgId: input.orgId }, { action: "session.switch_org", entityId: input.orgId });
     const [org] = await ctx.tx.select().from(organizations).where(eq(organizations.id, input.orgId));
     return { id: org.id, name: org.name, slug: org.slug };
   }),
@@ -168,7 +163,6 @@ export const meRouter = router({
     if (!removed) throw new TRPCError({ code: "NOT_FOUND", message: "That sign-in is not linked to your account." });
     await audit(ctx, {
       action: "auth.sso_unlink",
-      entity: "user",
       entityId: ctx.userId,
       detail: { issuer: removed.issuer, practiceId: removed.orgId },
     });

@@ -29,7 +29,6 @@ async function changeDraft(
   if (!row) return refusedNoteChange(ctx.tx, id, ctx.userId);
   await audit(ctx, {
     action,
-    entity: "clinical_note",
     entityId: row.id,
     patientId: row.patientId,
     detail: { version: row.version },
@@ -49,7 +48,6 @@ export const notesRouter = router({
     const notes = await notesForChart(ctx.tx, input.patientId, ctx.userId);
     await audit(ctx, {
       action: "note.list",
-      entity: "clinical_note",
       patientId: input.patientId,
       detail: { noteIds: notes.flatMap((n) => [n.id, ...n.addenda.map((a) => a.id)]) },
     });
@@ -59,7 +57,7 @@ export const notesRouter = router({
   /** The caller's unsigned drafts; those older than 24 h are flagged. */
   myDrafts: orgProcedure.query(async ({ ctx }) => {
     const rows = await myDrafts(ctx.tx, ctx.userId);
-    await audit(ctx, { action: "note.drafts", entity: "clinical_note", detail: { noteIds: rows.map((r) => r.id) } });
+    await audit(ctx, { action: "note.drafts", detail: { noteIds: rows.map((r) => r.id) } });
     return rows;
   }),
 
@@ -70,7 +68,7 @@ export const notesRouter = router({
       .insert(clinicalNotes)
       .values({ orgId: ctx.orgId, patientId: input.patientId, authorId: ctx.userId, body: input.body })
       .returning();
-    await audit(ctx, { action: "note.create", entity: "clinical_note", entityId: row.id, patientId: row.patientId });
+    await audit(ctx, { action: "note.create", entityId: row.id, patientId: row.patientId });
     return row;
   }),
 
@@ -103,7 +101,6 @@ export const notesRouter = router({
       .returning();
     await audit(ctx, {
       action: "note.addendum",
-      entity: "clinical_note",
       entityId: row.id,
       patientId: row.patientId,
       detail: { addendumTo: parent.id },
@@ -121,7 +118,6 @@ export const notesRouter = router({
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Note not found, or not yours to mark." });
     await audit(ctx, {
       action: "note.entered_in_error",
-      entity: "clinical_note",
       entityId: row.id,
       patientId: row.patientId,
     });

@@ -14,7 +14,6 @@ export const patientsRouter = router({
     if (result.items.length > 0) {
       await audit(ctx, {
         action: "patient.list",
-        entity: "patient",
         detail: { patientIds: result.items.map((p) => p.id) },
       });
     }
@@ -25,7 +24,7 @@ export const patientsRouter = router({
   byId: orgProcedure.input(patientIdInput).query(async ({ ctx, input }) => {
     const patient = await findVisiblePatient(ctx.tx, input.id);
     const access = await chartAccess(ctx.tx, patient.id);
-    await audit(ctx, { action: "patient.view", entity: "patient", entityId: patient.id, patientId: patient.id });
+    await audit(ctx, { action: "patient.view", entityId: patient.id, patientId: patient.id });
     return { ...patient, access };
   }),
 
@@ -45,7 +44,7 @@ export const patientsRouter = router({
     const id = randomUUID();
     await ctx.tx.insert(patients).values({ ...input, id, orgId: ctx.orgId, createdBy: ctx.userId });
     const patient = await findVisiblePatient(ctx.tx, id);
-    await audit(ctx, { action: "patient.create", entity: "patient", entityId: id, patientId: id });
+    await audit(ctx, { action: "patient.create", entityId: id, patientId: id });
     return patient;
   }),
 
@@ -66,7 +65,6 @@ export const patientsRouter = router({
     }
     await audit(ctx, {
       action: "patient.update",
-      entity: "patient",
       entityId: id,
       patientId: id,
       detail: { fields: Object.keys(changes) },
@@ -76,13 +74,13 @@ export const patientsRouter = router({
 
   archive: adminProcedure.input(patientIdInput).mutation(async ({ ctx, input }) => {
     const row = await setArchived(ctx.tx, input.id, true);
-    await audit(ctx, { action: "patient.archive", entity: "patient", entityId: row.id, patientId: row.id });
+    await audit(ctx, { action: "patient.archive", entityId: row.id, patientId: row.id });
     return row;
   }),
 
   restore: adminProcedure.input(patientIdInput).mutation(async ({ ctx, input }) => {
     const row = await setArchived(ctx.tx, input.id, false);
-    await audit(ctx, { action: "patient.restore", entity: "patient", entityId: row.id, patientId: row.id });
+    await audit(ctx, { action: "patient.restore", entityId: row.id, patientId: row.id });
     return row;
   }),
 });

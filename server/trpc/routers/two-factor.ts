@@ -47,7 +47,7 @@ export const twoFactorRouter = router({
     }
     await claim.forgive();
     const recoveryCodes = await regenerateRecoveryCodes(ctx.tx, ctx.userId);
-    await audit(ctx, { action: "auth.mfa_enroll", entity: "user", entityId: ctx.userId });
+    await audit(ctx, { action: "auth.mfa_enroll", entityId: ctx.userId });
     return { recoveryCodes };
   }),
 
@@ -56,7 +56,7 @@ export const twoFactorRouter = router({
     if (!(await mfaStatus(ctx.tx, ctx.userId)).enrolled)
       throw new TRPCError({ code: "BAD_REQUEST", message: "Set up two-factor authentication first." });
     const recoveryCodes = await regenerateRecoveryCodes(ctx.tx, ctx.userId);
-    await audit(ctx, { action: "auth.mfa_recovery_codes_regenerate", entity: "user", entityId: ctx.userId });
+    await audit(ctx, { action: "auth.mfa_recovery_codes_regenerate", entityId: ctx.userId });
     return { recoveryCodes };
   }),
 
@@ -82,7 +82,6 @@ export const twoFactorRouter = router({
     await removeFactor(ctx.tx, ctx.userId);
     await audit(ctx, {
       action: "auth.mfa_reset",
-      entity: "user",
       entityId: ctx.userId,
       detail: { by: "self", with: "recovery_code" },
     });

@@ -14,7 +14,6 @@ export const adminAccessRouter = router({
     const result = await explainAccess(ctx.tx, ctx.orgId, input.memberId, input.patientId);
     await audit(ctx, {
       action: "access.explain",
-      entity: "patient",
       entityId: input.patientId,
       patientId: input.patientId,
       detail: { memberId: input.memberId, canSee: result.canSee },
@@ -43,7 +42,6 @@ export const adminAccessRouter = router({
     const [me] = await ctx.tx.select({ name: users.name }).from(users).where(eq(users.id, ctx.userId));
     await audit(ctx, {
       action: "access.report",
-      entity: "patient",
       entityId: patient.id,
       patientId: patient.id,
       detail: { from: input.from, to: input.to, rows: rows.length },

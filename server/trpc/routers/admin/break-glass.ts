@@ -56,7 +56,6 @@ export const adminBreakGlassRouter = router({
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No unreviewed grant with that id." });
     await audit(ctx, {
       action: "break_glass.review",
-      entity: "access_grant",
       entityId: row.id,
       patientId: row.patientId,
     });
@@ -74,7 +73,6 @@ export const adminBreakGlassRouter = router({
     const row = await revokeGrant(ctx.tx, input.id, ctx.userId, false);
     await audit(ctx, {
       action: "break_glass.revoke",
-      entity: "access_grant",
       entityId: row.id,
       patientId: row.patientId,
       detail: { clinicianId: row.clinicianId },

@@ -67,7 +67,6 @@ export const careTeamRouter = router({
       throw new TRPCError({ code: "NOT_FOUND", message: "That clinician is not on this patient's team." });
     await audit(ctx, {
       action: "care_team.unassign",
-      entity: "care_team",
       entityId: input.clinicianId,
       patientId: input.patientId,
     });

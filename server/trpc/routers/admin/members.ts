@@ -95,7 +95,7 @@ export const membersRouter = router({
       })
       .returning({ id: invitations.id });
     await ctx.tx.execute(sql`select app_invitation_sync_membership(${ctx.orgId}::uuid, ${input.email})`);
-    await audit(ctx, { action: "member.invite", entity: "invitation", entityId: row.id, detail: { role: input.role } });
+    await audit(ctx, { action: "member.invite", entityId: row.id, detail: { role: input.role } });
     await sendMail(
       invitationMail({ to: input.email, role: input.role, token, ...(await senderAndPractice(ctx.tx, ctx.userId)) }),
     );
@@ -128,7 +128,7 @@ export const membersRouter = router({
       .returning({ email: invitations.email, role: invitations.role });
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No pending invitation with that id." });
     await ctx.tx.execute(sql`select app_invitation_sync_membership(${ctx.orgId}::uuid, ${row.email})`);
-    await audit(ctx, { action: "member.invite_resend", entity: "invitation", entityId: input.invitationId });
+    await audit(ctx, { action: "member.invite_resend", entityId: input.invitationId });
     await sendMail(
       invitationMail({ to: row.email, role: row.role, token, ...(await senderAndPractice(ctx.tx, ctx.userId)) }),
     );
@@ -143,7 +143,7 @@ export const membersRouter = router({
       .returning({ email: invitations.email });
     if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No pending invitation with that id." });
     await ctx.tx.execute(sql`select app_invitation_sync_membership(${ctx.orgId}::uuid, ${row.email})`);
-    await audit(ctx, { action: "member.invite_revoke", entity: "invitation", entityId: input.invitationId });
+    await audit(ctx, { action: "member.invite_revoke", entityId: input.invitationId });
     return { revoked: true as const };
   }),
 
@@ -151,7 +151,6 @@ export const membersRouter = router({
     const row = await changeMembership(ctx.tx, input.userId, { role: input.role });
     await audit(ctx, {
       action: "member.role",
-      entity: "membership",
       entityId: input.userId,
       detail: { role: input.role },
     });
@@ -173,7 +172,6 @@ export const membersRouter = router({
     const ended = await endMemberSessions(ctx.tx, input.userId);
     await audit(ctx, {
       action: "member.sign_out_everywhere",
-      entity: "membership",
       entityId: input.userId,
       detail: { endedSessions: ended },
     });
@@ -189,7 +187,6 @@ export const membersRouter = router({
     const row = await changeMembership(ctx.tx, input.userId, { status: input.status });
     await audit(ctx, {
       action: input.status === "active" ? "member.reactivate" : "member.suspend",
-      entity: "membership",
       entityId: input.userId,
     });
     return row;

@@ -56,7 +56,6 @@ export const settingsRouter = router({
     await ctx.tx.update(organizations).set({ mfaPolicy: input.policy }).where(eq(organizations.id, ctx.orgId!));
     await audit(ctx, {
       action: "settings.mfa_policy",
-      entity: "organization",
       entityId: ctx.orgId,
       detail: { policy: input.policy },
     });
@@ -87,7 +86,7 @@ export const settingsRouter = router({
     if (!scope?.only_here) throw new TRPCError({ code: "FORBIDDEN", message: MEMBER_OF_ANOTHER_PRACTICE });
     if (!(await removeFactor(ctx.tx, input.userId)))
       throw new TRPCError({ code: "NOT_FOUND", message: "That member has no second factor." });
-    await audit(ctx, { action: "auth.mfa_reset", entity: "user", entityId: input.userId, detail: { by: "admin" } });
+    await audit(ctx, { action: "auth.mfa_reset", entityId: input.userId, detail: { by: "admin" } });
     return { reset: true };
   }),
 
@@ -120,7 +119,6 @@ export const settingsRouter = router({
     }
     await audit(ctx, {
       action: "settings.sso_save",
-      entity: "organization",
       entityId: orgId,
       detail: { issuer: input.issuer, domains, secretChanged: Boolean(input.clientSecret) },
     });
@@ -129,8 +127,7 @@ export const settingsRouter = router({
 
   removeSso: adminProcedure.mutation(async ({ ctx }) => {
     const removed = await ctx.tx.delete(orgSso).where(eq(orgSso.orgId, ctx.orgId!)).returning({ orgId: orgSso.orgId });
-    if (removed.length)
-      await audit(ctx, { action: "settings.sso_remove", entity: "organization", entityId: ctx.orgId });
+    if (removed.length) await audit(ctx, { action: "settings.sso_remove", entityId: ctx.orgId });
     return { removed: removed.length > 0 };
   }),
 });

@@ -10,7 +10,6 @@ export const timeZoneRouter = router({
     await setPracticeTimeZone(ctx.tx, ctx.orgId!, input.timeZone);
     await audit(ctx, {
       action: "practice.time_zone",
-      entity: "organization",
       entityId: ctx.orgId,
       detail: { timeZone: input.timeZone },
     });
