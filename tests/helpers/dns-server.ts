@@ -17,10 +17,11 @@ export interface TestDnsServer {
 }
 
 /**
- * A real DNS server (dns2, UDP on a free loopback port) that answers only the TXT records a test
- * sets: what the app's resolver sees when a practice publishes, changes or deletes its record.
+ * A real DNS server (dns2, UDP on the loopback; a free port unless given) that answers only the TXT
+ * records a test sets: what the app's resolver sees when a practice publishes, changes or deletes
+ * its record.
  */
-export async function startDnsServer(): Promise<TestDnsServer> {
+export async function startDnsServer(port = 0): Promise<TestDnsServer> {
   const zone = new Map<string, string[]>();
   let silent = false;
   const server = dns2.createUDPServer((request, send) => {
@@ -33,10 +34,9 @@ export async function startDnsServer(): Promise<TestDnsServer> {
       for (const data of values) response.answers.push(Packet.createResourceFromQuestion(question, { ttl: 1, data }));
     void send(response);
   });
-  await server.listen(0, "127.0.0.1");
-  const { port } = server.address() as AddressInfo;
+  await server.listen(port, "127.0.0.1");
   return {
-    address: `127.0.0.1:${port}`,
+    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
     setTxt: (name, values) => zone.set(name.toLowerCase(), values),
     remove: (name) => zone.delete(name.toLowerCase()),
     silence: (on) => {
