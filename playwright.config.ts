@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { E2E_DNS_PORT } from "@/e2e/dns";
 import { E2E_MAIL_DIR } from "@/e2e/mail";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
@@ -71,6 +72,8 @@ export default defineConfig({
           CAREROSTER_FRESH_DB: "1",
           // No SMTP_URL: invitations and reset links land here as .eml files, read by e2e/accounts.spec.ts.
           CAREROSTER_MAIL_DIR: E2E_MAIL_DIR,
+          // SSO domain checks ask the DNS server the SSO journey runs (e2e/two-factor.spec.ts).
+          CAREROSTER_DNS_SERVER: `127.0.0.1:${E2E_DNS_PORT}`,
           NEXTAUTH_SECRET: "e2e-secret-used-only-by-the-playwright-run-0123456789",
           MFA_ENCRYPTION_KEY: "ZTJlLWtleS11c2VkLW9ubHktYnktcGxheXdyaWdodCE",
           // The journeys' identity provider (e2e/idp.ts) is plain http on loopback.

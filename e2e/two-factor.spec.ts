@@ -1,5 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
+import { startDnsServer } from "../tests/helpers/dns-server";
 import { linkOf, waitForMail } from "../tests/helpers/mailbox";
+import { E2E_DNS_PORT } from "./dns";
 import { IDP_CLIENT_ID, IDP_CLIENT_SECRET, startIdp } from "./idp";
 import { E2E_MAIL_DIR } from "./mail";
 import { as } from "./state";
@@ -152,6 +154,7 @@ test("SSO through the practice's OpenID provider: success; an unverified email a
 }, testInfo) => {
   test.setTimeout(120_000);
   const idp = await startIdp(`${baseURL}/api/auth/callback/sso-northside`);
+  const dns = await startDnsServer(E2E_DNS_PORT);
   try {
     const admin = await adminPage(browser, "/admin/settings");
     const sso = admin.page.locator("section", {
@@ -161,9 +164,34 @@ test("SSO through the practice's OpenID provider: success; an unverified email a
     await sso.getByLabel("Issuer URL").fill(idp.issuer);
     await sso.getByLabel("Client id").fill(IDP_CLIENT_ID);
     await sso.getByLabel("Client secret").fill(IDP_CLIENT_SECRET);
-    await sso.getByLabel("Email domains (comma separated)").fill("northside.test");
     await sso.getByRole("button", { name: "Save single sign-on" }).click();
     await expect(sso.getByRole("status")).toContainText("Single sign-on saved");
+
+    // The domain serves the practice once its DNS record proves it (the journey's DNS server answers).
+    const domains = admin.page.locator("section", {
+      has: admin.page.getByRole("heading", { name: "Single sign-on domains" }),
+    });
+    await domains.getByLabel("Email domain").fill("gmail.com");
+    await domains.getByRole("button", { name: "Add domain" }).click();
+    await expect(domains).toContainText("public mail domain");
+    await domains.getByLabel("Email domain").fill("northside.test");
+    await domains.getByRole("button", { name: "Add domain" }).click();
+    await expect(domains.getByRole("status")).toContainText("northside.test added");
+    const row = domains.getByRole("listitem").filter({ hasText: "northside.test" });
+    await expect(row).toContainText("Pending");
+    await expect(row).toContainText("_careroster-sso.northside.test");
+    const value = (await row.locator("dd code").nth(1).textContent()) ?? "";
+    expect(value).toMatch(/^careroster-sso=[0-9a-f]{32}$/);
+    await row.getByRole("button", { name: "Check DNS" }).click();
+    await expect(row.getByRole("alert")).toContainText("No TXT record was found at _careroster-sso.northside.test");
+    dns.setTxt("_careroster-sso.northside.test", [value]);
+    await row.getByRole("button", { name: "Check DNS" }).focus();
+    await admin.page.keyboard.press("Enter");
+    await expect(row).toContainText("Verified via DNS");
+    await admin.page.setViewportSize({ width: 390, height: 844 });
+    expect(await admin.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await domains.screenshot({ path: testInfo.outputPath("sso-domains-390.png") });
+    await admin.page.setViewportSize({ width: 1280, height: 800 });
     // The secret is write-only.
     await admin.page.reload();
     expect(await admin.page.content()).not.toContain(IDP_CLIENT_SECRET);
@@ -211,11 +239,15 @@ test("SSO through the practice's OpenID provider: success; an unverified email a
     await admin.page.goto("/admin/audit");
     await sso.page().screenshot({ path: testInfo.outputPath("audit.png") });
     await admin.page.goto("/admin/settings");
+    await row.getByRole("button", { name: "Remove" }).click();
+    await admin.page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
+    await expect(domains.getByRole("status")).toContainText("northside.test removed");
     await sso.getByRole("button", { name: "Remove single sign-on" }).click();
     await admin.page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
     await expect(sso.getByRole("status")).toContainText("Single sign-on removed");
     await admin.context.close();
   } finally {
     await idp.close();
+    await dns.close();
   }
 });

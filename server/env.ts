@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 import { ConfigError } from "@/server/db/config";
 
@@ -15,6 +16,18 @@ const number = (expected: string, min: number, max: number, fallback: number, in
 
 const text = z.preprocess(unsetIfBlank, z.string().optional());
 const url = (expected: string) => z.preprocess(unsetIfBlank, z.url({ error: expected }).optional());
+/** `host:port` of a DNS server by IP address (`127.0.0.1:53`, `[::1]:5353`): what node's Resolver.setServers takes. */
+const dnsServer = z.preprocess(
+  unsetIfBlank,
+  z
+    .string()
+    .refine((v) => {
+      const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(v);
+      const host = m?.[1] ?? m?.[2];
+      return Boolean(m && host && isIP(host) === (m[1] ? 6 : 4) && Number(m[3]) >= 1 && Number(m[3]) <= 65535);
+    }, "an IP address and port such as 10.0.0.2:53 or [::1]:53")
+    .optional(),
+);
 const flag = z.preprocess(unsetIfBlank, z.enum(["0", "1"], { error: "1 or 0" }).optional()).transform((v) => v === "1");
 
 /** A comma-separated list of https origins (`https://host[:port]`, nothing after it). */
@@ -61,6 +74,8 @@ export const envSchema = z.object({
   ),
   SMTP_URL: url("a mail server URL such as smtps://user:password@mail.example.org:465"),
   CAREROSTER_MAIL_DIR: text,
+  /** The DNS server that SSO domain checks ask (`_careroster-sso.<domain>` TXT); the system resolver when unset. */
+  CAREROSTER_DNS_SERVER: dnsServer,
   MAIL_FROM: z.preprocess(unsetIfBlank, z.string().default("CareRoster <no-reply@careroster.invalid>")),
   SESSION_IDLE_MINUTES: number("a number of minutes greater than 0", Number.MIN_VALUE, 7 * 24 * 60, 15),
   SESSION_MAX_HOURS: number("a number of hours greater than 0", Number.MIN_VALUE, 30 * 24, 12),

@@ -41,21 +41,11 @@ export const issuerUrl = z
   }, "Enter the issuer URL (https://…), exactly as the provider names it.")
   .transform((v) => v.replace(/\/+$/, ""));
 
-const domain = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(
-    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
-    "Each domain like example.org (no @, no spaces).",
-  );
-
 export const ssoConfigInput = z.object({
   issuer: issuerUrl,
   clientId: z.string().trim().min(1, "Enter the client id.").max(512),
   /** Empty keeps the stored secret (it is never sent back to the browser). */
   clientSecret: z.string().trim().max(2048).optional(),
-  domains: z.array(domain).min(1, "Enter at least one email domain.").max(20),
 });
 
 export const ssoLookupInput = z.object({ email: z.string().trim().toLowerCase().email().max(320) });

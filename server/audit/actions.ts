@@ -20,6 +20,7 @@ const none = z.object({}).strict();
 const ids = z.array(z.uuid());
 const role = z.enum(["admin", "clinician"]);
 const ended = z.object({ endedSessions: z.number() });
+const domain = z.object({ domain: z.string() });
 const booking = z.object({ clinicianId: z.uuid(), visitType: z.string(), doubleBooked: z.boolean() });
 
 /**
@@ -159,9 +160,16 @@ export const AUDIT_ACTIONS = {
   "settings.sso_save": {
     label: "Saved the practice's single sign-on",
     entity: "organization",
-    detail: z.object({ issuer: z.string(), domains: z.array(z.string()), secretChanged: z.boolean() }),
+    detail: z.object({ issuer: z.string(), secretChanged: z.boolean() }),
   },
   "settings.sso_remove": { label: "Removed the practice's single sign-on", entity: "organization", detail: none },
+  "settings.sso_domain_add": { label: "Added a single sign-on domain", entity: "organization", detail: domain },
+  "settings.sso_domain_verify": {
+    label: "Verified a single sign-on domain",
+    entity: "organization",
+    detail: domain.extend({ by: z.enum(["dns", "operator"]) }),
+  },
+  "settings.sso_domain_remove": { label: "Removed a single sign-on domain", entity: "organization", detail: domain },
   "session.end": { label: "Ended a session", entity: "session", detail: none },
   "session.end_others": { label: "Ended other sessions", entity: "user", detail: ended },
   "session.switch_org": { label: "Switched practice", entity: "organization", detail: none },

@@ -19,7 +19,7 @@ export type AuditEvent = {
     action: A;
     entityId?: string | null;
     patientId?: string | null;
-  } & ({} extends Detail<A> ? { detail?: Detail<A> } : { detail: Detail<A> });
+  } & (Partial<Detail<A>> extends Detail<A> ? { detail?: Detail<A> } : { detail: Detail<A> });
 }[AuditAction];
 
 /**

@@ -5,6 +5,7 @@ import type { OAuthConfig } from "next-auth/providers/oauth";
 import { custom } from "openid-client";
 import { getAuthDb, type Db } from "../db/client";
 import { withoutIdentity } from "../db/context";
+import { recheckDomain } from "../sso/domains";
 import { decryptSecret, ssoPurpose } from "./mfa-crypto";
 import { discover, type SsoEndpoints } from "./sso-discovery";
 import { openidHttpOptions, SSO_DEADLINE_MS, ssoJwksFetch } from "./sso-fetch";
@@ -163,7 +164,9 @@ export async function ssoDecision(
 ): Promise<SsoDecision> {
   const email = typeof claims.email === "string" ? claims.email.trim().toLowerCase() : "";
   if (!email || !emailVerified(claims)) return { ok: false, reason: "SsoUnverified" };
-  if (!provider.domains.includes(domainOf(email))) return { ok: false, reason: "SsoNotMember" };
+  const domain = domainOf(email);
+  if (!provider.domains.includes(domain) || !(await recheckDomain(provider.org_id, domain)))
+    return { ok: false, reason: "SsoNotMember" };
   const subject = typeof claims.sub === "string" ? claims.sub : "";
   if (!subject) return { ok: false, reason: "SsoFailed" };
   const name = typeof claims.name === "string" ? claims.name.slice(0, 200) : "";

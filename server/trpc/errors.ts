@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { SessionEndedError } from "@/server/db/context";
 import { findPgError } from "@/server/db/errors";
+import { SSO_DOMAIN_REFUSALS } from "@/server/sso/refusals";
 
 /** Anything a procedure's transaction threw, as the API answers it: the one mapping. */
 export function toApiError(err: unknown): TRPCError {
@@ -56,6 +57,15 @@ export function toTRPCError(err: TRPCError): TRPCError {
     // The keep-an-admin trigger on memberships (drizzle/0013_error_codes.sql).
     case "CR007":
       return make("CONFLICT", "A practice must keep at least one active admin.");
+    // The SSO domain functions (drizzle/0020_sso_domains.sql).
+    case "CR008":
+      return make("BAD_REQUEST", SSO_DOMAIN_REFUSALS.CR008);
+    case "CR009":
+      return make("CONFLICT", SSO_DOMAIN_REFUSALS.CR009);
+    case "CR010":
+      return make("PRECONDITION_FAILED", SSO_DOMAIN_REFUSALS.CR010);
+    case "CR011":
+      return make("NOT_FOUND", SSO_DOMAIN_REFUSALS.CR011);
     case "40001":
     case "40P01":
       return make("CONFLICT", "The record changed at the same time; try again.");

@@ -90,7 +90,9 @@ describe("the runtime role cannot reach the owner's rights", () => {
         select p.proname as name, array(select format_type(t, null) from unnest(p.proargtypes) t) as args
         from pg_proc p
         where p.pronamespace = 'public'::regnamespace and p.prosecdef and p.prorettype <> 'trigger'::regtype
+          and has_function_privilege(${runtimeRole()}, p.oid, 'EXECUTE')
         order by 1`;
+      // The ones the attacker may call at all (the sign-in path's own functions refuse it before they start).
       expect(fns.length).toBeGreaterThanOrEqual(10);
       const arg = (type: string) =>
         ({

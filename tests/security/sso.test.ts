@@ -95,18 +95,21 @@ describe("SSO id_token validation and the practice's rules", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const { orgs } = await demoIds();
-    await ownerSql()`insert into org_sso (org_id, issuer, client_id, client_secret_enc, domains)
-      values (${orgs.northside}, ${issuer}, ${CLIENT_ID}, ${encryptSecret("s3cret", ssoPurpose(orgs.northside))}, ${["northside.test", "careroster.test"]})`;
+    await ownerSql()`insert into org_sso (org_id, issuer, client_id, client_secret_enc)
+      values (${orgs.northside}, ${issuer}, ${CLIENT_ID}, ${encryptSecret("s3cret", ssoPurpose(orgs.northside))})`;
+    // The domains, verified through the operator path (tests/security/sso-domains.test.ts covers DNS).
+    await ownerSql()`select app_sso_domain_mark(${orgs.northside}, d, 'operator') from unnest(${["northside.test", "careroster.test"]}::text[]) d`;
   });
   afterAll(async () => {
     const { orgs } = await demoIds();
+    await ownerSql()`delete from org_sso_domains where org_id = ${orgs.northside}`;
     await ownerSql()`delete from org_sso where org_id = ${orgs.northside}`;
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
 
   it("the provider is found by id; its secret is stored only encrypted", async () => {
     const row = await ssoByProviderId(runtimeDb(), "sso-northside");
-    expect(row).toMatchObject({ issuer, client_id: CLIENT_ID, domains: ["northside.test", "careroster.test"] });
+    expect(row).toMatchObject({ issuer, client_id: CLIENT_ID, domains: ["careroster.test", "northside.test"] });
     expect(row!.client_secret_enc).not.toContain("s3cret");
     expect(await ssoByProviderId(runtimeDb(), "sso-lakeside")).toBeNull();
   });

@@ -1,5 +1,6 @@
 import { orPage } from "@/app/_components/signed-in";
 import { getCaller } from "@/server/trpc/server";
+import { SsoDomains } from "./sso-domains";
 import { SsoSettings } from "./sso-settings";
 import { TimeZoneForm } from "./time-zone-form";
 import { TwoFactorSettings } from "./two-factor-settings";
@@ -22,6 +23,7 @@ export default async function SettingsPage() {
         <TimeZoneForm current={tz.timeZone} chosen={tz.chosen} serverZone={tz.serverTimeZone} />
         <TwoFactorSettings policy={settings.mfaPolicy} members={settings.members} me={settings.me} />
         <SsoSettings sso={settings.sso} redirectBase={`${base}/api/auth/callback/`} slug={settings.slug} />
+        <SsoDomains domains={settings.ssoDomains} token={settings.ssoToken} />
       </div>
     </>
   );

@@ -9,7 +9,7 @@ import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
 import { ssoConfigInput } from "@/lib/schemas/two-factor";
 import { useTRPC } from "@/lib/trpc/client";
 
-type Sso = { issuer: string; clientId: string; domains: string[]; updatedAt: Date } | null;
+type Sso = { issuer: string; clientId: string; updatedAt: Date } | null;
 
 /** Settings section: the practice's OpenID Connect identity provider (the client secret is write-only). */
 export function SsoSettings({ sso, redirectBase, slug }: { sso: Sso; redirectBase: string; slug: string }) {
@@ -28,9 +28,6 @@ export function SsoSettings({ sso, redirectBase, slug }: { sso: Sso; redirectBas
       issuer: form.issuer,
       clientId: form.clientId,
       clientSecret: form.clientSecret || undefined,
-      domains: String(form.domains ?? "")
-        .split(/[\s,]+/)
-        .filter(Boolean),
     });
     if (!input.success) {
       setErrors(fieldErrors(input.error.issues));
@@ -42,7 +39,7 @@ export function SsoSettings({ sso, redirectBase, slug }: { sso: Sso; redirectBas
       await save.mutateAsync(input.data);
       setMessage({
         ok: true,
-        text: "Single sign-on saved. Members with these email domains now see “Continue with your practice's sign-in”.",
+        text: "Single sign-on saved. Members with an address in a verified domain (below) now see “Continue with your practice's sign-in”.",
       });
       router.refresh();
     } catch (err) {
@@ -86,14 +83,6 @@ export function SsoSettings({ sso, redirectBase, slug }: { sso: Sso; redirectBas
           autoComplete="new-password"
           error={errors.clientSecret}
           required={!sso}
-        />
-        <Field
-          label="Email domains (comma separated)"
-          name="domains"
-          defaultValue={sso?.domains.join(", ")}
-          placeholder="example.org"
-          error={errors.domains}
-          required
         />
         <p>
           <button type="submit" disabled={save.isPending}>

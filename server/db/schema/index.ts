@@ -16,3 +16,4 @@ export * from "./password-resets";
 export * from "./sessions";
 export * from "./mfa";
 export * from "./user-identities";
+export * from "./org-sso-domains";

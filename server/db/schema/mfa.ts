@@ -96,7 +96,8 @@ export const mfaRecoveryCodes = pgTable(
 /**
  * A practice's OpenID Connect identity provider. `client_secret_enc` is AES-256-GCM ciphertext.
  * Only the practice's admins read or write it; the sign-in page and next-auth find a provider by
- * email domain through app_sso_for_domain() (SECURITY DEFINER: no context exists before sign-in).
+ * verified email domain (org_sso_domains) through app_sso_for_domain() (SECURITY DEFINER: no
+ * context exists before sign-in).
  */
 export const orgSso = pgTable(
   "org_sso",
@@ -107,11 +108,9 @@ export const orgSso = pgTable(
     issuer: text("issuer").notNull(),
     clientId: text("client_id").notNull(),
     clientSecretEnc: text("client_secret_enc").notNull(),
-    domains: text("domains").array().notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    index("org_sso_domains_idx").using("gin", t.domains),
     pgPolicy("org_sso_admin", {
       for: "all",
       to: runtime,

@@ -13,6 +13,11 @@ export const organizations = pgTable(
     mfaPolicy: text("mfa_policy").notNull().default("admins"),
     /** IANA time zone every time of the practice is shown in; null = the server's zone. */
     timeZone: text("time_zone"),
+    /** The value of the practice's DNS record proving its SSO domains (`careroster-sso=<token>`); made by the database. */
+    ssoVerificationToken: text("sso_verification_token")
+      .notNull()
+      .unique()
+      .default(sql`replace(gen_random_uuid()::text, '-', '')`),
   },
   (t) => [
     // The current org, plus every org the caller belongs to (names for the org switcher).

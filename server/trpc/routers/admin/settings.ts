@@ -5,12 +5,15 @@ import { audit } from "../../../audit/record";
 import { removeFactor } from "../../../auth/mfa";
 import { encryptSecret, ssoPurpose } from "../../../auth/mfa-crypto";
 import { memberships, organizations, orgSso, userMfa, users } from "../../../db/schema";
+import { listDomains } from "../../../sso/domains";
 import { adminProcedure, router } from "../../init";
+import { ssoDomainProcedures } from "./sso-domains";
 
 /**
  * `admin.settings.*`: the practice's sign-in settings — two-factor policy, each
- * member's two-factor state (and the reset), and the practice's OpenID Connect provider. The
- * client secret is stored encrypted and never answered; audit rows name fields, never values.
+ * member's two-factor state (and the reset), the practice's OpenID Connect provider and the email
+ * domains it covers (./sso-domains.ts). The client secret is stored encrypted and never answered;
+ * audit rows name fields, never values.
  */
 const MEMBER_OF_ANOTHER_PRACTICE =
   "This member also belongs to another practice, so their second factor guards that practice too. They can replace it themselves with a recovery code on their account page; nobody else can reset it.";
@@ -25,7 +28,6 @@ export const settingsRouter = router({
       .select({
         issuer: orgSso.issuer,
         clientId: orgSso.clientId,
-        domains: orgSso.domains,
         updatedAt: orgSso.updatedAt,
       })
       .from(orgSso)
@@ -43,10 +45,13 @@ export const settingsRouter = router({
       .leftJoin(userMfa, eq(userMfa.userId, memberships.userId))
       .where(and(eq(memberships.orgId, ctx.orgId!), eq(memberships.status, "active")))
       .orderBy(asc(users.name));
+    const ssoDomains = await listDomains(ctx.tx, ctx.orgId);
     return {
       mfaPolicy: org.mfaPolicy as "off" | "admins" | "everyone",
       slug: org.slug,
       sso: sso ?? null,
+      ssoToken: ssoDomains.token,
+      ssoDomains: ssoDomains.domains,
       members,
       me: ctx.userId,
     };
@@ -96,14 +101,12 @@ export const settingsRouter = router({
     if (!existing && !input.clientSecret)
       throw new TRPCError({ code: "BAD_REQUEST", message: "Enter the client secret." });
     const secret = input.clientSecret ? { clientSecretEnc: encryptSecret(input.clientSecret, ssoPurpose(orgId)) } : {};
-    const domains = [...new Set(input.domains)];
     if (existing) {
       await ctx.tx
         .update(orgSso)
         .set({
           issuer: input.issuer,
           clientId: input.clientId,
-          domains,
           updatedAt: sql`now()` as unknown as Date,
           ...secret,
         })
@@ -111,16 +114,13 @@ export const settingsRouter = router({
     } else {
       // Only the granted columns (drizzle's insert would name every column, with DEFAULT).
       await ctx.tx.execute(
-        sql`insert into org_sso (org_id, issuer, client_id, client_secret_enc, domains) values (${orgId}, ${input.issuer}, ${input.clientId}, ${secret.clientSecretEnc!}, ${sql`array[${sql.join(
-          domains.map((d) => sql`${d}`),
-          sql`, `,
-        )}]::text[]`})`,
+        sql`insert into org_sso (org_id, issuer, client_id, client_secret_enc) values (${orgId}, ${input.issuer}, ${input.clientId}, ${secret.clientSecretEnc!})`,
       );
     }
     await audit(ctx, {
       action: "settings.sso_save",
       entityId: orgId,
-      detail: { issuer: input.issuer, domains, secretChanged: Boolean(input.clientSecret) },
+      detail: { issuer: input.issuer, secretChanged: Boolean(input.clientSecret) },
     });
     return { saved: true };
   }),
@@ -130,4 +130,6 @@ export const settingsRouter = router({
     if (removed.length) await audit(ctx, { action: "settings.sso_remove", entityId: ctx.orgId });
     return { removed: removed.length > 0 };
   }),
+
+  ...ssoDomainProcedures,
 });
