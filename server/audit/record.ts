@@ -19,7 +19,7 @@ export type AuditEvent = {
     action: A;
     entityId?: string | null;
     patientId?: string | null;
-  } & (Partial<Detail<A>> extends Detail<A> ? { detail?: Detail<A> } : { detail: Detail<A> });
+  } & (Record<never, never> extends Detail<A> ? { detail?: Detail<A> } : { detail: Detail<A> });
 }[AuditAction];
 
 /**
