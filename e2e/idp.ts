@@ -14,6 +14,7 @@ const accounts: Record<string, { email: string; email_verified: boolean; name: s
   grey: { email: "grey@northside.test", email_verified: true, name: "Dr. Meredith Grey" },
   unverified: { email: "shepherd@northside.test", email_verified: false, name: "Dr. Derek Shepherd" },
   house: { email: "house@lakeside.test", email_verified: true, name: "Dr. Gregory House" },
+  locum: { email: "locum@careroster.test", email_verified: true, name: "Dr. Lee Locum" },
 };
 
 export async function startIdp(redirectUri: string): Promise<{ issuer: string; close: () => Promise<void> }> {

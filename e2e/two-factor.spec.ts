@@ -5,7 +5,7 @@ import { E2E_DNS_PORT } from "./dns";
 import { IDP_CLIENT_ID, IDP_CLIENT_SECRET, startIdp } from "./idp";
 import { E2E_MAIL_DIR } from "./mail";
 import { as } from "./state";
-import { nextCode } from "./totp";
+import { enterCode, nextCode } from "./totp";
 
 // Through the real UI: a practice requiring two-factor holds an unenrolled clinician at
 // enrollment (and the API answers FORBIDDEN) until they enroll with a code computed from the secret
@@ -148,7 +148,7 @@ test("policy 'everyone' holds an unenrolled clinician at enrollment; enroll, sig
   await admin.context.close();
 });
 
-test("SSO through the practice's OpenID provider: success; an unverified email and another practice's user are refused", async ({
+test("SSO through the practice's OpenID provider: proven domains, an existing account links only with its own proof, another practice's users and sessions stay out", async ({
   browser,
   baseURL,
 }, testInfo) => {
@@ -196,18 +196,12 @@ test("SSO through the practice's OpenID provider: success; an unverified email a
     await admin.page.reload();
     expect(await admin.page.content()).not.toContain(IDP_CLIENT_SECRET);
 
-    async function viaIdp(login: string) {
-      const context = await browser.newContext();
+    /** Starts the practice's SSO from the sign-in page and signs in at the IdP as `login`. */
+    async function viaIdp(login: string, viewport = { width: 1280, height: 800 }) {
+      const context = await browser.newContext({ viewport });
       const page = await context.newPage();
       await page.goto("/login");
       await page.getByLabel("Email").fill("grey@northside.test");
-      await expect(page.getByRole("button", { name: "Continue with your practice's sign-in" })).toBeVisible();
-      if (login === "grey") {
-        await page.screenshot({ path: testInfo.outputPath("login-sso-1280.png"), fullPage: true });
-        await page.setViewportSize({ width: 390, height: 844 });
-        await page.screenshot({ path: testInfo.outputPath("login-sso-390.png"), fullPage: true });
-        await page.setViewportSize({ width: 1280, height: 800 });
-      }
       await page.getByRole("button", { name: "Continue with your practice's sign-in" }).click();
       await expect(page).toHaveURL(new RegExp(`^${idp.issuer}`));
       await page.locator('input[name="login"]').fill(login);
@@ -216,11 +210,57 @@ test("SSO through the practice's OpenID provider: success; an unverified email a
       await page.getByRole("button", { name: "Continue" }).click();
       return { context, page };
     }
+    const linkNotice = "asked to open an existing CareRoster account";
+    /** Nobody is signed in in this browser: the app sends it back to sign-in. */
+    async function signedOut(page: Page) {
+      await page.goto("/today");
+      await expect(page).toHaveURL(/\/login/);
+    }
 
+    // Grey has a password account, so the practice's provider alone opens nothing: whoever controls
+    // the IdP lands on a page asking for Grey's own password and code, and a guess gets nowhere.
+    const attacker = await viaIdp("grey");
+    await expect(attacker.page).toHaveURL(/\/login\?.*link=/);
+    await expect(attacker.page.getByRole("status")).toContainText(linkNotice);
+    await attacker.page.getByLabel("Password", { exact: true }).fill("not-greys-password");
+    await attacker.page.getByRole("button", { name: "Sign in" }).click();
+    await expect(attacker.page.locator("main").getByRole("alert")).toContainText("do not match an account");
+    await signedOut(attacker.page);
+    await attacker.context.close();
+
+    // Grey herself proves the account once (password and code); the link is mailed to her.
+    const since = Date.now();
+    const linking = await viaIdp("grey");
+    await expect(linking.page.getByRole("status")).toContainText(linkNotice);
+    await linking.page.screenshot({ path: testInfo.outputPath("sso-link-1280.png"), fullPage: true });
+    await linking.page.setViewportSize({ width: 390, height: 844 });
+    expect(await linking.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await linking.page.screenshot({ path: testInfo.outputPath("sso-link-390.png"), fullPage: true });
+    await linking.page.setViewportSize({ width: 1280, height: 800 });
+    await linking.page.getByLabel("Password", { exact: true }).fill("demo-password");
+    await linking.page.getByRole("button", { name: "Sign in" }).click();
+    await enterCode(linking.page, "grey@northside.test");
+    await expect(linking.page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
+    const mail = await waitForMail(E2E_MAIL_DIR, "grey@northside.test", since);
+    expect(mail.subject).toContain("sign-in was linked to your CareRoster account");
+    await linking.context.close();
+
+    // Linked: the practice's sign-in now opens her account directly, and her account page lists it.
     const ok = await viaIdp("grey");
     await expect(ok.page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
     await ok.page.screenshot({ path: testInfo.outputPath("sso-success.png"), fullPage: true });
+    await ok.page.goto("/account");
+    const linked = ok.page.getByRole("list", { name: "Linked sign-ins" });
+    await expect(linked).toContainText("Northside Family Clinic");
+    await ok.page.screenshot({ path: testInfo.outputPath("account-linked-1280.png"), fullPage: true });
+    await linked.getByRole("button", { name: /^Unlink/ }).click();
+    await ok.page.getByRole("dialog").getByRole("button", { name: "Unlink" }).click();
+    await expect(ok.page.getByText("No practice's sign-in is linked to your account")).toBeVisible();
     await ok.context.close();
+    // Unlinked, the provider is back to asking for the account's proof.
+    const again = await viaIdp("grey");
+    await expect(again.page.getByRole("status")).toContainText(linkNotice);
+    await again.context.close();
 
     const unverified = await viaIdp("unverified");
     await expect(unverified.page).toHaveURL(/\/login/);
@@ -230,10 +270,51 @@ test("SSO through the practice's OpenID provider: success; an unverified email a
     await unverified.page.screenshot({ path: testInfo.outputPath("sso-unverified.png"), fullPage: true });
     await unverified.context.close();
 
+    // The takeover attempt: Northside's admin adds Lakeside's domain (it can never be proven from
+    // here) and its IdP asserts Dr House. Refused; no session anywhere.
+    await domains.getByLabel("Email domain").fill("lakeside.test");
+    await domains.getByRole("button", { name: "Add domain" }).click();
+    const foreign = domains.getByRole("listitem").filter({ hasText: "lakeside.test" });
+    await foreign.getByRole("button", { name: "Check DNS" }).click();
+    await expect(foreign.getByRole("alert")).toContainText("No TXT record was found");
+    await expect(foreign).toContainText("Pending");
     const other = await viaIdp("house");
     await expect(other.page).toHaveURL(/\/login/);
     await expect(other.page.locator("main").getByRole("alert")).toContainText("not an active member of this practice");
+    await signedOut(other.page);
     await other.context.close();
+    await foreign.getByRole("button", { name: "Remove" }).click();
+    await admin.page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
+
+    // A session opened by Northside's sign-in counts for Northside only: the locum (a member of both,
+    // linked with their own password and code) switching to Lakeside is asked to sign in for Lakeside.
+    dns.setTxt("_careroster-sso.careroster.test", [value]);
+    await domains.getByLabel("Email domain").fill("careroster.test");
+    await domains.getByRole("button", { name: "Add domain" }).click();
+    const shared = domains.getByRole("listitem").filter({ hasText: "careroster.test" });
+    await shared.getByRole("button", { name: "Check DNS" }).click();
+    await expect(shared).toContainText("Verified via DNS");
+    const locum = await viaIdp("locum");
+    await expect(locum.page.getByRole("status")).toContainText(linkNotice);
+    await locum.page.getByLabel("Password", { exact: true }).fill("demo-password");
+    await locum.page.getByRole("button", { name: "Sign in" }).click();
+    await enterCode(locum.page, "locum@careroster.test");
+    await expect(locum.page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
+    await locum.context.close();
+    const stepUp = await viaIdp("locum");
+    await expect(stepUp.page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
+    await stepUp.page.getByLabel("Practice").selectOption({ label: "Lakeside Pediatrics" });
+    await expect(stepUp.page).toHaveURL(/\/login\?.*notice=step-up/);
+    await expect(stepUp.page.getByRole("status")).toContainText("That practice needs its own sign-in");
+    await expect(stepUp.page.getByLabel("Email")).toHaveValue("locum@careroster.test");
+    await stepUp.page.screenshot({ path: testInfo.outputPath("step-up-1280.png"), fullPage: true });
+    await stepUp.page.getByLabel("Password", { exact: true }).fill("demo-password");
+    await stepUp.page.getByRole("button", { name: "Sign in" }).click();
+    await enterCode(stepUp.page, "locum@careroster.test");
+    await expect(stepUp.page.getByLabel("Practice").locator("option:checked")).toHaveText("Lakeside Pediatrics");
+    await stepUp.context.close();
+    await shared.getByRole("button", { name: "Remove" }).click();
+    await admin.page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
 
     // The audit records the method.
     await admin.page.goto("/admin/audit");

@@ -61,7 +61,7 @@ export async function prepareDatabase(opts: { database?: string; recreate?: bool
     parseDatabaseUrl(runtimeUrl, "DATABASE_URL");
     if (!authUrl)
       throw new ConfigError(
-        "DATABASE_AUTH_URL must name the sign-in path's own login beside DATABASE_URL (see docs/configuration.md).",
+        "DATABASE_AUTH_URL must name the sign-in path's own login beside DATABASE_URL (see the README's Configuration).",
       );
     parseDatabaseUrl(authUrl, "DATABASE_AUTH_URL");
     if (ownerUrl) parseDatabaseUrl(ownerUrl, "DATABASE_OWNER_URL");
