@@ -332,8 +332,8 @@ describe("what the browser and the log see", () => {
         ? json(res, { ...discovery(idp.origin, internal.origin), note: SECRET })
         : res.end(SECRET),
     );
-    await ownerSql()`insert into org_sso (org_id, issuer, client_id, client_secret_enc, domains)
-      values (${orgId}, ${idp.origin}, 'careroster', ${encryptSecret("s3cret", ssoPurpose(orgId))}, ${["lakeside.test"]})`;
+    await ownerSql()`insert into org_sso (org_id, issuer, client_id, client_secret_enc)
+      values (${orgId}, ${idp.origin}, 'careroster', ${encryptSecret("s3cret", ssoPurpose(orgId))})`;
   });
   afterAll(async () => {
     await ownerSql()`delete from org_sso where org_id = ${orgId}`;
@@ -387,8 +387,8 @@ describe("next-auth on the checked endpoints", () => {
         .sign(key);
       json(res, { access_token: "at", token_type: "Bearer", id_token: idToken });
     });
-    await ownerSql()`insert into org_sso (org_id, issuer, client_id, client_secret_enc, domains)
-      values (${orgId}, ${idp.origin}, 'careroster', ${encryptSecret("s3cret", ssoPurpose(orgId))}, ${["northside.test"]})`;
+    await ownerSql()`insert into org_sso (org_id, issuer, client_id, client_secret_enc)
+      values (${orgId}, ${idp.origin}, 'careroster', ${encryptSecret("s3cret", ssoPurpose(orgId))})`;
   });
   afterAll(async () => {
     await ownerSql()`delete from org_sso where org_id = ${orgId}`;
