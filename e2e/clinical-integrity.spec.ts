@@ -81,7 +81,7 @@ test(
     await grey.page.getByLabel("Reason").fill("Conference (journey)");
     await grey.page.getByRole("button", { name: "Preview access" }).click();
     const preview = grey.page.getByTestId("coverage-preview");
-    await expect(preview).toContainText(/\+\d+ patients for Dr\. Derek Shepherd/);
+    await expect(preview).toContainText(/\+\d+ of your patients for Dr\. Derek Shepherd/);
     const added = Number((await preview.textContent())?.match(/\+(\d+)/)?.[1]);
     expect(added).toBeGreaterThanOrEqual(greyOnly.length);
     await grey.page.screenshot({ path: testInfo.outputPath("preview.png"), fullPage: true });

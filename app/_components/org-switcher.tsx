@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useSession } from "next-auth/react";
 import { useState } from "react";
-import { STEP_UP_REQUIRED } from "@/lib/schemas/session-scope";
+import { appCodeOf } from "@/lib/app-errors";
 import { useTRPC } from "@/lib/trpc/client";
 
 interface Org {
@@ -41,7 +41,7 @@ export function OrgSwitcher({ current, orgs }: { current: string | null; orgs: O
         window.location.assign("/patients");
       },
       onError: (err, { orgId }) => {
-        if (err.message !== STEP_UP_REQUIRED) return setError(err.message);
+        if (appCodeOf(err) !== "STEP_UP_REQUIRED") return setError(err.message);
         // This session's sign-in does not count there: sign in for that practice (a new session), on a
         // full load so nothing of this session's pages stays behind.
         const params = new URLSearchParams({ practice: orgId, notice: "step-up", email: data?.user?.email ?? "" });

@@ -1,7 +1,7 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
 import { forbidden, notFound, redirect } from "next/navigation";
-import { MFA_ENROLLMENT_REQUIRED } from "@/lib/schemas/two-factor";
+import { AppError } from "@/server/errors";
 
 /** Maps a procedure's error to the page's answer: sign-in for no session, 404 for hidden or missing rows, 403 for a refused role. */
 export async function orPage<T>(promise: Promise<T>, callbackUrl: string): Promise<T> {
@@ -12,7 +12,7 @@ export async function orPage<T>(promise: Promise<T>, callbackUrl: string): Promi
       redirect(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
     if (err instanceof TRPCError && err.code === "NOT_FOUND") notFound();
     // The practice requires two-factor and this member has not enrolled: to enrollment, whatever the page.
-    if (err instanceof TRPCError && err.code === "FORBIDDEN" && err.message === MFA_ENROLLMENT_REQUIRED)
+    if (err instanceof TRPCError && err.cause instanceof AppError && err.cause.appCode === "MFA_ENROLLMENT_REQUIRED")
       redirect("/account#two-factor");
     if (err instanceof TRPCError && err.code === "FORBIDDEN") forbidden();
     throw err;

@@ -148,8 +148,8 @@ export function CoverageClient({
             <p className="notice" role="status" data-testid="coverage-preview">
               {preview.total === null ? (
                 <>
-                  {preview.coveringName} would see your {preview.added} patient{preview.added === 1 ? "" : "s"} while
-                  the cover lasts.
+                  +{preview.added} of your patients for {preview.coveringName} while the cover lasts (those not already
+                  on their care team).
                 </>
               ) : (
                 <>

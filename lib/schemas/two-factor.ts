@@ -49,7 +49,3 @@ export const ssoConfigInput = z.object({
 });
 
 export const ssoLookupInput = z.object({ email: z.string().trim().toLowerCase().email().max(320) });
-
-/** The gate's answer (FORBIDDEN) for a member the practice holds at enrollment; pages send them to /account. */
-export const MFA_ENROLLMENT_REQUIRED =
-  "Your practice requires two-factor authentication. Set it up on your account page first.";

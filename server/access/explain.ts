@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@/server/errors";
 import { and, eq, sql } from "drizzle-orm";
 import type { Tx } from "../db/client";
 import { assumeMember, rolledBack } from "../db/context";
@@ -42,7 +42,7 @@ export async function explainAccess(tx: Tx, orgId: string, memberId: string, pat
     })
     .from(patients)
     .where(eq(patients.id, patientId));
-  if (!patient) throw new TRPCError({ code: "NOT_FOUND", message: "Patient not found in this practice." });
+  if (!patient) throw new AppError("NOT_FOUND", "Patient not found in this practice.");
   const [member] = await tx
     .select({ name: users.name, role: memberships.role, status: memberships.status })
     .from(memberships)

@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@/server/errors";
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
@@ -74,6 +74,6 @@ export async function revokeGrant(tx: Tx, id: string, me: string, ownOnly: boole
       ),
     )
     .returning();
-  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No running emergency access with that id." });
+  if (!row) throw new AppError("NOT_FOUND", "No running emergency access with that id.");
   return row;
 }

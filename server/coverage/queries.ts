@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@/server/errors";
 import { and, desc, eq, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Tx } from "../db/client";
@@ -108,6 +108,6 @@ export async function endCoverage(tx: Tx, id: string, me: string) {
     .set({ endedAt: sql`now()` as unknown as Date, endedBy: me })
     .where(and(eq(coverage.id, id), sql`${coverage.endedAt} is null`, sql`${coverage.endsAt} > now()`))
     .returning();
-  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No running coverage with that id." });
+  if (!row) throw new AppError("NOT_FOUND", "No running coverage with that id.");
   return row;
 }

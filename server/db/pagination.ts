@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@/server/errors";
 import type { z } from "zod";
 
 /**
@@ -11,7 +11,7 @@ export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
   try {
     return schema.parse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
   } catch {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "The page cursor is not valid." });
+    throw new AppError("BAD_REQUEST", "The page cursor is not valid.");
   }
 }
 

@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@/server/errors";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Tx } from "../db/client";
 import { clinicalNotes, clinicalNoteVersions, patients, users } from "../db/schema";
@@ -67,7 +67,7 @@ export async function findNote(tx: Tx, id: string) {
     .from(clinicalNotes)
     .leftJoin(users, eq(users.id, clinicalNotes.authorId))
     .where(eq(clinicalNotes.id, id));
-  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Note not found." });
+  if (!row) throw new AppError("NOT_FOUND", "Note not found.");
   return row;
 }
 
@@ -81,9 +81,9 @@ export async function refusedNoteChange(tx: Tx, id: string, me: string): Promise
     .from(clinicalNotes)
     .where(eq(clinicalNotes.id, id));
   if (row && row.authorId === me && row.status !== "draft") {
-    throw new TRPCError({ code: "FORBIDDEN", message: "A signed note never changes. Write an addendum instead." });
+    throw new AppError("FORBIDDEN", "A signed note never changes. Write an addendum instead.");
   }
-  throw new TRPCError({ code: "NOT_FOUND", message: "Note not found, or not yours to edit." });
+  throw new AppError("NOT_FOUND", "Note not found, or not yours to edit.");
 }
 
 /** The caller's unsigned drafts on patients they can still see, oldest first, overdue ones flagged. */

@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@/server/errors";
 import { listExtras } from "./list-extras";
 import { and, asc, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
@@ -19,7 +19,7 @@ const visitCursor = z.object({ v: z.string(), id: z.uuid() });
 export const lastVisit = sql<string>`coalesce((select max(a.starts_at) from appointments a
   where a.patient_id = patients.id and a.starts_at < now() and a.status <> 'cancelled'), '-infinity'::timestamptz)`;
 
-const notFound = () => new TRPCError({ code: "NOT_FOUND", message: "Patient not found." });
+const notFound = () => new AppError("NOT_FOUND", "Patient not found.");
 
 /** The policies decide whether the row exists for this caller; hidden and missing look the same. */
 export async function findVisiblePatient(tx: Tx, id: string) {

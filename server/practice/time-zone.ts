@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@/server/errors";
 import { eq, sql } from "drizzle-orm";
 import { serverTimeZone } from "../../lib/time";
 import type { Tx } from "../db/client";
@@ -10,7 +10,7 @@ export async function practiceTimeZone(tx: Tx): Promise<{ timeZone: string; chos
     .select({ timeZone: organizations.timeZone })
     .from(organizations)
     .where(sql`${organizations.id} = (select app_org_id())`);
-  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No current practice." });
+  if (!row) throw new AppError("NOT_FOUND", "No current practice.");
   return {
     timeZone: row.timeZone ?? serverTimeZone(),
     chosen: row.timeZone !== null,
@@ -25,6 +25,5 @@ export async function setPracticeTimeZone(tx: Tx, orgId: string, timeZone: strin
     .set({ timeZone })
     .where(eq(organizations.id, orgId))
     .returning({ id: organizations.id });
-  if (rows.length === 0)
-    throw new TRPCError({ code: "FORBIDDEN", message: "Only an admin of this practice can change its time zone." });
+  if (rows.length === 0) throw new AppError("FORBIDDEN", "Only an admin of this practice can change its time zone.");
 }

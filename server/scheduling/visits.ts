@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@/server/errors";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { formatTime, serverTimeZone } from "../../lib/time";
 import type { VisitType } from "../../lib/schemas/appointments";
@@ -68,8 +68,7 @@ export interface VisitRequest {
  * so the refusal becomes one clear sentence naming the clinician and the time.
  */
 export async function bookVisit(tx: Tx, req: VisitRequest, isAdmin: boolean) {
-  if (req.doubleBook && !isAdmin)
-    throw new TRPCError({ code: "FORBIDDEN", message: "Only a practice admin can double-book a clinician." });
+  if (req.doubleBook && !isAdmin) throw new AppError("FORBIDDEN", "Only a practice admin can double-book a clinician.");
   const [clinician] = await tx
     .select({ name: users.name })
     .from(memberships)
@@ -82,7 +81,7 @@ export async function bookVisit(tx: Tx, req: VisitRequest, isAdmin: boolean) {
         eq(memberships.status, "active"),
       ),
     );
-  if (!clinician) throw new TRPCError({ code: "BAD_REQUEST", message: "Choose an active clinician of this practice." });
+  if (!clinician) throw new AppError("BAD_REQUEST", "Choose an active clinician of this practice.");
   const endsAt = new Date(req.startsAt.getTime() + req.durationMinutes * 60_000);
   try {
     return await tx.transaction(async (sp) => {
@@ -104,10 +103,10 @@ export async function bookVisit(tx: Tx, req: VisitRequest, isAdmin: boolean) {
   } catch (err) {
     if (findPgError(err)?.code !== "23P01") throw err;
     const tz = await practiceZone(tx);
-    throw new TRPCError({
-      code: "CONFLICT",
-      message: `${clinician.name} already has a visit that overlaps ${formatTime(req.startsAt, tz)}–${formatTime(endsAt, tz)}. Choose another time or another clinician${isAdmin ? ", or double-book on purpose" : ""}.`,
-    });
+    throw new AppError(
+      "CONFLICT",
+      `${clinician.name} already has a visit that overlaps ${formatTime(req.startsAt, tz)}–${formatTime(endsAt, tz)}. Choose another time or another clinician${isAdmin ? ", or double-book on purpose" : ""}.`,
+    );
   }
 }
 

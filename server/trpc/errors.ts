@@ -1,15 +1,21 @@
 import { TRPCError } from "@trpc/server";
 import { SessionEndedError } from "@/server/db/context";
+import { AppError } from "@/server/errors";
 import { findPgError } from "@/server/db/errors";
 import { SSO_DOMAIN_REFUSALS } from "@/server/sso/refusals";
 
-/** Anything a procedure's transaction threw, as the API answers it: the one mapping. */
+/** Anything a procedure threw, as the API answers it: the one mapping. */
 export function toApiError(err: unknown): TRPCError {
-  if (err instanceof SessionEndedError) {
-    return new TRPCError({ code: "UNAUTHORIZED", message: "Your session has ended. Please sign in again." });
-  }
+  // tRPC wraps what a handler throws in a TRPCError (INTERNAL_SERVER_ERROR) with the error as its cause.
+  const thrown = err instanceof TRPCError && err.code === "INTERNAL_SERVER_ERROR" && err.cause ? err.cause : err;
+  if (thrown instanceof SessionEndedError) return fromAppError(AppError.of("SESSION_ENDED"));
+  const app =
+    thrown instanceof AppError ? thrown : err instanceof TRPCError && err.cause instanceof AppError ? err.cause : null;
+  if (app) return fromAppError(app);
   return toTRPCError(err instanceof TRPCError ? err : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: err }));
 }
+
+const fromAppError = (err: AppError) => new TRPCError({ code: err.status, message: err.message, cause: err });
 
 /**
  * Turns what PostgreSQL refused into the API's answers. Messages are fixed sentences: no SQL,

@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { STEP_UP_REQUIRED } from "@/lib/schemas/session-scope";
+import { APP_ERRORS } from "@/lib/app-errors";
 import { claimAttempt, THROTTLE } from "@/server/auth/throttle";
 import { revokeUserSessions } from "@/server/auth/sessions";
 import { SessionEndedError, withRlsContext } from "@/server/db/context";
@@ -210,7 +210,7 @@ describe("a session counts where its sign-in counts", () => {
     // The switch is refused with the step-up message, and the session stays in Northside.
     await expect(callerWith(sso).me.switchOrg({ orgId: orgs.lakeside })).rejects.toMatchObject({
       code: "FORBIDDEN",
-      message: STEP_UP_REQUIRED,
+      message: APP_ERRORS.STEP_UP_REQUIRED.message,
     });
     const [row] = await ownerSql()`select org_id from sessions where id = ${key.sessionId}`;
     expect(row.org_id).toBe(orgs.northside);
@@ -243,7 +243,7 @@ describe("an admin's session actions stay in their practice", () => {
     expect((await callerWith(lake).patients.list({})).items.length).toBeGreaterThan(0);
     // ...but that Lakeside session cannot come back into Northside without a new sign-in.
     await expect(callerWith(lake).me.switchOrg({ orgId: orgs.northside })).rejects.toMatchObject({
-      message: STEP_UP_REQUIRED,
+      message: APP_ERRORS.STEP_UP_REQUIRED.message,
     });
     // Lakeside's admin cannot end them from there either way round.
     expect(

@@ -111,7 +111,7 @@ describe("an attacker holding the runtime role's credentials", () => {
       expect(await code(() => inTx((tx) => tx.unsafe(query))), query).toBe("42501");
   });
 
-  it("cannot start a session, nor act as the reminders job or the sign-in step", async () => {
+  it("cannot start a session, reset a password, nor act as the reminders job or the sign-in step", async () => {
     const { users, orgs } = await demoIds();
     const secret = "x".repeat(43);
     for (const query of [
@@ -119,6 +119,9 @@ describe("an attacker holding the runtime role's credentials", () => {
       `insert into sessions (user_id, org_id, methods, token_hash) values ('${users.house}', '${orgs.lakeside}', '{password}', 'x')`,
       `select app_context_job('${orgs.lakeside}')`,
       `select app_context_sign_in('${users.house}')`,
+      // A reset row with a token of the attacker's choosing, then completing it: anyone's password.
+      "select * from app_password_reset_request('house@lakeside.test', 'attacker-token-hash', 'r')",
+      "select app_password_reset_complete('attacker-token-hash', 'attacker-password-hash', 'r')",
       `select app_sso_sign_in('${orgs.lakeside}', 'https://idp.example', 'sub', 'house@lakeside.test', 'x', 'r')`,
     ])
       expect(await code(() => inTx((tx) => tx.unsafe(query))), query).toBe("42501");

@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@/server/errors";
 import { and, asc, eq, ne, sql } from "drizzle-orm";
 import {
   appointmentCancelInput,
@@ -11,11 +11,11 @@ import { audit } from "@/server/audit/record";
 import { appointments, users } from "@/server/db/schema";
 import { findVisiblePatient } from "@/server/patients/queries";
 import { bookableClinicians, bookVisit, practiceZone, visitsOfDay } from "@/server/scheduling/visits";
-import { memberProcedure, orgProcedure, router } from "@/server/trpc/init";
+import { memberProcedure, signedInProcedure, router } from "@/server/trpc/init";
 
 export const appointmentsRouter = router({
   /** A patient's appointments, split at now; the policies hide those of patients the caller cannot see. */
-  list: orgProcedure.input(appointmentListInput).query(async ({ ctx, input }) => {
+  list: signedInProcedure.input(appointmentListInput).query(async ({ ctx, input }) => {
     await findVisiblePatient(ctx.tx, input.patientId);
     const rows = await ctx.tx
       .select({
@@ -42,7 +42,7 @@ export const appointmentsRouter = router({
   }),
 
   /** Who the patient can be booked with: the signed-in clinician and the care team first. */
-  clinicians: orgProcedure.input(schedulingCliniciansInput).query(async ({ ctx, input }) => {
+  clinicians: signedInProcedure.input(schedulingCliniciansInput).query(async ({ ctx, input }) => {
     await findVisiblePatient(ctx.tx, input.patientId);
     return bookableClinicians(ctx.tx, input.patientId, ctx.userId);
   }),
@@ -53,7 +53,7 @@ export const appointmentsRouter = router({
    */
   create: memberProcedure.input(appointmentCreateInput).mutation(async ({ ctx, input }) => {
     await findVisiblePatient(ctx.tx, input.patientId);
-    const [{ admin }] = await ctx.tx.execute<{ admin: boolean }>(sql`select app_is_admin() as admin`);
+    const admin = await ctx.isAdmin();
     const row = await bookVisit(
       ctx.tx,
       {
@@ -78,7 +78,7 @@ export const appointmentsRouter = router({
   }),
 
   /** The signed-in clinician's visits today (the practice's day), for the Today page. */
-  today: orgProcedure.query(async ({ ctx }) => {
+  today: signedInProcedure.query(async ({ ctx }) => {
     const tz = await practiceZone(ctx.tx);
     const now = new Date();
     const day = isoDay(now, tz);
@@ -105,7 +105,7 @@ export const appointmentsRouter = router({
     };
   }),
 
-  cancel: orgProcedure.input(appointmentCancelInput).mutation(async ({ ctx, input }) => {
+  cancel: signedInProcedure.input(appointmentCancelInput).mutation(async ({ ctx, input }) => {
     const [row] = await ctx.tx
       .update(appointments)
       .set({ status: "cancelled" })
@@ -113,7 +113,7 @@ export const appointmentsRouter = router({
         and(eq(appointments.id, input.id), ne(appointments.status, "cancelled"), sql`${appointments.startsAt} > now()`),
       )
       .returning();
-    if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No upcoming appointment with that id." });
+    if (!row) throw new AppError("NOT_FOUND", "No upcoming appointment with that id.");
     await audit(ctx, {
       action: "appointment.cancel",
       entityId: row.id,

@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@/server/errors";
 import { desc, sql } from "drizzle-orm";
 import { breakGlassGrantInput, breakGlassRequestInput, directoryInput } from "@/lib/schemas/break-glass";
 import { audit } from "@/server/audit/record";
@@ -6,7 +6,7 @@ import { revokeGrant } from "@/server/break-glass/queries";
 import { claimAttempt, DIRECTORY_THROTTLE, directoryKey } from "@/server/auth/throttle";
 import { accessGrants } from "@/server/db/schema";
 import { env } from "@/server/env";
-import { memberProcedure, orgProcedure, router } from "@/server/trpc/init";
+import { memberProcedure, signedInProcedure, router } from "@/server/trpc/init";
 
 /** Minutes a break-glass grant lasts (BREAK_GLASS_MINUTES, default 60; the table allows at most 24 h). */
 export const grantMinutes = () => env().BREAK_GLASS_MINUTES;
@@ -19,13 +19,13 @@ export const breakGlassRouter = router({
    * Its first statement writes (the throttle row), so it waits for the session's verdict instead of
    * travelling with it: an ended session's request writes nothing, not even a rolled-back row.
    */
-  directory: orgProcedure.input(directoryInput).query(async ({ ctx, input }) => {
+  directory: signedInProcedure.input(directoryInput).query(async ({ ctx, input }) => {
     await ctx.guard.ready();
     if (!(await claimAttempt(ctx.tx, [directoryKey(ctx.userId)], DIRECTORY_THROTTLE.windowMinutes))) {
-      throw new TRPCError({
-        code: "TOO_MANY_REQUESTS",
-        message: `Too many directory searches: at most ${DIRECTORY_THROTTLE.perUser} in ${DIRECTORY_THROTTLE.windowMinutes} minutes. Wait a few minutes and try again.`,
-      });
+      throw new AppError(
+        "TOO_MANY_REQUESTS",
+        `Too many directory searches: at most ${DIRECTORY_THROTTLE.perUser} in ${DIRECTORY_THROTTLE.windowMinutes} minutes. Wait a few minutes and try again.`,
+      );
     }
     const rows = await ctx.tx.execute<{
       id: string;
@@ -76,7 +76,7 @@ export const breakGlassRouter = router({
   }),
 
   /** The caller's own grants, newest first. */
-  mine: orgProcedure.query(({ ctx }) =>
+  mine: signedInProcedure.query(({ ctx }) =>
     ctx.tx
       .select()
       .from(accessGrants)

@@ -1,4 +1,4 @@
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { coverageIdInput, coverageInput, coveragePreviewInput } from "@/lib/schemas/coverage";
 import { audit } from "@/server/audit/record";
 import {
@@ -11,12 +11,7 @@ import {
 } from "@/server/coverage/queries";
 import type { Tx } from "@/server/db/client";
 import { users } from "@/server/db/schema";
-import { memberProcedure, orgProcedure, router } from "@/server/trpc/init";
-
-async function isAdmin(ctx: { tx: Tx }) {
-  const [row] = await ctx.tx.execute<{ admin: boolean }>(sql`select app_is_admin() as admin`);
-  return row?.admin === true;
-}
+import { memberProcedure, signedInProcedure, router } from "@/server/trpc/init";
 
 function request(
   ctx: { orgId: string; userId: string },
@@ -42,17 +37,17 @@ const nameOf = async (tx: Tx, id: string) =>
  */
 export const coverageRouter = router({
   /** Active clinicians of the practice, for the form. */
-  clinicians: orgProcedure.query(({ ctx }) => clinicians(ctx.tx)),
+  clinicians: signedInProcedure.query(({ ctx }) => clinicians(ctx.tx)),
 
-  list: orgProcedure.query(async ({ ctx }) => {
-    const rows = await listCoverage(ctx.tx, ctx.userId, await isAdmin(ctx));
+  list: signedInProcedure.query(async ({ ctx }) => {
+    const rows = await listCoverage(ctx.tx, ctx.userId, await ctx.isAdmin());
     return rows;
   }),
 
   /** "+N patients for Dr X": what the cover would add, rolled back (the covering one's total for an admin only). */
   preview: memberProcedure.input(coveragePreviewInput).mutation(async ({ ctx, input }) => {
     const r = request(ctx, input);
-    const result = await previewCoverage(ctx.tx, await isAdmin(ctx), r);
+    const result = await previewCoverage(ctx.tx, await ctx.isAdmin(), r);
     await audit(ctx, {
       action: "coverage.preview",
       detail: { coveringId: r.coveringId, coveredId: r.coveredId, added: result.added },
@@ -75,7 +70,7 @@ export const coverageRouter = router({
   }),
 
   /** End early: either party, or an admin. */
-  end: orgProcedure.input(coverageIdInput).mutation(async ({ ctx, input }) => {
+  end: signedInProcedure.input(coverageIdInput).mutation(async ({ ctx, input }) => {
     const row = await endCoverage(ctx.tx, input.id, ctx.userId);
     await audit(ctx, {
       action: "coverage.end",

@@ -1,8 +1,8 @@
+import { AppError } from "@/server/errors";
 import { TRPCError } from "@trpc/server";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { changePasswordInput } from "@/lib/schemas/password";
 import { serverTimeZone } from "@/lib/time";
-import { STEP_UP_REQUIRED } from "@/lib/schemas/session-scope";
 import { identityIdInput, sessionIdInput, switchOrgInput } from "@/lib/schemas/sessions";
 import { assertPasswordPolicy } from "@/server/auth/password-policy";
 import { linkedIdentities, unlinkIdentity } from "@/server/auth/identities";
@@ -12,7 +12,7 @@ import { accountKey, claimAttempt, THROTTLE } from "@/server/auth/throttle";
 import { audit } from "@/server/audit/record";
 import { enterContext } from "@/server/db/context";
 import { memberships, organizations, users } from "@/server/db/schema";
-import { CommitThenFail, enrollmentProcedure, orgProcedure, router } from "@/server/trpc/init";
+import { CommitThenFail, sessionProcedure, signedInProcedure, router } from "@/server/trpc/init";
 import { twoFactorRouter } from "./two-factor";
 
 export const meRouter = router({
@@ -20,12 +20,12 @@ export const meRouter = router({
 
   /** Who am I, where am I, and which practices can I switch to (with my status in each). */
   // Reachable while the practice holds the member at two-factor enrollment (it says so: `twoFactor`).
-  get: enrollmentProcedure.query(async ({ ctx }) => {
+  get: sessionProcedure.query(async ({ ctx }) => {
     const [user] = await ctx.tx
       .select({ id: users.id, name: users.name, email: users.email })
       .from(users)
       .where(eq(users.id, ctx.userId));
-    if (!user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Please sign in." });
+    if (!user) throw new AppError("UNAUTHORIZED", "Please sign in.");
     const mine = await ctx.tx
       .select({
         orgId: memberships.orgId,
@@ -73,7 +73,7 @@ export const meRouter = router({
    * wrong guess commits its attempt and audit row, CommitThenFail, and then answers BAD_REQUEST).
    * A change ends every other session of the user.
    */
-  changePassword: orgProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+  changePassword: signedInProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
     const [me] = await ctx.tx
       .select({ email: users.email, name: users.name })
       .from(users)
@@ -81,10 +81,10 @@ export const meRouter = router({
     assertPasswordPolicy({ email: me.email, name: me.name, password: input.newPassword }, "newPassword");
     const claim = await claimAttempt(ctx.tx, [accountKey(me.email)]);
     if (!claim) {
-      throw new TRPCError({
-        code: "TOO_MANY_REQUESTS",
-        message: `Too many attempts. Wait ${THROTTLE.windowMinutes} minutes and try again.`,
-      });
+      throw new AppError(
+        "TOO_MANY_REQUESTS",
+        `Too many attempts. Wait ${THROTTLE.windowMinutes} minutes and try again.`,
+      );
     }
     if (!(await passwordMatches(me.email, input.currentPassword))) {
       // Commit the attempt (and its audit row) even though the request fails.
@@ -110,20 +110,20 @@ export const meRouter = router({
   }),
 
   /** My live sessions (device, last seen, which one is this device). */
-  sessions: orgProcedure.query(({ ctx }) => liveSessions(ctx.tx, ctx.userId, ctx.sessionId)),
+  sessions: signedInProcedure.query(({ ctx }) => liveSessions(ctx.tx, ctx.userId, ctx.sessionId)),
 
   /** Ends one of my other sessions (this device signs out with Sign out). */
-  endSession: orgProcedure.input(sessionIdInput).mutation(async ({ ctx, input }) => {
+  endSession: signedInProcedure.input(sessionIdInput).mutation(async ({ ctx, input }) => {
     if (input.sessionId === ctx.sessionId)
-      throw new TRPCError({ code: "BAD_REQUEST", message: "Use Sign out to end the session on this device." });
+      throw new AppError("BAD_REQUEST", "Use Sign out to end the session on this device.");
     if (!(await revokeSession(ctx.tx, input.sessionId, ctx.userId)))
-      throw new TRPCError({ code: "NOT_FOUND", message: "Session not found." });
+      throw new AppError("NOT_FOUND", "Session not found.");
     await audit(ctx, { action: "session.end", entityId: input.sessionId });
     return { ended: true };
   }),
 
   /** Ends every session of mine except this one. */
-  endOtherSessions: orgProcedure.mutation(async ({ ctx }) => {
+  endOtherSessions: signedInProcedure.mutation(async ({ ctx }) => {
     const ended = await revokeUserSessions(ctx.tx, ctx.userId, { except: ctx.sessionId });
     await audit(ctx, {
       action: "session.end_others",
@@ -140,13 +140,13 @@ export const meRouter = router({
    * then signs in for it). The client then renews its cookie, which takes the practice from the database.
    */
   // Not gated: switching grants nothing by itself, and the next request is gated in the new practice.
-  switchOrg: enrollmentProcedure.input(switchOrgInput).mutation(async ({ ctx, input }) => {
+  switchOrg: sessionProcedure.input(switchOrgInput).mutation(async ({ ctx, input }) => {
     const [row] = await ctx.tx.execute<{ outcome: "switched" | "step_up" | "not_member" }>(
       sql`select app_session_switch_org(${ctx.sessionId}::uuid, ${ctx.secret}, ${input.orgId}::uuid) as outcome`,
     );
-    if (row?.outcome === "step_up") throw new TRPCError({ code: "FORBIDDEN", message: STEP_UP_REQUIRED });
+    if (row?.outcome === "step_up") throw AppError.of("STEP_UP_REQUIRED");
     if (row?.outcome !== "switched") {
-      throw new TRPCError({ code: "FORBIDDEN", message: "You are not an active member of that practice." });
+      throw new AppError("FORBIDDEN", "You are not an active member of that practice.");
     }
     await enterContext(ctx.tx, { kind: "session", sessionId: ctx.sessionId, secret: ctx.secret });
     await audit({ ...ctx, orgId: input.orgId }, { action: "session.switch_org", entityId: input.orgId });
@@ -155,12 +155,12 @@ export const meRouter = router({
   }),
 
   /** The practices' sign-ins linked to my account (they may sign in as me). */
-  identities: orgProcedure.query(({ ctx }) => linkedIdentities(ctx.tx)),
+  identities: signedInProcedure.query(({ ctx }) => linkedIdentities(ctx.tx)),
 
   /** Unlinks one: that practice's sign-in no longer opens my account (a password or another link still does). */
-  unlinkIdentity: orgProcedure.input(identityIdInput).mutation(async ({ ctx, input }) => {
+  unlinkIdentity: signedInProcedure.input(identityIdInput).mutation(async ({ ctx, input }) => {
     const removed = await unlinkIdentity(ctx.tx, input.id);
-    if (!removed) throw new TRPCError({ code: "NOT_FOUND", message: "That sign-in is not linked to your account." });
+    if (!removed) throw new AppError("NOT_FOUND", "That sign-in is not linked to your account.");
     await audit(ctx, {
       action: "auth.sso_unlink",
       entityId: ctx.userId,

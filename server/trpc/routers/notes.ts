@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@/server/errors";
 import { and, eq } from "drizzle-orm";
 import {
   noteAddendumInput,
@@ -12,7 +12,7 @@ import { audit, type AuditContext } from "@/server/audit/record";
 import { clinicalNotes } from "@/server/db/schema";
 import { findNote, myDrafts, notesForChart, refusedNoteChange } from "@/server/notes/queries";
 import { findVisiblePatient } from "@/server/patients/queries";
-import { memberProcedure, orgProcedure, router } from "@/server/trpc/init";
+import { memberProcedure, signedInProcedure, router } from "@/server/trpc/init";
 
 /** Changes one of the caller's drafts (the policies and the draft filter decide which), audited. */
 async function changeDraft(
@@ -43,7 +43,7 @@ async function changeDraft(
  */
 export const notesRouter = router({
   /** Notes are for the care team (or cover, or a grant) only: an admin not on it gets an empty list. */
-  list: orgProcedure.input(noteListInput).query(async ({ ctx, input }) => {
+  list: signedInProcedure.input(noteListInput).query(async ({ ctx, input }) => {
     await findVisiblePatient(ctx.tx, input.patientId);
     const notes = await notesForChart(ctx.tx, input.patientId, ctx.userId);
     await audit(ctx, {
@@ -55,7 +55,7 @@ export const notesRouter = router({
   }),
 
   /** The caller's unsigned drafts; those older than 24 h are flagged. */
-  myDrafts: orgProcedure.query(async ({ ctx }) => {
+  myDrafts: signedInProcedure.query(async ({ ctx }) => {
     const rows = await myDrafts(ctx.tx, ctx.userId);
     await audit(ctx, { action: "note.drafts", detail: { noteIds: rows.map((r) => r.id) } });
     return rows;
@@ -73,12 +73,12 @@ export const notesRouter = router({
   }),
 
   /** Own drafts only; a signed note answers FORBIDDEN, someone else's NOT_FOUND. */
-  update: orgProcedure
+  update: signedInProcedure
     .input(noteUpdateInput)
     .mutation(({ ctx, input }) => changeDraft(ctx, input.id, { body: input.body }, "note.update")),
 
   /** Signing locks the note (signed_at is the database's clock). */
-  sign: orgProcedure
+  sign: signedInProcedure
     .input(noteIdInput)
     .mutation(({ ctx, input }) => changeDraft(ctx, input.id, { status: "signed" }, "note.sign")),
 
@@ -86,7 +86,7 @@ export const notesRouter = router({
   addendum: memberProcedure.input(noteAddendumInput).mutation(async ({ ctx, input }) => {
     const parent = await findNote(ctx.tx, input.noteId);
     if (parent.status !== "signed" || parent.addendumTo) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: "Addenda attach to signed notes only." });
+      throw new AppError("BAD_REQUEST", "Addenda attach to signed notes only.");
     }
     const [row] = await ctx.tx
       .insert(clinicalNotes)
@@ -109,13 +109,13 @@ export const notesRouter = router({
   }),
 
   /** The author marks their note entered in error, with a reason; it stays in the record. */
-  markInError: orgProcedure.input(noteErrorInput).mutation(async ({ ctx, input }) => {
+  markInError: signedInProcedure.input(noteErrorInput).mutation(async ({ ctx, input }) => {
     const [row] = await ctx.tx
       .update(clinicalNotes)
       .set({ status: "entered_in_error", errorReason: input.reason })
       .where(eq(clinicalNotes.id, input.id))
       .returning();
-    if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Note not found, or not yours to mark." });
+    if (!row) throw new AppError("NOT_FOUND", "Note not found, or not yours to mark.");
     await audit(ctx, {
       action: "note.entered_in_error",
       entityId: row.id,

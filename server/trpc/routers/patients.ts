@@ -1,15 +1,15 @@
+import { AppError } from "@/server/errors";
 import { randomUUID } from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import { and, asc, eq } from "drizzle-orm";
 import { patientCreateInput, patientIdInput, patientListInput, patientUpdateInput } from "@/lib/schemas/patients";
 import { audit } from "@/server/audit/record";
 import { careTeam, patients, users } from "@/server/db/schema";
 import { chartAccess, findVisiblePatient, listPatients, setArchived } from "@/server/patients/queries";
-import { adminProcedure, memberProcedure, orgProcedure, router } from "@/server/trpc/init";
+import { adminProcedure, memberProcedure, signedInProcedure, router } from "@/server/trpc/init";
 
 export const patientsRouter = router({
   /** Keyset-paginated; the policies return only the caller's patients (server/patients/queries.ts). */
-  list: orgProcedure.input(patientListInput).query(async ({ ctx, input }) => {
+  list: signedInProcedure.input(patientListInput).query(async ({ ctx, input }) => {
     const result = await listPatients(ctx.tx, input);
     if (result.items.length > 0) {
       await audit(ctx, {
@@ -21,7 +21,7 @@ export const patientsRouter = router({
   }),
 
   /** The chart header: the patient, and why the caller may see it (the chart shows a banner for break-glass access). */
-  byId: orgProcedure.input(patientIdInput).query(async ({ ctx, input }) => {
+  byId: signedInProcedure.input(patientIdInput).query(async ({ ctx, input }) => {
     const patient = await findVisiblePatient(ctx.tx, input.id);
     const access = await chartAccess(ctx.tx, patient.id);
     await audit(ctx, { action: "patient.view", entityId: patient.id, patientId: patient.id });
@@ -29,7 +29,7 @@ export const patientsRouter = router({
   }),
 
   /** Who looks after this patient (colleagues' names are visible within the practice). */
-  careTeam: orgProcedure.input(patientIdInput).query(async ({ ctx, input }) => {
+  careTeam: signedInProcedure.input(patientIdInput).query(async ({ ctx, input }) => {
     await findVisiblePatient(ctx.tx, input.id);
     return ctx.tx
       .select({ clinicianId: careTeam.clinicianId, name: users.name, assignedAt: careTeam.assignedAt })
@@ -49,7 +49,7 @@ export const patientsRouter = router({
   }),
 
   /** Optimistic concurrency: the edit names the version it started from. */
-  update: orgProcedure.input(patientUpdateInput).mutation(async ({ ctx, input }) => {
+  update: signedInProcedure.input(patientUpdateInput).mutation(async ({ ctx, input }) => {
     const { id, version, ...changes } = input;
     const [row] = await ctx.tx
       .update(patients)
@@ -58,10 +58,10 @@ export const patientsRouter = router({
       .returning();
     if (!row) {
       const current = await findVisiblePatient(ctx.tx, id);
-      throw new TRPCError({
-        code: "CONFLICT",
-        message: `This patient was changed by someone else (now version ${current.version}). Reload to see the latest details; your edit was not saved.`,
-      });
+      throw new AppError(
+        "CONFLICT",
+        `This patient was changed by someone else (now version ${current.version}). Reload to see the latest details; your edit was not saved.`,
+      );
     }
     await audit(ctx, {
       action: "patient.update",

@@ -1,3 +1,4 @@
+import { AppError } from "@/server/errors";
 import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { confirmEnrollmentInput, recoveryCodeInput } from "../../../lib/schemas/two-factor";
@@ -12,32 +13,28 @@ import {
 } from "../../auth/mfa";
 import { claimAttempt, secondFactorKey } from "../../auth/throttle";
 import { users } from "../../db/schema";
-import { CommitThenFail, enrollmentProcedure, orgProcedure, router } from "../init";
+import { CommitThenFail, sessionProcedure, signedInProcedure, router } from "../init";
 
 /**
  * `me.twoFactor.*`. Status and enrollment stay reachable for a member the practice
- * holds at enrollment (enrollmentProcedure); everything else goes through the gate. The secret is
+ * holds at enrollment (sessionProcedure); everything else goes through the gate. The secret is
  * answered once, by `begin`, and never again; audit rows never carry it.
  */
 export const twoFactorRouter = router({
-  status: enrollmentProcedure.query(({ ctx }) => mfaStatus(ctx.tx, ctx.userId)),
+  status: sessionProcedure.query(({ ctx }) => mfaStatus(ctx.tx, ctx.userId)),
 
   /** A new secret (QR code as SVG + the secret as text); refused while a confirmed factor exists. */
-  begin: enrollmentProcedure.mutation(async ({ ctx }) => {
+  begin: sessionProcedure.mutation(async ({ ctx }) => {
     const [me] = await ctx.tx.select({ email: users.email }).from(users).where(eq(users.id, ctx.userId));
     const started = await beginEnrollment(ctx.tx, ctx.userId, me.email);
-    if (!started) throw new TRPCError({ code: "CONFLICT", message: "Two-factor authentication is already set up." });
+    if (!started) throw new AppError("CONFLICT", "Two-factor authentication is already set up.");
     return { secret: started.secret, qrDataUrl: started.qrDataUrl };
   }),
 
   /** The first code confirms the pending factor; answers the 10 recovery codes (shown once). */
-  confirm: enrollmentProcedure.input(confirmEnrollmentInput).mutation(async ({ ctx, input }) => {
+  confirm: sessionProcedure.input(confirmEnrollmentInput).mutation(async ({ ctx, input }) => {
     const claim = await claimAttempt(ctx.tx, [secondFactorKey(ctx.userId)]);
-    if (!claim)
-      throw new TRPCError({
-        code: "TOO_MANY_REQUESTS",
-        message: "Too many wrong codes. Wait 15 minutes and try again.",
-      });
+    if (!claim) throw new AppError("TOO_MANY_REQUESTS", "Too many wrong codes. Wait 15 minutes and try again.");
     if (!(await verifyTotp(ctx.tx, ctx.userId, input.code, { pending: true }))) {
       throw new TRPCError({
         code: "BAD_REQUEST",
@@ -52,9 +49,9 @@ export const twoFactorRouter = router({
   }),
 
   /** New recovery codes (the old ones stop working). */
-  regenerateRecoveryCodes: orgProcedure.mutation(async ({ ctx }) => {
+  regenerateRecoveryCodes: signedInProcedure.mutation(async ({ ctx }) => {
     if (!(await mfaStatus(ctx.tx, ctx.userId)).enrolled)
-      throw new TRPCError({ code: "BAD_REQUEST", message: "Set up two-factor authentication first." });
+      throw new AppError("BAD_REQUEST", "Set up two-factor authentication first.");
     const recoveryCodes = await regenerateRecoveryCodes(ctx.tx, ctx.userId);
     await audit(ctx, { action: "auth.mfa_recovery_codes_regenerate", entityId: ctx.userId });
     return { recoveryCodes };
@@ -64,13 +61,9 @@ export const twoFactorRouter = router({
    * Removing your own factor needs one of your recovery codes (the database refuses the delete in
    * any transaction that did not just use one). Then you enroll again.
    */
-  resetWithRecoveryCode: enrollmentProcedure.input(recoveryCodeInput).mutation(async ({ ctx, input }) => {
+  resetWithRecoveryCode: sessionProcedure.input(recoveryCodeInput).mutation(async ({ ctx, input }) => {
     const claim = await claimAttempt(ctx.tx, [secondFactorKey(ctx.userId)]);
-    if (!claim)
-      throw new TRPCError({
-        code: "TOO_MANY_REQUESTS",
-        message: "Too many wrong codes. Wait 15 minutes and try again.",
-      });
+    if (!claim) throw new AppError("TOO_MANY_REQUESTS", "Too many wrong codes. Wait 15 minutes and try again.");
     if (!(await useRecoveryCode(ctx.tx, ctx.userId, input.recoveryCode))) {
       throw new TRPCError({
         code: "BAD_REQUEST",

@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@/server/errors";
 import { eq } from "drizzle-orm";
 import { accessReportInput, explainInput } from "../../../../lib/schemas/access";
 import { explainAccess } from "../../../access/explain";
@@ -33,7 +33,7 @@ export const adminAccessRouter = router({
       })
       .from(patients)
       .where(eq(patients.id, input.patientId));
-    if (!patient) throw new TRPCError({ code: "NOT_FOUND", message: "Patient not found." });
+    if (!patient) throw new AppError("NOT_FOUND", "Patient not found.");
     const rows = await accessReport(ctx.tx, input.patientId, input.from, input.to);
     const [org] = await ctx.tx
       .select({ name: organizations.name })

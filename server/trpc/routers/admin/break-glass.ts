@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@/server/errors";
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import {
   breakGlassGrantInput,
@@ -43,17 +43,14 @@ export const adminBreakGlassRouter = router({
       .from(accessGrants)
       .where(eq(accessGrants.id, input.id));
     if (grant?.clinicianId === ctx.userId) {
-      throw new TRPCError({
-        code: "FORBIDDEN",
-        message: "You cannot review your own emergency access; another admin must.",
-      });
+      throw new AppError("FORBIDDEN", "You cannot review your own emergency access; another admin must.");
     }
     const [row] = await ctx.tx
       .update(accessGrants)
       .set({ reviewedBy: ctx.userId, reviewedAt: sql`now()` as unknown as Date, reviewComment: input.comment })
       .where(and(eq(accessGrants.id, input.id), isNull(accessGrants.reviewedAt)))
       .returning();
-    if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No unreviewed grant with that id." });
+    if (!row) throw new AppError("NOT_FOUND", "No unreviewed grant with that id.");
     await audit(ctx, {
       action: "break_glass.review",
       entityId: row.id,

@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@/server/errors";
 import { and, asc, count, eq } from "drizzle-orm";
 import { careTeamAssignInput, careTeamListInput, careTeamUnassignInput } from "@/lib/schemas/admin";
 import { audit } from "@/server/audit/record";
@@ -29,10 +29,7 @@ export const careTeamRouter = router({
   assign: adminProcedure.input(careTeamAssignInput).mutation(async ({ ctx, input }) => {
     // The policy refuses it too; this only says why in words.
     if (input.clinicianId === ctx.userId) {
-      throw new TRPCError({
-        code: "FORBIDDEN",
-        message: "You cannot put yourself on a care team; another admin must assign you.",
-      });
+      throw new AppError("FORBIDDEN", "You cannot put yourself on a care team; another admin must assign you.");
     }
     const rows = await ctx.tx
       .insert(careTeam)
@@ -63,8 +60,7 @@ export const careTeamRouter = router({
       .delete(careTeam)
       .where(and(eq(careTeam.clinicianId, input.clinicianId), eq(careTeam.patientId, input.patientId)))
       .returning();
-    if (rows.length === 0)
-      throw new TRPCError({ code: "NOT_FOUND", message: "That clinician is not on this patient's team." });
+    if (rows.length === 0) throw new AppError("NOT_FOUND", "That clinician is not on this patient's team.");
     await audit(ctx, {
       action: "care_team.unassign",
       entityId: input.clinicianId,

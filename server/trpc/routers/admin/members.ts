@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@/server/errors";
 import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import { invitationIdInput, inviteInput } from "@/lib/schemas/accounts";
 import { memberRoleChangeInput, memberStatusInput, memberUserInput } from "@/lib/schemas/admin";
@@ -15,7 +15,7 @@ import { adminProcedure, router } from "@/server/trpc/init";
 async function changeMembership(tx: Tx, userId: string, set: Partial<typeof memberships.$inferInsert>) {
   // The policy limits the UPDATE to the current org; another org's member matches no row.
   const [row] = await tx.update(memberships).set(set).where(eq(memberships.userId, userId)).returning(); // the keep-an-admin trigger's refusal is mapped in server/trpc/errors.ts
-  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Member not found." });
+  if (!row) throw new AppError("NOT_FOUND", "Member not found.");
   return row;
 }
 
@@ -34,7 +34,7 @@ async function memberHere(tx: Tx, userId: string) {
     .select({ status: memberships.status })
     .from(memberships)
     .where(and(eq(memberships.userId, userId), eq(memberships.orgId, currentOrg)));
-  if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "Member not found." });
+  if (!row) throw new AppError("NOT_FOUND", "Member not found.");
   return row;
 }
 
@@ -68,7 +68,7 @@ export const membersRouter = router({
       .from(memberships)
       .innerJoin(users, eq(users.id, memberships.userId))
       .where(and(eq(memberships.orgId, currentOrg), sql`lower(${users.email}) = ${input.email}`));
-    if (member) throw new TRPCError({ code: "CONFLICT", message: "That person is already a member of this practice." });
+    if (member) throw new AppError("CONFLICT", "That person is already a member of this practice.");
     // A new invitation replaces a pending one for the same email: only the newest link works.
     await ctx.tx
       .update(invitations)
@@ -126,7 +126,7 @@ export const membersRouter = router({
       .set({ tokenHash: hash, expiresAt: sql`now() + interval '72 hours'` })
       .where(eq(invitations.id, input.invitationId))
       .returning({ email: invitations.email, role: invitations.role });
-    if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No pending invitation with that id." });
+    if (!row) throw new AppError("NOT_FOUND", "No pending invitation with that id.");
     await ctx.tx.execute(sql`select app_invitation_sync_membership(${ctx.orgId}::uuid, ${row.email})`);
     await audit(ctx, { action: "member.invite_resend", entityId: input.invitationId });
     await sendMail(
@@ -141,7 +141,7 @@ export const membersRouter = router({
       .set({ revokedAt: sql`now()` })
       .where(eq(invitations.id, input.invitationId))
       .returning({ email: invitations.email });
-    if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "No pending invitation with that id." });
+    if (!row) throw new AppError("NOT_FOUND", "No pending invitation with that id.");
     await ctx.tx.execute(sql`select app_invitation_sync_membership(${ctx.orgId}::uuid, ${row.email})`);
     await audit(ctx, { action: "member.invite_revoke", entityId: input.invitationId });
     return { revoked: true as const };

@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@/server/errors";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { mfaPolicyInput, resetMemberFactorInput, ssoConfigInput } from "../../../../lib/schemas/two-factor";
 import { audit } from "../../../audit/record";
@@ -70,10 +70,10 @@ export const settingsRouter = router({
   /** Removes a member's factor and recovery codes; they must enroll again. Never your own (use a recovery code). */
   resetMemberFactor: adminProcedure.input(resetMemberFactorInput).mutation(async ({ ctx, input }) => {
     if (input.userId === ctx.userId) {
-      throw new TRPCError({
-        code: "BAD_REQUEST",
-        message: "You cannot reset your own second factor here. Use one of your recovery codes on your account page.",
-      });
+      throw new AppError(
+        "BAD_REQUEST",
+        "You cannot reset your own second factor here. Use one of your recovery codes on your account page.",
+      );
     }
     // Someone who is not an active member here is not found, whatever else they belong to.
     const [member] = await ctx.tx
@@ -82,15 +82,15 @@ export const settingsRouter = router({
       .where(
         and(eq(memberships.userId, input.userId), eq(memberships.orgId, ctx.orgId!), eq(memberships.status, "active")),
       );
-    if (!member) throw new TRPCError({ code: "NOT_FOUND", message: "That member has no second factor." });
+    if (!member) throw new AppError("NOT_FOUND", "That member has no second factor.");
     // A factor guards every practice its owner belongs to: the policies let an admin remove it only
     // for someone who belongs to no other practice (app_member_only_here).
     const [scope] = await ctx.tx.execute<{ only_here: boolean }>(
       sql`select app_member_only_here(${input.userId}::uuid) as only_here`,
     );
-    if (!scope?.only_here) throw new TRPCError({ code: "FORBIDDEN", message: MEMBER_OF_ANOTHER_PRACTICE });
+    if (!scope?.only_here) throw new AppError("FORBIDDEN", MEMBER_OF_ANOTHER_PRACTICE);
     if (!(await removeFactor(ctx.tx, input.userId)))
-      throw new TRPCError({ code: "NOT_FOUND", message: "That member has no second factor." });
+      throw new AppError("NOT_FOUND", "That member has no second factor.");
     await audit(ctx, { action: "auth.mfa_reset", entityId: input.userId, detail: { by: "admin" } });
     return { reset: true };
   }),
@@ -98,8 +98,7 @@ export const settingsRouter = router({
   saveSso: adminProcedure.input(ssoConfigInput).mutation(async ({ ctx, input }) => {
     const orgId = ctx.orgId!;
     const [existing] = await ctx.tx.select({ orgId: orgSso.orgId }).from(orgSso).where(eq(orgSso.orgId, orgId));
-    if (!existing && !input.clientSecret)
-      throw new TRPCError({ code: "BAD_REQUEST", message: "Enter the client secret." });
+    if (!existing && !input.clientSecret) throw new AppError("BAD_REQUEST", "Enter the client secret.");
     const secret = input.clientSecret ? { clientSecretEnc: encryptSecret(input.clientSecret, ssoPurpose(orgId)) } : {};
     if (existing) {
       await ctx.tx

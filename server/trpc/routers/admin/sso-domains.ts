@@ -1,4 +1,4 @@
-import { TRPCError } from "@trpc/server";
+import { AppError } from "@/server/errors";
 import { count, eq } from "drizzle-orm";
 import { ssoDomainInput } from "../../../../lib/schemas/sso-domains";
 import { ssoRecordName } from "../../../../lib/sso-record";
@@ -17,9 +17,9 @@ export const ssoDomainProcedures = {
   addSsoDomain: adminProcedure.input(ssoDomainInput).mutation(async ({ ctx, input }) => {
     const [listed] = await ctx.tx.select({ n: count() }).from(orgSsoDomains).where(eq(orgSsoDomains.orgId, ctx.orgId));
     if (listed.n >= MAX_SSO_DOMAINS)
-      throw new TRPCError({ code: "BAD_REQUEST", message: `A practice can list at most ${MAX_SSO_DOMAINS} domains.` });
+      throw new AppError("BAD_REQUEST", `A practice can list at most ${MAX_SSO_DOMAINS} domains.`);
     if (!(await addDomain(ctx.tx, ctx.orgId, input.domain)))
-      throw new TRPCError({ code: "CONFLICT", message: "That domain is already on the list." });
+      throw new AppError("CONFLICT", "That domain is already on the list.");
     await audit(ctx, {
       action: "settings.sso_domain_add",
       entityId: ctx.orgId,
@@ -32,26 +32,26 @@ export const ssoDomainProcedures = {
   verifySsoDomain: adminProcedure.input(ssoDomainInput).mutation(async ({ ctx, input }) => {
     const { token, domains } = await listDomains(ctx.tx, ctx.orgId);
     const row = domains.find((d) => d.domain === input.domain);
-    if (!row) throw new TRPCError({ code: "NOT_FOUND", message: "That domain is not on this practice's list." });
+    if (!row) throw new AppError("NOT_FOUND", "That domain is not on this practice's list.");
     if (row.status !== "pending") return { domain: row.domain, status: row.status, verifiedAt: row.verifiedAt };
     const name = ssoRecordName(input.domain);
     const check = await checkRecord(input.domain, token).catch((err: unknown) => {
       if (!(err instanceof DnsUnavailableError)) throw err;
-      throw new TRPCError({
-        code: "SERVICE_UNAVAILABLE",
-        message: `The DNS lookup of ${name} got no answer (${err.code}). Try again in a few minutes.`,
-      });
+      throw new AppError(
+        "SERVICE_UNAVAILABLE",
+        `The DNS lookup of ${name} got no answer (${err.code}). Try again in a few minutes.`,
+      );
     });
     if (check.kind === "none")
-      throw new TRPCError({
-        code: "PRECONDITION_FAILED",
-        message: `No TXT record was found at ${name}. New records can take a while to appear; try again later.`,
-      });
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        `No TXT record was found at ${name}. New records can take a while to appear; try again later.`,
+      );
     if (check.kind === "other")
-      throw new TRPCError({
-        code: "PRECONDITION_FAILED",
-        message: `The TXT record at ${name} does not hold this practice's value. It must read exactly: ${check.expected}`,
-      });
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        `The TXT record at ${name} does not hold this practice's value. It must read exactly: ${check.expected}`,
+      );
     const verifiedAt = await markVerified(ctx.tx, input.domain, check.records);
     await audit(ctx, {
       action: "settings.sso_domain_verify",
@@ -63,7 +63,7 @@ export const ssoDomainProcedures = {
 
   removeSsoDomain: adminProcedure.input(ssoDomainInput).mutation(async ({ ctx, input }) => {
     if (!(await removeDomain(ctx.tx, ctx.orgId, input.domain)))
-      throw new TRPCError({ code: "NOT_FOUND", message: "That domain is not on this practice's list." });
+      throw new AppError("NOT_FOUND", "That domain is not on this practice's list.");
     await audit(ctx, {
       action: "settings.sso_domain_remove",
       entityId: ctx.orgId,
