@@ -1,4 +1,4 @@
--- Closing the database boundary (issue #11). Generated part: composite key for reminders, no
+-- Closing the database boundary. Generated part: composite key for reminders, no
 -- self-assignment to a care team, no self-review of an emergency grant, grants always created unreviewed.
 ALTER TABLE "appointments" ADD CONSTRAINT "appointments_org_id_key" UNIQUE("org_id","id");--> statement-breakpoint
 ALTER TABLE "appointment_reminders" DROP CONSTRAINT "appointment_reminders_appointment_id_appointments_id_fk";

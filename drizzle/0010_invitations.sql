@@ -58,7 +58,7 @@ GRANT INSERT (id, org_id, email, name, role, token_hash, invited_by, created_at,
 GRANT UPDATE (token_hash, expires_at, revoked_at) ON invitations TO careroster_runtime;--> statement-breakpoint
 -- password_resets: no grant at all (only the definer functions below touch it).
 
--- Accounts are no longer created by admins (issue #12: a pre-created account with a known password
+-- Accounts are no longer created by admins (a pre-created account with a known password
 -- let one practice's admin into another practice). Only an invitation token holder creates one.
 REVOKE INSERT ON users FROM careroster_runtime;--> statement-breakpoint
 -- The email probe went with the "add an existing account" path: no admin learns whether an email has an account.

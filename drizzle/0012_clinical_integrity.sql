@@ -72,7 +72,7 @@ ALTER POLICY "clinical_notes_insert" ON "clinical_notes" TO careroster_runtime W
         and (("clinical_notes"."status" = 'draft' and "clinical_notes"."addendum_to" is null) or ("clinical_notes"."status" = 'signed' and "clinical_notes"."addendum_to" is not null)));--> statement-breakpoint
 ALTER POLICY "clinical_notes_update_own" ON "clinical_notes" TO careroster_runtime USING ("clinical_notes"."author_id" = (select app_user_id()) and "clinical_notes"."patient_id" = any (array(select app_visible_patient_ids())) and "clinical_notes"."status" <> 'entered_in_error') WITH CHECK ("clinical_notes"."author_id" = (select app_user_id()) and "clinical_notes"."patient_id" = any (array(select app_visible_patient_ids())) and ("clinical_notes"."status" <> 'draft' or "clinical_notes"."signed_at" is null));--> statement-breakpoint
 
--- ===== Hand-written part (issue #14): FORCE, grants, functions, triggers. =====
+-- ===== Hand-written part: FORCE, grants, functions, triggers. =====
 
 ALTER TABLE clinical_note_versions FORCE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE coverage FORCE ROW LEVEL SECURITY;--> statement-breakpoint

@@ -45,7 +45,7 @@ CREATE POLICY "user_mfa_insert" ON "user_mfa" AS PERMISSIVE FOR INSERT TO "carer
 CREATE POLICY "user_mfa_update" ON "user_mfa" AS PERMISSIVE FOR UPDATE TO "careroster_runtime" USING ("user_mfa"."user_id" = (select app_user_id())) WITH CHECK ("user_mfa"."user_id" = (select app_user_id()));--> statement-breakpoint
 CREATE POLICY "user_mfa_delete" ON "user_mfa" AS PERMISSIVE FOR DELETE TO "careroster_runtime" USING (((select app_is_admin()) and user_id in (select m.user_id from memberships m where m.org_id = (select app_org_id()) and m.status = 'active')) or ("user_mfa"."user_id" = (select app_user_id()) and ("user_mfa"."confirmed_at" is null or exists (select 1 from mfa_recovery_codes r where r.user_id = "user_mfa"."user_id" and r.used_at = now()))));--> statement-breakpoint
 
--- ── Hand-written: two-factor and single sign-on (issue #13) ─────────────────────────────────
+-- ── Hand-written: two-factor and single sign-on ─────────────────────────────────
 ALTER TABLE public.user_mfa FORCE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE public.mfa_recovery_codes FORCE ROW LEVEL SECURITY;--> statement-breakpoint
 ALTER TABLE public.org_sso FORCE ROW LEVEL SECURITY;--> statement-breakpoint

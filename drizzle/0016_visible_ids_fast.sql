@@ -1,5 +1,5 @@
 CREATE INDEX "patients_archived_idx" ON "patients" USING btree ("org_id","id") WHERE "patients"."archived_at" is not null;--> statement-breakpoint
--- Same answer, one lookup fewer per patient (issue #16). Archived patients used to be left out by
+-- Same answer, one lookup fewer per patient. Archived patients used to be left out by
 -- an EXISTS probe of patients for every id (1,000 probes, ~2.7 ms, for a median panel, on every
 -- statement that touches a patient's rows). The composite foreign keys of care_team and
 -- access_grants (org_id, patient_id) → patients (org_id, id) already guarantee each id is a patient

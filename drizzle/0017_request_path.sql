@@ -1,4 +1,4 @@
--- Issue #16: the same answers for less work on every audited read.
+-- The same answers for less work on every audited read.
 --
 -- Inside a function, a STABLE call such as app_org_id() in a join or index condition runs again
 -- for every row it meets: the visible-ids function called it ~1,000 times for a median panel, each

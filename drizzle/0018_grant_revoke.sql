@@ -1,4 +1,4 @@
--- Emergency-access grants can be revoked (issue #17). Generated part: revoked_at/revoked_by (set
+-- Emergency-access grants can be revoked. Generated part: revoked_at/revoked_by (set
 -- together), the history's keyset index, the admin update policy narrowed to the row invariant (a
 -- grant is never reviewed by its grantee) and the grantee's own "end access" policy.
 ALTER TABLE "access_grants" ADD COLUMN "revoked_at" timestamp with time zone;--> statement-breakpoint

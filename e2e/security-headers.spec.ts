@@ -46,3 +46,26 @@ test(
     );
   },
 );
+
+test(
+  "the icons, the web app manifest and robots.txt are served; every page asks search engines to stay out",
+  { tag: "@security" },
+  async ({ request, page }) => {
+    const robots = await request.get("/robots.txt");
+    expect(robots.status()).toBe(200);
+    expect(await robots.text()).toMatch(/User-agent: \*\s+Disallow: \//);
+    const manifest = await request.get("/manifest.webmanifest");
+    expect(manifest.status()).toBe(200);
+    const app = (await manifest.json()) as { name: string; theme_color: string; icons: { src: string }[] };
+    expect(app).toMatchObject({ name: "CareRoster", theme_color: "#1f5fbf" });
+    for (const icon of [...new Set(app.icons.map((i) => i.src)), "/apple-touch-icon.png", "/favicon-32.png"]) {
+      const res = await request.get(icon);
+      expect(res.status(), icon).toBe(200);
+      expect(res.headers()["content-type"], icon).toMatch(/^image\//);
+    }
+    await page.goto("/login");
+    await expect(page.locator('meta[name="robots"]')).toHaveAttribute("content", "noindex, nofollow");
+    await expect(page.locator('link[rel="manifest"]')).toHaveAttribute("href", "/manifest.webmanifest");
+    await expect(page.locator('link[rel="icon"][type="image/svg+xml"]')).toHaveAttribute("href", "/icon.svg");
+  },
+);
