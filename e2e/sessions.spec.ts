@@ -138,3 +138,26 @@ for (const callbackUrl of [
     },
   );
 }
+
+test(
+  "a practice switch in one tab: another tab holding the older cookie follows it to the new practice",
+  { tag: "@security" },
+  async ({ browser }, testInfo) => {
+    const first = await browser.newContext();
+    const a = await first.newPage();
+    await a.goto("/login");
+    await fillSignIn(a, "locum@careroster.test");
+    await expect(a.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
+    // The second tab: the same session, with the cookie as it was before the switch.
+    const second = await browser.newContext({ storageState: await first.storageState() });
+    const b = await second.newPage();
+    await a.getByLabel("Practice").selectOption({ label: "Lakeside Pediatrics" });
+    await expect(a.getByLabel("Practice").locator("option:checked")).toHaveText("Lakeside Pediatrics");
+    await b.goto("/patients");
+    await expect(b).toHaveURL(/\/patients$/);
+    await expect(b.getByLabel("Practice").locator("option:checked")).toHaveText("Lakeside Pediatrics");
+    await b.screenshot({ path: testInfo.outputPath("followed.png"), fullPage: true });
+    await first.close();
+    await second.close();
+  },
+);

@@ -12,8 +12,10 @@ export async function orPage<T>(promise: Promise<T>, callbackUrl: string): Promi
       redirect(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
     if (err instanceof TRPCError && err.code === "NOT_FOUND") notFound();
     // The practice requires two-factor and this member has not enrolled: to enrollment, whatever the page.
-    if (err instanceof TRPCError && err.cause instanceof AppError && err.cause.appCode === "MFA_ENROLLMENT_REQUIRED")
-      redirect("/account#two-factor");
+    const appCode = err instanceof TRPCError && err.cause instanceof AppError ? err.cause.appCode : null;
+    if (appCode === "MFA_ENROLLMENT_REQUIRED") redirect("/account#two-factor");
+    // Another tab switched the session's practice: the cookie catches up, then this page opens there.
+    if (appCode === "PRACTICE_CHANGED") redirect(`/session-sync?next=${encodeURIComponent(callbackUrl)}`);
     if (err instanceof TRPCError && err.code === "FORBIDDEN") forbidden();
     throw err;
   }

@@ -1,0 +1,16 @@
+import { SessionSync } from "./session-sync";
+
+export const metadata = { title: "Switching practice · CareRoster" };
+
+/** A page opened with a cookie from before a practice switch in another tab: the cookie follows the session, then the page. */
+export default async function SessionSyncPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+  const { next } = await searchParams;
+  return (
+    <main id="main" tabIndex={-1} className="auth">
+      <div className="card">
+        <h1>Switching practice</h1>
+        <SessionSync next={next} />
+      </div>
+    </main>
+  );
+}
