@@ -1,5 +1,9 @@
 import { AppError } from "@/server/errors";
 import { and, eq, sql } from "drizzle-orm";
+import type { z } from "zod";
+import type { explainInput } from "@/lib/schemas/access";
+import { audit } from "@/server/audit/record";
+import type { MemberCtx } from "@/server/request";
 import type { Tx } from "../db/client";
 import { assumeMember, rolledBack } from "../db/context";
 import { memberships, patients, users } from "../db/schema";
@@ -114,4 +118,16 @@ function lookAs(tx: Tx, memberId: string, patientId: string): Promise<Seen> {
                  and (c.ended_at is null or c.ended_at > now())) as cover`);
     return r;
   });
+}
+
+/** The database's answer for one member × patient, evaluated as that member and rolled back; audited. */
+export async function explainMemberAccess(ctx: MemberCtx, input: z.infer<typeof explainInput>): Promise<Explanation> {
+  const result = await explainAccess(ctx.tx, ctx.orgId, input.memberId, input.patientId);
+  await audit(ctx, {
+    action: "access.explain",
+    entityId: input.patientId,
+    patientId: input.patientId,
+    detail: { memberId: input.memberId, canSee: result.canSee },
+  });
+  return result;
 }

@@ -1,8 +1,13 @@
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import type { z } from "zod";
+import type { accessReportInput } from "@/lib/schemas/access";
 import { serverTimeZone } from "@/lib/time";
 import { auditActionLabel } from "@/server/audit/actions";
+import { audit } from "@/server/audit/record";
 import type { Tx } from "@/server/db/client";
-import type { AccessBasis } from "@/server/db/schema";
+import { organizations, patients, users, type AccessBasis } from "@/server/db/schema";
+import { AppError } from "@/server/errors";
+import type { MemberCtx } from "@/server/request";
 
 export const REPORT_MAX_ROWS = 5000;
 
@@ -91,4 +96,40 @@ export async function accessReport(tx: Tx, patientId: string, from: string, to: 
         }
       : null,
   }));
+}
+
+/** Every recorded access to one patient in a date range, with the report's header; audited. */
+export async function patientAccessReport(ctx: MemberCtx, input: z.infer<typeof accessReportInput>) {
+  const [patient] = await ctx.tx
+    .select({
+      id: patients.id,
+      givenName: patients.givenName,
+      familyName: patients.familyName,
+      mrn: patients.mrn,
+      birthDate: patients.birthDate,
+    })
+    .from(patients)
+    .where(eq(patients.id, input.patientId));
+  if (!patient) throw new AppError("NOT_FOUND", "Patient not found.");
+  const rows = await accessReport(ctx.tx, input.patientId, input.from, input.to);
+  const [org] = await ctx.tx
+    .select({ name: organizations.name })
+    .from(organizations)
+    .where(eq(organizations.id, ctx.orgId));
+  const [me] = await ctx.tx.select({ name: users.name }).from(users).where(eq(users.id, ctx.userId));
+  await audit(ctx, {
+    action: "access.report",
+    entityId: patient.id,
+    patientId: patient.id,
+    detail: { from: input.from, to: input.to, rows: rows.length },
+  });
+  return {
+    patient: { ...patient, name: `${patient.givenName} ${patient.familyName}` },
+    practice: org?.name ?? "",
+    generatedBy: me?.name ?? "",
+    generatedAt: new Date(),
+    from: input.from,
+    to: input.to,
+    rows,
+  };
 }

@@ -1,5 +1,9 @@
 import { AppError } from "@/server/errors";
 import { eq, sql } from "drizzle-orm";
+import type { z } from "zod";
+import type { timeZoneInput } from "@/lib/schemas/settings";
+import { audit } from "@/server/audit/record";
+import type { MemberCtx } from "@/server/request";
 import { serverTimeZone } from "../../lib/time";
 import type { Tx } from "../db/client";
 import { organizations } from "../db/schema";
@@ -26,4 +30,11 @@ export async function setPracticeTimeZone(tx: Tx, orgId: string, timeZone: strin
     .where(eq(organizations.id, orgId))
     .returning({ id: organizations.id });
   if (rows.length === 0) throw new AppError("FORBIDDEN", "Only an admin of this practice can change its time zone.");
+}
+
+/** Admin → Settings: sets the practice's zone and records the change. */
+export async function changePracticeTimeZone(ctx: MemberCtx, input: z.infer<typeof timeZoneInput>) {
+  await setPracticeTimeZone(ctx.tx, ctx.orgId, input.timeZone);
+  await audit(ctx, { action: "practice.time_zone", entityId: ctx.orgId, detail: { timeZone: input.timeZone } });
+  return { timeZone: input.timeZone };
 }

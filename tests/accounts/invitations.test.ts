@@ -314,6 +314,8 @@ describe("the pre-created-account attack, over HTTP", () => {
     expect(northNew.body.result.data.json).toEqual({ sent: true });
     const lakeInvite = await http("POST", "admin.members.invite", { email, name: "Dr. New", role: "clinician" }, lake);
     expect(lakeInvite.text).toBe(northNew.text);
+    // The mails go out after COMMIT, without the request waiting for them: wait for both.
+    await waitForMail(mailDir(), email, since, 2);
     const mails = await mailsTo(mailDir(), email, since);
     expect(mails).toHaveLength(2);
     const [northLink, lakeLink] = mails.map(linkOf);

@@ -1,79 +1,17 @@
-import { AppError } from "@/server/errors";
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import {
   breakGlassGrantInput,
   breakGlassHistoryInput,
   breakGlassListInput,
   breakGlassReviewInput,
 } from "@/lib/schemas/break-glass";
-import { audit } from "@/server/audit/record";
-import { grantHistory, revokeGrant } from "@/server/break-glass/queries";
-import { accessGrants, patients, users } from "@/server/db/schema";
+import { grantHistory } from "@/server/break-glass/queries";
+import { reviewGrant, reviewQueue, revokeAnyGrant } from "@/server/break-glass/review";
 import { adminProcedure, router } from "@/server/trpc/init";
 
+/** `admin.breakGlass.*`: reviewing and ending emergency access (server/break-glass/). */
 export const adminBreakGlassRouter = router({
-  /** Grants awaiting review (or all), oldest first, with who, whom and why. */
-  list: adminProcedure.input(breakGlassListInput).query(({ ctx, input }) =>
-    ctx.tx
-      .select({
-        id: accessGrants.id,
-        clinicianName: users.name,
-        // The caller's own request: the database lets only another admin review it.
-        own: sql<boolean>`${accessGrants.clinicianId} = app_user_id()`,
-        patientId: accessGrants.patientId,
-        patientName: sql<string>`${patients.givenName} || ' ' || ${patients.familyName}`,
-        patientMrn: patients.mrn,
-        reason: accessGrants.reason,
-        grantedAt: accessGrants.grantedAt,
-        expiresAt: accessGrants.expiresAt,
-        reviewedAt: accessGrants.reviewedAt,
-        reviewComment: accessGrants.reviewComment,
-        revokedAt: accessGrants.revokedAt,
-      })
-      .from(accessGrants)
-      .leftJoin(users, eq(users.id, accessGrants.clinicianId))
-      .leftJoin(patients, eq(patients.id, accessGrants.patientId))
-      .where(input.unreviewedOnly ? isNull(accessGrants.reviewedAt) : undefined)
-      .orderBy(asc(accessGrants.grantedAt)),
-  ),
-
-  review: adminProcedure.input(breakGlassReviewInput).mutation(async ({ ctx, input }) => {
-    const [grant] = await ctx.tx
-      .select({ clinicianId: accessGrants.clinicianId })
-      .from(accessGrants)
-      .where(eq(accessGrants.id, input.id));
-    if (grant?.clinicianId === ctx.userId) {
-      throw new AppError("FORBIDDEN", "You cannot review your own emergency access; another admin must.");
-    }
-    const [row] = await ctx.tx
-      .update(accessGrants)
-      .set({ reviewedBy: ctx.userId, reviewedAt: sql`now()` as unknown as Date, reviewComment: input.comment })
-      .where(and(eq(accessGrants.id, input.id), isNull(accessGrants.reviewedAt)))
-      .returning();
-    if (!row) throw new AppError("NOT_FOUND", "No unreviewed grant with that id.");
-    await audit(ctx, {
-      action: "break_glass.review",
-      entityId: row.id,
-      patientId: row.patientId,
-    });
-    return row;
-  }),
-
-  /** Every grant of the practice, newest first (reviewed, pending, revoked, expired), in keyset pages. */
+  list: adminProcedure.input(breakGlassListInput).query(({ ctx, input }) => reviewQueue(ctx, input)),
+  review: adminProcedure.input(breakGlassReviewInput).mutation(({ ctx, input }) => reviewGrant(ctx, input)),
   history: adminProcedure.input(breakGlassHistoryInput).query(({ ctx, input }) => grantHistory(ctx.tx, input)),
-
-  /**
-   * Ends a running grant now: the clinician loses the chart at once. Not a review (the grant stays
-   * in the review queue until reviewed). Another practice's grant is NOT_FOUND, nothing changed.
-   */
-  revoke: adminProcedure.input(breakGlassGrantInput).mutation(async ({ ctx, input }) => {
-    const row = await revokeGrant(ctx.tx, input.id, ctx.userId, false);
-    await audit(ctx, {
-      action: "break_glass.revoke",
-      entityId: row.id,
-      patientId: row.patientId,
-      detail: { clinicianId: row.clinicianId },
-    });
-    return row;
-  }),
+  revoke: adminProcedure.input(breakGlassGrantInput).mutation(({ ctx, input }) => revokeAnyGrant(ctx, input)),
 });

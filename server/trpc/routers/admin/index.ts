@@ -1,4 +1,4 @@
-import { router } from "../../init";
+import { router } from "@/server/trpc/init";
 import { adminAccessRouter } from "./access";
 import { auditRouter } from "./audit";
 import { adminBreakGlassRouter } from "./break-glass";

@@ -1,5 +1,5 @@
-import { adminOverview } from "../../../admin/overview";
-import { adminProcedure, router } from "../../init";
+import { adminOverview } from "@/server/admin/overview";
+import { adminProcedure, router } from "@/server/trpc/init";
 
 /** Counts for the admin overview page and the admin navigation. */
 export const overviewRouter = router({
