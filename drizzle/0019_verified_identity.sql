@@ -260,40 +260,47 @@ CREATE FUNCTION public.app_session_start(p_user uuid, p_org uuid, p_methods text
   $$;--> statement-breakpoint
 
 -- ── What an admin's session actions reach: their own practice only ──────────────────────────
--- Ends a member's sessions that are in the current practice and bars this practice from the rest
--- (a session of theirs in another practice goes on there, but cannot come back here without a new
--- sign-in). SECURITY DEFINER because barred_orgs is not the runtime role's to write; the caller must
--- be an admin of the practice and the user one of its members. Answers how many sessions ended.
+-- Ends a user's sessions that are in `p_org` and bars that practice from the rest (a session of
+-- theirs in another practice goes on there, but cannot come back here without a new sign-in).
+-- Internal: only the two definer functions below call it. Answers how many sessions ended.
+CREATE FUNCTION public.app_end_sessions_in(p_user uuid, p_org uuid) RETURNS integer
+  LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+  AS $$
+  DECLARE
+    v_ended integer;
+  BEGIN
+    UPDATE public.sessions s SET revoked_at = pg_catalog.now()
+     WHERE s.user_id = p_user AND s.revoked_at IS NULL AND s.org_id = p_org;
+    GET DIAGNOSTICS v_ended = ROW_COUNT;
+    UPDATE public.sessions s SET barred_orgs = s.barred_orgs || p_org
+     WHERE s.user_id = p_user AND s.revoked_at IS NULL AND NOT (p_org = ANY (s.barred_orgs));
+    RETURN v_ended;
+  END
+  $$;--> statement-breakpoint
+
+-- An admin's "sign out everywhere" for a member. SECURITY DEFINER because barred_orgs is not the
+-- runtime role's to write; the caller must be an admin of the practice and the user one of its members.
 CREATE FUNCTION public.app_end_member_sessions(p_user uuid) RETURNS integer
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   AS $$
   DECLARE
     v_org uuid := public.app_org_id();
-    v_ended integer;
   BEGIN
     IF v_org IS NULL OR NOT public.app_is_admin() OR public.app_context_kind() IS DISTINCT FROM 'session'
        OR NOT EXISTS (SELECT 1 FROM public.memberships m WHERE m.user_id = p_user AND m.org_id = v_org) THEN
       RAISE EXCEPTION 'only an admin of the practice may end its members'' sessions' USING ERRCODE = 'insufficient_privilege';
     END IF;
-    UPDATE public.sessions s SET revoked_at = pg_catalog.now()
-     WHERE s.user_id = p_user AND s.revoked_at IS NULL AND s.org_id = v_org;
-    GET DIAGNOSTICS v_ended = ROW_COUNT;
-    UPDATE public.sessions s SET barred_orgs = s.barred_orgs || v_org
-     WHERE s.user_id = p_user AND s.revoked_at IS NULL AND NOT (v_org = ANY (s.barred_orgs));
-    RETURN v_ended;
+    RETURN public.app_end_sessions_in(p_user, v_org);
   END
   $$;--> statement-breakpoint
 
--- A suspension works the same way: the member's sessions in this practice end, the others lose it.
--- SECURITY DEFINER because the admin's policies cover active members, which they stop being here.
+-- A suspension works the same way. SECURITY DEFINER because the admin's policies cover active
+-- members, which they stop being here.
 CREATE OR REPLACE FUNCTION public.app_memberships_end_sessions() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   AS $$
   BEGIN
-    UPDATE public.sessions SET revoked_at = pg_catalog.now()
-     WHERE user_id = NEW.user_id AND revoked_at IS NULL AND org_id = NEW.org_id;
-    UPDATE public.sessions s SET barred_orgs = s.barred_orgs || NEW.org_id
-     WHERE s.user_id = NEW.user_id AND s.revoked_at IS NULL AND NOT (NEW.org_id = ANY (s.barred_orgs));
+    PERFORM public.app_end_sessions_in(NEW.user_id, NEW.org_id);
     RETURN NULL;
   END
   $$;--> statement-breakpoint
@@ -505,8 +512,8 @@ REVOKE ALL ON FUNCTION public.app_context_mac(text, text, text, text), public.ap
   public.app_context_valid(), public.app_context_kind(), public.app_session_admits(public.sessions, uuid),
   public.app_context_enter(uuid, text), public.app_session_switch_org(uuid, text, uuid), public.app_context_assume(uuid),
   public.app_context_sign_in(uuid), public.app_context_job(uuid),
-  public.app_session_start(uuid, uuid, text[], uuid, text, text), public.app_end_member_sessions(uuid),
-  public.app_member_only_here(uuid), public.app_sso_accept_invitation(uuid, uuid, text, text),
+  public.app_session_start(uuid, uuid, text[], uuid, text, text), public.app_end_sessions_in(uuid, uuid),
+  public.app_end_member_sessions(uuid), public.app_member_only_here(uuid), public.app_sso_accept_invitation(uuid, uuid, text, text),
   public.app_sso_sign_in(uuid, text, text, text, text, text), public.app_sso_link_begin(uuid, text, text, text, uuid, text),
   public.app_sso_link_complete(text, uuid, text) FROM PUBLIC;--> statement-breakpoint
 GRANT EXECUTE ON FUNCTION public.app_context_kind(), public.app_context_enter(uuid, text),
