@@ -21,3 +21,15 @@ export class AppError extends Error {
     return new AppError(APP_ERRORS[code].status, APP_ERRORS[code].message, code);
   }
 }
+
+/**
+ * A refusal that keeps what the request wrote: the request's transaction commits, then the request
+ * fails with this answer (a wrong password's throttle attempt and audit row must outlive the
+ * request). Any other error rolls the transaction back (server/trpc/init.ts).
+ */
+export class CommitThenFail extends AppError {
+  constructor(status: ApiStatus, message: string) {
+    super(status, message);
+    this.name = "CommitThenFail";
+  }
+}

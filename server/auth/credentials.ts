@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { getAuthDb, type Db } from "../db/client";
 import { withRlsContext } from "../db/context";
-import { hasConfirmedFactor, useRecoveryCode, verifyTotp } from "./mfa";
+import { hasConfirmedFactor, spendRecoveryCode, verifyTotp } from "./mfa";
 import { decoyHash, verifyPassword } from "./password";
 import { claimAttempt, secondFactorKey, signInKeys } from "./throttle";
 
@@ -91,7 +91,7 @@ export async function authenticate(
   if (!claim) return { ok: false, reason: "totp_locked" };
   const method = await withRlsContext(getAuthDb(), signIn, async (tx) => {
     if (/^\d{6}$/.test(code.replace(/\s/g, ""))) return (await verifyTotp(tx, userId, code)) ? ("totp" as const) : null;
-    return (await useRecoveryCode(tx, userId, code)) ? ("recovery_code" as const) : null;
+    return (await spendRecoveryCode(tx, userId, code)) ? ("recovery_code" as const) : null;
   });
   if (!method) return { ok: false, reason: "totp_invalid" };
   await claim.forgive();

@@ -129,7 +129,7 @@ export async function regenerateRecoveryCodes(tx: Tx, userId: string): Promise<s
 }
 
 /** Uses one recovery code (once, ever). */
-export async function useRecoveryCode(tx: Tx, userId: string, code: string): Promise<boolean> {
+export async function spendRecoveryCode(tx: Tx, userId: string, code: string): Promise<boolean> {
   if (normalizeRecoveryCode(code).length < 10 || code.length > 64) return false;
   const used = await tx
     .update(mfaRecoveryCodes)

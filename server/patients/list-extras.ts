@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import type { Tx } from "../db/client";
+import { coverRunning } from "@/server/coverage/running";
+import type { Tx } from "@/server/db/client";
 
 export type AccessBadge =
   { via: "break_glass"; until: Date } | { via: "coverage"; coveredName: string | null; until: Date };
@@ -39,8 +40,7 @@ export async function listExtras(tx: Tx, ids: string[]): Promise<ListExtras> {
            -- and the bases are then not worked out at all.
            case when exists (select 1 from access_grants g where g.clinician_id = app_user_id() and g.expires_at > now()
                                     and g.revoked_at is null)
-                  or exists (select 1 from coverage c where c.covering_id = app_user_id()
-                              and c.starts_at <= now() and c.ends_at > now() and (c.ended_at is null or c.ended_at > now()))
+                  or exists (select 1 from coverage c where c.covering_id = app_user_id() and ${coverRunning})
                 then app_access_bases(${list}) end as b`);
   for (const [id, [last, next]] of Object.entries(row?.visits ?? {})) {
     if (last) lastVisit.set(id, new Date(last));
@@ -69,7 +69,7 @@ export async function listExtras(tx: Tx, ids: string[]): Promise<ListExtras> {
         from coverage c
         join care_team ct on ct.org_id = c.org_id and ct.clinician_id = c.covered_id
         left join users u on u.id = c.covered_id
-       where c.covering_id = app_user_id() and c.starts_at <= now() and c.ends_at > now() and c.ended_at is null
+       where c.covering_id = app_user_id() and ${coverRunning}
          and ct.patient_id = any(array[${sql.join(
            covered.map((id) => sql`${id}::uuid`),
            sql`, `,

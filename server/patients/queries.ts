@@ -1,12 +1,13 @@
-import { AppError } from "@/server/errors";
-import { listExtras } from "./list-extras";
 import { and, asc, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { PatientListInput } from "@/lib/schemas/patients";
+import { coverRunning } from "@/server/coverage/running";
 import type { Tx } from "@/server/db/client";
 import type { AccessBasis } from "@/server/db/schema";
 import { containsPattern, decodeCursor, takePage } from "@/server/db/pagination";
 import { patients } from "@/server/db/schema";
+import { AppError } from "@/server/errors";
+import { listExtras } from "./list-extras";
 
 const nameCursor = z.object({ f: z.string(), g: z.string(), id: z.uuid() });
 const visitCursor = z.object({ v: z.string(), id: z.uuid() });
@@ -125,7 +126,7 @@ export async function chartAccess(tx: Tx, patientId: string) {
               from coverage c
               join care_team ct on ct.org_id = c.org_id and ct.clinician_id = c.covered_id and ct.patient_id = ${patientId}
               left join users u on u.id = c.covered_id
-             where c.covering_id = app_user_id() and c.starts_at <= now() and c.ends_at > now() and c.ended_at is null
+             where c.covering_id = app_user_id() and ${coverRunning}
              order by c.ends_at desc limit 1) as cover`);
   return {
     via: access.basis ?? "admin",

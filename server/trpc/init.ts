@@ -2,7 +2,7 @@ import { initTRPC } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
 import { SessionEndedError, withoutIdentity, withRlsContext } from "@/server/db/context";
-import { AppError } from "@/server/errors";
+import { AppError, CommitThenFail } from "@/server/errors";
 import type { Context } from "./context";
 import { toApiError } from "./errors";
 
@@ -36,12 +36,6 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-
-/**
- * As a TRPCError's `cause`: answer the error, but commit what the handler wrote first (a failed
- * password check's throttle attempt must outlive the request). Any other error rolls back.
- */
-export class CommitThenFail extends Error {}
 
 /** Work that must wait for the request's COMMIT (mail): it never runs for a rolled-back request. */
 type AfterCommit = (effect: () => Promise<unknown>) => void;
@@ -102,6 +96,7 @@ export const sessionProcedure = publicProcedure.use(async ({ ctx, next, type }) 
         const result = await next({
           ctx: { tx, guard, isAdmin, afterCommit, userId, orgId, sessionId, secret, db: undefined },
         });
+        // A CommitThenFail (server/errors.ts) answers the error but commits what the handler wrote first.
         if (!result.ok && !(result.error.cause instanceof CommitThenFail)) throw result.error;
         return result;
       },

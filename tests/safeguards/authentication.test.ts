@@ -97,6 +97,27 @@ describe("person authentication", () => {
 });
 
 describe("password change", () => {
+  it("a wrong current password commits its throttle attempt and audit row, then answers BAD_REQUEST", async () => {
+    const { callerFor } = await import("@/tests/helpers/db");
+    const locum = await callerFor("locum", "northside");
+    const failures = async () =>
+      (
+        await ownerSql()`select count(*)::int as n from audit_events e join users u on u.id = e.actor_id
+                          where u.email = 'locum@careroster.test' and e.action = 'auth.password_change_failed'`
+      )[0].n as number;
+    const attempts = async () => (await ownerSql()`select count(*)::int as n from login_attempts`)[0].n as number;
+    const [auditBefore, attemptsBefore] = [await failures(), await attempts()];
+    try {
+      await expect(
+        locum.me.changePassword({ currentPassword: "wrong", newPassword: "a much longer passphrase" }),
+      ).rejects.toMatchObject({ code: "BAD_REQUEST", message: "Your current password is not correct." });
+      expect(await failures()).toBe(auditBefore + 1);
+      expect(await attempts()).toBeGreaterThan(attemptsBefore);
+    } finally {
+      await ownerSql()`delete from login_attempts`;
+    }
+  });
+
   it("needs the current password and a policy-compliant new one; the new one then signs in", async () => {
     const { callerFor } = await import("@/tests/helpers/db");
     const locum = await callerFor("locum", "northside");

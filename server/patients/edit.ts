@@ -1,0 +1,51 @@
+import { randomUUID } from "node:crypto";
+import { and, eq } from "drizzle-orm";
+import type { z } from "zod";
+import type { patientCreateInput, patientIdInput, patientUpdateInput } from "@/lib/schemas/patients";
+import { audit } from "@/server/audit/record";
+import { patients } from "@/server/db/schema";
+import { AppError } from "@/server/errors";
+import type { MemberCtx, RequestCtx } from "@/server/request";
+import { findVisiblePatient, setArchived } from "./queries";
+
+/** Inserted without RETURNING: the row becomes visible to a clinician only once the trigger has put them on its care team. */
+export async function createPatient(ctx: MemberCtx, input: z.infer<typeof patientCreateInput>) {
+  const id = randomUUID();
+  await ctx.tx.insert(patients).values({ ...input, id, orgId: ctx.orgId, createdBy: ctx.userId });
+  const patient = await findVisiblePatient(ctx.tx, id);
+  await audit(ctx, { action: "patient.create", entityId: id, patientId: id });
+  return patient;
+}
+
+/** Optimistic concurrency: the edit names the version it started from. */
+export async function updatePatient(ctx: RequestCtx, input: z.infer<typeof patientUpdateInput>) {
+  const { id, version, ...changes } = input;
+  const [row] = await ctx.tx
+    .update(patients)
+    .set(changes)
+    .where(and(eq(patients.id, id), eq(patients.version, version)))
+    .returning();
+  if (!row) {
+    const current = await findVisiblePatient(ctx.tx, id);
+    throw new AppError(
+      "CONFLICT",
+      `This patient was changed by someone else (now version ${current.version}). Reload to see the latest details; your edit was not saved.`,
+    );
+  }
+  await audit(ctx, { action: "patient.update", entityId: id, patientId: id, detail: { fields: Object.keys(changes) } });
+  return row;
+}
+
+/** Archives the patient (admins: the procedure's gate; the policies refuse anyone else's write). */
+export async function archivePatient(ctx: RequestCtx, input: z.infer<typeof patientIdInput>) {
+  const row = await setArchived(ctx.tx, input.id, true);
+  await audit(ctx, { action: "patient.archive", entityId: row.id, patientId: row.id });
+  return row;
+}
+
+/** Brings an archived patient back to the lists. */
+export async function restorePatient(ctx: RequestCtx, input: z.infer<typeof patientIdInput>) {
+  const row = await setArchived(ctx.tx, input.id, false);
+  await audit(ctx, { action: "patient.restore", entityId: row.id, patientId: row.id });
+  return row;
+}
