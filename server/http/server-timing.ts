@@ -1,4 +1,4 @@
-import type { StageTimer } from "@/server/db/context";
+import type { StageTimer } from "@/server/db/pipeline";
 import { env } from "@/server/env";
 
 /**
