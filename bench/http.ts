@@ -18,34 +18,63 @@ export interface LoadResult {
 
 export interface BenchServer {
   base: string;
-  /** Resident memory of the app's Node processes (the server tree without PostgreSQL), MiB. */
+  /** Resident memory of the server's processes, MiB. */
   rssMiB(): number;
-  /** CPU time used so far by the app's Node processes and by PostgreSQL's, ms (exited backends not counted). */
-  cpuMs(): { app: number; database: number };
-  /** Stops the server and its database; resolves when they have exited. */
+  /** CPU time used so far by the server's processes, ms (PostgreSQL's is databaseCpuMs()). */
+  cpuMs(): number;
+  /** Stops the server; resolves when it has exited. */
   stop(): Promise<void>;
 }
 
-/** `npm start` (production build) on the bench dataset, with the baseline route; resolves when healthy. */
-export async function startServer(opts: {
+/** The database the bench's servers talk to: a cluster the bench itself started. */
+export interface BenchDatabase {
+  runtimeUrl: string;
+  authUrl: string;
+  ownerUrl: string;
+}
+
+/**
+ * `npm start` (production build) on the bench dataset, on the bench's own cluster (so its
+ * PostgreSQL is not part of the server's process tree); resolves when healthy.
+ */
+export function startServer(opts: {
   dataDir: string;
-  database: string;
+  database: BenchDatabase;
   secret: string;
   serverTiming: boolean;
 }): Promise<BenchServer> {
+  return spawnServer("npx", ["tsx", "scripts/start.ts"], "/api/health", (port) => ({
+    ...process.env,
+    PORT: String(port),
+    CAREROSTER_DATA_DIR: opts.dataDir,
+    DATABASE_URL: opts.database.runtimeUrl,
+    DATABASE_AUTH_URL: opts.database.authUrl,
+    DATABASE_OWNER_URL: opts.database.ownerUrl,
+    CAREROSTER_SKIP_DEMO: "1",
+    CAREROSTER_SERVER_TIMING: opts.serverTiming ? "1" : "0",
+    NEXTAUTH_SECRET: opts.secret,
+    NEXT_TELEMETRY_DISABLED: "1",
+  }));
+}
+
+/** The hand-written baseline (bench/baseline.ts) as its own process, on the owner's connection. */
+export function startBaseline(database: BenchDatabase): Promise<BenchServer> {
+  return spawnServer(process.execPath, ["--import", "tsx", "bench/baseline-server.ts"], "/health", (port) => ({
+    ...process.env,
+    PORT: String(port),
+    BASELINE_DATABASE_URL: database.ownerUrl,
+  }));
+}
+
+async function spawnServer(
+  command: string,
+  args: string[],
+  healthPath: string,
+  env: (port: number) => NodeJS.ProcessEnv,
+): Promise<BenchServer> {
   const port = await freePort();
-  const server: ChildProcess = spawn("npx", ["tsx", "scripts/start.ts"], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      CAREROSTER_DATA_DIR: opts.dataDir,
-      CAREROSTER_DATABASE: opts.database,
-      CAREROSTER_SKIP_DEMO: "1",
-      CAREROSTER_BENCH_BASELINE: "1",
-      CAREROSTER_SERVER_TIMING: opts.serverTiming ? "1" : "0",
-      NEXTAUTH_SECRET: opts.secret,
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
+  const server: ChildProcess = spawn(command, args, {
+    env: env(port),
     stdio: ["ignore", "ignore", "inherit"],
     detached: true,
   });
@@ -57,8 +86,8 @@ export async function startServer(opts: {
   };
   try {
     for (let i = 0; ; i++) {
-      if (i > 600) throw new Error("the server did not become healthy in 10 minutes");
-      const up = await fetch(`${base}/api/health`).then(
+      if (i > 600) throw new Error(`${args.join(" ")} did not become healthy in 10 minutes`);
+      const up = await fetch(`${base}${healthPath}`).then(
         (r) => r.ok,
         () => false,
       );
@@ -69,20 +98,20 @@ export async function startServer(opts: {
     await stop();
     throw err;
   }
-  const tree = () => processTree(server.pid!);
-  const sum = (ps: { cpuMs: number }[]) => ps.reduce((a, p) => a + p.cpuMs, 0);
+  const tree = () => processTree(server.pid!).filter((p) => !isDatabase(p));
   return {
     base,
-    rssMiB: () =>
-      tree()
-        .filter((p) => !isDatabase(p))
-        .reduce((a, p) => a + p.rssKiB, 0) / 1024,
-    cpuMs: () => {
-      const ps = tree();
-      return { app: sum(ps.filter((p) => !isDatabase(p))), database: sum(ps.filter(isDatabase)) };
-    },
+    rssMiB: () => tree().reduce((a, p) => a + p.rssKiB, 0) / 1024,
+    cpuMs: () => tree().reduce((a, p) => a + p.cpuMs, 0),
     stop,
   };
+}
+
+/** CPU time used so far by the bench's own PostgreSQL (the postmaster and its live backends), ms. */
+export function databaseCpuMs(): number {
+  return processTree(process.pid)
+    .filter(isDatabase)
+    .reduce((a, p) => a + p.cpuMs, 0);
 }
 
 /** The server's process tree: each process's name, resident memory and CPU time so far. */

@@ -142,7 +142,10 @@ export function renderMarkdown(r: Results): string {
         [
           ...Object.entries(app.stages).map(([k, v]) => [STAGES[k] ?? `${k} answered`, ms(v)]),
           ["**end to end, as the client saw it**", `**${ms(app.p50)}**`],
-          ["baseline route end to end (hand-written query, no session, no transaction)", ms(baseline.p50)],
+          [
+            "baseline server end to end (hand-written query on a bare node:http server, no session, no transaction)",
+            ms(baseline.p50),
+          ],
         ],
       ),
       "",
@@ -152,7 +155,7 @@ export function renderMarkdown(r: Results): string {
     lines.push(
       "### Concurrency curve",
       "",
-      "Each point: the median of three rounds, alternating which route goes first; the ratio's range across the rounds in brackets. CPU per request: the server's Node processes and PostgreSQL's, from /proc, over the run. RSS: the app's Node processes at the end of the step.",
+      "Each point: the median of three rounds, alternating which server goes first; the ratio's range across the rounds in brackets. CPU per request: the serving Node processes (the app's or the baseline's) and PostgreSQL's, from /proc, over the run. RSS: the app's Node processes at the end of the step.",
       "",
       ...table(
         [

@@ -18,7 +18,8 @@ import { seedLarge } from "@/server/db/seed/large";
 import { sessionCookie } from "@/tests/helpers/session-cookie";
 import { writeCharts } from "./charts";
 import { groupCommit } from "./group-commit";
-import { load, startServer, type LoadResult } from "./http";
+import { BASELINE_PATH } from "./baseline";
+import { databaseCpuMs, load, startBaseline, startServer, type BenchServer, type LoadResult } from "./http";
 
 type Cpu = { app: number; database: number };
 import { pickSubject, queryPairs, type Subject } from "./queries";
@@ -38,8 +39,19 @@ const { values: args } = parseArgs({
     "skip-http": { type: "boolean", default: false },
     "skip-growth": { type: "boolean", default: false },
     "render-only": { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
   },
 });
+if (args.help) {
+  console.log(`npm run bench -- [options]   (after npm run db:seed:large)
+  --database <name>      the 1M-patient database (default careroster_large)
+  --iterations <n>       samples per measurement (default 200)
+  --http-seconds <s>     seconds per HTTP load run (default 5)
+  --skip-http            no HTTP measurements (the app and the hand-written baseline server)
+  --skip-growth          no growth measurement (10k and 100k databases)
+  --render-only          rewrite results.md, the charts and the README table from results.json`);
+  process.exit(0);
+}
 const N = Number(args.iterations);
 const out = path.join(process.cwd(), "bench");
 
@@ -294,88 +306,106 @@ if (!args["skip-http"]) {
     { secret },
   );
   const trpcPath = `/api/trpc/patients.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 20 } }))}`;
-  const basePath = `/api/bench-baseline?clinicianId=${s.clinicianId}&orgId=${s.orgId}&limit=20`;
-  const server = { dataDir, database: args.database, secret };
-
-  log("3/4 Whole stack over HTTP (production build, load from a second process)");
-  log("   per-stage breakdown: 1 connection, Server-Timing on…");
-  const timed = await startServer({ ...server, serverTiming: true });
+  const basePath = `${BASELINE_PATH}?clinicianId=${s.clinicianId}&orgId=${s.orgId}&limit=20`;
+  // One cluster for both servers: the app (`npm start` on it) and the hand-written baseline (its
+  // own process, bench/baseline-server.ts, on the owner's connection).
+  const pg = await startCluster(path.join(dataDir, "pg"), { persistent: true });
+  const database = {
+    runtimeUrl: pg.runtimeUrl(args.database),
+    authUrl: pg.authUrl(args.database),
+    ownerUrl: pg.ownerUrl(args.database),
+  };
+  const server = { dataDir, database, secret };
+  let yardstick: BenchServer | undefined;
   try {
-    await load(timed.base + trpcPath, 3, 1, cookie);
-    const [app, baseline] = [
-      await load(timed.base + trpcPath, HTTP_SECONDS * 2, 1, cookie),
-      await load(timed.base + basePath, HTTP_SECONDS * 2, 1),
-    ];
-    results.breakdown = { app, baseline };
-    log(
-      `   stages (p50 ms): ${Object.entries(app.stages)
-        .map(([k, v]) => `${k} ${ms(v)}`)
-        .join(", ")}; end to end ${ms(app.p50)} vs baseline ${ms(baseline.p50)}`,
-    );
-  } finally {
-    await timed.stop();
-  }
+    yardstick = await startBaseline(database);
+    const handWritten = yardstick;
 
-  log(
-    `   concurrency curve: ${CONNECTIONS.join(", ")} connections, ${ROUNDS} rounds each alternating the order, ${HTTP_SECONDS} s per run…`,
-  );
-  const plain = await startServer({ ...server, serverTiming: false });
-  try {
-    await load(plain.base + trpcPath, 3, 8, cookie);
-    await load(plain.base + basePath, 3, 8);
-    results.curve = [];
-    for (const connections of CONNECTIONS) {
-      const rounds: { app: LoadResult; baseline: LoadResult; ratio: number; cpu: { app: Cpu; baseline: Cpu } }[] = [];
-      // CPU per request, by process: what the server and the database spent on one request.
-      const withCpu = async (run: () => Promise<LoadResult>): Promise<[LoadResult, Cpu]> => {
-        const before = plain.cpuMs();
-        const result = await run();
-        const after = plain.cpuMs();
-        return [
-          result,
-          {
-            app: (after.app - before.app) / result.requests,
-            database: (after.database - before.database) / result.requests,
-          },
-        ];
-      };
-      for (let round = 0; round < ROUNDS; round++) {
-        const runApp = () => withCpu(() => load(plain.base + trpcPath, HTTP_SECONDS, connections, cookie));
-        const runBase = () => withCpu(() => load(plain.base + basePath, HTTP_SECONDS, connections));
-        let app: [LoadResult, Cpu], baseline: [LoadResult, Cpu];
-        if (round % 2 === 0) {
-          app = await runApp();
-          baseline = await runBase();
-        } else {
-          baseline = await runBase();
-          app = await runApp();
-        }
-        rounds.push({
-          app: app[0],
-          baseline: baseline[0],
-          ratio: app[0].rps / baseline[0].rps,
-          cpu: { app: app[1], baseline: baseline[1] },
-        });
-      }
-      const mid = (pick: (r: (typeof rounds)[number]) => number) => spread(rounds.map(pick)).median;
-      const point = {
-        connections,
-        app: { rps: mid((r) => r.app.rps), p95: mid((r) => r.app.p95) },
-        baseline: { rps: mid((r) => r.baseline.rps), p95: mid((r) => r.baseline.p95) },
-        ratio: spread(rounds.map((r) => r.ratio)),
-        cpuPerRequest: {
-          app: { app: mid((r) => r.cpu.app.app), database: mid((r) => r.cpu.app.database) },
-          baseline: { app: mid((r) => r.cpu.baseline.app), database: mid((r) => r.cpu.baseline.database) },
-        },
-        rssMiB: plain.rssMiB(),
-      };
-      results.curve.push(point);
+    log("3/4 Whole stack over HTTP (production build, load from a second process)");
+    log("   per-stage breakdown: 1 connection, Server-Timing on…");
+    const timed = await startServer({ ...server, serverTiming: true });
+    try {
+      await load(timed.base + trpcPath, 3, 1, cookie);
+      const [app, hand] = [
+        await load(timed.base + trpcPath, HTTP_SECONDS * 2, 1, cookie),
+        await load(handWritten.base + basePath, HTTP_SECONDS * 2, 1),
+      ];
+      results.breakdown = { app, baseline: hand };
       log(
-        `   ${connections} connections: patients.list ${point.app.rps.toFixed(0)} req/s (p95 ${ms(point.app.p95)} ms), baseline ${point.baseline.rps.toFixed(0)} req/s (p95 ${ms(point.baseline.p95)} ms); ratio ${point.ratio.median.toFixed(2)} (${point.ratio.min.toFixed(2)}–${point.ratio.max.toFixed(2)}); CPU ms/request (app + database) ${ms(point.cpuPerRequest.app.app)} + ${ms(point.cpuPerRequest.app.database)} vs baseline ${ms(point.cpuPerRequest.baseline.app)} + ${ms(point.cpuPerRequest.baseline.database)}; app RSS ${point.rssMiB.toFixed(0)} MiB`,
+        `   stages (p50 ms): ${Object.entries(app.stages)
+          .map(([k, v]) => `${k} ${ms(v)}`)
+          .join(", ")}; end to end ${ms(app.p50)} vs baseline ${ms(hand.p50)}`,
       );
+    } finally {
+      await timed.stop();
+    }
+
+    log(
+      `   concurrency curve: ${CONNECTIONS.join(", ")} connections, ${ROUNDS} rounds each alternating the order, ${HTTP_SECONDS} s per run…`,
+    );
+    const plain = await startServer({ ...server, serverTiming: false });
+    try {
+      await load(plain.base + trpcPath, 3, 8, cookie);
+      await load(handWritten.base + basePath, 3, 8);
+      results.curve = [];
+      for (const connections of CONNECTIONS) {
+        const rounds: { app: LoadResult; baseline: LoadResult; ratio: number; cpu: { app: Cpu; baseline: Cpu } }[] = [];
+        // CPU per request, by process: what the serving process (the app's or the baseline's; the
+        // other one idles) and the database spent on one request.
+        const cpu = (): Cpu => ({ app: plain.cpuMs() + handWritten.cpuMs(), database: databaseCpuMs() });
+        const withCpu = async (run: () => Promise<LoadResult>): Promise<[LoadResult, Cpu]> => {
+          const before = cpu();
+          const result = await run();
+          const after = cpu();
+          return [
+            result,
+            {
+              app: (after.app - before.app) / result.requests,
+              database: (after.database - before.database) / result.requests,
+            },
+          ];
+        };
+        for (let round = 0; round < ROUNDS; round++) {
+          const runApp = () => withCpu(() => load(plain.base + trpcPath, HTTP_SECONDS, connections, cookie));
+          const runBase = () => withCpu(() => load(handWritten.base + basePath, HTTP_SECONDS, connections));
+          let app: [LoadResult, Cpu], baseline: [LoadResult, Cpu];
+          if (round % 2 === 0) {
+            app = await runApp();
+            baseline = await runBase();
+          } else {
+            baseline = await runBase();
+            app = await runApp();
+          }
+          rounds.push({
+            app: app[0],
+            baseline: baseline[0],
+            ratio: app[0].rps / baseline[0].rps,
+            cpu: { app: app[1], baseline: baseline[1] },
+          });
+        }
+        const mid = (pick: (r: (typeof rounds)[number]) => number) => spread(rounds.map(pick)).median;
+        const point = {
+          connections,
+          app: { rps: mid((r) => r.app.rps), p95: mid((r) => r.app.p95) },
+          baseline: { rps: mid((r) => r.baseline.rps), p95: mid((r) => r.baseline.p95) },
+          ratio: spread(rounds.map((r) => r.ratio)),
+          cpuPerRequest: {
+            app: { app: mid((r) => r.cpu.app.app), database: mid((r) => r.cpu.app.database) },
+            baseline: { app: mid((r) => r.cpu.baseline.app), database: mid((r) => r.cpu.baseline.database) },
+          },
+          rssMiB: plain.rssMiB(),
+        };
+        results.curve.push(point);
+        log(
+          `   ${connections} connections: patients.list ${point.app.rps.toFixed(0)} req/s (p95 ${ms(point.app.p95)} ms), baseline ${point.baseline.rps.toFixed(0)} req/s (p95 ${ms(point.baseline.p95)} ms); ratio ${point.ratio.median.toFixed(2)} (${point.ratio.min.toFixed(2)}–${point.ratio.max.toFixed(2)}); CPU ms/request (app + database) ${ms(point.cpuPerRequest.app.app)} + ${ms(point.cpuPerRequest.app.database)} vs baseline ${ms(point.cpuPerRequest.baseline.app)} + ${ms(point.cpuPerRequest.baseline.database)}; app RSS ${point.rssMiB.toFixed(0)} MiB`,
+        );
+      }
+    } finally {
+      await plain.stop();
     }
   } finally {
-    await plain.stop();
+    await yardstick?.stop();
+    await pg.stop();
   }
 }
 

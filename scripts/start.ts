@@ -70,9 +70,6 @@ await runCli(async () => {
     NEXT_TELEMETRY_DISABLED: "1",
   };
   delete env.DATABASE_OWNER_URL; // the web app never holds the owner's credentials
-  // Only `npm run bench` sets this: its hand-written yardstick route needs a connection without RLS.
-  if (config.CAREROSTER_BENCH_BASELINE) env.BENCH_BASELINE_DATABASE_URL = db.ownerUrl;
-  else delete env.BENCH_BASELINE_DATABASE_URL;
 
   if (!dev && needsBuild()) {
     console.log("Building the app (next build)…");

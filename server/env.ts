@@ -85,10 +85,11 @@ export const envSchema = z.object({
   CAREROSTER_DATABASE: text,
   CAREROSTER_FRESH_DB: flag,
   CAREROSTER_SKIP_DEMO: flag,
-  CAREROSTER_BENCH_BASELINE: flag,
-  /** Per-stage `Server-Timing` headers on tRPC responses (the benchmark's breakdown); off in normal runs. */
+  /**
+   * Operations: per-stage `Server-Timing` headers on tRPC responses (stage names and milliseconds),
+   * to see where a slow request spends its time; the bench's breakdown uses it. Off unless set.
+   */
   CAREROSTER_SERVER_TIMING: flag,
-  BENCH_BASELINE_DATABASE_URL: text,
   /** Development and tests only: lets SSO fetch plain http from a loopback issuer (a local test provider). */
   CAREROSTER_SSO_ALLOW_HTTP_LOOPBACK: flag,
   /** Origins besides the issuer's own that a discovery document may name for its token and key endpoints. */

@@ -1,5 +1,5 @@
 import type { Tx } from "@/server/db/client";
-import { writeBeforeCommit } from "@/server/db/context";
+import { writeBeforeCommit } from "@/server/db/pipeline";
 import { auditEvents } from "@/server/db/schema";
 import type { z } from "zod";
 import { AUDIT_ACTIONS, type AuditAction } from "./actions";

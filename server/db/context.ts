@@ -1,8 +1,10 @@
 import { is, sql, TransactionRollbackError } from "drizzle-orm";
-import { PostgresJsSession, PostgresJsTransaction } from "drizzle-orm/postgres-js/session";
-import type { PgDialect } from "drizzle-orm/pg-core";
-import type postgres from "postgres";
 import type { Db, Tx } from "./client";
+import { pipelinedTransaction, type StageTimer } from "./pipeline";
+
+// The request's transaction: who it acts as (RlsContext), the one statement that sets it
+// (contextStatement), what that statement answers (ContextFacts) and the checks on that answer
+// (ContextGuard). How the transaction saves its round trips is server/db/pipeline.ts.
 
 /**
  * Who a transaction acts as. The database sets the identity itself, through one of its door
@@ -84,190 +86,51 @@ export interface ContextGuard {
   ready(): Promise<ContextFacts>;
 }
 
-/** Optional per-stage timings of one request (server/http/server-timing.ts). */
-export interface StageTimer {
-  stage(name: string, startedAt: number): void;
-}
-
-/** What drizzle 0.45 keeps in its postgres-js session: what its own transaction() builds from. */
-interface DrizzleSessionInternals {
-  dialect: PgDialect;
-  schema: unknown;
-  options: unknown;
-}
-
-interface PipelineState {
-  conn: postgres.ReservedSql;
-  prepare: boolean;
-  timer: StageTimer | undefined;
-  /** Writes sent without waiting for their answer; COMMIT follows them in the same network write. */
-  beforeCommit: Promise<unknown>[];
-}
-const pipelines = new WeakMap<object, PipelineState>();
-
 /**
  * The one way to the data: a transaction whose first statement sets the request's identity. The
  * policies read it; when the transaction ends the values end with it, so the pooled connection
  * carries nothing on. Whatever `fn` throws rolls the whole transaction back.
  *
- * Pipelined: BEGIN, the context statement and `fn`'s first query leave together on the
- * reserved connection (postgres.js sends queries issued without awaiting in one write), so the
- * context costs no round trip of its own. The first query's rows reach `fn` only after the
+ * The context costs no round trip of its own: BEGIN, the context statement and `fn`'s first query
+ * leave together (server/db/pipeline.ts). The first query's rows reach `fn` only after the
  * context's answer is in and every check holds: a session that is not live throws
  * SessionEndedError (its statement ran with an empty identity, so it saw nothing), a failed check
  * throws its own error, and either rolls back whatever that first statement did. A caller that
  * must know the answer before doing anything at all (a mutation, whose side effects may reach past
- * the database) awaits `guard.ready()` first.
+ * the database) awaits `guard.ready()` first. Audit rows go out with COMMIT (writeBeforeCommit,
+ * server/db/pipeline.ts).
  */
-export async function withRlsContext<T>(
+export function withRlsContext<T>(
   db: Db,
   ctx: RlsContext,
   fn: (tx: Tx, guard: ContextGuard) => Promise<T>,
   timer?: StageTimer,
 ): Promise<T> {
-  const base = db._.session as unknown as DrizzleSessionInternals;
-  const conn = await db.$client.reserve();
-  const prepare = Boolean(db.$client.options.prepare);
-  const t0 = performance.now();
   const checks: ContextCheck[] = [
     (facts) => {
       if (!facts.live) throw new SessionEndedError();
     },
   ];
   let facts: ContextFacts | undefined;
-  const { sql: text, params } = base.dialect.sqlToQuery(contextStatement(ctx));
-  const answer = Promise.all([
-    conn.unsafe("begin").execute(),
-    conn.unsafe<FactsRow[]>(text, params as never[], { prepare }).execute(),
-  ]).then(([, rows]) => {
-    timer?.stage("context", t0);
-    facts = toFacts(rows[0]);
+  const judge = (rows: Record<string, unknown>[]) => {
+    facts = toFacts(rows[0] as FactsRow | undefined);
     for (const check of checks) check(facts);
     return facts;
-  });
-  answer.catch(() => {}); // observed below; this only keeps an early failure from counting as unhandled
-  const guard: ContextGuard = {
-    require(check) {
-      checks.push(check);
-      if (facts) check(facts);
-    },
-    ready: () => answer,
   };
-  const state: PipelineState = { conn, prepare, timer, beforeCommit: [] };
-  const client = pipelinedClient(conn, answer, prepare, timer);
-  const session = new PostgresJsSession(client as never, base.dialect, base.schema as never, base.options as never);
-  const tx = new PostgresJsTransaction(base.dialect, session, base.schema as never) as unknown as Tx;
-  pipelines.set(tx, state);
-  try {
-    let outcome: { value: T } | { error: unknown };
-    try {
-      outcome = { value: await fn(tx, guard) };
-    } catch (error) {
-      outcome = { error };
-    }
-    await answer; // the context's verdict comes before whatever fn made of its rows
-    if ("error" in outcome) throw outcome.error;
-    const tc = performance.now();
-    await Promise.all([...state.beforeCommit, conn.unsafe("commit").execute()]);
-    timer?.stage("commit", tc);
-    return outcome.value;
-  } catch (err) {
-    await conn.unsafe("rollback").catch(() => {});
-    throw err;
-  } finally {
-    conn.release();
-  }
-}
-
-/**
- * Sends `write` now and lets COMMIT follow it without waiting for its answer (the audit row of a
- * read): one round trip fewer. It is still part of the transaction: if it fails, COMMIT becomes a
- * rollback and the request fails, so no access is answered without its record. Outside a pipelined
- * transaction (tests' own transactions) it is simply awaited.
- */
-export async function writeBeforeCommit(tx: Tx, write: { toSQL(): { sql: string; params: unknown[] } }): Promise<void> {
-  const state = pipelines.get(tx);
-  if (!state) {
-    await (write as unknown as PromiseLike<unknown>);
-    return;
-  }
-  // Straight to the connection (not through drizzle's async layers): sent before anything issued
-  // later, COMMIT included.
-  const { sql: text, params } = write.toSQL();
-  const t0 = performance.now();
-  const sent = state.conn
-    .unsafe(text, params as never[], { prepare: state.prepare })
-    .execute()
-    .then(() => state.timer?.stage("audit", t0));
-  sent.catch(() => {}); // awaited with COMMIT
-  state.beforeCommit.push(sent);
-}
-
-interface HeldQuery {
-  values(): HeldQuery;
-  then(ok?: (rows: unknown) => unknown, fail?: (err: unknown) => unknown): Promise<unknown>;
-}
-
-interface PipelinedClient {
-  unsafe(text: string, params?: never[], options?: postgres.UnsafeQueryOptions): HeldQuery;
-  savepoint<R>(fn: (c: PipelinedClient) => Promise<R>): Promise<R>;
-}
-
-/**
- * The client the request's drizzle transaction talks to: the reserved connection, with the first
- * query held to the context's answer, SAVEPOINTs for nested transactions, and per-query timings.
- */
-function pipelinedClient(
-  conn: postgres.ReservedSql,
-  answer: Promise<ContextFacts>,
-  prepare: boolean,
-  timer: StageTimer | undefined,
-): PipelinedClient {
-  let first = true;
-  let queries = 0;
-  let savepoints = 0;
-  const client: PipelinedClient = {
-    unsafe(text: string, params?: never[], options?: postgres.UnsafeQueryOptions) {
-      // Named statements (unless DATABASE_PREPARE=false, e.g. behind PgBouncer): postgres.js sends an
-      // unprepared query with parameters in two round trips (describe, then execute) and PostgreSQL
-      // plans it every time; prepared, it is one round trip and a cached plan per connection.
-      const query = conn.unsafe(text, params, { ...options, prepare });
-      const name = `query${++queries}`;
-      const gate = first ? answer : null;
-      first = false;
-      const t0 = performance.now();
-      // A thenable drizzle awaits (after `.values()`); postgres.js sends the query when it is awaited.
-      const held: HeldQuery = {
-        values() {
-          query.values();
-          return held;
+  return pipelinedTransaction(
+    db,
+    contextStatement(ctx),
+    judge,
+    (tx, answer) =>
+      fn(tx, {
+        require(check) {
+          checks.push(check);
+          if (facts) check(facts);
         },
-        then(ok, fail) {
-          const rows = gate === null ? query : Promise.all([gate, query]).then(([, r]) => r);
-          return Promise.resolve(rows)
-            .then((r) => {
-              timer?.stage(name, t0);
-              return r;
-            })
-            .then(ok, fail);
-        },
-      };
-      return held;
-    },
-    async savepoint<R>(fn: (c: PipelinedClient) => Promise<R>): Promise<R> {
-      const name = `sp${++savepoints}`;
-      await client.unsafe(`savepoint ${name}`);
-      try {
-        const result = await fn(client);
-        await conn.unsafe(`release savepoint ${name}`);
-        return result;
-      } catch (err) {
-        await conn.unsafe(`rollback to savepoint ${name}`);
-        throw err;
-      }
-    },
-  };
-  return client;
+        ready: () => answer,
+      }),
+    timer,
+  );
 }
 
 /**

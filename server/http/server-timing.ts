@@ -1,10 +1,11 @@
-import type { StageTimer } from "@/server/db/context";
+import type { StageTimer } from "@/server/db/pipeline";
 import { env } from "@/server/env";
 
 /**
- * Per-stage timings of one request for the benchmark, sent as a `Server-Timing` header
- * only when CAREROSTER_SERVER_TIMING=1: stage names and milliseconds, never a value or a query.
- * Pipelined stages overlap (they are measured from when each was sent to when its answer arrived).
+ * Per-stage timings of one tRPC request, sent as a `Server-Timing` header only when
+ * CAREROSTER_SERVER_TIMING=1 (an operations tool, docs/operations.md; the bench's per-stage
+ * breakdown reads it too): stage names and milliseconds, never a value or a query. Pipelined
+ * stages overlap (each is measured from when it was sent to when its answer arrived).
  */
 export class ServerTiming implements StageTimer {
   private readonly stages: { name: string; ms: number }[] = [];

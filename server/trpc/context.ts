@@ -11,7 +11,7 @@ export interface Context {
   db: Db;
   /** The client's address as the server saw it (server/http/client-address.ts), or null when unknown. */
   clientAddress: string | null;
-  /** Per-stage timings when CAREROSTER_SERVER_TIMING=1 (the benchmark), else null. */
+  /** Per-stage timings when CAREROSTER_SERVER_TIMING=1 (server/http/server-timing.ts), else null. */
   timer?: ServerTiming | null;
 }
 
