@@ -879,8 +879,7 @@ AS $function$
             WHEN EXISTS (SELECT 1 FROM public.coverage cv
                          JOIN public.care_team ct ON ct.org_id = cv.org_id AND ct.clinician_id = cv.covered_id
                          WHERE cv.covering_id = c.me AND cv.org_id = c.org AND ct.patient_id = a.id
-                           AND cv.starts_at <= pg_catalog.now() AND cv.ends_at > pg_catalog.now()
-                           AND (cv.ended_at IS NULL OR cv.ended_at > pg_catalog.now()))
+                           AND public.app_cover_active(cv))
               THEN 'coverage'
             ELSE 'break_glass'
           END
@@ -1211,6 +1210,22 @@ AS $function$
 ALTER FUNCTION public.app_context_valid() OWNER TO careroster_owner;
 -- FUNCTION public.app_context_valid(): no privileges beyond its owner's
 
+CREATE OR REPLACE FUNCTION public.app_cover_active(c public.coverage)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+RETURN (((c).starts_at <= now()) AND ((c).ends_at > now()) AND (((c).ended_at IS NULL) OR ((c).ended_at > now())));
+ALTER FUNCTION public.app_cover_active(c public.coverage) OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_cover_active(c public.coverage) TO careroster_runtime;
+
+CREATE OR REPLACE FUNCTION public.app_cover_until(c public.coverage)
+ RETURNS timestamp with time zone
+ LANGUAGE sql
+ IMMUTABLE PARALLEL SAFE
+RETURN LEAST((c).ends_at, (c).ended_at);
+ALTER FUNCTION public.app_cover_until(c public.coverage) OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_cover_until(c public.coverage) TO careroster_runtime;
+
 CREATE OR REPLACE FUNCTION public.app_coverage_before_insert()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1287,6 +1302,14 @@ AS $function$
   $function$;
 ALTER FUNCTION public.app_forbid_org_change() OWNER TO careroster_owner;
 -- FUNCTION public.app_forbid_org_change(): no privileges beyond its owner's
+
+CREATE OR REPLACE FUNCTION public.app_grant_running(g public.access_grants)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE PARALLEL SAFE
+RETURN (((g).revoked_at IS NULL) AND ((g).expires_at > now()));
+ALTER FUNCTION public.app_grant_running(g public.access_grants) OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_grant_running(g public.access_grants) TO careroster_runtime;
 
 CREATE OR REPLACE FUNCTION public.app_invitation_accept_existing(p_token_hash text, p_invitation_id uuid, p_request_id text)
  RETURNS uuid
@@ -2130,13 +2153,12 @@ AS $function$
       UNION
       SELECT g.patient_id FROM public.access_grants g
       WHERE g.clinician_id = (SELECT public.app_user_id()) AND g.org_id = (SELECT public.app_org_id())
-        AND g.expires_at > pg_catalog.now() AND g.revoked_at IS NULL
+        AND public.app_grant_running(g)
       UNION
       SELECT ct.patient_id FROM public.coverage c
       JOIN public.care_team ct ON ct.org_id = c.org_id AND ct.clinician_id = c.covered_id
       WHERE c.covering_id = (SELECT public.app_user_id()) AND c.org_id = (SELECT public.app_org_id())
-        AND c.starts_at <= pg_catalog.now() AND c.ends_at > pg_catalog.now()
-        AND (c.ended_at IS NULL OR c.ended_at > pg_catalog.now())
+        AND public.app_cover_active(c)
     ) v
     WHERE NOT EXISTS (SELECT 1 FROM public.patients p
                       WHERE p.org_id = (SELECT public.app_org_id()) AND p.id = v.patient_id AND p.archived_at IS NOT NULL)
