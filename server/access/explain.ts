@@ -109,13 +109,12 @@ function lookAs(tx: Tx, memberId: string, patientId: string): Promise<Seen> {
              ${patientId}::uuid = any (array(select app_visible_patient_ids())) as clinical,
              app_is_admin() as admin,
              (select min(assigned_at) from care_team where patient_id = ${patientId} and clinician_id = app_user_id()) as team_since,
-             (select max(expires_at) from access_grants where patient_id = ${patientId} and clinician_id = app_user_id() and expires_at > now() and revoked_at is null) as grant_until,
-             (select json_agg(json_build_object('name', u.name, 'until', least(c.ends_at, coalesce(c.ended_at, c.ends_at))) order by c.ends_at)
+             (select max(g.expires_at) from access_grants g where g.patient_id = ${patientId} and g.clinician_id = app_user_id() and app_grant_running(g)) as grant_until,
+             (select json_agg(json_build_object('name', u.name, 'until', app_cover_until(c)) order by app_cover_until(c))
                 from coverage c
                 join care_team ct on ct.org_id = c.org_id and ct.clinician_id = c.covered_id and ct.patient_id = ${patientId}
                 left join users u on u.id = c.covered_id
-               where c.covering_id = app_user_id() and c.starts_at <= now() and c.ends_at > now()
-                 and (c.ended_at is null or c.ended_at > now())) as cover`);
+               where c.covering_id = app_user_id() and app_cover_active(c)) as cover`);
     return r;
   });
 }

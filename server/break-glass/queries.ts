@@ -41,7 +41,7 @@ export async function grantHistory(tx: Tx, input: { cursor?: string | null; limi
       reviewedAt: accessGrants.reviewedAt,
       reviewerName: reviewer.name,
       reviewComment: accessGrants.reviewComment,
-      active: sql<boolean>`${accessGrants.expiresAt} > now() and ${accessGrants.revokedAt} is null`,
+      active: sql<boolean>`app_grant_running(${accessGrants})`,
     })
     .from(accessGrants)
     .leftJoin(grantee, eq(grantee.id, accessGrants.clinicianId))
@@ -58,7 +58,7 @@ export async function grantHistory(tx: Tx, input: { cursor?: string | null; limi
 /**
  * Ends a running grant now, in the caller's name. The database decides who may (an admin of the
  * grant's practice, or the grantee: the update policies) and how (once, in the caller's own name,
- * never undone: the transition trigger of drizzle/0016_grant_revoke.sql); a grant the caller
+ * never undone: the transition trigger of drizzle/0018_grant_revoke.sql); a grant the caller
  * cannot see, one already revoked or expired all answer NOT_FOUND.
  */
 export async function revokeGrant(tx: Tx, id: string, me: string, ownOnly: boolean) {
@@ -68,8 +68,7 @@ export async function revokeGrant(tx: Tx, id: string, me: string, ownOnly: boole
     .where(
       and(
         eq(accessGrants.id, id),
-        sql`${accessGrants.revokedAt} is null`,
-        sql`${accessGrants.expiresAt} > now()`,
+        sql`app_grant_running(${accessGrants})`,
         ownOnly ? eq(accessGrants.clinicianId, me) : undefined,
       ),
     )

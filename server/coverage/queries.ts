@@ -91,7 +91,7 @@ export function listCoverage(tx: Tx, me: string, admin: boolean) {
       startsAt: coverage.startsAt,
       endsAt: coverage.endsAt,
       endedAt: coverage.endedAt,
-      active: sql<boolean>`${coverage.startsAt} <= now() and ${coverage.endsAt} > now() and (${coverage.endedAt} is null or ${coverage.endedAt} > now())`,
+      active: sql<boolean>`app_cover_active(${coverage})`,
     })
     .from(coverage)
     .leftJoin(covering, eq(covering.id, coverage.coveringId))

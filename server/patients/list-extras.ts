@@ -1,5 +1,4 @@
 import { sql } from "drizzle-orm";
-import { coverRunning } from "@/server/coverage/running";
 import type { Tx } from "@/server/db/client";
 
 export type AccessBadge =
@@ -38,9 +37,8 @@ export async function listExtras(tx: Tx, ids: string[]): Promise<ListExtras> {
                from appointments a where a.patient_id = any(${list}) group by a.patient_id) v), '{}') as visits,
            -- Badges only for a caller with a live grant or cover (their own rows): most have neither,
            -- and the bases are then not worked out at all.
-           case when exists (select 1 from access_grants g where g.clinician_id = app_user_id() and g.expires_at > now()
-                                    and g.revoked_at is null)
-                  or exists (select 1 from coverage c where c.covering_id = app_user_id() and ${coverRunning})
+           case when exists (select 1 from access_grants g where g.clinician_id = app_user_id() and app_grant_running(g))
+                  or exists (select 1 from coverage c where c.covering_id = app_user_id() and app_cover_active(c))
                 then app_access_bases(${list}) end as b`);
   for (const [id, [last, next]] of Object.entries(row?.visits ?? {})) {
     if (last) lastVisit.set(id, new Date(last));
@@ -54,7 +52,7 @@ export async function listExtras(tx: Tx, ids: string[]): Promise<ListExtras> {
   if (grants.length) {
     const rows = await tx.execute<{ patient_id: string; until: string }>(sql`
       select g.patient_id, max(g.expires_at) as until from access_grants g
-       where g.clinician_id = app_user_id() and g.expires_at > now() and g.revoked_at is null
+       where g.clinician_id = app_user_id() and app_grant_running(g)
          and g.patient_id = any(array[${sql.join(
            grants.map((id) => sql`${id}::uuid`),
            sql`, `,
@@ -65,16 +63,16 @@ export async function listExtras(tx: Tx, ids: string[]): Promise<ListExtras> {
   const covered = byBasis("coverage");
   if (covered.length) {
     const rows = await tx.execute<{ patient_id: string; name: string | null; until: string }>(sql`
-      select distinct on (ct.patient_id) ct.patient_id, u.name, c.ends_at as until
+      select distinct on (ct.patient_id) ct.patient_id, u.name, app_cover_until(c) as until
         from coverage c
         join care_team ct on ct.org_id = c.org_id and ct.clinician_id = c.covered_id
         left join users u on u.id = c.covered_id
-       where c.covering_id = app_user_id() and ${coverRunning}
+       where c.covering_id = app_user_id() and app_cover_active(c)
          and ct.patient_id = any(array[${sql.join(
            covered.map((id) => sql`${id}::uuid`),
            sql`, `,
          )}])
-       order by ct.patient_id, c.ends_at desc`);
+       order by ct.patient_id, app_cover_until(c) desc`);
     for (const r of rows) badges.set(r.patient_id, { via: "coverage", coveredName: r.name, until: new Date(r.until) });
   }
   return { lastVisit, nextVisit, badges };

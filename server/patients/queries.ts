@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { PatientListInput } from "@/lib/schemas/patients";
-import { coverRunning } from "@/server/coverage/running";
 import type { Tx } from "@/server/db/client";
 import type { AccessBasis } from "@/server/db/schema";
 import { containsPattern, decodeCursor, takePage } from "@/server/db/pagination";
@@ -120,14 +119,14 @@ export async function chartAccess(tx: Tx, patientId: string) {
     select app_access_basis(${patientId}) as basis,
            (select json_build_object('id', g.id, 'expires_at', g.expires_at) from access_grants g
              where g.patient_id = ${patientId} and g.clinician_id = app_user_id()
-               and g.expires_at > now() and g.revoked_at is null
+               and app_grant_running(g)
              order by g.expires_at desc limit 1) as grant,
-           (select json_build_object('name', u.name, 'until', c.ends_at)
+           (select json_build_object('name', u.name, 'until', app_cover_until(c))
               from coverage c
               join care_team ct on ct.org_id = c.org_id and ct.clinician_id = c.covered_id and ct.patient_id = ${patientId}
               left join users u on u.id = c.covered_id
-             where c.covering_id = app_user_id() and ${coverRunning}
-             order by c.ends_at desc limit 1) as cover`);
+             where c.covering_id = app_user_id() and app_cover_active(c)
+             order by app_cover_until(c) desc limit 1) as cover`);
   return {
     via: access.basis ?? "admin",
     grantExpiresAt: access.grant ? new Date(access.grant.expires_at) : null,

@@ -51,7 +51,7 @@ export const accessGrants = pgTable(
     }),
     // Admins review and revoke the practice's grants. A grant is never reviewed by its grantee.
     // Who may change which column, and how (review once in your own name, revoke once in your own
-    // name, never un-revoke), is the transition trigger's in drizzle/0016_grant_revoke.sql: a
+    // name, never un-revoke), is the transition trigger's in drizzle/0018_grant_revoke.sql: a
     // policy sees only the new row, and a grant reviewed by one admin may be revoked by another.
     pgPolicy("access_grants_update", {
       for: "update",
