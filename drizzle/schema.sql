@@ -1271,22 +1271,35 @@ CREATE OR REPLACE FUNCTION public.app_end_member_sessions(p_user uuid)
 AS $function$
   DECLARE
     v_org uuid := public.app_org_id();
-    v_ended integer;
   BEGIN
     IF v_org IS NULL OR NOT public.app_is_admin() OR public.app_context_kind() IS DISTINCT FROM 'session'
        OR NOT EXISTS (SELECT 1 FROM public.memberships m WHERE m.user_id = p_user AND m.org_id = v_org) THEN
       RAISE EXCEPTION 'only an admin of the practice may end its members'' sessions' USING ERRCODE = 'insufficient_privilege';
     END IF;
-    UPDATE public.sessions s SET revoked_at = pg_catalog.now()
-     WHERE s.user_id = p_user AND s.revoked_at IS NULL AND s.org_id = v_org;
-    GET DIAGNOSTICS v_ended = ROW_COUNT;
-    UPDATE public.sessions s SET barred_orgs = s.barred_orgs || v_org
-     WHERE s.user_id = p_user AND s.revoked_at IS NULL AND NOT (v_org = ANY (s.barred_orgs));
-    RETURN v_ended;
+    RETURN public.app_end_sessions_in(p_user, v_org);
   END
   $function$;
 ALTER FUNCTION public.app_end_member_sessions(p_user uuid) OWNER TO careroster_owner;
 GRANT EXECUTE ON FUNCTION public.app_end_member_sessions(p_user uuid) TO careroster_runtime;
+
+CREATE OR REPLACE FUNCTION public.app_end_sessions_in(p_user uuid, p_org uuid)
+ RETURNS integer
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  DECLARE
+    v_ended integer;
+  BEGIN
+    UPDATE public.sessions s SET revoked_at = pg_catalog.now()
+     WHERE s.user_id = p_user AND s.revoked_at IS NULL AND s.org_id = p_org;
+    GET DIAGNOSTICS v_ended = ROW_COUNT;
+    UPDATE public.sessions s SET barred_orgs = s.barred_orgs || p_org
+     WHERE s.user_id = p_user AND s.revoked_at IS NULL AND NOT (p_org = ANY (s.barred_orgs));
+    RETURN v_ended;
+  END
+  $function$;
+ALTER FUNCTION public.app_end_sessions_in(p_user uuid, p_org uuid) OWNER TO careroster_owner;
+-- FUNCTION public.app_end_sessions_in(p_user uuid, p_org uuid): no privileges beyond its owner's
 
 CREATE OR REPLACE FUNCTION public.app_forbid_org_change()
  RETURNS trigger
@@ -1498,10 +1511,7 @@ CREATE OR REPLACE FUNCTION public.app_memberships_end_sessions()
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
   BEGIN
-    UPDATE public.sessions SET revoked_at = pg_catalog.now()
-     WHERE user_id = NEW.user_id AND revoked_at IS NULL AND org_id = NEW.org_id;
-    UPDATE public.sessions s SET barred_orgs = s.barred_orgs || NEW.org_id
-     WHERE s.user_id = NEW.user_id AND s.revoked_at IS NULL AND NOT (NEW.org_id = ANY (s.barred_orgs));
+    PERFORM public.app_end_sessions_in(NEW.user_id, NEW.org_id);
     RETURN NULL;
   END
   $function$;
