@@ -212,12 +212,12 @@ async function writeFormatted(file: string, text: string) {
   writeFileSync(file, await format(text, { ...(await resolveConfig(file)), filepath: file }));
 }
 
-/** Rewrites the README's results table (between the bench markers) from this run. */
+/** Rewrites bench/README.md's results table (between the bench markers) from this run. */
 export async function updateReadme(file: string, r: Results) {
   const readme = readFileSync(file, "utf8");
   const from = readme.indexOf(START);
   const to = readme.indexOf(END);
-  if (from < 0 || to < from) throw new Error(`README.md has no ${START} … ${END} section`);
+  if (from < 0 || to < from) throw new Error(`${file} has no ${START} … ${END} section`);
   const at = (c: number) => r.curve?.find((p) => p.connections === c);
   const rows: (string | number)[][] = r.policyOverhead.map((o) => [
     `${o.query}, p50 ms (RLS vs hand-written)`,
@@ -248,9 +248,9 @@ export async function updateReadme(file: string, r: Results) {
     "",
     ...table(["measurement", "app", "reference", "ratio"], ["---", "---:", "---:", "---:"], rows),
     "",
-    "![Concurrency curve](bench/concurrency.svg)",
+    "![Concurrency curve](concurrency.svg)",
     "",
-    "![Growth](bench/growth.svg)",
+    "![Growth](growth.svg)",
     "",
   ].join("\n");
   await writeFormatted(file, readme.slice(0, from + START.length) + "\n" + body + readme.slice(to));

@@ -30,7 +30,7 @@ import { measure, measureInterleaved, ms, spread } from "./stats";
 // `npm run bench`: on the dataset `npm run db:seed:large` made (.data/large), measures what RLS
 // costs against hand-written SQL, the request's round trips, the whole HTTP stack (a per-stage
 // breakdown and a concurrency curve) and growth. Every comparison runs its two forms interleaved.
-// Writes bench/results.{json,md}, bench/explain/*.txt, bench/*.svg and the README's table.
+// Writes bench/results.{json,md}, bench/explain/*.txt, bench/*.svg and bench/README.md's table.
 const { values: args } = parseArgs({
   options: {
     database: { type: "string", default: "careroster_large" },
@@ -49,24 +49,24 @@ if (args.help) {
   --http-seconds <s>     seconds per HTTP load run (default 5)
   --skip-http            no HTTP measurements (the app and the hand-written baseline server)
   --skip-growth          no growth measurement (10k and 100k databases)
-  --render-only          rewrite results.md, the charts and the README table from results.json`);
+  --render-only          rewrite results.md, the charts and bench/README.md's table from results.json`);
   process.exit(0);
 }
 const N = Number(args.iterations);
 const out = path.join(process.cwd(), "bench");
 
-// `--render-only`: the markdown, charts and README table again from bench/results.json (the same run).
+// `--render-only`: the markdown, charts and bench/README.md's table again from bench/results.json (the same run).
 if (args["render-only"]) {
   await publish(JSON.parse(readFileSync(path.join(out, "results.json"), "utf8")) as Results);
   process.exit(0);
 }
 
-/** results.json, results.md, the charts and the README's table, from one run's results. */
+/** results.json, results.md, the charts and bench/README.md's table, from one run's results. */
 async function publish(r: Results) {
   writeFileSync(path.join(out, "results.json"), JSON.stringify(r, null, 2) + "\n");
   writeFileSync(path.join(out, "results.md"), renderMarkdown(r));
   await writeCharts(r, out);
-  await updateReadme(path.join(process.cwd(), "README.md"), r);
+  await updateReadme(path.join(process.cwd(), "bench", "README.md"), r);
 }
 const HTTP_SECONDS = Number(args["http-seconds"]);
 const CONNECTIONS = [1, 8, 32, 64];
@@ -411,4 +411,4 @@ if (!args["skip-http"]) {
 
 results.seconds = (performance.now() - started) / 1000;
 await publish(results);
-log("Wrote bench/results.md, bench/results.json, bench/growth.svg, bench/concurrency.svg and the README's table.");
+log("Wrote bench/results.md, bench/results.json, bench/growth.svg, bench/concurrency.svg and bench/README.md's table.");
