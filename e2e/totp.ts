@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Secret, TOTP } from "otpauth";
 import { expect, type Page } from "@playwright/test";
-import { DEMO_TOTP_SECRET, demoUsers } from "../server/db/seed/demo-data";
+import { DEMO_TOTP_SECRET, demoUsers } from "@/server/db/seed/demo-data";
 
 // Two-factor codes for the journeys, computed with otpauth from the documented demo secret (DESIGN.md
 // section 6) or a secret a journey enrolled. The server accepts each time step once per account

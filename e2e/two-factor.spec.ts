@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { startDnsServer } from "../tests/helpers/dns-server";
-import { linkOf, waitForMail } from "../tests/helpers/mailbox";
+import { startDnsServer } from "@/tests/helpers/dns-server";
+import { linkOf, waitForMail } from "@/tests/helpers/mailbox";
 import { E2E_DNS_PORT } from "./dns";
 import { IDP_CLIENT_ID, IDP_CLIENT_SECRET, startIdp } from "./idp";
 import { E2E_MAIL_DIR } from "./mail";

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { demoPanel, demoPatients, fullName } from "../server/db/seed/demo-data";
+import { demoPanel, demoPatients, fullName } from "@/server/db/seed/demo-data";
 import { openChart } from "./chart";
 import { as } from "./state";
 import { fillSignIn } from "./totp";

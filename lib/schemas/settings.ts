@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isTimeZone } from "../time";
+import { isTimeZone } from "@/lib/time";
 
 /** A practice's time zone: an IANA name the runtime knows. */
 export const timeZoneInput = z.object({

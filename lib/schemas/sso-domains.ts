@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isPublicMailDomain } from "../public-mail-domains";
+import { isPublicMailDomain } from "@/lib/public-mail-domains";
 
 /** An email domain a practice's single sign-on may cover: a DNS name, never a public mail provider's. */
 export const ssoDomain = z

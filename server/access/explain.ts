@@ -4,9 +4,9 @@ import type { z } from "zod";
 import type { explainInput } from "@/lib/schemas/access";
 import { audit } from "@/server/audit/record";
 import type { MemberCtx } from "@/server/request";
-import type { Tx } from "../db/client";
-import { assumeMember, rolledBack } from "../db/context";
-import { memberships, patients, users } from "../db/schema";
+import type { Tx } from "@/server/db/client";
+import { assumeMember, rolledBack } from "@/server/db/context";
+import { memberships, patients, users } from "@/server/db/schema";
 
 export type Rule =
   | { kind: "care_team"; since: Date }

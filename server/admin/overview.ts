@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Tx } from "../db/client";
+import type { Tx } from "@/server/db/client";
 
 export interface AdminOverview {
   pendingReviews: number;

@@ -1,10 +1,10 @@
 import { AppError } from "@/server/errors";
 import { and, asc, eq, sql } from "drizzle-orm";
-import { formatTime, serverTimeZone } from "../../lib/time";
-import type { VisitType } from "../../lib/schemas/appointments";
-import { findPgError } from "../db/errors";
-import type { Tx } from "../db/client";
-import { appointments, careTeam, memberships, users } from "../db/schema";
+import { formatTime, serverTimeZone } from "@/lib/time";
+import type { VisitType } from "@/lib/schemas/appointments";
+import { findPgError } from "@/server/db/errors";
+import type { Tx } from "@/server/db/client";
+import { appointments, careTeam, memberships, users } from "@/server/db/schema";
 
 export interface BookableClinician {
   id: string;

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
-import { getAuthDb, type Db } from "../db/client";
-import { withRlsContext } from "../db/context";
+import { getAuthDb, type Db } from "@/server/db/client";
+import { withRlsContext } from "@/server/db/context";
 import { hasConfirmedFactor, spendRecoveryCode, verifyTotp } from "./mfa";
 import { decoyHash, verifyPassword } from "./password";
 import { claimAttempt, secondFactorKey, signInKeys } from "./throttle";

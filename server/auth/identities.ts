@@ -1,6 +1,6 @@
 import { desc, eq } from "drizzle-orm";
-import type { Tx } from "../db/client";
-import { organizations, userIdentities } from "../db/schema";
+import type { Tx } from "@/server/db/client";
+import { organizations, userIdentities } from "@/server/db/schema";
 
 /** The caller's linked sign-ins, newest first (the policies show only one's own). */
 export function linkedIdentities(tx: Tx) {

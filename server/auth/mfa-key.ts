@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { ConfigError } from "../db/config";
+import { ConfigError } from "@/server/db/config";
 
 /**
  * `MFA_ENCRYPTION_KEY` for the embedded default: generated once into `<dataDir>/mfa-key` (0600),

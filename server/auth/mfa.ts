@@ -2,8 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import QRCode from "qrcode";
-import type { Tx } from "../db/client";
-import { mfaRecoveryCodes, userMfa } from "../db/schema";
+import type { Tx } from "@/server/db/client";
+import { mfaRecoveryCodes, userMfa } from "@/server/db/schema";
 import { decryptSecret, encryptSecret, totpPurpose } from "./mfa-crypto";
 
 /**

@@ -1,6 +1,6 @@
 import { hash, verify } from "@node-rs/argon2";
 import { sql } from "drizzle-orm";
-import { getAuthDb } from "../db/client";
+import { getAuthDb } from "@/server/db/client";
 
 // argon2id (the library's default algorithm) with OWASP's baseline: 19 MiB, 2 passes.
 const OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;

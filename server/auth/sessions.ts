@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { and, desc, eq, isNull, ne, sql } from "drizzle-orm";
-import { getAuthDb, type Db, type Tx } from "../db/client";
-import { SessionEndedError, withRlsContext } from "../db/context";
-import { sessions } from "../db/schema";
+import { getAuthDb, type Db, type Tx } from "@/server/db/client";
+import { SessionEndedError, withRlsContext } from "@/server/db/context";
+import { sessions } from "@/server/db/schema";
 
 /**
  * Server-side sessions. Sign-in starts one (its id travels in the JWT as `sid`); every request's

@@ -1,4 +1,4 @@
-import { env } from "../env";
+import { env } from "@/server/env";
 import { checkSsoUrl, ssoGet, SsoFetchError } from "./sso-fetch";
 
 /** What sign-in uses of an issuer's discovery document (userinfo is not: the claims come from the id_token). */

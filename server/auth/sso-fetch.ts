@@ -3,7 +3,7 @@ import http from "node:http";
 import https from "node:https";
 import { isIP, type LookupFunction } from "node:net";
 import type { Duplex } from "node:stream";
-import { env } from "../env";
+import { env } from "@/server/env";
 import { addressAllowed, isLoopbackAddress } from "./sso-address";
 
 /**

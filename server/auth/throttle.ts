@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
-import type { Db, Tx } from "../db/client";
+import type { Db, Tx } from "@/server/db/client";
 
 // Per account: 5 attempts in 15 minutes (sign-in and password change together), then locked for
 // the rest of the window; per client address: 20. A successful check forgives its own attempt

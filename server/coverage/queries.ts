@@ -1,9 +1,9 @@
 import { AppError } from "@/server/errors";
 import { and, desc, eq, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import type { Tx } from "../db/client";
-import { assumeMember, rolledBack } from "../db/context";
-import { coverage, memberships, users } from "../db/schema";
+import type { Tx } from "@/server/db/client";
+import { assumeMember, rolledBack } from "@/server/db/context";
+import { coverage, memberships, users } from "@/server/db/schema";
 
 export interface CoverageRequest {
   orgId: string;

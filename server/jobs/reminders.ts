@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import { audit } from "../audit/record";
-import type { Db, Tx } from "../db/client";
-import { withRlsContext } from "../db/context";
-import { findPgError } from "../db/errors";
-import { appointmentReminders, appointments } from "../db/schema";
+import { audit } from "@/server/audit/record";
+import type { Db, Tx } from "@/server/db/client";
+import { withRlsContext } from "@/server/db/context";
+import { findPgError } from "@/server/db/errors";
+import { appointmentReminders, appointments } from "@/server/db/schema";
 
 export interface PracticeResult {
   orgId: string;

@@ -1,7 +1,7 @@
 import { AppError } from "@/server/errors";
 import { and, asc, eq, sql } from "drizzle-orm";
-import type { Tx } from "../db/client";
-import { clinicalNotes, clinicalNoteVersions, patients, users } from "../db/schema";
+import type { Tx } from "@/server/db/client";
+import { clinicalNotes, clinicalNoteVersions, patients, users } from "@/server/db/schema";
 
 /** Drafts older than this are flagged on their author's list. */
 export const DRAFT_OVERDUE_HOURS = 24;

@@ -4,9 +4,9 @@ import type { z } from "zod";
 import type { timeZoneInput } from "@/lib/schemas/settings";
 import { audit } from "@/server/audit/record";
 import type { MemberCtx } from "@/server/request";
-import { serverTimeZone } from "../../lib/time";
-import type { Tx } from "../db/client";
-import { organizations } from "../db/schema";
+import { serverTimeZone } from "@/lib/time";
+import type { Tx } from "@/server/db/client";
+import { organizations } from "@/server/db/schema";
 
 /** The current practice's zone and whether it was chosen (null in the table = the server's zone). */
 export async function practiceTimeZone(tx: Tx): Promise<{ timeZone: string; chosen: boolean; serverTimeZone: string }> {

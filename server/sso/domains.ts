@@ -1,8 +1,8 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { ssoRecordName, ssoRecordValue } from "@/lib/sso-record";
 import type { SsoDomainStatus } from "@/lib/schemas/sso-domains";
-import { getAuthDb, type Tx } from "../db/client";
-import { organizations, orgSsoDomains } from "../db/schema";
+import { getAuthDb, type Tx } from "@/server/db/client";
+import { organizations, orgSsoDomains } from "@/server/db/schema";
 import { lookupTxt } from "./dns";
 
 /** Most domains one practice may list (each costs a DNS lookup when checked). */

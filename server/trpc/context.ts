@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { readSession, type SessionIdentity } from "../auth/session";
-import { getDb, type Db } from "../db/client";
-import { clientAddress } from "../http/client-address";
-import type { ServerTiming } from "../http/server-timing";
+import { readSession, type SessionIdentity } from "@/server/auth/session";
+import { getDb, type Db } from "@/server/db/client";
+import { clientAddress } from "@/server/http/client-address";
+import type { ServerTiming } from "@/server/http/server-timing";
 
 export interface Context {
   session: SessionIdentity | null;

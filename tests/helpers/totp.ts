@@ -1,5 +1,5 @@
 import { Secret, TOTP } from "otpauth";
-import { DEMO_TOTP_SECRET } from "../../server/db/seed/demo-data";
+import { DEMO_TOTP_SECRET } from "@/server/db/seed/demo-data";
 import { ownerSql } from "./db";
 
 const PERIOD_MS = 30_000;

@@ -19,8 +19,8 @@ import {
   pgError,
   runtimeDb,
   trpcCode,
-} from "../helpers/db";
-import { startDnsServer, type TestDnsServer } from "../helpers/dns-server";
+} from "@/tests/helpers/db";
+import { startDnsServer, type TestDnsServer } from "@/tests/helpers/dns-server";
 
 // An admin of one practice tries to take another practice's email domain for its single sign-on.
 // A real DNS server on the loopback (dns2) answers the TXT records each test sets; the app asks it

@@ -5,11 +5,11 @@ import NextAuth from "next-auth";
 import { NextRequest } from "next/server";
 import { custom, Issuer } from "openid-client";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { GET, POST } from "../../app/api/auth/[...nextauth]/route";
-import { encryptSecret, ssoPurpose } from "../../server/auth/mfa-crypto";
-import { authOptionsFor } from "../../server/auth/options";
-import { issuerKeys, JWKS_COOLDOWN_MS, validateIdToken } from "../../server/auth/sso";
-import { discover } from "../../server/auth/sso-discovery";
+import { GET, POST } from "@/app/api/auth/[...nextauth]/route";
+import { encryptSecret, ssoPurpose } from "@/server/auth/mfa-crypto";
+import { authOptionsFor } from "@/server/auth/options";
+import { issuerKeys, JWKS_COOLDOWN_MS, validateIdToken } from "@/server/auth/sso";
+import { discover } from "@/server/auth/sso-discovery";
 import {
   guardedLookup,
   openidHttpOptions,
@@ -17,10 +17,10 @@ import {
   SSO_MAX_BYTES,
   SsoFetchError,
   ssoGet,
-} from "../../server/auth/sso-fetch";
-import { ConfigError } from "../../server/db/config";
-import { parseEnv } from "../../server/env";
-import { demoIds, ownerSql } from "../helpers/db";
+} from "@/server/auth/sso-fetch";
+import { ConfigError } from "@/server/db/config";
+import { parseEnv } from "@/server/env";
+import { demoIds, ownerSql } from "@/tests/helpers/db";
 
 // Every request single sign-on makes, against real servers on 127.0.0.1 (no traffic ever leaves
 // loopback: the private and metadata addresses below must be refused before any socket exists).

@@ -2,12 +2,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encryptSecret, ssoPurpose } from "../../server/auth/mfa-crypto";
-import { authOptions, authOptionsFor } from "../../server/auth/options";
-import { completeSsoLink, ssoByProviderId } from "../../server/auth/sso";
-import { demoIds, ownerSql, runtimeDb } from "../helpers/db";
-import { waitForMail } from "../helpers/mailbox";
-import { nextDemoCode } from "../helpers/totp";
+import { encryptSecret, ssoPurpose } from "@/server/auth/mfa-crypto";
+import { authOptions, authOptionsFor } from "@/server/auth/options";
+import { completeSsoLink, ssoByProviderId } from "@/server/auth/sso";
+import { demoIds, ownerSql, runtimeDb } from "@/tests/helpers/db";
+import { waitForMail } from "@/tests/helpers/mailbox";
+import { nextDemoCode } from "@/tests/helpers/totp";
 
 // The SSO callback against id_tokens signed here with jose, served by a minimal issuer on a
 // loopback port (discovery + JWKS): wrong audience, expired, bad signature, wrong issuer, unsigned —

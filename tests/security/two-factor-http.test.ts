@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoIds, ownerSql } from "../helpers/db";
-import { signIn, trpcQuery } from "../helpers/http-client";
-import { startRealServer, type RealServer } from "../helpers/server";
-import { nextDemoCode } from "../helpers/totp";
+import { demoIds, ownerSql } from "@/tests/helpers/db";
+import { signIn, trpcQuery } from "@/tests/helpers/http-client";
+import { startRealServer, type RealServer } from "@/tests/helpers/server";
+import { nextDemoCode } from "@/tests/helpers/totp";
 
 // The attacker's view over HTTP, against the real server: the credentials POST (email, password,
 // totp — DESIGN.md section 6) gives a session only with a right, unused code.

@@ -1,10 +1,10 @@
 import { Secret, TOTP } from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authenticate } from "../../server/auth/credentials";
-import { decryptSecret, totpPurpose } from "../../server/auth/mfa-crypto";
-import { SECOND_FACTOR_THROTTLE } from "../../server/auth/throttle";
-import { DEMO_TOTP_SECRET } from "../../server/db/seed/demo-data";
-import { callerAs, callerFor, demoIds, newSession, ownerSql, runtimeDb, trpcCode } from "../helpers/db";
+import { authenticate } from "@/server/auth/credentials";
+import { decryptSecret, totpPurpose } from "@/server/auth/mfa-crypto";
+import { SECOND_FACTOR_THROTTLE } from "@/server/auth/throttle";
+import { DEMO_TOTP_SECRET } from "@/server/db/seed/demo-data";
+import { callerAs, callerFor, demoIds, newSession, ownerSql, runtimeDb, trpcCode } from "@/tests/helpers/db";
 
 const totp = (secret = DEMO_TOTP_SECRET) =>
   new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: "SHA1" });
@@ -172,8 +172,8 @@ describe("practice policy and the enrollment gate", () => {
     expect(await trpcCode(grey.me.twoFactor.resetWithRecoveryCode({ recoveryCode: "aaaaa-bbbbb" }))).toBe(
       "BAD_REQUEST",
     );
-    const { withRlsContext } = await import("../../server/db/context");
-    const { removeFactor } = await import("../../server/auth/mfa");
+    const { withRlsContext } = await import("@/server/db/context");
+    const { removeFactor } = await import("@/server/auth/mfa");
     const key = await newSession(users.grey, orgs.northside);
     const removed = await withRlsContext(runtimeDb(), { kind: "session", ...key }, (tx) =>
       removeFactor(tx, users.grey),

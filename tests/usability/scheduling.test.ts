@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { demoPanel } from "../../server/db/seed/demo-data";
-import { callerFor, demoIds, ownerSql, patientIdByMrn, pgError, trpcCode } from "../helpers/db";
+import { demoPanel } from "@/server/db/seed/demo-data";
+import { callerFor, demoIds, ownerSql, patientIdByMrn, pgError, trpcCode } from "@/tests/helpers/db";
 
 // A clinician's scheduled visits never overlap (exclusion constraint appointments_no_overlap),
 // whoever books and whatever they can see; only an admin double-books, on purpose, audited.

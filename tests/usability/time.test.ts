@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ageOn, formatBirth, formatDate, formatDateTime, formatTime, isTimeZone, timeZones } from "../../lib/time";
+import { ageOn, formatBirth, formatDate, formatDateTime, formatTime, isTimeZone, timeZones } from "@/lib/time";
 
 describe("one clock (lib/time)", () => {
   const at = new Date("2026-11-23T20:21:00Z");
@@ -25,7 +25,7 @@ describe("one clock (lib/time)", () => {
 
 describe("wall times typed in a form", () => {
   it("are read in the practice's zone, across daylight saving", async () => {
-    const { wallTimeInZone } = await import("../../lib/time");
+    const { wallTimeInZone } = await import("@/lib/time");
     expect(wallTimeInZone("2026-11-23T15:21", "America/New_York")?.toISOString()).toBe("2026-11-23T20:21:00.000Z");
     expect(wallTimeInZone("2026-07-01T09:00", "America/New_York")?.toISOString()).toBe("2026-07-01T13:00:00.000Z");
     expect(wallTimeInZone("2026-07-01T09:00", "UTC")?.toISOString()).toBe("2026-07-01T09:00:00.000Z");

@@ -1,6 +1,6 @@
-import { hashPassword } from "../../auth/password";
+import { hashPassword } from "@/server/auth/password";
 import { DEMO_PASSWORD } from "./demo-data";
-import { ownerConnection } from "../owner";
+import { ownerConnection } from "@/server/db/owner";
 
 export interface LargeSeedOptions {
   patients: number;

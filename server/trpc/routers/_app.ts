@@ -1,4 +1,4 @@
-import { createCallerFactory, router } from "../init";
+import { createCallerFactory, router } from "@/server/trpc/init";
 import { adminRouter } from "./admin";
 import { appointmentsRouter } from "./appointments";
 import { breakGlassRouter } from "./break-glass";
