@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { env } from "@/server/env";
 
 /**
  * AES-256-GCM for secrets at rest (TOTP secrets, SSO client secrets). The key is
@@ -8,11 +9,9 @@ import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
  * ciphertext cannot be replayed as an SSO secret or moved to another user.
  */
 function key(): Buffer {
-  const raw = process.env.MFA_ENCRYPTION_KEY?.trim();
+  const raw = env().MFA_ENCRYPTION_KEY;
   if (!raw) throw new Error("MFA_ENCRYPTION_KEY is not set.");
-  const buf = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, "hex") : Buffer.from(raw, "base64url");
-  if (buf.length !== 32) throw new Error("MFA_ENCRYPTION_KEY must be 32 bytes (base64 or 64 hex digits).");
-  return buf;
+  return /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, "hex") : Buffer.from(raw, "base64url");
 }
 
 export function encryptSecret(plain: string, purpose: string): string {

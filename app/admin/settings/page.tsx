@@ -1,4 +1,5 @@
 import { orPage } from "@/app/_components/signed-in";
+import { env } from "@/server/env";
 import { getCaller } from "@/server/trpc/server";
 import { SsoDomains } from "./sso-domains";
 import { SsoSettings } from "./sso-settings";
@@ -15,7 +16,7 @@ export default async function SettingsPage() {
     Promise.all([caller.admin.settings.get(), caller.admin.timeZone.get()]),
     "/admin/settings",
   );
-  const base = (process.env.NEXTAUTH_URL ?? "").replace(/\/+$/, "");
+  const base = (env().AUTH_URL ?? env().NEXTAUTH_URL ?? "").replace(/\/+$/, "");
   return (
     <>
       <h1>Practice settings</h1>
