@@ -48,12 +48,18 @@ describe("environment schema", () => {
     ["DATABASE_POOL_MAX", "2.5"],
     ["DATABASE_PREPARE", "no"],
     ["BREAK_GLASS_MINUTES", "-1"],
-    ["SMTP_URL", "not a url"],
     ["NEXTAUTH_URL", "localhost"],
   ])("%s=%j is one sentence naming the variable and the value", (name, value) => {
     const parse = () => parseEnv({ [name]: value });
     expect(parse).toThrow(ConfigError);
     expect(parse).toThrow(new RegExp(`^${name} must be .+, not "${value.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"\\.$`));
+  });
+
+  // A mail server URL carries its password: named, never echoed.
+  it("SMTP_URL that is not a URL is one sentence naming the variable, without the value", () => {
+    expect(() => parseEnv({ SMTP_URL: "smtps://user:hunter2 at mail" })).toThrow(
+      /^SMTP_URL must be a mail server URL [^"]+\.$/,
+    );
   });
 });
 
