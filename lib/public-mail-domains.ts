@@ -1,7 +1,7 @@
 /**
  * Mail domains anyone can get an address at: proving one would hand a practice's sign-in to every
  * stranger with a mailbox there, so no practice may claim them. drizzle/0020_sso_domains.sql holds
- * the same list for the database's own refusal (tests/security/sso-domains.test.ts keeps them equal).
+ * the same list for the database's own refusal (tests/sso/sso-domains.test.ts keeps them equal).
  */
 export const PUBLIC_MAIL_DOMAINS: readonly string[] = [
   "aim.com",

@@ -97,7 +97,7 @@ describe("SSO id_token validation and the practice's rules", () => {
     const { orgs } = await demoIds();
     await ownerSql()`insert into org_sso (org_id, issuer, client_id, client_secret_enc)
       values (${orgs.northside}, ${issuer}, ${CLIENT_ID}, ${encryptSecret("s3cret", ssoPurpose(orgs.northside))})`;
-    // The domains, verified through the operator path (tests/security/sso-domains.test.ts covers DNS).
+    // The domains, verified through the operator path (tests/sso/sso-domains.test.ts covers DNS).
     await ownerSql()`select app_sso_domain_mark(${orgs.northside}, d, 'operator') from unnest(${["northside.test", "careroster.test"]}::text[]) d`;
   });
   afterAll(async () => {
