@@ -1,23 +1,32 @@
-import type { InputHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 
-/** A labelled input with its error wired to aria-invalid / aria-describedby. */
-export function Field({
-  label,
-  name,
-  error,
-  ...props
-}: { label: string; name: string; error?: string } & InputHTMLAttributes<HTMLInputElement>) {
+type Common = { label: ReactNode; name: string; error?: string; hint?: ReactNode };
+type Props =
+  | (Common & { as?: "input" } & InputHTMLAttributes<HTMLInputElement>)
+  | (Common & { as: "select"; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>)
+  | (Common & { as: "textarea" } & TextareaHTMLAttributes<HTMLTextAreaElement>);
+
+/** A labelled input, select or textarea with its error (and hint) wired to aria-invalid / aria-describedby. */
+export function Field(props: Props) {
+  const { label, name, error, hint, as = "input", ...rest } = props;
   const id = `field-${name}`;
+  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  const control = { id, name, "aria-invalid": error ? true : undefined, "aria-describedby": described };
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        name={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-        {...props}
-      />
+      {hint && (
+        <p id={`${id}-hint`} className="muted">
+          {hint}
+        </p>
+      )}
+      {as === "select" ? (
+        <select {...control} {...(rest as SelectHTMLAttributes<HTMLSelectElement>)} />
+      ) : as === "textarea" ? (
+        <textarea {...control} {...(rest as TextareaHTMLAttributes<HTMLTextAreaElement>)} />
+      ) : (
+        <input {...control} {...(rest as InputHTMLAttributes<HTMLInputElement>)} />
+      )}
       {error && (
         <p id={`${id}-error`} className="field-error">
           {error}

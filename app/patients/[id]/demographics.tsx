@@ -2,9 +2,10 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Field } from "@/app/_components/field";
-import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
+import { useZodForm } from "@/app/_components/use-zod-form";
+import { SexOptions } from "@/app/patients/sex-options";
 import { patientUpdateInput } from "@/lib/schemas/patients";
 import { formatSex } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
@@ -17,32 +18,17 @@ export function Demographics({ patient }: { patient: Patient }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [editing, setEditing] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string | null>(null);
   const update = useMutation(trpc.patients.update.mutationOptions());
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>;
-    const input = { ...form, id: patient.id, version: patient.version };
-    const parsed = patientUpdateInput.safeParse(input);
-    if (!parsed.success) {
-      setErrors(fieldErrors(parsed.error.issues));
-      return;
-    }
-    setErrors({});
-    setMessage(null);
-    try {
-      await update.mutateAsync(parsed.data);
+  const { errors, message, pending, onSubmit, reset } = useZodForm(
+    patientUpdateInput,
+    async (input) => {
+      await update.mutateAsync(input);
       setEditing(false);
-      setMessage("Saved.");
       router.refresh();
-    } catch (err) {
-      const { message, fields } = describeError(err);
-      setErrors(fields);
-      setMessage(message);
-    }
-  }
+      return "Saved.";
+    },
+    (data) => ({ ...Object.fromEntries(data), id: patient.id, version: patient.version }),
+  );
 
   return (
     <section className="card" aria-labelledby="demo-heading">
@@ -54,7 +40,7 @@ export function Demographics({ patient }: { patient: Patient }) {
             className="secondary"
             onClick={() => {
               setEditing(true);
-              setMessage(null);
+              reset();
             }}
           >
             Edit details
@@ -90,27 +76,21 @@ export function Demographics({ patient }: { patient: Patient }) {
             error={errors.birthDate}
             required
           />
-          <div className="field">
-            <label htmlFor="field-sex">Sex</label>
-            <select id="field-sex" name="sex" defaultValue={patient.sex}>
-              <option value="female">Female</option>
-              <option value="male">Male</option>
-              <option value="other">Other</option>
-              <option value="unknown">Unknown</option>
-            </select>
-          </div>
+          <Field as="select" label="Sex" name="sex" defaultValue={patient.sex} error={errors.sex}>
+            <SexOptions />
+          </Field>
           <Field label="Phone" name="phone" type="tel" defaultValue={patient.phone ?? ""} error={errors.phone} />
           <Field label="Email" name="email" type="email" defaultValue={patient.email ?? ""} error={errors.email} />
           <p className="actions">
-            <button type="submit" disabled={update.isPending}>
-              {update.isPending ? "Saving…" : "Save changes"}
+            <button type="submit" disabled={pending}>
+              {pending ? "Saving…" : "Save changes"}
             </button>
             <button
               type="button"
               className="secondary"
               onClick={() => {
                 setEditing(false);
-                setErrors({});
+                reset();
               }}
             >
               Cancel

@@ -1,0 +1,52 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import type { z } from "zod";
+import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
+
+/**
+ * One way a form submits: the form's fields through the procedure's own zod schema, then `submit`;
+ * the field errors (client-side or the server's zod issues), a readable message and the pending
+ * state come back for the form to show. `submit` may answer a sentence to show on success. `read`
+ * turns the FormData into the schema's input.
+ */
+export function useZodForm<S extends z.ZodType>(
+  schema: S,
+  submit: (input: z.output<S>, form: HTMLFormElement) => Promise<string | void>,
+  read: (data: FormData) => unknown = (data) => Object.fromEntries(data),
+) {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const parsed = schema.safeParse(read(new FormData(form)));
+    if (!parsed.success) {
+      setErrors(fieldErrors(parsed.error.issues));
+      setMessage("Please correct the highlighted fields.");
+      return;
+    }
+    setErrors({});
+    setMessage(null);
+    setPending(true);
+    try {
+      const done = await submit(parsed.data, form);
+      if (done) setMessage(done);
+    } catch (err) {
+      const d = describeError(err);
+      setErrors(d.fields);
+      setMessage(d.message);
+    } finally {
+      setPending(false);
+    }
+  }
+
+  const reset = () => {
+    setErrors({});
+    setMessage(null);
+  };
+
+  return { errors, message, setMessage, pending, onSubmit, reset };
+}
