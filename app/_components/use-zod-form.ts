@@ -16,7 +16,7 @@ export function useZodForm<S extends z.ZodType>(
   read: (data: FormData) => unknown = (data) => Object.fromEntries(data),
 ) {
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [pending, setPending] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -25,7 +25,7 @@ export function useZodForm<S extends z.ZodType>(
     const parsed = schema.safeParse(read(new FormData(form)));
     if (!parsed.success) {
       setErrors(fieldErrors(parsed.error.issues));
-      setMessage("Please correct the highlighted fields.");
+      setMessage({ ok: false, text: "Please correct the highlighted fields." });
       return;
     }
     setErrors({});
@@ -33,11 +33,11 @@ export function useZodForm<S extends z.ZodType>(
     setPending(true);
     try {
       const done = await submit(parsed.data, form);
-      if (done) setMessage(done);
+      if (done) setMessage({ ok: true, text: done });
     } catch (err) {
       const d = describeError(err);
       setErrors(d.fields);
-      setMessage(d.message);
+      setMessage({ ok: false, text: d.message });
     } finally {
       setPending(false);
     }
@@ -48,5 +48,5 @@ export function useZodForm<S extends z.ZodType>(
     setMessage(null);
   };
 
-  return { errors, message, setMessage, pending, onSubmit, reset };
+  return { errors, message, pending, onSubmit, reset };
 }

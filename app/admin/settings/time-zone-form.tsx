@@ -2,8 +2,9 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useMemo, useState, type FormEvent } from "react";
-import { describeError } from "@/lib/forms";
+import { useMemo, useState } from "react";
+import { Field } from "@/app/_components/field";
+import { useZodForm } from "@/app/_components/use-zod-form";
 import { timeZoneInput } from "@/lib/schemas/settings";
 import { formatTime, timeZones } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
@@ -21,26 +22,14 @@ export function TimeZoneForm({
   const trpc = useTRPC();
   const router = useRouter();
   const [value, setValue] = useState(current);
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const set = useMutation(trpc.admin.timeZone.set.mutationOptions());
   const zones = useMemo(() => timeZones(), []);
   const now = new Date();
-
-  async function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    const parsed = timeZoneInput.safeParse({ timeZone: value });
-    if (!parsed.success) {
-      setMessage({ ok: false, text: parsed.error.issues[0]?.message ?? "Choose a time zone" });
-      return;
-    }
-    try {
-      await set.mutateAsync(parsed.data);
-      setMessage({ ok: true, text: `Time zone saved: times now read like ${formatTime(now, parsed.data.timeZone)}.` });
-      router.refresh();
-    } catch (e) {
-      setMessage({ ok: false, text: describeError(e).message });
-    }
-  }
+  const { errors, message, pending, onSubmit } = useZodForm(timeZoneInput, async (input) => {
+    await set.mutateAsync(input);
+    router.refresh();
+    return `Time zone saved: times now read like ${formatTime(now, input.timeZone)}.`;
+  });
 
   return (
     <section className="card narrow" aria-labelledby="tz-heading">
@@ -51,19 +40,27 @@ export function TimeZoneForm({
         {chosen ? "" : `Not chosen yet: the server's zone (${serverZone}) is used.`}
       </p>
       <form onSubmit={onSubmit} noValidate>
-        <label htmlFor="tz-select">Practice time zone</label>
-        <select id="tz-select" value={value} onChange={(e) => setValue(e.target.value)} aria-describedby="tz-now">
+        <Field
+          as="select"
+          label="Practice time zone"
+          name="timeZone"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          error={errors.timeZone}
+          hint={
+            <span suppressHydrationWarning>
+              Now in {value.replaceAll("_", " ")}: {formatTime(now, value)}
+            </span>
+          }
+        >
           {zones.map((z) => (
             <option key={z} value={z}>
               {z.replaceAll("_", " ")}
             </option>
           ))}
-        </select>
-        <p id="tz-now" className="muted" suppressHydrationWarning>
-          Now in {value.replaceAll("_", " ")}: {formatTime(now, value)}
-        </p>
-        <button type="submit" disabled={set.isPending}>
-          {set.isPending ? "Saving…" : "Save time zone"}
+        </Field>
+        <button type="submit" disabled={pending}>
+          {pending ? "Saving…" : "Save time zone"}
         </button>
       </form>
       {message && (

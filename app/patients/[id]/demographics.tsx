@@ -48,8 +48,8 @@ export function Demographics({ patient }: { patient: Patient }) {
         )}
       </div>
       {message && (
-        <p className={message === "Saved." ? "notice" : "alert"} role={message === "Saved." ? "status" : "alert"}>
-          {message}
+        <p className={message.ok ? "notice" : "alert"} role={message.ok ? "status" : "alert"}>
+          {message.text}
         </p>
       )}
       {editing ? (

@@ -21,7 +21,7 @@ export function NewPatientForm() {
     <form onSubmit={onSubmit} noValidate className="card narrow">
       {message && (
         <p className="alert" role="alert">
-          {message}
+          {message.text}
         </p>
       )}
       <Field label="MRN" name="mrn" error={errors.mrn} required />
