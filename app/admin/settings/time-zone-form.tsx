@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
 import { Field } from "@/app/_components/field";
+import { FormMessage } from "@/app/_components/form-message";
 import { useZodForm } from "@/app/_components/use-zod-form";
 import { timeZoneInput } from "@/lib/schemas/settings";
 import { formatTime, timeZones } from "@/lib/time";
@@ -63,11 +64,7 @@ export function TimeZoneForm({
           {pending ? "Saving…" : "Save time zone"}
         </button>
       </form>
-      {message && (
-        <p className={message.ok ? "notice" : "alert"} role="status">
-          {message.text}
-        </p>
-      )}
+      <FormMessage message={message} />
     </section>
   );
 }

@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Field } from "@/app/_components/field";
+import { FormMessage } from "@/app/_components/form-message";
 import { useZodForm } from "@/app/_components/use-zod-form";
 import { SexOptions } from "@/app/patients/sex-options";
 import { patientUpdateInput } from "@/lib/schemas/patients";
@@ -47,11 +48,7 @@ export function Demographics({ patient }: { patient: Patient }) {
           </button>
         )}
       </div>
-      {message && (
-        <p className={message.ok ? "notice" : "alert"} role={message.ok ? "status" : "alert"}>
-          {message.text}
-        </p>
-      )}
+      <FormMessage message={message} />
       {editing ? (
         <form onSubmit={onSubmit} noValidate>
           <Field

@@ -3,6 +3,7 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { Field } from "@/app/_components/field";
+import { FormMessage } from "@/app/_components/form-message";
 import { useZodForm } from "@/app/_components/use-zod-form";
 import { SexOptions } from "@/app/patients/sex-options";
 import { patientCreateInput } from "@/lib/schemas/patients";
@@ -19,11 +20,7 @@ export function NewPatientForm() {
 
   return (
     <form onSubmit={onSubmit} noValidate className="card narrow">
-      {message && (
-        <p className="alert" role="alert">
-          {message.text}
-        </p>
-      )}
+      <FormMessage message={message} />
       <Field label="MRN" name="mrn" error={errors.mrn} required />
       <Field label="Given name" name="givenName" error={errors.givenName} required />
       <Field label="Family name" name="familyName" error={errors.familyName} required />
