@@ -83,7 +83,7 @@ export const envSchema = z.object({
       "runtime-role connection; the role's name and password are taken from it (its shape is checked in server/db/config.ts)",
   }),
   DATABASE_AUTH_URL: doc("DATABASE_AUTH_URL", text, {
-    fallback: "embedded sign-in login",
+    fallback: "embedded sign-in login; beside your own DATABASE_URL, `<its login>_signin` made by the owner login",
     meaning:
       "the sign-in path's own login (role `careroster_auth`): reads password hashes, starts sessions, runs SSO sign-in, password resets and the jobs; required beside `DATABASE_URL`, with a different password (the migration creates it if missing)",
   }),

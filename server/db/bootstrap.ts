@@ -1,3 +1,6 @@
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import postgres from "postgres";
 import { ensureMfaKey } from "@/server/auth/mfa-key";
@@ -42,6 +45,37 @@ async function ping(url: string) {
   }
 }
 
+/** The sign-in login beside an external runtime login: same server and database, its own name and password. */
+async function signInLoginUrl(runtimeUrl: string): Promise<string> {
+  const dir = path.resolve(env().CAREROSTER_DATA_DIR ?? ".data");
+  const file = path.join(dir, "db-signin-password");
+  let password: string;
+  if (existsSync(file)) password = (await readFile(file, "utf8")).trim();
+  else {
+    await mkdir(dir, { recursive: true });
+    password = randomBytes(24).toString("base64url");
+    await writeFile(file, password, { mode: 0o600 });
+  }
+  const u = new URL(runtimeUrl);
+  u.username = `${decodeURIComponent(u.username)}_signin`;
+  u.password = password;
+  return u.toString();
+}
+
+/** The generated sign-in login's password, as the file under the data directory has it. */
+async function syncPassword(ownerUrl: string, authUrl: string) {
+  const { user, password } = parseDatabaseUrl(authUrl, "DATABASE_AUTH_URL");
+  const owner = postgres(ownerUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [{ stmt }] = await owner<
+      { stmt: string }[]
+    >`select format('alter role %I password %L', ${user}::text, ${password}::text) as stmt`;
+    await owner.unsafe(stmt);
+  } finally {
+    await owner.end();
+  }
+}
+
 /**
  * Brings a database to the point where the app can serve it: the embedded PostgreSQL under
  * `.data/` unless DATABASE_URL names another server, migrated, the runtime role checked, and
@@ -57,12 +91,19 @@ export async function prepareDatabase(opts: { database?: string; recreate?: bool
   let stop = async () => {};
   const ownDatabase = !runtimeUrl || Boolean(opts.database);
 
+  let derivedAuth = false;
   if (runtimeUrl) {
     parseDatabaseUrl(runtimeUrl, "DATABASE_URL");
-    if (!authUrl)
+    if (!authUrl && !ownerUrl)
       throw new ConfigError(
-        "DATABASE_AUTH_URL must name the sign-in path's own login beside DATABASE_URL (see the README's Configuration).",
+        "DATABASE_AUTH_URL must name the sign-in path's own login beside DATABASE_URL (see docs/configuration.md).",
       );
+    // With the owner's connection the sign-in login can be made here: `<runtime login>_signin`, with a
+    // password generated once under the data directory (set DATABASE_AUTH_URL for several instances).
+    if (!authUrl) {
+      authUrl = await signInLoginUrl(runtimeUrl);
+      derivedAuth = true;
+    }
     parseDatabaseUrl(authUrl, "DATABASE_AUTH_URL");
     if (ownerUrl) parseDatabaseUrl(ownerUrl, "DATABASE_OWNER_URL");
     if (opts.database) {
@@ -102,6 +143,7 @@ export async function prepareDatabase(opts: { database?: string; recreate?: bool
         );
       });
       await migrate(ownerUrl, runtimeUrl, signInUrl);
+      if (derivedAuth) await syncPassword(ownerUrl, signInUrl);
       // The large benchmark dataset replaces the demo practice in its own database.
       if (!env().CAREROSTER_SKIP_DEMO) {
         // The seed stores the demo TOTP secrets encrypted: with the key `npm start` uses (or is given).

@@ -36,6 +36,39 @@ describe("bootstrap", () => {
     expect(() => parseDatabaseUrl("mysql://a:b@h/db", "DATABASE_URL")).toThrow(/must look like postgres:/);
   });
 
+  it("on another server with only DATABASE_URL and DATABASE_OWNER_URL, makes the sign-in login itself", async () => {
+    const { mkdtemp, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const path = await import("node:path");
+    const { prepareDatabase } = await import("@/server/db/bootstrap");
+    const saved = { ...process.env };
+    const dataDir = await mkdtemp(path.join(tmpdir(), "careroster-signin-"));
+    const external = { DATABASE_URL: runtimeUrl(), DATABASE_OWNER_URL: ownerUrl(), CAREROSTER_DATA_DIR: dataDir };
+    try {
+      delete process.env.DATABASE_AUTH_URL;
+      Object.assign(process.env, external, { CAREROSTER_SKIP_DEMO: "1" });
+      const prepared = await prepareDatabase({ database: "careroster_signin_test", recreate: true });
+      const { user } = parseDatabaseUrl(prepared.authUrl, "DATABASE_AUTH_URL");
+      expect(user).toBe(`${parseDatabaseUrl(runtimeUrl(), "DATABASE_URL").user}_signin`);
+      // The login works and holds the sign-in path's rights, which the runtime login does not.
+      const signIn = (await import("postgres")).default(prepared.authUrl, { max: 1, onnotice: () => {} });
+      try {
+        await expect(signIn`select * from app_auth_user('nobody@example.test')`).resolves.toEqual([]);
+      } finally {
+        await signIn.end();
+      }
+      // A second start reads the same password back.
+      const again = await prepareDatabase({ database: "careroster_signin_test" });
+      expect(again.authUrl).toBe(prepared.authUrl);
+    } finally {
+      process.env = saved;
+      const server = (await import("postgres")).default(ownerUrl().replace(/\/[^/]*$/, "/postgres"), { max: 1 });
+      await server`drop database if exists careroster_signin_test with (force)`;
+      await server.end();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it("accepts the app's runtime role", async () => {
     await expect(checkRuntimeRole(runtimeUrl())).resolves.toBeUndefined();
   });
