@@ -2,10 +2,12 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { ConfirmButton } from "@/app/_components/confirm-dialog";
 import { Field } from "@/app/_components/field";
-import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
+import { FormMessage } from "@/app/_components/form-message";
+import { useZodForm } from "@/app/_components/use-zod-form";
+import { describeError } from "@/lib/forms";
 import { inviteInput } from "@/lib/schemas/accounts";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
@@ -89,32 +91,13 @@ export function MemberActions({ member, timeZone }: { member: Member; timeZone: 
 export function InviteMember() {
   const trpc = useTRPC();
   const router = useRouter();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const invite = useMutation(trpc.admin.members.invite.mutationOptions());
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const formEl = event.currentTarget;
-    const parsed = inviteInput.safeParse(Object.fromEntries(new FormData(formEl)));
-    if (!parsed.success) {
-      setErrors(fieldErrors(parsed.error.issues));
-      setMessage(null);
-      return;
-    }
-    setErrors({});
-    setMessage(null);
-    try {
-      await invite.mutateAsync(parsed.data);
-      formEl.reset();
-      setMessage({ ok: true, text: `Invitation sent to ${parsed.data.email}.` });
-      router.refresh();
-    } catch (err) {
-      const d = describeError(err);
-      setErrors(d.fields);
-      setMessage({ ok: false, text: d.message });
-    }
-  }
+  const { errors, message, pending, onSubmit } = useZodForm(inviteInput, async (input, form) => {
+    await invite.mutateAsync(input);
+    form.reset();
+    router.refresh();
+    return `Invitation sent to ${input.email}.`;
+  });
 
   return (
     <section className="card narrow spaced" aria-labelledby="invite-member">
@@ -126,22 +109,15 @@ export function InviteMember() {
       <form onSubmit={onSubmit} noValidate>
         <Field label="Email" name="email" type="email" autoComplete="off" error={errors.email} required />
         <Field label="Full name" name="name" autoComplete="off" error={errors.name} required />
-        <div className="field">
-          <label htmlFor="member-role">Role</label>
-          <select id="member-role" name="role" defaultValue="clinician">
-            <option value="clinician">Clinician</option>
-            <option value="admin">Admin</option>
-          </select>
-        </div>
-        <button type="submit" disabled={invite.isPending}>
-          {invite.isPending ? "Sending…" : "Send invitation"}
+        <Field as="select" label="Role" name="role" defaultValue="clinician" error={errors.role}>
+          <option value="clinician">Clinician</option>
+          <option value="admin">Admin</option>
+        </Field>
+        <button type="submit" disabled={pending}>
+          {pending ? "Sending…" : "Send invitation"}
         </button>
       </form>
-      {message && (
-        <p className={message.ok ? "notice" : "alert"} role="status">
-          {message.text}
-        </p>
-      )}
+      <FormMessage message={message} />
     </section>
   );
 }
