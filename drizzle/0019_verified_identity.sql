@@ -305,13 +305,15 @@ CREATE OR REPLACE FUNCTION public.app_memberships_end_sessions() RETURNS trigger
   END
   $$;--> statement-breakpoint
 
--- Whether an admin of the current practice may reset this user's second factor: only when the user
--- belongs to no other practice. A factor protects every practice the person is in; one practice's
--- admin must not weaken another's sign-in (the member replaces it with a recovery code instead).
+-- Whether an admin of the current practice may reset this user's second factor: only for a member
+-- of this practice who belongs to no other (about anyone else it answers false, telling nothing). A
+-- factor protects every practice the person is in; one practice's admin must not weaken another's
+-- sign-in (the member replaces it with a recovery code instead).
 CREATE FUNCTION public.app_member_only_here(p_user uuid) RETURNS boolean
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   AS $$
     SELECT public.app_org_id() IS NOT NULL
+       AND EXISTS (SELECT 1 FROM public.memberships m WHERE m.user_id = p_user AND m.org_id = public.app_org_id())
        AND NOT EXISTS (SELECT 1 FROM public.memberships m
                        WHERE m.user_id = p_user AND m.org_id <> public.app_org_id() AND m.status IN ('active', 'invited'))
   $$;--> statement-breakpoint

@@ -1498,6 +1498,7 @@ CREATE OR REPLACE FUNCTION public.app_member_only_here(p_user uuid)
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
     SELECT public.app_org_id() IS NOT NULL
+       AND EXISTS (SELECT 1 FROM public.memberships m WHERE m.user_id = p_user AND m.org_id = public.app_org_id())
        AND NOT EXISTS (SELECT 1 FROM public.memberships m
                        WHERE m.user_id = p_user AND m.org_id <> public.app_org_id() AND m.status IN ('active', 'invited'))
   $function$;
