@@ -55,8 +55,9 @@ export function SsoSettings({ sso, redirectBase, slug }: { sso: Sso; redirectBas
       <p className="muted">
         Register CareRoster with your identity provider (Google Workspace, Microsoft Entra ID, …) as a web application
         with the redirect URI <code className="wrap">{redirectUri}</code> and the scopes{" "}
-        <code>openid email profile</code>. Only people who are already members of this practice (or hold an invitation
-        to it) can sign in this way.
+        <code>openid email profile</code>. It signs in members whose address is in a verified domain (below): someone
+        you invite without an account gets one from it; someone who already has an account links it once with their own
+        password and code. It never opens another practice.
       </p>
       <form onSubmit={onSubmit} noValidate>
         <Field
