@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { getCaller } from "@/server/trpc/server";
+import { currentMember, getCaller } from "@/server/trpc/server";
 import { TopBar } from "./top-bar";
 
 /**
@@ -11,7 +11,7 @@ import { TopBar } from "./top-bar";
 export async function ErrorShell({ title, children }: { title: string; children: ReactNode }) {
   let me: Awaited<ReturnType<Awaited<ReturnType<typeof getCaller>>["me"]["get"]>> | null = null;
   try {
-    me = await (await getCaller()).me.get();
+    me = await currentMember();
   } catch {
     me = null;
   }

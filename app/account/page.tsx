@@ -1,6 +1,6 @@
 import { orPage } from "@/app/_components/signed-in";
 import { TopBar } from "@/app/_components/top-bar";
-import { getCaller } from "@/server/trpc/server";
+import { currentMember, getCaller } from "@/server/trpc/server";
 import { ChangePasswordForm } from "./change-password-form";
 import { LinkedSignIns } from "./linked-sign-ins";
 import { MySessions } from "./my-sessions";
@@ -18,7 +18,7 @@ export const metadata = { title: "Your account · CareRoster" };
 
 export default async function AccountPage() {
   const caller = await getCaller();
-  const [me, twoFactor] = await orPage(Promise.all([caller.me.get(), caller.me.twoFactor.status()]), "/account");
+  const [me, twoFactor] = await orPage(Promise.all([currentMember(), caller.me.twoFactor.status()]), "/account");
   // A member held at two-factor enrollment sees only that (every other procedure answers FORBIDDEN).
   const held = me.twoFactor.enrollmentRequired;
   const [sessions, identities] = held

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { NavLink } from "@/app/_components/nav-link";
 import { orPage } from "@/app/_components/signed-in";
 import { TopBar } from "@/app/_components/top-bar";
-import { getCaller } from "@/server/trpc/server";
+import { currentMember, getCaller } from "@/server/trpc/server";
 import "./admin.css";
 
 export const dynamic = "force-dynamic";
@@ -25,7 +25,7 @@ const sections = [
 /** The UI gate (the procedures and the policies gate again on their own). */
 export default async function AdminLayout({ children }: { children: ReactNode }) {
   const caller = await getCaller();
-  const me = await orPage(caller.me.get(), "/admin");
+  const me = await orPage(currentMember(), "/admin");
   if (me.role !== "admin") forbidden();
   const counts = await orPage(caller.admin.overview.get(), "/admin");
   const badge: Record<string, { n: number; what: string }> = {

@@ -1,6 +1,6 @@
 import { orPage } from "@/app/_components/signed-in";
 import { TopBar } from "@/app/_components/top-bar";
-import { getCaller } from "@/server/trpc/server";
+import { currentMember, getCaller } from "@/server/trpc/server";
 import { CoverageClient } from "./coverage-client";
 
 export const dynamic = "force-dynamic";
@@ -9,7 +9,7 @@ export const metadata = { title: "Cover · CareRoster" };
 /** Coverage: a clinician hands their panel to a colleague for a time; an admin arranges it for anyone. */
 export default async function CoveragePage() {
   const caller = await getCaller();
-  const me = await orPage(caller.me.get(), "/coverage");
+  const me = await orPage(currentMember(), "/coverage");
   const [clinicians, list] = me.role
     ? await Promise.all([
         orPage(caller.coverage.clinicians(), "/coverage"),

@@ -1,13 +1,13 @@
 import { orPage } from "@/app/_components/signed-in";
 import { TopBar } from "@/app/_components/top-bar";
-import { getCaller } from "@/server/trpc/server";
+import { currentMember } from "@/server/trpc/server";
 import { Directory } from "./directory";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Practice directory · CareRoster" };
 
 export default async function DirectoryPage() {
-  const me = await orPage((await getCaller()).me.get(), "/directory");
+  const me = await orPage(currentMember(), "/directory");
   return (
     <>
       <TopBar me={me} />

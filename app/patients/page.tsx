@@ -2,7 +2,7 @@ import { PendingLink as Link } from "@/app/_components/nav-link";
 import { PendingInvitations } from "@/app/_components/pending-invitations";
 import { orPage } from "@/app/_components/signed-in";
 import { TopBar } from "@/app/_components/top-bar";
-import { getCaller } from "@/server/trpc/server";
+import { currentMember, getCaller } from "@/server/trpc/server";
 import { PATIENT_PAGE_SIZE } from "@/lib/schemas/patients";
 import { formatDateTime } from "@/lib/time";
 import { PatientList } from "./patient-list";
@@ -12,7 +12,7 @@ export const metadata = { title: "Patients · CareRoster" };
 
 export default async function PatientsPage() {
   const caller = await getCaller();
-  const me = await orPage(caller.me.get(), "/patients");
+  const me = await orPage(currentMember(), "/patients");
   const [first, invitations] = await orPage(
     Promise.all([caller.patients.list({ limit: PATIENT_PAGE_SIZE }), caller.invitations.mine()]),
     "/patients",

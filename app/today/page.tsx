@@ -4,7 +4,7 @@ import { orPage } from "@/app/_components/signed-in";
 import { TopBar } from "@/app/_components/top-bar";
 import { VISIT_TYPES, type VisitType } from "@/lib/schemas/appointments";
 import { formatDay, formatTime } from "@/lib/time";
-import { getCaller } from "@/server/trpc/server";
+import { currentMember, getCaller } from "@/server/trpc/server";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Today · CareRoster" };
@@ -12,7 +12,7 @@ export const metadata = { title: "Today · CareRoster" };
 /** The signed-in clinician's visits of the day (the practice's day and clock), each with its chart. */
 export default async function TodayPage() {
   const caller = await getCaller();
-  const me = await orPage(caller.me.get(), "/today");
+  const me = await orPage(currentMember(), "/today");
   const [today, invitations] = await orPage(
     Promise.all([caller.appointments.today(), caller.invitations.mine()]),
     "/today",

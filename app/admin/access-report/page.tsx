@@ -2,7 +2,7 @@ import { orPage } from "@/app/_components/signed-in";
 import { accessReportInput } from "@/lib/schemas/access";
 import { BASIS_LABEL } from "@/server/access/report";
 import { formatDateTime, isoDay, zoneAbbreviation } from "@/lib/time";
-import { getCaller } from "@/server/trpc/server";
+import { currentMember, getCaller } from "@/server/trpc/server";
 import { DataTable } from "@/app/_components/data-table";
 
 export const metadata = { title: "Patient access report · Admin · CareRoster" };
@@ -22,7 +22,7 @@ export default async function AccessReportPage({
   const sp = await searchParams;
   const caller = await getCaller();
   const [me, patients] = await orPage(
-    Promise.all([caller.me.get(), caller.patients.list({ limit: 100, includeArchived: true })]),
+    Promise.all([currentMember(), caller.patients.list({ limit: 100, includeArchived: true })]),
     "/admin/access-report",
   );
   const tz = me.org?.timeZone ?? "UTC";

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { orPage } from "@/app/_components/signed-in";
 import { explainInput } from "@/lib/schemas/access";
 import { formatDateTime } from "@/lib/time";
-import { getCaller } from "@/server/trpc/server";
+import { currentMember, getCaller } from "@/server/trpc/server";
 
 export const metadata = { title: "Who can see a patient · Admin · CareRoster" };
 
@@ -26,7 +26,7 @@ export default async function ExplainPage({
   const { memberId, patientId } = await searchParams;
   const caller = await getCaller();
   const [me, members, patients] = await Promise.all([
-    orPage(caller.me.get(), "/admin/access"),
+    orPage(currentMember(), "/admin/access"),
     orPage(caller.admin.members.list(), "/admin/access"),
     orPage(caller.patients.list({ limit: 100, includeArchived: true }), "/admin/access"),
   ]);

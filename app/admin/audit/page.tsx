@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { auditListInput } from "@/lib/schemas/admin";
 import { orPage } from "@/app/_components/signed-in";
-import { getCaller } from "@/server/trpc/server";
+import { currentMember, getCaller } from "@/server/trpc/server";
 import { AUDIT_ACTION_NAMES, auditActionLabel, signInMethodLabel } from "@/server/audit/actions";
 import { formatDateTime } from "@/lib/time";
 import { AccessChart } from "./access-chart";
@@ -28,7 +28,7 @@ export default async function AuditPage({
   const caller = await getCaller();
   const [me, members, stats, page] = await orPage(
     Promise.all([
-      caller.me.get(),
+      currentMember(),
       caller.admin.members.list(),
       caller.admin.audit.accessStats(),
       parsed.success ? caller.admin.audit.list(parsed.data) : null,

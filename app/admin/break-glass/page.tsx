@@ -2,7 +2,7 @@ import Link from "next/link";
 import { orPage } from "@/app/_components/signed-in";
 import { breakGlassHistoryInput } from "@/lib/schemas/break-glass";
 import { formatDateTime } from "@/lib/time";
-import { getCaller } from "@/server/trpc/server";
+import { currentMember, getCaller } from "@/server/trpc/server";
 import { GrantHistory } from "./grant-history";
 import { ReviewForm } from "./review-form";
 
@@ -19,7 +19,7 @@ export default async function BreakGlassReviewPage({
   const caller = await getCaller();
   const [me, grants, history] = await orPage(
     Promise.all([
-      caller.me.get(),
+      currentMember(),
       caller.admin.breakGlass.list(),
       caller.admin.breakGlass.history(parsed.success ? parsed.data : undefined),
     ]),

@@ -1,6 +1,6 @@
 import { orPage } from "@/app/_components/signed-in";
 import { formatDateTime } from "@/lib/time";
-import { getCaller } from "@/server/trpc/server";
+import { currentMember, getCaller } from "@/server/trpc/server";
 import { InvitationActions, InviteMember, MemberActions } from "./members-client";
 import { DataTable } from "@/app/_components/data-table";
 
@@ -9,7 +9,7 @@ export const metadata = { title: "Members · Admin · CareRoster" };
 export default async function MembersPage() {
   const caller = await getCaller();
   const [members, invitations, me] = await orPage(
-    Promise.all([caller.admin.members.list(), caller.admin.members.invitations(), caller.me.get()]),
+    Promise.all([caller.admin.members.list(), caller.admin.members.invitations(), currentMember()]),
     "/admin/members",
   );
   const now = new Date();

@@ -1,7 +1,7 @@
 import { orPage } from "@/app/_components/signed-in";
 import { TopBar } from "@/app/_components/top-bar";
 import { patientIdInput } from "@/lib/schemas/patients";
-import { getCaller } from "@/server/trpc/server";
+import { currentMember, getCaller } from "@/server/trpc/server";
 import { notFound } from "next/navigation";
 import { ageOn, formatDate, formatDateTime, formatSex, formatTime, isoDay } from "@/lib/time";
 import { Appointments } from "./appointments";
@@ -18,7 +18,7 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
   if (!patientIdInput.safeParse({ id }).success) notFound();
   const caller = await getCaller();
   const here = `/patients/${id}`;
-  const me = await orPage(caller.me.get(), here);
+  const me = await orPage(currentMember(), here);
   const patient = await orPage(caller.patients.byId({ id }), here);
   const [team, appointments, notes, clinicians] = await Promise.all([
     orPage(caller.patients.careTeam({ id }), here),

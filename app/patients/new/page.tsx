@@ -1,14 +1,13 @@
 import { orPage } from "@/app/_components/signed-in";
 import { TopBar } from "@/app/_components/top-bar";
-import { getCaller } from "@/server/trpc/server";
+import { currentMember } from "@/server/trpc/server";
 import { NewPatientForm } from "./new-patient-form";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "New patient · CareRoster" };
 
 export default async function NewPatientPage() {
-  const caller = await getCaller();
-  const me = await orPage(caller.me.get(), "/patients/new");
+  const me = await orPage(currentMember(), "/patients/new");
   return (
     <>
       <TopBar me={me} />

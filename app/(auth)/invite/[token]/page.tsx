@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { TRPCError } from "@trpc/server";
 import { tokenSchema } from "@/lib/schemas/accounts";
-import { getCaller } from "@/server/trpc/server";
+import { currentMember, getCaller } from "@/server/trpc/server";
 import { AcceptExisting, AcceptNew } from "./invite-forms";
 
 export const dynamic = "force-dynamic";
@@ -15,7 +15,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const caller = await getCaller();
   const invitation = tokenSchema.safeParse(token).success ? await caller.invitations.preview({ token }) : null;
   const me = invitation?.accountExists
-    ? await caller.me.get().catch((err: unknown) => {
+    ? await currentMember().catch((err: unknown) => {
         if (err instanceof TRPCError && err.code === "UNAUTHORIZED") return null;
         throw err;
       })
