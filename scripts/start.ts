@@ -1,10 +1,9 @@
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { ensureMfaKey } from "@/server/auth/mfa-key";
 import { prepareDatabase } from "@/server/db/bootstrap";
+import { keptSecret } from "@/server/kept-secret";
 import { demoUsers, DEMO_PASSWORD, DEMO_TOTP_SECRET } from "@/server/db/seed/demo-data";
 import { envOrExit, runCli } from "./cli";
 
@@ -20,13 +19,7 @@ const dataDir = path.resolve(config.CAREROSTER_DATA_DIR ?? path.join(root, ".dat
 
 async function authSecret(): Promise<string> {
   const given = config.AUTH_SECRET ?? config.NEXTAUTH_SECRET;
-  if (given) return given;
-  const file = path.join(dataDir, "auth-secret");
-  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
-  await mkdir(dataDir, { recursive: true });
-  const secret = randomBytes(32).toString("base64url");
-  await writeFile(file, secret, { mode: 0o600 });
-  return secret;
+  return given ?? keptSecret(dataDir, "auth-secret");
 }
 
 function newestSource(dir: string): number {

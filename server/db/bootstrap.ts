@@ -1,10 +1,8 @@
-import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import postgres from "postgres";
 import { ensureMfaKey } from "@/server/auth/mfa-key";
 import { env } from "@/server/env";
+import { keptSecret } from "@/server/kept-secret";
 import { checkRuntimeRole, ConfigError, parseDatabaseUrl } from "./config";
 import { startCluster } from "./embedded";
 import { migrate } from "./migrate";
@@ -47,15 +45,7 @@ async function ping(url: string) {
 
 /** The sign-in login beside an external runtime login: same server and database, its own name and password. */
 async function signInLoginUrl(runtimeUrl: string): Promise<string> {
-  const dir = path.resolve(env().CAREROSTER_DATA_DIR ?? ".data");
-  const file = path.join(dir, "db-signin-password");
-  let password: string;
-  if (existsSync(file)) password = (await readFile(file, "utf8")).trim();
-  else {
-    await mkdir(dir, { recursive: true });
-    password = randomBytes(24).toString("base64url");
-    await writeFile(file, password, { mode: 0o600 });
-  }
+  const password = await keptSecret(path.resolve(env().CAREROSTER_DATA_DIR ?? ".data"), "db-signin-password", 24);
   const u = new URL(runtimeUrl);
   u.username = `${decodeURIComponent(u.username)}_signin`;
   u.password = password;
