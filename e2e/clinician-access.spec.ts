@@ -1,7 +1,7 @@
 import { expect, test, type Browser } from "@playwright/test";
 import { demoPanel, demoPatients, fullName } from "@/server/db/seed/demo-data";
 import { as } from "./state";
-import { fillSignIn } from "./totp";
+import { clinicianSignIn } from "./totp";
 
 /** Finds a patient's id the way an attacker might: from the admin's own session (the URL is what matters). */
 async function idsByMrn(browser: Browser, mrns: string[]) {
@@ -25,11 +25,7 @@ test(
   { tag: ["@clinician", "@security"] },
   async ({ browser }, testInfo) => {
     // Its own sign-in: a switch moves the session in the database, and the shared one stays in Northside.
-    const locum = await browser.newContext();
-    const page = await locum.newPage();
-    await page.goto("/login");
-    await fillSignIn(page, "locum@careroster.test");
-    await expect(page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
+    const { context: locum, page } = await clinicianSignIn(browser, "locum@careroster.test");
     await page.goto("/patients");
     const rows = page.getByRole("table", { name: "Patients" }).locator("tbody tr td:first-child");
     const names = async () => (await rows.allTextContents()).map((t) => t.split(", ").reverse().join(" ")).sort();

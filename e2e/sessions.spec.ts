@@ -1,6 +1,6 @@
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { as } from "./state";
-import { fillSignIn } from "./totp";
+import { clinicianSignIn, fillSignIn } from "./totp";
 
 async function signIn(page: Page, email: string, path = "/login") {
   await page.goto(path);
@@ -143,11 +143,7 @@ test(
   "a practice switch in one tab: another tab holding the older cookie follows it to the new practice",
   { tag: "@security" },
   async ({ browser }, testInfo) => {
-    const first = await browser.newContext();
-    const a = await first.newPage();
-    await a.goto("/login");
-    await fillSignIn(a, "locum@careroster.test");
-    await expect(a.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
+    const { context: first, page: a } = await clinicianSignIn(browser, "locum@careroster.test");
     // The second tab: the same session, with the cookie as it was before the switch.
     const second = await browser.newContext({ storageState: await first.storageState() });
     const b = await second.newPage();

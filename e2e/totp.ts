@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { Secret, TOTP } from "otpauth";
-import { expect, type Page } from "@playwright/test";
+import { expect, type Browser, type BrowserContextOptions, type Page } from "@playwright/test";
 import { DEMO_TOTP_SECRET, demoUsers } from "@/server/db/seed/demo-data";
 
 // Two-factor codes for the journeys, computed with otpauth from the documented demo secret (DESIGN.md
@@ -48,4 +48,14 @@ export async function fillSignIn(page: Page, email: string, password = "demo-pas
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   if (demoEmails.has(email)) await enterCode(page, email);
+}
+
+/** A clinician in a browser of their own, signed in afresh (a session of its own, not the saved one), on Today. */
+export async function clinicianSignIn(browser: Browser, email: string, options?: BrowserContextOptions) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  await page.goto("/login");
+  await fillSignIn(page, email);
+  await expect(page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
+  return { context, page };
 }

@@ -3,7 +3,7 @@ import { expect, test, type Page } from "@playwright/test";
 import { demoPanel, demoPatients, fullName } from "@/server/db/seed/demo-data";
 import { openChart } from "./chart";
 import { as } from "./state";
-import { fillSignIn } from "./totp";
+import { clinicianSignIn } from "./totp";
 
 // Destructive actions ask first, scheduling, one clock, locum switching, the Today page
 // and the admin overview — at desktop and phone sizes. The README's screenshots are taken here.
@@ -134,11 +134,7 @@ test("a locum switching practice on a chart lands on the new practice's list; a 
 }, testInfo) => {
   for (const [name, viewport] of sizes) {
     // Its own sign-in: a switch moves the session in the database, and the shared one stays in Northside.
-    const context = await browser.newContext({ viewport });
-    const page = await context.newPage();
-    await page.goto("/login");
-    await fillSignIn(page, "locum@careroster.test");
-    await expect(page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
+    const { context, page } = await clinicianSignIn(browser, "locum@careroster.test", { viewport });
     await openChart(page, demoPanel("locum", "northside")[0]);
     const chartUrl = page.url();
     await page.getByLabel("Practice").selectOption({ label: "Lakeside Pediatrics" });
