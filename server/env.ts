@@ -69,61 +69,58 @@ export interface EnvDoc {
   /** Shown in the same row as the variable before it (AUTH_URL / NEXTAUTH_URL). */
   aliasOf?: string;
 }
-const docs = new Map<string, EnvDoc>();
-const doc = <T extends z.ZodType>(name: string, schema: T, d: EnvDoc): T => (docs.set(name, d), schema);
+// zod's metadata: each variable's schema carries its own documentation.
+const doc = <T extends z.ZodType>(schema: T, d: EnvDoc): T => schema.meta({ ...d });
 
 /**
  * Every environment variable the server and the scripts read, validated in one place. A bad value
  * is one sentence naming the variable (ConfigError), which stops `npm start` before anything runs.
  */
 export const envSchema = z.object({
-  DATABASE_URL: doc("DATABASE_URL", text, {
+  DATABASE_URL: doc(text, {
     fallback: "embedded PostgreSQL",
     meaning:
       "runtime-role connection; the role's name and password are taken from it (its shape is checked in server/db/config.ts)",
   }),
-  DATABASE_AUTH_URL: doc("DATABASE_AUTH_URL", text, {
+  DATABASE_AUTH_URL: doc(text, {
     fallback: "embedded sign-in login; beside your own DATABASE_URL, `<its login>_signin` made by the owner login",
     meaning:
       "the sign-in path's own login (role `careroster_auth`): reads password hashes, starts sessions, runs SSO sign-in, password resets and the jobs; required beside `DATABASE_URL`, with a different password (the migration creates it if missing)",
   }),
-  DATABASE_OWNER_URL: doc("DATABASE_OWNER_URL", text, {
+  DATABASE_OWNER_URL: doc(text, {
     fallback: "embedded superuser",
     meaning:
       'the migrating login: creates the roles if missing, then works as `careroster_owner` (see "Your own server")',
   }),
-  PORT: doc("PORT", number("a port number between 1 and 65535", 1, 65535, 3000, true), {
+  PORT: doc(number("a port number between 1 and 65535", 1, 65535, 3000, true), {
     fallback: "3000",
     meaning: "HTTP port of `npm start`",
   }),
-  AUTH_SECRET: doc("AUTH_SECRET", text, {
+  AUTH_SECRET: doc(text, {
     fallback: "generated once into `.data/auth-secret`",
     meaning: "session signing secret; required in real deployments",
   }),
-  NEXTAUTH_SECRET: doc("NEXTAUTH_SECRET", text, { fallback: "", meaning: "", aliasOf: "AUTH_SECRET" }),
-  AUTH_URL: doc("AUTH_URL", url("an absolute URL such as https://careroster.example.org"), {
+  NEXTAUTH_SECRET: doc(text, { fallback: "", meaning: "", aliasOf: "AUTH_SECRET" }),
+  AUTH_URL: doc(url("an absolute URL such as https://careroster.example.org"), {
     fallback: "`http://localhost:$PORT`",
     meaning: "public URL (also the base of the links in invitation and reset mails)",
   }),
-  NEXTAUTH_URL: doc("NEXTAUTH_URL", url("an absolute URL such as https://careroster.example.org"), {
+  NEXTAUTH_URL: doc(url("an absolute URL such as https://careroster.example.org"), {
     fallback: "",
     meaning: "",
     aliasOf: "AUTH_URL",
   }),
-  DATABASE_POOL_MAX: doc(
-    "DATABASE_POOL_MAX",
-    number("a whole number of connections between 1 and 1000", 1, 1000, 10, true),
-    { fallback: "10", meaning: "runtime pool size per app instance" },
-  ),
+  DATABASE_POOL_MAX: doc(number("a whole number of connections between 1 and 1000", 1, 1000, 10, true), {
+    fallback: "10",
+    meaning: "runtime pool size per app instance",
+  }),
   DATABASE_PREPARE: doc(
-    "DATABASE_PREPARE",
     z
       .preprocess(unsetIfBlank, z.enum(["true", "false"], { error: '"true" or "false"' }).default("true"))
       .transform((v) => v === "true"),
     { fallback: "`true`", meaning: "`false` turns off named prepared statements (PgBouncer transaction mode)" },
   ),
   TRUST_PROXY: doc(
-    "TRUST_PROXY",
     z.preprocess(
       (v) => (unsetIfBlank(v) === undefined || v === "false" ? "0" : v),
       number("a number of proxy hops (0-20)", 0, 20, 0, true),
@@ -134,85 +131,79 @@ export const envSchema = z.object({
         "how many reverse proxies in front of the app append to `X-Forwarded-For`; the sign-in throttle's client address is then the entry that many hops left of the end",
     },
   ),
-  SMTP_URL: doc("SMTP_URL", url("a mail server URL such as smtps://user:password@mail.example.org:465"), {
+  SMTP_URL: doc(url("a mail server URL such as smtps://user:password@mail.example.org:465"), {
     fallback: "none",
     meaning:
       "outgoing mail, e.g. `smtps://user:pass@mail.example.org:465` (nodemailer); without it every message is written as an `.eml` file to `CAREROSTER_MAIL_DIR` and its link printed to the log",
   }),
-  CAREROSTER_MAIL_DIR: doc("CAREROSTER_MAIL_DIR", text, {
+  CAREROSTER_MAIL_DIR: doc(text, {
     fallback: "`.data/mail/`",
     meaning: "where messages go when `SMTP_URL` is unset (files readable by the server's user only)",
   }),
-  MAIL_FROM: doc(
-    "MAIL_FROM",
-    z.preprocess(unsetIfBlank, z.string().default("CareRoster <no-reply@careroster.invalid>")),
-    { fallback: "`CareRoster <no-reply@careroster.invalid>`", meaning: "sender of invitation and reset mails" },
-  ),
-  CAREROSTER_DNS_SERVER: doc("CAREROSTER_DNS_SERVER", dnsServer, {
+  MAIL_FROM: doc(z.preprocess(unsetIfBlank, z.string().default("CareRoster <no-reply@careroster.invalid>")), {
+    fallback: "`CareRoster <no-reply@careroster.invalid>`",
+    meaning: "sender of invitation and reset mails",
+  }),
+  CAREROSTER_DNS_SERVER: doc(dnsServer, {
     fallback: "system resolver",
     meaning:
       "`host:port` (IP address) of the DNS server that checks practices' SSO domain records (`_careroster-sso.<domain>` TXT); see [sso-domains.md](sso-domains.md)",
   }),
-  SESSION_IDLE_MINUTES: doc(
-    "SESSION_IDLE_MINUTES",
-    number("a number of minutes greater than 0", Number.MIN_VALUE, 7 * 24 * 60, 15),
-    { fallback: "15", meaning: "automatic logoff after this many idle minutes" },
-  ),
-  SESSION_MAX_HOURS: doc(
-    "SESSION_MAX_HOURS",
-    number("a number of hours greater than 0", Number.MIN_VALUE, 30 * 24, 12),
-    {
-      fallback: "12",
-      meaning: "a session ends this many hours after sign-in, whatever the activity",
-    },
-  ),
-  BREAK_GLASS_MINUTES: doc(
-    "BREAK_GLASS_MINUTES",
-    number("a whole number of minutes between 1 and 1440 (24 hours)", 1, 1440, 60, true),
-    { fallback: "60", meaning: "how long an emergency-access grant lasts (1–1440)" },
-  ),
-  MFA_ENCRYPTION_KEY: doc("MFA_ENCRYPTION_KEY", key32, {
+  SESSION_IDLE_MINUTES: doc(number("a number of minutes greater than 0", Number.MIN_VALUE, 7 * 24 * 60, 15), {
+    fallback: "15",
+    meaning: "automatic logoff after this many idle minutes",
+  }),
+  SESSION_MAX_HOURS: doc(number("a number of hours greater than 0", Number.MIN_VALUE, 30 * 24, 12), {
+    fallback: "12",
+    meaning: "a session ends this many hours after sign-in, whatever the activity",
+  }),
+  BREAK_GLASS_MINUTES: doc(number("a whole number of minutes between 1 and 1440 (24 hours)", 1, 1440, 60, true), {
+    fallback: "60",
+    meaning: "how long an emergency-access grant lasts (1–1440)",
+  }),
+  MFA_ENCRYPTION_KEY: doc(key32, {
     fallback: "generated once into `.data/mfa-key`",
     meaning:
       "AES-256-GCM key (32 bytes: base64/base64url, or 64 hex digits) for TOTP secrets and SSO client secrets at rest; required in real deployments — keep it with your backups, apart from the database",
   }),
-  CAREROSTER_SSO_ALLOWED_ORIGINS: doc("CAREROSTER_SSO_ALLOWED_ORIGINS", origins, {
+  CAREROSTER_SSO_ALLOWED_ORIGINS: doc(origins, {
     fallback: "none",
     meaning:
       "comma-separated https origins (e.g. `https://oauth2.googleapis.com,https://www.googleapis.com` for Google) that an issuer's discovery document may name for its token and key endpoints besides the issuer's own",
   }),
-  CAREROSTER_SSO_ALLOW_HTTP_LOOPBACK: doc("CAREROSTER_SSO_ALLOW_HTTP_LOOPBACK", flag, {
+  CAREROSTER_SSO_ALLOW_HTTP_LOOPBACK: doc(flag, {
     fallback: "off (0)",
     meaning:
       "development and tests only: `1` lets single sign-on reach an issuer on this machine's loopback address, over plain http too (a local test provider)",
   }),
-  CAREROSTER_SERVER_TIMING: doc("CAREROSTER_SERVER_TIMING", flag, {
+  CAREROSTER_SERVER_TIMING: doc(flag, {
     fallback: "off (0)",
     meaning:
       "`1` adds a `Server-Timing` header (stage names and milliseconds) to tRPC responses: an investigation tool, see [operations.md](operations.md)",
   }),
   // `npm start`'s own switches (the e2e suite and the bench run their own copies).
-  CAREROSTER_DATA_DIR: doc("CAREROSTER_DATA_DIR", text, {
+  CAREROSTER_DATA_DIR: doc(text, {
     fallback: "`.data`",
     meaning: "where `npm start` keeps the embedded database, the generated secrets and mail",
   }),
-  CAREROSTER_DATABASE: doc("CAREROSTER_DATABASE", text, {
+  CAREROSTER_DATABASE: doc(text, {
     fallback: "`careroster`",
     meaning: "the embedded database's name",
   }),
-  CAREROSTER_FRESH_DB: doc("CAREROSTER_FRESH_DB", flag, {
+  CAREROSTER_FRESH_DB: doc(flag, {
     fallback: "off (0)",
     meaning: "`1` drops and recreates the embedded database at start (the journeys)",
   }),
-  CAREROSTER_SKIP_DEMO: doc("CAREROSTER_SKIP_DEMO", flag, {
+  CAREROSTER_SKIP_DEMO: doc(flag, {
     fallback: "off (0)",
     meaning: "`1` leaves an empty database unseeded (the large benchmark dataset)",
   }),
-  NODE_ENV: doc("NODE_ENV", text, { fallback: "set by Next.js", meaning: "`production` under `npm start`" }),
+  NODE_ENV: doc(text, { fallback: "set by Next.js", meaning: "`production` under `npm start`" }),
 });
 
 /** The documented variables in schema order, for docs/configuration.md. */
-export const envDocs = (): [string, EnvDoc][] => Object.keys(envSchema.shape).map((name) => [name, docs.get(name)!]);
+export const envDocs = (): [string, EnvDoc][] =>
+  Object.entries(envSchema.shape).map(([name, schema]) => [name, schema.meta() as unknown as EnvDoc]);
 
 export type Env = z.output<typeof envSchema>;
 
