@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptSecret, ssoPurpose } from "@/server/auth/mfa-crypto";
 import { authOptions, authOptionsFor } from "@/server/auth/options";
 import { completeSsoLink, ssoByProviderId } from "@/server/auth/sso";
-import { demoIds, ownerSql, runtimeDb } from "@/tests/helpers/db";
+import { callerFor, demoIds, ownerSql, runtimeDb, trpcCode } from "@/tests/helpers/db";
 import { waitForMail } from "@/tests/helpers/mailbox";
 import { nextDemoCode } from "@/tests/helpers/totp";
 
@@ -161,7 +161,25 @@ describe("SSO id_token validation and the practice's rules", () => {
     expect(row.detail).toMatchObject({ method: "sso", provider: "sso-northside" });
     // Another subject asserting the same email is not the linked identity: it must prove itself again.
     linkToken(await callback(await token({ email: "grey@northside.test", sub: "someone-else" })));
-    await ownerSql()`delete from user_identities where user_id = ${users.grey}`;
+    // Only Grey sees and unlinks her links: a colleague, or another practice's admin, finds nothing.
+    const grey = await callerFor("grey", "northside");
+    const [mine] = await grey.me.identities();
+    expect(mine).toMatchObject({ practice: "Northside Family Clinic", linkedVia: "proof" });
+    for (const [user, org] of [
+      ["shepherd", "northside"],
+      ["northAdmin", "northside"],
+      ["lakeAdmin", "lakeside"],
+    ] as const) {
+      const other = await callerFor(user, org);
+      expect(await other.me.identities()).toEqual([]);
+      expect(await trpcCode(other.me.unlinkIdentity({ id: mine.id }))).toBe("NOT_FOUND");
+    }
+    expect(await trpcCode(grey.me.unlinkIdentity({ id: "not-a-uuid" }))).toBe("BAD_REQUEST");
+    expect(await grey.me.unlinkIdentity({ id: mine.id })).toEqual({ unlinked: true });
+    const [unlinked] =
+      await ownerSql()`select detail from audit_events where actor_id = ${users.grey} and action = 'auth.sso_unlink' order by id desc limit 1`;
+    expect(unlinked.detail).toMatchObject({ issuer, practiceId: orgs.northside });
+    expect(await grey.me.identities()).toEqual([]);
   });
 
   it("refuses an id_token for another audience, an expired one, one with a bad signature, another issuer's, and an unsigned one", async () => {
