@@ -1,5 +1,4 @@
 import { orPage } from "@/app/_components/signed-in";
-import { TopBar } from "@/app/_components/top-bar";
 import { currentMember, getCaller } from "@/server/trpc/server";
 import { ChangePasswordForm } from "./change-password-form";
 import { LinkedSignIns } from "./linked-sign-ins";
@@ -26,7 +25,6 @@ export default async function AccountPage() {
     : await orPage(Promise.all([caller.me.sessions(), caller.me.identities()]), "/account");
   return (
     <>
-      <TopBar me={me} />
       <main id="main" tabIndex={-1}>
         <h1>Your account</h1>
         <p className="muted">

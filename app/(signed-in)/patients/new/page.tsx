@@ -1,5 +1,4 @@
 import { orPage } from "@/app/_components/signed-in";
-import { TopBar } from "@/app/_components/top-bar";
 import { currentMember } from "@/server/trpc/server";
 import { NewPatientForm } from "./new-patient-form";
 
@@ -10,7 +9,6 @@ export default async function NewPatientPage() {
   const me = await orPage(currentMember(), "/patients/new");
   return (
     <>
-      <TopBar me={me} />
       <main id="main" tabIndex={-1}>
         <h1>New patient</h1>
         <p className="muted">

@@ -1,7 +1,6 @@
 import { PendingLink as Link } from "@/app/_components/nav-link";
 import { PendingInvitations } from "@/app/_components/pending-invitations";
 import { orPage } from "@/app/_components/signed-in";
-import { TopBar } from "@/app/_components/top-bar";
 import { currentMember, getCaller } from "@/server/trpc/server";
 import { PATIENT_PAGE_SIZE } from "@/lib/schemas/patients";
 import { formatDateTime } from "@/lib/time";
@@ -20,7 +19,6 @@ export default async function PatientsPage() {
   const drafts = me.role ? await orPage(caller.notes.myDrafts(), "/patients") : [];
   return (
     <>
-      <TopBar me={me} />
       <main id="main" tabIndex={-1}>
         <div className="page-head">
           <h1>{me.role === "admin" ? "Practice patients" : "My patients"}</h1>

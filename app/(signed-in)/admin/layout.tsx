@@ -2,7 +2,6 @@ import { forbidden } from "next/navigation";
 import type { ReactNode } from "react";
 import { NavLink } from "@/app/_components/nav-link";
 import { orPage } from "@/app/_components/signed-in";
-import { TopBar } from "@/app/_components/top-bar";
 import { currentMember, getCaller } from "@/server/trpc/server";
 import "./admin.css";
 
@@ -35,7 +34,6 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   };
   return (
     <>
-      <TopBar me={me} />
       <div className="admin">
         <nav aria-label="Admin" className="admin-nav">
           <p className="muted">{me.org?.name}</p>

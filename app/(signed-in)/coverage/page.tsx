@@ -1,5 +1,4 @@
 import { orPage } from "@/app/_components/signed-in";
-import { TopBar } from "@/app/_components/top-bar";
 import { currentMember, getCaller } from "@/server/trpc/server";
 import { CoverageClient } from "./coverage-client";
 
@@ -18,7 +17,6 @@ export default async function CoveragePage() {
     : [[], []];
   return (
     <>
-      <TopBar me={me} />
       <main id="main" tabIndex={-1} className="narrow-wide">
         <h1>Cover</h1>
         {!me.role ? (

@@ -1,5 +1,4 @@
 import { orPage } from "@/app/_components/signed-in";
-import { TopBar } from "@/app/_components/top-bar";
 import { currentMember } from "@/server/trpc/server";
 import { Directory } from "./directory";
 
@@ -10,7 +9,6 @@ export default async function DirectoryPage() {
   const me = await orPage(currentMember(), "/directory");
   return (
     <>
-      <TopBar me={me} />
       <main id="main" tabIndex={-1}>
         <h1>Practice directory</h1>
         <p className="muted">

@@ -1,10 +1,9 @@
 import { PendingLink as Link } from "@/app/_components/nav-link";
 import { PendingInvitations } from "@/app/_components/pending-invitations";
 import { orPage } from "@/app/_components/signed-in";
-import { TopBar } from "@/app/_components/top-bar";
 import { VISIT_TYPES, type VisitType } from "@/lib/schemas/appointments";
 import { formatDay, formatTime } from "@/lib/time";
-import { currentMember, getCaller } from "@/server/trpc/server";
+import { getCaller } from "@/server/trpc/server";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Today · CareRoster" };
@@ -12,7 +11,6 @@ export const metadata = { title: "Today · CareRoster" };
 /** The signed-in clinician's visits of the day (the practice's day and clock), each with its chart. */
 export default async function TodayPage() {
   const caller = await getCaller();
-  const me = await orPage(currentMember(), "/today");
   const [today, invitations] = await orPage(
     Promise.all([caller.appointments.today(), caller.invitations.mine()]),
     "/today",
@@ -22,7 +20,6 @@ export default async function TodayPage() {
   const scheduled = today.visits.filter((v) => v.status !== "cancelled");
   return (
     <>
-      <TopBar me={me} />
       <main id="main" tabIndex={-1}>
         <div className="page-head">
           <h1>Today</h1>

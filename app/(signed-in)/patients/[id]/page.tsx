@@ -1,5 +1,4 @@
 import { orPage } from "@/app/_components/signed-in";
-import { TopBar } from "@/app/_components/top-bar";
 import { patientIdInput } from "@/lib/schemas/patients";
 import { currentMember, getCaller } from "@/server/trpc/server";
 import { notFound } from "next/navigation";
@@ -34,7 +33,6 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
   const teamNames = team.map((m) => m.name ?? "A colleague");
   return (
     <>
-      <TopBar me={me} />
       <main id="main" tabIndex={-1} className="chart">
         {patient.access.via === "break_glass" && (
           <div className="banner-emergency banner-with-action">

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import { useZodForm } from "@/app/_components/use-zod-form";
-import { SexOptions } from "@/app/patients/sex-options";
+import { SexOptions } from "@/app/_components/sex-options";
 import { patientCreateInput } from "@/lib/schemas/patients";
 import { useTRPC } from "@/lib/trpc/client";
 

@@ -6,7 +6,7 @@ import { useState } from "react";
 import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import { useZodForm } from "@/app/_components/use-zod-form";
-import { SexOptions } from "@/app/patients/sex-options";
+import { SexOptions } from "@/app/_components/sex-options";
 import { patientUpdateInput } from "@/lib/schemas/patients";
 import { formatSex } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
