@@ -1,10 +1,9 @@
 CREATE INDEX "patients_archived_idx" ON "patients" USING btree ("org_id","id") WHERE "patients"."archived_at" is not null;--> statement-breakpoint
--- Same answer, one lookup fewer per patient. Archived patients used to be left out by
--- an EXISTS probe of patients for every id (1,000 probes, ~2.7 ms, for a median panel, on every
--- statement that touches a patient's rows). The composite foreign keys of care_team and
+-- Archived patients are left out by an anti-join, not an EXISTS probe of patients per id (1,000
+-- probes, ~2.7 ms, for a median panel, on every statement that touches a patient's rows). The composite foreign keys of care_team and
 -- access_grants (org_id, patient_id) → patients (org_id, id) already guarantee each id is a patient
 -- of this org, so "not archived" is an anti-join against the few archived ones (partial index
--- above), ~0.3 ms. SECURITY DEFINER, path and grants are unchanged from 0009_boundary.
+-- above), ~0.3 ms. SECURITY DEFINER, path and grants as in 0009_boundary.
 CREATE OR REPLACE FUNCTION public.app_visible_patient_ids() RETURNS SETOF uuid
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   AS $$

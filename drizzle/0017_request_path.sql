@@ -25,9 +25,9 @@ CREATE OR REPLACE FUNCTION public.app_visible_patient_ids() RETURNS SETOF uuid
                       WHERE p.org_id = (SELECT public.app_org_id()) AND p.id = v.patient_id AND p.archived_at IS NOT NULL)
   $$;--> statement-breakpoint
 
--- app_access_bases() was PL/pgSQL holding the caller's visible ids in a variable: each call planned
--- its statement afresh with those ids inlined as a constant (1,000 uuids for a median panel), ~3 ms,
--- of which executing it was ~0.3 ms. As one SQL statement the visible ids are computed once
+-- app_access_bases() is one SQL statement, not PL/pgSQL holding the visible ids in a variable (each
+-- call would plan afresh with those ids inlined as a constant: ~3 ms for a median panel, of which
+-- executing is ~0.3 ms). As one SQL statement the visible ids are computed once
 -- (MATERIALIZED) and the caller's ids once (InitPlans), and the statement is planned like any other. Same rules, same answer: whether at all is
 -- app_visible_patient_ids() (the policies' own function); which branch is read from the same tables;
 -- an admin not clinically in reach reads as 'admin'; NULL, unknown ids or no context answer '{}'.
