@@ -10,6 +10,13 @@ import { prepareDatabase } from "@/server/db/bootstrap";
 export default async function setup() {
   // Before the seed (demo TOTP secrets are stored encrypted with it).
   process.env.MFA_ENCRYPTION_KEY ??= "dGVzdC1rZXktZm9yLXRoZS12aXRlc3QtcnVuLW9ubHk";
+  process.env.NEXTAUTH_SECRET ??= "test-secret-for-the-vitest-run-only-0123456789";
+  // The mutation runner (scripts/mutants) hands over a migrated, seeded copy with one mutant applied:
+  // migrating it here again could repair the mutant.
+  if (process.env.CAREROSTER_TEST_DATABASE_READY) {
+    process.env.CAREROSTER_MAIL_DIR ??= path.join(process.cwd(), ".data", "test-mail");
+    return;
+  }
   const db = await prepareDatabase({
     database: "careroster_test",
     recreate: true,
@@ -21,6 +28,5 @@ export default async function setup() {
   // Invitation and reset mails of this run, as .eml files (server/mail without SMTP_URL).
   process.env.CAREROSTER_MAIL_DIR = path.join(process.cwd(), ".data", "test-mail");
   await rm(process.env.CAREROSTER_MAIL_DIR, { recursive: true, force: true });
-  process.env.NEXTAUTH_SECRET ??= "test-secret-for-the-vitest-run-only-0123456789";
   return () => db.stop();
 }

@@ -1,0 +1,8 @@
+/**
+ * Mutants that survive because they change nothing anyone can observe, each with the reason. A mutant
+ * listed here without such a reason, or one that a test could tell apart, is a missing test instead.
+ */
+export const EQUIVALENT: Record<string, string> = {
+  "app_grant_running:gt-to-ge-1":
+    "`expires_at >= now()` differs from `>` only in a transaction that began at the grant's expiry to the microsecond; a grant's end is set from its own transaction's clock, so no request can choose to meet it.",
+};
