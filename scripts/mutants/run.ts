@@ -32,7 +32,6 @@ const STAGES = [
     "tests/appointments",
     "tests/sessions",
     "tests/accounts",
-    "tests/admin",
     "tests/sso",
     "tests/two-factor",
   ],
