@@ -5,4 +5,6 @@
 export const EQUIVALENT: Record<string, string> = {
   "app_grant_running:gt-to-ge-1":
     "`expires_at >= now()` differs from `>` only in a transaction that began at the grant's expiry to the microsecond; a grant's end is set from its own transaction's clock, so no request can choose to meet it.",
+  "clinical_notes.clinical_notes_insert:check:drop-conjunct-4":
+    "The BEFORE INSERT trigger sets `version := 1` before the policy's check runs, so the check's `version = 1` cannot be false: the conjunct states the trigger's rule a second time.",
 };
