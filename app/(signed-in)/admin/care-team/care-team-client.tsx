@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
+import { Field } from "@/app/_components/field";
 import { describeError } from "@/lib/forms";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
@@ -53,16 +54,19 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
         Patients and their teams
       </h2>
       <div className="filters">
-        <div className="field">
-          <label htmlFor="ct-clinician">Clinician</label>
-          <select id="ct-clinician" value={clinicianId} onChange={(e) => setClinicianId(e.target.value)}>
-            {clinicians.map((c) => (
-              <option key={c.userId} value={c.userId}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Field
+          as="select"
+          label="Clinician"
+          name="clinicianId"
+          value={clinicianId}
+          onChange={(e) => setClinicianId(e.target.value)}
+        >
+          {clinicians.map((c) => (
+            <option key={c.userId} value={c.userId}>
+              {c.name}
+            </option>
+          ))}
+        </Field>
         <button
           type="button"
           disabled={selected.size === 0 || !clinicianId || assign.isPending}
