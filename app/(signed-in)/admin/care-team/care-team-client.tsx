@@ -82,7 +82,7 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
       {items.length === 0 ? (
         <p className="empty">No patients match.</p>
       ) : (
-        <DataTable label="Care teams" columns={["Select", "Patient", "MRN", "Care team"]}>
+        <DataTable label="Care teams" className="care-teams" columns={["Select", "Patient", "MRN", "Care team"]}>
           {items.map((p) => (
             <tr key={p.id}>
               <td>
