@@ -1,7 +1,7 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { linkOf, waitForMail } from "@/tests/helpers/mailbox";
+import { inviteFromMembersPage, newInvitedAccount } from "./invite";
 import { E2E_MAIL_DIR } from "./mail";
-import { as } from "./state";
 import { fillSignIn } from "./totp";
 
 // Invitations and forgot-password through the real UI, following the links in the .eml files
@@ -12,38 +12,6 @@ const STRONG = "Plum orchard ledger 1987";
 
 async function signIn(page: Page, email: string, password: string) {
   await fillSignIn(page, email, password);
-}
-
-/** Northside's admin invites `email` from the members page; returns the emailed link. */
-async function inviteFromMembersPage(browser: Browser, email: string, name: string) {
-  const context = await browser.newContext({ storageState: as.northAdmin });
-  const page = await context.newPage();
-  await page.goto("/admin/members");
-  const form = page.locator("section", { has: page.getByRole("heading", { name: "Invite a member" }) });
-  await form.getByLabel("Email").fill(email);
-  await form.getByLabel("Full name").fill(name);
-  await form.getByLabel("Role").selectOption("clinician");
-  const since = Date.now() - 5;
-  await form.getByRole("button", { name: "Send invitation" }).click();
-  await expect(form.getByRole("status")).toHaveText(`Invitation sent to ${email}.`);
-  const link = linkOf(await waitForMail(E2E_MAIL_DIR, email, since));
-  await expect(page.getByRole("table", { name: "Pending invitations" })).toContainText(email);
-  // The admin is never shown a credential: no token, link or password anywhere on the page.
-  expect(await page.content()).not.toContain(link.token);
-  return { link, admin: { context, page } };
-}
-
-/** A new account from an invitation of Northside's admin; leaves its browser on the sign-in page. */
-async function newInvitedAccount(browser: Browser, email: string, name: string) {
-  const { link, admin } = await inviteFromMembersPage(browser, email, name);
-  await admin.context.close();
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(link.path);
-  await page.getByLabel("Password").fill(STRONG);
-  await page.getByRole("button", { name: "Create account and join" }).click();
-  await expect(page).toHaveURL(/\/login\?notice=account-ready/);
-  return { context, page };
 }
 
 test(
@@ -133,7 +101,7 @@ test(
   { tag: "@clinician" },
   async ({ browser }, testInfo) => {
     const email = "dr.twopractice@northside.test";
-    const { context, page } = await newInvitedAccount(browser, email, "Dr. Tam Twopractice");
+    const { context, page } = await newInvitedAccount(browser, email, "Dr. Tam Twopractice", STRONG);
 
     // Lakeside's admin invites the same email (signed in through the form: no saved state for them).
     const lake = await browser.newPage();
@@ -170,7 +138,7 @@ test(
   { tag: "@security" },
   async ({ browser }, testInfo) => {
     const email = "dr.forgetful@northside.test";
-    const { context, page } = await newInvitedAccount(browser, email, "Dr. Fay Forgetful");
+    const { context, page } = await newInvitedAccount(browser, email, "Dr. Fay Forgetful", STRONG);
 
     await page.getByRole("link", { name: "Forgot your password?" }).click();
     await expect(page.getByRole("heading", { name: "Forgot your password?" })).toBeVisible();
@@ -220,7 +188,7 @@ test(
   { tag: "@security" },
   async ({ browser }, testInfo) => {
     const email = "dr.changer@northside.test";
-    const { context, page } = await newInvitedAccount(browser, email, "Dr. Cy Changer");
+    const { context, page } = await newInvitedAccount(browser, email, "Dr. Cy Changer", STRONG);
     await signIn(page, email, STRONG);
     await page.getByRole("link", { name: "Dr. Cy Changer" }).click();
     await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();

@@ -1,8 +1,9 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { startDnsServer } from "@/tests/helpers/dns-server";
-import { linkOf, waitForMail } from "@/tests/helpers/mailbox";
+import { waitForMail } from "@/tests/helpers/mailbox";
 import { E2E_DNS_PORT } from "./dns";
 import { IDP_CLIENT_ID, IDP_CLIENT_SECRET, startIdp } from "./idp";
+import { newInvitedAccount } from "./invite";
 import { E2E_MAIL_DIR } from "./mail";
 import { as } from "./state";
 import { enterCode, nextCode } from "./totp";
@@ -51,20 +52,7 @@ test("policy 'everyone' holds an unenrolled clinician at enrollment; enroll, sig
   await admin.page.setViewportSize({ width: 1280, height: 800 });
 
   // A new clinician joins through an invitation (no second factor yet).
-  await admin.page.goto("/admin/members");
-  const form = admin.page.locator("section", { has: admin.page.getByRole("heading", { name: "Invite a member" }) });
-  await form.getByLabel("Email").fill(EMAIL);
-  await form.getByLabel("Full name").fill("Dr. Tess Twofactor");
-  await form.getByLabel("Role").selectOption("clinician");
-  const since = Date.now() - 5;
-  await form.getByRole("button", { name: "Send invitation" }).click();
-  const link = linkOf(await waitForMail(E2E_MAIL_DIR, EMAIL, since));
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(link.path);
-  await page.getByLabel("Password").fill(STRONG);
-  await page.getByRole("button", { name: "Create account and join" }).click();
-  await expect(page).toHaveURL(/\/login\?notice=account-ready/);
+  const { context, page } = await newInvitedAccount(browser, EMAIL, "Dr. Tess Twofactor", STRONG);
 
   // Signed in with the password only: sent to enrollment; the API refuses patient data.
   await passwordStep(page);
@@ -113,17 +101,16 @@ test("policy 'everyone' holds an unenrolled clinician at enrollment; enroll, sig
   await expect(page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
 
   // A recovery code instead (once).
-  await signOut(page);
-  await passwordStep(page);
-  await page.getByRole("button", { name: "Use a recovery code instead" }).click();
-  await page.getByLabel("Recovery code", { exact: true }).fill(codes[0]);
-  await page.getByRole("button", { name: "Verify and sign in" }).click();
+  const withRecoveryCode = async (code: string) => {
+    await signOut(page);
+    await passwordStep(page);
+    await page.getByRole("button", { name: "Use a recovery code instead" }).click();
+    await page.getByLabel("Recovery code", { exact: true }).fill(code);
+    await page.getByRole("button", { name: "Verify and sign in" }).click();
+  };
+  await withRecoveryCode(codes[0]);
   await expect(page.getByRole("heading", { name: "Today", level: 1 })).toBeVisible();
-  await signOut(page);
-  await passwordStep(page);
-  await page.getByRole("button", { name: "Use a recovery code instead" }).click();
-  await page.getByLabel("Recovery code", { exact: true }).fill(codes[0]);
-  await page.getByRole("button", { name: "Verify and sign in" }).click();
+  await withRecoveryCode(codes[0]);
   await expect(page.locator("form").getByRole("alert")).toContainText("That code is not right");
   await page.getByLabel("Recovery code", { exact: true }).fill(codes[1]);
   await page.getByRole("button", { name: "Verify and sign in" }).click();

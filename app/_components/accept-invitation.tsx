@@ -2,7 +2,6 @@
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { getCsrfToken } from "next-auth/react";
-import { usePathname, useRouter } from "next/navigation";
 import { useState } from "react";
 import { describeError } from "@/lib/forms";
 import { useTRPC } from "@/lib/trpc/client";
@@ -24,8 +23,6 @@ async function moveSessionTo(orgId: string) {
 /** Accepts (by emailed token or, from the pending list, by id), then switches the session to that practice. */
 export function AcceptButton({ input, label }: { input: { token: string } | { invitationId: string }; label: string }) {
   const trpc = useTRPC();
-  const router = useRouter();
-  const pathname = usePathname();
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const switchOrg = useMutation(trpc.me.switchOrg.mutationOptions());
@@ -39,9 +36,10 @@ export function AcceptButton({ input, label }: { input: { token: string } | { in
       const org = await switchOrg.mutateAsync({ orgId: joined.orgId });
       await moveSessionTo(org.id);
       queryClient.clear();
-      // The session cookie is now in the new practice: re-render what is on screen, or go to its patients.
-      if (pathname === "/patients") router.refresh();
-      else router.push("/patients");
+      // The session cookie is now in the new practice. A full load, as the practice switcher does: the
+      // signed-in layout (header, practice selector) is kept across client navigations.
+      // eslint-disable-next-line @next/next/no-location-assign-relative-destination
+      window.location.assign("/patients");
     } catch (err) {
       setError(describeError(err).message);
     }

@@ -6,10 +6,13 @@ type Props =
   | (Common & { as: "select"; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>)
   | (Common & { as: "textarea" } & TextareaHTMLAttributes<HTMLTextAreaElement>);
 
-/** A labelled input, select or textarea with its error (and hint) wired to aria-invalid / aria-describedby. */
+/**
+ * A labelled input, select or textarea with its error (and hint) wired to aria-invalid / aria-describedby.
+ * Its id is `field-<name>` unless given one (a form repeated on a page, once per row).
+ */
 export function Field(props: Props) {
-  const { label, name, error, hint, as = "input", ...rest } = props;
-  const id = `field-${name}`;
+  const { label, name, error, hint, as = "input", id: given, ...rest } = props;
+  const id = given ?? `field-${name}`;
   const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   const control = { id, name, "aria-invalid": error ? true : undefined, "aria-describedby": described };
   return (

@@ -1,24 +1,21 @@
 import type { ReactNode } from "react";
+import { FormMessage } from "./form-message";
 
-/** The end of a form: its failure (announced), then the submit button, disabled while the save runs. */
+/** The end of a form: its outcome (announced), then the submit button, disabled while the save runs. */
 export function FormFooter({
-  error,
+  message,
   pending,
   pendingLabel,
   children,
 }: {
-  error: string | null;
+  message: { ok: boolean; text: string } | null;
   pending: boolean;
   pendingLabel: string;
   children: ReactNode;
 }) {
   return (
     <>
-      {error && (
-        <p className="alert" role="alert">
-          {error}
-        </p>
-      )}
+      <FormMessage message={message} />
       <p>
         <button type="submit" disabled={pending}>
           {pending ? pendingLabel : children}

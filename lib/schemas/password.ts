@@ -84,6 +84,14 @@ export function passwordIssues(
   return parsed.success ? [] : parsed.error.issues.map((i) => ({ ...i, path: [field] }));
 }
 
+/** A form's new-password field for this person: the policy's issues land on the field itself, beside the others. */
+export const newPasswordFor = (person: { email: string; name?: string }) =>
+  z.string().superRefine((password, ctx) => {
+    const parsed = newPasswordSchema.safeParse({ ...person, password });
+    for (const issue of parsed.success ? [] : parsed.error.issues)
+      ctx.addIssue({ code: "custom", message: issue.message });
+  });
+
 export const changePasswordInput = z.object({
   currentPassword: z.string().min(1, "Enter your current password").max(1024),
   newPassword: z.string().max(256),

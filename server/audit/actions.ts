@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { mfaPolicies } from "@/lib/schemas/two-factor";
 
 /** What an audit row is about (`audit_events.entity`). */
 export type AuditEntity =
@@ -22,6 +23,28 @@ const role = z.enum(["admin", "clinician"]);
 const ended = z.object({ endedSessions: z.number() });
 const domain = z.object({ domain: z.string() });
 const booking = z.object({ clinicianId: z.uuid(), visitType: z.string(), doubleBooked: z.boolean() });
+const cover = z.object({ coveringId: z.uuid(), coveredId: z.uuid() });
+const issuer = z.object({ issuer: z.string() });
+const version = z.object({ version: z.number() });
+const timeZone = z.object({ timeZone: z.string() });
+const patientList = z.object({ patientIds: ids });
+const noteIds = z.object({ noteIds: ids });
+const changedFields = z.object({ fields: z.array(z.string()) });
+const cancelled = z.object({ reason: z.string().optional() });
+const todayList = z.object({ day: z.string(), patientIds: ids });
+const searched = z.object({ search: z.string(), results: z.number(), patientIds: ids });
+const revoked = z.object({ clinicianId: z.uuid() });
+const explained = z.object({ memberId: z.uuid(), canSee: z.boolean() });
+const reported = z.object({ from: z.string(), to: z.string(), rows: z.number() });
+const roleChosen = z.object({ role });
+const accepted = roleChosen.extend({ via: z.literal("sso").optional() });
+const signInMethod = z.object({ method: z.enum(["password", "totp", "recovery_code", "sso"]), provider: z.string() });
+const mfaReset = z.object({ by: z.enum(["admin", "self"]), with: z.literal("recovery_code").optional() });
+const unlinked = issuer.extend({ practiceId: z.uuid() });
+const mfaPolicy = z.object({ policy: z.enum(mfaPolicies) });
+const ssoSaved = issuer.extend({ secretChanged: z.boolean() });
+const verified = domain.extend({ by: z.enum(["dns", "operator"]) });
+const reminders = z.object({ recorded: z.number() });
 
 /**
  * Every action an audit row can record, with its label for people. `audit()`, the audit log's
@@ -33,98 +56,44 @@ const booking = z.object({ clinicianId: z.uuid(), visitType: z.string(), doubleB
  */
 export const AUDIT_ACTIONS = {
   "patient.view": { label: "Opened the chart", access: true, entity: "patient", detail: none },
-  "patient.list": {
-    label: "Shown on a patient list page",
-    access: true,
-    entity: "patient",
-    detail: z.object({ patientIds: ids }),
-  },
+  "patient.list": { label: "Shown on a patient list page", access: true, entity: "patient", detail: patientList },
   "patient.create": { label: "Registered the patient", entity: "patient", detail: none },
-  "patient.update": {
-    label: "Changed demographics",
-    entity: "patient",
-    detail: z.object({ fields: z.array(z.string()) }),
-  },
+  "patient.update": { label: "Changed demographics", entity: "patient", detail: changedFields },
   "patient.archive": { label: "Archived the record", entity: "patient", detail: none },
   "patient.restore": { label: "Restored the record", entity: "patient", detail: none },
-  "note.list": { label: "Read the notes", access: true, entity: "clinical_note", detail: z.object({ noteIds: ids }) },
-  "note.drafts": { label: "Listed own unsigned drafts", entity: "clinical_note", detail: z.object({ noteIds: ids }) },
+  "note.list": { label: "Read the notes", access: true, entity: "clinical_note", detail: noteIds },
+  "note.drafts": { label: "Listed own unsigned drafts", entity: "clinical_note", detail: noteIds },
   "note.create": { label: "Wrote a note", entity: "clinical_note", detail: none },
-  "note.update": { label: "Edited a draft note", entity: "clinical_note", detail: z.object({ version: z.number() }) },
-  "note.sign": { label: "Signed a note", entity: "clinical_note", detail: z.object({ version: z.number() }) },
+  "note.update": { label: "Edited a draft note", entity: "clinical_note", detail: version },
+  "note.sign": { label: "Signed a note", entity: "clinical_note", detail: version },
   "note.addendum": { label: "Added an addendum", entity: "clinical_note", detail: z.object({ addendumTo: z.uuid() }) },
   "note.entered_in_error": { label: "Marked a note entered in error", entity: "clinical_note", detail: none },
   "appointment.list": { label: "Read the appointments", access: true, entity: "appointment", detail: none },
   "appointment.create": { label: "Booked an appointment", entity: "appointment", detail: booking },
-  "appointment.cancel": {
-    label: "Cancelled an appointment",
-    entity: "appointment",
-    detail: z.object({ reason: z.string().optional() }),
-  },
+  "appointment.cancel": { label: "Cancelled an appointment", entity: "appointment", detail: cancelled },
   "appointment.double_book": { label: "Double-booked a clinician", entity: "appointment", detail: booking },
-  "appointment.today": {
-    label: "Viewed today's visits",
-    access: true,
-    entity: "appointment",
-    detail: z.object({ day: z.string(), patientIds: ids }),
-  },
+  "appointment.today": { label: "Viewed today's visits", access: true, entity: "appointment", detail: todayList },
   "care_team.assign": { label: "Added to a care team", entity: "care_team", detail: none },
   "care_team.unassign": { label: "Removed from a care team", entity: "care_team", detail: none },
-  "coverage.preview": {
-    label: "Previewed cover",
-    entity: "coverage",
-    detail: z.object({ coveringId: z.uuid(), coveredId: z.uuid(), added: z.number() }),
-  },
-  "coverage.create": {
-    label: "Arranged cover",
-    entity: "coverage",
-    detail: z.object({ coveringId: z.uuid(), coveredId: z.uuid(), endsAt: z.string() }),
-  },
-  "coverage.end": {
-    label: "Ended cover",
-    entity: "coverage",
-    detail: z.object({ coveringId: z.uuid(), coveredId: z.uuid() }),
-  },
-  "directory.search": {
-    label: "Searched the directory",
-    entity: "patient",
-    detail: z.object({ search: z.string(), results: z.number(), patientIds: ids }),
-  },
+  "coverage.preview": { label: "Previewed cover", entity: "coverage", detail: cover.extend({ added: z.number() }) },
+  "coverage.create": { label: "Arranged cover", entity: "coverage", detail: cover.extend({ endsAt: z.string() }) },
+  "coverage.end": { label: "Ended cover", entity: "coverage", detail: cover },
+  "directory.search": { label: "Searched the directory", entity: "patient", detail: searched },
   "break_glass.request": { label: "Requested emergency access", entity: "access_grant", detail: none },
   "break_glass.review": { label: "Reviewed emergency access", entity: "access_grant", detail: none },
-  "break_glass.revoke": {
-    label: "Revoked emergency access",
-    entity: "access_grant",
-    detail: z.object({ clinicianId: z.uuid() }),
-  },
+  "break_glass.revoke": { label: "Revoked emergency access", entity: "access_grant", detail: revoked },
   "break_glass.end": { label: "Ended own emergency access early", entity: "access_grant", detail: none },
-  "access.explain": {
-    label: "Checked who can see the record",
-    entity: "patient",
-    detail: z.object({ memberId: z.uuid(), canSee: z.boolean() }),
-  },
-  "access.report": {
-    label: "Viewed this access report",
-    entity: "patient",
-    detail: z.object({ from: z.string(), to: z.string(), rows: z.number() }),
-  },
-  "member.invite": { label: "Invited a member", entity: "invitation", detail: z.object({ role: role }) },
+  "access.explain": { label: "Checked who can see the record", entity: "patient", detail: explained },
+  "access.report": { label: "Viewed this access report", entity: "patient", detail: reported },
+  "member.invite": { label: "Invited a member", entity: "invitation", detail: roleChosen },
   "member.invite_resend": { label: "Resent an invitation", entity: "invitation", detail: none },
   "member.invite_revoke": { label: "Revoked an invitation", entity: "invitation", detail: none },
-  "member.invite_accept": {
-    label: "Accepted an invitation",
-    entity: "invitation",
-    detail: z.object({ role: role, via: z.literal("sso").optional() }),
-  },
-  "member.role": { label: "Changed a member's role", entity: "membership", detail: z.object({ role: role }) },
+  "member.invite_accept": { label: "Accepted an invitation", entity: "invitation", detail: accepted },
+  "member.role": { label: "Changed a member's role", entity: "membership", detail: roleChosen },
   "member.suspend": { label: "Suspended a member", entity: "membership", detail: none },
   "member.reactivate": { label: "Reactivated a member", entity: "membership", detail: none },
   "member.sign_out_everywhere": { label: "Signed a member out everywhere", entity: "membership", detail: ended },
-  "auth.sign_in": {
-    label: "Signed in",
-    entity: "session",
-    detail: z.object({ method: z.enum(["password", "totp", "recovery_code", "sso"]), provider: z.string() }),
-  },
+  "auth.sign_in": { label: "Signed in", entity: "session", detail: signInMethod },
   "auth.sign_out": { label: "Signed out", entity: "session", detail: none },
   "auth.password_change": { label: "Changed password", entity: "user", detail: ended },
   "auth.password_change_failed": { label: "Failed password change", entity: "user", detail: none },
@@ -132,52 +101,20 @@ export const AUDIT_ACTIONS = {
   "auth.password_reset": { label: "Reset password", entity: "user", detail: none },
   "auth.mfa_enroll": { label: "Set up two-factor sign-in", entity: "user", detail: none },
   "auth.mfa_recovery_codes_regenerate": { label: "Made new recovery codes", entity: "user", detail: none },
-  "auth.mfa_reset": {
-    label: "Reset a member's two-factor sign-in",
-    entity: "user",
-    detail: z.object({ by: z.enum(["admin", "self"]), with: z.literal("recovery_code").optional() }),
-  },
-  "auth.sso_link": {
-    label: "Linked the practice's sign-in to an account",
-    entity: "user",
-    detail: z.object({ issuer: z.string() }),
-  },
-  "auth.sso_unlink": {
-    label: "Unlinked a practice's sign-in from an account",
-    entity: "user",
-    detail: z.object({ issuer: z.string(), practiceId: z.uuid() }),
-  },
-  "settings.mfa_policy": {
-    label: "Changed the two-factor policy",
-    entity: "organization",
-    detail: z.object({ policy: z.enum(["off", "admins", "everyone"]) }),
-  },
-  "practice.time_zone": {
-    label: "Changed the practice's time zone",
-    entity: "organization",
-    detail: z.object({ timeZone: z.string() }),
-  },
-  "settings.sso_save": {
-    label: "Saved the practice's single sign-on",
-    entity: "organization",
-    detail: z.object({ issuer: z.string(), secretChanged: z.boolean() }),
-  },
+  "auth.mfa_reset": { label: "Reset a member's two-factor sign-in", entity: "user", detail: mfaReset },
+  "auth.sso_link": { label: "Linked the practice's sign-in to an account", entity: "user", detail: issuer },
+  "auth.sso_unlink": { label: "Unlinked a practice's sign-in from an account", entity: "user", detail: unlinked },
+  "settings.mfa_policy": { label: "Changed the two-factor policy", entity: "organization", detail: mfaPolicy },
+  "practice.time_zone": { label: "Changed the practice's time zone", entity: "organization", detail: timeZone },
+  "settings.sso_save": { label: "Saved the practice's single sign-on", entity: "organization", detail: ssoSaved },
   "settings.sso_remove": { label: "Removed the practice's single sign-on", entity: "organization", detail: none },
   "settings.sso_domain_add": { label: "Added a single sign-on domain", entity: "organization", detail: domain },
-  "settings.sso_domain_verify": {
-    label: "Verified a single sign-on domain",
-    entity: "organization",
-    detail: domain.extend({ by: z.enum(["dns", "operator"]) }),
-  },
+  "settings.sso_domain_verify": { label: "Verified a single sign-on domain", entity: "organization", detail: verified },
   "settings.sso_domain_remove": { label: "Removed a single sign-on domain", entity: "organization", detail: domain },
   "session.end": { label: "Ended a session", entity: "session", detail: none },
   "session.end_others": { label: "Ended other sessions", entity: "user", detail: ended },
   "session.switch_org": { label: "Switched practice", entity: "organization", detail: none },
-  "job.reminders": {
-    label: "Recorded appointment reminders",
-    entity: "appointment_reminder",
-    detail: z.object({ recorded: z.number() }),
-  },
+  "job.reminders": { label: "Recorded appointment reminders", entity: "appointment_reminder", detail: reminders },
 } as const satisfies Record<string, { label: string; access?: true; entity: AuditEntity; detail: z.ZodType }>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS;

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AuditListInput } from "@/lib/schemas/admin";
 import { serverTimeZone } from "@/lib/time";
 import type { Tx } from "@/server/db/client";
+import { columnsOf, patientLabel } from "@/server/db/columns";
 import { decodeCursor, takePage } from "@/server/db/pagination";
 import { auditEvents, patients, users } from "@/server/db/schema";
 import { ACCESS_ACTIONS } from "./actions";
@@ -25,19 +26,21 @@ export async function listAuditEvents(tx: Tx, input: AuditListInput) {
   }
   const rows = await tx
     .select({
-      id: auditEvents.id,
-      at: auditEvents.at,
+      ...columnsOf(
+        auditEvents,
+        "id",
+        "at",
+        "actorId",
+        "action",
+        "entity",
+        "entityId",
+        "patientId",
+        "requestId",
+        "detail",
+      ),
       atText: sql<string>`${auditEvents.at}::text`,
-      actorId: auditEvents.actorId,
       actorName: users.name,
-      action: auditEvents.action,
-      entity: auditEvents.entity,
-      entityId: auditEvents.entityId,
-      patientId: auditEvents.patientId,
-      patientName: sql<string | null>`${patients.givenName} || ' ' || ${patients.familyName}`,
-      patientMrn: patients.mrn,
-      requestId: auditEvents.requestId,
-      detail: auditEvents.detail,
+      ...patientLabel,
     })
     .from(auditEvents)
     .leftJoin(users, eq(users.id, auditEvents.actorId))

@@ -3,6 +3,7 @@ import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import type { Tx } from "@/server/db/client";
+import { columnsOf, patientLabel } from "@/server/db/columns";
 import { decodeCursor, takePage } from "@/server/db/pagination";
 import { accessGrants, patients, users } from "@/server/db/schema";
 
@@ -25,23 +26,25 @@ export async function grantHistory(tx: Tx, input: { cursor?: string | null; limi
   }
   const rows = await tx
     .select({
-      id: accessGrants.id,
-      clinicianId: accessGrants.clinicianId,
       clinicianName: grantee.name,
       own: sql<boolean>`${accessGrants.clinicianId} = app_user_id()`,
-      patientId: accessGrants.patientId,
-      patientName: sql<string | null>`${patients.givenName} || ' ' || ${patients.familyName}`,
-      patientMrn: patients.mrn,
-      reason: accessGrants.reason,
-      grantedAt: accessGrants.grantedAt,
+      ...patientLabel,
       grantedAtText: sql<string>`${accessGrants.grantedAt}::text`,
-      expiresAt: accessGrants.expiresAt,
-      revokedAt: accessGrants.revokedAt,
       revokedByName: revoker.name,
-      reviewedAt: accessGrants.reviewedAt,
       reviewerName: reviewer.name,
-      reviewComment: accessGrants.reviewComment,
       active: sql<boolean>`app_grant_running(${accessGrants})`,
+      ...columnsOf(
+        accessGrants,
+        "id",
+        "clinicianId",
+        "patientId",
+        "reason",
+        "grantedAt",
+        "expiresAt",
+        "revokedAt",
+        "reviewedAt",
+        "reviewComment",
+      ),
     })
     .from(accessGrants)
     .leftJoin(grantee, eq(grantee.id, accessGrants.clinicianId))

@@ -2,6 +2,7 @@ import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { breakGlassGrantInput, breakGlassListInput, breakGlassReviewInput } from "@/lib/schemas/break-glass";
 import { audit } from "@/server/audit/record";
+import { columnsOf, patientLabel } from "@/server/db/columns";
 import { accessGrants, patients, users } from "@/server/db/schema";
 import { AppError } from "@/server/errors";
 import type { MemberCtx } from "@/server/request";
@@ -13,19 +14,21 @@ import { revokeGrant } from "./queries";
 export function reviewQueue({ tx }: MemberCtx, input: z.infer<typeof breakGlassListInput>) {
   return tx
     .select({
-      id: accessGrants.id,
+      ...columnsOf(
+        accessGrants,
+        "id",
+        "patientId",
+        "reason",
+        "grantedAt",
+        "expiresAt",
+        "reviewedAt",
+        "reviewComment",
+        "revokedAt",
+      ),
       clinicianName: users.name,
       // The caller's own request: the database lets only another admin review it.
       own: sql<boolean>`${accessGrants.clinicianId} = app_user_id()`,
-      patientId: accessGrants.patientId,
-      patientName: sql<string>`${patients.givenName} || ' ' || ${patients.familyName}`,
-      patientMrn: patients.mrn,
-      reason: accessGrants.reason,
-      grantedAt: accessGrants.grantedAt,
-      expiresAt: accessGrants.expiresAt,
-      reviewedAt: accessGrants.reviewedAt,
-      reviewComment: accessGrants.reviewComment,
-      revokedAt: accessGrants.revokedAt,
+      ...patientLabel,
     })
     .from(accessGrants)
     .leftJoin(users, eq(users.id, accessGrants.clinicianId))

@@ -1,6 +1,7 @@
 import { AppError } from "@/server/errors";
 import { and, desc, eq, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
+import { columnsOf } from "@/server/db/columns";
 import type { Tx } from "@/server/db/client";
 import { assumeMember, rolledBack } from "@/server/db/context";
 import { coverage, memberships, users } from "@/server/db/schema";
@@ -82,15 +83,9 @@ const covered = alias(users, "covered_user");
 export function listCoverage(tx: Tx, me: string, admin: boolean) {
   return tx
     .select({
-      id: coverage.id,
-      coveringId: coverage.coveringId,
+      ...columnsOf(coverage, "id", "coveringId", "coveredId", "reason", "startsAt", "endsAt", "endedAt"),
       coveringName: covering.name,
-      coveredId: coverage.coveredId,
       coveredName: covered.name,
-      reason: coverage.reason,
-      startsAt: coverage.startsAt,
-      endsAt: coverage.endsAt,
-      endedAt: coverage.endedAt,
       active: sql<boolean>`app_cover_active(${coverage})`,
     })
     .from(coverage)

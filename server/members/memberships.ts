@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { memberRoleChangeInput, memberStatusInput } from "@/lib/schemas/admin";
 import { audit } from "@/server/audit/record";
 import type { Tx } from "@/server/db/client";
+import { columnsOf } from "@/server/db/columns";
 import { memberships, users } from "@/server/db/schema";
 import { currentOrg } from "@/server/db/schema/rls";
 import { AppError } from "@/server/errors";
@@ -14,10 +15,8 @@ export function listMembers({ tx }: MemberCtx) {
     tx
       .select({
         userId: users.id,
-        name: users.name,
-        email: users.email,
-        role: memberships.role,
-        status: memberships.status,
+        ...columnsOf(users, "name", "email"),
+        ...columnsOf(memberships, "role", "status"),
         since: memberships.createdAt,
       })
       .from(memberships)

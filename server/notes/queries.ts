@@ -1,6 +1,7 @@
 import { AppError } from "@/server/errors";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Tx } from "@/server/db/client";
+import { columnsOf } from "@/server/db/columns";
 import { clinicalNotes, clinicalNoteVersions, patients, users } from "@/server/db/schema";
 
 /** Drafts older than this are flagged on their author's list. */
@@ -37,12 +38,7 @@ export async function notesForChart(tx: Tx, patientId: string, me: string) {
     .orderBy(asc(clinicalNotes.createdAt), asc(clinicalNotes.id));
   const versions = await tx
     .select({
-      noteId: clinicalNoteVersions.noteId,
-      version: clinicalNoteVersions.version,
-      body: clinicalNoteVersions.body,
-      status: clinicalNoteVersions.status,
-      errorReason: clinicalNoteVersions.errorReason,
-      changedAt: clinicalNoteVersions.changedAt,
+      ...columnsOf(clinicalNoteVersions, "noteId", "version", "body", "status", "errorReason", "changedAt"),
       changedByName: users.name,
     })
     .from(clinicalNoteVersions)

@@ -1,4 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
+import { columnsOf } from "@/server/db/columns";
 import { memberships, organizations, orgSso, userMfa, users } from "@/server/db/schema";
 import type { MemberCtx } from "@/server/request";
 import { listDomains } from "@/server/sso/domains";
@@ -13,18 +14,13 @@ export async function signInSettings({ tx, orgId, userId }: MemberCtx) {
     .from(organizations)
     .where(eq(organizations.id, orgId));
   const [sso] = await tx
-    .select({
-      issuer: orgSso.issuer,
-      clientId: orgSso.clientId,
-      updatedAt: orgSso.updatedAt,
-    })
+    .select(columnsOf(orgSso, "issuer", "clientId", "updatedAt"))
     .from(orgSso)
     .where(eq(orgSso.orgId, orgId));
   const members = await tx
     .select({
       userId: users.id,
-      name: users.name,
-      email: users.email,
+      ...columnsOf(users, "name", "email"),
       role: memberships.role,
       enrolledAt: userMfa.confirmedAt,
     })

@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { ssoRecordName, ssoRecordValue } from "@/lib/sso-record";
 import type { SsoDomainStatus } from "@/lib/schemas/sso-domains";
 import { getAuthDb, type Tx } from "@/server/db/client";
+import { columnsOf } from "@/server/db/columns";
 import { organizations, orgSsoDomains } from "@/server/db/schema";
 import { lookupTxt } from "./dns";
 
@@ -29,13 +30,7 @@ export async function listDomains(tx: Tx, orgId: string): Promise<{ token: strin
     .from(organizations)
     .where(eq(organizations.id, orgId));
   const rows = await tx
-    .select({
-      domain: orgSsoDomains.domain,
-      verifiedBy: orgSsoDomains.verifiedBy,
-      createdAt: orgSsoDomains.createdAt,
-      verifiedAt: orgSsoDomains.verifiedAt,
-      lastCheckedAt: orgSsoDomains.lastCheckedAt,
-    })
+    .select(columnsOf(orgSsoDomains, "domain", "verifiedBy", "createdAt", "verifiedAt", "lastCheckedAt"))
     .from(orgSsoDomains)
     .where(eq(orgSsoDomains.orgId, orgId))
     .orderBy(asc(orgSsoDomains.domain));

@@ -3,48 +3,36 @@ import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessReportCsv, csvCellQuoted } from "@/server/access/export";
 import { clinicalNotes, patients } from "@/server/db/schema";
-import { demoUsers, type DemoOrgKey, type DemoUserKey } from "@/server/db/seed/demo-data";
-import { asUser, callerFor, demoIds, ownerSql, patientIdByMrn, trpcCode } from "@/tests/helpers/db";
+import { asUser, callerFor, demoIds, forEachDemoMember, ownerSql, patientIdByMrn, trpcCode } from "@/tests/helpers/db";
 
 // The explainer is the policies' own answer (checked for every member ×
 // patient of the demo); the access report carries the basis recorded at the time of access.
 
-const members = (Object.entries(demoUsers) as [DemoUserKey, (typeof demoUsers)[DemoUserKey]][]).flatMap(([key, u]) =>
-  u.memberships.map((m) => [key, m.org] as [DemoUserKey, DemoOrgKey]),
-);
-const adminOf = { northside: "northAdmin", lakeside: "lakeAdmin" } as const;
-
 describe("access explainer", () => {
   it("equals what each member actually sees under RLS, for every member × patient pair of the demo", async () => {
-    const { users, orgs } = await demoIds();
+    const { users } = await demoIds();
     let pairs = 0;
-    for (const org of ["northside", "lakeside"] as const) {
-      const admin = await callerFor(adminOf[org], org);
-      const all = (await ownerSql()`select id from patients where org_id = ${orgs[org]} order by id`).map(
-        (r) => r.id as string,
+    await forEachDemoMember(async ({ member, org, admin, all }) => {
+      const sees = new Set(
+        (await asUser(member, org, (tx) => tx.select({ id: patients.id }).from(patients))).map((p) => p.id),
       );
-      for (const [member, memberOrg] of members.filter(([, o]) => o === org)) {
-        const sees = new Set(
-          (await asUser(member, org, (tx) => tx.select({ id: patients.id }).from(patients))).map((p) => p.id),
-        );
-        const notes = new Set(
-          (
-            await asUser(member, org, (tx) => tx.selectDistinct({ id: clinicalNotes.patientId }).from(clinicalNotes))
-          ).map((p) => p.id),
-        );
-        for (const patientId of all) {
-          const e = await admin.admin.access.explain({ memberId: users[member], patientId });
-          const label = `${member}@${memberOrg} × ${patientId}`;
-          expect(e.canSee, label).toBe(sees.has(patientId));
-          if (notes.has(patientId)) expect(e.clinical, label).toBe(true); // every demo patient on a team has a note
-          expect(
-            e.canSee ? e.rules.length > 0 && e.denial === null : e.rules.length === 0 && e.denial !== null,
-            label,
-          ).toBe(true);
-          pairs++;
-        }
+      const notes = new Set(
+        (await asUser(member, org, (tx) => tx.selectDistinct({ id: clinicalNotes.patientId }).from(clinicalNotes))).map(
+          (p) => p.id,
+        ),
+      );
+      for (const patientId of all) {
+        const e = await admin.admin.access.explain({ memberId: users[member], patientId });
+        const label = `${member}@${org} × ${patientId}`;
+        expect(e.canSee, label).toBe(sees.has(patientId));
+        if (notes.has(patientId)) expect(e.clinical, label).toBe(true); // every demo patient on a team has a note
+        expect(
+          e.canSee ? e.rules.length > 0 && e.denial === null : e.rules.length === 0 && e.denial !== null,
+          label,
+        ).toBe(true);
+        pairs++;
       }
-    }
+    });
     expect(pairs).toBe(4 * 27 + 3 * 12);
   });
 

@@ -56,38 +56,20 @@ describe("scheduling", () => {
       durationMinutes: 30,
       reason: REASON,
     });
-    expect(
-      await trpcCode(
-        shepherd.appointments.create({
-          patientId: theirs,
-          clinicianId: users.grey,
-          startsAt: at(9, 10),
-          durationMinutes: 10,
-          reason: REASON,
-        }),
-      ),
-    ).toBe("CONFLICT");
+    // Grey at 09:10 for shepherd's patient, overlapping grey's 09:00 visit, booked by `by`.
+    const overlapping = (by: typeof shepherd, change: Partial<Parameters<typeof by.appointments.create>[0]> = {}) =>
+      by.appointments.create({
+        patientId: theirs,
+        clinicianId: users.grey,
+        startsAt: at(9, 10),
+        durationMinutes: 10,
+        reason: REASON,
+        ...change,
+      });
+    expect(await trpcCode(overlapping(shepherd))).toBe("CONFLICT");
     // Only an admin double-books; it is recorded.
-    expect(
-      await trpcCode(
-        shepherd.appointments.create({
-          patientId: theirs,
-          clinicianId: users.grey,
-          startsAt: at(9, 10),
-          durationMinutes: 10,
-          reason: REASON,
-          doubleBook: true,
-        }),
-      ),
-    ).toBe("FORBIDDEN");
-    const double = await admin.appointments.create({
-      patientId: theirs,
-      clinicianId: users.grey,
-      startsAt: at(9, 10),
-      durationMinutes: 10,
-      reason: REASON,
-      doubleBook: true,
-    });
+    expect(await trpcCode(overlapping(shepherd, { doubleBook: true }))).toBe("FORBIDDEN");
+    const double = await overlapping(admin, { doubleBook: true });
     expect(double.doubleBooked).toBe(true);
     const [row] = await ownerSql()`select action, detail from audit_events where entity_id = ${double.id}`;
     expect(row).toMatchObject({
@@ -95,17 +77,9 @@ describe("scheduling", () => {
       detail: { doubleBooked: true, clinicianId: users.grey },
     });
     // A clinician booking for an admin: refused (not a clinician).
-    expect(
-      await trpcCode(
-        shepherd.appointments.create({
-          patientId: theirs,
-          clinicianId: users.northAdmin,
-          startsAt: at(14),
-          durationMinutes: 10,
-          reason: REASON,
-        }),
-      ),
-    ).toBe("BAD_REQUEST");
+    expect(await trpcCode(overlapping(shepherd, { clinicianId: users.northAdmin, startsAt: at(14) }))).toBe(
+      "BAD_REQUEST",
+    );
   });
 
   it("the database refuses an overlapping insert and a double-booked row from a non-admin, whatever the app does", async () => {

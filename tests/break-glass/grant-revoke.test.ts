@@ -16,6 +16,13 @@ const grantRow = async (id: string) =>
     await ownerSql()`select revoked_at, revoked_by, reviewed_at, reviewed_by, review_comment from access_grants where id = ${id}`
   )[0];
 
+/** A review of `grantId` in the northside admin's name, written with SQL as `who`: the SQLSTATE it was refused with. */
+async function sqlReviewRefusal(who: "northAdmin" | "grey", grantId: string, comment: string) {
+  const { users } = await demoIds();
+  const update = sql`update access_grants set reviewed_by = ${users.northAdmin}, reviewed_at = now(), review_comment = ${comment} where id = ${grantId}`;
+  return (await pgError(asUser(who, "northside", (tx) => tx.execute(update)))).code;
+}
+
 async function greyGrant() {
   const grey = await callerFor("grey", "northside");
   const target = await patientByMrn(MRN);
@@ -182,22 +189,11 @@ describe("revoking emergency access", () => {
 
   it("an admin may revoke their own grant, but still not review it", async () => {
     const admin = await callerFor("northAdmin", "northside");
-    const { users } = await demoIds();
     const target = await patientByMrn(MRN);
     const own = await admin.breakGlass.request({ patientId: target.id, reason: REASON });
     await admin.admin.breakGlass.revoke({ id: own.id });
     expect(await trpcCode(admin.admin.breakGlass.review({ id: own.id, comment: "self-review" }))).toBe("FORBIDDEN");
-    expect(
-      (
-        await pgError(
-          asUser("northAdmin", "northside", (tx) =>
-            tx.execute(
-              sql`update access_grants set reviewed_by = ${users.northAdmin}, reviewed_at = now(), review_comment = 'mine' where id = ${own.id}`,
-            ),
-          ),
-        )
-      ).code,
-    ).toBe("42501");
+    expect(await sqlReviewRefusal("northAdmin", own.id, "mine")).toBe("42501");
     expect((await grantRow(own.id)).reviewed_at).toBeNull();
   });
 
@@ -213,17 +209,7 @@ describe("revoking emergency access", () => {
       ),
     );
     expect(other.length).toBe(0);
-    expect(
-      (
-        await pgError(
-          asUser("grey", "northside", (tx) =>
-            tx.execute(
-              sql`update access_grants set reviewed_by = ${users.northAdmin}, reviewed_at = now(), review_comment = 'fine' where id = ${grant.id}`,
-            ),
-          ),
-        )
-      ).code,
-    ).toBe("42501");
+    expect(await sqlReviewRefusal("grey", grant.id, "fine")).toBe("42501");
     const ended = await grey.breakGlass.end({ id: grant.id });
     expect(ended.revokedBy).toBe(users.grey);
     expect(await trpcCode(grey.patients.byId({ id: target.id }))).toBe("NOT_FOUND");

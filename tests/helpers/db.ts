@@ -133,6 +133,36 @@ export async function callerFor(user: DemoUserKey, org: DemoOrgKey) {
   return callerAs(users[user], orgs[org]);
 }
 
+const demoAdminOf = { northside: "northAdmin", lakeside: "lakeAdmin" } as const;
+const demoMembers = (Object.entries(demoUsers) as [DemoUserKey, (typeof demoUsers)[DemoUserKey]][]).flatMap(
+  ([key, u]) => u.memberships.map((m) => [key, m.org] as const),
+);
+
+/**
+ * The demo's member × patient matrix, a practice at a time: `check` runs once per member of the
+ * practice, with the practice's admin's caller and every patient id of the practice (read as the owner).
+ */
+export async function forEachDemoMember(
+  check: (m: {
+    member: DemoUserKey;
+    org: DemoOrgKey;
+    isAdmin: boolean;
+    admin: Awaited<ReturnType<typeof callerFor>>;
+    all: string[];
+  }) => Promise<void>,
+): Promise<void> {
+  const { orgs } = await demoIds();
+  for (const org of ["northside", "lakeside"] as const) {
+    const admin = await callerFor(demoAdminOf[org], org);
+    const all = (await ownerSql()`select id from patients where org_id = ${orgs[org]} order by id`).map(
+      (r) => r.id as string,
+    );
+    for (const [member] of demoMembers.filter(([, o]) => o === org)) {
+      await check({ member, org, isAdmin: member === demoAdminOf[org], admin, all });
+    }
+  }
+}
+
 /** The PostgreSQL error a promise is rejected with, found as the app finds it (server/db/errors.ts). */
 export async function pgError(promise: Promise<unknown>): Promise<PgError> {
   try {

@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Tx } from "@/server/db/client";
 import { clinicalNotes, clinicalNoteVersions } from "@/server/db/schema";
 import { asUser, callerFor, demoIds, ownerSql, patientIdByMrn, pgError, trpcCode } from "@/tests/helpers/db";
 
@@ -144,50 +145,31 @@ describe("signed notes and addenda", () => {
     const locum = await callerFor("locum", "northside");
     expect(await trpcCode(locum.notes.addendum({ noteId: signedId, body: "x" }))).toBe("NOT_FOUND");
     const { users, orgs } = await demoIds();
-    await asUser("locum", "northside", async (tx) => {
-      // The parent is hidden from locum, so the trigger answers as for a missing note (no oracle).
-      const err = await pgError(
+    // An addendum written with SQL by `author` under `addendumTo`; answers how the database refused it.
+    const sqlAddendum = (tx: Tx, author: "grey" | "locum", addendumTo: string, patient = patientId) =>
+      pgError(
         tx.transaction((sp) =>
           sp.insert(clinicalNotes).values({
             orgId: orgs.northside,
-            patientId,
-            authorId: users.locum,
+            patientId: patient,
+            authorId: users[author],
             body: "x",
             status: "signed",
-            addendumTo: signedId,
+            addendumTo,
           }),
         ),
       );
+    await asUser("locum", "northside", async (tx) => {
+      // The parent is hidden from locum, so the trigger answers as for a missing note (no oracle).
+      const err = await sqlAddendum(tx, "locum", signedId);
       expect(err.code).toBe("23503");
     });
     // With SQL, an addendum naming a draft or another patient's note is refused by the trigger.
     const other = await patientIdByMrn("DEMO-N-0016");
     await asUser("grey", "northside", async (tx) => {
-      const toDraft = await pgError(
-        tx.transaction((sp) =>
-          sp.insert(clinicalNotes).values({
-            orgId: orgs.northside,
-            patientId,
-            authorId: users.grey,
-            body: "x",
-            status: "signed",
-            addendumTo: draft.id,
-          }),
-        ),
-      );
+      const toDraft = await sqlAddendum(tx, "grey", draft.id);
       expect(toDraft.code).toBe("23514");
-      const crossed = await pgError(
-        tx.transaction((sp) =>
-          sp.insert(clinicalNotes).values({
-            orgId: orgs.northside,
-            patientId: other,
-            authorId: users.grey,
-            body: "x",
-            status: "signed",
-            addendumTo: signedId,
-          }),
-        ),
-      );
+      const crossed = await sqlAddendum(tx, "grey", signedId, other);
       expect(crossed.code).toBe("23503");
       // A note cannot be born signed without a parent, nor backdated.
       const bornSigned = await pgError(

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Rule } from "@/server/access/explain";
 import { listExtras } from "@/server/patients/list-extras";
 import { chartAccess } from "@/server/patients/queries";
-import { demoUsers, type DemoOrgKey, type DemoUserKey } from "@/server/db/seed/demo-data";
-import { asUser, callerFor, demoIds, ownerSql } from "@/tests/helpers/db";
+import type { DemoOrgKey, DemoUserKey } from "@/server/db/seed/demo-data";
+import { asUser, callerFor, demoIds, forEachDemoMember, ownerSql } from "@/tests/helpers/db";
 
 // "A running grant" and "an active cover" are defined once in the database (app_grant_running,
 // app_cover_active, app_cover_until). For every demo member × patient, the four places that answer
@@ -14,10 +14,6 @@ import { asUser, callerFor, demoIds, ownerSql } from "@/tests/helpers/db";
 // a cover with a scheduled early end still ahead, a cover ended early in the past, a revoked grant,
 // an expired grant and a running one.
 
-const members = (Object.entries(demoUsers) as [DemoUserKey, (typeof demoUsers)[DemoUserKey]][]).flatMap(([key, u]) =>
-  u.memberships.map((m) => [key, m.org] as [DemoUserKey, DemoOrgKey]),
-);
-const adminOf = { northside: "northAdmin", lakeside: "lakeAdmin" } as const;
 const time = (d: Date | null | undefined) => (d ? d.getTime() : null);
 const latest = (dates: Date[]) => (dates.length ? Math.max(...dates.map((d) => d.getTime())) : null);
 
@@ -89,66 +85,59 @@ describe("the access rules, defined once, agree everywhere", () => {
   });
 
   it("the visibility function, the list badge, the chart banner and the explainer, for every member × patient", async () => {
-    const { users, orgs } = await demoIds();
+    const { users } = await demoIds();
     let pairs = 0;
-    for (const org of ["northside", "lakeside"] as const) {
-      const admin = await callerFor(adminOf[org], org);
-      const all = (await ownerSql()`select id from patients where org_id = ${orgs[org]} order by id`).map(
-        (r) => r.id as string,
-      );
-      for (const [member] of members.filter(([, o]) => o === org)) {
-        const isAdmin = member === adminOf[org];
-        const { visible, bases, extras, banners } = await asUser(member, org, async (tx) => {
-          const ids = await tx.execute<{ id: string }>(sql`select app_visible_patient_ids() as id`);
-          const [b] = await tx.execute<{ b: Record<string, string> }>(
-            sql`select app_access_bases(${`{${all.join(",")}}`}::uuid[]) as b`,
-          );
-          const banners = new Map<string, Awaited<ReturnType<typeof chartAccess>>>();
-          for (const id of all) banners.set(id, await chartAccess(tx, id));
-          return { visible: new Set(ids.map((r) => r.id)), bases: b.b, extras: await listExtras(tx, all), banners };
-        });
-        for (const patientId of all) {
-          const label = `${member}@${org} × ${patientId}`;
-          const clinical = visible.has(patientId);
-          const e = await admin.admin.access.explain({ memberId: users[member], patientId });
-          const rules = (kind: Rule["kind"]) => e.rules.filter((r) => r.kind === kind);
-          const grantRule = rules("break_glass") as Extract<Rule, { kind: "break_glass" }>[];
-          const coverRules = rules("coverage") as Extract<Rule, { kind: "coverage" }>[];
-          const basis = bases[patientId] ?? null;
-          const badge = extras.badges.get(patientId) ?? null;
-          const banner = banners.get(patientId)!;
+    await forEachDemoMember(async ({ member, org, isAdmin, admin, all }) => {
+      const { visible, bases, extras, banners } = await asUser(member, org, async (tx) => {
+        const ids = await tx.execute<{ id: string }>(sql`select app_visible_patient_ids() as id`);
+        const [b] = await tx.execute<{ b: Record<string, string> }>(
+          sql`select app_access_bases(${`{${all.join(",")}}`}::uuid[]) as b`,
+        );
+        const banners = new Map<string, Awaited<ReturnType<typeof chartAccess>>>();
+        for (const id of all) banners.set(id, await chartAccess(tx, id));
+        return { visible: new Set(ids.map((r) => r.id)), bases: b.b, extras: await listExtras(tx, all), banners };
+      });
+      for (const patientId of all) {
+        const label = `${member}@${org} × ${patientId}`;
+        const clinical = visible.has(patientId);
+        const e = await admin.admin.access.explain({ memberId: users[member], patientId });
+        const rules = (kind: Rule["kind"]) => e.rules.filter((r) => r.kind === kind);
+        const grantRule = rules("break_glass") as Extract<Rule, { kind: "break_glass" }>[];
+        const coverRules = rules("coverage") as Extract<Rule, { kind: "coverage" }>[];
+        const basis = bases[patientId] ?? null;
+        const badge = extras.badges.get(patientId) ?? null;
+        const banner = banners.get(patientId)!;
 
-          // The explainer's clinical answer is the visibility function's.
-          expect(e.clinical, label).toBe(clinical);
-          // The basis names the first rule the explainer finds (care team, then cover, then grant).
-          const first = rules("care_team").length
-            ? "care_team"
-            : coverRules.length
-              ? "coverage"
-              : grantRule.length
-                ? "break_glass"
-                : null;
-          expect(basis, label).toBe(clinical ? first : isAdmin ? "admin" : null);
-          // The list badge: a grant until its expiry, a cover of whom until its (early) end; nothing for the team.
-          if (basis === "break_glass") expect(badge, label).toEqual({ via: "break_glass", until: grantRule[0].until });
-          else if (basis === "coverage") {
-            expect(badge?.via, label).toBe("coverage");
-            expect(time(badge?.until), label).toBe(latest(coverRules.map((r) => r.until)));
-            expect(coverRules.map((r) => r.coveredName)).toContain(
-              (badge as Extract<typeof badge, { via: "coverage" }>).coveredName,
-            );
-          } else expect(badge, label).toBeNull();
-          // The chart banner (shown for patients the member opens): same basis, same grant, same cover.
-          if (clinical || isAdmin) expect(banner.via, label).toBe(basis);
-          if (clinical) {
-            expect(time(banner.grantExpiresAt), label).toBe(latest(grantRule.map((r) => r.until)));
-            expect(banner.grantId !== null, label).toBe(grantRule.length > 0);
-            expect(time(banner.cover?.until), label).toBe(latest(coverRules.map((r) => r.until)));
-          }
-          pairs++;
+        // The explainer's clinical answer is the visibility function's.
+        expect(e.clinical, label).toBe(clinical);
+        // The basis names the first rule the explainer finds (care team, then cover, then grant).
+        const first = rules("care_team").length
+          ? "care_team"
+          : coverRules.length
+            ? "coverage"
+            : grantRule.length
+              ? "break_glass"
+              : null;
+        expect(basis, label).toBe(clinical ? first : isAdmin ? "admin" : null);
+        // The list badge: a grant until its expiry, a cover of whom until its (early) end; nothing for the team.
+        if (basis === "break_glass") expect(badge, label).toEqual({ via: "break_glass", until: grantRule[0].until });
+        else if (basis === "coverage") {
+          expect(badge?.via, label).toBe("coverage");
+          expect(time(badge?.until), label).toBe(latest(coverRules.map((r) => r.until)));
+          expect(coverRules.map((r) => r.coveredName)).toContain(
+            (badge as Extract<typeof badge, { via: "coverage" }>).coveredName,
+          );
+        } else expect(badge, label).toBeNull();
+        // The chart banner (shown for patients the member opens): same basis, same grant, same cover.
+        if (clinical || isAdmin) expect(banner.via, label).toBe(basis);
+        if (clinical) {
+          expect(time(banner.grantExpiresAt), label).toBe(latest(grantRule.map((r) => r.until)));
+          expect(banner.grantId !== null, label).toBe(grantRule.length > 0);
+          expect(time(banner.cover?.until), label).toBe(latest(coverRules.map((r) => r.until)));
         }
+        pairs++;
       }
-    }
+    });
     expect(pairs).toBe(4 * 27 + 3 * 12);
   });
 

@@ -2,7 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { Field } from "@/app/_components/field";
-import { FormMessage } from "@/app/_components/form-message";
+import { FormFooter } from "@/app/_components/form-footer";
 import { useZodForm } from "@/app/_components/use-zod-form";
 import { forgotPasswordInput } from "@/lib/schemas/accounts";
 import { useTRPC } from "@/lib/trpc/client";
@@ -18,12 +18,9 @@ export function ForgotPasswordForm() {
   return (
     <form onSubmit={onSubmit} noValidate>
       <Field label="Email" name="email" type="email" autoComplete="username" error={errors.email} required autoFocus />
-      <FormMessage message={message} />
-      <p>
-        <button type="submit" disabled={pending}>
-          {pending ? "Sending…" : "Send reset link"}
-        </button>
-      </p>
+      <FormFooter message={message} pending={pending} pendingLabel="Sending…">
+        Send reset link
+      </FormFooter>
     </form>
   );
 }

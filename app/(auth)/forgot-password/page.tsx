@@ -5,15 +5,13 @@ export const metadata = { title: "Forgot password · CareRoster" };
 
 export default function ForgotPasswordPage() {
   return (
-    <main id="main" tabIndex={-1} className="auth">
-      <div className="card">
-        <h1>Forgot your password?</h1>
-        <p>Enter the email of your account. We will send it a link to choose a new password.</p>
-        <ForgotPasswordForm />
-        <p>
-          <Link href="/login">Back to sign-in</Link>
-        </p>
-      </div>
-    </main>
+    <>
+      <h1>Forgot your password?</h1>
+      <p>Enter the email of your account. We will send it a link to choose a new password.</p>
+      <ForgotPasswordForm />
+      <p>
+        <Link href="/login">Back to sign-in</Link>
+      </p>
+    </>
   );
 }

@@ -3,7 +3,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { getCsrfToken, signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useState } from "react";
+import { z } from "zod";
+import { Field } from "@/app/_components/field";
+import { FormMessage } from "@/app/_components/form-message";
+import { useZodForm } from "@/app/_components/use-zod-form";
 import { safeCallbackPath } from "@/lib/callback-url";
 import { ssoLookupInput } from "@/lib/schemas/two-factor";
 import { useTRPC } from "@/lib/trpc/client";
@@ -16,6 +20,12 @@ const errors: Record<string, string> = {
   TotpLocked: "Too many wrong codes. The second step is locked for 15 minutes.",
   SsoLinkExpired: "That request to link your practice's sign-in has expired or was already used. Start again from it.",
 };
+
+/**
+ * What was typed, as typed: the credentials route checks it (server/auth/credentials.ts), and a
+ * malformed email must fail exactly like a wrong password.
+ */
+const credentialsForm = z.object({ email: z.string(), password: z.string(), totp: z.string().default("") });
 
 /** The typed email, once it looks like one and the person paused typing. */
 function useSettledEmail(value: string): string | null {
@@ -52,8 +62,8 @@ export function LoginForm({
 }) {
   const router = useRouter();
   const trpc = useTRPC();
-  const [error, setError] = useState(initialError);
-  const [pending, setPending] = useState(false);
+  // The page's own notice (a failed SSO sign-in, an expired link) until the form answers for itself.
+  const [notice, setNotice] = useState(initialError);
   const [needCode, setNeedCode] = useState(false);
   const [useRecovery, setUseRecovery] = useState(false);
   const [typed, setTyped] = useState(email ?? "");
@@ -64,6 +74,25 @@ export function LoginForm({
     staleTime: 60_000,
   });
   const target = () => safeCallbackPath(callbackUrl, window.location.origin);
+  const { message, pending, onSubmit, reset, setMessage } = useZodForm(credentialsForm, async (input) => {
+    setNotice(null);
+    const result = await signIn("credentials", {
+      ...input,
+      link: link ?? "",
+      practice: practice ?? "",
+      redirect: false,
+    });
+    if (result?.ok && !result.error) {
+      // Only a path of this app: a crafted callbackUrl must not send a clinician elsewhere.
+      // A member whose practice requires two-factor and who has none lands on enrollment (the pages redirect).
+      router.replace(target());
+      router.refresh();
+    } else if (result?.error === "TotpRequired") {
+      setNeedCode(true);
+    } else {
+      throw new Error(errors[result?.error ?? ""] ?? "Sign-in failed. Please try again.");
+    }
+  });
   const [redirecting, setRedirecting] = useState(false);
 
   /**
@@ -73,7 +102,8 @@ export function LoginForm({
    */
   async function continueWithSso(providerId: string) {
     setRedirecting(true);
-    setError(null);
+    setNotice(null);
+    reset();
     try {
       const res = await fetch(`/api/auth/signin/${providerId}?${new URLSearchParams({ login_hint: settled ?? "" })}`, {
         method: "POST",
@@ -85,47 +115,16 @@ export function LoginForm({
       window.location.href = url;
     } catch {
       setRedirecting(false);
-      setError("Your practice's sign-in could not be reached. Try again or use your password.");
-    }
-  }
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setPending(true);
-    setError(null);
-    const result = await signIn("credentials", {
-      email: String(form.get("email") ?? ""),
-      password: String(form.get("password") ?? ""),
-      totp: String(form.get("totp") ?? ""),
-      link: link ?? "",
-      practice: practice ?? "",
-      redirect: false,
-    });
-    setPending(false);
-    if (result?.ok && !result.error) {
-      // Only a path of this app: a crafted callbackUrl must not send a clinician elsewhere.
-      // A member whose practice requires two-factor and who has none lands on enrollment (the pages redirect).
-      router.replace(target());
-      router.refresh();
-    } else if (result?.error === "TotpRequired") {
-      setNeedCode(true);
-    } else {
-      setError(errors[result?.error ?? ""] ?? "Sign-in failed. Please try again.");
+      setMessage({ ok: false, text: "Your practice's sign-in could not be reached. Try again or use your password." });
     }
   }
 
   return (
     <>
       <form onSubmit={onSubmit} noValidate>
-        {error && (
-          <p className="alert" role="alert">
-            {error}
-          </p>
-        )}
-        <label htmlFor="email">Email</label>
-        <input
-          id="email"
+        <FormMessage message={message ?? (notice ? { ok: false, text: notice } : null)} />
+        <Field
+          label="Email"
           name="email"
           type="email"
           autoComplete="username"
@@ -135,9 +134,8 @@ export function LoginForm({
           readOnly={needCode}
           onChange={(e) => setTyped(e.target.value)}
         />
-        <label htmlFor="password">Password</label>
-        <input
-          id="password"
+        <Field
+          label="Password"
           name="password"
           type="password"
           autoComplete="current-password"
@@ -153,36 +151,30 @@ export function LoginForm({
                 : "Enter the 6-digit code from your authenticator app."}
             </p>
             {useRecovery ? (
-              <>
-                <label htmlFor="totp">Recovery code</label>
-                <input
-                  key="recovery"
-                  id="totp"
-                  name="totp"
-                  type="text"
-                  autoComplete="off"
-                  autoCapitalize="none"
-                  spellCheck={false}
-                  required
-                  autoFocus
-                />
-              </>
+              <Field
+                key="recovery"
+                label="Recovery code"
+                name="totp"
+                type="text"
+                autoComplete="off"
+                autoCapitalize="none"
+                spellCheck={false}
+                required
+                autoFocus
+              />
             ) : (
-              <>
-                <label htmlFor="totp">Authentication code</label>
-                <input
-                  key="totp"
-                  id="totp"
-                  name="totp"
-                  type="text"
-                  inputMode="numeric"
-                  pattern="[0-9]*"
-                  autoComplete="one-time-code"
-                  maxLength={7}
-                  required
-                  autoFocus
-                />
-              </>
+              <Field
+                key="totp"
+                label="Authentication code"
+                name="totp"
+                type="text"
+                inputMode="numeric"
+                pattern="[0-9]*"
+                autoComplete="one-time-code"
+                maxLength={7}
+                required
+                autoFocus
+              />
             )}
             <p>
               <button type="button" className="link" onClick={() => setUseRecovery((r) => !r)}>

@@ -38,25 +38,23 @@ export default async function LoginPage({
   const { error, callbackUrl, notice, email, link, practice } = await searchParams;
   const shown = link ? LINK_NOTICE : notice ? notices[notice] : undefined;
   return (
-    <main id="main" tabIndex={-1} className="auth">
-      <div className="card">
-        <h1>Sign in to CareRoster</h1>
-        {shown && (
-          <p className="notice" role="status">
-            {shown}
-          </p>
-        )}
-        <LoginForm
-          initialError={error ? (messages[error] ?? "Sign-in failed. Please try again.") : null}
-          callbackUrl={callbackUrl}
-          email={email}
-          link={link}
-          practice={practice}
-        />
-        <p>
-          <Link href="/forgot-password">Forgot your password?</Link>
+    <>
+      <h1>Sign in to CareRoster</h1>
+      {shown && (
+        <p className="notice" role="status">
+          {shown}
         </p>
-      </div>
-    </main>
+      )}
+      <LoginForm
+        initialError={error ? (messages[error] ?? "Sign-in failed. Please try again.") : null}
+        callbackUrl={callbackUrl}
+        email={email}
+        link={link}
+        practice={practice}
+      />
+      <p>
+        <Link href="/forgot-password">Forgot your password?</Link>
+      </p>
+    </>
   );
 }

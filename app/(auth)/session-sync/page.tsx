@@ -6,11 +6,9 @@ export const metadata = { title: "Switching practice · CareRoster" };
 export default async function SessionSyncPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
   const { next } = await searchParams;
   return (
-    <main id="main" tabIndex={-1} className="auth">
-      <div className="card">
-        <h1>Switching practice</h1>
-        <SessionSync next={next} />
-      </div>
-    </main>
+    <>
+      <h1>Switching practice</h1>
+      <SessionSync next={next} />
+    </>
   );
 }

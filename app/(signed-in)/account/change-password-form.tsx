@@ -1,46 +1,27 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { Field } from "@/app/_components/field";
 import { FormFooter } from "@/app/_components/form-footer";
 import { PasswordField } from "@/app/_components/password-field";
-import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
-import { changePasswordInput, newPasswordSchema } from "@/lib/schemas/password";
+import { useZodForm } from "@/app/_components/use-zod-form";
+import { changePasswordInput, newPasswordFor } from "@/lib/schemas/password";
 import { useTRPC } from "@/lib/trpc/client";
 
 export function ChangePasswordForm({ email, name }: { email: string; name: string }) {
   const trpc = useTRPC();
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  // A fresh form after success: the password field keeps its own value (for its strength meter).
   const [formKey, setFormKey] = useState(0);
   const change = useMutation(trpc.me.changePassword.mutationOptions());
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = Object.fromEntries(new FormData(event.currentTarget));
-    const input = changePasswordInput.safeParse(form);
-    const policy = newPasswordSchema.safeParse({ email, name, password: String(form.newPassword ?? "") });
-    const issues = [
-      ...(input.success ? [] : input.error.issues),
-      ...(policy.success ? [] : policy.error.issues.map((i) => ({ ...i, path: ["newPassword"] }))),
-    ];
-    if (!input.success || issues.length) {
-      setErrors(fieldErrors(issues));
-      setMessage(null);
-      return;
-    }
-    setErrors({});
-    try {
-      await change.mutateAsync(input.data);
+  const { errors, message, pending, onSubmit } = useZodForm(
+    changePasswordInput.extend({ newPassword: newPasswordFor({ email, name }) }),
+    async (input) => {
+      await change.mutateAsync(input);
       setFormKey((k) => k + 1);
-      setMessage({ ok: true, text: "Your password was changed." });
-    } catch (err) {
-      const d = describeError(err);
-      setErrors(d.fields);
-      setMessage({ ok: false, text: d.message });
-    }
-  }
+      return "Your password was changed.";
+    },
+  );
 
   return (
     <section className="card narrow" aria-labelledby="change-password">
@@ -56,19 +37,10 @@ export function ChangePasswordForm({ email, name }: { email: string; name: strin
           required
         />
         <PasswordField label="New password" name="newPassword" userInputs={[email, name]} error={errors.newPassword} />
-        <FormFooter
-          error={message?.ok === false ? message.text : null}
-          pending={change.isPending}
-          pendingLabel="Saving…"
-        >
+        <FormFooter message={message} pending={pending} pendingLabel="Saving…">
           Change password
         </FormFooter>
       </form>
-      {message?.ok && (
-        <p className="notice" role="status">
-          {message.text}
-        </p>
-      )}
     </section>
   );
 }

@@ -2,9 +2,12 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useRef, useState, type FormEvent } from "react";
+import { useRef, useState } from "react";
 import { ConfirmButton } from "@/app/_components/confirm-dialog";
 import { Field } from "@/app/_components/field";
+import { FormFooter } from "@/app/_components/form-footer";
+import { FormMessage } from "@/app/_components/form-message";
+import { useZodForm } from "@/app/_components/use-zod-form";
 import { describeError } from "@/lib/forms";
 import { confirmEnrollmentInput, recoveryCodeInput } from "@/lib/schemas/two-factor";
 import { useTRPC } from "@/lib/trpc/client";
@@ -56,6 +59,16 @@ export function TwoFactor({ status, required, policyText }: { status: Status; re
   const [error, setError] = useState<string | null>(null);
   const [resetOpen, setResetOpen] = useState(false);
   const resetForm = useRef<HTMLFormElement>(null);
+  const confirmForm = useZodForm(confirmEnrollmentInput, async (input) => {
+    const done = await confirm.mutateAsync(input);
+    setSetup(null);
+    setCodes(done.recoveryCodes);
+  });
+  const resetWithCode = useZodForm(recoveryCodeInput, async (input) => {
+    await reset.mutateAsync(input);
+    setResetOpen(false);
+    router.refresh();
+  });
 
   async function start() {
     setError(null);
@@ -66,38 +79,10 @@ export function TwoFactor({ status, required, policyText }: { status: Status; re
     }
   }
 
-  async function onConfirm(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setError(null);
-    const parsed = confirmEnrollmentInput.safeParse(Object.fromEntries(new FormData(event.currentTarget)));
-    if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? "Enter the code.");
-    try {
-      const done = await confirm.mutateAsync(parsed.data);
-      setSetup(null);
-      setCodes(done.recoveryCodes);
-    } catch (err) {
-      setError(describeError(err).message);
-    }
-  }
-
   async function onRegenerate() {
     setError(null);
     try {
       setCodes((await regenerate.mutateAsync()).recoveryCodes);
-    } catch (err) {
-      setError(describeError(err).message);
-    }
-  }
-
-  async function onReset(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    setError(null);
-    const parsed = recoveryCodeInput.safeParse(Object.fromEntries(new FormData(event.currentTarget)));
-    if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? "Enter a recovery code.");
-    try {
-      await reset.mutateAsync(parsed.data);
-      setResetOpen(false);
-      router.refresh();
     } catch (err) {
       setError(describeError(err).message);
     }
@@ -150,7 +135,7 @@ export function TwoFactor({ status, required, policyText }: { status: Status; re
             </button>
           </p>
           {resetOpen && (
-            <form ref={resetForm} onSubmit={onReset} noValidate>
+            <form ref={resetForm} onSubmit={resetWithCode.onSubmit} noValidate>
               <p className="muted">
                 Enter one of your recovery codes to remove your authenticator, then set up a new one. Without a code,
                 ask your practice admin.
@@ -161,15 +146,17 @@ export function TwoFactor({ status, required, policyText }: { status: Status; re
                 autoComplete="off"
                 autoCapitalize="none"
                 spellCheck={false}
+                error={resetWithCode.errors.recoveryCode}
                 required
               />
+              <FormMessage message={resetWithCode.message} />
               <ConfirmButton
                 title="Remove your authenticator? You will set up two-factor again with a new secret."
                 confirmLabel="Remove it"
                 onConfirm={() => resetForm.current?.requestSubmit()}
-                disabled={reset.isPending}
+                disabled={resetWithCode.pending}
               >
-                {reset.isPending ? "Checking…" : "Remove my authenticator"}
+                {resetWithCode.pending ? "Checking…" : "Remove my authenticator"}
               </ConfirmButton>
             </form>
           )}
@@ -196,7 +183,7 @@ export function TwoFactor({ status, required, policyText }: { status: Status; re
               {setup.secret}
             </code>
           </p>
-          <form onSubmit={onConfirm} noValidate>
+          <form onSubmit={confirmForm.onSubmit} noValidate>
             <Field
               label="6-digit code from the app"
               name="code"
@@ -204,12 +191,13 @@ export function TwoFactor({ status, required, policyText }: { status: Status; re
               inputMode="numeric"
               pattern="[0-9]*"
               maxLength={7}
+              error={confirmForm.errors.code}
               required
               autoFocus
             />
-            <button type="submit" disabled={confirm.isPending}>
-              {confirm.isPending ? "Checking…" : "Turn on two-factor"}
-            </button>
+            <FormFooter message={confirmForm.message} pending={confirmForm.pending} pendingLabel="Checking…">
+              Turn on two-factor
+            </FormFooter>
           </form>
         </div>
       ) : (

@@ -2,9 +2,11 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
-import { describeError, type FieldErrors } from "@/lib/forms";
+import { Field } from "@/app/_components/field";
+import { FormMessage } from "@/app/_components/form-message";
+import { useZodForm } from "@/app/_components/use-zod-form";
 import { coverageInput } from "@/lib/schemas/coverage";
 import { formatDateTime, wallTimeInZone, zoneAbbreviation } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
@@ -28,8 +30,6 @@ export function CoverageClient({
 }) {
   const trpc = useTRPC();
   const router = useRouter();
-  const [fields, setFields] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string | null>(null);
   const [preview, setPreview] = useState<RouterOutputs["coverage"]["preview"] | null>(null);
   const [ending, setEnding] = useState<Row | null>(null);
   const previewM = useMutation(trpc.coverage.preview.mutationOptions());
@@ -38,50 +38,30 @@ export function CoverageClient({
   const others = clinicians.filter((c) => c.id !== me);
   const fmt = { format: (d: Date) => formatDateTime(d, timeZone) };
 
-  function read(form: HTMLFormElement) {
-    const data = new FormData(form);
-    const until = String(data.get("endsAt") ?? "");
-    return coverageInput.safeParse({
-      coveringId: data.get("coveringId") || undefined,
-      coveredId: admin ? data.get("coveredId") || undefined : undefined,
-      endsAt: until ? (wallTimeInZone(until, timeZone) ?? undefined) : undefined,
-      reason: data.get("reason"),
-    });
-  }
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
-    const parsed = read(form);
-    setMessage(null);
-    if (!parsed.success) {
-      const f: FieldErrors = {};
-      for (const i of parsed.error.issues) f[String(i.path[0])] ??= i.message;
-      setFields(f);
-      return;
-    }
-    if (admin && !parsed.data.coveredId) {
-      setFields({ coveredId: "Choose who is covered" });
-      return;
-    }
-    setFields({});
-    try {
-      if (submitter?.value === "preview") {
-        setPreview(await previewM.mutateAsync(parsed.data));
-      } else {
-        await create.mutateAsync(parsed.data);
-        setPreview(null);
-        form.reset();
-        setMessage("Cover saved.");
-        router.refresh();
+  const { errors, message, pending, onSubmit } = useZodForm(
+    // An admin names the covered clinician too; a clinician hands over their own patients.
+    coverageInput.refine((v) => !admin || v.coveredId, { path: ["coveredId"], message: "Choose who is covered" }),
+    async (input, form, intent) => {
+      if (intent === "preview") {
+        setPreview(await previewM.mutateAsync(input));
+        return;
       }
-    } catch (err) {
-      const d = describeError(err);
-      setFields(d.fields);
-      setMessage(d.message);
-    }
-  }
+      await create.mutateAsync(input);
+      setPreview(null);
+      form.reset();
+      router.refresh();
+      return "Cover saved.";
+    },
+    (data) => {
+      const until = String(data.get("endsAt") ?? "");
+      return {
+        coveringId: data.get("coveringId") || undefined,
+        coveredId: admin ? data.get("coveredId") || undefined : undefined,
+        endsAt: until ? (wallTimeInZone(until, timeZone) ?? undefined) : undefined,
+        reason: data.get("reason"),
+      };
+    },
+  );
 
   return (
     <div className="stack">
@@ -94,56 +74,30 @@ export function CoverageClient({
         </p>
         <form onSubmit={onSubmit} noValidate onChange={() => setPreview(null)}>
           {admin && (
-            <div className="field">
-              <label htmlFor="cv-covered">Covered clinician</label>
-              <select
-                id="cv-covered"
-                name="coveredId"
-                defaultValue=""
-                aria-invalid={fields.coveredId ? true : undefined}
-              >
-                <option value="">Choose…</option>
-                {clinicians.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.name}
-                  </option>
-                ))}
-              </select>
-              {fields.coveredId && <p className="field-error">{fields.coveredId}</p>}
-            </div>
-          )}
-          <div className="field">
-            <label htmlFor="cv-covering">Covering clinician</label>
-            <select
-              id="cv-covering"
-              name="coveringId"
-              defaultValue=""
-              aria-invalid={fields.coveringId ? true : undefined}
-            >
+            <Field as="select" label="Covered clinician" name="coveredId" defaultValue="" error={errors.coveredId}>
               <option value="">Choose…</option>
-              {(admin ? clinicians : others).map((c) => (
+              {clinicians.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name}
                 </option>
               ))}
-            </select>
-            {fields.coveringId && <p className="field-error">{fields.coveringId}</p>}
-          </div>
-          <div className="field">
-            <label htmlFor="cv-until">Until ({zoneAbbreviation(new Date(), timeZone)}, the practice&apos;s time)</label>
-            <input id="cv-until" name="endsAt" type="datetime-local" aria-invalid={fields.endsAt ? true : undefined} />
-            {fields.endsAt && <p className="field-error">{fields.endsAt}</p>}
-          </div>
-          <div className="field">
-            <label htmlFor="cv-reason">Reason</label>
-            <input
-              id="cv-reason"
-              name="reason"
-              placeholder="e.g. annual leave"
-              aria-invalid={fields.reason ? true : undefined}
-            />
-            {fields.reason && <p className="field-error">{fields.reason}</p>}
-          </div>
+            </Field>
+          )}
+          <Field as="select" label="Covering clinician" name="coveringId" defaultValue="" error={errors.coveringId}>
+            <option value="">Choose…</option>
+            {(admin ? clinicians : others).map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </Field>
+          <Field
+            label={<>Until ({zoneAbbreviation(new Date(), timeZone)}, the practice&apos;s time)</>}
+            name="endsAt"
+            type="datetime-local"
+            error={errors.endsAt}
+          />
+          <Field label="Reason" name="reason" placeholder="e.g. annual leave" error={errors.reason} />
           {preview && (
             <p className="notice" role="status" data-testid="coverage-preview">
               {preview.total === null ? (
@@ -159,16 +113,12 @@ export function CoverageClient({
               )}
             </p>
           )}
-          {message && (
-            <p className={message === "Cover saved." ? "notice" : "alert"} role="status">
-              {message}
-            </p>
-          )}
+          <FormMessage message={message} />
           <p className="actions">
-            <button type="submit" name="intent" value="preview" className="secondary" disabled={previewM.isPending}>
+            <button type="submit" name="intent" value="preview" className="secondary" disabled={pending}>
               {previewM.isPending ? "Checking…" : "Preview access"}
             </button>
-            <button type="submit" name="intent" value="save" disabled={create.isPending}>
+            <button type="submit" name="intent" value="save" disabled={pending}>
               {create.isPending ? "Saving…" : "Save cover"}
             </button>
           </p>

@@ -2,27 +2,22 @@
 
 import { PendingLink as Link } from "@/app/_components/nav-link";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
-import { describeError } from "@/lib/forms";
+import { useState } from "react";
+import { Field } from "@/app/_components/field";
+import { FormMessage } from "@/app/_components/form-message";
+import { useZodForm } from "@/app/_components/use-zod-form";
 import { breakGlassRequestInput, directoryInput } from "@/lib/schemas/break-glass";
 import { formatDateTime } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 
 function RequestAccess({ patientId, name, timeZone }: { patientId: string; name: string; timeZone: string }) {
   const trpc = useTRPC();
-  const [error, setError] = useState<string | null>(null);
   const request = useMutation(trpc.breakGlass.request.mutationOptions());
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const parsed = breakGlassRequestInput.safeParse({
-      patientId,
-      reason: new FormData(event.currentTarget).get("reason"),
-    });
-    if (!parsed.success) return setError(parsed.error.issues[0]?.message ?? "Check the reason.");
-    setError(null);
-    request.mutate(parsed.data, { onError: (e) => setError(describeError(e).message) });
-  }
+  const { errors, message, pending, onSubmit } = useZodForm(
+    breakGlassRequestInput,
+    async (input) => void (await request.mutateAsync(input)),
+    (data) => ({ patientId, reason: data.get("reason") }),
+  );
 
   if (request.data) {
     return (
@@ -34,11 +29,17 @@ function RequestAccess({ patientId, name, timeZone }: { patientId: string; name:
   }
   return (
     <form onSubmit={onSubmit} noValidate aria-label={`Request emergency access to ${name}`}>
-      <label htmlFor={`reason-${patientId}`}>Reason for emergency access</label>
-      <textarea id={`reason-${patientId}`} name="reason" rows={2} aria-invalid={error ? true : undefined} />
-      {error && <p className="field-error">{error}</p>}
-      <button type="submit" disabled={request.isPending}>
-        {request.isPending ? "Requesting…" : "Request emergency access"}
+      <Field
+        as="textarea"
+        id={`reason-${patientId}`}
+        label="Reason for emergency access"
+        name="reason"
+        rows={2}
+        error={errors.reason}
+      />
+      <FormMessage message={message} />
+      <button type="submit" disabled={pending}>
+        {pending ? "Requesting…" : "Request emergency access"}
       </button>
     </form>
   );

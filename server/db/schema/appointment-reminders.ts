@@ -1,4 +1,5 @@
-import { date, foreignKey, pgPolicy, pgTable, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { date, foreignKey, pgPolicy, pgTable, unique, uuid } from "drizzle-orm/pg-core";
+import { createdAt } from "./columns";
 import { appointments } from "./appointments";
 import { patients } from "./patients";
 import { byRole, canSeePatient, isAdmin, orgIsolation, runtime } from "./rls";
@@ -12,7 +13,7 @@ export const appointmentReminders = pgTable(
     appointmentId: uuid("appointment_id").notNull(),
     patientId: uuid("patient_id").notNull(),
     remindOn: date("remind_on", { mode: "string" }).notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     unique("appointment_reminders_appointment_key").on(t.appointmentId),

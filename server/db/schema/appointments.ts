@@ -12,6 +12,7 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { createdAt, patientOfOrg } from "./columns";
 import { memberships } from "./memberships";
 import { patients } from "./patients";
 import { byRole, canSeePatient, isAdmin, orgIsolation, runtime } from "./rls";
@@ -22,8 +23,7 @@ export const appointments = pgTable(
   "appointments",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull(),
-    patientId: uuid("patient_id").notNull(),
+    ...patientOfOrg(),
     clinicianId: uuid("clinician_id").notNull(),
     startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
     endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
@@ -33,7 +33,7 @@ export const appointments = pgTable(
     visitType: text("visit_type").notNull().default("follow_up"),
     /** Booked over another visit of the same clinician, deliberately, by an admin (audited). */
     doubleBooked: boolean("double_booked").notNull().default(false),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     check("appointments_time_order", sql`${t.endsAt} > ${t.startsAt}`),

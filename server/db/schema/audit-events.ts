@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, index, jsonb, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { organizations } from "./organizations";
+import { orgRef } from "./columns";
 import { currentUser, isAdmin, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
 
@@ -13,9 +13,7 @@ export const auditEvents = pgTable(
   "audit_events",
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id),
+    orgId: orgRef(),
     actorId: uuid("actor_id")
       .notNull()
       .references(() => users.id),

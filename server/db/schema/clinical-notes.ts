@@ -11,6 +11,7 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { createdAt, patientOfOrg } from "./columns";
 import { patients } from "./patients";
 import { canSeePatient, currentUser, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
@@ -26,8 +27,7 @@ export const clinicalNotes = pgTable(
   "clinical_notes",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull(),
-    patientId: uuid("patient_id").notNull(),
+    ...patientOfOrg(),
     authorId: uuid("author_id")
       .notNull()
       .references(() => users.id),
@@ -40,7 +40,7 @@ export const clinicalNotes = pgTable(
     errorReason: text("error_reason"),
     errorAt: timestamp("error_at", { withTimezone: true }),
     version: integer("version").notNull().default(1),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [

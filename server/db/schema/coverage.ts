@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, foreignKey, index, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { createdAt } from "./columns";
 import { memberships } from "./memberships";
 import { adminRole, clinicianRole, currentUser, isAdmin, orgIsolation } from "./rls";
 import { users } from "./users";
@@ -27,7 +28,7 @@ export const coverage = pgTable(
     createdBy: uuid("created_by")
       .notNull()
       .references(() => users.id),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     check("coverage_not_self", sql`${t.coveringId} <> ${t.coveredId}`),

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, orgRef } from "./columns";
 import { memberRole } from "./memberships";
-import { organizations } from "./organizations";
 import { currentOrg, isAdmin, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
 
@@ -16,9 +16,7 @@ export const invitations = pgTable(
   "invitations",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id),
+    orgId: orgRef(),
     email: text("email").notNull(),
     // The name the admin typed: a suggestion for a new account, never applied to an existing one.
     name: text("name").notNull(),
@@ -27,7 +25,7 @@ export const invitations = pgTable(
     invitedBy: uuid("invited_by")
       .notNull()
       .references(() => users.id),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
     acceptedAt: timestamp("accepted_at", { withTimezone: true }),
     acceptedBy: uuid("accepted_by").references(() => users.id),

@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
-import { index, pgEnum, pgPolicy, pgTable, primaryKey, timestamp, uuid } from "drizzle-orm/pg-core";
-import { organizations } from "./organizations";
+import { index, pgEnum, pgPolicy, pgTable, primaryKey } from "drizzle-orm/pg-core";
+import { createdAt, orgRef, userRef } from "./columns";
 import { currentOrg, currentUser, isAdmin, runtime } from "./rls";
-import { users } from "./users";
 
 export const memberRole = pgEnum("member_role", ["admin", "clinician"]);
 // `invited`: an invitation to this practice is pending for an existing account. It grants nothing
@@ -12,15 +11,11 @@ export const memberStatus = pgEnum("member_status", ["invited", "active", "suspe
 export const memberships = pgTable(
   "memberships",
   {
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id),
+    userId: userRef(),
+    orgId: orgRef(),
     role: memberRole("role").notNull(),
     status: memberStatus("status").notNull().default("active"),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     // (user_id, org_id) serves the context functions; (org_id, user_id) the colleague list.

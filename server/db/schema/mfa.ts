@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, index, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { createdAt, userRef } from "./columns";
 import { organizations } from "./organizations";
 import { currentOrg, currentUser, isAdmin, runtime } from "./rls";
 import { users } from "./users";
@@ -21,7 +22,7 @@ export const userMfa = pgTable(
     secretEnc: text("secret_enc").notNull(),
     confirmedAt: timestamp("confirmed_at", { withTimezone: true }),
     lastStep: bigint("last_step", { mode: "number" }).notNull().default(0),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     // Your own factor; an admin sees whether the practice's active members have one.
@@ -58,12 +59,10 @@ export const mfaRecoveryCodes = pgTable(
   "mfa_recovery_codes",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id),
+    userId: userRef(),
     codeHash: text("code_hash").notNull(),
     usedAt: timestamp("used_at", { withTimezone: true }),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
   },
   (t) => [
     index("mfa_recovery_codes_user_idx").on(t.userId, t.codeHash),

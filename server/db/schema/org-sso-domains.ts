@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, pgPolicy, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { organizations } from "./organizations";
+import { check, pgPolicy, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { createdAt, orgRef } from "./columns";
 import { currentOrg, isAdmin, runtime } from "./rls";
 
 /**
@@ -13,11 +13,9 @@ import { currentOrg, isAdmin, runtime } from "./rls";
 export const orgSsoDomains = pgTable(
   "org_sso_domains",
   {
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id),
+    orgId: orgRef(),
     domain: text("domain").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
     verifiedAt: timestamp("verified_at", { withTimezone: true }),
     /** `dns` (re-checked at sign-in when the last check is over an hour old) or `operator` (never re-checked). */
     verifiedBy: text("verified_by", { enum: ["dns", "operator"] }),

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { index, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { createdAt, userRef } from "./columns";
 import { currentOrg, currentUser, isAdmin, runtime } from "./rls";
 import { organizations } from "./organizations";
-import { users } from "./users";
 
 /**
  * Server-side sessions: the next-auth JWT carries `sid` and the secret whose hash is `token_hash`;
@@ -17,10 +17,8 @@ export const sessions = pgTable(
   "sessions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    userId: userRef(),
+    createdAt: createdAt(),
     lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     userAgent: text("user_agent"),

@@ -1,8 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { organizations } from "./organizations";
+import { orgRef, userRef } from "./columns";
 import { currentUser, runtime } from "./rls";
-import { users } from "./users";
 
 /**
  * The identities (a practice's provider: issuer + subject) that may sign in as an account. Created
@@ -13,12 +12,8 @@ export const userIdentities = pgTable(
   "user_identities",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id),
+    userId: userRef(),
+    orgId: orgRef(),
     issuer: text("issuer").notNull(),
     subject: text("subject").notNull(),
     email: text("email").notNull(),

@@ -2,14 +2,14 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { AcceptButton } from "@/app/_components/accept-invitation";
 import { Field } from "@/app/_components/field";
 import { FormFooter } from "@/app/_components/form-footer";
 import { PasswordField } from "@/app/_components/password-field";
-import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
+import { useZodForm } from "@/app/_components/use-zod-form";
 import { acceptNewInput } from "@/lib/schemas/accounts";
-import { newPasswordSchema } from "@/lib/schemas/password";
+import { newPasswordFor } from "@/lib/schemas/password";
 import { useTRPC } from "@/lib/trpc/client";
 
 /** A new person: their name and their own password. Setting it from the emailed link verifies the email. */
@@ -17,35 +17,15 @@ export function AcceptNew({ token, email, suggestedName }: { token: string; emai
   const trpc = useTRPC();
   const router = useRouter();
   const [name, setName] = useState(suggestedName);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<string | null>(null);
   const accept = useMutation(trpc.invitations.acceptNew.mutationOptions());
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = Object.fromEntries(new FormData(event.currentTarget));
-    const input = acceptNewInput.safeParse({ ...form, token });
-    const policy = newPasswordSchema.safeParse({
-      email,
-      name: String(form.name ?? ""),
-      password: String(form.password ?? ""),
-    });
-    const issues = [...(input.success ? [] : input.error.issues), ...(policy.success ? [] : policy.error.issues)];
-    if (!input.success || issues.length) {
-      setErrors(fieldErrors(issues));
-      setMessage(null);
-      return;
-    }
-    setErrors({});
-    try {
-      await accept.mutateAsync(input.data);
+  const { errors, message, pending, onSubmit } = useZodForm(
+    acceptNewInput.extend({ password: newPasswordFor({ email, name }) }),
+    async (input) => {
+      await accept.mutateAsync(input);
       router.push(`/login?notice=account-ready&email=${encodeURIComponent(email)}`);
-    } catch (err) {
-      const d = describeError(err);
-      setErrors(d.fields);
-      setMessage(d.message);
-    }
-  }
+    },
+    (data) => ({ ...Object.fromEntries(data), token }),
+  );
 
   return (
     <form onSubmit={onSubmit} noValidate>
@@ -61,7 +41,7 @@ export function AcceptNew({ token, email, suggestedName }: { token: string; emai
         required
       />
       <PasswordField label="Password" name="password" userInputs={[email, name]} error={errors.password} />
-      <FormFooter error={message} pending={accept.isPending} pendingLabel="Creating your account…">
+      <FormFooter message={message} pending={pending} pendingLabel="Creating your account…">
         Create account and join
       </FormFooter>
     </form>

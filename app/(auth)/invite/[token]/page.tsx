@@ -2,6 +2,7 @@ import Link from "next/link";
 import { TRPCError } from "@trpc/server";
 import { tokenSchema } from "@/lib/schemas/accounts";
 import { currentMember, getCaller } from "@/server/trpc/server";
+import { DeadLink } from "@/app/(auth)/dead-link";
 import { AcceptExisting, AcceptNew } from "./invite-forms";
 
 export const dynamic = "force-dynamic";
@@ -14,62 +15,54 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   const { token } = await params;
   const caller = await getCaller();
   const invitation = tokenSchema.safeParse(token).success ? await caller.invitations.preview({ token }) : null;
-  const me = invitation?.accountExists
+  if (!invitation) {
+    return (
+      <DeadLink title="This invitation link does not work" href="/login" action="Go to sign-in">
+        <p>
+          It was already used, was revoked or replaced by a newer invitation, or has expired (links work for 72 hours).
+        </p>
+        <p>Ask your practice admin to send a new invitation.</p>
+      </DeadLink>
+    );
+  }
+  const me = invitation.accountExists
     ? await currentMember().catch((err: unknown) => {
         if (err instanceof TRPCError && err.code === "UNAUTHORIZED") return null;
         throw err;
       })
     : null;
   return (
-    <main id="main" tabIndex={-1} className="auth">
-      <div className="card">
-        {!invitation ? (
-          <>
-            <h1>This invitation link does not work</h1>
-            <p>
-              It was already used, was revoked or replaced by a newer invitation, or has expired (links work for 72
-              hours).
-            </p>
-            <p>Ask your practice admin to send a new invitation.</p>
-            <p>
-              <Link href="/login">Go to sign-in</Link>
-            </p>
-          </>
-        ) : (
-          <>
-            <h1>Join {invitation.orgName}</h1>
-            <p>
-              You are invited to join <strong>{invitation.orgName}</strong> on CareRoster as {roleName[invitation.role]}
-              , with the email <strong>{invitation.email}</strong>.
-            </p>
-            {!invitation.accountExists ? (
-              <AcceptNew token={token} email={invitation.email} suggestedName={invitation.name} />
-            ) : me && me.user.email.toLowerCase() === invitation.email.toLowerCase() ? (
-              <AcceptExisting token={token} orgName={invitation.orgName} />
-            ) : me ? (
-              <p className="alert" role="alert">
-                You are signed in as {me.user.email}. This invitation is for {invitation.email}: sign out, then sign in
-                with that email to accept it.
-              </p>
-            ) : (
-              <>
-                <p>An account already uses this email. Sign in to accept the invitation.</p>
-                <p>
-                  <Link
-                    className="button"
-                    href={`/login?callbackUrl=${encodeURIComponent(`/invite/${token}`)}&email=${encodeURIComponent(invitation.email)}`}
-                  >
-                    Sign in to accept
-                  </Link>
-                </p>
-                <p className="muted">
-                  Forgot the password? <Link href="/forgot-password">Reset it</Link>, then open this link again.
-                </p>
-              </>
-            )}
-          </>
-        )}
-      </div>
-    </main>
+    <>
+      <h1>Join {invitation.orgName}</h1>
+      <p>
+        You are invited to join <strong>{invitation.orgName}</strong> on CareRoster as {roleName[invitation.role]}, with
+        the email <strong>{invitation.email}</strong>.
+      </p>
+      {!invitation.accountExists ? (
+        <AcceptNew token={token} email={invitation.email} suggestedName={invitation.name} />
+      ) : me && me.user.email.toLowerCase() === invitation.email.toLowerCase() ? (
+        <AcceptExisting token={token} orgName={invitation.orgName} />
+      ) : me ? (
+        <p className="alert" role="alert">
+          You are signed in as {me.user.email}. This invitation is for {invitation.email}: sign out, then sign in with
+          that email to accept it.
+        </p>
+      ) : (
+        <>
+          <p>An account already uses this email. Sign in to accept the invitation.</p>
+          <p>
+            <Link
+              className="button"
+              href={`/login?callbackUrl=${encodeURIComponent(`/invite/${token}`)}&email=${encodeURIComponent(invitation.email)}`}
+            >
+              Sign in to accept
+            </Link>
+          </p>
+          <p className="muted">
+            Forgot the password? <Link href="/forgot-password">Reset it</Link>, then open this link again.
+          </p>
+        </>
+      )}
+    </>
   );
 }

@@ -1,6 +1,6 @@
-import Link from "next/link";
 import { tokenSchema } from "@/lib/schemas/accounts";
 import { getCaller } from "@/server/trpc/server";
+import { DeadLink } from "@/app/(auth)/dead-link";
 import { ResetPasswordForm } from "./reset-password-form";
 
 export const dynamic = "force-dynamic";
@@ -11,27 +11,20 @@ export default async function ResetPasswordPage({ params }: { params: Promise<{ 
   const account = tokenSchema.safeParse(token).success
     ? await (await getCaller()).passwordReset.preview({ token })
     : null;
+  if (!account) {
+    return (
+      <DeadLink title="This reset link does not work" href="/forgot-password" action="Ask for a new link">
+        <p>It was already used, replaced by a newer one, or has expired (links work for 30 minutes).</p>
+      </DeadLink>
+    );
+  }
   return (
-    <main id="main" tabIndex={-1} className="auth">
-      <div className="card">
-        {!account ? (
-          <>
-            <h1>This reset link does not work</h1>
-            <p>It was already used, replaced by a newer one, or has expired (links work for 30 minutes).</p>
-            <p>
-              <Link href="/forgot-password">Ask for a new link</Link>
-            </p>
-          </>
-        ) : (
-          <>
-            <h1>Choose a new password</h1>
-            <p>
-              For <strong>{account.email}</strong>.
-            </p>
-            <ResetPasswordForm token={token} email={account.email} name={account.name} />
-          </>
-        )}
-      </div>
-    </main>
+    <>
+      <h1>Choose a new password</h1>
+      <p>
+        For <strong>{account.email}</strong>.
+      </p>
+      <ResetPasswordForm token={token} email={account.email} name={account.name} />
+    </>
   );
 }

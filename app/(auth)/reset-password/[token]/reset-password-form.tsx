@@ -25,7 +25,7 @@ export function ResetPasswordForm({ token, email, name }: { token: string; email
     <form onSubmit={onSubmit} noValidate>
       <input type="hidden" name="username" autoComplete="username" value={email} />
       <PasswordField label="New password" name="password" userInputs={[email, name]} error={errors.password} />
-      <FormFooter error={message?.ok === false ? message.text : null} pending={pending} pendingLabel="Saving…">
+      <FormFooter message={message} pending={pending} pendingLabel="Saving…">
         Set new password
       </FormFooter>
     </form>

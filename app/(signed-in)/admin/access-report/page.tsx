@@ -1,4 +1,5 @@
 import { orPage } from "@/app/_components/signed-in";
+import { Field } from "@/app/_components/field";
 import { accessReportInput } from "@/lib/schemas/access";
 import { BASIS_LABEL } from "@/server/access/report";
 import { formatDateTime, isoDay, zoneAbbreviation } from "@/lib/time";
@@ -42,25 +43,16 @@ export default async function AccessReportPage({
         access.
       </p>
       <form className="filters" method="get" aria-label="Report filters">
-        <div className="field">
-          <label htmlFor="ar-patient">Patient</label>
-          <select id="ar-patient" name="patientId" defaultValue={sp.patientId ?? ""} required>
-            <option value="">Choose…</option>
-            {patients.items.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.familyName}, {p.givenName} · {p.mrn}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="ar-from">From (day, {zone})</label>
-          <input id="ar-from" name="from" type="date" defaultValue={from} />
-        </div>
-        <div className="field">
-          <label htmlFor="ar-to">To (day, {zone}, inclusive)</label>
-          <input id="ar-to" name="to" type="date" defaultValue={to} />
-        </div>
+        <Field as="select" label="Patient" name="patientId" defaultValue={sp.patientId ?? ""} required>
+          <option value="">Choose…</option>
+          {patients.items.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.familyName}, {p.givenName} · {p.mrn}
+            </option>
+          ))}
+        </Field>
+        <Field label={`From (day, ${zone})`} name="from" type="date" defaultValue={from} />
+        <Field label={`To (day, ${zone}, inclusive)`} name="to" type="date" defaultValue={to} />
         <button type="submit">Show report</button>
       </form>
       {sp.patientId && !parsed.success && (

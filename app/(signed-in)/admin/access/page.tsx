@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { orPage } from "@/app/_components/signed-in";
+import { Field } from "@/app/_components/field";
 import { explainInput } from "@/lib/schemas/access";
 import { formatDateTime } from "@/lib/time";
 import { currentMember, getCaller } from "@/server/trpc/server";
@@ -40,30 +41,24 @@ export default async function ExplainPage({
         Choose a member and a patient: the database answers as that member, with the same rules the app enforces.
       </p>
       <form className="filters" method="get" aria-label="Explain access">
-        <div className="field">
-          <label htmlFor="ex-member">Member</label>
-          <select id="ex-member" name="memberId" defaultValue={memberId ?? ""} required>
-            <option value="">Choose…</option>
-            {members.map((m) => (
-              <option key={m.userId} value={m.userId}>
-                {m.name} ({m.role}
-                {m.status !== "active" ? `, ${m.status}` : ""})
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="ex-patient">Patient</label>
-          <select id="ex-patient" name="patientId" defaultValue={patientId ?? ""} required>
-            <option value="">Choose…</option>
-            {patients.items.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.familyName}, {p.givenName} · {p.mrn}
-                {p.archivedAt ? " (archived)" : ""}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Field as="select" label="Member" name="memberId" defaultValue={memberId ?? ""} required>
+          <option value="">Choose…</option>
+          {members.map((m) => (
+            <option key={m.userId} value={m.userId}>
+              {m.name} ({m.role}
+              {m.status !== "active" ? `, ${m.status}` : ""})
+            </option>
+          ))}
+        </Field>
+        <Field as="select" label="Patient" name="patientId" defaultValue={patientId ?? ""} required>
+          <option value="">Choose…</option>
+          {patients.items.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.familyName}, {p.givenName} · {p.mrn}
+              {p.archivedAt ? " (archived)" : ""}
+            </option>
+          ))}
+        </Field>
         <button type="submit">Explain</button>
       </form>
       {(memberId || patientId) && !parsed.success && <p className="alert">Choose both a member and a patient.</p>}

@@ -59,28 +59,22 @@ export default async function AuditPage({
         />
       </section>
       <form className="filters" method="get" aria-label="Filter audit events">
-        <div className="field">
-          <label htmlFor="f-actor">Actor</label>
-          <select id="f-actor" name="actorId" defaultValue={filters.actorId ?? ""}>
-            <option value="">Anyone</option>
-            {members.map((m) => (
-              <option key={m.userId} value={m.userId}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="f-action">Action</label>
-          <select id="f-action" name="action" defaultValue={filters.action ?? ""}>
-            <option value="">Any</option>
-            {ACTIONS.map(([code, label]) => (
-              <option key={code} value={code}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Field as="select" label="Actor" name="actorId" defaultValue={filters.actorId ?? ""}>
+          <option value="">Anyone</option>
+          {members.map((m) => (
+            <option key={m.userId} value={m.userId}>
+              {m.name}
+            </option>
+          ))}
+        </Field>
+        <Field as="select" label="Action" name="action" defaultValue={filters.action ?? ""}>
+          <option value="">Any</option>
+          {ACTIONS.map(([code, label]) => (
+            <option key={code} value={code}>
+              {label}
+            </option>
+          ))}
+        </Field>
         <PatientPicker initial={picked} />
         <Field label="From" name="from" type="date" defaultValue={filters.from ?? ""} error={errors.from} />
         <Field label="To (inclusive)" name="to" type="date" defaultValue={filters.to ?? ""} error={errors.to} />

@@ -4,6 +4,9 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
+import { DataTable } from "@/app/_components/data-table";
+import { Field } from "@/app/_components/field";
+import { FormMessage } from "@/app/_components/form-message";
 import { describeError } from "@/lib/forms";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
@@ -16,12 +19,12 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
   const router = useRouter();
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [clinicianId, setClinicianId] = useState(clinicians[0]?.userId ?? "");
-  const [message, setMessage] = useState<string | null>(null);
-  const onError = (e: unknown) => setMessage(describeError(e).message);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const onError = (e: unknown) => setMessage({ ok: false, text: describeError(e).message });
   const assign = useMutation(
     trpc.admin.careTeam.assign.mutationOptions({
       onSuccess: (r) => {
-        setMessage(`Assigned ${r.assigned} patient${r.assigned === 1 ? "" : "s"}.`);
+        setMessage({ ok: true, text: `Assigned ${r.assigned} patient${r.assigned === 1 ? "" : "s"}.` });
         setSelected(new Set());
         router.refresh();
       },
@@ -37,7 +40,8 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
   const unassign = useMutation(
     trpc.admin.careTeam.unassign.mutationOptions({
       onSuccess: () => {
-        if (removing) setMessage(`${removing.clinician} removed from ${removing.patient}'s care team.`);
+        if (removing)
+          setMessage({ ok: true, text: `${removing.clinician} removed from ${removing.patient}'s care team.` });
         router.refresh();
       },
       onError,
@@ -53,16 +57,19 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
         Patients and their teams
       </h2>
       <div className="filters">
-        <div className="field">
-          <label htmlFor="ct-clinician">Clinician</label>
-          <select id="ct-clinician" value={clinicianId} onChange={(e) => setClinicianId(e.target.value)}>
-            {clinicians.map((c) => (
-              <option key={c.userId} value={c.userId}>
-                {c.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Field
+          as="select"
+          label="Clinician"
+          name="clinicianId"
+          value={clinicianId}
+          onChange={(e) => setClinicianId(e.target.value)}
+        >
+          {clinicians.map((c) => (
+            <option key={c.userId} value={c.userId}>
+              {c.name}
+            </option>
+          ))}
+        </Field>
         <button
           type="button"
           disabled={selected.size === 0 || !clinicianId || assign.isPending}
@@ -71,71 +78,57 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
           Assign selected ({selected.size})
         </button>
       </div>
-      {message && (
-        <p className="notice" role="status">
-          {message}
-        </p>
-      )}
+      <FormMessage message={message} />
       {items.length === 0 ? (
         <p className="empty">No patients match.</p>
       ) : (
-        <table aria-label="Care teams">
-          <thead>
-            <tr>
-              <th scope="col">Select</th>
-              <th scope="col">Patient</th>
-              <th scope="col">MRN</th>
-              <th scope="col">Care team</th>
+        <DataTable label="Care teams" className="care-teams" columns={["Select", "Patient", "MRN", "Care team"]}>
+          {items.map((p) => (
+            <tr key={p.id}>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${p.givenName} ${p.familyName}`}
+                  checked={selected.has(p.id)}
+                  onChange={() => toggle(p.id)}
+                />
+              </td>
+              <td>
+                {p.familyName}, {p.givenName}
+              </td>
+              <td>{p.mrn}</td>
+              <td>
+                {p.team.length === 0 ? (
+                  <span className="badge bad">unassigned</span>
+                ) : (
+                  <ul className="chips">
+                    {p.team.map((t) => (
+                      <li key={t.clinicianId} className="chip">
+                        {t.name}
+                        <button
+                          type="button"
+                          className="chip-remove"
+                          aria-haspopup="dialog"
+                          aria-label={`Unassign ${t.name} from ${p.givenName} ${p.familyName}`}
+                          onClick={() =>
+                            setRemoving({
+                              clinicianId: t.clinicianId,
+                              clinician: t.name,
+                              patientId: p.id,
+                              patient: `${p.givenName} ${p.familyName}`,
+                            })
+                          }
+                        >
+                          <span aria-hidden="true">×</span>
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {items.map((p) => (
-              <tr key={p.id}>
-                <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${p.givenName} ${p.familyName}`}
-                    checked={selected.has(p.id)}
-                    onChange={() => toggle(p.id)}
-                  />
-                </td>
-                <td>
-                  {p.familyName}, {p.givenName}
-                </td>
-                <td>{p.mrn}</td>
-                <td>
-                  {p.team.length === 0 ? (
-                    <span className="badge bad">unassigned</span>
-                  ) : (
-                    <ul className="chips">
-                      {p.team.map((t) => (
-                        <li key={t.clinicianId} className="chip">
-                          {t.name}
-                          <button
-                            type="button"
-                            className="chip-remove"
-                            aria-haspopup="dialog"
-                            aria-label={`Unassign ${t.name} from ${p.givenName} ${p.familyName}`}
-                            onClick={() =>
-                              setRemoving({
-                                clinicianId: t.clinicianId,
-                                clinician: t.name,
-                                patientId: p.id,
-                                patient: `${p.givenName} ${p.familyName}`,
-                              })
-                            }
-                          >
-                            <span aria-hidden="true">×</span>
-                          </button>
-                        </li>
-                      ))}
-                    </ul>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       <ConfirmDialog
         open={removing !== null}

@@ -1,17 +1,11 @@
 import type { ReactNode } from "react";
+import { DataTable } from "@/app/_components/data-table";
 import type { Posture } from "@/server/security/posture";
 
 const Badge = ({ problems }: { problems: string[] }) => (
   <span className={`badge ${problems.length ? "bad" : "ok"}`}>
     {problems.length ? `${problems.length} problem${problems.length === 1 ? "" : "s"}` : "ok"}
   </span>
-);
-
-/** A wide table scrolls inside its own region (focusable, so keyboard users can scroll it too). */
-const Scroll = ({ label, children }: { label: string; children: ReactNode }) => (
-  <div className="scroll" role="region" aria-label={label} tabIndex={0}>
-    {children}
-  </div>
 );
 
 const yesNo = (v: boolean) => (v ? "yes" : "no");
@@ -71,28 +65,20 @@ export function DatabaseDetails({ database: d, runtimeRole }: { database: Postur
           PUBLIC {yesNo(d.publicCreate)}, {runtimeRole} {yesNo(d.runtimeCreate)}
         </dd>
       </dl>
-      <Scroll label="Schemas, scrollable">
-        <table aria-label="Schemas">
-          <thead>
-            <tr>
-              <th scope="col">Schema</th>
-              <th scope="col">Owner</th>
-              <th scope="col">PUBLIC may create</th>
-              <th scope="col">{runtimeRole} may create</th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.schemas.map((s) => (
-              <tr key={s.name}>
-                <td>{s.name}</td>
-                <td>{s.owner}</td>
-                <td>{yesNo(s.publicCreate)}</td>
-                <td>{yesNo(s.runtimeCreate)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </Scroll>
+      <DataTable
+        label="Schemas"
+        focusable
+        columns={["Schema", "Owner", "PUBLIC may create", `${runtimeRole} may create`]}
+      >
+        {d.schemas.map((s) => (
+          <tr key={s.name}>
+            <td>{s.name}</td>
+            <td>{s.owner}</td>
+            <td>{yesNo(s.publicCreate)}</td>
+            <td>{yesNo(s.runtimeCreate)}</td>
+          </tr>
+        ))}
+      </DataTable>
       {d.otherObjects.length > 0 && (
         <p>Other objects in public: {d.otherObjects.map((o) => `${o.kind} ${o.name} (owner ${o.owner})`).join(", ")}</p>
       )}
@@ -139,36 +125,26 @@ export function TableDetails({ tables }: { tables: Posture["tables"] }) {
             Owner {t.owner}
             {t.runtimeGrants.length > 0 && `; the app's login has ${t.runtimeGrants.join(", ")}`}
           </p>
-          <Scroll label={`Policies on ${t.table}, scrollable`}>
-            <table aria-label={`Policies on ${t.table}`}>
-              <thead>
-                <tr>
-                  <th scope="col">Policy</th>
-                  <th scope="col">Command</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Roles</th>
-                  <th scope="col">USING</th>
-                  <th scope="col">WITH CHECK</th>
-                </tr>
-              </thead>
-              <tbody>
-                {t.policies.map((p) => (
-                  <tr key={p.name}>
-                    <td>{p.name}</td>
-                    <td>{p.command}</td>
-                    <td>{p.permissive}</td>
-                    <td>{p.roles.join(", ")}</td>
-                    <td>
-                      <pre className="sql">{p.using ?? "—"}</pre>
-                    </td>
-                    <td>
-                      <pre className="sql">{p.withCheck ?? "—"}</pre>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </Scroll>
+          <DataTable
+            label={`Policies on ${t.table}`}
+            focusable
+            columns={["Policy", "Command", "Kind", "Roles", "USING", "WITH CHECK"]}
+          >
+            {t.policies.map((p) => (
+              <tr key={p.name}>
+                <td>{p.name}</td>
+                <td>{p.command}</td>
+                <td>{p.permissive}</td>
+                <td>{p.roles.join(", ")}</td>
+                <td>
+                  <pre className="sql">{p.using ?? "—"}</pre>
+                </td>
+                <td>
+                  <pre className="sql">{p.withCheck ?? "—"}</pre>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </section>
       ))}
     </Fold>

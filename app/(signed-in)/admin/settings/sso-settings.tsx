@@ -2,10 +2,11 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState, type FormEvent } from "react";
 import { ConfirmButton } from "@/app/_components/confirm-dialog";
 import { Field } from "@/app/_components/field";
-import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
+import { FormMessage } from "@/app/_components/form-message";
+import { useZodForm } from "@/app/_components/use-zod-form";
+import { describeError } from "@/lib/forms";
 import { ssoConfigInput } from "@/lib/schemas/two-factor";
 import { useTRPC } from "@/lib/trpc/client";
 
@@ -17,37 +18,16 @@ export function SsoSettings({ sso, redirectBase, slug }: { sso: Sso; redirectBas
   const router = useRouter();
   const save = useMutation(trpc.admin.settings.saveSso.mutationOptions());
   const remove = useMutation(trpc.admin.settings.removeSso.mutationOptions());
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const redirectUri = `${redirectBase}sso-${slug}`;
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>;
-    const input = ssoConfigInput.safeParse({
-      issuer: form.issuer,
-      clientId: form.clientId,
-      clientSecret: form.clientSecret || undefined,
-    });
-    if (!input.success) {
-      setErrors(fieldErrors(input.error.issues));
-      setMessage(null);
-      return;
-    }
-    setErrors({});
-    try {
-      await save.mutateAsync(input.data);
-      setMessage({
-        ok: true,
-        text: "Single sign-on saved. Members with an address in a verified domain (below) now see “Continue with your practice's sign-in”.",
-      });
+  const { errors, message, pending, onSubmit, setMessage } = useZodForm(
+    ssoConfigInput,
+    async (input) => {
+      await save.mutateAsync(input);
       router.refresh();
-    } catch (err) {
-      const d = describeError(err);
-      setErrors(d.fields);
-      setMessage({ ok: false, text: d.message });
-    }
-  }
+      return "Single sign-on saved. Members with an address in a verified domain (below) now see “Continue with your practice's sign-in”.";
+    },
+    (data) => ({ ...Object.fromEntries(data), clientSecret: data.get("clientSecret") || undefined }),
+  );
 
   return (
     <section className="card" aria-labelledby="sso-settings">
@@ -86,8 +66,8 @@ export function SsoSettings({ sso, redirectBase, slug }: { sso: Sso; redirectBas
           required={!sso}
         />
         <p>
-          <button type="submit" disabled={save.isPending}>
-            {save.isPending ? "Saving…" : "Save single sign-on"}
+          <button type="submit" disabled={pending}>
+            {pending ? "Saving…" : "Save single sign-on"}
           </button>{" "}
           {sso && (
             <ConfirmButton
@@ -109,11 +89,7 @@ export function SsoSettings({ sso, redirectBase, slug }: { sso: Sso; redirectBas
           )}
         </p>
       </form>
-      {message && (
-        <p className={message.ok ? "notice" : "alert"} role={message.ok ? "status" : "alert"}>
-          {message.text}
-        </p>
-      )}
+      <FormMessage message={message} />
     </section>
   );
 }
