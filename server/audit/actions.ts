@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** What an audit row is about (`audit_events.entity`). */
+/** What an audit row is about (`audit_events.entity`); `AUDIT_ENTITY_LABELS` names each for people. */
 export type AuditEntity =
   | "patient"
   | "clinical_note"
@@ -14,6 +14,21 @@ export type AuditEntity =
   | "session"
   | "user"
   | "organization";
+
+export const AUDIT_ENTITY_LABELS: Record<AuditEntity, string> = {
+  patient: "Patient record",
+  clinical_note: "Clinical note",
+  appointment: "Appointment",
+  appointment_reminder: "Appointment reminders",
+  care_team: "Care team",
+  coverage: "Cover",
+  access_grant: "Emergency access",
+  invitation: "Invitation",
+  membership: "Membership",
+  session: "Sign-in session",
+  user: "Account",
+  organization: "Practice",
+};
 
 // Details hold ids, counts, field names and choices: never patient data values.
 const none = z.object({}).strict();
@@ -93,11 +108,11 @@ export const AUDIT_ACTIONS = {
   "break_glass.request": { label: "Requested emergency access", entity: "access_grant", detail: none },
   "break_glass.review": { label: "Reviewed emergency access", entity: "access_grant", detail: none },
   "break_glass.revoke": {
-    label: "Revoked emergency access",
+    label: "Emergency access revoked by an admin",
     entity: "access_grant",
     detail: z.object({ clinicianId: z.uuid() }),
   },
-  "break_glass.end": { label: "Ended own emergency access early", entity: "access_grant", detail: none },
+  "break_glass.end": { label: "Emergency access ended by the clinician", entity: "access_grant", detail: none },
   "access.explain": {
     label: "Checked who can see the record",
     entity: "patient",
