@@ -92,17 +92,21 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
             {items.map((p) => (
               <tr key={p.id}>
                 <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${p.givenName} ${p.familyName}`}
-                    checked={selected.has(p.id)}
-                    onChange={() => toggle(p.id)}
-                  />
+                  <label className="tap">
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${p.givenName} ${p.familyName}`}
+                      checked={selected.has(p.id)}
+                      onChange={() => toggle(p.id)}
+                    />
+                  </label>
                 </td>
                 <td>
-                  {p.familyName}, {p.givenName}
+                  <span className="name">
+                    {p.familyName}, {p.givenName}
+                  </span>
                 </td>
-                <td>{p.mrn}</td>
+                <td className="mrn">{p.mrn}</td>
                 <td>
                   {p.team.length === 0 ? (
                     <span className="badge bad">unassigned</span>
