@@ -95,7 +95,7 @@ export function describeAuditEvent(e: AuditEventFacts, names: AuditNames, tz: st
       break;
     case "note.list":
     case "note.drafts":
-      details.push(`${plural(count("noteIds"), "note")} shown`);
+      details.push(count("noteIds") ? `${plural(count("noteIds"), "note")} shown` : "No notes shown");
       break;
     case "appointment.create":
     case "appointment.double_book":

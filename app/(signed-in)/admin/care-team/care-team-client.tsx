@@ -79,7 +79,7 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
       {items.length === 0 ? (
         <p className="empty">No patients match.</p>
       ) : (
-        <table aria-label="Care teams">
+        <table aria-label="Care teams" className="stacked">
           <thead>
             <tr>
               <th scope="col">Select</th>
@@ -91,7 +91,7 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
           <tbody>
             {items.map((p) => (
               <tr key={p.id}>
-                <td>
+                <td data-label="Select">
                   <label className="tap">
                     <input
                       type="checkbox"
@@ -101,13 +101,15 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
                     />
                   </label>
                 </td>
-                <td>
+                <td data-label="Patient">
                   <span className="name">
                     {p.familyName}, {p.givenName}
                   </span>
                 </td>
-                <td className="mrn">{p.mrn}</td>
-                <td>
+                <td data-label="MRN" className="mrn">
+                  {p.mrn}
+                </td>
+                <td data-label="Care team">
                   {p.team.length === 0 ? (
                     <span className="badge bad">unassigned</span>
                   ) : (
