@@ -60,7 +60,8 @@ export function fieldWords(field: string): string {
   return PATIENT_FIELDS[field] ?? field.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
 }
 
-const record = (v: unknown): Record<string, unknown> => (v && typeof v === "object" ? (v as Record<string, unknown>) : {});
+const record = (v: unknown): Record<string, unknown> =>
+  v && typeof v === "object" ? (v as Record<string, unknown>) : {};
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const ROLE: Record<string, string> = { admin: "admin", clinician: "clinician" };
 const MFA_POLICY: Record<string, string> = {
@@ -107,7 +108,9 @@ export function describeAuditEvent(e: AuditEventFacts, names: AuditNames, tz: st
       if (typeof d.reason === "string" && d.reason) details.push(`Reason: ${d.reason}`);
       break;
     case "coverage.preview":
-      details.push(`${who(d.coveringId)} to cover ${who(d.coveredId)}, ${plural(Number(d.added) || 0, "patient")} added`);
+      details.push(
+        `${who(d.coveringId)} to cover ${who(d.coveredId)}, ${plural(Number(d.added) || 0, "patient")} added`,
+      );
       break;
     case "coverage.create":
       details.push(`${who(d.coveringId)} covers ${who(d.coveredId)}`);
