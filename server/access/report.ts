@@ -148,9 +148,14 @@ export function summariseAccess(rows: AccessRow[], tz: string): AccessRow[] {
     if (LIST_ACTIONS.has(r.action)) open.set(r.actorId, line);
     else open.delete(r.actorId);
   }
-  for (const line of out)
-    if (line.count > 1 && line.until)
-      line.what = `${line.what}, ${line.count} times between ${formatTime(line.at, tz).split(" ")[0]} and ${formatTime(line.until, tz)}`;
+  for (const line of out) {
+    if (line.count < 2 || !line.until) continue;
+    const [first, last] = [formatTime(line.at, tz), formatTime(line.until, tz)];
+    line.what =
+      first === last
+        ? `${line.what}, ${line.count} times at ${last}`
+        : `${line.what}, ${line.count} times between ${first.split(" ")[0]} and ${last}`;
+  }
   return out;
 }
 

@@ -81,8 +81,8 @@ export default async function AccessReportPage({
           </p>
           <p className="muted">
             {report.accesses} access{report.accesses === 1 ? "" : "es"} from {report.from} to {report.to}
-            {report.rows.length < report.accesses && ` (list-page views of the same page summarised in one line)`}.
-            Times in the practice&apos;s time zone ({zone}). Emergency accesses are highlighted.
+            {report.rows.length < report.accesses && `; each run of list-page views is one line`}. Times in the
+            practice&apos;s time zone ({zone}). Emergency accesses are highlighted.
           </p>
           {report.rows.length === 0 ? (
             <p className="empty">No recorded access in this period.</p>
