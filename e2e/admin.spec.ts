@@ -194,7 +194,7 @@ test(
     const csv = await readFile((await download.path())!, "utf8");
     const lines = csv.trim().split("\r\n");
     expect(lines[0]).toBe(
-      '"at","actorId","actorName","action","actionLabel","entity","entityId","patientId","patientName","patientMrn","requestId","detail"',
+      '"at","actorId","actorName","action","actionLabel","entity","entityId","patientId","patientName","patientMrn","requestId","detail","about","details","emergencyReason"',
     );
     expect(lines).toHaveLength(shown + 1);
     expect(

@@ -137,6 +137,8 @@ test("a locum switching practice on a chart lands on the new practice's list; a 
     const { context, page } = await clinicianSignIn(browser, "locum@careroster.test", { viewport });
     await openChart(page, demoPanel("locum", "northside")[0]);
     const chartUrl = page.url();
+    // On a phone the practice switcher is in the header's menu.
+    if (name === "phone") await page.getByRole("button", { name: "Menu", exact: true }).click();
     await page.getByLabel("Practice").selectOption({ label: "Lakeside Pediatrics" });
     await expect(page).toHaveURL(/\/patients$/);
     await page.waitForLoadState("load");
@@ -147,6 +149,7 @@ test("a locum switching practice on a chart lands on the new practice's list; a 
     const res = await page.goto(chartUrl);
     expect(res?.status()).toBe(404);
     await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
+    if (name === "phone") await page.getByRole("button", { name: "Menu", exact: true }).click();
     await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
     await expect(page.getByTestId("other-practice-hint")).toContainText(
       "This patient may belong to another practice you work at (Northside Family Clinic)",

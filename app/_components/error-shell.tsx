@@ -8,7 +8,16 @@ import { TopBar } from "./top-bar";
  * (the plain card otherwise), and for a member of several practices a hint that the record may
  * belong to another of them.
  */
-export async function ErrorShell({ title, children }: { title: string; children: ReactNode }) {
+export async function ErrorShell({
+  title,
+  header = true,
+  children,
+}: {
+  title: string;
+  /** false inside app/(signed-in)/layout.tsx, which shows the header already. */
+  header?: boolean;
+  children: ReactNode;
+}) {
   let me: Awaited<ReturnType<Awaited<ReturnType<typeof getCaller>>["me"]["get"]>> | null = null;
   try {
     me = await currentMember();
@@ -40,10 +49,27 @@ export async function ErrorShell({ title, children }: { title: string; children:
   }
   return (
     <>
-      <TopBar me={me} />
+      {header && <TopBar me={me} />}
       <main id="main" tabIndex={-1}>
         {card}
       </main>
     </>
+  );
+}
+
+/** One page for a record that does not exist and one the caller may not see: no existence oracle. */
+export function NotFoundPage({ header = true }: { header?: boolean }) {
+  return (
+    <ErrorShell title="Not found" header={header}>
+      <p>There is nothing at this address that you can see.</p>
+    </ErrorShell>
+  );
+}
+
+export function ForbiddenPage({ header = true }: { header?: boolean }) {
+  return (
+    <ErrorShell title="403 — practice admins only" header={header}>
+      <p>You need to be an active admin of this practice to open this page.</p>
+    </ErrorShell>
   );
 }

@@ -1,9 +1,13 @@
 import type { RouterOutputs } from "@/server/trpc/types";
+import { DisclosureNav } from "./disclosure-nav";
 import { NavLink, PendingLink as Link } from "./nav-link";
 import { OrgSwitcher } from "./org-switcher";
 import { SignOutButton } from "./sign-out-button";
 
-/** The signed-in header: practice (with switcher), the admin entry for admins, the user and sign-out. */
+/**
+ * The signed-in header: practice (with switcher), the admin entry for admins, the user and sign-out;
+ * on a phone all of it folds behind one "Menu" button so the header stays one row.
+ */
 export function TopBar({ me }: { me: RouterOutputs["me"]["get"] }) {
   return (
     <>
@@ -14,23 +18,25 @@ export function TopBar({ me }: { me: RouterOutputs["me"]["get"] }) {
         <Link className="brand" href="/">
           CareRoster
         </Link>
-        <nav aria-label="Main">
-          {me.role === "clinician" && <NavLink href="/today">Today</NavLink>}
-          <NavLink href="/patients">Patients</NavLink>
-          {me.role && <NavLink href="/directory">Directory</NavLink>}
-          {me.role && <NavLink href="/coverage">Cover</NavLink>}
-          {me.role === "admin" && <NavLink href="/admin">Admin</NavLink>}
-        </nav>
-        <span className="spacer" />
-        {me.memberships.length > 1 ? (
-          <OrgSwitcher current={me.org?.id ?? null} orgs={me.memberships} />
-        ) : (
-          <span className="muted">{me.org?.name}</span>
-        )}
-        <Link href="/account" title="Your account and sessions">
-          {me.user.name}
-        </Link>
-        <SignOutButton />
+        <DisclosureNav label="Menu" className="topbar-menu">
+          <nav aria-label="Main">
+            {me.role === "clinician" && <NavLink href="/today">Today</NavLink>}
+            <NavLink href="/patients">Patients</NavLink>
+            {me.role && <NavLink href="/directory">Directory</NavLink>}
+            {me.role && <NavLink href="/coverage">Cover</NavLink>}
+            {me.role === "admin" && <NavLink href="/admin">Admin</NavLink>}
+          </nav>
+          <span className="spacer" />
+          {me.memberships.length > 1 ? (
+            <OrgSwitcher current={me.org?.id ?? null} orgs={me.memberships} />
+          ) : (
+            <span className="muted practice-name">{me.org?.name}</span>
+          )}
+          <Link className="account-link" href="/account" title="Your account and sessions">
+            {me.user.name}
+          </Link>
+          <SignOutButton />
+        </DisclosureNav>
       </header>
     </>
   );

@@ -21,7 +21,14 @@ export const CSV_COLUMNS = [
   "reviewed at (UTC)",
   "reviewed by",
   "review comment",
+  "times",
+  "last time (UTC)",
+  "emergency ended at (UTC)",
+  "emergency ended by",
 ] as const;
+
+const endedBy = (e: NonNullable<AccessRow["emergency"]>["ended"]) =>
+  !e ? "" : e.by === "clinician" ? "the clinician" : `an admin: ${e.name ?? "a former member"}`;
 
 export function accessReportCsv(rows: AccessRow[]): string {
   const line = (cells: unknown[]) => cells.map(csvCellQuoted).join(",") + "\r\n";
@@ -39,6 +46,10 @@ export function accessReportCsv(rows: AccessRow[]): string {
           r.emergency?.reviewedAt,
           r.emergency?.reviewerName,
           r.emergency?.comment,
+          r.count,
+          r.until,
+          r.emergency?.ended?.at,
+          endedBy(r.emergency?.ended ?? null),
         ]),
       )
       .join("")
@@ -128,14 +139,17 @@ export async function accessReportPdf(header: ReportHeader, rows: AccessRow[]): 
   if (rows.length === 0) text(page, "No access to this record in the period.", M, y, 10);
 
   for (const r of rows) {
-    const extra = r.emergency
+    // A summarised line of list-page views keeps its full wording below the row.
+    const summary = r.count > 1 ? wrap(r.what, font, 8, W - 2 * M - 108) : [];
+    const emergency = r.emergency
       ? wrap(
-          `Emergency reason: ${r.emergency.reason}. ${r.emergency.reviewedAt ? `Reviewed ${utc(r.emergency.reviewedAt)} by ${r.emergency.reviewerName ?? "an admin"}${r.emergency.comment ? `: ${r.emergency.comment}` : ""}` : "Not reviewed yet."}`,
+          `Emergency reason: ${r.emergency.reason}. ${r.emergency.ended ? `${r.emergency.ended.by === "clinician" ? "Ended early by the clinician" : `Revoked by an admin (${r.emergency.ended.name ?? "a former member"})`} ${utc(r.emergency.ended.at)}. ` : ""}${r.emergency.reviewedAt ? `Reviewed ${utc(r.emergency.reviewedAt)} by ${r.emergency.reviewerName ?? "an admin"}${r.emergency.comment ? `: ${r.emergency.comment}` : ""}` : "Not reviewed yet."}`,
           font,
           8,
           W - 2 * M - 108,
         )
       : [];
+    const extra = [...summary, ...emergency];
     const height = 14 + extra.length * 11;
     if (y - height < M + 20) {
       page = doc.addPage([W, H]);
@@ -157,7 +171,7 @@ export async function accessReportPdf(header: ReportHeader, rows: AccessRow[]): 
       utc(r.at).replace(" UTC", ""),
       r.actorName ?? r.actorId,
       r.role ?? "",
-      r.what,
+      r.count > 1 ? `${r.count} list-page views` : r.what,
       r.basis ? BASIS_LABEL[r.basis] : "-",
     ];
     cells.forEach((c, i) =>
@@ -165,7 +179,7 @@ export async function accessReportPdf(header: ReportHeader, rows: AccessRow[]): 
     );
     y -= 12;
     for (const l of extra) {
-      text(page, l, M + 104, y, 8, font, rgb(0.48, 0.18, 0.05));
+      text(page, l, M + 104, y, 8, font, r.emergency ? rgb(0.48, 0.18, 0.05) : rgb(0.36, 0.4, 0.47));
       y -= 11;
     }
     y -= 2;

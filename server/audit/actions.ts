@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { mfaPolicies } from "@/lib/schemas/two-factor";
 
-/** What an audit row is about (`audit_events.entity`). */
+/** What an audit row is about (`audit_events.entity`); `AUDIT_ENTITY_LABELS` names each for people. */
 export type AuditEntity =
   | "patient"
   | "clinical_note"
@@ -15,6 +15,21 @@ export type AuditEntity =
   | "session"
   | "user"
   | "organization";
+
+export const AUDIT_ENTITY_LABELS: Record<AuditEntity, string> = {
+  patient: "Patient record",
+  clinical_note: "Clinical note",
+  appointment: "Appointment",
+  appointment_reminder: "Appointment reminders",
+  care_team: "Care team",
+  coverage: "Cover",
+  access_grant: "Emergency access",
+  invitation: "Invitation",
+  membership: "Membership",
+  session: "Sign-in session",
+  user: "Account",
+  organization: "Practice",
+};
 
 // Details hold ids, counts, field names and choices: never patient data values.
 const none = z.object({}).strict();
@@ -81,8 +96,8 @@ export const AUDIT_ACTIONS = {
   "directory.search": { label: "Searched the directory", entity: "patient", detail: searched },
   "break_glass.request": { label: "Requested emergency access", entity: "access_grant", detail: none },
   "break_glass.review": { label: "Reviewed emergency access", entity: "access_grant", detail: none },
-  "break_glass.revoke": { label: "Revoked emergency access", entity: "access_grant", detail: revoked },
-  "break_glass.end": { label: "Ended own emergency access early", entity: "access_grant", detail: none },
+  "break_glass.revoke": { label: "Emergency access revoked by an admin", entity: "access_grant", detail: revoked },
+  "break_glass.end": { label: "Emergency access ended by the clinician", entity: "access_grant", detail: none },
   "access.explain": { label: "Checked who can see the record", entity: "patient", detail: explained },
   "access.report": { label: "Viewed this access report", entity: "patient", detail: reported },
   "member.invite": { label: "Invited a member", entity: "invitation", detail: roleChosen },

@@ -5,13 +5,20 @@ import { serverTimeZone } from "@/lib/time";
 import type { Tx } from "@/server/db/client";
 import { columnsOf, patientLabel } from "@/server/db/columns";
 import { decodeCursor, takePage } from "@/server/db/pagination";
-import { auditEvents, patients, users } from "@/server/db/schema";
+import { auditEvents, organizations, patients, users } from "@/server/db/schema";
+import type { MemberCtx } from "@/server/request";
 import { ACCESS_ACTIONS } from "./actions";
+import { describeAuditEvent } from "./describe";
+import { auditNames } from "./names";
 
 const cursorSchema = z.object({ at: z.string(), id: z.number().int() });
 
-/** Newest first, keyset on (at, id); the policies show admins their own org's events only. */
-export async function listAuditEvents(tx: Tx, input: AuditListInput) {
+/**
+ * Newest first, keyset on (at, id); the policies show admins their own org's events only. Each row
+ * also comes in words (`words`: action, entity and details with names, times in the practice's zone).
+ */
+export async function listAuditEvents(ctx: MemberCtx, input: AuditListInput) {
+  const { tx } = ctx;
   const where: SQL[] = [];
   if (input.actorId) where.push(eq(auditEvents.actorId, input.actorId));
   if (input.patientId) where.push(eq(auditEvents.patientId, input.patientId));
@@ -49,7 +56,16 @@ export async function listAuditEvents(tx: Tx, input: AuditListInput) {
     .orderBy(desc(auditEvents.at), desc(auditEvents.id))
     .limit(input.limit + 1);
   const { page, nextCursor } = takePage(rows, input.limit, (last) => ({ at: last.atText, id: last.id }));
-  return { items: page.map(({ atText: _atText, ...r }) => r), nextCursor };
+  const [org] = await tx
+    .select({ timeZone: organizations.timeZone })
+    .from(organizations)
+    .where(eq(organizations.id, ctx.orgId));
+  const zone = org?.timeZone ?? serverTimeZone();
+  const names = await auditNames(tx, ctx.orgId, page);
+  return {
+    items: page.map(({ atText: _atText, ...r }) => ({ ...r, words: describeAuditEvent(r, names, zone) })),
+    nextCursor,
+  };
 }
 
 /** Accesses to patient data per day and per member over the last 30 days, for the dashboard chart. */

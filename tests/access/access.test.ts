@@ -205,11 +205,13 @@ describe("patient access report", () => {
         action: "patient.view",
         what: "Opened the chart",
         basis: "care_team",
+        count: 1,
+        until: null,
         emergency: null,
       },
     ]);
     expect(csv.split("\r\n")[1]).toBe(
-      `"2026-01-02T03:04:05.000Z","'=cmd()","clinician","Opened the chart","care team","","","",""`,
+      `"2026-01-02T03:04:05.000Z","'=cmd()","clinician","Opened the chart","care team","","","","","1","","",""`,
     );
     void eq;
   });

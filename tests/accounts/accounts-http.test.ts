@@ -205,7 +205,7 @@ describe("small holes", () => {
     const text = await res.text();
     const lines = text.trim().split("\r\n");
     expect(lines[0]).toBe(
-      '"at","actorId","actorName","action","actionLabel","entity","entityId","patientId","patientName","patientMrn","requestId","detail"',
+      '"at","actorId","actorName","action","actionLabel","entity","entityId","patientId","patientName","patientMrn","requestId","detail","about","details","emergencyReason"',
     );
     expect(lines.length).toBeGreaterThan(1);
     for (const line of lines.slice(1)) {

@@ -1,5 +1,6 @@
 import { forbidden } from "next/navigation";
 import type { ReactNode } from "react";
+import { DisclosureNav } from "@/app/_components/disclosure-nav";
 import { NavLink } from "@/app/_components/nav-link";
 import { orPage } from "@/app/_components/signed-in";
 import { currentMember, getCaller } from "@/server/trpc/server";
@@ -35,24 +36,26 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   return (
     <>
       <div className="admin">
-        <nav aria-label="Admin" className="admin-nav">
-          <p className="muted">{me.org?.name}</p>
-          <ul>
-            {sections.map(([href, label]) => (
-              <li key={href}>
-                <NavLink href={href} exact={href === "/admin"}>
-                  {label}
-                  {badge[href]?.n ? (
-                    <span className="count">
-                      {badge[href].n}
-                      <span className="visually-hidden"> {badge[href].what}</span>
-                    </span>
-                  ) : null}
-                </NavLink>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <DisclosureNav label="Admin menu" className="admin-menu">
+          <nav aria-label="Admin" className="admin-nav">
+            <p className="muted">{me.org?.name}</p>
+            <ul>
+              {sections.map(([href, label]) => (
+                <li key={href}>
+                  <NavLink href={href} exact={href === "/admin"}>
+                    {label}
+                    {badge[href]?.n ? (
+                      <span className="count">
+                        {badge[href].n}
+                        <span className="visually-hidden"> {badge[href].what}</span>
+                      </span>
+                    ) : null}
+                  </NavLink>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </DisclosureNav>
         <main id="main" tabIndex={-1} className="admin-main">
           {children}
         </main>

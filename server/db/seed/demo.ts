@@ -164,17 +164,20 @@ export async function seedDemo(ownerUrl: string): Promise<boolean> {
       // for an hour; the admin reviewed it. The audit rows carry the basis as the app records it.
       const target = patientIds.get("DEMO-N-0002")!;
       const grantedAt = daysAgo(6);
-      await tx.insert(schema.accessGrants).values({
-        orgId: target.orgId,
-        clinicianId: userIds.shepherd,
-        patientId: target.id,
-        reason: "Patient arrived at the walk-in clinic unwell while Dr Grey was away (demo)",
-        grantedAt,
-        expiresAt: new Date(grantedAt.getTime() + 3600_000),
-        reviewedBy: userIds.northAdmin,
-        reviewedAt: daysAgo(5),
-        reviewComment: "Justified: walk-in emergency, confirmed with Dr Grey (demo).",
-      });
+      const [grant] = await tx
+        .insert(schema.accessGrants)
+        .values({
+          orgId: target.orgId,
+          clinicianId: userIds.shepherd,
+          patientId: target.id,
+          reason: "Patient arrived at the walk-in clinic unwell while Dr Grey was away (demo)",
+          grantedAt,
+          expiresAt: new Date(grantedAt.getTime() + 3600_000),
+          reviewedBy: userIds.northAdmin,
+          reviewedAt: daysAgo(5),
+          reviewComment: "Justified: walk-in emergency, confirmed with Dr Grey (demo).",
+        })
+        .returning({ id: schema.accessGrants.id });
       const at = (base: Date, minutes: number) => new Date(base.getTime() + minutes * 60_000);
       await tx.insert(schema.auditEvents).values([
         {
@@ -182,6 +185,7 @@ export async function seedDemo(ownerUrl: string): Promise<boolean> {
           actorId: userIds.shepherd,
           action: "break_glass.request",
           entity: "access_grant",
+          entityId: grant.id,
           patientId: target.id,
           at: at(grantedAt, 0),
           requestId: "demo-seed-1",

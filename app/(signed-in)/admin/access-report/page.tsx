@@ -1,7 +1,7 @@
 import { orPage } from "@/app/_components/signed-in";
 import { Field } from "@/app/_components/field";
 import { accessReportInput } from "@/lib/schemas/access";
-import { BASIS_LABEL } from "@/server/access/report";
+import { BASIS_LABEL, emergencyEndWords } from "@/server/access/report";
 import { formatDateTime, isoDay, zoneAbbreviation } from "@/lib/time";
 import { currentMember, getCaller } from "@/server/trpc/server";
 import { DataTable } from "@/app/_components/data-table";
@@ -72,25 +72,34 @@ export default async function AccessReportPage({
             </a>
           </p>
           <p className="muted">
-            {report.rows.length} access{report.rows.length === 1 ? "" : "es"} from {report.from} to {report.to}. Times
-            in the practice&apos;s time zone ({zone}). Emergency accesses are highlighted.
+            {report.accesses} access{report.accesses === 1 ? "" : "es"} from {report.from} to {report.to}
+            {report.rows.length < report.accesses && `; each run of list-page views is one line`}. Times in the
+            practice&apos;s time zone ({zone}). Emergency accesses are highlighted.
           </p>
           {report.rows.length === 0 ? (
             <p className="empty">No recorded access in this period.</p>
           ) : (
-            <DataTable label="Accesses" columns={["When", "Who", "Role", "What", "Basis"]}>
+            <DataTable label="Accesses" className="stacked" columns={["When", "Who", "Role", "What", "Basis"]}>
               {report.rows.map((r) => (
                 <tr key={r.id} className={r.basis === "break_glass" ? "emergency" : undefined}>
-                  <td>{fmt.format(r.at)}</td>
-                  <td>{r.actorName ?? r.actorId}</td>
-                  <td>{r.role ?? "—"}</td>
-                  <td>{r.what}</td>
-                  <td>
+                  <td data-label="When">{fmt.format(r.at)}</td>
+                  <td data-label="Who">
+                    <span className="name">{r.actorName ?? "A former member"}</span>
+                  </td>
+                  <td data-label="Role">{r.role ?? "—"}</td>
+                  <td data-label="What">{r.what}</td>
+                  <td data-label="Basis">
                     {r.basis ? BASIS_LABEL[r.basis] : "—"}
                     {r.emergency && (
                       <div className="flag">
                         Reason: {r.emergency.reason}
                         <br />
+                        {r.emergency.ended && (
+                          <>
+                            {emergencyEndWords(r.emergency.ended, tz)}
+                            <br />
+                          </>
+                        )}
                         {r.emergency.reviewedAt
                           ? `Reviewed ${fmt.format(r.emergency.reviewedAt)} by ${r.emergency.reviewerName ?? "an admin"}${r.emergency.comment ? `: ${r.emergency.comment}` : ""}`
                           : "Not reviewed yet"}

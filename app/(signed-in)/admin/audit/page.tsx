@@ -2,7 +2,7 @@ import Link from "next/link";
 import { auditListInput } from "@/lib/schemas/admin";
 import { orPage } from "@/app/_components/signed-in";
 import { currentMember, getCaller } from "@/server/trpc/server";
-import { AUDIT_ACTION_NAMES, auditActionLabel, signInMethodLabel } from "@/server/audit/actions";
+import { AUDIT_ACTION_NAMES, auditActionLabel } from "@/server/audit/actions";
 import { formatDateTime } from "@/lib/time";
 import { AccessChart } from "./access-chart";
 import { PatientPicker } from "./patient-picker";
@@ -92,30 +92,33 @@ export default async function AuditPage({
       ) : page.items.length === 0 ? (
         <p className="empty">No audit events match.</p>
       ) : (
-        <DataTable label="Audit events" columns={["When", "Actor", "Action", "Patient", "Entity"]}>
+        <DataTable label="Audit events" className="stacked" columns={["When", "Who", "What", "Patient", "About"]}>
           {page.items.map((e) => (
             <tr key={e.id}>
-              <td>{formatDateTime(e.at, tz)}</td>
-              <td>{e.actorName ?? "Unknown"}</td>
-              <td>
-                {auditActionLabel(e.action)}
-                {e.action === "auth.sign_in" && signInMethodLabel(e.detail) && ` with ${signInMethodLabel(e.detail)}`}
-                <span className="code"> {e.action}</span>
+              <td data-label="When">{formatDateTime(e.at, tz)}</td>
+              <td data-label="Who">
+                <span className="name">{e.actorName ?? "A former member"}</span>
               </td>
-              <td>
+              <td data-label="What">
+                {e.words.action}
+                {e.words.details && <span className="detail">{e.words.details}</span>}
+              </td>
+              <td data-label="Patient">
                 {e.patientId ? (
                   <Link href={`/admin/audit?patientId=${e.patientId}`} title="Only this patient's events">
-                    {e.patientName ?? "Patient"}{" "}
-                    <span className="muted">({e.patientMrn ?? e.patientId.slice(0, 8)})</span>
+                    <span className="name">{e.patientName ?? "A patient"}</span>
+                    {e.patientMrn && (
+                      <>
+                        {" "}
+                        <span className="mrn">({e.patientMrn})</span>
+                      </>
+                    )}
                   </Link>
                 ) : (
                   "—"
                 )}
               </td>
-              <td>
-                {e.entity}
-                {e.entityId ? ` ${e.entityId.slice(0, 8)}` : ""}
-              </td>
+              <td data-label="About">{e.words.entity}</td>
             </tr>
           ))}
         </DataTable>

@@ -82,22 +82,28 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
       {items.length === 0 ? (
         <p className="empty">No patients match.</p>
       ) : (
-        <DataTable label="Care teams" className="care-teams" columns={["Select", "Patient", "MRN", "Care team"]}>
+        <DataTable label="Care teams" className="stacked" columns={["Select", "Patient", "MRN", "Care team"]}>
           {items.map((p) => (
             <tr key={p.id}>
-              <td>
-                <input
-                  type="checkbox"
-                  aria-label={`Select ${p.givenName} ${p.familyName}`}
-                  checked={selected.has(p.id)}
-                  onChange={() => toggle(p.id)}
-                />
+              <td data-label="Select">
+                <label className="tap">
+                  <input
+                    type="checkbox"
+                    aria-label={`Select ${p.givenName} ${p.familyName}`}
+                    checked={selected.has(p.id)}
+                    onChange={() => toggle(p.id)}
+                  />
+                </label>
               </td>
-              <td>
-                {p.familyName}, {p.givenName}
+              <td data-label="Patient">
+                <span className="name">
+                  {p.familyName}, {p.givenName}
+                </span>
               </td>
-              <td>{p.mrn}</td>
-              <td>
+              <td data-label="MRN" className="mrn">
+                {p.mrn}
+              </td>
+              <td data-label="Care team">
                 {p.team.length === 0 ? (
                   <span className="badge bad">unassigned</span>
                 ) : (

@@ -90,6 +90,16 @@ function NoteItem({ note, canWrite }: { note: Note; canWrite: boolean }) {
         <p className="note-body">{note.body}</p>
       ) : (
         <form onSubmit={onSave} noValidate>
+          {mode === "addendum" && (
+            // The signed text stays in view: an addendum is written against what it amends.
+            <figure className="amended">
+              <figcaption className="muted" id={`amended-${note.id}`}>
+                Amends the note signed by {note.authorName ?? "a colleague"}
+                {note.signedAt ? ` on ${fmt.format(note.signedAt)}` : ""}
+              </figcaption>
+              <blockquote className="note-body">{note.body}</blockquote>
+            </figure>
+          )}
           <label htmlFor={`note-${mode}-${note.id}`}>{mode === "edit" ? "Edit draft" : "Addendum"}</label>
           <textarea
             id={`note-${mode}-${note.id}`}
@@ -97,6 +107,7 @@ function NoteItem({ note, canWrite }: { note: Note; canWrite: boolean }) {
             defaultValue={mode === "edit" ? note.body : ""}
             rows={4}
             aria-invalid={error ? true : undefined}
+            aria-describedby={mode === "addendum" ? `amended-${note.id}` : undefined}
           />
           {error && <p className="field-error">{error}</p>}
           <p className="actions">

@@ -1,5 +1,4 @@
 import { auditFilterInput } from "@/lib/schemas/admin";
-import { auditActionLabel } from "@/server/audit/actions";
 import { csvRows } from "@/server/audit/csv";
 import { createContext } from "@/server/trpc/context";
 import { errorResponse } from "@/server/trpc/http-error";
@@ -7,7 +6,9 @@ import { createCaller } from "@/server/trpc/routers/_app";
 
 export const dynamic = "force-dynamic";
 
-// Names beside ids: the actor and the patient (name and MRN) as they are now, the action code and its label.
+// Names beside ids: the actor and the patient (name and MRN) as they are now, the action code and its
+// label; then the row in words as the audit page shows it (what it was about, its details, and an
+// emergency access's reason).
 const COLUMNS = [
   "at",
   "actorId",
@@ -21,6 +22,9 @@ const COLUMNS = [
   "patientMrn",
   "requestId",
   "detail",
+  "about",
+  "details",
+  "emergencyReason",
 ] as const;
 const MAX_ROWS = 50_000;
 
@@ -42,7 +46,13 @@ export async function GET(req: Request) {
       });
       body += csvRows(
         page.items.map((e) => {
-          const row = { ...e, actionLabel: auditActionLabel(e.action) };
+          const row = {
+            ...e,
+            actionLabel: e.words.action,
+            about: e.words.entity,
+            details: e.words.details,
+            emergencyReason: e.words.emergencyReason,
+          };
           return COLUMNS.map((c) => row[c]);
         }),
       );
