@@ -39,7 +39,35 @@ export const AUDIT_ACTIONS = {
     entity: "patient",
     detail: z.object({ patientIds: ids }),
   },
-  "patient.create": { label: "Registered the patient", entity: "patient", detail: none },
+  "patient.create": {
+    label: "Registered the patient",
+    entity: "patient",
+    // The reason is the registrar's own words for going ahead despite possible duplicates.
+    detail: z
+      .object({
+        mrnGenerated: z.boolean(),
+        duplicateReason: z.string().optional(),
+        duplicateCandidateIds: ids.optional(),
+        duplicateElsewhere: z.boolean().optional(),
+      })
+      .strict(),
+  },
+  "patient.duplicate_check": {
+    label: "Checked a registration for duplicates",
+    access: true,
+    entity: "patient",
+    detail: z.object({ patientIds: ids, elsewhere: z.boolean() }),
+  },
+  "patient.merge": {
+    label: "Merged a duplicate chart into this one",
+    entity: "patient",
+    detail: z.object({
+      mergedPatientId: z.uuid(),
+      appointments: z.number(),
+      careTeam: z.number(),
+      notes: z.number(),
+    }),
+  },
   "patient.update": {
     label: "Changed demographics",
     entity: "patient",
@@ -151,6 +179,11 @@ export const AUDIT_ACTIONS = {
     label: "Changed the two-factor policy",
     entity: "organization",
     detail: z.object({ policy: z.enum(["off", "admins", "everyone"]) }),
+  },
+  "practice.mrn_prefix": {
+    label: "Changed the practice's MRN prefix",
+    entity: "organization",
+    detail: z.object({ prefix: z.string() }),
   },
   "practice.time_zone": {
     label: "Changed the practice's time zone",
