@@ -16,10 +16,11 @@ export async function mrnSettings(ctx: RequestCtx) {
 
 /** Admin → Settings: sets the prefix (the policies let only the practice's admin write it). */
 export async function setMrnPrefix(ctx: MemberCtx, input: z.infer<typeof mrnSettingsInput>) {
-  await ctx.tx
-    .insert(mrnSequences)
-    .values({ orgId: ctx.orgId, prefix: input.prefix })
-    .onConflictDoUpdate({ target: mrnSequences.orgId, set: { prefix: sql`excluded.prefix` } });
+  // Written out: Drizzle would name every column (DEFAULT included), and the runtime role may insert only these two.
+  await ctx.tx.execute(
+    sql`insert into mrn_sequences (org_id, prefix) values (${ctx.orgId}, ${input.prefix})
+        on conflict (org_id) do update set prefix = excluded.prefix`,
+  );
   await audit(ctx, { action: "practice.mrn_prefix", entityId: ctx.orgId, detail: { prefix: input.prefix } });
   return mrnSettings(ctx);
 }
