@@ -121,6 +121,15 @@ export const patientCreateInput = patientFields.extend({
     .optional(),
 });
 
+/** The registration form once possible duplicates were shown: "Create anyway" needs its reason. */
+export const patientCreateAnywayInput = patientCreateInput.extend({
+  duplicateReason: z
+    .string()
+    .trim()
+    .min(10, "Say why this is a different person (at least 10 characters)")
+    .max(500, "Keep the reason under 500 characters"),
+});
+
 export const patientUpdateInput = patientFields
   .partial()
   .extend({
