@@ -1646,7 +1646,7 @@ AS $function$
       ORDER BY p.id FOR UPDATE;
     GET DIAGNOSTICS found_count = ROW_COUNT;
     IF found_count <> 2 THEN
-      RAISE EXCEPTION 'no such patients' USING ERRCODE = 'no_data_found';
+      RAISE EXCEPTION 'no such patients' USING ERRCODE = 'foreign_key_violation';
     END IF;
 
     UPDATE public.appointments a SET patient_id = p_keep WHERE a.org_id = org AND a.patient_id = p_merge;

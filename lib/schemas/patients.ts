@@ -108,7 +108,10 @@ export const duplicateCheckInput = patientFields.pick({
 export const patientCreateInput = patientFields.extend({
   /** Blank: the practice's next MRN. */
   mrn: z
-    .union([z.literal(""), mrn])
+    .string()
+    .trim()
+    .max(40)
+    .regex(/^[A-Za-z0-9-]*$/, "Letters, digits and dashes only")
     .transform((v) => v || null)
     .nullish(),
   /** Why a registration goes ahead although possible duplicates were shown ("Create anyway"). */
