@@ -1,6 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { formatDate } from "@/lib/time";
 import { demoPanel } from "@/server/db/seed/demo-data";
 import { as } from "./state";
 
@@ -41,16 +40,19 @@ for (const [size, viewport] of sizes) {
       tag: "@clinician",
     },
     async ({ browser }) => {
-      const context = await browser.newContext({ storageState: as.grey, viewport });
+      const context = await browser.newContext({ storageState: as.shepherd, viewport });
       const page = await context.newPage();
 
-      // Her own patient again: listed with name, MRN and birth date.
-      const own = demoPanel("grey", "northside")[size === "desktop" ? 3 : 4];
-      await register(page, own);
+      // Someone registered a moment ago, registered again: listed with name, MRN and birth date.
+      const person = { givenName: "Ivo", familyName: `Quenby-${size}`, birthDate: "1951-06-15" };
+      await register(page, person);
+      await expect(page).toHaveURL(/\/patients\/[0-9a-f-]{36}$/);
+      const mrn = (await page.locator(".patient-banner").innerText()).match(/MRN\s*(\d{6})/)![1];
+      await register(page, person);
       const warning = page.getByRole("alert").filter({ hasText: "Possible duplicate" });
       await expect(warning).toBeVisible();
-      await expect(page.getByTestId("duplicate-candidates")).toContainText(
-        `${own.givenName} ${own.familyName} · MRN ${own.mrn} · born ${formatDate(own.birthDate)}`,
+      await expect(page.getByTestId("duplicate-candidates")).toHaveText(
+        `Ivo Quenby-${size} · MRN ${mrn} · born 15 Jun 1951 (same name and birth date)`,
       );
       await expect(page.getByRole("heading", { name: /Possible duplicate/ })).toBeFocused();
       await noSeriousViolations(page);
@@ -66,12 +68,13 @@ for (const [size, viewport] of sizes) {
       await page.getByLabel("Reason to create anyway").fill("Twin with the same name; checked photo ID");
       await page.getByRole("button", { name: "Create anyway" }).click();
       await expect(page).toHaveURL(/\/patients\/[0-9a-f-]{36}$/);
-      await expect(page.getByRole("heading", { level: 1 })).toContainText(`${own.givenName} ${own.familyName}`);
-      await expect(page.locator(".patient-banner")).toContainText(/\b\d{6}\b/);
+      await expect(page.getByRole("heading", { level: 1 })).toContainText(`Ivo Quenby-${size}`);
+      await expect(page.locator(".patient-banner")).toContainText(/MRN\s*\d{6}/);
+      await expect(page.locator(".patient-banner")).not.toContainText(`MRN${mrn}`);
       await page.screenshot({ path: `${SHOTS}/created-anyway-${size}.png`, fullPage: true });
 
       // A colleague's patient: only the bare answer, nothing about who it is.
-      const colleagues = demoPanel("shepherd", "northside").filter((p) => !p.team.includes("grey"));
+      const colleagues = demoPanel("grey", "northside").filter((p) => !p.team.includes("shepherd"));
       const hidden = colleagues[size === "desktop" ? 0 : 1];
       await register(page, hidden);
       await expect(page.getByTestId("duplicate-elsewhere")).toContainText(
@@ -90,46 +93,46 @@ for (const [size, viewport] of sizes) {
     async ({ browser }) => {
       const context = await browser.newContext({ storageState: as.northAdmin, viewport });
       const page = await context.newPage();
-      const person = { givenName: "Ada", familyName: `Applegate-${size}`, birthDate: "1940-01-01" };
+      const person = { givenName: "Oona", familyName: `Merrow-${size}`, birthDate: "1962-02-02" };
       await register(page, person);
       await expect(page).toHaveURL(/\/patients\/[0-9a-f-]{36}$/);
       const keepId = page.url().split("/").pop()!;
       await register(page, person);
-      await expect(page.getByTestId("duplicate-candidates")).toContainText(`Ada Applegate-${size} · MRN`);
+      await expect(page.getByTestId("duplicate-candidates")).toContainText(`Oona Merrow-${size} · MRN`);
       await page.getByLabel("Reason to create anyway").fill("Registered twice at the front desk, to merge");
       await page.getByRole("button", { name: "Create anyway" }).click();
       await expect(page).toHaveURL(/\/patients\/[0-9a-f-]{36}$/);
       const mergeId = page.url().split("/").pop()!;
       expect(mergeId).not.toBe(keepId);
 
-      await page.goto(`/admin/patients?q=Applegate-${size}`);
-      const mergeLinks = page.getByRole("link", { name: `Merge Ada Applegate-${size}` });
+      await page.goto(`/admin/patients?q=Merrow-${size}`);
+      const mergeLinks = page.getByRole("link", { name: `Merge Oona Merrow-${size}` });
       await expect(mergeLinks).toHaveCount(2);
       await page.locator(`a[href="/admin/patients/merge?mergeId=${mergeId}"]`).click();
       await expect(page.getByRole("heading", { name: "Merge charts" })).toBeVisible();
       const mergeAway = await page.getByTestId("merge-away").innerText();
-      expect(mergeAway).toMatch(new RegExp(`^Ada Applegate-${size}, MRN \\S+, born 1 Jan 1940$`));
-      const keepChoice = page.getByRole("radio", { name: new RegExp(`^Ada Applegate-${size}, MRN`) });
+      expect(mergeAway).toMatch(new RegExp(`^Oona Merrow-${size}, MRN \\S+, born 2 Feb 1962$`));
+      const keepChoice = page.getByRole("radio", { name: new RegExp(`^Oona Merrow-${size}, MRN`) });
       await expect(keepChoice).toHaveCount(1);
       await keepChoice.check();
       await noHorizontalScroll(page);
       await page.screenshot({ path: `${SHOTS}/merge-page-${size}.png`, fullPage: true });
 
       await page.getByRole("button", { name: "Merge into the chosen chart" }).click();
-      const dialog = page.getByRole("dialog", { name: `Merge Ada Applegate-${size} into the kept chart?` });
+      const dialog = page.getByRole("dialog", { name: `Merge Oona Merrow-${size} into the kept chart?` });
       await expect(dialog).toContainText(mergeAway);
       await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
       await page.screenshot({ path: `${SHOTS}/merge-dialog-${size}.png` });
       await dialog.getByRole("button", { name: "Merge charts" }).click();
       await expect(page.getByRole("status").filter({ hasText: "Merged" })).toContainText(
-        `Merged ${mergeAway} into Ada Applegate-${size}, MRN`,
+        `Merged ${mergeAway} into Oona Merrow-${size}, MRN`,
       );
       await page.screenshot({ path: `${SHOTS}/merged-${size}.png`, fullPage: true });
 
       // The merged chart is a redirect to the kept one.
       await page.goto(`/patients/${mergeId}`);
       await expect(page).toHaveURL(new RegExp(`/patients/${keepId}$`));
-      await page.goto(`/admin/patients?q=Applegate-${size}`);
+      await page.goto(`/admin/patients?q=Merrow-${size}`);
       await expect(page.getByRole("table", { name: "All patients" })).toContainText("merged");
       await context.close();
     },

@@ -41,7 +41,7 @@ export function FrontDeskFields({ errors, values = {} }: { errors: FieldErrors; 
       </fieldset>
       <fieldset className="field-group">
         <legend>Emergency contact</legend>
-        {text("emergencyName", "Name")}
+        {text("emergencyName", "Contact name")}
         <div className="field-row">
           <Field
             as="select"
@@ -58,7 +58,7 @@ export function FrontDeskFields({ errors, values = {} }: { errors: FieldErrors; 
             ))}
           </Field>
           <Field
-            label="Phone"
+            label="Contact number"
             name="emergencyPhone"
             type="tel"
             defaultValue={values.emergencyPhone ?? ""}

@@ -36,8 +36,8 @@ export function NewPatientForm({ nextMrn }: { nextMrn: string }) {
   const { errors, message, pending, onSubmit } = useZodForm(
     duplicates ? patientCreateAnywayInput : patientCreateInput,
     async (input) => {
-      if (!input.duplicateReason) {
-        const found = await queryClient.fetchQuery({
+      const check = () =>
+        queryClient.fetchQuery({
           ...trpc.patients.duplicates.queryOptions({
             givenName: input.givenName,
             familyName: input.familyName,
@@ -47,6 +47,8 @@ export function NewPatientForm({ nextMrn }: { nextMrn: string }) {
           }),
           staleTime: 0,
         });
+      if (!input.duplicateReason) {
+        const found = await check();
         if (found.candidates.length > 0 || found.elsewhere) {
           setDuplicates(found);
           return;
@@ -56,8 +58,8 @@ export function NewPatientForm({ nextMrn }: { nextMrn: string }) {
         const patient = await create.mutateAsync(input);
         router.push(`/patients/${patient.id}`);
       } catch (err) {
-        // Someone registered the same person a moment ago: show them instead.
-        if (appCodeOf(err) === "POSSIBLE_DUPLICATE") setDuplicates({ candidates: [], elsewhere: true });
+        // Someone registered the same person a moment ago: show them before going ahead.
+        if (appCodeOf(err) === "POSSIBLE_DUPLICATE") setDuplicates(await check());
         throw err;
       }
     },
