@@ -76,6 +76,25 @@ for (const [size, viewport, birthDate] of sizes) {
       await expect(page.locator(".patient-banner")).not.toContainText(`MRN${mrn}`);
       await page.screenshot({ path: `${SHOTS}/created-anyway-${size}.png`, fullPage: true });
 
+      // The front desk's details, edited on the demographics card.
+      const card = page.getByRole("region", { name: "Demographics" });
+      await card.getByRole("button", { name: "Edit details" }).click();
+      await card.getByLabel("Pronouns").fill("they/them");
+      await card.getByLabel("Country").fill("zz9");
+      await card.getByRole("button", { name: "Save changes" }).click();
+      await expect(card.getByText("Two letters (ISO 3166), e.g. US or GB")).toBeVisible();
+      await card.getByLabel("Country").fill("gb");
+      await card.getByLabel("Contact name").fill("Test Contact");
+      await card.getByLabel("Relationship").selectOption({ label: "Sibling" });
+      await card.getByLabel("Payer").fill("Example Health");
+      await noHorizontalScroll(page);
+      await card.screenshot({ path: `${SHOTS}/demographics-edit-${size}.png` });
+      await card.getByRole("button", { name: "Save changes" }).click();
+      await expect(card.getByTestId("demographics")).toContainText("they/them");
+      await expect(card.getByTestId("demographics")).toContainText("GB");
+      await expect(card.getByTestId("demographics")).toContainText("Test Contact (sibling)");
+      await card.screenshot({ path: `${SHOTS}/demographics-${size}.png` });
+
       // A colleague's patient: only the bare answer, nothing about who it is.
       const colleagues = demoPanel("grey", "northside").filter((p) => !p.team.includes("shepherd"));
       const hidden = colleagues[size === "desktop" ? 0 : 1];
