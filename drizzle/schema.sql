@@ -34,7 +34,7 @@ ALTER DEFAULT PRIVILEGES FOR ROLE careroster_owner REVOKE EXECUTE ON FUNCTIONS F
 
 CREATE SCHEMA extensions;
 ALTER SCHEMA extensions OWNER TO careroster_owner;
--- SCHEMA extensions: no privileges beyond its owner's
+GRANT USAGE ON SCHEMA extensions TO careroster_runtime;
 
 CREATE SCHEMA public;
 ALTER SCHEMA public OWNER TO pg_database_owner;
@@ -43,6 +43,7 @@ GRANT USAGE ON SCHEMA public TO careroster_runtime;
 
 -- ==== Extensions ====
 CREATE EXTENSION btree_gist WITH SCHEMA extensions;
+CREATE EXTENSION pg_trgm WITH SCHEMA extensions;
 
 -- ==== Types ====
 CREATE TYPE public.appointment_status AS ENUM ('scheduled', 'completed', 'cancelled', 'no_show');
@@ -313,6 +314,10 @@ CREATE POLICY clinical_note_versions_org_isolation ON public.clinical_note_versi
 CREATE POLICY clinical_note_versions_select ON public.clinical_note_versions
     AS PERMISSIVE FOR SELECT TO careroster_runtime
     USING ((patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))));
+CREATE POLICY clinical_note_versions_select_merged ON public.clinical_note_versions
+    AS PERMISSIVE FOR SELECT TO careroster_runtime
+    USING ((patient_id = ANY (ARRAY( SELECT m.id
+   FROM public.app_merged_visible_patients() m(id, merged_into)))));
 
 CREATE TABLE public.clinical_notes (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -360,6 +365,10 @@ CREATE POLICY clinical_notes_org_isolation ON public.clinical_notes
 CREATE POLICY clinical_notes_select ON public.clinical_notes
     AS PERMISSIVE FOR SELECT TO careroster_runtime
     USING ((patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))));
+CREATE POLICY clinical_notes_select_merged ON public.clinical_notes
+    AS PERMISSIVE FOR SELECT TO careroster_runtime
+    USING ((patient_id = ANY (ARRAY( SELECT m.id
+   FROM public.app_merged_visible_patients() m(id, merged_into)))));
 CREATE POLICY clinical_notes_update_own ON public.clinical_notes
     AS PERMISSIVE FOR UPDATE TO careroster_runtime
     USING (((author_id = ( SELECT public.app_user_id() AS app_user_id)) AND (patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))) AND (status <> 'entered_in_error'::text)))
@@ -551,6 +560,36 @@ CREATE POLICY mfa_recovery_codes_update ON public.mfa_recovery_codes
     USING (((user_id = ( SELECT public.app_user_id() AS app_user_id)) AND (used_at IS NULL)))
     WITH CHECK (((user_id = ( SELECT public.app_user_id() AS app_user_id)) AND (used_at IS NOT NULL)));
 
+CREATE TABLE public.mrn_sequences (
+    org_id uuid NOT NULL,
+    prefix text DEFAULT ''::text NOT NULL,
+    last_value bigint DEFAULT 0 NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT mrn_sequences_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id),
+    CONSTRAINT mrn_sequences_pkey PRIMARY KEY (org_id),
+    CONSTRAINT mrn_sequences_prefix CHECK ((prefix ~ '^[A-Za-z0-9-]{0,12}$'::text))
+);
+ALTER TABLE public.mrn_sequences OWNER TO careroster_owner;
+ALTER TABLE public.mrn_sequences ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.mrn_sequences FORCE ROW LEVEL SECURITY;
+GRANT SELECT ON TABLE public.mrn_sequences TO careroster_runtime;
+GRANT INSERT (org_id, prefix) ON TABLE public.mrn_sequences TO careroster_runtime;
+GRANT UPDATE (prefix) ON TABLE public.mrn_sequences TO careroster_runtime;
+CREATE POLICY mrn_sequences_insert_admin ON public.mrn_sequences
+    AS PERMISSIVE FOR INSERT TO careroster_admin
+    WITH CHECK (( SELECT public.app_is_admin() AS app_is_admin));
+CREATE POLICY mrn_sequences_org_isolation ON public.mrn_sequences
+    AS RESTRICTIVE FOR ALL TO careroster_runtime
+    USING ((org_id = ( SELECT public.app_org_id() AS app_org_id)))
+    WITH CHECK ((org_id = ( SELECT public.app_org_id() AS app_org_id)));
+CREATE POLICY mrn_sequences_select ON public.mrn_sequences
+    AS PERMISSIVE FOR SELECT TO careroster_runtime
+    USING (true);
+CREATE POLICY mrn_sequences_update_admin ON public.mrn_sequences
+    AS PERMISSIVE FOR UPDATE TO careroster_admin
+    USING (( SELECT public.app_is_admin() AS app_is_admin))
+    WITH CHECK (( SELECT public.app_is_admin() AS app_is_admin));
+
 CREATE TABLE public.org_sso (
     org_id uuid NOT NULL,
     issuer text NOT NULL,
@@ -664,7 +703,24 @@ CREATE TABLE public.patients (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     version integer DEFAULT 1 NOT NULL,
+    preferred_name text,
+    pronouns text,
+    address_line text,
+    address_city text,
+    address_region text,
+    address_postal_code text,
+    address_country text,
+    emergency_name text,
+    emergency_relationship text,
+    emergency_phone text,
+    insurance_payer text,
+    insurance_member_id text,
+    merged_into uuid,
+    merged_at timestamp with time zone,
+    CONSTRAINT patients_address_country CHECK (((address_country IS NULL) OR (address_country ~ '^[A-Z]{2}$'::text))),
     CONSTRAINT patients_created_by_users_id_fk FOREIGN KEY (created_by) REFERENCES public.users(id),
+    CONSTRAINT patients_merged_archived CHECK (((merged_into IS NULL) OR ((archived_at IS NOT NULL) AND (merged_at IS NOT NULL) AND (merged_into <> id)))),
+    CONSTRAINT patients_merged_into_fk FOREIGN KEY (org_id, merged_into) REFERENCES public.patients(org_id, id),
     CONSTRAINT patients_org_id_key UNIQUE (org_id, id),
     CONSTRAINT patients_org_id_organizations_id_fk FOREIGN KEY (org_id) REFERENCES public.organizations(id),
     CONSTRAINT patients_org_mrn_key UNIQUE (org_id, mrn),
@@ -674,9 +730,14 @@ ALTER TABLE public.patients OWNER TO careroster_owner;
 ALTER TABLE public.patients ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.patients FORCE ROW LEVEL SECURITY;
 GRANT SELECT, INSERT ON TABLE public.patients TO careroster_runtime;
-GRANT UPDATE (given_name, family_name, birth_date, sex, phone, email, archived_at) ON TABLE public.patients TO careroster_runtime;
+GRANT UPDATE (mrn, given_name, family_name, birth_date, sex, phone, email, archived_at, preferred_name, pronouns, address_line, address_city, address_region, address_postal_code, address_country, emergency_name, emergency_relationship, emergency_phone, insurance_payer, insurance_member_id) ON TABLE public.patients TO careroster_runtime;
 CREATE INDEX patients_archived_idx ON public.patients USING btree (org_id, id) WHERE (archived_at IS NOT NULL);
+CREATE INDEX patients_name_trgm_idx ON public.patients USING gin (lower(((given_name || ' '::text) || family_name)) extensions.gin_trgm_ops);
+CREATE INDEX patients_org_birth_idx ON public.patients USING btree (org_id, birth_date);
+CREATE INDEX patients_org_email_idx ON public.patients USING btree (org_id, lower(email)) WHERE (email IS NOT NULL);
+CREATE INDEX patients_org_merged_into_idx ON public.patients USING btree (org_id, merged_into) WHERE (merged_into IS NOT NULL);
 CREATE INDEX patients_org_name_idx ON public.patients USING btree (org_id, family_name, given_name, id);
+CREATE INDEX patients_org_phone_digits_idx ON public.patients USING btree (org_id, regexp_replace(phone, '\D'::text, ''::text, 'g'::text)) WHERE (phone IS NOT NULL);
 CREATE POLICY patients_insert ON public.patients
     AS PERMISSIVE FOR INSERT TO careroster_runtime
     WITH CHECK ((created_by = ( SELECT public.app_user_id() AS app_user_id)));
@@ -1324,6 +1385,27 @@ RETURN (((g).revoked_at IS NULL) AND ((g).expires_at > now()));
 ALTER FUNCTION public.app_grant_running(g public.access_grants) OWNER TO careroster_owner;
 GRANT EXECUTE ON FUNCTION public.app_grant_running(g public.access_grants) TO careroster_runtime;
 
+CREATE OR REPLACE FUNCTION public.app_hidden_duplicate_exists(p_given text, p_family text, p_birth_date date, p_phone text, p_email text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT public.app_user_id() IS NOT NULL AND public.app_org_id() IS NOT NULL AND NOT public.app_is_admin()
+      AND EXISTS (
+        SELECT 1 FROM public.patients p
+        WHERE p.org_id = public.app_org_id() AND p.archived_at IS NULL
+          AND p.id <> ALL (ARRAY(SELECT public.app_visible_patient_ids()))
+          AND ((p.birth_date = p_birth_date
+                AND extensions.similarity(pg_catalog.lower(p.given_name || ' ' || p.family_name),
+                                          pg_catalog.lower(p_given || ' ' || p_family)) >= 0.3)
+            OR (pg_catalog.length(pg_catalog.regexp_replace(p_phone, '\D', '', 'g')) >= 7
+                AND pg_catalog.regexp_replace(p.phone, '\D', '', 'g') = pg_catalog.regexp_replace(p_phone, '\D', '', 'g'))
+            OR (p.email IS NOT NULL AND pg_catalog.lower(p.email) = pg_catalog.lower(p_email))))
+  $function$;
+ALTER FUNCTION public.app_hidden_duplicate_exists(p_given text, p_family text, p_birth_date date, p_phone text, p_email text) OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_hidden_duplicate_exists(p_given text, p_family text, p_birth_date date, p_phone text, p_email text) TO careroster_runtime;
+
 CREATE OR REPLACE FUNCTION public.app_invitation_accept_existing(p_token_hash text, p_invitation_id uuid, p_request_id text)
  RETURNS uuid
  LANGUAGE plpgsql
@@ -1540,6 +1622,68 @@ AS $function$
 ALTER FUNCTION public.app_memberships_keep_an_admin() OWNER TO careroster_owner;
 -- FUNCTION public.app_memberships_keep_an_admin(): no privileges beyond its owner's
 
+CREATE OR REPLACE FUNCTION public.app_merge_patients(p_keep uuid, p_merge uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  DECLARE
+    org uuid := public.app_org_id();
+    found_count int;
+    moved_appointments int;
+    moved_team int;
+    merged_notes int;
+  BEGIN
+    IF org IS NULL OR NOT public.app_is_admin() THEN
+      RAISE EXCEPTION 'only an admin may merge charts' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF p_keep IS NULL OR p_merge IS NULL OR p_keep = p_merge THEN
+      RAISE EXCEPTION 'a chart is merged into another chart' USING ERRCODE = 'check_violation';
+    END IF;
+    -- Both rows locked, in id order so two opposite merges at once cannot deadlock.
+    PERFORM 1 FROM public.patients p WHERE p.org_id = org AND p.id IN (p_keep, p_merge) AND p.archived_at IS NULL
+      ORDER BY p.id FOR UPDATE;
+    GET DIAGNOSTICS found_count = ROW_COUNT;
+    IF found_count <> 2 THEN
+      RAISE EXCEPTION 'no such patients' USING ERRCODE = 'foreign_key_violation';
+    END IF;
+
+    UPDATE public.appointments a SET patient_id = p_keep WHERE a.org_id = org AND a.patient_id = p_merge;
+    GET DIAGNOSTICS moved_appointments = ROW_COUNT;
+    UPDATE public.appointment_reminders r SET patient_id = p_keep WHERE r.org_id = org AND r.patient_id = p_merge;
+
+    INSERT INTO public.care_team (org_id, clinician_id, patient_id, assigned_by)
+      SELECT ct.org_id, ct.clinician_id, p_keep, ct.assigned_by FROM public.care_team ct
+      WHERE ct.org_id = org AND ct.patient_id = p_merge
+      ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS moved_team = ROW_COUNT;
+    DELETE FROM public.care_team ct WHERE ct.org_id = org AND ct.patient_id = p_merge;
+
+    UPDATE public.patients p SET merged_into = p_keep WHERE p.org_id = org AND p.merged_into = p_merge;
+    UPDATE public.patients p SET archived_at = pg_catalog.now(), merged_at = pg_catalog.now(), merged_into = p_keep
+      WHERE p.org_id = org AND p.id = p_merge;
+
+    SELECT pg_catalog.count(*) INTO merged_notes FROM public.clinical_notes n WHERE n.org_id = org AND n.patient_id = p_merge;
+    RETURN pg_catalog.jsonb_build_object('appointments', moved_appointments, 'careTeam', moved_team, 'notes', merged_notes);
+  END
+  $function$;
+ALTER FUNCTION public.app_merge_patients(p_keep uuid, p_merge uuid) OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_merge_patients(p_keep uuid, p_merge uuid) TO careroster_runtime;
+
+CREATE OR REPLACE FUNCTION public.app_merged_visible_patients()
+ RETURNS TABLE(id uuid, merged_into uuid)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT p.id, p.merged_into FROM public.patients p
+    WHERE p.org_id = (SELECT public.app_org_id()) AND p.merged_into IS NOT NULL
+      AND p.merged_into = ANY (ARRAY(SELECT public.app_visible_patient_ids()))
+  $function$;
+ALTER FUNCTION public.app_merged_visible_patients() OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_merged_visible_patients() TO careroster_runtime;
+
 CREATE OR REPLACE FUNCTION public.app_mfa_enrollment_required(p_session uuid)
  RETURNS boolean
  LANGUAGE sql
@@ -1582,6 +1726,33 @@ CREATE OR REPLACE FUNCTION public.app_my_org_ids()
 AS $function$ SELECT m.org_id FROM public.memberships m WHERE m.user_id = public.app_user_id() $function$;
 ALTER FUNCTION public.app_my_org_ids() OWNER TO careroster_owner;
 GRANT EXECUTE ON FUNCTION public.app_my_org_ids() TO careroster_runtime;
+
+CREATE OR REPLACE FUNCTION public.app_next_mrn()
+ RETURNS text
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  DECLARE
+    org uuid := public.app_org_id();
+    seq record;
+    candidate text;
+  BEGIN
+    IF org IS NULL THEN
+      RAISE EXCEPTION 'no practice' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    LOOP
+      INSERT INTO public.mrn_sequences AS s (org_id, last_value) VALUES (org, 1)
+        ON CONFLICT (org_id) DO UPDATE SET last_value = s.last_value + 1, updated_at = pg_catalog.now()
+        RETURNING s.prefix, s.last_value INTO seq;
+      candidate := seq.prefix || pg_catalog.lpad(seq.last_value::text, 6, '0');
+      EXIT WHEN NOT EXISTS (SELECT 1 FROM public.patients p WHERE p.org_id = org AND p.mrn = candidate);
+    END LOOP;
+    RETURN candidate;
+  END
+  $function$;
+ALTER FUNCTION public.app_next_mrn() OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_next_mrn() TO careroster_runtime;
 
 CREATE OR REPLACE FUNCTION public.app_org_id()
  RETURNS uuid
@@ -1682,6 +1853,19 @@ AS $function$
 ALTER FUNCTION public.app_patient_directory(p_search text) OWNER TO careroster_owner;
 GRANT EXECUTE ON FUNCTION public.app_patient_directory(p_search text) TO careroster_runtime;
 
+CREATE OR REPLACE FUNCTION public.app_patient_redirect(p_patient uuid)
+ RETURNS uuid
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT p.merged_into FROM public.patients p
+    WHERE p.org_id = public.app_org_id() AND p.id = p_patient AND p.merged_into IS NOT NULL
+      AND (public.app_is_admin() OR p.merged_into = ANY (ARRAY(SELECT public.app_visible_patient_ids())))
+  $function$;
+ALTER FUNCTION public.app_patient_redirect(p_patient uuid) OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_patient_redirect(p_patient uuid) TO careroster_runtime;
+
 CREATE OR REPLACE FUNCTION public.app_patients_before_update()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1690,6 +1874,9 @@ AS $function$
   BEGIN
     IF NEW.archived_at IS DISTINCT FROM OLD.archived_at AND NOT public.app_is_admin() THEN
       RAISE EXCEPTION 'only an admin may archive or restore a patient' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.mrn IS DISTINCT FROM OLD.mrn AND NOT public.app_is_admin() THEN
+      RAISE EXCEPTION 'only an admin may change an MRN' USING ERRCODE = 'insufficient_privilege';
     END IF;
     IF NEW.created_by IS DISTINCT FROM OLD.created_by OR NEW.id IS DISTINCT FROM OLD.id THEN
       RAISE EXCEPTION 'patient identity cannot change' USING ERRCODE = 'insufficient_privilege';

@@ -2,6 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { demoPanel, demoPatients, fullName } from "@/server/db/seed/demo-data";
 import { openChart } from "./chart";
+import { formatDate } from "@/lib/time";
 import { as } from "./state";
 import { clinicianSignIn } from "./totp";
 
@@ -118,6 +119,8 @@ test("archiving asks first, naming the patient; Cancel changes nothing", async (
   await button.click();
   const dialog = page.getByRole("dialog", { name: `Archive ${fullName(patient)}?` });
   await expect(dialog).toContainText("Nothing is deleted");
+  // Namesakes cannot be confused: the dialog names the MRN and birth date too.
+  await expect(dialog).toContainText(`MRN ${patient.mrn}, born ${formatDate(patient.birthDate)}`);
   await expect(dialog.getByRole("button", { name: "Archive patient" })).toHaveClass(/danger/);
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();

@@ -20,6 +20,14 @@ export const APP_ERRORS = {
   },
   PRACTICE_REQUIRED: { status: "FORBIDDEN", message: "Choose a practice first." },
   ADMIN_REQUIRED: { status: "FORBIDDEN", message: "This needs a practice admin." },
+  /** Registration found possible duplicates: the form shows them and asks for a reason to go ahead. */
+  POSSIBLE_DUPLICATE: {
+    status: "CONFLICT",
+    message:
+      "This may be a patient the practice already has. Check the possible duplicates, or give a reason to create anyway.",
+  },
+  /** A merged chart is a redirect to the chart it was merged into; it cannot be restored or merged again. */
+  MERGED_CHART: { status: "CONFLICT", message: "This chart was merged into another chart; open that one instead." },
 } as const satisfies Record<string, { status: ApiStatus; message: string }>;
 
 export type AppCode = keyof typeof APP_ERRORS;

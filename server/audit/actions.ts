@@ -72,7 +72,30 @@ const reminders = z.object({ recorded: z.number() });
 export const AUDIT_ACTIONS = {
   "patient.view": { label: "Opened the chart", access: true, entity: "patient", detail: none },
   "patient.list": { label: "Shown on a patient list page", access: true, entity: "patient", detail: patientList },
-  "patient.create": { label: "Registered the patient", entity: "patient", detail: none },
+  "patient.create": {
+    label: "Registered the patient",
+    entity: "patient",
+    // The reason is the registrar's own words for going ahead despite possible duplicates.
+    detail: z
+      .object({
+        mrnGenerated: z.boolean(),
+        duplicateReason: z.string().optional(),
+        duplicateCandidateIds: ids.optional(),
+        duplicateElsewhere: z.boolean().optional(),
+      })
+      .strict(),
+  },
+  "patient.duplicate_check": {
+    label: "Checked a registration for duplicates",
+    access: true,
+    entity: "patient",
+    detail: z.object({ patientIds: ids, elsewhere: z.boolean() }),
+  },
+  "patient.merge": {
+    label: "Merged a duplicate chart into this one",
+    entity: "patient",
+    detail: z.object({ mergedPatientId: z.uuid(), appointments: z.number(), careTeam: z.number(), notes: z.number() }),
+  },
   "patient.update": { label: "Changed demographics", entity: "patient", detail: changedFields },
   "patient.archive": { label: "Archived the record", entity: "patient", detail: none },
   "patient.restore": { label: "Restored the record", entity: "patient", detail: none },
@@ -120,6 +143,11 @@ export const AUDIT_ACTIONS = {
   "auth.sso_link": { label: "Linked the practice's sign-in to an account", entity: "user", detail: issuer },
   "auth.sso_unlink": { label: "Unlinked a practice's sign-in from an account", entity: "user", detail: unlinked },
   "settings.mfa_policy": { label: "Changed the two-factor policy", entity: "organization", detail: mfaPolicy },
+  "practice.mrn_prefix": {
+    label: "Changed the practice's MRN prefix",
+    entity: "organization",
+    detail: z.object({ prefix: z.string() }),
+  },
   "practice.time_zone": { label: "Changed the practice's time zone", entity: "organization", detail: timeZone },
   "settings.sso_save": { label: "Saved the practice's single sign-on", entity: "organization", detail: ssoSaved },
   "settings.sso_remove": { label: "Removed the practice's single sign-on", entity: "organization", detail: none },

@@ -30,11 +30,14 @@ const noteColumns = {
  * first) and its version history. The policies decide which rows exist; nothing is filtered here.
  */
 export async function notesForChart(tx: Tx, patientId: string, me: string) {
+  // A merge leaves signed notes on the merged chart (they never change); they show here.
+  const onChart = (column: typeof clinicalNotes.patientId | typeof clinicalNoteVersions.patientId) =>
+    sql`(${column} = ${patientId} or ${column} in (select m.id from app_merged_visible_patients() m where m.merged_into = ${patientId}))`;
   const rows = await tx
     .select(noteColumns)
     .from(clinicalNotes)
     .leftJoin(users, eq(users.id, clinicalNotes.authorId))
-    .where(eq(clinicalNotes.patientId, patientId))
+    .where(onChart(clinicalNotes.patientId))
     .orderBy(asc(clinicalNotes.createdAt), asc(clinicalNotes.id));
   const versions = await tx
     .select({
@@ -43,7 +46,7 @@ export async function notesForChart(tx: Tx, patientId: string, me: string) {
     })
     .from(clinicalNoteVersions)
     .leftJoin(users, eq(users.id, clinicalNoteVersions.changedBy))
-    .where(eq(clinicalNoteVersions.patientId, patientId))
+    .where(onChart(clinicalNoteVersions.patientId))
     .orderBy(asc(clinicalNoteVersions.noteId), asc(clinicalNoteVersions.version));
   const history = new Map<string, typeof versions>();
   for (const v of versions) history.set(v.noteId, [...(history.get(v.noteId) ?? []), v]);

@@ -1,19 +1,42 @@
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { patientCreateInput, patientIdInput, patientUpdateInput } from "@/lib/schemas/patients";
 import { audit } from "@/server/audit/record";
 import { patients } from "@/server/db/schema";
 import { AppError } from "@/server/errors";
 import type { MemberCtx, RequestCtx } from "@/server/request";
+import { findDuplicates } from "./duplicates";
 import { findVisiblePatient, setArchived } from "./queries";
 
-/** Inserted without RETURNING: the row becomes visible to a clinician only once the trigger has put them on its care team. */
+/**
+ * Registers a patient. Possible duplicates (as the caller may see them, or the database's bare
+ * "one exists elsewhere in the practice") refuse the registration unless it names a reason, which
+ * the audit row keeps. A blank MRN takes the practice's next one. Inserted without RETURNING: the
+ * row becomes visible to a clinician only once the trigger has put them on its care team.
+ */
 export async function createPatient(ctx: MemberCtx, input: z.infer<typeof patientCreateInput>) {
+  const { duplicateReason, mrn, ...fields } = input;
+  const found = await findDuplicates(ctx.tx, fields);
+  if ((found.candidates.length > 0 || found.elsewhere) && !duplicateReason) throw AppError.of("POSSIBLE_DUPLICATE");
   const id = randomUUID();
-  await ctx.tx.insert(patients).values({ ...input, id, orgId: ctx.orgId, createdBy: ctx.userId });
+  const [{ next }] = mrn ? [{ next: mrn }] : await ctx.tx.execute<{ next: string }>(sql`select app_next_mrn() as next`);
+  await ctx.tx.insert(patients).values({ ...fields, mrn: next, id, orgId: ctx.orgId, createdBy: ctx.userId });
   const patient = await findVisiblePatient(ctx.tx, id);
-  await audit(ctx, { action: "patient.create", entityId: id, patientId: id });
+  const override =
+    duplicateReason && (found.candidates.length > 0 || found.elsewhere)
+      ? {
+          duplicateReason,
+          duplicateCandidateIds: found.candidates.map((c) => c.id),
+          duplicateElsewhere: found.elsewhere,
+        }
+      : {};
+  await audit(ctx, {
+    action: "patient.create",
+    entityId: id,
+    patientId: id,
+    detail: { mrnGenerated: !mrn, ...override },
+  });
   return patient;
 }
 
@@ -45,6 +68,8 @@ export async function archivePatient(ctx: RequestCtx, input: z.infer<typeof pati
 
 /** Brings an archived patient back to the lists. */
 export async function restorePatient(ctx: RequestCtx, input: z.infer<typeof patientIdInput>) {
+  const current = await findVisiblePatient(ctx.tx, input.id);
+  if (current.mergedInto) throw AppError.of("MERGED_CHART");
   const row = await setArchived(ctx.tx, input.id, false);
   await audit(ctx, { action: "patient.restore", entityId: row.id, patientId: row.id });
   return row;

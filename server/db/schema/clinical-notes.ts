@@ -13,7 +13,7 @@ import {
 } from "drizzle-orm/pg-core";
 import { createdAt, patientOfOrg } from "./columns";
 import { patients } from "./patients";
-import { canSeePatient, currentUser, orgIsolation, runtime } from "./rls";
+import { canSeePatient, currentUser, onMergedChart, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
 
 /**
@@ -64,6 +64,8 @@ export const clinicalNotes = pgTable(
     check("clinical_notes_addendum_signed", sql`${t.addendumTo} is null or ${t.status} <> 'draft'`),
     orgIsolation("clinical_notes", t.orgId),
     pgPolicy("clinical_notes_select", { for: "select", to: runtime, using: canSeePatient(t.patientId) }),
+    // A merge leaves signed notes where they are; the kept chart's readers see them (drizzle/0023).
+    pgPolicy("clinical_notes_select_merged", { for: "select", to: runtime, using: onMergedChart(t.patientId) }),
     // New notes are drafts of the caller; addenda arrive signed (the trigger checks their parent).
     pgPolicy("clinical_notes_insert", {
       for: "insert",
@@ -110,5 +112,6 @@ export const clinicalNoteVersions = pgTable(
     ),
     orgIsolation("clinical_note_versions", t.orgId),
     pgPolicy("clinical_note_versions_select", { for: "select", to: runtime, using: canSeePatient(t.patientId) }),
+    pgPolicy("clinical_note_versions_select_merged", { for: "select", to: runtime, using: onMergedChart(t.patientId) }),
   ],
 );

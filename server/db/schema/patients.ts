@@ -1,7 +1,21 @@
 import { sql } from "drizzle-orm";
-import { date, index, pgEnum, pgPolicy, pgTable, text, timestamp, unique, uuid, integer } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  check,
+  date,
+  foreignKey,
+  index,
+  pgEnum,
+  pgPolicy,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+  uuid,
+  integer,
+} from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
-import { byRole, canSeePatient, currentUser, orgIsolation, runtime } from "./rls";
+import { adminRole, byRole, canSeePatient, currentUser, isAdmin, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
 
 export const sex = pgEnum("sex", ["female", "male", "other", "unknown"]);
@@ -20,6 +34,23 @@ export const patients = pgTable(
     sex: sex("sex").notNull().default("unknown"),
     phone: text("phone"),
     email: text("email"),
+    // Front desk (FHIR: Patient.name use=usual, the pronouns extension, Patient.address, Patient.contact, Coverage).
+    preferredName: text("preferred_name"),
+    pronouns: text("pronouns"),
+    addressLine: text("address_line"),
+    addressCity: text("address_city"),
+    addressRegion: text("address_region"),
+    addressPostalCode: text("address_postal_code"),
+    /** ISO 3166-1 alpha-2. */
+    addressCountry: text("address_country"),
+    emergencyName: text("emergency_name"),
+    emergencyRelationship: text("emergency_relationship"),
+    emergencyPhone: text("emergency_phone"),
+    insurancePayer: text("insurance_payer"),
+    insuranceMemberId: text("insurance_member_id"),
+    /** Set by app_merge_patients() only: this archived chart now lives at that one. */
+    mergedInto: uuid("merged_into"),
+    mergedAt: timestamp("merged_at", { withTimezone: true }),
     createdBy: uuid("created_by")
       .notNull()
       .references(() => users.id),
@@ -36,6 +67,28 @@ export const patients = pgTable(
     // The list's keyset order, led by the isolation column.
     index("patients_org_name_idx").on(t.orgId, t.familyName, t.givenName, t.id),
     // The few archived patients, which app_visible_patient_ids() leaves out by an anti-join.
+    // The duplicate search (drizzle/0023_one_patient_one_chart.sql): same birth date, similar name
+    // (trigram), same phone digits, same email.
+    index("patients_org_birth_idx").on(t.orgId, t.birthDate),
+    index("patients_name_trgm_idx").using(
+      "gin",
+      sql`lower(${t.givenName} || ' ' || ${t.familyName}) extensions.gin_trgm_ops`,
+    ),
+    index("patients_org_phone_digits_idx")
+      .on(t.orgId, sql`regexp_replace(${t.phone}, '\D', '', 'g')`)
+      .where(sql`${t.phone} is not null`),
+    index("patients_org_email_idx")
+      .on(t.orgId, sql`lower(${t.email})`)
+      .where(sql`${t.email} is not null`),
+    index("patients_org_merged_into_idx")
+      .on(t.orgId, t.mergedInto)
+      .where(sql`${t.mergedInto} is not null`),
+    foreignKey({ name: "patients_merged_into_fk", columns: [t.orgId, t.mergedInto], foreignColumns: [t.orgId, t.id] }),
+    check(
+      "patients_merged_archived",
+      sql`${t.mergedInto} is null or (${t.archivedAt} is not null and ${t.mergedAt} is not null and ${t.mergedInto} <> ${t.id})`,
+    ),
+    check("patients_address_country", sql`${t.addressCountry} is null or ${t.addressCountry} ~ '^[A-Z]{2}$'`),
     index("patients_archived_idx")
       .on(t.orgId, t.id)
       .where(sql`${t.archivedAt} is not null`),
@@ -50,5 +103,26 @@ export const patients = pgTable(
     }),
     ...byRole("patients_update", "update", sql`${t.archivedAt} is null and ${canSeePatient(t.id)}`),
     // No delete policy: patients are archived, never deleted.
+  ],
+);
+
+/** Each practice's MRN counter (moved by app_next_mrn() only) and the prefix its admin sets. */
+export const mrnSequences = pgTable(
+  "mrn_sequences",
+  {
+    orgId: uuid("org_id")
+      .primaryKey()
+      .references(() => organizations.id),
+    prefix: text("prefix").notNull().default(""),
+    lastValue: bigint("last_value", { mode: "number" }).notNull().default(0),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("mrn_sequences_prefix", sql`${t.prefix} ~ '^[A-Za-z0-9-]{0,12}$'`),
+    orgIsolation("mrn_sequences", t.orgId),
+    // Every member reads the prefix: the registration form says what an empty MRN becomes.
+    pgPolicy("mrn_sequences_select", { for: "select", to: runtime, using: sql`true` }),
+    pgPolicy("mrn_sequences_insert_admin", { for: "insert", to: adminRole, withCheck: isAdmin }),
+    pgPolicy("mrn_sequences_update_admin", { for: "update", to: adminRole, using: isAdmin, withCheck: isAdmin }),
   ],
 );

@@ -32,6 +32,10 @@ export const isAdmin = sql`(select app_is_admin())`;
 export const canSeePatient = (patientId: AnyPgColumn): SQL =>
   sql`${patientId} = any (array(select app_visible_patient_ids()))`;
 
+/** A chart merged into one the caller can see (app_merged_visible_patients, drizzle/0023). */
+export const onMergedChart = (patientId: AnyPgColumn): SQL =>
+  sql`${patientId} = any (array(select m.id from app_merged_visible_patients() m))`;
+
 /** One permissive policy per session role: the admin sees the practice, the clinician `clinical`. */
 export const byRole = (name: string, command: "select" | "insert" | "update", clinical: SQL) => {
   const clauses = (expr: SQL) => ({

@@ -1,7 +1,18 @@
-import { patientCreateInput, patientIdInput, patientListInput, patientUpdateInput } from "@/lib/schemas/patients";
+import {
+  duplicateCheckInput,
+  mrnSettingsInput,
+  patientCreateInput,
+  patientIdInput,
+  patientListInput,
+  patientMergeInput,
+  patientUpdateInput,
+} from "@/lib/schemas/patients";
 import { openChart, patientCareTeam } from "@/server/patients/chart";
 import { archivePatient, createPatient, restorePatient, updatePatient } from "@/server/patients/edit";
+import { checkDuplicates } from "@/server/patients/duplicates";
 import { patientList } from "@/server/patients/list";
+import { chartRedirect, mergePatients } from "@/server/patients/merge";
+import { mrnSettings, setMrnPrefix } from "@/server/patients/mrn";
 import { adminProcedure, memberProcedure, router, signedInProcedure } from "@/server/trpc/init";
 
 /** `patients.*`: the caller's patients, as the policies show them (server/patients/). */
@@ -13,4 +24,9 @@ export const patientsRouter = router({
   update: signedInProcedure.input(patientUpdateInput).mutation(({ ctx, input }) => updatePatient(ctx, input)),
   archive: adminProcedure.input(patientIdInput).mutation(({ ctx, input }) => archivePatient(ctx, input)),
   restore: adminProcedure.input(patientIdInput).mutation(({ ctx, input }) => restorePatient(ctx, input)),
+  duplicates: memberProcedure.input(duplicateCheckInput).query(({ ctx, input }) => checkDuplicates(ctx, input)),
+  merge: adminProcedure.input(patientMergeInput).mutation(({ ctx, input }) => mergePatients(ctx, input)),
+  redirect: signedInProcedure.input(patientIdInput).query(({ ctx, input }) => chartRedirect(ctx, input)),
+  mrnSettings: memberProcedure.query(({ ctx }) => mrnSettings(ctx)),
+  setMrnPrefix: adminProcedure.input(mrnSettingsInput).mutation(({ ctx, input }) => setMrnPrefix(ctx, input)),
 });

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { orPage } from "@/app/_components/signed-in";
 import { getCaller } from "@/server/trpc/server";
 import { ArchiveButton } from "./archive-button";
+import { recordLabel } from "./record-label";
 import { DataTable } from "@/app/_components/data-table";
 
 export const metadata = { title: "Patients · Admin · CareRoster" };
@@ -40,11 +41,28 @@ export default async function AdminPatientsPage({
             </td>
             <td>{p.mrn}</td>
             <td>
-              {p.archivedAt ? <span className="badge bad">archived</span> : <span className="badge ok">active</span>}
+              {p.mergedInto ? (
+                <span className="badge">merged</span>
+              ) : p.archivedAt ? (
+                <span className="badge bad">archived</span>
+              ) : (
+                <span className="badge ok">active</span>
+              )}
             </td>
             <td>
               <span className="actions">
-                <ArchiveButton id={p.id} archived={Boolean(p.archivedAt)} name={`${p.givenName} ${p.familyName}`} />
+                {p.mergedInto ? (
+                  <Link href={`/patients/${p.mergedInto}`}>
+                    Open the kept chart<span className="visually-hidden"> of {recordLabel(p)}</span>
+                  </Link>
+                ) : (
+                  <ArchiveButton patient={p} archived={Boolean(p.archivedAt)} />
+                )}
+                {!p.archivedAt && (
+                  <Link href={`/admin/patients/merge?mergeId=${p.id}`}>
+                    Merge<span className="visually-hidden"> {recordLabel(p)} into another chart</span>
+                  </Link>
+                )}
                 <Link href={`/admin/access?patientId=${p.id}`}>
                   Who can see
                   <span className="visually-hidden">

@@ -3,6 +3,7 @@ import { env } from "@/server/env";
 import { getCaller } from "@/server/trpc/server";
 import { SsoDomains } from "./sso-domains";
 import { SsoSettings } from "./sso-settings";
+import { MrnPrefixForm } from "./mrn-prefix-form";
 import { TimeZoneForm } from "./time-zone-form";
 import { TwoFactorSettings } from "./two-factor-settings";
 
@@ -12,8 +13,8 @@ export const metadata = { title: "Settings · Admin · CareRoster" };
 /** The practice's settings: a simple list of sections, each its own component. */
 export default async function SettingsPage() {
   const caller = await getCaller();
-  const [settings, tz] = await orPage(
-    Promise.all([caller.admin.settings.get(), caller.admin.timeZone.get()]),
+  const [settings, tz, mrn] = await orPage(
+    Promise.all([caller.admin.settings.get(), caller.admin.timeZone.get(), caller.patients.mrnSettings()]),
     "/admin/settings",
   );
   const base = (env().AUTH_URL ?? env().NEXTAUTH_URL ?? "").replace(/\/+$/, "");
@@ -22,6 +23,7 @@ export default async function SettingsPage() {
       <h1>Practice settings</h1>
       <div className="stack">
         <TimeZoneForm current={tz.timeZone} chosen={tz.chosen} serverZone={tz.serverTimeZone} />
+        <MrnPrefixForm prefix={mrn.prefix} example={mrn.example} />
         <TwoFactorSettings policy={settings.mfaPolicy} members={settings.members} me={settings.me} />
         <SsoSettings sso={settings.sso} redirectBase={`${base}/api/auth/callback/`} slug={settings.slug} />
         <SsoDomains domains={settings.ssoDomains} token={settings.ssoToken} />

@@ -7,15 +7,28 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import { useZodForm } from "@/app/_components/use-zod-form";
 import { SexOptions } from "@/app/_components/sex-options";
-import { patientUpdateInput } from "@/lib/schemas/patients";
+import { EMERGENCY_RELATIONSHIPS, patientUpdateInput } from "@/lib/schemas/patients";
 import { formatSex } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
+import { FrontDeskFields } from "@/app/(signed-in)/patients/front-desk-fields";
 
 type Patient = RouterOutputs["patients"]["byId"];
 
+const address = (p: Patient) =>
+  [p.addressLine, p.addressCity, p.addressRegion, p.addressPostalCode, p.addressCountry].filter(Boolean).join(", ") ||
+  null;
+
+const emergencyContact = (p: Patient) => {
+  if (!p.emergencyName && !p.emergencyPhone) return null;
+  const relation = p.emergencyRelationship
+    ? EMERGENCY_RELATIONSHIPS[p.emergencyRelationship as keyof typeof EMERGENCY_RELATIONSHIPS]?.label
+    : null;
+  return [p.emergencyName, relation && `(${relation.toLowerCase()})`, p.emergencyPhone].filter(Boolean).join(" ");
+};
+
 /** Edits carry the version they started from; a newer version in the database refuses them. */
-export function Demographics({ patient }: { patient: Patient }) {
+export function Demographics({ patient, canEditMrn }: { patient: Patient; canEditMrn: boolean }) {
   const trpc = useTRPC();
   const router = useRouter();
   const [editing, setEditing] = useState(false);
@@ -51,6 +64,16 @@ export function Demographics({ patient }: { patient: Patient }) {
       <FormMessage message={message} />
       {editing ? (
         <form onSubmit={onSubmit} noValidate>
+          {canEditMrn && (
+            <Field
+              label="MRN"
+              name="mrn"
+              defaultValue={patient.mrn}
+              error={errors.mrn}
+              hint="Unique in the practice. Change it only to correct a mistake."
+              required
+            />
+          )}
           <Field
             label="Given name"
             name="givenName"
@@ -76,8 +99,18 @@ export function Demographics({ patient }: { patient: Patient }) {
           <Field as="select" label="Sex" name="sex" defaultValue={patient.sex} error={errors.sex}>
             <SexOptions />
           </Field>
+          <div className="field-row">
+            <Field
+              label="Preferred name"
+              name="preferredName"
+              defaultValue={patient.preferredName ?? ""}
+              error={errors.preferredName}
+            />
+            <Field label="Pronouns" name="pronouns" defaultValue={patient.pronouns ?? ""} error={errors.pronouns} />
+          </div>
           <Field label="Phone" name="phone" type="tel" defaultValue={patient.phone ?? ""} error={errors.phone} />
           <Field label="Email" name="email" type="email" defaultValue={patient.email ?? ""} error={errors.email} />
+          <FrontDeskFields errors={errors} values={patient} />
           <p className="actions">
             <button type="submit" disabled={pending}>
               {pending ? "Saving…" : "Save changes"}
@@ -95,13 +128,37 @@ export function Demographics({ patient }: { patient: Patient }) {
           </p>
         </form>
       ) : (
-        <dl className="details">
+        <dl className="details" data-testid="demographics">
           <dt>Sex</dt>
           <dd>{formatSex(patient.sex)}</dd>
+          {patient.preferredName && (
+            <>
+              <dt>Preferred name</dt>
+              <dd>{patient.preferredName}</dd>
+            </>
+          )}
+          {patient.pronouns && (
+            <>
+              <dt>Pronouns</dt>
+              <dd>{patient.pronouns}</dd>
+            </>
+          )}
           <dt>Phone</dt>
           <dd data-testid="patient-phone">{patient.phone ?? "—"}</dd>
           <dt>Email</dt>
           <dd>{patient.email ?? "—"}</dd>
+          <dt>Address</dt>
+          <dd>{address(patient) ?? "—"}</dd>
+          <dt>Emergency contact</dt>
+          <dd>{emergencyContact(patient) ?? "—"}</dd>
+          <dt>Insurance</dt>
+          <dd>
+            {patient.insurancePayer || patient.insuranceMemberId
+              ? [patient.insurancePayer, patient.insuranceMemberId && `member ID ${patient.insuranceMemberId}`]
+                  .filter(Boolean)
+                  .join(", ")
+              : "—"}
+          </dd>
         </dl>
       )}
     </section>

@@ -1,7 +1,7 @@
 import { orPage } from "@/app/_components/signed-in";
 import { patientIdInput } from "@/lib/schemas/patients";
 import { currentMember, getCaller } from "@/server/trpc/server";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { ageOn, formatDate, formatDateTime, formatSex, formatTime, isoDay } from "@/lib/time";
 import { Appointments } from "./appointments";
 import { Demographics } from "./demographics";
@@ -18,6 +18,9 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
   const caller = await getCaller();
   const here = `/patients/${id}`;
   const me = await orPage(currentMember(), here);
+  // A merged chart leads to the chart it was merged into.
+  const { to } = await orPage(caller.patients.redirect({ id }), here);
+  if (to) redirect(`/patients/${to}`);
   const patient = await orPage(caller.patients.byId({ id }), here);
   const [team, appointments, notes, clinicians] = await Promise.all([
     orPage(caller.patients.careTeam({ id }), here),
@@ -91,7 +94,7 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
           </dl>
         </section>
         <div className="chart-grid">
-          <Demographics patient={patient} />
+          <Demographics patient={patient} canEditMrn={me.role === "admin"} />
           <section className="card" aria-labelledby="team-heading">
             <h2 id="team-heading">Care team</h2>
             {team.length === 0 ? (

@@ -1,5 +1,5 @@
 import { orPage } from "@/app/_components/signed-in";
-import { currentMember } from "@/server/trpc/server";
+import { currentMember, getCaller } from "@/server/trpc/server";
 import { NewPatientForm } from "./new-patient-form";
 
 export const dynamic = "force-dynamic";
@@ -7,6 +7,7 @@ export const metadata = { title: "New patient · CareRoster" };
 
 export default async function NewPatientPage() {
   const me = await orPage(currentMember(), "/patients/new");
+  const mrn = await orPage((await getCaller()).patients.mrnSettings(), "/patients/new");
   return (
     <>
       <main id="main" tabIndex={-1}>
@@ -16,7 +17,7 @@ export default async function NewPatientPage() {
             ? "You will be on this patient's care team."
             : "Assign a clinician from the admin dashboard afterwards."}
         </p>
-        <NewPatientForm />
+        <NewPatientForm nextMrn={mrn.example} />
       </main>
     </>
   );
