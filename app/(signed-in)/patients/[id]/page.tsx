@@ -6,6 +6,7 @@ import { ageOn, formatDate, formatDateTime, formatSex, formatTime, isoDay } from
 import { Appointments } from "./appointments";
 import { Demographics } from "./demographics";
 import { EndAccess } from "./end-access";
+import { ChartEssentials } from "./essentials";
 import { Notes } from "./notes";
 
 export const dynamic = "force-dynamic";
@@ -19,10 +20,11 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
   const here = `/patients/${id}`;
   const me = await orPage(currentMember(), here);
   const patient = await orPage(caller.patients.byId({ id }), here);
-  const [team, appointments, notes, clinicians] = await Promise.all([
+  const [team, appointments, notes, essentials, clinicians] = await Promise.all([
     orPage(caller.patients.careTeam({ id }), here),
     orPage(caller.appointments.list({ patientId: id }), here),
     orPage(caller.notes.list({ patientId: id }), here),
+    orPage(caller.essentials.forChart({ patientId: id }), here),
     me.role ? orPage(caller.appointments.clinicians({ patientId: id }), here) : Promise.resolve([]),
   ]);
   const tz = me.org?.timeZone ?? "UTC";
@@ -90,6 +92,11 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
             </div>
           </dl>
         </section>
+        <ChartEssentials
+          essentials={essentials}
+          clinical={patient.access.via !== "admin"}
+          reader={{ patientId: patient.id, userId: me.user.id, timeZone: tz, canWrite: canWriteNotes }}
+        />
         <div className="chart-grid">
           <Demographics patient={patient} />
           <section className="card" aria-labelledby="team-heading">
