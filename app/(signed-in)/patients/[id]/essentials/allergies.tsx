@@ -43,7 +43,7 @@ export function AllergyBanner({ allergies, hidden }: { allergies: Allergy[]; hid
   const nka = allergies.find((a) => standing(a) && a.kind === "no_known_allergies");
   if (active.length) {
     return (
-      <section className="allergy-banner danger" aria-label="Allergies" data-testid="allergy-banner">
+      <section className="allergy-banner danger" aria-label="Allergy alert" data-testid="allergy-banner">
         <strong>Allergies:</strong>{" "}
         <ul className="inline-list">
           {active.map((a) => (
