@@ -53,7 +53,7 @@ test(
     await vitals.getByLabel("Trend").selectOption("body_weight");
     await expect(vitals.getByRole("figure")).toHaveAttribute("aria-label", /Weight over time: .*81.4 kg/);
     await expect(vitals.locator(".recharts-line")).toHaveCount(1);
-    await atBothWidths(page, "chart-essentials-ada", testInfo.outputPath);
+    await atBothWidths(page, "chart-essentials-ada", (n) => testInfo.outputPath(n));
 
     // The second patient stated "no known allergies"; the third has nothing recorded: told apart.
     await openChart(page, byMrn("DEMO-N-0002"));
@@ -84,7 +84,7 @@ test(
 
     // A problem: an empty name is refused in the form, with nothing sent.
     const problems = page.getByRole("region", { name: "Problems" });
-    await problems.getByText("Record a problem").click();
+    await problems.locator("summary", { hasText: "Record a problem" }).click();
     await problems.getByRole("button", { name: "Record problem" }).click();
     await expect(problems.getByText("Name the problem")).toBeVisible();
     await problems.getByLabel("Problem", { exact: true }).fill("Journey: chronic knee pain");
@@ -96,7 +96,7 @@ test(
 
     // Vitals: an implausible value is refused with its range; a plausible set is recorded.
     const vitals = page.getByRole("region", { name: "Vital signs" });
-    await vitals.getByText("Record vital signs").click();
+    await vitals.locator("summary", { hasText: "Record vital signs" }).click();
     await vitals.getByLabel("Systolic (mmHg)").fill("300");
     await vitals.getByLabel("Diastolic (mmHg)").fill("80");
     await vitals.getByRole("button", { name: "Record vital signs" }).click();
@@ -110,7 +110,7 @@ test(
 
     // A medication, then stopping it is a recorded act that asks first.
     const meds = page.getByRole("region", { name: "Current medications" });
-    await meds.getByText("Record a medication").click();
+    await meds.locator("summary", { hasText: "Record a medication" }).click();
     await meds.getByLabel("Medication").fill("Journeyprofen");
     await meds.getByLabel("Dose").fill("200 mg");
     await meds.getByLabel("Frequency").fill("three times daily");
@@ -121,17 +121,17 @@ test(
     await stopDialog.getByLabel("Reason (optional)").fill("Pain settled");
     await stopDialog.getByRole("button", { name: "Record stop" }).click();
     await expect(meds.getByText("No current medications recorded.")).toBeVisible();
-    await meds.getByText(/Stopped and entered in error \(1\)/).click();
+    await meds.locator("summary", { hasText: /Stopped and entered in error \(1\)/ }).click();
     await expect(meds).toContainText("Pain settled");
 
     // An allergy ends "no known allergies"; the banner turns red.
-    await allergiesCard.getByText("Record an allergy").click();
+    await allergiesCard.locator("summary", { hasText: "Record an allergy" }).click();
     await allergiesCard.getByLabel("Substance").fill("Journey latex");
     await allergiesCard.getByLabel("Severity").selectOption("severe");
     await allergiesCard.getByRole("button", { name: "Record allergy" }).click();
     await expect(banner).toContainText("Allergies:");
     await expect(banner).toContainText("Journey latex (severe)");
-    await atBothWidths(page, "chart-essentials-recorded", testInfo.outputPath);
+    await atBothWidths(page, "chart-essentials-recorded", (n) => testInfo.outputPath(n));
 
     // Entered in error asks first and needs a reason; the entry stays, struck through.
     await allergiesCard.getByRole("button", { name: "Entered in error: Journey latex" }).click();
@@ -142,7 +142,7 @@ test(
     await errDialog.getByRole("button", { name: "Mark entered in error" }).click();
     await expect(errDialog).toBeHidden();
     await expect(banner).toContainText("Allergies not recorded");
-    await allergiesCard.getByText(/Inactive and entered in error \(2\)/).click();
+    await allergiesCard.locator("summary", { hasText: /Inactive and entered in error \(2\)/ }).click();
     await expect(allergiesCard.locator("li.in-error")).toContainText("Wrong patient selected");
     await page.screenshot({ path: testInfo.outputPath("chart-essentials-in-error-desktop.png"), fullPage: true });
     await context.close();
@@ -160,7 +160,7 @@ test(
     await expect(page.getByText("Penicillin")).toHaveCount(0);
     await expect(page.getByText("Allergies not recorded")).toHaveCount(0);
     await expect(page.getByRole("region", { name: "Problems" })).toHaveCount(0);
-    await atBothWidths(page, "chart-essentials-admin", testInfo.outputPath);
+    await atBothWidths(page, "chart-essentials-admin", (n) => testInfo.outputPath(n));
     await context.close();
   },
 );
