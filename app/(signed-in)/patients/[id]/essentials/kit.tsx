@@ -118,8 +118,14 @@ export function EnterInError({ entry, id, what }: { entry: EssentialEntry; id: s
   const name = `${entry}-${id}-reason`;
   return (
     <>
-      <button type="button" className="link" aria-haspopup="dialog" onClick={() => setOpen(true)}>
-        Entered in error<span className="visually-hidden">: {what}</span>
+      <button
+        type="button"
+        className="link"
+        aria-haspopup="dialog"
+        aria-label={`Entered in error: ${what}`}
+        onClick={() => setOpen(true)}
+      >
+        Entered in error
       </button>
       <DialogForm
         open={open}

@@ -45,7 +45,7 @@ export function MedicationsCard({ medications }: { medications: Medication[] }) 
   const past = medications.filter((m) => m.stoppedOn || m.errorAt);
   const today = isoDay(new Date(), timeZone);
   return (
-    <section className="card essentials-card" aria-labelledby="medications-heading">
+    <section className="card essentials-card medications-card" aria-labelledby="medications-heading">
       <h2 id="medications-heading">Current medications</h2>
       {current.length === 0 ? (
         <p className="empty">No current medications recorded.</p>

@@ -51,12 +51,12 @@ export function VitalsCard({ vitals }: { vitals: Vital[] }) {
     .map((v) => ({ day: formatDay(v.effectiveAt, timeZone), value: v.value, diastolic: v.diastolic }));
   const unit = labelOf(kind).unit;
   return (
-    <section className="card essentials-card" aria-labelledby="vitals-heading">
+    <section className="card essentials-card vitals-card" aria-labelledby="vitals-heading">
       <h2 id="vitals-heading">Vital signs</h2>
       {valid.length === 0 ? (
         <p className="empty">No vital signs recorded.</p>
       ) : (
-        <>
+        <div className="vitals-body">
           <dl className="vitals-latest">
             {latest.map((k) => (
               <div key={k.kind}>
@@ -91,7 +91,7 @@ export function VitalsCard({ vitals }: { vitals: Vital[] }) {
                   .join(", ")}`}
               >
                 <ResponsiveContainer width="100%" height="100%">
-                  <LineChart data={series} margin={{ top: 8, right: 12, bottom: 0, left: -12 }}>
+                  <LineChart data={series} margin={{ top: 8, right: 24, bottom: 0, left: -12 }}>
                     <CartesianGrid strokeDasharray="3 3" />
                     <XAxis dataKey="day" fontSize={11} />
                     <YAxis fontSize={11} domain={["auto", "auto"]} />
@@ -117,7 +117,7 @@ export function VitalsCard({ vitals }: { vitals: Vital[] }) {
               </figure>
             </div>
           )}
-        </>
+        </div>
       )}
       {vitals.length > 0 && (
         <details>
