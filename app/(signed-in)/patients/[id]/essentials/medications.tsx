@@ -61,8 +61,14 @@ export function MedicationsCard({ medications }: { medications: Medication[] }) 
               </div>
               {canWrite && (
                 <span className="entry-actions">
-                  <button type="button" className="link" aria-haspopup="dialog" onClick={() => setStopping(m)}>
-                    Stop<span className="visually-hidden">: {title(m)}</span>
+                  <button
+                    type="button"
+                    className="link"
+                    aria-haspopup="dialog"
+                    aria-label={`Stop: ${title(m)}`}
+                    onClick={() => setStopping(m)}
+                  >
+                    Stop
                   </button>
                   {m.recordedBy === userId && <EnterInError entry="medication" id={m.id} what={title(m)} />}
                 </span>

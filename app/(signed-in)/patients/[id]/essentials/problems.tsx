@@ -63,8 +63,14 @@ export function ProblemsCard({ problems }: { problems: Problem[] }) {
               </div>
               {canWrite && (
                 <span className="entry-actions">
-                  <button type="button" className="link" aria-haspopup="dialog" onClick={() => setResolving(p)}>
-                    Resolved<span className="visually-hidden">: {p.text}</span>
+                  <button
+                    type="button"
+                    className="link"
+                    aria-haspopup="dialog"
+                    aria-label={`Resolved: ${p.text}`}
+                    onClick={() => setResolving(p)}
+                  >
+                    Resolved
                   </button>
                   {p.recordedBy === userId && <EnterInError entry="problem" id={p.id} what={p.text} />}
                 </span>
