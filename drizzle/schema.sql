@@ -113,6 +113,76 @@ CREATE TRIGGER access_grants_before_update BEFORE UPDATE ON public.access_grants
 CREATE TRIGGER access_grants_org_immutable BEFORE UPDATE ON public.access_grants FOR EACH ROW EXECUTE FUNCTION public.app_forbid_org_change();
 CREATE TRIGGER access_grants_patient_active BEFORE INSERT ON public.access_grants FOR EACH ROW EXECUTE FUNCTION public.app_access_grants_patient_active();
 
+CREATE TABLE public.allergies (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    patient_id uuid NOT NULL,
+    kind text NOT NULL,
+    substance text,
+    reaction text,
+    severity text,
+    criticality text,
+    resolved_on date,
+    clinical_status text GENERATED ALWAYS AS (
+CASE
+    WHEN (resolved_on IS NULL) THEN 'active'::text
+    WHEN (kind = 'no_known_allergies'::text) THEN 'inactive'::text
+    ELSE 'resolved'::text
+END) STORED NOT NULL,
+    resolved_by uuid,
+    resolved_at timestamp with time zone,
+    recorded_by uuid NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    error_reason text,
+    error_by uuid,
+    error_at timestamp with time zone,
+    CONSTRAINT allergies_criticality CHECK (((criticality IS NULL) OR (criticality = ANY (ARRAY['low'::text, 'high'::text, 'unable-to-assess'::text])))),
+    CONSTRAINT allergies_error CHECK ((((error_reason IS NULL) = ((error_by IS NULL) AND (error_at IS NULL))) AND ((error_reason IS NULL) OR ((length(btrim(error_reason)) >= 5) AND (length(btrim(error_reason)) <= 500))))),
+    CONSTRAINT allergies_error_by_fkey FOREIGN KEY (error_by) REFERENCES public.users(id),
+    CONSTRAINT allergies_kind CHECK ((kind = ANY (ARRAY['allergy'::text, 'no_known_allergies'::text]))),
+    CONSTRAINT allergies_org_id_key UNIQUE (org_id, id),
+    CONSTRAINT allergies_patient_fk FOREIGN KEY (org_id, patient_id) REFERENCES public.patients(org_id, id),
+    CONSTRAINT allergies_pkey PRIMARY KEY (id),
+    CONSTRAINT allergies_reaction CHECK (((reaction IS NULL) OR ((length(btrim(reaction)) >= 2) AND (length(btrim(reaction)) <= 200)))),
+    CONSTRAINT allergies_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users(id),
+    CONSTRAINT allergies_resolved_by_fkey FOREIGN KEY (resolved_by) REFERENCES public.users(id),
+    CONSTRAINT allergies_resolved_stamp CHECK (((resolved_on IS NULL) = ((resolved_by IS NULL) AND (resolved_at IS NULL)))),
+    CONSTRAINT allergies_severity CHECK (((severity IS NULL) OR (severity = ANY (ARRAY['mild'::text, 'moderate'::text, 'severe'::text])))),
+    CONSTRAINT allergies_shape CHECK (
+CASE kind
+    WHEN 'allergy'::text THEN ((substance IS NOT NULL) AND ((length(btrim(substance)) >= 2) AND (length(btrim(substance)) <= 120)))
+    ELSE ((substance IS NULL) AND (reaction IS NULL) AND (severity IS NULL) AND (criticality IS NULL))
+END)
+);
+ALTER TABLE public.allergies OWNER TO careroster_owner;
+ALTER TABLE public.allergies ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.allergies FORCE ROW LEVEL SECURITY;
+GRANT SELECT, INSERT ON TABLE public.allergies TO careroster_runtime;
+GRANT UPDATE (resolved_on, error_reason) ON TABLE public.allergies TO careroster_runtime;
+CREATE UNIQUE INDEX allergies_one_nka_idx ON public.allergies USING btree (org_id, patient_id) WHERE ((kind = 'no_known_allergies'::text) AND (resolved_on IS NULL) AND (error_at IS NULL));
+CREATE INDEX allergies_org_patient_idx ON public.allergies USING btree (org_id, patient_id, recorded_at);
+CREATE POLICY allergies_insert ON public.allergies
+    AS PERMISSIVE FOR INSERT TO careroster_runtime
+    WITH CHECK (((recorded_by = ( SELECT public.app_user_id() AS app_user_id)) AND (patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))) AND (error_reason IS NULL)));
+CREATE POLICY allergies_not_assumed ON public.allergies
+    AS RESTRICTIVE FOR SELECT TO careroster_runtime
+    USING ((( SELECT public.app_context_kind() AS app_context_kind) IS DISTINCT FROM 'assumed'::text));
+CREATE POLICY allergies_org_isolation ON public.allergies
+    AS RESTRICTIVE FOR ALL TO careroster_runtime
+    USING ((org_id = ( SELECT public.app_org_id() AS app_org_id)))
+    WITH CHECK ((org_id = ( SELECT public.app_org_id() AS app_org_id)));
+CREATE POLICY allergies_select ON public.allergies
+    AS PERMISSIVE FOR SELECT TO careroster_runtime
+    USING ((patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))));
+CREATE POLICY allergies_update ON public.allergies
+    AS PERMISSIVE FOR UPDATE TO careroster_runtime
+    USING (((patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))) AND (error_at IS NULL)))
+    WITH CHECK ((patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))));
+CREATE TRIGGER allergies_before_insert BEFORE INSERT ON public.allergies FOR EACH ROW EXECUTE FUNCTION public.app_clinical_entry_before_insert('resolved_on', 'resolved_by', 'resolved_at');
+CREATE TRIGGER allergies_exclusive BEFORE INSERT ON public.allergies FOR EACH ROW EXECUTE FUNCTION public.app_allergies_exclusive();
+CREATE TRIGGER allergies_lock BEFORE UPDATE ON public.allergies FOR EACH ROW EXECUTE FUNCTION public.app_clinical_entry_lock('resolved_on', 'resolved_by', 'resolved_at');
+CREATE TRIGGER allergies_org_immutable BEFORE UPDATE ON public.allergies FOR EACH ROW EXECUTE FUNCTION public.app_forbid_org_change();
+
 CREATE TABLE public.app_context_key (
     id integer NOT NULL,
     key bytea NOT NULL,
@@ -378,6 +448,66 @@ CREATE TRIGGER clinical_notes_history AFTER INSERT OR UPDATE ON public.clinical_
 CREATE TRIGGER clinical_notes_lock BEFORE UPDATE ON public.clinical_notes FOR EACH ROW EXECUTE FUNCTION public.app_clinical_notes_lock();
 CREATE TRIGGER clinical_notes_org_immutable BEFORE UPDATE ON public.clinical_notes FOR EACH ROW EXECUTE FUNCTION public.app_forbid_org_change();
 
+CREATE TABLE public.conditions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    patient_id uuid NOT NULL,
+    text text NOT NULL,
+    code_system text,
+    code text,
+    onset_on date,
+    resolved_on date,
+    clinical_status text GENERATED ALWAYS AS (
+CASE
+    WHEN (resolved_on IS NULL) THEN 'active'::text
+    ELSE 'resolved'::text
+END) STORED NOT NULL,
+    resolved_by uuid,
+    resolved_at timestamp with time zone,
+    recorded_by uuid NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    error_reason text,
+    error_by uuid,
+    error_at timestamp with time zone,
+    CONSTRAINT conditions_code CHECK ((((code IS NULL) = (code_system IS NULL)) AND ((code_system IS NULL) OR (code_system = ANY (ARRAY['icd-10'::text, 'snomed-ct'::text]))) AND ((code IS NULL) OR (code ~ '^[A-Za-z0-9.]{1,20}$'::text)))),
+    CONSTRAINT conditions_dates CHECK (((resolved_on IS NULL) OR (onset_on IS NULL) OR (resolved_on >= onset_on))),
+    CONSTRAINT conditions_error CHECK ((((error_reason IS NULL) = ((error_by IS NULL) AND (error_at IS NULL))) AND ((error_reason IS NULL) OR ((length(btrim(error_reason)) >= 5) AND (length(btrim(error_reason)) <= 500))))),
+    CONSTRAINT conditions_error_by_fkey FOREIGN KEY (error_by) REFERENCES public.users(id),
+    CONSTRAINT conditions_org_id_key UNIQUE (org_id, id),
+    CONSTRAINT conditions_patient_fk FOREIGN KEY (org_id, patient_id) REFERENCES public.patients(org_id, id),
+    CONSTRAINT conditions_pkey PRIMARY KEY (id),
+    CONSTRAINT conditions_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users(id),
+    CONSTRAINT conditions_resolved_by_fkey FOREIGN KEY (resolved_by) REFERENCES public.users(id),
+    CONSTRAINT conditions_resolved_stamp CHECK (((resolved_on IS NULL) = ((resolved_by IS NULL) AND (resolved_at IS NULL)))),
+    CONSTRAINT conditions_text_present CHECK (((length(btrim(text)) >= 2) AND (length(btrim(text)) <= 200)))
+);
+ALTER TABLE public.conditions OWNER TO careroster_owner;
+ALTER TABLE public.conditions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.conditions FORCE ROW LEVEL SECURITY;
+GRANT SELECT, INSERT ON TABLE public.conditions TO careroster_runtime;
+GRANT UPDATE (resolved_on, error_reason) ON TABLE public.conditions TO careroster_runtime;
+CREATE INDEX conditions_org_patient_idx ON public.conditions USING btree (org_id, patient_id, recorded_at);
+CREATE POLICY conditions_insert ON public.conditions
+    AS PERMISSIVE FOR INSERT TO careroster_runtime
+    WITH CHECK (((recorded_by = ( SELECT public.app_user_id() AS app_user_id)) AND (patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))) AND (error_reason IS NULL)));
+CREATE POLICY conditions_not_assumed ON public.conditions
+    AS RESTRICTIVE FOR SELECT TO careroster_runtime
+    USING ((( SELECT public.app_context_kind() AS app_context_kind) IS DISTINCT FROM 'assumed'::text));
+CREATE POLICY conditions_org_isolation ON public.conditions
+    AS RESTRICTIVE FOR ALL TO careroster_runtime
+    USING ((org_id = ( SELECT public.app_org_id() AS app_org_id)))
+    WITH CHECK ((org_id = ( SELECT public.app_org_id() AS app_org_id)));
+CREATE POLICY conditions_select ON public.conditions
+    AS PERMISSIVE FOR SELECT TO careroster_runtime
+    USING ((patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))));
+CREATE POLICY conditions_update ON public.conditions
+    AS PERMISSIVE FOR UPDATE TO careroster_runtime
+    USING (((patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))) AND (error_at IS NULL)))
+    WITH CHECK ((patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))));
+CREATE TRIGGER conditions_before_insert BEFORE INSERT ON public.conditions FOR EACH ROW EXECUTE FUNCTION public.app_clinical_entry_before_insert('resolved_on', 'resolved_by', 'resolved_at');
+CREATE TRIGGER conditions_lock BEFORE UPDATE ON public.conditions FOR EACH ROW EXECUTE FUNCTION public.app_clinical_entry_lock('resolved_on', 'resolved_by', 'resolved_at');
+CREATE TRIGGER conditions_org_immutable BEFORE UPDATE ON public.conditions FOR EACH ROW EXECUTE FUNCTION public.app_forbid_org_change();
+
 CREATE TABLE public.coverage (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
     org_id uuid NOT NULL,
@@ -493,6 +623,63 @@ CREATE POLICY login_attempts_none ON public.login_attempts
     AS PERMISSIVE FOR ALL TO careroster_runtime
     USING (false)
     WITH CHECK (false);
+
+CREATE TABLE public.medication_statements (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    patient_id uuid NOT NULL,
+    name text NOT NULL,
+    dose text NOT NULL,
+    frequency text NOT NULL,
+    route text NOT NULL,
+    started_on date,
+    stopped_on date,
+    stop_reason text,
+    stopped_by uuid,
+    stopped_at timestamp with time zone,
+    recorded_by uuid NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    error_reason text,
+    error_by uuid,
+    error_at timestamp with time zone,
+    CONSTRAINT medication_statements_dates CHECK (((stopped_on IS NULL) OR (started_on IS NULL) OR (stopped_on >= started_on))),
+    CONSTRAINT medication_statements_error CHECK ((((error_reason IS NULL) = ((error_by IS NULL) AND (error_at IS NULL))) AND ((error_reason IS NULL) OR ((length(btrim(error_reason)) >= 5) AND (length(btrim(error_reason)) <= 500))))),
+    CONSTRAINT medication_statements_error_by_fkey FOREIGN KEY (error_by) REFERENCES public.users(id),
+    CONSTRAINT medication_statements_org_id_key UNIQUE (org_id, id),
+    CONSTRAINT medication_statements_patient_fk FOREIGN KEY (org_id, patient_id) REFERENCES public.patients(org_id, id),
+    CONSTRAINT medication_statements_pkey PRIMARY KEY (id),
+    CONSTRAINT medication_statements_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users(id),
+    CONSTRAINT medication_statements_route CHECK ((route = ANY (ARRAY['oral'::text, 'sublingual'::text, 'inhaled'::text, 'nasal'::text, 'topical'::text, 'transdermal'::text, 'subcutaneous'::text, 'intramuscular'::text, 'intravenous'::text, 'rectal'::text]))),
+    CONSTRAINT medication_statements_stop CHECK ((((stopped_on IS NULL) = ((stopped_by IS NULL) AND (stopped_at IS NULL))) AND ((stop_reason IS NULL) OR ((stopped_on IS NOT NULL) AND ((length(btrim(stop_reason)) >= 2) AND (length(btrim(stop_reason)) <= 200)))))),
+    CONSTRAINT medication_statements_stopped_by_fkey FOREIGN KEY (stopped_by) REFERENCES public.users(id),
+    CONSTRAINT medication_statements_text CHECK ((((length(btrim(name)) >= 2) AND (length(btrim(name)) <= 120)) AND ((length(btrim(dose)) >= 1) AND (length(btrim(dose)) <= 60)) AND ((length(btrim(frequency)) >= 1) AND (length(btrim(frequency)) <= 60))))
+);
+ALTER TABLE public.medication_statements OWNER TO careroster_owner;
+ALTER TABLE public.medication_statements ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.medication_statements FORCE ROW LEVEL SECURITY;
+GRANT SELECT, INSERT ON TABLE public.medication_statements TO careroster_runtime;
+GRANT UPDATE (stopped_on, stop_reason, error_reason) ON TABLE public.medication_statements TO careroster_runtime;
+CREATE INDEX medication_statements_org_patient_idx ON public.medication_statements USING btree (org_id, patient_id, recorded_at);
+CREATE POLICY medication_statements_insert ON public.medication_statements
+    AS PERMISSIVE FOR INSERT TO careroster_runtime
+    WITH CHECK (((recorded_by = ( SELECT public.app_user_id() AS app_user_id)) AND (patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))) AND (error_reason IS NULL)));
+CREATE POLICY medication_statements_not_assumed ON public.medication_statements
+    AS RESTRICTIVE FOR SELECT TO careroster_runtime
+    USING ((( SELECT public.app_context_kind() AS app_context_kind) IS DISTINCT FROM 'assumed'::text));
+CREATE POLICY medication_statements_org_isolation ON public.medication_statements
+    AS RESTRICTIVE FOR ALL TO careroster_runtime
+    USING ((org_id = ( SELECT public.app_org_id() AS app_org_id)))
+    WITH CHECK ((org_id = ( SELECT public.app_org_id() AS app_org_id)));
+CREATE POLICY medication_statements_select ON public.medication_statements
+    AS PERMISSIVE FOR SELECT TO careroster_runtime
+    USING ((patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))));
+CREATE POLICY medication_statements_update ON public.medication_statements
+    AS PERMISSIVE FOR UPDATE TO careroster_runtime
+    USING (((patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))) AND (error_at IS NULL)))
+    WITH CHECK ((patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))));
+CREATE TRIGGER medication_statements_before_insert BEFORE INSERT ON public.medication_statements FOR EACH ROW EXECUTE FUNCTION public.app_clinical_entry_before_insert('stopped_on', 'stopped_by', 'stopped_at');
+CREATE TRIGGER medication_statements_lock BEFORE UPDATE ON public.medication_statements FOR EACH ROW EXECUTE FUNCTION public.app_clinical_entry_lock('stopped_on', 'stopped_by', 'stopped_at');
+CREATE TRIGGER medication_statements_org_immutable BEFORE UPDATE ON public.medication_statements FOR EACH ROW EXECUTE FUNCTION public.app_forbid_org_change();
 
 CREATE TABLE public.memberships (
     user_id uuid NOT NULL,
@@ -914,6 +1101,62 @@ CREATE POLICY users_update_self ON public.users
     USING ((id = ( SELECT public.app_user_id() AS app_user_id)))
     WITH CHECK ((id = ( SELECT public.app_user_id() AS app_user_id)));
 
+CREATE TABLE public.vital_signs (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    patient_id uuid NOT NULL,
+    kind text NOT NULL,
+    value numeric(5,1) NOT NULL,
+    diastolic numeric(5,1),
+    effective_at timestamp with time zone NOT NULL,
+    recorded_by uuid NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    error_reason text,
+    error_by uuid,
+    error_at timestamp with time zone,
+    CONSTRAINT vital_signs_error CHECK ((((error_reason IS NULL) = ((error_by IS NULL) AND (error_at IS NULL))) AND ((error_reason IS NULL) OR ((length(btrim(error_reason)) >= 5) AND (length(btrim(error_reason)) <= 500))))),
+    CONSTRAINT vital_signs_error_by_fkey FOREIGN KEY (error_by) REFERENCES public.users(id),
+    CONSTRAINT vital_signs_org_id_key UNIQUE (org_id, id),
+    CONSTRAINT vital_signs_patient_fk FOREIGN KEY (org_id, patient_id) REFERENCES public.patients(org_id, id),
+    CONSTRAINT vital_signs_pkey PRIMARY KEY (id),
+    CONSTRAINT vital_signs_range CHECK (
+CASE kind
+    WHEN 'blood_pressure'::text THEN (((value >= (50)::numeric) AND (value <= (260)::numeric)) AND ((diastolic >= (20)::numeric) AND (diastolic <= (160)::numeric)) AND (diastolic < value))
+    WHEN 'heart_rate'::text THEN (((value >= (20)::numeric) AND (value <= (250)::numeric)) AND (diastolic IS NULL))
+    WHEN 'body_temperature'::text THEN (((value >= (30)::numeric) AND (value <= (45)::numeric)) AND (diastolic IS NULL))
+    WHEN 'body_weight'::text THEN (((value >= 0.3) AND (value <= (400)::numeric)) AND (diastolic IS NULL))
+    WHEN 'body_height'::text THEN (((value >= (20)::numeric) AND (value <= (250)::numeric)) AND (diastolic IS NULL))
+    ELSE false
+END),
+    CONSTRAINT vital_signs_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users(id)
+);
+ALTER TABLE public.vital_signs OWNER TO careroster_owner;
+ALTER TABLE public.vital_signs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.vital_signs FORCE ROW LEVEL SECURITY;
+GRANT SELECT, INSERT ON TABLE public.vital_signs TO careroster_runtime;
+GRANT UPDATE (error_reason) ON TABLE public.vital_signs TO careroster_runtime;
+CREATE INDEX vital_signs_org_patient_idx ON public.vital_signs USING btree (org_id, patient_id, kind, effective_at);
+CREATE POLICY vital_signs_insert ON public.vital_signs
+    AS PERMISSIVE FOR INSERT TO careroster_runtime
+    WITH CHECK (((recorded_by = ( SELECT public.app_user_id() AS app_user_id)) AND (patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))) AND (error_reason IS NULL)));
+CREATE POLICY vital_signs_not_assumed ON public.vital_signs
+    AS RESTRICTIVE FOR SELECT TO careroster_runtime
+    USING ((( SELECT public.app_context_kind() AS app_context_kind) IS DISTINCT FROM 'assumed'::text));
+CREATE POLICY vital_signs_org_isolation ON public.vital_signs
+    AS RESTRICTIVE FOR ALL TO careroster_runtime
+    USING ((org_id = ( SELECT public.app_org_id() AS app_org_id)))
+    WITH CHECK ((org_id = ( SELECT public.app_org_id() AS app_org_id)));
+CREATE POLICY vital_signs_select ON public.vital_signs
+    AS PERMISSIVE FOR SELECT TO careroster_runtime
+    USING ((patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))));
+CREATE POLICY vital_signs_update ON public.vital_signs
+    AS PERMISSIVE FOR UPDATE TO careroster_runtime
+    USING (((patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))) AND (error_at IS NULL)))
+    WITH CHECK ((patient_id = ANY (ARRAY( SELECT public.app_visible_patient_ids() AS app_visible_patient_ids))));
+CREATE TRIGGER vital_signs_before_insert BEFORE INSERT ON public.vital_signs FOR EACH ROW EXECUTE FUNCTION public.app_clinical_entry_before_insert();
+CREATE TRIGGER vital_signs_lock BEFORE UPDATE ON public.vital_signs FOR EACH ROW EXECUTE FUNCTION public.app_clinical_entry_lock();
+CREATE TRIGGER vital_signs_org_immutable BEFORE UPDATE ON public.vital_signs FOR EACH ROW EXECUTE FUNCTION public.app_forbid_org_change();
+
 -- ==== Functions ====
 
 CREATE OR REPLACE FUNCTION public.app_access_bases(p_patients uuid[])
@@ -1016,6 +1259,28 @@ AS $function$
 ALTER FUNCTION public.app_access_grants_patient_active() OWNER TO careroster_owner;
 -- FUNCTION public.app_access_grants_patient_active(): no privileges beyond its owner's
 
+CREATE OR REPLACE FUNCTION public.app_allergies_exclusive()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  BEGIN
+    IF NEW.resolved_on IS NULL THEN
+      PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('careroster.allergies'), pg_catalog.hashtext(NEW.patient_id::text));
+      IF EXISTS (SELECT 1 FROM public.allergies a
+                 WHERE a.org_id = NEW.org_id AND a.patient_id = NEW.patient_id
+                   AND a.resolved_on IS NULL AND a.error_at IS NULL
+                   AND (a.kind <> NEW.kind OR NEW.kind = 'no_known_allergies')) THEN
+        RAISE EXCEPTION 'no known allergies and an active allergy cannot both stand' USING ERRCODE = 'check_violation';
+      END IF;
+    END IF;
+    RETURN NEW;
+  END
+  $function$;
+ALTER FUNCTION public.app_allergies_exclusive() OWNER TO careroster_owner;
+-- FUNCTION public.app_allergies_exclusive(): no privileges beyond its owner's
+
 CREATE OR REPLACE FUNCTION public.app_audit_basis()
  RETURNS trigger
  LANGUAGE plpgsql
@@ -1051,6 +1316,81 @@ AS $function$
   $function$;
 ALTER FUNCTION public.app_auth_user(p_email text) OWNER TO careroster_owner;
 GRANT EXECUTE ON FUNCTION public.app_auth_user(p_email text) TO careroster_auth;
+
+CREATE OR REPLACE FUNCTION public.app_clinical_entry_before_insert()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  DECLARE
+    row_j jsonb;
+  BEGIN
+    IF public.app_user_id() IS NOT NULL THEN
+      NEW.recorded_at := pg_catalog.now();
+    END IF;
+    NEW.error_reason := NULL;
+    NEW.error_by := NULL;
+    NEW.error_at := NULL;
+    IF TG_NARGS = 3 THEN
+      row_j := pg_catalog.to_jsonb(NEW);
+      NEW := pg_catalog.jsonb_populate_record(NEW, pg_catalog.jsonb_build_object(
+        TG_ARGV[1], CASE WHEN row_j ->> TG_ARGV[0] IS NOT NULL THEN NEW.recorded_by END,
+        TG_ARGV[2], CASE WHEN row_j ->> TG_ARGV[0] IS NOT NULL THEN NEW.recorded_at END));
+    END IF;
+    IF TG_TABLE_NAME = 'vital_signs' THEN
+      IF NEW.effective_at > pg_catalog.now() + interval '5 minutes' THEN
+        RAISE EXCEPTION 'a measurement cannot be taken in the future' USING ERRCODE = 'check_violation';
+      END IF;
+    END IF;
+    RETURN NEW;
+  END
+  $function$;
+ALTER FUNCTION public.app_clinical_entry_before_insert() OWNER TO careroster_owner;
+-- FUNCTION public.app_clinical_entry_before_insert(): no privileges beyond its owner's
+
+CREATE OR REPLACE FUNCTION public.app_clinical_entry_lock()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  DECLARE
+    me uuid := public.app_user_id();
+    old_j jsonb := pg_catalog.to_jsonb(OLD);
+    new_j jsonb := pg_catalog.to_jsonb(NEW);
+    movable text[] := ARRAY['error_reason', 'error_by', 'error_at', 'clinical_status', 'stop_reason'] || TG_ARGV::text[];
+  BEGIN
+    IF OLD.error_at IS NOT NULL THEN
+      RAISE EXCEPTION 'an entry entered in error is final' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF (new_j - movable) IS DISTINCT FROM (old_j - movable) THEN
+      RAISE EXCEPTION 'recorded clinical content never changes; mark it entered in error and record it again'
+        USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.error_reason IS NOT NULL THEN
+      IF me IS DISTINCT FROM OLD.recorded_by THEN
+        RAISE EXCEPTION 'only the clinician who recorded an entry marks it entered in error' USING ERRCODE = 'insufficient_privilege';
+      END IF;
+      IF TG_NARGS = 3 AND (new_j -> TG_ARGV[0] IS DISTINCT FROM old_j -> TG_ARGV[0]
+                          OR new_j -> 'stop_reason' IS DISTINCT FROM old_j -> 'stop_reason') THEN
+        RAISE EXCEPTION 'marking an entry in error keeps it as it stood' USING ERRCODE = 'insufficient_privilege';
+      END IF;
+      NEW := pg_catalog.jsonb_populate_record(NEW, pg_catalog.jsonb_build_object(
+        'error_by', me, 'error_at', pg_catalog.now(), 'error_reason', NEW.error_reason));
+      RETURN NEW;
+    END IF;
+    IF TG_NARGS <> 3 OR old_j ->> TG_ARGV[0] IS NOT NULL OR new_j ->> TG_ARGV[0] IS NULL THEN
+      RAISE EXCEPTION 'this entry can only be marked entered in error' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF me IS NULL THEN
+      RAISE EXCEPTION 'a clinical act is recorded by a signed-in clinician' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    NEW := pg_catalog.jsonb_populate_record(NEW, pg_catalog.jsonb_build_object(
+      TG_ARGV[1], me, TG_ARGV[2], pg_catalog.now(), 'error_by', NULL, 'error_at', NULL));
+    RETURN NEW;
+  END
+  $function$;
+ALTER FUNCTION public.app_clinical_entry_lock() OWNER TO careroster_owner;
+-- FUNCTION public.app_clinical_entry_lock(): no privileges beyond its owner's
 
 CREATE OR REPLACE FUNCTION public.app_clinical_notes_before_insert()
  RETURNS trigger

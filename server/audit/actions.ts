@@ -5,6 +5,10 @@ import { mfaPolicies } from "@/lib/schemas/two-factor";
 export type AuditEntity =
   | "patient"
   | "clinical_note"
+  | "condition"
+  | "allergy"
+  | "medication_statement"
+  | "vital_sign"
   | "appointment"
   | "appointment_reminder"
   | "care_team"
@@ -19,6 +23,10 @@ export type AuditEntity =
 export const AUDIT_ENTITY_LABELS: Record<AuditEntity, string> = {
   patient: "Patient record",
   clinical_note: "Clinical note",
+  condition: "Problem",
+  allergy: "Allergy",
+  medication_statement: "Medication",
+  vital_sign: "Vital signs",
   appointment: "Appointment",
   appointment_reminder: "Appointment reminders",
   care_team: "Care team",
@@ -106,6 +114,31 @@ export const AUDIT_ACTIONS = {
   "note.sign": { label: "Signed a note", entity: "clinical_note", detail: version },
   "note.addendum": { label: "Added an addendum", entity: "clinical_note", detail: z.object({ addendumTo: z.uuid() }) },
   "note.entered_in_error": { label: "Marked a note entered in error", entity: "clinical_note", detail: none },
+  "essentials.view": {
+    label: "Read problems, allergies, medications and vitals",
+    access: true,
+    entity: "patient",
+    detail: z.object({ problems: z.number(), allergies: z.number(), medications: z.number(), vitals: z.number() }),
+  },
+  "problem.record": { label: "Recorded a problem", entity: "condition", detail: none },
+  "problem.resolve": { label: "Marked a problem resolved", entity: "condition", detail: none },
+  "problem.entered_in_error": { label: "Marked a problem entered in error", entity: "condition", detail: none },
+  "allergy.record": {
+    label: "Recorded an allergy",
+    entity: "allergy",
+    detail: z.object({ endedNoKnownAllergies: z.uuid().optional() }),
+  },
+  "allergy.no_known": { label: "Recorded no known allergies", entity: "allergy", detail: none },
+  "allergy.entered_in_error": { label: "Marked an allergy entry entered in error", entity: "allergy", detail: none },
+  "medication.record": { label: "Recorded a medication", entity: "medication_statement", detail: none },
+  "medication.stop": { label: "Stopped a medication", entity: "medication_statement", detail: none },
+  "medication.entered_in_error": {
+    label: "Marked a medication entered in error",
+    entity: "medication_statement",
+    detail: none,
+  },
+  "vitals.record": { label: "Recorded vital signs", entity: "vital_sign", detail: z.object({ vitalIds: ids }) },
+  "vitals.entered_in_error": { label: "Marked a vital sign entered in error", entity: "vital_sign", detail: none },
   "appointment.list": { label: "Read the appointments", access: true, entity: "appointment", detail: none },
   "appointment.create": { label: "Booked an appointment", entity: "appointment", detail: booking },
   "appointment.cancel": { label: "Cancelled an appointment", entity: "appointment", detail: cancelled },

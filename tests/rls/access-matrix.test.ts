@@ -4,14 +4,18 @@ import { describe, expect, it } from "vitest";
 import type { Tx } from "@/server/db/client";
 import {
   accessGrants,
+  allergies,
   appointments,
   auditEvents,
   careTeam,
   clinicalNotes,
+  conditions,
+  medicationStatements,
   memberships,
   organizations,
   patients,
   users,
+  vitalSigns,
 } from "@/server/db/schema";
 import { demoPanel, demoPatients, fullName, type DemoOrgKey } from "@/server/db/seed/demo-data";
 import { asUser, callerFor, demoIds, ownerSql, patientByMrn, pgError } from "@/tests/helpers/db";
@@ -246,6 +250,34 @@ describe("appointments", () => {
     const all = await asUser("northAdmin", "northside", (tx) => tx.select().from(appointments));
     const [{ n }] = await ownerSql()`select count(*)::int as n from appointments where org_id = ${orgs.northside}`;
     expect(all).toHaveLength(n);
+  });
+});
+
+describe("clinical essentials (conditions, allergies, medication_statements, vital_signs)", () => {
+  const tables = { conditions, allergies, medicationStatements, vitalSigns };
+
+  it("each clinician reads exactly the rows of their panel's patients; admins read none (minimum necessary)", async () => {
+    const { orgs } = await demoIds();
+    for (const [user, org] of [
+      ["grey", "northside"],
+      ["shepherd", "northside"],
+      ["house", "lakeside"],
+      ["northAdmin", "northside"],
+      ["lakeAdmin", "lakeside"],
+    ] as const) {
+      const panel = user.endsWith("Admin") ? [] : demoPanel(user, org).map((p) => p.mrn);
+      for (const [name, table] of Object.entries(tables)) {
+        const seen = await asUser(user, org, (tx) => tx.select({ id: table.id }).from(table));
+        const truth = await ownerSql()`select t.id from ${ownerSql()(
+          name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+        )} t join patients p on p.id = t.patient_id
+          where p.org_id = ${orgs[org]} and p.mrn = any(${panel}) and p.archived_at is null`;
+        expect(seen.map((r) => r.id).sort(), `${user} ${name}`).toEqual(truth.map((r) => r.id as string).sort());
+      }
+    }
+    // The demo's essentials are on Grey's patients: the matrix above compares real rows.
+    const [{ n }] = await ownerSql()`select count(*)::int as n from vital_signs where org_id = ${orgs.northside}`;
+    expect(n).toBeGreaterThan(0);
   });
 });
 

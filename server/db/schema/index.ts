@@ -17,3 +17,4 @@ export * from "./sessions";
 export * from "./mfa";
 export * from "./user-identities";
 export * from "./org-sso-domains";
+export * from "./clinical-essentials";

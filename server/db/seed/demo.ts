@@ -4,6 +4,7 @@ import { encryptSecret, totpPurpose } from "@/server/auth/mfa-crypto";
 import { hashPassword } from "@/server/auth/password";
 import { ownerConnection } from "@/server/db/owner";
 import * as schema from "@/server/db/schema";
+import { seedDemoEssentials } from "./demo-essentials";
 import {
   DEMO_PASSWORD,
   DEMO_TOTP_SECRET,
@@ -146,6 +147,8 @@ export async function seedDemo(ownerUrl: string): Promise<boolean> {
           updatedAt: daysAgo(2),
         },
       ]);
+
+      await seedDemoEssentials(tx, userIds.grey, first, patientIds.get("DEMO-N-0002")!);
 
       // Cover active now (see demoCoverage), arranged by the practice admin.
       for (const c of demoCoverage) {

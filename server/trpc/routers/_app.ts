@@ -3,6 +3,7 @@ import { adminRouter } from "./admin";
 import { appointmentsRouter } from "./appointments";
 import { breakGlassRouter } from "./break-glass";
 import { coverageRouter } from "./coverage";
+import { essentialsRouter } from "./essentials";
 import { invitationsRouter } from "./invitations";
 import { meRouter } from "./me";
 import { notesRouter } from "./notes";
@@ -15,6 +16,7 @@ export const appRouter = router({
   patients: patientsRouter,
   appointments: appointmentsRouter,
   notes: notesRouter,
+  essentials: essentialsRouter,
   breakGlass: breakGlassRouter,
   coverage: coverageRouter,
   admin: adminRouter,

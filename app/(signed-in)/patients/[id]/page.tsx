@@ -6,6 +6,7 @@ import { ageOn, formatDate, formatDateTime, formatSex, formatTime, isoDay } from
 import { Appointments } from "./appointments";
 import { Demographics } from "./demographics";
 import { EndAccess } from "./end-access";
+import { ChartEssentials } from "./essentials";
 import { Notes } from "./notes";
 
 export const dynamic = "force-dynamic";
@@ -22,10 +23,11 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
   const { to } = await orPage(caller.patients.redirect({ id }), here);
   if (to) redirect(`/patients/${to}`);
   const patient = await orPage(caller.patients.byId({ id }), here);
-  const [team, appointments, notes, clinicians] = await Promise.all([
+  const [team, appointments, notes, essentials, clinicians] = await Promise.all([
     orPage(caller.patients.careTeam({ id }), here),
     orPage(caller.appointments.list({ patientId: id }), here),
     orPage(caller.notes.list({ patientId: id }), here),
+    orPage(caller.essentials.forChart({ patientId: id }), here),
     me.role ? orPage(caller.appointments.clinicians({ patientId: id }), here) : Promise.resolve([]),
   ]);
   const tz = me.org?.timeZone ?? "UTC";
@@ -93,6 +95,11 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
             </div>
           </dl>
         </section>
+        <ChartEssentials
+          essentials={essentials}
+          clinical={patient.access.via !== "admin"}
+          reader={{ patientId: patient.id, userId: me.user.id, timeZone: tz, canWrite: canWriteNotes }}
+        />
         <div className="chart-grid">
           <Demographics patient={patient} canEditMrn={me.role === "admin"} />
           <section className="card" aria-labelledby="team-heading">

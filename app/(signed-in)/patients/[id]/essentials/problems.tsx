@@ -1,0 +1,168 @@
+"use client";
+
+import { useMutation } from "@tanstack/react-query";
+import { useState } from "react";
+import { Field } from "@/app/_components/field";
+import { FormMessage } from "@/app/_components/form-message";
+import { useZodForm } from "@/app/_components/use-zod-form";
+import { CODE_SYSTEMS, problemCreateInput, problemResolveInput } from "@/lib/schemas/essentials";
+import { formatDate, isoDay } from "@/lib/time";
+import { useTRPC } from "@/lib/trpc/client";
+import { AddPanel, DialogForm, EnterInError, Provenance, useReader, useRefresh, type Essentials } from "./kit";
+
+type Problem = Essentials["problems"][number];
+
+const SYSTEM_LABEL: Record<string, string> = { "icd-10": "ICD-10", "snomed-ct": "SNOMED CT" };
+
+function Dates({ p }: { p: Problem }) {
+  const parts = [p.onsetOn && `since ${formatDate(p.onsetOn)}`, p.resolvedOn && `resolved ${formatDate(p.resolvedOn)}`];
+  const text = parts.filter(Boolean).join(", ");
+  return text ? <span> · {text}</span> : null;
+}
+
+export function ProblemsCard({ problems }: { problems: Problem[] }) {
+  const trpc = useTRPC();
+  const { patientId, userId, canWrite, timeZone } = useReader();
+  const { refreshing, refresh } = useRefresh();
+  const record = useMutation(trpc.essentials.recordProblem.mutationOptions());
+  const resolve = useMutation(trpc.essentials.resolveProblem.mutationOptions());
+  const [resolving, setResolving] = useState<Problem | null>(null);
+  const form = useZodForm(
+    problemCreateInput,
+    async (input, el) => {
+      await record.mutateAsync(input);
+      el.reset();
+      refresh();
+      return "Problem recorded.";
+    },
+    (d) => ({ ...Object.fromEntries(d), patientId }),
+  );
+  const active = problems.filter((p) => p.clinicalStatus === "active" && !p.errorAt);
+  const past = problems.filter((p) => p.clinicalStatus !== "active" || p.errorAt);
+  const today = isoDay(new Date(), timeZone);
+  return (
+    <section className="card essentials-card" aria-labelledby="problems-heading">
+      <h2 id="problems-heading">Problems</h2>
+      {active.length === 0 ? (
+        <p className="empty">No active problems recorded.</p>
+      ) : (
+        <ul className="plain entries">
+          {active.map((p) => (
+            <li key={p.id}>
+              <div>
+                <strong>{p.text}</strong>
+                {p.code && (
+                  <span className="muted">
+                    {" "}
+                    ({SYSTEM_LABEL[p.codeSystem ?? ""]} {p.code})
+                  </span>
+                )}
+                <Dates p={p} />
+                <br />
+                <Provenance entry={p} />
+              </div>
+              {canWrite && (
+                <span className="entry-actions">
+                  <button
+                    type="button"
+                    className="link"
+                    aria-haspopup="dialog"
+                    aria-label={`Resolved: ${p.text}`}
+                    onClick={() => setResolving(p)}
+                  >
+                    Resolved
+                  </button>
+                  {p.recordedBy === userId && <EnterInError entry="problem" id={p.id} what={p.text} />}
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {past.length > 0 && (
+        <details>
+          <summary>Resolved and entered in error ({past.length})</summary>
+          <ul className="plain entries">
+            {past.map((p) => (
+              <li key={p.id} className={p.errorAt ? "in-error" : undefined}>
+                <div>
+                  <span className="entry-text">{p.text}</span>
+                  {p.errorAt && <span className="status-badge error">Entered in error</span>}
+                  <Dates p={p} />
+                  <br />
+                  <Provenance entry={p} />
+                </div>
+                {canWrite && !p.errorAt && p.recordedBy === userId && (
+                  <EnterInError entry="problem" id={p.id} what={p.text} />
+                )}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {canWrite && (
+        <>
+          <DialogForm
+            open={resolving !== null}
+            title={`Mark “${resolving?.text ?? ""}” resolved?`}
+            confirmLabel="Mark resolved"
+            tone="primary"
+            schema={problemResolveInput}
+            read={(d) => ({ id: resolving?.id, resolvedOn: d.get("problemResolvedOn") })}
+            submit={(input) => resolve.mutateAsync(input)}
+            onClose={() => setResolving(null)}
+          >
+            {(errors) => (
+              <Field
+                label="Resolved on"
+                name="problemResolvedOn"
+                type="date"
+                defaultValue={today}
+                max={today}
+                error={errors.resolvedOn}
+              />
+            )}
+          </DialogForm>
+          <AddPanel label="Record a problem">
+            <form onSubmit={form.onSubmit} noValidate>
+              <Field label="Problem" name="text" error={form.errors.text} autoComplete="off" />
+              <div className="field-row">
+                <Field
+                  as="select"
+                  label="Code system (optional)"
+                  name="codeSystem"
+                  error={form.errors.codeSystem}
+                  defaultValue=""
+                >
+                  <option value="">No code</option>
+                  {CODE_SYSTEMS.map((s) => (
+                    <option key={s} value={s}>
+                      {SYSTEM_LABEL[s]}
+                    </option>
+                  ))}
+                </Field>
+                <Field label="Code" name="code" error={form.errors.code} autoComplete="off" />
+              </div>
+              <div className="field-row">
+                <Field label="Onset (optional)" name="onsetOn" type="date" max={today} error={form.errors.onsetOn} />
+                <Field
+                  label="Resolved (optional)"
+                  name="resolvedOn"
+                  type="date"
+                  max={today}
+                  error={form.errors.resolvedOn}
+                />
+              </div>
+              <FormMessage message={form.message} />
+              <p className="actions">
+                <button type="submit" disabled={form.pending || refreshing}>
+                  {form.pending || refreshing ? "Saving…" : "Record problem"}
+                </button>
+              </p>
+            </form>
+          </AddPanel>
+        </>
+      )}
+    </section>
+  );
+}
