@@ -2,11 +2,13 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState } from "react";
 import { ConfirmButton } from "@/app/_components/confirm-dialog";
 import { CopyButton } from "@/app/_components/copy-button";
 import { Field } from "@/app/_components/field";
-import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
+import { FormMessage } from "@/app/_components/form-message";
+import { useZodForm } from "@/app/_components/use-zod-form";
+import { describeError } from "@/lib/forms";
 import { ssoDomainInput, type SsoDomainStatus } from "@/lib/schemas/sso-domains";
 import { ssoRecordName, ssoRecordValue } from "@/lib/sso-record";
 import { useTRPC } from "@/lib/trpc/client";
@@ -28,33 +30,15 @@ export function SsoDomains({ domains, token }: { domains: Domain[]; token: strin
   const trpc = useTRPC();
   const router = useRouter();
   const add = useMutation(trpc.admin.settings.addSsoDomain.mutationOptions());
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [notice, setNotice] = useState<Notice>(null);
-
-  async function onAdd(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const input = ssoDomainInput.safeParse({ domain: new FormData(form).get("domain") ?? "" });
-    if (!input.success) {
-      setErrors(fieldErrors(input.error.issues));
-      setNotice(null);
-      return;
-    }
-    setErrors({});
-    try {
-      await add.mutateAsync(input.data);
-      form.reset();
-      setNotice({ ok: true, text: `${input.data.domain} added. Create its DNS record, then press “Check DNS”.` });
-      router.refresh();
-    } catch (err) {
-      const d = describeError(err);
-      setErrors(d.fields);
-      setNotice({ ok: false, text: d.message });
-    }
-  }
+  const { errors, message, pending, onSubmit, setMessage } = useZodForm(ssoDomainInput, async (input, form) => {
+    await add.mutateAsync(input);
+    form.reset();
+    router.refresh();
+    return `${input.domain} added. Create its DNS record, then press “Check DNS”.`;
+  });
 
   const changed = (next: Notice) => {
-    setNotice(next);
+    setMessage(next);
     router.refresh();
   };
 
@@ -75,7 +59,7 @@ export function SsoDomains({ domains, token }: { domains: Domain[]; token: strin
           ))}
         </ul>
       )}
-      <form onSubmit={onAdd} noValidate>
+      <form onSubmit={onSubmit} noValidate>
         <Field
           label="Email domain"
           name="domain"
@@ -87,16 +71,12 @@ export function SsoDomains({ domains, token }: { domains: Domain[]; token: strin
           required
         />
         <p>
-          <button type="submit" disabled={add.isPending}>
-            {add.isPending ? "Adding…" : "Add domain"}
+          <button type="submit" disabled={pending}>
+            {pending ? "Adding…" : "Add domain"}
           </button>
         </p>
       </form>
-      {notice && (
-        <p className={notice.ok ? "notice" : "alert"} role={notice.ok ? "status" : "alert"}>
-          {notice.text}
-        </p>
-      )}
+      <FormMessage message={message} />
     </section>
   );
 }
