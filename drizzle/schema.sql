@@ -664,11 +664,13 @@ CREATE TABLE public.patients (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     version integer DEFAULT 1 NOT NULL,
+    updated_by uuid,
     CONSTRAINT patients_created_by_users_id_fk FOREIGN KEY (created_by) REFERENCES public.users(id),
     CONSTRAINT patients_org_id_key UNIQUE (org_id, id),
     CONSTRAINT patients_org_id_organizations_id_fk FOREIGN KEY (org_id) REFERENCES public.organizations(id),
     CONSTRAINT patients_org_mrn_key UNIQUE (org_id, mrn),
-    CONSTRAINT patients_pkey PRIMARY KEY (id)
+    CONSTRAINT patients_pkey PRIMARY KEY (id),
+    CONSTRAINT patients_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES public.users(id)
 );
 ALTER TABLE public.patients OWNER TO careroster_owner;
 ALTER TABLE public.patients ENABLE ROW LEVEL SECURITY;
@@ -676,6 +678,7 @@ ALTER TABLE public.patients FORCE ROW LEVEL SECURITY;
 GRANT SELECT, INSERT ON TABLE public.patients TO careroster_runtime;
 GRANT UPDATE (given_name, family_name, birth_date, sex, phone, email, archived_at) ON TABLE public.patients TO careroster_runtime;
 CREATE INDEX patients_archived_idx ON public.patients USING btree (org_id, id) WHERE (archived_at IS NOT NULL);
+CREATE INDEX patients_org_birth_idx ON public.patients USING btree (org_id, birth_date);
 CREATE INDEX patients_org_name_idx ON public.patients USING btree (org_id, family_name, given_name, id);
 CREATE POLICY patients_insert ON public.patients
     AS PERMISSIVE FOR INSERT TO careroster_runtime
@@ -1695,7 +1698,8 @@ AS $function$
       RAISE EXCEPTION 'patient identity cannot change' USING ERRCODE = 'insufficient_privilege';
     END IF;
     NEW.version := OLD.version + 1;
-    NEW.updated_at := now();
+    NEW.updated_at := pg_catalog.now();
+    NEW.updated_by := public.app_user_id();
     RETURN NEW;
   END
   $function$;

@@ -20,6 +20,11 @@ export const APP_ERRORS = {
   },
   PRACTICE_REQUIRED: { status: "FORBIDDEN", message: "Choose a practice first." },
   ADMIN_REQUIRED: { status: "FORBIDDEN", message: "This needs a practice admin." },
+  /** An edit based on details someone else has changed since: the form offers their change or yours on top. */
+  STALE_EDIT: {
+    status: "CONFLICT",
+    message: "Someone else changed these details while you were editing. Your edit was not saved.",
+  },
 } as const satisfies Record<string, { status: ApiStatus; message: string }>;
 
 export type AppCode = keyof typeof APP_ERRORS;

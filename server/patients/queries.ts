@@ -4,7 +4,7 @@ import type { PatientListInput } from "@/lib/schemas/patients";
 import type { Tx } from "@/server/db/client";
 import type { AccessBasis } from "@/server/db/schema";
 import { containsPattern, decodeCursor, takePage } from "@/server/db/pagination";
-import { patients } from "@/server/db/schema";
+import { patients, users } from "@/server/db/schema";
 import { AppError } from "@/server/errors";
 import { listExtras } from "./list-extras";
 
@@ -26,6 +26,13 @@ export async function findVisiblePatient(tx: Tx, id: string) {
   const [row] = await tx.select().from(patients).where(eq(patients.id, id));
   if (!row) throw notFound();
   return row;
+}
+
+/** The name of who last changed a patient (a colleague of the practice; the policies show their name). */
+export async function lastEditor(tx: Tx, userId: string | null): Promise<string | null> {
+  if (!userId) return null;
+  const [row] = await tx.select({ name: users.name }).from(users).where(eq(users.id, userId));
+  return row?.name ?? null;
 }
 
 export async function setArchived(tx: Tx, id: string, archived: boolean) {

@@ -26,6 +26,8 @@ export const patients = pgTable(
     archivedAt: timestamp("archived_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    // Stamped by the update trigger from the session's identity (a stale edit names who changed it).
+    updatedBy: uuid("updated_by").references(() => users.id),
     // Optimistic concurrency: an update names the version it read; a trigger bumps it.
     version: integer("version").notNull().default(1),
   },
@@ -35,6 +37,8 @@ export const patients = pgTable(
     unique("patients_org_id_key").on(t.orgId, t.id),
     // The list's keyset order, led by the isolation column.
     index("patients_org_name_idx").on(t.orgId, t.familyName, t.givenName, t.id),
+    // Birth date and birth year searches.
+    index("patients_org_birth_idx").on(t.orgId, t.birthDate),
     // The few archived patients, which app_visible_patient_ids() leaves out by an anti-join.
     index("patients_archived_idx")
       .on(t.orgId, t.id)

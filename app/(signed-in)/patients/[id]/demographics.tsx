@@ -1,35 +1,56 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import { useZodForm } from "@/app/_components/use-zod-form";
 import { SexOptions } from "@/app/_components/sex-options";
+import { appCodeOf } from "@/lib/app-errors";
 import { patientUpdateInput } from "@/lib/schemas/patients";
 import { formatSex } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
+import { StaleEdit } from "./stale-edit";
 
 type Patient = RouterOutputs["patients"]["byId"];
 
-/** Edits carry the version they started from; a newer version in the database refuses them. */
-export function Demographics({ patient }: { patient: Patient }) {
+/**
+ * Edits carry the version they started from; a newer version in the database refuses them, and the
+ * form then shows what the colleague changed while keeping the typed values (StaleEdit).
+ */
+export function Demographics({ patient, timeZone }: { patient: Patient; timeZone: string }) {
   const trpc = useTRPC();
   const router = useRouter();
+  const queryClient = useQueryClient();
+  const formRef = useRef<HTMLFormElement>(null);
   const [editing, setEditing] = useState(false);
+  // The details someone else saved while this form was open; their version is the next edit's base.
+  const [latest, setLatest] = useState<Patient | null>(null);
   const update = useMutation(trpc.patients.update.mutationOptions());
   const { errors, message, pending, onSubmit, reset } = useZodForm(
     patientUpdateInput,
     async (input) => {
-      await update.mutateAsync(input);
-      setEditing(false);
+      try {
+        await update.mutateAsync(input);
+      } catch (err) {
+        if (appCodeOf(err) === "STALE_EDIT") {
+          setLatest(await queryClient.fetchQuery(trpc.patients.byId.queryOptions({ id: patient.id }, { staleTime: 0 })));
+        }
+        throw err;
+      }
+      close();
       router.refresh();
       return "Saved.";
     },
-    (data) => ({ ...Object.fromEntries(data), id: patient.id, version: patient.version }),
+    (data) => ({ ...Object.fromEntries(data), id: patient.id, version: (latest ?? patient).version }),
   );
+  const close = () => {
+    setEditing(false);
+    setLatest(null);
+    reset();
+  };
 
   return (
     <section className="card" aria-labelledby="demo-heading">
@@ -49,8 +70,20 @@ export function Demographics({ patient }: { patient: Patient }) {
         )}
       </div>
       <FormMessage message={message} />
+      {editing && latest && (
+        <StaleEdit
+          base={patient}
+          latest={latest}
+          timeZone={timeZone}
+          onApplyMine={() => formRef.current?.requestSubmit()}
+          onReviewTheirs={() => {
+            close();
+            router.refresh();
+          }}
+        />
+      )}
       {editing ? (
-        <form onSubmit={onSubmit} noValidate>
+        <form ref={formRef} onSubmit={onSubmit} noValidate>
           <Field
             label="Given name"
             name="givenName"
@@ -82,14 +115,7 @@ export function Demographics({ patient }: { patient: Patient }) {
             <button type="submit" disabled={pending}>
               {pending ? "Saving…" : "Save changes"}
             </button>
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => {
-                setEditing(false);
-                reset();
-              }}
-            >
+            <button type="button" className="secondary" onClick={close}>
               Cancel
             </button>
           </p>

@@ -91,7 +91,7 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
           </dl>
         </section>
         <div className="chart-grid">
-          <Demographics patient={patient} />
+          <Demographics patient={patient} timeZone={tz} />
           <section className="card" aria-labelledby="team-heading">
             <h2 id="team-heading">Care team</h2>
             {team.length === 0 ? (

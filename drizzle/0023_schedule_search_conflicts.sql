@@ -1,0 +1,28 @@
+-- Who last changed a patient's demographics, so a stale edit can name them. The update trigger
+-- stamps it from the session's identity (never from the app's input, and the column has no UPDATE
+-- grant), so nobody can sign a change in someone else's name. NULL: never changed, or changed by
+-- the owner role (seeds, operators).
+ALTER TABLE public.patients ADD COLUMN updated_by uuid REFERENCES public.users(id);--> statement-breakpoint
+
+-- As in 0002/0009, plus updated_by. CREATE OR REPLACE resets the function's settings, so the
+-- search_path is pinned again (pg_temp last) and every name is schema-qualified.
+CREATE OR REPLACE FUNCTION public.app_patients_before_update() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
+  AS $$
+  BEGIN
+    IF NEW.archived_at IS DISTINCT FROM OLD.archived_at AND NOT public.app_is_admin() THEN
+      RAISE EXCEPTION 'only an admin may archive or restore a patient' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF NEW.created_by IS DISTINCT FROM OLD.created_by OR NEW.id IS DISTINCT FROM OLD.id THEN
+      RAISE EXCEPTION 'patient identity cannot change' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    NEW.version := OLD.version + 1;
+    NEW.updated_at := pg_catalog.now();
+    NEW.updated_by := public.app_user_id();
+    RETURN NEW;
+  END
+  $$;--> statement-breakpoint
+
+-- Search by birth date or birth year: an index range scan led by the isolation column, as the
+-- restrictive org policy reads it.
+CREATE INDEX patients_org_birth_idx ON public.patients USING btree (org_id, birth_date);
