@@ -26,3 +26,13 @@ CREATE OR REPLACE FUNCTION public.app_patients_before_update() RETURNS trigger
 -- Search by birth date or birth year: an index range scan led by the isolation column, as the
 -- restrictive org policy reads it.
 CREATE INDEX patients_org_birth_idx ON public.patients USING btree (org_id, birth_date);
+--> statement-breakpoint
+
+-- The list's search matches one text that holds the patient the way the list shows them and the
+-- way people type them: "Applegate, Ada Ada Applegate DEMO-N-0001", so "Applegate, Ada",
+-- "Ada Applegate", "apple" and an MRN are all one ILIKE '%…%'. A trigram GIN index answers that
+-- (terms of three characters or more). pg_trgm is trusted and goes into the owner-only
+-- `extensions` schema, as btree_gist in 0015; the operator (~~*) is the built-in one.
+CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA extensions;--> statement-breakpoint
+CREATE INDEX patients_search_trgm_idx ON public.patients
+  USING gin ((family_name || ', ' || given_name || ' ' || given_name || ' ' || family_name || ' ' || mrn) extensions.gin_trgm_ops);

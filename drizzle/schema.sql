@@ -43,6 +43,7 @@ GRANT USAGE ON SCHEMA public TO careroster_runtime;
 
 -- ==== Extensions ====
 CREATE EXTENSION btree_gist WITH SCHEMA extensions;
+CREATE EXTENSION pg_trgm WITH SCHEMA extensions;
 
 -- ==== Types ====
 CREATE TYPE public.appointment_status AS ENUM ('scheduled', 'completed', 'cancelled', 'no_show');
@@ -680,6 +681,7 @@ GRANT UPDATE (given_name, family_name, birth_date, sex, phone, email, archived_a
 CREATE INDEX patients_archived_idx ON public.patients USING btree (org_id, id) WHERE (archived_at IS NOT NULL);
 CREATE INDEX patients_org_birth_idx ON public.patients USING btree (org_id, birth_date);
 CREATE INDEX patients_org_name_idx ON public.patients USING btree (org_id, family_name, given_name, id);
+CREATE INDEX patients_search_trgm_idx ON public.patients USING gin ((((((((((family_name || ', '::text) || given_name) || ' '::text) || given_name) || ' '::text) || family_name) || ' '::text) || mrn)) extensions.gin_trgm_ops);
 CREATE POLICY patients_insert ON public.patients
     AS PERMISSIVE FOR INSERT TO careroster_runtime
     WITH CHECK ((created_by = ( SELECT public.app_user_id() AS app_user_id)));

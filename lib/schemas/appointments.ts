@@ -49,3 +49,15 @@ export const appointmentCancelInput = z.object({
     })
     .optional(),
 });
+
+/** The schedule: one practice day (today when omitted), or the week (Monday to Sunday) holding it. */
+export const scheduleInput = z
+  .object({
+    date: z.iso.date("Use the form YYYY-MM-DD").optional(),
+    view: z.enum(["day", "week"]).default("day"),
+  })
+  .default({ view: "day" });
+export type ScheduleInput = z.output<typeof scheduleInput>;
+
+/** The bookable part of a day in the day view: 08:00 to 18:00, in 30-minute slots, in the practice's zone. */
+export const SCHEDULE_HOURS = { from: 8, to: 18, slotMinutes: 30 } as const;

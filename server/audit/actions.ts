@@ -68,6 +68,12 @@ export const AUDIT_ACTIONS = {
     entity: "appointment",
     detail: z.object({ day: z.string(), patientIds: ids }),
   },
+  "appointment.schedule": {
+    label: "Viewed a schedule",
+    access: true,
+    entity: "appointment",
+    detail: z.object({ from: z.string(), to: z.string(), patientIds: ids }),
+  },
   "care_team.assign": { label: "Added to a care team", entity: "care_team", detail: none },
   "care_team.unassign": { label: "Removed from a care team", entity: "care_team", detail: none },
   "coverage.preview": {

@@ -6,6 +6,11 @@ import { users } from "./users";
 
 export const sex = pgEnum("sex", ["female", "male", "other", "unknown"]);
 
+/** What the list's search matches: the name as the list shows it and as people type it, and the MRN. */
+export const patientSearchText = sql.raw(
+  `(family_name || ', ' || given_name || ' ' || given_name || ' ' || family_name || ' ' || mrn)`,
+);
+
 export const patients = pgTable(
   "patients",
   {
@@ -37,6 +42,8 @@ export const patients = pgTable(
     unique("patients_org_id_key").on(t.orgId, t.id),
     // The list's keyset order, led by the isolation column.
     index("patients_org_name_idx").on(t.orgId, t.familyName, t.givenName, t.id),
+    // The search text (patientSearchText), by trigrams: "Family, Given", "Given Family", MRN, parts of them.
+    index("patients_search_trgm_idx").using("gin", sql`(${patientSearchText}) extensions.gin_trgm_ops`),
     // Birth date and birth year searches.
     index("patients_org_birth_idx").on(t.orgId, t.birthDate),
     // The few archived patients, which app_visible_patient_ids() leaves out by an anti-join.

@@ -36,7 +36,9 @@ export function Demographics({ patient, timeZone }: { patient: Patient; timeZone
         await update.mutateAsync(input);
       } catch (err) {
         if (appCodeOf(err) === "STALE_EDIT") {
-          setLatest(await queryClient.fetchQuery(trpc.patients.byId.queryOptions({ id: patient.id }, { staleTime: 0 })));
+          setLatest(
+            await queryClient.fetchQuery(trpc.patients.byId.queryOptions({ id: patient.id }, { staleTime: 0 })),
+          );
         }
         throw err;
       }
