@@ -11,7 +11,7 @@ test(
     const patient = demoPanel("grey", "northside")[5];
     const first = await context.newPage();
     await first.goto("/patients");
-    await first.getByLabel("Search by name or MRN").fill(patient.mrn);
+    await first.getByLabel("Search by name, MRN or birth date").fill(patient.mrn);
     await first.getByRole("link", { name: `${patient.familyName}, ${patient.givenName}` }).click();
     await expect(first.getByRole("heading", { level: 1 })).toHaveText(fullName(patient));
     const second = await context.newPage();
