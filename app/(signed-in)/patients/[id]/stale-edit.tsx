@@ -65,6 +65,7 @@ export function StaleEdit({
           title="Review their change?"
           body="Your typed values will be discarded and the latest details shown."
           confirmLabel="Discard mine and review"
+          className="secondary"
           onConfirm={onReviewTheirs}
         >
           Review their change
