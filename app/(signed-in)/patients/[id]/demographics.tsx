@@ -42,7 +42,8 @@ export function Demographics({ patient, timeZone }: { patient: Patient; timeZone
         }
         throw err;
       }
-      close();
+      setEditing(false);
+      setLatest(null);
       router.refresh();
       return "Saved.";
     },
