@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { calendarDate } from "./dates";
 
 export const appointmentListInput = z.object({ patientId: z.uuid() });
 
@@ -53,7 +54,7 @@ export const appointmentCancelInput = z.object({
 /** The schedule: one practice day (today when omitted), or the week (Monday to Sunday) holding it. */
 export const scheduleInput = z
   .object({
-    date: z.iso.date("Use the form YYYY-MM-DD").optional(),
+    date: calendarDate("Enter a date such as 4 Apr 2026").optional(),
     view: z.enum(["day", "week"]).default("day"),
   })
   .default({ view: "day" });

@@ -1,3 +1,4 @@
+import { DateField } from "@/app/_components/date-field";
 import { orPage } from "@/app/_components/signed-in";
 import { accessReportInput } from "@/lib/schemas/access";
 import { BASIS_LABEL } from "@/server/access/report";
@@ -53,14 +54,8 @@ export default async function AccessReportPage({
             ))}
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="ar-from">From (day, {zone})</label>
-          <input id="ar-from" name="from" type="date" defaultValue={from} />
-        </div>
-        <div className="field">
-          <label htmlFor="ar-to">To (day, {zone}, inclusive)</label>
-          <input id="ar-to" name="to" type="date" defaultValue={to} />
-        </div>
+        <DateField label={`From (day, ${zone})`} name="from" defaultValue={from} />
+        <DateField label={`To (day, ${zone}, inclusive)`} name="to" defaultValue={to} />
         <button type="submit">Show report</button>
       </form>
       {sp.patientId && !parsed.success && (

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
+import { DateField } from "@/app/_components/date-field";
 import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import { useZodForm } from "@/app/_components/use-zod-form";
@@ -101,10 +102,9 @@ export function Demographics({ patient, timeZone }: { patient: Patient; timeZone
             error={errors.familyName}
             required
           />
-          <Field
+          <DateField
             label="Birth date"
             name="birthDate"
-            type="date"
             defaultValue={patient.birthDate}
             error={errors.birthDate}
             required

@@ -2,6 +2,7 @@
 
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
+import { DateField } from "@/app/_components/date-field";
 import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import { useZodForm } from "@/app/_components/use-zod-form";
@@ -24,7 +25,7 @@ export function NewPatientForm() {
       <Field label="MRN" name="mrn" error={errors.mrn} required />
       <Field label="Given name" name="givenName" error={errors.givenName} required />
       <Field label="Family name" name="familyName" error={errors.familyName} required />
-      <Field label="Birth date" name="birthDate" type="date" error={errors.birthDate} required />
+      <DateField label="Birth date" name="birthDate" error={errors.birthDate} required />
       <Field as="select" label="Sex" name="sex" defaultValue="unknown" error={errors.sex}>
         <SexOptions />
       </Field>
