@@ -8,7 +8,6 @@ import { AccessChart } from "./access-chart";
 import { PatientPicker } from "./patient-picker";
 import { DataTable } from "@/app/_components/data-table";
 import { DateField } from "@/app/_components/date-field";
-import { Field } from "@/app/_components/field";
 
 const ACTIONS = AUDIT_ACTION_NAMES.map((code) => [code, auditActionLabel(code)] as const).sort((a, b) =>
   a[1].localeCompare(b[1]),
