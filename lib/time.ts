@@ -171,11 +171,6 @@ export function formatWeekday(isoDate: string): string {
   return f.format(new Date(Date.UTC(y, m - 1, d))).replace(",", "");
 }
 
-/** The instant a calendar day starts in `tz` (local midnight; DST-safe, as the database's `at time zone`). */
-export function dayStart(isoDate: string, tz: string): Date {
-  return wallTimeInZone(`${isoDate}T00:00`, tz) as Date;
-}
-
 /**
  * A date as a person types it, in the app's format ("4 Apr 1979", "4 April 1979") or ISO
  * ("1979-04-04"), as "YYYY-MM-DD"; null when it is not one or not a real calendar day. The one
@@ -214,3 +209,18 @@ const MONTH_NAMES = [
 
 /** The hint every date input shows: the app's format. */
 export const DATE_HINT = "e.g. 4 Apr 1979 or 1979-04-04";
+
+/**
+ * A date and time as typed ("4 Mar 2031 09:30", "2031-03-04 09:30" or "2031-03-04T09:30"), as
+ * the wall-clock "YYYY-MM-DDTHH:MM" that wallTimeInZone() reads in the practice's zone; null when
+ * it is not one.
+ */
+export function parseDateTime(text: string): string | null {
+  const m = /^(.*?)[\sT,]+(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (!m || +m[2] > 23 || +m[3] > 59) return null;
+  const date = parseDate(m[1]);
+  return date ? `${date}T${m[2].padStart(2, "0")}:${m[3]}` : null;
+}
+
+/** The hint every date-and-time input shows. */
+export const DATE_TIME_HINT = "e.g. 4 Apr 2031 09:30";

@@ -1,4 +1,4 @@
-import { DATE_HINT, formatDate, parseDate } from "@/lib/time";
+import { DATE_HINT, DATE_TIME_HINT, formatDate, parseDate } from "@/lib/time";
 import { Field } from "./field";
 
 /**
@@ -29,6 +29,35 @@ export function DateField({
       defaultValue={iso ? formatDate(iso) : (defaultValue ?? "")}
       error={error}
       hint={DATE_HINT}
+      autoComplete="off"
+      spellCheck={false}
+      required={required}
+    />
+  );
+}
+
+/**
+ * A date and time in the app's format ("4 Apr 2031 09:30", ISO also taken), read in the practice's
+ * zone by the form (parseDateTime, then wallTimeInZone); the label names the zone.
+ */
+export function DateTimeField({
+  label,
+  name,
+  error,
+  required,
+}: {
+  label: string;
+  name: string;
+  error?: string;
+  required?: boolean;
+}) {
+  return (
+    <Field
+      label={label}
+      name={name}
+      type="text"
+      error={error}
+      hint={DATE_TIME_HINT}
       autoComplete="off"
       spellCheck={false}
       required={required}

@@ -1,12 +1,13 @@
 "use client";
 
+import { DateTimeField } from "@/app/_components/date-field";
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { describeError, type FieldErrors } from "@/lib/forms";
 import { coverageInput } from "@/lib/schemas/coverage";
-import { formatDateTime, wallTimeInZone, zoneAbbreviation } from "@/lib/time";
+import { formatDateTime, parseDateTime, wallTimeInZone, zoneAbbreviation } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
 
@@ -44,7 +45,7 @@ export function CoverageClient({
     return coverageInput.safeParse({
       coveringId: data.get("coveringId") || undefined,
       coveredId: admin ? data.get("coveredId") || undefined : undefined,
-      endsAt: until ? (wallTimeInZone(until, timeZone) ?? undefined) : undefined,
+      endsAt: until ? (wallTimeInZone(parseDateTime(until) ?? "", timeZone) ?? undefined) : undefined,
       reason: data.get("reason"),
     });
   }
@@ -129,11 +130,11 @@ export function CoverageClient({
             </select>
             {fields.coveringId && <p className="field-error">{fields.coveringId}</p>}
           </div>
-          <div className="field">
-            <label htmlFor="cv-until">Until ({zoneAbbreviation(new Date(), timeZone)}, the practice&apos;s time)</label>
-            <input id="cv-until" name="endsAt" type="datetime-local" aria-invalid={fields.endsAt ? true : undefined} />
-            {fields.endsAt && <p className="field-error">{fields.endsAt}</p>}
-          </div>
+          <DateTimeField
+            label={`Until (${zoneAbbreviation(new Date(), timeZone)}, the practice's time)`}
+            name="endsAt"
+            error={fields.endsAt}
+          />
           <div className="field">
             <label htmlFor="cv-reason">Reason</label>
             <input
