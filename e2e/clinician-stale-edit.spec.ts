@@ -11,6 +11,7 @@ async function twoTabs(context: import("@playwright/test").BrowserContext, mrn: 
   const first = await context.newPage();
   await first.goto(`/patients?q=${mrn}`);
   await first.getByRole("link", { name }).click();
+  await first.waitForURL(/\/patients\/[0-9a-f-]{36}$/);
   const second = await context.newPage();
   await second.goto(first.url());
   for (const page of [first, second]) await page.getByRole("button", { name: "Edit details" }).click();

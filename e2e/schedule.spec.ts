@@ -71,7 +71,7 @@ test.describe("as Dr Grey", () => {
     await nav.getByRole("link", { name: "Today" }).focus();
     await page.keyboard.press("Enter");
     await expect(page).toHaveURL(new RegExp(`date=${today()}`));
-    await nav.getByRole("link", { name: "Day" }).click();
+    await nav.getByRole("link", { name: "Day", exact: true }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Today");
   });
 
@@ -193,10 +193,11 @@ test("an empty sign-in is answered as such", { tag: "@security" }, async ({ brow
   const page = await context.newPage();
   await page.goto("/login");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByRole("alert")).toHaveText("Enter your email.");
+  const alert = page.locator("main form").getByRole("alert");
+  await expect(alert).toHaveText("Enter your email.");
   await page.getByLabel("Email").fill("grey@northside.test");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByRole("alert")).toHaveText("Enter your password.");
+  await expect(alert).toHaveText("Enter your password.");
   await shoot(page, "sign-in-empty");
   await context.close();
 });
