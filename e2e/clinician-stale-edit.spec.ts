@@ -47,7 +47,7 @@ test(
     const alert = second.getByRole("alert").first();
     await expect(alert).toContainText("Dr. Meredith Grey changed these details at");
     await expect(alert).not.toContainText("version");
-    const theirs = second.getByRole("region", { name: /^Dr\. Meredith Grey changed these details at/ });
+    const theirs = second.getByRole("region", { name: /^Their change \(Dr\. Meredith Grey, \d/ });
     await expect(theirs).toContainText("Phone");
     await expect(theirs).toContainText("555-0177");
     // The typed values are still in the form.
@@ -71,7 +71,7 @@ test("reviewing their change drops the typed values after asking", { tag: "@clin
 
   await second.getByLabel("Phone").fill("555-0102");
   await second.getByRole("button", { name: "Save changes" }).click();
-  const theirs = second.getByRole("region", { name: /changed these details at/ });
+  const theirs = second.getByRole("region", { name: /^Their change/ });
   await theirs.getByRole("button", { name: "Review their change" }).click();
   const dialog = second.getByRole("dialog", { name: "Review their change?" });
   await dialog.getByRole("button", { name: "Discard mine and review" }).click();

@@ -17,7 +17,7 @@ const visitTypes = Object.keys(VISIT_TYPES) as [VisitType, ...VisitType[]];
 
 export const appointmentCreateInput = z
   .object({
-    patientId: z.uuid(),
+    patientId: z.uuid({ error: "Choose a patient" }),
     /** Who sees the patient; the caller when omitted. */
     clinicianId: z.uuid({ error: "Choose a clinician" }).optional(),
     visitType: z.enum(visitTypes, { error: "Choose a visit type" }).default("follow_up"),

@@ -45,8 +45,7 @@ export default async function SchedulePage({
           {data.view === "week"
             ? `Week of ${formatWeekday(data.days[0])}`
             : `${formatWeekday(data.day)}${data.day === data.today ? " (today)" : ""}`}{" "}
-          · {scheduled.length} visit{scheduled.length === 1 ? "" : "s"} · times in{" "}
-          {zoneAbbreviation(new Date(), data.timeZone)} ({data.timeZone})
+          · {scheduled.length} visit{scheduled.length === 1 ? "" : "s"} · times in {zoneLabel(data.timeZone)}
         </span>
       </div>
       {!parsed.success && (
@@ -71,6 +70,12 @@ export default async function SchedulePage({
       )}
     </main>
   );
+}
+
+/** "EST (America/New_York)", or just "UTC" when the two say the same. */
+function zoneLabel(tz: string): string {
+  const abbr = zoneAbbreviation(new Date(), tz);
+  return abbr === tz ? tz : `${abbr} (${tz.replaceAll("_", " ")})`;
 }
 
 function VisitCard({ v, data, showClinician }: { v: Visit; data: Schedule; showClinician?: string }) {

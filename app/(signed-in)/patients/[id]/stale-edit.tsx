@@ -44,15 +44,15 @@ export function StaleEdit({
   return (
     <div className="stale-edit" role="region" aria-labelledby="stale-edit-heading">
       <h3 id="stale-edit-heading">
-        {latest.updatedByName ?? "Someone else"} changed these details at {formatDateTime(latest.updatedAt, timeZone)}
+        Their change ({latest.updatedByName ?? "someone else"}, {formatDateTime(latest.updatedAt, timeZone)})
       </h3>
       {changed.length === 0 ? (
         <p>They saved the same values you started from.</p>
       ) : (
-        <ul className="plain">
+        <ul className="stale-changes">
           {changed.map(([key, label]) => (
             <li key={key}>
-              <strong>{label}</strong>: <del>{show(key, base[key])}</del> → <ins>{show(key, latest[key])}</ins>
+              <strong>{label}:</strong> <del>{show(key, base[key])}</del> → <ins>{show(key, latest[key])}</ins>
             </li>
           ))}
         </ul>
