@@ -55,6 +55,7 @@ test.describe("as Dr Grey", () => {
     await expect(page.locator(".week-day")).toHaveCount(7);
     await expect(page.getByTestId("schedule-summary")).toContainText("Week of Mon");
     await shoot(page, "week");
+    await page.screenshot({ path: "docs/screenshots/week.png" });
     await nav.getByRole("link", { name: "Previous week" }).click();
     await expect(page).toHaveURL(new RegExp(`date=${addDays(tomorrow, -7)}&view=week`));
     await page.goBack();
@@ -184,6 +185,7 @@ test.describe("as the Northside admin", () => {
       }
       await expect(page.locator(".day-column li.visit").first()).toBeVisible();
       await shoot(page, "admin-day");
+      await page.screenshot({ path: "docs/screenshots/practice-schedule.png" });
     },
   );
 });
