@@ -54,15 +54,18 @@ export function PatientList({ initial, state, timeZone }: { initial: Page; state
   const pages = query.data?.pages ?? [];
   const items = pages.flatMap((p) => p.items);
   // The URL follows the list without a server round trip (Next keeps history.replaceState in step
-  // with its router); replace, because typing is not a step Back should walk through.
+  // with its router); replace, because typing is not a step Back should walk through. It follows
+  // the typed text, not the debounced term: a late replaceState would cancel a click on a row
+  // made meanwhile.
+  const typed = search.trim();
   useEffect(() => {
     const params = new URLSearchParams();
-    if (term) params.set("q", term);
+    if (typed) params.set("q", typed);
     if (sort !== "name") params.set("sort", sort);
     if (shown > PAGE_SIZE) params.set("shown", String(shown));
     const next = params.size ? `${pathname}?${params}` : pathname;
     if (next !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(null, "", next);
-  }, [term, sort, shown, pathname]);
+  }, [typed, sort, shown, pathname]);
   const anyBadge = items.some((p) => p.access !== null);
   const total = pages[0]?.total ?? null;
 
