@@ -17,7 +17,7 @@ export function TimeZonePrompt({ serverZone }: { serverZone: string }) {
   );
   return (
     <div className="setup-prompt" role="region" aria-label="Choose the practice's time zone">
-      <p className="alert">
+      <p className="setup-note">
         Choose your practice&apos;s time zone: every visit, note and audit time is shown in it. Until then the
         server&apos;s zone ({serverZone}) is used.
         {browserZone && browserZone !== serverZone ? ` Your browser is in ${browserZone}, offered below.` : ""}
