@@ -132,7 +132,9 @@ describe("schedule", () => {
        order by at desc limit 1`;
     expect(row.detail).toMatchObject({ from: "2032-11-07", to: "2032-11-08" });
     expect(row.detail.patientIds).toEqual([await patientIdByMrn(demoPanel("grey", "northside")[0].mrn)]);
-    for (const date of ["2032-02-30", "7 Nov 2032", "tomorrow"]) {
+    // The app's own date format is a date too.
+    expect((await grey.appointments.schedule({ date: "7 Nov 2032" })).days).toEqual(["2032-11-07"]);
+    for (const date of ["2032-02-30", "31 Feb 2032", "tomorrow"]) {
       expect(await trpcCode(grey.appointments.schedule({ date }))).toBe("BAD_REQUEST");
     }
     expect(await trpcCode(grey.appointments.schedule({ view: "month" as "week" }))).toBe("BAD_REQUEST");
