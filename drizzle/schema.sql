@@ -904,6 +904,7 @@ CREATE TABLE public.patients (
     insurance_member_id text,
     merged_into uuid,
     merged_at timestamp with time zone,
+    updated_by uuid,
     CONSTRAINT patients_address_country CHECK (((address_country IS NULL) OR (address_country ~ '^[A-Z]{2}$'::text))),
     CONSTRAINT patients_created_by_users_id_fk FOREIGN KEY (created_by) REFERENCES public.users(id),
     CONSTRAINT patients_merged_archived CHECK (((merged_into IS NULL) OR ((archived_at IS NOT NULL) AND (merged_at IS NOT NULL) AND (merged_into <> id)))),
@@ -911,7 +912,8 @@ CREATE TABLE public.patients (
     CONSTRAINT patients_org_id_key UNIQUE (org_id, id),
     CONSTRAINT patients_org_id_organizations_id_fk FOREIGN KEY (org_id) REFERENCES public.organizations(id),
     CONSTRAINT patients_org_mrn_key UNIQUE (org_id, mrn),
-    CONSTRAINT patients_pkey PRIMARY KEY (id)
+    CONSTRAINT patients_pkey PRIMARY KEY (id),
+    CONSTRAINT patients_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES public.users(id)
 );
 ALTER TABLE public.patients OWNER TO careroster_owner;
 ALTER TABLE public.patients ENABLE ROW LEVEL SECURITY;
@@ -925,6 +927,7 @@ CREATE INDEX patients_org_email_idx ON public.patients USING btree (org_id, lowe
 CREATE INDEX patients_org_merged_into_idx ON public.patients USING btree (org_id, merged_into) WHERE (merged_into IS NOT NULL);
 CREATE INDEX patients_org_name_idx ON public.patients USING btree (org_id, family_name, given_name, id);
 CREATE INDEX patients_org_phone_digits_idx ON public.patients USING btree (org_id, regexp_replace(phone, '\D'::text, ''::text, 'g'::text)) WHERE (phone IS NOT NULL);
+CREATE INDEX patients_search_trgm_idx ON public.patients USING gin ((((((((((family_name || ', '::text) || given_name) || ' '::text) || given_name) || ' '::text) || family_name) || ' '::text) || mrn)) extensions.gin_trgm_ops);
 CREATE POLICY patients_insert ON public.patients
     AS PERMISSIVE FOR INSERT TO careroster_runtime
     WITH CHECK ((created_by = ( SELECT public.app_user_id() AS app_user_id)));
@@ -2222,7 +2225,8 @@ AS $function$
       RAISE EXCEPTION 'patient identity cannot change' USING ERRCODE = 'insufficient_privilege';
     END IF;
     NEW.version := OLD.version + 1;
-    NEW.updated_at := now();
+    NEW.updated_at := pg_catalog.now();
+    NEW.updated_by := public.app_user_id();
     RETURN NEW;
   END
   $function$;

@@ -83,7 +83,7 @@ test.describe("signed in", () => {
 
   test("the list is usable from the keyboard with a visible focus", { tag: "@clinician" }, async ({ page }) => {
     await page.goto("/patients");
-    await page.getByLabel("Search by name or MRN").focus();
+    await page.getByLabel("Search by name, MRN or birth date").focus();
     await page.keyboard.type("DEMO-N-0002");
     await expect(page.getByTestId("patient-count")).toHaveText("Showing 1 of 1 patient");
     await page.keyboard.press("Tab"); // sort select

@@ -29,7 +29,7 @@ test(
     await expect(admin.page.getByRole("status")).toContainText("Assigned 1 patient.");
 
     await grey.page.reload();
-    await grey.page.getByLabel("Search by name or MRN").fill(unassigned.mrn);
+    await grey.page.getByLabel("Search by name, MRN or birth date").fill(unassigned.mrn);
     await expect(grey.page.getByRole("table", { name: "Patients" })).toContainText(
       `${unassigned.familyName}, ${unassigned.givenName}`,
     );
@@ -64,7 +64,7 @@ test(
     await expect(grey.page.getByTestId("patient-count")).toHaveText(
       `Showing ${Math.min(PATIENT_PAGE_SIZE, panel)} of ${panel} patients`,
     );
-    await grey.page.getByLabel("Search by name or MRN").fill(unassigned.mrn);
+    await grey.page.getByLabel("Search by name, MRN or birth date").fill(unassigned.mrn);
     await expect(grey.page.getByText(`No patients match “${unassigned.mrn}”.`)).toBeVisible();
     await admin.page.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
     await admin.context.close();
@@ -162,7 +162,7 @@ test(
   async ({ browser }, testInfo) => {
     const patient = demoPanel("grey", "northside")[7];
     const grey = await open(browser, as.grey, "/patients");
-    await grey.page.getByLabel("Search by name or MRN").fill(patient.mrn);
+    await grey.page.getByLabel("Search by name, MRN or birth date").fill(patient.mrn);
     await grey.page.getByRole("link", { name: `${patient.familyName}, ${patient.givenName}` }).click();
     await expect(grey.page.getByRole("heading", { level: 1 })).toHaveText(fullName(patient));
     const patientId = grey.page.url().split("/").pop()!;

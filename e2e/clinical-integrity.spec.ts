@@ -22,7 +22,7 @@ test(
   async ({ browser }, testInfo) => {
     const patient = greyOnly[3];
     const { context, page } = await open(browser, as.grey, "/patients");
-    await page.getByLabel("Search by name or MRN").fill(patient.mrn);
+    await page.getByLabel("Search by name, MRN or birth date").fill(patient.mrn);
     await page.getByRole("link", { name: `${patient.familyName}, ${patient.givenName}` }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(fullName(patient));
 
@@ -92,7 +92,7 @@ test(
       await shepherd.page.reload();
       // Exactly what the preview said: the rolled-back preview and the policies agree.
       await expect(shepherd.page.getByTestId("patient-count")).toHaveText(new RegExp(`of ${before + added} patients`));
-      await shepherd.page.getByLabel("Search by name or MRN").fill(greyOnly[0].mrn);
+      await shepherd.page.getByLabel("Search by name, MRN or birth date").fill(greyOnly[0].mrn);
       await shepherd.page.getByRole("link", { name: `${greyOnly[0].familyName}, ${greyOnly[0].givenName}` }).click();
       await expect(
         shepherd.page
@@ -151,7 +151,7 @@ test(
   async ({ browser }, testInfo) => {
     const patient = greyOnly[1];
     const grey = await open(browser, as.grey, "/patients");
-    await grey.page.getByLabel("Search by name or MRN").fill(patient.mrn);
+    await grey.page.getByLabel("Search by name, MRN or birth date").fill(patient.mrn);
     await grey.page.getByRole("link", { name: `${patient.familyName}, ${patient.givenName}` }).click();
     await expect(grey.page.getByRole("heading", { level: 1 })).toHaveText(fullName(patient));
     await grey.context.close();

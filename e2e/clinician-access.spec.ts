@@ -10,7 +10,7 @@ async function idsByMrn(browser: Browser, mrns: string[]) {
   const out: Record<string, string> = {};
   for (const mrn of mrns) {
     await page.goto("/patients");
-    await page.getByLabel("Search by name or MRN").fill(mrn);
+    await page.getByLabel("Search by name, MRN or birth date").fill(mrn);
     await expect(page.getByTestId("patient-count")).toHaveText("Showing 1 of 1 patient");
     out[mrn] = (await page.getByRole("table", { name: "Patients" }).getByRole("link").getAttribute("href"))!
       .split("/")

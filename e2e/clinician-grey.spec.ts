@@ -23,7 +23,7 @@ test(
     await expect(page.getByRole("button", { name: "Load more" })).toHaveCount(0);
 
     const target = panel[3];
-    await page.getByLabel("Search by name or MRN").fill(target.mrn);
+    await page.getByLabel("Search by name, MRN or birth date").fill(target.mrn);
     await expect(page.getByTestId("patient-count")).toHaveText("Showing 1 of 1 patient");
     await page.getByRole("link", { name: `${target.familyName}, ${target.givenName}` }).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(fullName(target));

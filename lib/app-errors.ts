@@ -28,6 +28,11 @@ export const APP_ERRORS = {
   },
   /** A merged chart is a redirect to the chart it was merged into; it cannot be restored or merged again. */
   MERGED_CHART: { status: "CONFLICT", message: "This chart was merged into another chart; open that one instead." },
+  /** An edit based on details someone else has changed since: the form offers their change or yours on top. */
+  STALE_EDIT: {
+    status: "CONFLICT",
+    message: "Someone else changed these details while you were editing. Your edit was not saved.",
+  },
 } as const satisfies Record<string, { status: ApiStatus; message: string }>;
 
 export type AppCode = keyof typeof APP_ERRORS;

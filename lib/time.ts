@@ -140,3 +140,87 @@ export function wallTimeInZone(local: string, tz: string): Date | null {
   at = guess - offsetMs(new Date(at), tz);
   return new Date(at);
 }
+
+/** A calendar date ("YYYY-MM-DD") `n` days later (or earlier); calendar arithmetic, no clock involved. */
+export function addDays(isoDate: string, n: number): string {
+  const [y, m, d] = isoDate.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+/** The Monday of the week holding a calendar date (weeks start on Monday in the app's locale). */
+export function weekStart(isoDate: string): string {
+  const [y, m, d] = isoDate.split("-").map(Number);
+  const weekday = (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7;
+  return addDays(isoDate, -weekday);
+}
+
+/** "Mon 7 Dec 2026" — a calendar date with its weekday. */
+export function formatWeekday(isoDate: string): string {
+  const [y, m, d] = isoDate.split("-").map(Number);
+  const f = formatter(
+    "weekday|UTC",
+    () =>
+      new Intl.DateTimeFormat(LOCALE, {
+        timeZone: "UTC",
+        weekday: "short",
+        day: "numeric",
+        month: "short",
+        year: "numeric",
+      }),
+  );
+  return f.format(new Date(Date.UTC(y, m - 1, d))).replace(",", "");
+}
+
+/**
+ * A date as a person types it, in the app's format ("4 Apr 1979", "4 April 1979") or ISO
+ * ("1979-04-04"), as "YYYY-MM-DD"; null when it is not one or not a real calendar day. The one
+ * parser behind every date input and the patient search.
+ */
+export function parseDate(text: string): string | null {
+  const t = text.trim().toLowerCase().replace(/,/g, " ").replace(/\s+/g, " ");
+  let y: number, m: number, d: number;
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  const written = /^(\d{1,2}) ([a-z]{3,9})\.? (\d{4})$/.exec(t);
+  if (iso) [y, m, d] = [+iso[1], +iso[2], +iso[3]];
+  else if (written) {
+    const month = MONTH_NAMES.findIndex((name) => name.startsWith(written[2]));
+    if (month < 0) return null;
+    [y, m, d] = [+written[3], month + 1, +written[1]];
+  } else return null;
+  const at = new Date(Date.UTC(y, m - 1, d));
+  if (at.getUTCFullYear() !== y || at.getUTCMonth() !== m - 1 || at.getUTCDate() !== d) return null;
+  return at.toISOString().slice(0, 10);
+}
+
+const MONTH_NAMES = [
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+];
+
+/** The hint every date input shows: the app's format. */
+export const DATE_HINT = "e.g. 4 Apr 1979 or 1979-04-04";
+
+/**
+ * A date and time as typed ("4 Mar 2031 09:30", "2031-03-04 09:30" or "2031-03-04T09:30"), as
+ * the wall-clock "YYYY-MM-DDTHH:MM" that wallTimeInZone() reads in the practice's zone; null when
+ * it is not one.
+ */
+export function parseDateTime(text: string): string | null {
+  const m = /^(.*?)[\sT,]+(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (!m || +m[2] > 23 || +m[3] > 59) return null;
+  const date = parseDate(m[1]);
+  return date ? `${date}T${m[2].padStart(2, "0")}:${m[3]}` : null;
+}
+
+/** The hint every date-and-time input shows. */
+export const DATE_TIME_HINT = "e.g. 4 Apr 2031 09:30";

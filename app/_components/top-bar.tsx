@@ -21,6 +21,7 @@ export function TopBar({ me }: { me: RouterOutputs["me"]["get"] }) {
         <DisclosureNav label="Menu" className="topbar-menu">
           <nav aria-label="Main">
             {me.role === "clinician" && <NavLink href="/today">Today</NavLink>}
+            {me.role === "admin" && <NavLink href="/today">Schedule</NavLink>}
             <NavLink href="/patients">Patients</NavLink>
             {me.role && <NavLink href="/directory">Directory</NavLink>}
             {me.role && <NavLink href="/coverage">Cover</NavLink>}

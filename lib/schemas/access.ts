@@ -1,8 +1,9 @@
 import { z } from "zod";
+import { calendarDate } from "./dates";
 
 export const explainInput = z.object({ memberId: z.uuid(), patientId: z.uuid() });
 
-const day = z.iso.date("Use a date like 2026-01-31");
+const day = calendarDate("Enter a date such as 31 Jan 2026");
 
 /** An inclusive range of calendar days (UTC); at most ~3 years. */
 export const accessReportInput = z

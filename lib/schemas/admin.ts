@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { calendarDate } from "./dates";
 import { AUDIT_ACTION_NAMES } from "@/server/audit/actions";
 
 export const memberRoleInput = z.enum(["admin", "clinician"]);
@@ -25,8 +26,8 @@ const auditFilterFields = z.object({
   actorId: z.uuid({ error: "Choose an actor from the list" }).optional(),
   patientId: z.uuid({ error: "Choose a patient from the list" }).optional(),
   action: z.enum(AUDIT_ACTION_NAMES).optional(),
-  from: z.iso.date({ error: "Enter the start date as a date" }).optional(),
-  to: z.iso.date({ error: "Enter the end date as a date" }).optional(),
+  from: calendarDate("Enter the start date such as 4 Apr 2026").optional(),
+  to: calendarDate("Enter the end date such as 4 Apr 2026").optional(),
 });
 const fromNotAfterTo = (v: { from?: string; to?: string }) => !v.from || !v.to || v.from <= v.to;
 const rangeMessage = {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { calendarDate } from "./dates";
 
 export const appointmentListInput = z.object({ patientId: z.uuid() });
 
@@ -16,7 +17,7 @@ const visitTypes = Object.keys(VISIT_TYPES) as [VisitType, ...VisitType[]];
 
 export const appointmentCreateInput = z
   .object({
-    patientId: z.uuid(),
+    patientId: z.uuid({ error: "Choose a patient" }),
     /** Who sees the patient; the caller when omitted. */
     clinicianId: z.uuid({ error: "Choose a clinician" }).optional(),
     visitType: z.enum(visitTypes, { error: "Choose a visit type" }).default("follow_up"),
@@ -49,3 +50,15 @@ export const appointmentCancelInput = z.object({
     })
     .optional(),
 });
+
+/** The schedule: one practice day (today when omitted), or the week (Monday to Sunday) holding it. */
+export const scheduleInput = z
+  .object({
+    date: calendarDate("Enter a date such as 4 Apr 2026").optional(),
+    view: z.enum(["day", "week"]).default("day"),
+  })
+  .default({ view: "day" });
+export type ScheduleInput = z.output<typeof scheduleInput>;
+
+/** The bookable part of a day in the day view: 08:00 to 18:00, in 30-minute slots, in the practice's zone. */
+export const SCHEDULE_HOURS = { from: 8, to: 18, slotMinutes: 30 } as const;

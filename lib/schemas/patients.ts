@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { calendarDate } from "./dates";
 
 /** Shared by the tRPC procedures and the forms, so both reject the same input the same way. */
 const today = () => new Date().toISOString().slice(0, 10);
@@ -84,9 +85,10 @@ export const patientFields = z
     mrn,
     givenName: z.string().trim().min(1, "Given name is required").max(100),
     familyName: z.string().trim().min(1, "Family name is required").max(100),
-    birthDate: z.iso
-      .date("Use the form YYYY-MM-DD")
-      .refine((d) => d >= "1900-01-01" && d <= today(), "Birth date must be between 1900 and today"),
+    birthDate: calendarDate("Enter a date such as 4 Apr 1979").refine(
+      (d) => d >= "1900-01-01" && d <= today(),
+      "Birth date must be between 1900 and today",
+    ),
     sex: z.enum(["female", "male", "other", "unknown"]),
     phone,
     email: z

@@ -109,26 +109,3 @@ export async function bookVisit(tx: Tx, req: VisitRequest, isAdmin: boolean) {
     );
   }
 }
-
-/** The signed-in clinician's visits of one day (in the practice's zone), for the Today page. */
-export async function visitsOfDay(tx: Tx, userId: string, day: string) {
-  const tz = await practiceZone(tx);
-  return tx.execute<{
-    id: string;
-    patient_id: string;
-    given_name: string;
-    family_name: string;
-    mrn: string;
-    starts_at: string;
-    ends_at: string;
-    status: string;
-    reason: string;
-    visit_type: string;
-  }>(sql`
-    select a.id, a.patient_id, p.given_name, p.family_name, p.mrn, a.starts_at, a.ends_at, a.status::text as status, a.reason, a.visit_type
-      from appointments a join patients p on p.id = a.patient_id
-     where a.clinician_id = ${userId}
-       and a.starts_at >= (${day}::date::timestamp at time zone ${tz})
-       and a.starts_at < ((${day}::date + 1)::timestamp at time zone ${tz})
-     order by a.starts_at`);
-}

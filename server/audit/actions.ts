@@ -144,6 +144,12 @@ export const AUDIT_ACTIONS = {
   "appointment.cancel": { label: "Cancelled an appointment", entity: "appointment", detail: cancelled },
   "appointment.double_book": { label: "Double-booked a clinician", entity: "appointment", detail: booking },
   "appointment.today": { label: "Viewed today's visits", access: true, entity: "appointment", detail: todayList },
+  "appointment.schedule": {
+    label: "Viewed a schedule",
+    access: true,
+    entity: "appointment",
+    detail: z.object({ from: z.string(), to: z.string(), patientIds: ids }),
+  },
   "care_team.assign": { label: "Added to a care team", entity: "care_team", detail: none },
   "care_team.unassign": { label: "Removed from a care team", entity: "care_team", detail: none },
   "coverage.preview": { label: "Previewed cover", entity: "coverage", detail: cover.extend({ added: z.number() }) },

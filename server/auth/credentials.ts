@@ -20,7 +20,7 @@ export const signInInput = z.object({
 
 export type SignInResult =
   | { ok: true; user: { id: string; name: string; email: string; orgId: string } }
-  | { ok: false; reason: "invalid" | "suspended" | "locked" };
+  | { ok: false; reason: "missing_email" | "missing_password" | "invalid" | "suspended" | "locked" };
 
 type AuthRow = {
   id: string;
@@ -43,6 +43,11 @@ export async function checkCredentials(
   raw: unknown,
   clientAddress: string | null = null,
 ): Promise<SignInResult> {
+  // An empty field is answered as such; like any input that is no email and password, it is no
+  // guess at a password and never reaches the throttle.
+  const typed = (raw ?? {}) as { email?: unknown; password?: unknown };
+  if (!String(typed.email ?? "").trim()) return { ok: false, reason: "missing_email" };
+  if (!String(typed.password ?? "")) return { ok: false, reason: "missing_password" };
   const parsed = signInInput.safeParse(raw);
   if (!parsed.success) return { ok: false, reason: "invalid" };
   const { email, password, practice } = parsed.data;
@@ -65,7 +70,18 @@ export type AuthenticateResult =
       user: { id: string; name: string; email: string; orgId: string };
       method: "password" | "totp" | "recovery_code";
     }
-  | { ok: false; reason: "invalid" | "suspended" | "locked" | "totp_required" | "totp_invalid" | "totp_locked" };
+  | {
+      ok: false;
+      reason:
+        | "missing_email"
+        | "missing_password"
+        | "invalid"
+        | "suspended"
+        | "locked"
+        | "totp_required"
+        | "totp_invalid"
+        | "totp_locked";
+    };
 
 /**
  * The whole sign-in: the password (checkCredentials), then — for an account with a confirmed

@@ -71,6 +71,8 @@ async function endSession(token: TokenSession | null | undefined) {
 
 /** next-auth passes a thrown message to the sign-in page as `error`: fixed codes only. */
 const signInErrors = {
+  missing_email: "EmailMissing",
+  missing_password: "PasswordMissing",
   suspended: "Suspended",
   locked: "Locked",
   invalid: "CredentialsSignin",

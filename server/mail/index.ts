@@ -19,7 +19,10 @@ export interface Mail {
   link: string;
 }
 
-export const mailDir = () => path.resolve(env().CAREROSTER_MAIL_DIR ?? path.join(process.cwd(), ".data", "mail"));
+// No path.resolve() of the configured value: the bundler cannot scope a computed path and would trace
+// the whole project into the server build. A relative CAREROSTER_MAIL_DIR resolves against the
+// working directory when written, as path.resolve() would.
+export const mailDir = () => env().CAREROSTER_MAIL_DIR ?? path.join(process.cwd(), ".data", "mail");
 
 /** The public URL links point to (as next-auth sees it). */
 export const appUrl = () =>

@@ -4,16 +4,17 @@ import type { patientIdInput } from "@/lib/schemas/patients";
 import { audit } from "@/server/audit/record";
 import { careTeam, users } from "@/server/db/schema";
 import type { RequestCtx } from "@/server/request";
-import { chartAccess, findVisiblePatient } from "./queries";
+import { chartAccess, findVisiblePatient, lastEditor } from "./queries";
 
 type PatientId = z.infer<typeof patientIdInput>;
 
-/** The chart header: the patient, and why the caller may see it (the chart shows a banner for break-glass access). */
+/** The chart header: the patient, who last changed it, and why the caller may see it (the chart shows a banner for break-glass access). */
 export async function openChart(ctx: RequestCtx, input: PatientId) {
   const patient = await findVisiblePatient(ctx.tx, input.id);
   const access = await chartAccess(ctx.tx, patient.id);
+  const updatedByName = await lastEditor(ctx.tx, patient.updatedBy);
   await audit(ctx, { action: "patient.view", entityId: patient.id, patientId: patient.id });
-  return { ...patient, access };
+  return { ...patient, updatedByName, access };
 }
 
 /** Who looks after this patient (colleagues' names are visible within the practice). */

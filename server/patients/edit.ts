@@ -6,8 +6,10 @@ import { audit } from "@/server/audit/record";
 import { patients } from "@/server/db/schema";
 import { AppError } from "@/server/errors";
 import type { MemberCtx, RequestCtx } from "@/server/request";
+import { formatDateTime } from "@/lib/time";
+import { practiceZone } from "@/server/appointments/visits";
 import { findDuplicates } from "./duplicates";
-import { findVisiblePatient, setArchived } from "./queries";
+import { findVisiblePatient, lastEditor, setArchived } from "./queries";
 
 /**
  * Registers a patient. Possible duplicates (as the caller may see them, or the database's bare
@@ -50,9 +52,11 @@ export async function updatePatient(ctx: RequestCtx, input: z.infer<typeof patie
     .returning();
   if (!row) {
     const current = await findVisiblePatient(ctx.tx, id);
+    const [who, tz] = await Promise.all([lastEditor(ctx.tx, current.updatedBy), practiceZone(ctx.tx)]);
     throw new AppError(
       "CONFLICT",
-      `This patient was changed by someone else (now version ${current.version}). Reload to see the latest details; your edit was not saved.`,
+      `${who ?? "Someone else"} changed these details at ${formatDateTime(current.updatedAt, tz)} while you were editing. Your edit was not saved; your typed values are kept below.`,
+      "STALE_EDIT",
     );
   }
   await audit(ctx, { action: "patient.update", entityId: id, patientId: id, detail: { fields: Object.keys(changes) } });

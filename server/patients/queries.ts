@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, ilike, isNull, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, ilike, isNull, lte, or, sql, type SQL } from "drizzle-orm";
+import { parseDate } from "@/lib/time";
 import { z } from "zod";
 import type { PatientListInput } from "@/lib/schemas/patients";
 import type { Tx } from "@/server/db/client";
 import type { AccessBasis } from "@/server/db/schema";
 import { containsPattern, decodeCursor, takePage } from "@/server/db/pagination";
-import { patients } from "@/server/db/schema";
+import { patients, patientSearchText, users } from "@/server/db/schema";
 import { AppError } from "@/server/errors";
 import { listExtras } from "./list-extras";
 
@@ -28,6 +29,13 @@ export async function findVisiblePatient(tx: Tx, id: string) {
   return row;
 }
 
+/** The name of who last changed a patient (a colleague of the practice; the policies show their name). */
+export async function lastEditor(tx: Tx, userId: string | null): Promise<string | null> {
+  if (!userId) return null;
+  const [row] = await tx.select({ name: users.name }).from(users).where(eq(users.id, userId));
+  return row?.name ?? null;
+}
+
 export async function setArchived(tx: Tx, id: string, archived: boolean) {
   const [row] = await tx
     .update(patients)
@@ -38,15 +46,21 @@ export async function setArchived(tx: Tx, id: string, archived: boolean) {
   return row;
 }
 
-/** Name or MRN, also "given family", for the list's search box. */
+/**
+ * The list's search box: "Family, Given" (as the list shows it), "Given Family", part of a name or
+ * an MRN (one trigram-indexed ILIKE over patientSearchText), a birth date ("4 Apr 1979" or ISO) or
+ * a birth year (ranges on patients_org_birth_idx).
+ */
 export const patientSearch = (term: string) => {
-  const pattern = containsPattern(term);
-  return or(
-    ilike(patients.familyName, pattern),
-    ilike(patients.givenName, pattern),
-    ilike(patients.mrn, pattern),
-    ilike(sql`${patients.givenName} || ' ' || ${patients.familyName}`, pattern),
-  );
+  const typed = term.replace(/\s*,\s*/g, ", ").replace(/\s+/g, " ");
+  const byText = ilike(patientSearchText, containsPattern(typed));
+  const date = parseDate(typed);
+  if (date) return eq(patients.birthDate, date);
+  const year = /^(\d{4})$/.exec(typed)?.[1];
+  if (year && +year >= 1900 && +year <= 2100) {
+    return or(and(gte(patients.birthDate, `${year}-01-01`), lte(patients.birthDate, `${year}-12-31`)), byText);
+  }
+  return byText;
 };
 
 /**

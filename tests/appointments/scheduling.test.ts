@@ -96,10 +96,11 @@ describe("scheduling", () => {
     expect(ext).toBe(1);
   });
 
-  it("Today lists the clinician's visits of the practice's day", async () => {
+  it("the schedule lists the clinician's visits of the practice's day", async () => {
     const grey = await callerFor("grey", "northside");
-    const today = await grey.appointments.today();
+    const today = await grey.appointments.schedule();
     expect(today.day).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(today.day).toBe(today.today);
     expect(today.visits.every((v) => v.patientName.length > 0)).toBe(true);
   });
 });

@@ -41,6 +41,30 @@ describe("person authentication", () => {
     ).toBe(true);
   });
 
+  it("answers an empty email or password as such and never counts it as an attempt", async () => {
+    await ownerSql()`delete from login_attempts`;
+    for (let i = 0; i < THROTTLE.perAddress + 2; i++) {
+      expect(
+        await checkCredentials(runtimeDb(), { email: "grey@northside.test", password: "" }, "203.0.113.9"),
+      ).toEqual({ ok: false, reason: "missing_password" });
+      expect(await checkCredentials(runtimeDb(), { email: "   ", password: "x" }, "203.0.113.9")).toEqual({
+        ok: false,
+        reason: "missing_email",
+      });
+      expect(await checkCredentials(runtimeDb(), {}, "203.0.113.9")).toEqual({ ok: false, reason: "missing_email" });
+    }
+    expect(await ownerSql()`select 1 from login_attempts`).toHaveLength(0);
+    // Neither the account nor the address was used up: the right password still signs in.
+    expect(
+      (await checkCredentials(runtimeDb(), { email: "grey@northside.test", password: "demo-password" }, "203.0.113.9"))
+        .ok,
+    ).toBe(true);
+    // A typed wrong password is an attempt.
+    await checkCredentials(runtimeDb(), { email: "grey@northside.test", password: "wrong" }, "203.0.113.9");
+    expect(await ownerSql()`select 1 from login_attempts`).toHaveLength(2);
+    await ownerSql()`delete from login_attempts`;
+  });
+
   it("throttles one client address across many accounts", async () => {
     for (let i = 0; i < THROTTLE.perAddress; i++) {
       await checkCredentials(runtimeDb(), { email: `nobody${i}@example.test`, password: "x" }, "198.51.100.7");

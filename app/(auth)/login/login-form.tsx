@@ -13,6 +13,8 @@ import { ssoLookupInput } from "@/lib/schemas/two-factor";
 import { useTRPC } from "@/lib/trpc/client";
 
 const errors: Record<string, string> = {
+  EmailMissing: "Enter your email.",
+  PasswordMissing: "Enter your password.",
   CredentialsSignin: "That email and password do not match an account.",
   Suspended: "Your membership in this practice is suspended. Contact your practice admin.",
   Locked: "Too many sign-in attempts. Wait 15 minutes and try again.",

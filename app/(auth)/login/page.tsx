@@ -4,6 +4,8 @@ import { LoginForm } from "./login-form";
 export const metadata = { title: "Sign in · CareRoster" };
 
 const messages: Record<string, string> = {
+  EmailMissing: "Enter your email.",
+  PasswordMissing: "Enter your password.",
   CredentialsSignin: "That email and password do not match an account.",
   Suspended: "Your membership in this practice is suspended. Contact your practice admin.",
   SessionRequired: "Please sign in to continue.",

@@ -2,14 +2,15 @@ import { PendingLink as Link } from "@/app/_components/nav-link";
 import { PendingInvitations } from "@/app/_components/pending-invitations";
 import { orPage } from "@/app/_components/signed-in";
 import { getCaller } from "@/server/trpc/server";
+import { TimeZonePrompt } from "./time-zone-prompt";
 
 export const metadata = { title: "Overview · Admin · CareRoster" };
 
 /** What needs the admin's attention today, each with the page that deals with it. */
 export default async function AdminOverviewPage() {
   const caller = await getCaller();
-  const [c, invitations] = await orPage(
-    Promise.all([caller.admin.overview.get(), caller.invitations.mine()]),
+  const [c, invitations, tz] = await orPage(
+    Promise.all([caller.admin.overview.get(), caller.invitations.mine(), caller.admin.timeZone.get()]),
     "/admin",
   );
   const items = [
@@ -46,6 +47,7 @@ export default async function AdminOverviewPage() {
     <>
       <h1>Overview</h1>
       <PendingInvitations invitations={invitations} />
+      {!tz.chosen && <TimeZonePrompt serverZone={tz.serverTimeZone} />}
       <ul className="overview" aria-label="Needs attention">
         {items.map((i) => (
           <li key={i.title} className={`card${i.n > 0 ? " attention" : ""}`}>

@@ -1,5 +1,6 @@
 "use client";
 
+import { DateTimeField } from "@/app/_components/date-field";
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -8,7 +9,7 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import { useZodForm } from "@/app/_components/use-zod-form";
 import { coverageInput } from "@/lib/schemas/coverage";
-import { formatDateTime, wallTimeInZone, zoneAbbreviation } from "@/lib/time";
+import { formatDateTime, parseDateTime, wallTimeInZone, zoneAbbreviation } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
 
@@ -57,7 +58,7 @@ export function CoverageClient({
       return {
         coveringId: data.get("coveringId") || undefined,
         coveredId: admin ? data.get("coveredId") || undefined : undefined,
-        endsAt: until ? (wallTimeInZone(until, timeZone) ?? undefined) : undefined,
+        endsAt: until ? (wallTimeInZone(parseDateTime(until) ?? "", timeZone) ?? undefined) : undefined,
         reason: data.get("reason"),
       };
     },
@@ -91,10 +92,9 @@ export function CoverageClient({
               </option>
             ))}
           </Field>
-          <Field
-            label={<>Until ({zoneAbbreviation(new Date(), timeZone)}, the practice&apos;s time)</>}
+          <DateTimeField
+            label={`Until (${zoneAbbreviation(new Date(), timeZone)}, the practice's time)`}
             name="endsAt"
-            type="datetime-local"
             error={errors.endsAt}
           />
           <Field label="Reason" name="reason" placeholder="e.g. annual leave" error={errors.reason} />

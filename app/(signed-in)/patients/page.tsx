@@ -4,16 +4,30 @@ import { orPage } from "@/app/_components/signed-in";
 import { currentMember, getCaller } from "@/server/trpc/server";
 import { PATIENT_PAGE_SIZE } from "@/lib/schemas/patients";
 import { formatDateTime } from "@/lib/time";
-import { PatientList } from "./patient-list";
+import { PatientList, type ListState } from "./patient-list";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Patients · CareRoster" };
 
-export default async function PatientsPage() {
+/** The list's search, sort and length come from the URL (`?q=&sort=&shown=`), so reload and Back keep them. */
+export default async function PatientsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ q?: string; sort?: string; shown?: string }>;
+}) {
+  const params = await searchParams;
+  const state: ListState = {
+    search: (params.q ?? "").trim().slice(0, 100),
+    sort: params.sort === "lastVisit" ? "lastVisit" : "name",
+    shown: Math.min(Math.max(Number(params.shown) || PATIENT_PAGE_SIZE, PATIENT_PAGE_SIZE), 100),
+  };
   const caller = await getCaller();
   const me = await orPage(currentMember(), "/patients");
   const [first, invitations] = await orPage(
-    Promise.all([caller.patients.list({ limit: PATIENT_PAGE_SIZE }), caller.invitations.mine()]),
+    Promise.all([
+      caller.patients.list({ limit: state.shown, search: state.search || undefined, sort: state.sort }),
+      caller.invitations.mine(),
+    ]),
     "/patients",
   );
   const drafts = me.role ? await orPage(caller.notes.myDrafts(), "/patients") : [];
@@ -52,7 +66,7 @@ export default async function PatientsPage() {
             </ul>
           </section>
         )}
-        <PatientList key={me.org?.id ?? "none"} initial={first} timeZone={me.org?.timeZone ?? "UTC"} />
+        <PatientList key={me.org?.id ?? "none"} initial={first} state={state} timeZone={me.org?.timeZone ?? "UTC"} />
       </main>
     </>
   );

@@ -2,6 +2,7 @@
 
 import { PendingLink as Link } from "@/app/_components/nav-link";
 import { useInfiniteQuery } from "@tanstack/react-query";
+import { usePathname } from "next/navigation";
 import { useEffect, useState } from "react";
 import { formatDate, formatDateTime, formatDay, formatTime, isoDay } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
@@ -21,26 +22,50 @@ function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
+/** The list's state as the URL keeps it (`?q=…&sort=lastVisit&shown=50`), so reload and Back restore it. */
+export interface ListState {
+  search: string;
+  sort: Sort;
+  /** Rows shown: the first page's size after "Load more" (at most 100). */
+  shown: number;
+}
+
 /** Rows come from patients.list exactly as the database returned them; no filtering here. */
-export function PatientList({ initial, timeZone }: { initial: Page; timeZone: string }) {
+export function PatientList({ initial, state, timeZone }: { initial: Page; state: ListState; timeZone: string }) {
   const until = (at: Date) =>
     isoDay(at, timeZone) === isoDay(new Date(), timeZone) ? formatTime(at, timeZone) : formatDateTime(at, timeZone);
   const trpc = useTRPC();
-  const [search, setSearch] = useState("");
-  const [sort, setSort] = useState<Sort>("name");
+  const pathname = usePathname();
+  const [search, setSearch] = useState(state.search);
+  const [sort, setSort] = useState<Sort>(state.sort);
+  const [shown, setShown] = useState(state.shown);
   const term = useDebounced(search.trim(), 300);
-  const pristine = term === "" && sort === "name";
+  const asLoaded = term === state.search && sort === state.sort;
+  const firstPage = asLoaded ? state.shown : PAGE_SIZE;
   const query = useInfiniteQuery(
     trpc.patients.list.infiniteQueryOptions(
-      { limit: PAGE_SIZE, search: term || undefined, sort },
+      { limit: firstPage, search: term || undefined, sort },
       {
         getNextPageParam: (last) => last.nextCursor,
-        initialData: pristine ? { pages: [initial], pageParams: [null] } : undefined,
+        initialData: asLoaded ? { pages: [initial], pageParams: [null] } : undefined,
       },
     ),
   );
   const pages = query.data?.pages ?? [];
   const items = pages.flatMap((p) => p.items);
+  // The URL follows the list without a server round trip (Next keeps history.replaceState in step
+  // with its router); replace, because typing is not a step Back should walk through. It follows
+  // the typed text, not the debounced term: a late replaceState would cancel a click on a row
+  // made meanwhile.
+  const typed = search.trim();
+  useEffect(() => {
+    const params = new URLSearchParams();
+    if (typed) params.set("q", typed);
+    if (sort !== "name") params.set("sort", sort);
+    if (shown > PAGE_SIZE) params.set("shown", String(shown));
+    const next = params.size ? `${pathname}?${params}` : pathname;
+    if (next !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(null, "", next);
+  }, [typed, sort, shown, pathname]);
   const anyBadge = items.some((p) => p.access !== null);
   const total = pages[0]?.total ?? null;
 
@@ -51,18 +76,28 @@ export function PatientList({ initial, timeZone }: { initial: Page; timeZone: st
       </h2>
       <div className="toolbar">
         <div className="field grow">
-          <label htmlFor="patient-search">Search by name or MRN</label>
+          <label htmlFor="patient-search">Search by name, MRN or birth date</label>
           <input
             id="patient-search"
             type="search"
             value={search}
-            onChange={(e) => setSearch(e.target.value)}
-            placeholder="e.g. Applegate or DEMO-N-0001"
+            onChange={(e) => {
+              setSearch(e.target.value);
+              setShown(PAGE_SIZE);
+            }}
+            placeholder="e.g. Applegate, Ada · DEMO-N-0001 · 4 Apr 1979"
           />
         </div>
         <div className="field">
           <label htmlFor="patient-sort">Sort by</label>
-          <select id="patient-sort" value={sort} onChange={(e) => setSort(e.target.value as Sort)}>
+          <select
+            id="patient-sort"
+            value={sort}
+            onChange={(e) => {
+              setSort(e.target.value as Sort);
+              setShown(PAGE_SIZE);
+            }}
+          >
             <option value="name">Name</option>
             <option value="lastVisit">Last visit</option>
           </select>
@@ -122,7 +157,10 @@ export function PatientList({ initial, timeZone }: { initial: Page; timeZone: st
           <button
             type="button"
             className="secondary"
-            onClick={() => query.fetchNextPage()}
+            onClick={async () => {
+              await query.fetchNextPage();
+              setShown((n) => Math.min(n + PAGE_SIZE, 100));
+            }}
             disabled={query.isFetchingNextPage}
           >
             {query.isFetchingNextPage ? "Loading…" : "Load more"}

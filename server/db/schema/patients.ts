@@ -20,6 +20,11 @@ import { users } from "./users";
 
 export const sex = pgEnum("sex", ["female", "male", "other", "unknown"]);
 
+/** What the list's search matches: the name as the list shows it and as people type it, and the MRN. */
+export const patientSearchText = sql.raw(
+  `(family_name || ', ' || given_name || ' ' || given_name || ' ' || family_name || ' ' || mrn)`,
+);
+
 export const patients = pgTable(
   "patients",
   {
@@ -57,6 +62,8 @@ export const patients = pgTable(
     archivedAt: timestamp("archived_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    // Stamped by the update trigger from the session's identity (a stale edit names who changed it).
+    updatedBy: uuid("updated_by").references(() => users.id),
     // Optimistic concurrency: an update names the version it read; a trigger bumps it.
     version: integer("version").notNull().default(1),
   },
@@ -66,9 +73,10 @@ export const patients = pgTable(
     unique("patients_org_id_key").on(t.orgId, t.id),
     // The list's keyset order, led by the isolation column.
     index("patients_org_name_idx").on(t.orgId, t.familyName, t.givenName, t.id),
-    // The few archived patients, which app_visible_patient_ids() leaves out by an anti-join.
-    // The duplicate search (drizzle/0023_one_patient_one_chart.sql): same birth date, similar name
-    // (trigram), same phone digits, same email.
+    // The search text (patientSearchText), by trigrams: "Family, Given", "Given Family", MRN, parts of them.
+    index("patients_search_trgm_idx").using("gin", sql`(${patientSearchText}) extensions.gin_trgm_ops`),
+    // Birth date and birth year searches, and the duplicate search (drizzle/0023_one_patient_one_chart.sql):
+    // same birth date, similar name (trigram), same phone digits, same email.
     index("patients_org_birth_idx").on(t.orgId, t.birthDate),
     index("patients_name_trgm_idx").using(
       "gin",
@@ -89,6 +97,7 @@ export const patients = pgTable(
       sql`${t.mergedInto} is null or (${t.archivedAt} is not null and ${t.mergedAt} is not null and ${t.mergedInto} <> ${t.id})`,
     ),
     check("patients_address_country", sql`${t.addressCountry} is null or ${t.addressCountry} ~ '^[A-Z]{2}$'`),
+    // The few archived patients, which app_visible_patient_ids() leaves out by an anti-join.
     index("patients_archived_idx")
       .on(t.orgId, t.id)
       .where(sql`${t.archivedAt} is not null`),

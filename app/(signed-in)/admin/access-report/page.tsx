@@ -1,3 +1,4 @@
+import { DateField } from "@/app/_components/date-field";
 import { orPage } from "@/app/_components/signed-in";
 import { Field } from "@/app/_components/field";
 import { accessReportInput } from "@/lib/schemas/access";
@@ -51,8 +52,8 @@ export default async function AccessReportPage({
             </option>
           ))}
         </Field>
-        <Field label={`From (day, ${zone})`} name="from" type="date" defaultValue={from} />
-        <Field label={`To (day, ${zone}, inclusive)`} name="to" type="date" defaultValue={to} />
+        <DateField label={`From (day, ${zone})`} name="from" defaultValue={from} />
+        <DateField label={`To (day, ${zone}, inclusive)`} name="to" defaultValue={to} />
         <button type="submit">Show report</button>
       </form>
       {sp.patientId && !parsed.success && (

@@ -7,6 +7,7 @@ import { formatDateTime } from "@/lib/time";
 import { AccessChart } from "./access-chart";
 import { PatientPicker } from "./patient-picker";
 import { DataTable } from "@/app/_components/data-table";
+import { DateField } from "@/app/_components/date-field";
 import { Field } from "@/app/_components/field";
 
 const ACTIONS = AUDIT_ACTION_NAMES.map((code) => [code, auditActionLabel(code)] as const).sort((a, b) =>
@@ -76,8 +77,8 @@ export default async function AuditPage({
           ))}
         </Field>
         <PatientPicker initial={picked} />
-        <Field label="From" name="from" type="date" defaultValue={filters.from ?? ""} error={errors.from} />
-        <Field label="To (inclusive)" name="to" type="date" defaultValue={filters.to ?? ""} error={errors.to} />
+        <DateField label="From" name="from" defaultValue={filters.from} error={errors.from} />
+        <DateField label="To (inclusive)" name="to" defaultValue={filters.to} error={errors.to} />
         <button type="submit" className="secondary">
           Filter
         </button>

@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
+import { DateTimeField } from "@/app/_components/date-field";
 import { Field } from "@/app/_components/field";
 import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
 import {
@@ -13,7 +14,7 @@ import {
   type CancelReason,
   type VisitType,
 } from "@/lib/schemas/appointments";
-import { formatDateTime, wallTimeInZone, zoneAbbreviation } from "@/lib/time";
+import { formatDateTime, parseDateTime, wallTimeInZone, zoneAbbreviation } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
 
@@ -51,7 +52,7 @@ export function Appointments({
       clinicianId: form.clinicianId || undefined,
       doubleBook: form.doubleBook === "on",
       // The time typed is read in the practice's zone, whatever the device's clock says.
-      startsAt: form.startsAt ? (wallTimeInZone(form.startsAt, timeZone) ?? undefined) : undefined,
+      startsAt: wallTimeInZone(parseDateTime(form.startsAt ?? "") ?? "", timeZone) ?? undefined,
     });
     if (!parsed.success) {
       setErrors(fieldErrors(parsed.error.issues));
@@ -218,10 +219,9 @@ export function Appointments({
             ))}
           </select>
         </div>
-        <Field
+        <DateTimeField
           label={`Starts at (${zoneAbbreviation(new Date(), timeZone)})`}
           name="startsAt"
-          type="datetime-local"
           error={errors.startsAt}
           required
         />

@@ -1,17 +1,20 @@
 "use client";
 
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useRef, useState } from "react";
+import { DateField } from "@/app/_components/date-field";
 import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import { useZodForm } from "@/app/_components/use-zod-form";
 import { SexOptions } from "@/app/_components/sex-options";
+import { appCodeOf } from "@/lib/app-errors";
 import { EMERGENCY_RELATIONSHIPS, patientUpdateInput } from "@/lib/schemas/patients";
 import { formatSex } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 import type { RouterOutputs } from "@/server/trpc/types";
 import { FrontDeskFields } from "@/app/(signed-in)/patients/front-desk-fields";
+import { StaleEdit } from "./stale-edit";
 
 type Patient = RouterOutputs["patients"]["byId"];
 
@@ -27,22 +30,52 @@ const emergencyContact = (p: Patient) => {
   return [p.emergencyName, relation && `(${relation.toLowerCase()})`, p.emergencyPhone].filter(Boolean).join(" ");
 };
 
-/** Edits carry the version they started from; a newer version in the database refuses them. */
-export function Demographics({ patient, canEditMrn }: { patient: Patient; canEditMrn: boolean }) {
+/**
+ * Edits carry the version they started from; a newer version in the database refuses them, and the
+ * form then shows what the colleague changed while keeping the typed values (StaleEdit).
+ */
+export function Demographics({
+  patient,
+  canEditMrn,
+  timeZone,
+}: {
+  patient: Patient;
+  canEditMrn: boolean;
+  timeZone: string;
+}) {
   const trpc = useTRPC();
   const router = useRouter();
+  const queryClient = useQueryClient();
+  const formRef = useRef<HTMLFormElement>(null);
   const [editing, setEditing] = useState(false);
+  // The details someone else saved while this form was open; their version is the next edit's base.
+  const [latest, setLatest] = useState<Patient | null>(null);
   const update = useMutation(trpc.patients.update.mutationOptions());
   const { errors, message, pending, onSubmit, reset } = useZodForm(
     patientUpdateInput,
     async (input) => {
-      await update.mutateAsync(input);
+      try {
+        await update.mutateAsync(input);
+      } catch (err) {
+        if (appCodeOf(err) === "STALE_EDIT") {
+          setLatest(
+            await queryClient.fetchQuery(trpc.patients.byId.queryOptions({ id: patient.id }, { staleTime: 0 })),
+          );
+        }
+        throw err;
+      }
       setEditing(false);
+      setLatest(null);
       router.refresh();
       return "Saved.";
     },
-    (data) => ({ ...Object.fromEntries(data), id: patient.id, version: patient.version }),
+    (data) => ({ ...Object.fromEntries(data), id: patient.id, version: (latest ?? patient).version }),
   );
+  const close = () => {
+    setEditing(false);
+    setLatest(null);
+    reset();
+  };
 
   return (
     <section className="card" aria-labelledby="demo-heading">
@@ -62,8 +95,20 @@ export function Demographics({ patient, canEditMrn }: { patient: Patient; canEdi
         )}
       </div>
       <FormMessage message={message} />
+      {editing && latest && (
+        <StaleEdit
+          base={patient}
+          latest={latest}
+          timeZone={timeZone}
+          onApplyMine={() => formRef.current?.requestSubmit()}
+          onReviewTheirs={() => {
+            close();
+            router.refresh();
+          }}
+        />
+      )}
       {editing ? (
-        <form onSubmit={onSubmit} noValidate>
+        <form ref={formRef} onSubmit={onSubmit} noValidate>
           {canEditMrn && (
             <Field
               label="MRN"
@@ -88,10 +133,9 @@ export function Demographics({ patient, canEditMrn }: { patient: Patient; canEdi
             error={errors.familyName}
             required
           />
-          <Field
+          <DateField
             label="Birth date"
             name="birthDate"
-            type="date"
             defaultValue={patient.birthDate}
             error={errors.birthDate}
             required
@@ -115,14 +159,7 @@ export function Demographics({ patient, canEditMrn }: { patient: Patient; canEdi
             <button type="submit" disabled={pending}>
               {pending ? "Saving…" : "Save changes"}
             </button>
-            <button
-              type="button"
-              className="secondary"
-              onClick={() => {
-                setEditing(false);
-                reset();
-              }}
-            >
+            <button type="button" className="secondary" onClick={close}>
               Cancel
             </button>
           </p>

@@ -175,6 +175,7 @@ function NoteItem({ note, canWrite }: { note: Note; canWrite: boolean }) {
         open={dialog === "sign"}
         title="Sign this note?"
         confirmLabel="Sign note"
+        tone="primary"
         busy={sign.isPending}
         onConfirm={() => sign.mutate({ id: note.id })}
         onCancel={() => setDialog(null)}

@@ -101,7 +101,7 @@ export default async function ChartPage({ params }: { params: Promise<{ id: stri
           reader={{ patientId: patient.id, userId: me.user.id, timeZone: tz, canWrite: canWriteNotes }}
         />
         <div className="chart-grid">
-          <Demographics patient={patient} canEditMrn={me.role === "admin"} />
+          <Demographics patient={patient} canEditMrn={me.role === "admin"} timeZone={tz} />
           <section className="card" aria-labelledby="team-heading">
             <h2 id="team-heading">Care team</h2>
             {team.length === 0 ? (

@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { DateField } from "@/app/_components/date-field";
 import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import { useZodForm } from "@/app/_components/use-zod-form";
@@ -116,7 +117,7 @@ export function NewPatientForm({ nextMrn }: { nextMrn: string }) {
         <Field label="Pronouns" name="pronouns" error={errors.pronouns} hint="e.g. she/her, they/them" />
       </div>
       <div className="field-row">
-        <Field label="Birth date" name="birthDate" type="date" error={errors.birthDate} required />
+        <DateField label="Birth date" name="birthDate" error={errors.birthDate} required />
         <Field as="select" label="Sex" name="sex" defaultValue="unknown" error={errors.sex}>
           <SexOptions />
         </Field>
