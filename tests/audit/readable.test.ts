@@ -148,7 +148,13 @@ describe("list-page views in the access report", () => {
   });
 
   it("counts each list kind on its own and every kind that records a page of patients", () => {
-    expect([...LIST_ACTIONS].sort()).toEqual(["appointment.today", "directory.search", "patient.list"]);
+    expect([...LIST_ACTIONS].sort()).toEqual([
+      "appointment.schedule",
+      "appointment.today",
+      "directory.search",
+      "patient.duplicate_check",
+      "patient.list",
+    ]);
     const lines = summariseAccess(
       [
         access(1, "grey", "patient.list", "2026-03-03T13:02:00Z"),
