@@ -59,7 +59,8 @@ test(
       `Dr. Meredith Grey removed from ${fullName(unassigned)}'s care team.`,
     );
     await expect(admin.page.getByRole("table", { name: "Care teams" })).toContainText("unassigned");
-    await grey.page.reload();
+    // The list keeps its search in the URL: the unfiltered list is /patients itself.
+    await grey.page.goto("/patients");
     const panel = demoPanel("grey", "northside").length;
     await expect(grey.page.getByTestId("patient-count")).toHaveText(
       `Showing ${Math.min(PATIENT_PAGE_SIZE, panel)} of ${panel} patients`,
