@@ -144,7 +144,7 @@ export function PatientList({ initial, state, timeZone }: { initial: Page; state
                   {!p.access && <span className="muted">Care team</span>}
                 </td>
               )}
-              <td>{p.mrn}</td>
+              <td className="mrn">{p.mrn}</td>
               <td>{formatDate(p.birthDate)}</td>
               <td>{p.lastVisit ? formatDay(p.lastVisit, timeZone) : "—"}</td>
               <td>{p.nextVisit ? formatDateTime(p.nextVisit, timeZone) : "—"}</td>

@@ -39,7 +39,7 @@ export default async function AdminPatientsPage({
             <td>
               {p.familyName}, {p.givenName}
             </td>
-            <td>{p.mrn}</td>
+            <td className="mrn">{p.mrn}</td>
             <td>
               {p.mergedInto ? (
                 <span className="badge">merged</span>
