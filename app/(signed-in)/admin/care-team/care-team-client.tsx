@@ -6,6 +6,7 @@ import { useState } from "react";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { DataTable } from "@/app/_components/data-table";
 import { Field } from "@/app/_components/field";
+import { Options } from "@/app/_components/options";
 import { FormMessage } from "@/app/_components/form-message";
 import { describeError } from "@/lib/forms";
 import { useTRPC } from "@/lib/trpc/client";
@@ -64,11 +65,7 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
           value={clinicianId}
           onChange={(e) => setClinicianId(e.target.value)}
         >
-          {clinicians.map((c) => (
-            <option key={c.userId} value={c.userId}>
-              {c.name}
-            </option>
-          ))}
+          <Options items={clinicians} value={(c) => c.userId} label={(c) => c.name} />
         </Field>
         <button
           type="button"
