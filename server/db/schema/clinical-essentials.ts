@@ -8,13 +8,14 @@ import {
   pgPolicy,
   pgTable,
   text,
-  timestamp,
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { patientOfOrg } from "./columns";
 import { patients } from "./patients";
 import { canSeePatient, currentUser, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
+import { timestamptz } from "./time";
 
 /*
  * The chart's clinical essentials (drizzle/0024_clinical_essentials.sql holds the CHECKs and the
@@ -29,10 +30,10 @@ const recorded = () => ({
   recordedBy: uuid("recorded_by")
     .notNull()
     .references(() => users.id),
-  recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+  recordedAt: timestamptz("recorded_at").notNull().defaultNow(),
   errorReason: text("error_reason"),
   errorBy: uuid("error_by").references(() => users.id),
-  errorAt: timestamp("error_at", { withTimezone: true }),
+  errorAt: timestamptz("error_at"),
 });
 
 /** The five policies every essentials table has (see the migration for why each). */
@@ -63,8 +64,7 @@ export const conditions = pgTable(
   "conditions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull(),
-    patientId: uuid("patient_id").notNull(),
+    ...patientOfOrg(),
     text: text("text").notNull(),
     codeSystem: text("code_system", { enum: ["icd-10", "snomed-ct"] }),
     code: text("code"),
@@ -74,7 +74,7 @@ export const conditions = pgTable(
       .notNull()
       .generatedAlwaysAs(sql`CASE WHEN resolved_on IS NULL THEN 'active' ELSE 'resolved' END`),
     resolvedBy: uuid("resolved_by").references(() => users.id),
-    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    resolvedAt: timestamptz("resolved_at"),
     ...recorded(),
   },
   (t) => [
@@ -94,8 +94,7 @@ export const allergies = pgTable(
   "allergies",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull(),
-    patientId: uuid("patient_id").notNull(),
+    ...patientOfOrg(),
     kind: text("kind", { enum: ["allergy", "no_known_allergies"] }).notNull(),
     substance: text("substance"),
     reaction: text("reaction"),
@@ -108,7 +107,7 @@ export const allergies = pgTable(
         sql`CASE WHEN resolved_on IS NULL THEN 'active' WHEN kind = 'no_known_allergies' THEN 'inactive' ELSE 'resolved' END`,
       ),
     resolvedBy: uuid("resolved_by").references(() => users.id),
-    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    resolvedAt: timestamptz("resolved_at"),
     ...recorded(),
   },
   (t) => [
@@ -128,8 +127,7 @@ export const medicationStatements = pgTable(
   "medication_statements",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull(),
-    patientId: uuid("patient_id").notNull(),
+    ...patientOfOrg(),
     name: text("name").notNull(),
     dose: text("dose").notNull(),
     frequency: text("frequency").notNull(),
@@ -151,7 +149,7 @@ export const medicationStatements = pgTable(
     stoppedOn: date("stopped_on", { mode: "string" }),
     stopReason: text("stop_reason"),
     stoppedBy: uuid("stopped_by").references(() => users.id),
-    stoppedAt: timestamp("stopped_at", { withTimezone: true }),
+    stoppedAt: timestamptz("stopped_at"),
     ...recorded(),
   },
   (t) => [
@@ -171,14 +169,13 @@ export const vitalSigns = pgTable(
   "vital_signs",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull(),
-    patientId: uuid("patient_id").notNull(),
+    ...patientOfOrg(),
     kind: text("kind", {
       enum: ["blood_pressure", "heart_rate", "body_temperature", "body_weight", "body_height"],
     }).notNull(),
     value: numeric("value", { precision: 5, scale: 1, mode: "number" }).notNull(),
     diastolic: numeric("diastolic", { precision: 5, scale: 1, mode: "number" }),
-    effectiveAt: timestamp("effective_at", { withTimezone: true }).notNull(),
+    effectiveAt: timestamptz("effective_at").notNull(),
     ...recorded(),
   },
   (t) => [
