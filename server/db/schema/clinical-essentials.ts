@@ -11,6 +11,12 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import {
+  ALLERGY_CRITICALITIES,
+  ALLERGY_SEVERITIES,
+  CODE_SYSTEMS,
+  MEDICATION_ROUTES,
+} from "@/lib/schemas/essentials";
 import { patientOfOrg } from "./columns";
 import { patients } from "./patients";
 import { canSeePatient, currentUser, orgIsolation, runtime } from "./rls";
@@ -66,7 +72,7 @@ export const conditions = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     ...patientOfOrg(),
     text: text("text").notNull(),
-    codeSystem: text("code_system", { enum: ["icd-10", "snomed-ct"] }),
+    codeSystem: text("code_system", { enum: CODE_SYSTEMS }),
     code: text("code"),
     onsetOn: date("onset_on", { mode: "string" }),
     resolvedOn: date("resolved_on", { mode: "string" }),
@@ -98,8 +104,8 @@ export const allergies = pgTable(
     kind: text("kind", { enum: ["allergy", "no_known_allergies"] }).notNull(),
     substance: text("substance"),
     reaction: text("reaction"),
-    severity: text("severity", { enum: ["mild", "moderate", "severe"] }),
-    criticality: text("criticality", { enum: ["low", "high", "unable-to-assess"] }),
+    severity: text("severity", { enum: ALLERGY_SEVERITIES }),
+    criticality: text("criticality", { enum: ALLERGY_CRITICALITIES }),
     resolvedOn: date("resolved_on", { mode: "string" }),
     clinicalStatus: text("clinical_status", { enum: ["active", "inactive", "resolved"] })
       .notNull()
@@ -131,20 +137,7 @@ export const medicationStatements = pgTable(
     name: text("name").notNull(),
     dose: text("dose").notNull(),
     frequency: text("frequency").notNull(),
-    route: text("route", {
-      enum: [
-        "oral",
-        "sublingual",
-        "inhaled",
-        "nasal",
-        "topical",
-        "transdermal",
-        "subcutaneous",
-        "intramuscular",
-        "intravenous",
-        "rectal",
-      ],
-    }).notNull(),
+    route: text("route", { enum: MEDICATION_ROUTES }).notNull(),
     startedOn: date("started_on", { mode: "string" }),
     stoppedOn: date("stopped_on", { mode: "string" }),
     stopReason: text("stop_reason"),
