@@ -148,12 +148,54 @@ export function EnterInError({ entry, id, what }: { entry: EssentialEntry; id: s
   );
 }
 
-/** A "Record …" disclosure holding a form: closed, it takes one line. */
-export function AddPanel({ label, children }: { label: string; children: ReactNode }) {
+/**
+ * A "Record …" disclosure holding a form (closed, it takes one line): the fields go through the
+ * procedure's zod schema with the chart's patient, and on success the form clears and the chart
+ * refreshes. `refresh`: the card's own, when something else on the card refreshes too.
+ */
+export function AddForm<S extends z.ZodType>({
+  label,
+  submitLabel,
+  done,
+  schema,
+  submit,
+  refresh,
+  children,
+}: {
+  label: string;
+  submitLabel: string;
+  /** The sentence shown once recorded. */
+  done: string;
+  schema: S;
+  submit: (input: z.output<S>) => Promise<unknown>;
+  refresh?: ReturnType<typeof useRefresh>;
+  children: (errors: Record<string, string>) => ReactNode;
+}) {
+  const { patientId } = useReader();
+  const own = useRefresh();
+  const { refreshing, refresh: reload } = refresh ?? own;
+  const form = useZodForm(
+    schema,
+    async (input, el) => {
+      await submit(input);
+      el.reset();
+      reload();
+      return done;
+    },
+    (d) => ({ ...Object.fromEntries(d), patientId }),
+  );
   return (
     <details className="add-panel">
       <summary>{label}</summary>
-      {children}
+      <form onSubmit={form.onSubmit} noValidate>
+        {children(form.errors)}
+        <FormMessage message={form.message} />
+        <p className="actions">
+          <button type="submit" disabled={form.pending || refreshing}>
+            {form.pending || refreshing ? "Saving…" : submitLabel}
+          </button>
+        </p>
+      </form>
     </details>
   );
 }

@@ -3,12 +3,10 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Field } from "@/app/_components/field";
-import { FormMessage } from "@/app/_components/form-message";
-import { useZodForm } from "@/app/_components/use-zod-form";
 import { CODE_SYSTEMS, problemCreateInput, problemResolveInput } from "@/lib/schemas/essentials";
 import { formatDate, isoDay } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
-import { AddPanel, DialogForm, EnterInError, Provenance, useReader, useRefresh, type Essentials } from "./kit";
+import { AddForm, DialogForm, EnterInError, Provenance, useReader, type Essentials } from "./kit";
 
 type Problem = Essentials["problems"][number];
 
@@ -22,21 +20,10 @@ function Dates({ p }: { p: Problem }) {
 
 export function ProblemsCard({ problems }: { problems: Problem[] }) {
   const trpc = useTRPC();
-  const { patientId, userId, canWrite, timeZone } = useReader();
-  const { refreshing, refresh } = useRefresh();
+  const { userId, canWrite, timeZone } = useReader();
   const record = useMutation(trpc.essentials.recordProblem.mutationOptions());
   const resolve = useMutation(trpc.essentials.resolveProblem.mutationOptions());
   const [resolving, setResolving] = useState<Problem | null>(null);
-  const form = useZodForm(
-    problemCreateInput,
-    async (input, el) => {
-      await record.mutateAsync(input);
-      el.reset();
-      refresh();
-      return "Problem recorded.";
-    },
-    (d) => ({ ...Object.fromEntries(d), patientId }),
-  );
   const active = problems.filter((p) => p.clinicalStatus === "active" && !p.errorAt);
   const past = problems.filter((p) => p.clinicalStatus !== "active" || p.errorAt);
   const today = isoDay(new Date(), timeZone);
@@ -123,44 +110,46 @@ export function ProblemsCard({ problems }: { problems: Problem[] }) {
               />
             )}
           </DialogForm>
-          <AddPanel label="Record a problem">
-            <form onSubmit={form.onSubmit} noValidate>
-              <Field label="Problem" name="text" error={form.errors.text} autoComplete="off" />
-              <div className="field-row">
-                <Field
-                  as="select"
-                  label="Code system (optional)"
-                  name="codeSystem"
-                  error={form.errors.codeSystem}
-                  defaultValue=""
-                >
-                  <option value="">No code</option>
-                  {CODE_SYSTEMS.map((s) => (
-                    <option key={s} value={s}>
-                      {SYSTEM_LABEL[s]}
-                    </option>
-                  ))}
-                </Field>
-                <Field label="Code" name="code" error={form.errors.code} autoComplete="off" />
-              </div>
-              <div className="field-row">
-                <Field label="Onset (optional)" name="onsetOn" type="date" max={today} error={form.errors.onsetOn} />
-                <Field
-                  label="Resolved (optional)"
-                  name="resolvedOn"
-                  type="date"
-                  max={today}
-                  error={form.errors.resolvedOn}
-                />
-              </div>
-              <FormMessage message={form.message} />
-              <p className="actions">
-                <button type="submit" disabled={form.pending || refreshing}>
-                  {form.pending || refreshing ? "Saving…" : "Record problem"}
-                </button>
-              </p>
-            </form>
-          </AddPanel>
+          <AddForm
+            label="Record a problem"
+            submitLabel="Record problem"
+            done="Problem recorded."
+            schema={problemCreateInput}
+            submit={(input) => record.mutateAsync(input)}
+          >
+            {(errors) => (
+              <>
+                <Field label="Problem" name="text" error={errors.text} autoComplete="off" />
+                <div className="field-row">
+                  <Field
+                    as="select"
+                    label="Code system (optional)"
+                    name="codeSystem"
+                    error={errors.codeSystem}
+                    defaultValue=""
+                  >
+                    <option value="">No code</option>
+                    {CODE_SYSTEMS.map((s) => (
+                      <option key={s} value={s}>
+                        {SYSTEM_LABEL[s]}
+                      </option>
+                    ))}
+                  </Field>
+                  <Field label="Code" name="code" error={errors.code} autoComplete="off" />
+                </div>
+                <div className="field-row">
+                  <Field label="Onset (optional)" name="onsetOn" type="date" max={today} error={errors.onsetOn} />
+                  <Field
+                    label="Resolved (optional)"
+                    name="resolvedOn"
+                    type="date"
+                    max={today}
+                    error={errors.resolvedOn}
+                  />
+                </div>
+              </>
+            )}
+          </AddForm>
         </>
       )}
     </section>
