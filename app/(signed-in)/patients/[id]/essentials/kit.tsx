@@ -38,11 +38,7 @@ export function useRefresh() {
 }
 
 /** "Recorded by Dr Grey, 3 Mar 2026, 15:21 UTC" (and who marked it in error, why). */
-export function Provenance({
-  entry,
-}: {
-  entry: { recordedByName: string | null; recordedAt: Date; errorReason: string | null; errorAt: Date | null };
-}) {
+export function Provenance({ entry }: { entry: Omit<Entry, "id" | "recordedBy"> }) {
   const { timeZone } = useReader();
   return (
     <span className="muted provenance">
@@ -107,6 +103,85 @@ export function DialogForm<S extends z.ZodType>({
         <FormMessage message={f.message} />
       </form>
     </ConfirmDialog>
+  );
+}
+
+/** What every chart entry carries: who recorded it and whether it was entered in error. */
+interface Entry {
+  id: string;
+  recordedBy: string;
+  recordedByName: string | null;
+  recordedAt: Date;
+  errorReason: string | null;
+  errorAt: Date | null;
+}
+
+/**
+ * A standing entry: its words, then for a writer the action that ends it (Resolved, Stop) and, on
+ * the writer's own entry, "Entered in error".
+ */
+export function CurrentEntry({
+  entry,
+  kind,
+  what,
+  end,
+  onEnd,
+  children,
+}: {
+  entry: Entry;
+  kind: EssentialEntry;
+  what: string;
+  end: string;
+  onEnd: () => void;
+  children: ReactNode;
+}) {
+  const { userId, canWrite } = useReader();
+  return (
+    <li>
+      <div>
+        <strong>{what}</strong>
+        {children}
+        <br />
+        <Provenance entry={entry} />
+      </div>
+      {canWrite && (
+        <span className="entry-actions">
+          <button type="button" className="link" aria-haspopup="dialog" aria-label={`${end}: ${what}`} onClick={onEnd}>
+            {end}
+          </button>
+          {entry.recordedBy === userId && <EnterInError entry={kind} id={entry.id} what={what} />}
+        </span>
+      )}
+    </li>
+  );
+}
+
+/** An ended entry or one entered in error (struck through, badged); the author may still mark it in error. */
+export function PastEntry({
+  entry,
+  kind,
+  what,
+  children,
+}: {
+  entry: Entry;
+  kind: EssentialEntry;
+  what: string;
+  children: ReactNode;
+}) {
+  const { userId, canWrite } = useReader();
+  return (
+    <li className={entry.errorAt ? "in-error" : undefined}>
+      <div>
+        <span className="entry-text">{what}</span>
+        {entry.errorAt && <span className="status-badge error">Entered in error</span>}
+        {children}
+        <br />
+        <Provenance entry={entry} />
+      </div>
+      {canWrite && !entry.errorAt && entry.recordedBy === userId && (
+        <EnterInError entry={kind} id={entry.id} what={what} />
+      )}
+    </li>
   );
 }
 

@@ -6,7 +6,7 @@ import { Field } from "@/app/_components/field";
 import { MEDICATION_ROUTES, medicationCreateInput, medicationStopInput } from "@/lib/schemas/essentials";
 import { formatDate, isoDay } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
-import { AddForm, DialogForm, EnterInError, Provenance, useReader, type Essentials } from "./kit";
+import { AddForm, DialogForm, CurrentEntry, PastEntry, useReader, type Essentials } from "./kit";
 
 type Medication = Essentials["medications"][number];
 
@@ -24,7 +24,7 @@ function Details({ m }: { m: Medication }) {
 
 export function MedicationsCard({ medications }: { medications: Medication[] }) {
   const trpc = useTRPC();
-  const { userId, canWrite, timeZone } = useReader();
+  const { canWrite, timeZone } = useReader();
   const record = useMutation(trpc.essentials.recordMedication.mutationOptions());
   const stop = useMutation(trpc.essentials.stopMedication.mutationOptions());
   const [stopping, setStopping] = useState<Medication | null>(null);
@@ -39,28 +39,16 @@ export function MedicationsCard({ medications }: { medications: Medication[] }) 
       ) : (
         <ul className="plain entries">
           {current.map((m) => (
-            <li key={m.id}>
-              <div>
-                <strong>{title(m)}</strong>
-                <Details m={m} />
-                <br />
-                <Provenance entry={m} />
-              </div>
-              {canWrite && (
-                <span className="entry-actions">
-                  <button
-                    type="button"
-                    className="link"
-                    aria-haspopup="dialog"
-                    aria-label={`Stop: ${title(m)}`}
-                    onClick={() => setStopping(m)}
-                  >
-                    Stop
-                  </button>
-                  {m.recordedBy === userId && <EnterInError entry="medication" id={m.id} what={title(m)} />}
-                </span>
-              )}
-            </li>
+            <CurrentEntry
+              key={m.id}
+              entry={m}
+              kind="medication"
+              what={title(m)}
+              end="Stop"
+              onEnd={() => setStopping(m)}
+            >
+              <Details m={m} />
+            </CurrentEntry>
           ))}
         </ul>
       )}
@@ -69,18 +57,9 @@ export function MedicationsCard({ medications }: { medications: Medication[] }) 
           <summary>Stopped and entered in error ({past.length})</summary>
           <ul className="plain entries">
             {past.map((m) => (
-              <li key={m.id} className={m.errorAt ? "in-error" : undefined}>
-                <div>
-                  <span className="entry-text">{title(m)}</span>
-                  {m.errorAt && <span className="status-badge error">Entered in error</span>}
-                  <Details m={m} />
-                  <br />
-                  <Provenance entry={m} />
-                </div>
-                {canWrite && !m.errorAt && m.recordedBy === userId && (
-                  <EnterInError entry="medication" id={m.id} what={title(m)} />
-                )}
-              </li>
+              <PastEntry key={m.id} entry={m} kind="medication" what={title(m)}>
+                <Details m={m} />
+              </PastEntry>
             ))}
           </ul>
         </details>

@@ -6,7 +6,7 @@ import { Field } from "@/app/_components/field";
 import { CODE_SYSTEMS, problemCreateInput, problemResolveInput } from "@/lib/schemas/essentials";
 import { formatDate, isoDay } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
-import { AddForm, DialogForm, EnterInError, Provenance, useReader, type Essentials } from "./kit";
+import { AddForm, DialogForm, CurrentEntry, PastEntry, useReader, type Essentials } from "./kit";
 
 type Problem = Essentials["problems"][number];
 
@@ -20,7 +20,7 @@ function Dates({ p }: { p: Problem }) {
 
 export function ProblemsCard({ problems }: { problems: Problem[] }) {
   const trpc = useTRPC();
-  const { userId, canWrite, timeZone } = useReader();
+  const { canWrite, timeZone } = useReader();
   const record = useMutation(trpc.essentials.recordProblem.mutationOptions());
   const resolve = useMutation(trpc.essentials.resolveProblem.mutationOptions());
   const [resolving, setResolving] = useState<Problem | null>(null);
@@ -35,34 +35,22 @@ export function ProblemsCard({ problems }: { problems: Problem[] }) {
       ) : (
         <ul className="plain entries">
           {active.map((p) => (
-            <li key={p.id}>
-              <div>
-                <strong>{p.text}</strong>
-                {p.code && (
-                  <span className="muted">
-                    {" "}
-                    ({SYSTEM_LABEL[p.codeSystem ?? ""]} {p.code})
-                  </span>
-                )}
-                <Dates p={p} />
-                <br />
-                <Provenance entry={p} />
-              </div>
-              {canWrite && (
-                <span className="entry-actions">
-                  <button
-                    type="button"
-                    className="link"
-                    aria-haspopup="dialog"
-                    aria-label={`Resolved: ${p.text}`}
-                    onClick={() => setResolving(p)}
-                  >
-                    Resolved
-                  </button>
-                  {p.recordedBy === userId && <EnterInError entry="problem" id={p.id} what={p.text} />}
+            <CurrentEntry
+              key={p.id}
+              entry={p}
+              kind="problem"
+              what={p.text}
+              end="Resolved"
+              onEnd={() => setResolving(p)}
+            >
+              {p.code && (
+                <span className="muted">
+                  {" "}
+                  ({SYSTEM_LABEL[p.codeSystem ?? ""]} {p.code})
                 </span>
               )}
-            </li>
+              <Dates p={p} />
+            </CurrentEntry>
           ))}
         </ul>
       )}
@@ -71,18 +59,9 @@ export function ProblemsCard({ problems }: { problems: Problem[] }) {
           <summary>Resolved and entered in error ({past.length})</summary>
           <ul className="plain entries">
             {past.map((p) => (
-              <li key={p.id} className={p.errorAt ? "in-error" : undefined}>
-                <div>
-                  <span className="entry-text">{p.text}</span>
-                  {p.errorAt && <span className="status-badge error">Entered in error</span>}
-                  <Dates p={p} />
-                  <br />
-                  <Provenance entry={p} />
-                </div>
-                {canWrite && !p.errorAt && p.recordedBy === userId && (
-                  <EnterInError entry="problem" id={p.id} what={p.text} />
-                )}
-              </li>
+              <PastEntry key={p.id} entry={p} kind="problem" what={p.text}>
+                <Dates p={p} />
+              </PastEntry>
             ))}
           </ul>
         </details>

@@ -7,7 +7,7 @@ import { Field } from "@/app/_components/field";
 import { VITAL_RANGES, vitalsRecordInput, type VitalField } from "@/lib/schemas/essentials";
 import { formatDateTime, formatDay } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
-import { AddForm, EnterInError, Provenance, useReader, type Essentials } from "./kit";
+import { AddForm, PastEntry, useReader, type Essentials } from "./kit";
 
 type Vital = Essentials["vitals"][number];
 type Kind = Vital["kind"];
@@ -27,7 +27,7 @@ const FIELDS: VitalField[] = ["systolic", "diastolic", "heartRate", "temperature
 
 export function VitalsCard({ vitals }: { vitals: Vital[] }) {
   const trpc = useTRPC();
-  const { userId, canWrite, timeZone } = useReader();
+  const { canWrite, timeZone } = useReader();
   const record = useMutation(trpc.essentials.recordVitals.mutationOptions());
   const valid = vitals.filter((v) => !v.errorAt);
   const latest = KINDS.map((k) => ({ ...k, last: valid.filter((v) => v.kind === k.kind).at(-1) }));
@@ -111,20 +111,9 @@ export function VitalsCard({ vitals }: { vitals: Vital[] }) {
           <summary>All measurements ({vitals.length})</summary>
           <ul className="plain entries">
             {vitals.toReversed().map((v) => (
-              <li key={v.id} className={v.errorAt ? "in-error" : undefined}>
-                <div>
-                  <span className="entry-text">
-                    {labelOf(v.kind).label} {reading(v)}
-                  </span>
-                  {v.errorAt && <span className="status-badge error">Entered in error</span>}
-                  <span className="muted"> · measured {formatDateTime(v.effectiveAt, timeZone)}</span>
-                  <br />
-                  <Provenance entry={v} />
-                </div>
-                {canWrite && !v.errorAt && v.recordedBy === userId && (
-                  <EnterInError entry="vital" id={v.id} what={`${labelOf(v.kind).label} ${reading(v)}`} />
-                )}
-              </li>
+              <PastEntry key={v.id} entry={v} kind="vital" what={`${labelOf(v.kind).label} ${reading(v)}`}>
+                <span className="muted"> · measured {formatDateTime(v.effectiveAt, timeZone)}</span>
+              </PastEntry>
             ))}
           </ul>
         </details>
