@@ -3,7 +3,7 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
-import { Field } from "@/app/_components/field";
+import { bound, Field } from "@/app/_components/field";
 import { Options } from "@/app/_components/options";
 import { FormMessage } from "@/app/_components/form-message";
 import { useZodForm } from "@/app/_components/use-zod-form";
@@ -188,8 +188,7 @@ function BookingForm({
           label="Find the patient"
           name="patientSearch"
           type="search"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
+          {...bound(search, setSearch)}
           hint="Name, MRN or birth date"
           autoComplete="off"
         />

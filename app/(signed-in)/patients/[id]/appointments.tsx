@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { DateTimeField } from "@/app/_components/date-field";
-import { Field } from "@/app/_components/field";
+import { bound, Field } from "@/app/_components/field";
 import { Options } from "@/app/_components/options";
 import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
 import {
@@ -228,8 +228,7 @@ export function Appointments({
           label="Duration (minutes)"
           name="durationMinutes"
           type="number"
-          value={duration}
-          onChange={(e) => setDuration(e.target.value)}
+          {...bound(duration, setDuration)}
           min={5}
           max={480}
           error={errors.durationMinutes}
