@@ -11,12 +11,7 @@ import {
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
-import {
-  ALLERGY_CRITICALITIES,
-  ALLERGY_SEVERITIES,
-  CODE_SYSTEMS,
-  MEDICATION_ROUTES,
-} from "@/lib/schemas/essentials";
+import { ALLERGY_CRITICALITIES, ALLERGY_SEVERITIES, CODE_SYSTEMS, MEDICATION_ROUTES } from "@/lib/schemas/essentials";
 import { patientOfOrg } from "./columns";
 import { patients } from "./patients";
 import { canSeePatient, currentUser, orgIsolation, runtime } from "./rls";
