@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { demoPanel, demoPatients, fullName } from "@/server/db/seed/demo-data";
+import { ADMIN_PAGES } from "./pages";
 import { as } from "./state";
 
 // The audit trail a practice manager can read (words and names, at 1280 and 390 px), the addendum
@@ -18,6 +19,18 @@ const REASON = "Journey: found collapsed in the car park, need the allergy list"
 
 const noSidewaysScroll = async (page: Page, width: number) =>
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+
+/** At the desktop size, then the phone's: the page has no sideways scroll, then `check` runs. */
+async function atBothSizes(page: Page, check: (size: "desktop" | "phone", width: number) => Promise<void>) {
+  for (const [size, viewport] of [
+    ["desktop", desktop],
+    ["phone", phone],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    await noSidewaysScroll(page, viewport.width);
+    await check(size, viewport.width);
+  }
+}
 
 async function box(locator: Locator) {
   const b = await locator.boundingBox();
@@ -84,17 +97,12 @@ test(
     expect(text).not.toMatch(CODE);
     expect(text).not.toMatch(/\b[0-9a-f]{8}\b/);
 
-    for (const [size, viewport] of [
-      ["desktop", desktop],
-      ["phone", phone],
-    ] as const) {
-      await page.setViewportSize(viewport);
-      await noSidewaysScroll(page, viewport.width);
+    await atBothSizes(page, async (size, width) => {
       const row = await box(ended);
-      expect(row.x + row.width, `the row fits ${viewport.width} px`).toBeLessThanOrEqual(viewport.width);
+      expect(row.x + row.width, `the row fits ${width} px`).toBeLessThanOrEqual(width);
       await ended.scrollIntoViewIfNeeded();
       await page.screenshot({ path: testInfo.outputPath(`audit-${size}.png`) });
-    }
+    });
     // On the phone each event is a block of labelled lines, the patient's name and MRN whole.
     await expect(ended.locator("td").first()).toHaveCSS("display", "block");
     const mrn = ended.locator(".mrn");
@@ -122,14 +130,9 @@ test(
     await expect(emergency).toContainText(`Reason: ${REASON}`);
     await expect(emergency).toContainText("Ended early by the clinician");
     await expect(emergency).not.toContainText("Revoked by an admin");
-    for (const [size, viewport] of [
-      ["desktop", desktop],
-      ["phone", phone],
-    ] as const) {
-      await page.setViewportSize(viewport);
-      await noSidewaysScroll(page, viewport.width);
+    await atBothSizes(page, async (size) => {
       await page.screenshot({ path: testInfo.outputPath(`access-report-${size}.png`), fullPage: true });
-    }
+    });
     await admin.close();
   },
 );
@@ -212,22 +215,7 @@ for (const [who, state, paths] of [
     // With a 404 and a 403 inside the signed-in layout: one header there too.
     ["/today", "/patients", "/directory", "/coverage", "/account", `/patients/${randomUUID()}`, "/admin/members"],
   ],
-  [
-    "the Northside admin",
-    as.northAdmin,
-    [
-      "/admin",
-      "/admin/members",
-      "/admin/care-team",
-      "/admin/patients",
-      "/admin/audit",
-      "/admin/break-glass",
-      "/admin/access",
-      "/admin/access-report",
-      "/admin/security",
-      "/admin/settings",
-    ],
-  ],
+  ["the Northside admin", as.northAdmin, ADMIN_PAGES],
 ] as const) {
   test(
     `the phone layout for ${who}: a header under 80 px, the content on the first screen, 44-px tap targets, no sideways scroll`,

@@ -1,7 +1,7 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { formatDate } from "@/lib/time";
 import { demoPanel } from "@/server/db/seed/demo-data";
+import { noSeriousViolations } from "./axe";
 import { as } from "./state";
 
 // One patient, one chart: the duplicate warning at registration, "Create anyway" with a reason,
@@ -13,15 +13,6 @@ const sizes = [
   ["desktop", { width: 1280, height: 800 }, "1951-06-15"],
   ["phone", { width: 390, height: 844 }, "1953-09-21"],
 ] as const;
-
-async function noSeriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(
-    violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-  ).toEqual([]);
-}
 
 async function noHorizontalScroll(page: Page) {
   expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);

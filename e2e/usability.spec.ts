@@ -1,8 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { demoPanel, demoPatients, fullName } from "@/server/db/seed/demo-data";
 import { openChart } from "./chart";
 import { formatDate } from "@/lib/time";
+import { noSeriousViolations } from "./axe";
 import { as } from "./state";
 import { clinicianSignIn } from "./totp";
 
@@ -13,15 +13,6 @@ const sizes = [
   ["desktop", { width: 1280, height: 800 }],
   ["phone", { width: 390, height: 844 }],
 ] as const;
-
-async function noSeriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(
-    violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-  ).toEqual([]);
-}
 
 async function book(page: Page, local: string, reason: string, minutes = 30) {
   const form = page.getByRole("form", { name: "Schedule an appointment" });

@@ -6,6 +6,12 @@ type Props =
   | (Common & { as: "select"; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>)
   | (Common & { as: "textarea" } & TextareaHTMLAttributes<HTMLTextAreaElement>);
 
+/** Binds a controlled field to string state: its value, and a change handler that sets it. */
+export const bound = (value: string, set: (value: string) => void) => ({
+  value,
+  onChange: (e: { target: { value: string } }) => set(e.target.value),
+});
+
 /**
  * A labelled input, select or textarea with its error (and hint) wired to aria-invalid / aria-describedby.
  * Its id is `field-<name>` unless given one (a form repeated on a page, once per row).

@@ -2,6 +2,7 @@
 
 import { useDeferredValue, useMemo, useState } from "react";
 import { PASSWORD_MIN_LENGTH, passwordStrength } from "@/lib/schemas/password";
+import { bound } from "@/app/_components/field";
 
 const LABELS = ["Very weak", "Weak", "Fair", "Strong", "Very strong"] as const;
 
@@ -36,8 +37,7 @@ export function PasswordField({
         autoComplete="new-password"
         required
         minLength={PASSWORD_MIN_LENGTH}
-        value={value}
-        onChange={(e) => setValue(e.target.value)}
+        {...bound(value, setValue)}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
       />

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /*
  * The chart's clinical essentials: problems, allergies, medications, vital signs. Shared by the
- * procedures and the forms. The vital ranges are also the database's CHECKs
+ * procedures, the forms and the tables' enums (server/db/schema/clinical-essentials.ts). The vital ranges are also the database's CHECKs
  * (drizzle/0024_clinical_essentials.sql); a test keeps the two equal.
  */
 

@@ -1,8 +1,9 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import type { ScheduleInput } from "@/lib/schemas/appointments";
 import { addDays, isoDay, weekStart } from "@/lib/time";
 import { audit } from "@/server/audit/record";
 import { memberships, users } from "@/server/db/schema";
+import { activeClinicianHere } from "@/server/members/memberships";
 import type { RequestCtx } from "@/server/request";
 import { practiceZone } from "./visits";
 
@@ -45,13 +46,7 @@ export async function schedule(ctx: RequestCtx & { isAdmin(): Promise<boolean> }
         .select({ id: users.id, name: users.name })
         .from(memberships)
         .innerJoin(users, eq(users.id, memberships.userId))
-        .where(
-          and(
-            sql`${memberships.orgId} = (select app_org_id())`,
-            eq(memberships.role, "clinician"),
-            eq(memberships.status, "active"),
-          ),
-        )
+        .where(activeClinicianHere())
         .orderBy(asc(users.name))
     : await ctx.tx.select({ id: users.id, name: users.name }).from(users).where(eq(users.id, ctx.userId));
   await audit(ctx, {

@@ -5,6 +5,7 @@ import type { VisitType } from "@/lib/schemas/appointments";
 import { findPgError } from "@/server/db/errors";
 import type { Tx } from "@/server/db/client";
 import { appointments, careTeam, memberships, users } from "@/server/db/schema";
+import { activeClinicianHere } from "@/server/members/memberships";
 
 export interface BookableClinician {
   id: string;
@@ -28,13 +29,7 @@ export async function bookableClinicians(tx: Tx, patientId: string, userId: stri
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(
-      and(
-        sql`${memberships.orgId} = (select app_org_id())`,
-        eq(memberships.role, "clinician"),
-        eq(memberships.status, "active"),
-      ),
-    )
+    .where(activeClinicianHere())
     .orderBy(asc(users.name));
   const rank = (c: { id: string; onCareTeam: boolean }) =>
     c.onCareTeam ? (c.id === userId ? 0 : 1) : c.id === userId ? 2 : 3;
@@ -73,14 +68,7 @@ export async function bookVisit(tx: Tx, req: VisitRequest, isAdmin: boolean) {
     .select({ name: users.name })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(
-      and(
-        eq(memberships.userId, req.clinicianId),
-        sql`${memberships.orgId} = (select app_org_id())`,
-        eq(memberships.role, "clinician"),
-        eq(memberships.status, "active"),
-      ),
-    );
+    .where(and(eq(memberships.userId, req.clinicianId), activeClinicianHere()));
   if (!clinician) throw new AppError("BAD_REQUEST", "Choose an active clinician of this practice.");
   const endsAt = new Date(req.startsAt.getTime() + req.durationMinutes * 60_000);
   try {

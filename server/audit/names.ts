@@ -7,6 +7,10 @@ const idsOf = (events: AuditEventFacts[], entity: string) => [
   ...new Set(events.filter((e) => e.entity === entity && e.entityId).map((e) => e.entityId!)),
 ];
 
+/** The rows with these ids: none asked, no query. */
+const withIds = async <T>(ids: string[], read: (ids: string[]) => PromiseLike<T[]>): Promise<T[]> =>
+  ids.length ? await read(ids) : [];
+
 /**
  * The names a page of audit rows refers to, read in the request's transaction: the reader's
  * policies decide, so a row the admin may not see (another practice's, or one since deleted) stays
@@ -15,42 +19,38 @@ const idsOf = (events: AuditEventFacts[], entity: string) => [
 export async function auditNames(tx: Tx, orgId: string, events: AuditEventFacts[]): Promise<AuditNames> {
   const names = emptyAuditNames();
   if (events.length === 0) return names;
-  const grantIds = idsOf(events, "access_grant");
-  const grants = grantIds.length
-    ? await tx
-        .select({
-          id: accessGrants.id,
-          clinicianId: accessGrants.clinicianId,
-          reason: accessGrants.reason,
-          revokedBy: accessGrants.revokedBy,
-        })
-        .from(accessGrants)
-        .where(inArray(accessGrants.id, grantIds))
-    : [];
+  const grants = await withIds(idsOf(events, "access_grant"), (ids) =>
+    tx
+      .select({
+        id: accessGrants.id,
+        clinicianId: accessGrants.clinicianId,
+        reason: accessGrants.reason,
+        revokedBy: accessGrants.revokedBy,
+      })
+      .from(accessGrants)
+      .where(inArray(accessGrants.id, ids)),
+  );
   for (const g of grants) names.grants.set(g.id, g);
-  const coverIds = idsOf(events, "coverage");
-  const covers = coverIds.length
-    ? await tx
-        .select({ id: coverage.id, coveringId: coverage.coveringId, coveredId: coverage.coveredId })
-        .from(coverage)
-        .where(inArray(coverage.id, coverIds))
-    : [];
+  const covers = await withIds(idsOf(events, "coverage"), (ids) =>
+    tx
+      .select({ id: coverage.id, coveringId: coverage.coveringId, coveredId: coverage.coveredId })
+      .from(coverage)
+      .where(inArray(coverage.id, ids)),
+  );
   for (const c of covers) names.coverage.set(c.id, c);
-  const visitIds = idsOf(events, "appointment");
-  const visits = visitIds.length
-    ? await tx
-        .select({ id: appointments.id, startsAt: appointments.startsAt, clinicianId: appointments.clinicianId })
-        .from(appointments)
-        .where(inArray(appointments.id, visitIds))
-    : [];
+  const visits = await withIds(idsOf(events, "appointment"), (ids) =>
+    tx
+      .select({ id: appointments.id, startsAt: appointments.startsAt, clinicianId: appointments.clinicianId })
+      .from(appointments)
+      .where(inArray(appointments.id, ids)),
+  );
   for (const a of visits) names.appointments.set(a.id, a);
-  const invitationIds = idsOf(events, "invitation");
-  const invited = invitationIds.length
-    ? await tx
-        .select({ id: invitations.id, name: invitations.name, email: invitations.email })
-        .from(invitations)
-        .where(inArray(invitations.id, invitationIds))
-    : [];
+  const invited = await withIds(idsOf(events, "invitation"), (ids) =>
+    tx
+      .select({ id: invitations.id, name: invitations.name, email: invitations.email })
+      .from(invitations)
+      .where(inArray(invitations.id, ids)),
+  );
   for (const i of invited) names.invitations.set(i.id, i);
 
   const userIds = new Set(events.flatMap(referencedUserIds));
@@ -60,12 +60,9 @@ export async function auditNames(tx: Tx, orgId: string, events: AuditEventFacts[
   }
   for (const c of covers) userIds.add(c.coveringId).add(c.coveredId);
   for (const a of visits) userIds.add(a.clinicianId);
-  const people = userIds.size
-    ? await tx
-        .select({ id: users.id, name: users.name })
-        .from(users)
-        .where(inArray(users.id, [...userIds]))
-    : [];
+  const people = await withIds([...userIds], (ids) =>
+    tx.select({ id: users.id, name: users.name }).from(users).where(inArray(users.id, ids)),
+  );
   for (const u of people) names.users.set(u.id, u.name);
   if (events.some((e) => e.entity === "organization")) {
     const [org] = await tx.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, orgId));

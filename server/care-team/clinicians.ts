@@ -1,6 +1,6 @@
-import { and, asc, count, eq } from "drizzle-orm";
+import { asc, count, eq } from "drizzle-orm";
 import { careTeam, memberships, users } from "@/server/db/schema";
-import { currentOrg } from "@/server/db/schema/rls";
+import { activeClinicianHere } from "@/server/members/memberships";
 import type { MemberCtx } from "@/server/request";
 
 /** Active clinicians of the practice with their panel sizes (the count comes from care_team under RLS). */
@@ -10,7 +10,7 @@ export function cliniciansWithPanels({ tx }: MemberCtx) {
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .leftJoin(careTeam, eq(careTeam.clinicianId, memberships.userId))
-    .where(and(eq(memberships.orgId, currentOrg), eq(memberships.role, "clinician"), eq(memberships.status, "active")))
+    .where(activeClinicianHere())
     .groupBy(users.id, users.name)
     .orderBy(asc(users.name));
 }

@@ -5,6 +5,7 @@ import { columnsOf } from "@/server/db/columns";
 import type { Tx } from "@/server/db/client";
 import { assumeMember, rolledBack } from "@/server/db/context";
 import { coverage, memberships, users } from "@/server/db/schema";
+import { activeClinicianHere } from "@/server/members/memberships";
 
 export interface CoverageRequest {
   orgId: string;
@@ -21,13 +22,7 @@ export function clinicians(tx: Tx) {
     .select({ id: users.id, name: users.name })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(
-      and(
-        eq(memberships.role, "clinician"),
-        eq(memberships.status, "active"),
-        sql`${memberships.orgId} = app_org_id()`,
-      ),
-    )
+    .where(activeClinicianHere())
     .orderBy(users.name);
 }
 

@@ -24,14 +24,22 @@ import type { MemberCtx } from "@/server/request";
 
 const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not found.`);
 
+/** The one row a statement touched; none: `what` is not there (or not the reader's to see). */
+async function theOne<R>(rows: PromiseLike<R[]>, what: string): Promise<R> {
+  const [row] = await rows;
+  if (!row) throw notFound(what);
+  return row;
+}
+
+/** Who records for which patient, stamped on every new entry. */
+const recordedFor = (ctx: MemberCtx, patientId: string) => ({ orgId: ctx.orgId, patientId, recordedBy: ctx.userId });
+
 export async function recordProblem(ctx: MemberCtx, input: z.infer<typeof problemCreateInput>) {
   await findVisiblePatient(ctx.tx, input.patientId);
   const [row] = await ctx.tx
     .insert(conditions)
     .values({
-      orgId: ctx.orgId,
-      patientId: input.patientId,
-      recordedBy: ctx.userId,
+      ...recordedFor(ctx, input.patientId),
       text: input.text,
       codeSystem: input.codeSystem ?? null,
       code: input.code ?? null,
@@ -44,12 +52,14 @@ export async function recordProblem(ctx: MemberCtx, input: z.infer<typeof proble
 }
 
 export async function resolveProblem(ctx: MemberCtx, input: z.infer<typeof problemResolveInput>) {
-  const [row] = await ctx.tx
-    .update(conditions)
-    .set({ resolvedOn: input.resolvedOn })
-    .where(and(eq(conditions.id, input.id), isNull(conditions.resolvedOn)))
-    .returning();
-  if (!row) throw notFound("Active problem");
+  const row = await theOne(
+    ctx.tx
+      .update(conditions)
+      .set({ resolvedOn: input.resolvedOn })
+      .where(and(eq(conditions.id, input.id), isNull(conditions.resolvedOn)))
+      .returning(),
+    "Active problem",
+  );
   await audit(ctx, { action: "problem.resolve", entityId: row.id, patientId: row.patientId });
   return row;
 }
@@ -72,9 +82,7 @@ export async function recordAllergy(ctx: MemberCtx, input: z.infer<typeof allerg
   const [row] = await ctx.tx
     .insert(allergies)
     .values({
-      orgId: ctx.orgId,
-      patientId: input.patientId,
-      recordedBy: ctx.userId,
+      ...recordedFor(ctx, input.patientId),
       kind: "allergy",
       substance: input.substance,
       reaction: input.reaction ?? null,
@@ -107,7 +115,7 @@ export async function recordNoKnownAllergies(ctx: MemberCtx, input: z.infer<type
   if (standing.length) throw new AppError("CONFLICT", "No known allergies is already recorded.");
   const [row] = await ctx.tx
     .insert(allergies)
-    .values({ orgId: ctx.orgId, patientId: input.patientId, recordedBy: ctx.userId, kind: "no_known_allergies" })
+    .values({ ...recordedFor(ctx, input.patientId), kind: "no_known_allergies" })
     .returning();
   await audit(ctx, { action: "allergy.no_known", entityId: row.id, patientId: row.patientId });
   return row;
@@ -118,9 +126,7 @@ export async function recordMedication(ctx: MemberCtx, input: z.infer<typeof med
   const [row] = await ctx.tx
     .insert(medicationStatements)
     .values({
-      orgId: ctx.orgId,
-      patientId: input.patientId,
-      recordedBy: ctx.userId,
+      ...recordedFor(ctx, input.patientId),
       name: input.name,
       dose: input.dose,
       frequency: input.frequency,
@@ -133,20 +139,24 @@ export async function recordMedication(ctx: MemberCtx, input: z.infer<typeof med
 }
 
 export async function stopMedication(ctx: MemberCtx, input: z.infer<typeof medicationStopInput>) {
-  const [current] = await ctx.tx
-    .select({ startedOn: medicationStatements.startedOn })
-    .from(medicationStatements)
-    .where(and(eq(medicationStatements.id, input.id), isNull(medicationStatements.stoppedOn)));
-  if (!current) throw notFound("Current medication");
+  const current = await theOne(
+    ctx.tx
+      .select({ startedOn: medicationStatements.startedOn })
+      .from(medicationStatements)
+      .where(and(eq(medicationStatements.id, input.id), isNull(medicationStatements.stoppedOn))),
+    "Current medication",
+  );
   if (current.startedOn && input.stoppedOn < current.startedOn) {
     throw new AppError("BAD_REQUEST", "A medication stops on or after the day it started.");
   }
-  const [row] = await ctx.tx
-    .update(medicationStatements)
-    .set({ stoppedOn: input.stoppedOn, stopReason: input.stopReason ?? null })
-    .where(and(eq(medicationStatements.id, input.id), isNull(medicationStatements.stoppedOn)))
-    .returning();
-  if (!row) throw notFound("Current medication");
+  const row = await theOne(
+    ctx.tx
+      .update(medicationStatements)
+      .set({ stoppedOn: input.stoppedOn, stopReason: input.stopReason ?? null })
+      .where(and(eq(medicationStatements.id, input.id), isNull(medicationStatements.stoppedOn)))
+      .returning(),
+    "Current medication",
+  );
   await audit(ctx, { action: "medication.stop", entityId: row.id, patientId: row.patientId });
   return row;
 }
@@ -154,7 +164,7 @@ export async function stopMedication(ctx: MemberCtx, input: z.infer<typeof medic
 /** One row per measurement taken now (blood pressure is one row with both values). */
 export async function recordVitals(ctx: MemberCtx, input: z.infer<typeof vitalsRecordInput>) {
   await findVisiblePatient(ctx.tx, input.patientId);
-  const base = { orgId: ctx.orgId, patientId: input.patientId, recordedBy: ctx.userId, effectiveAt: new Date() };
+  const base = { ...recordedFor(ctx, input.patientId), effectiveAt: new Date() };
   const values: (typeof vitalSigns.$inferInsert)[] = [];
   if (input.systolic !== undefined && input.diastolic !== undefined)
     values.push({ ...base, kind: "blood_pressure", value: input.systolic, diastolic: input.diastolic });
@@ -185,12 +195,14 @@ const ERROR_TARGETS = {
 export async function markEssentialInError(ctx: MemberCtx, input: z.infer<typeof essentialErrorInput>) {
   const target = ERROR_TARGETS[input.entry];
   const { table } = target;
-  const [row] = await ctx.tx
-    .update(table)
-    .set({ errorReason: input.reason })
-    .where(eq(table.id, input.id))
-    .returning({ id: table.id, patientId: table.patientId });
-  if (!row) throw notFound(target.what);
+  const row = await theOne(
+    ctx.tx
+      .update(table)
+      .set({ errorReason: input.reason })
+      .where(eq(table.id, input.id))
+      .returning({ id: table.id, patientId: table.patientId }),
+    target.what,
+  );
   await audit(ctx, { action: target.action, entityId: row.id, patientId: row.patientId });
   return row;
 }

@@ -9,6 +9,10 @@ import { currentOrg } from "@/server/db/schema/rls";
 import { AppError } from "@/server/errors";
 import type { MemberCtx } from "@/server/request";
 
+/** Active clinicians of the current practice: who may be booked, cover or join a care team. */
+export const activeClinicianHere = () =>
+  and(eq(memberships.orgId, currentOrg), eq(memberships.role, "clinician"), eq(memberships.status, "active"));
+
 /** The practice's members (any status), by name. */
 export function listMembers({ tx }: MemberCtx) {
   return (

@@ -1,4 +1,5 @@
 import { Field } from "@/app/_components/field";
+import { Options } from "@/app/_components/options";
 import { EMERGENCY_RELATIONSHIPS } from "@/lib/schemas/patients";
 import type { FieldErrors } from "@/lib/forms";
 
@@ -50,12 +51,12 @@ export function FrontDeskFields({ errors, values = {} }: { errors: FieldErrors; 
             defaultValue={values.emergencyRelationship ?? ""}
             error={errors.emergencyRelationship}
           >
-            <option value="">—</option>
-            {Object.entries(EMERGENCY_RELATIONSHIPS).map(([value, { label }]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
+            <Options
+              items={Object.entries(EMERGENCY_RELATIONSHIPS)}
+              value={([value]) => value}
+              label={([, { label }]) => label}
+              placeholder="—"
+            />
           </Field>
           <Field
             label="Contact number"

@@ -3,7 +3,8 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
-import { Field } from "@/app/_components/field";
+import { bound, Field } from "@/app/_components/field";
+import { Options } from "@/app/_components/options";
 import { FormMessage } from "@/app/_components/form-message";
 import { useZodForm } from "@/app/_components/use-zod-form";
 import { appointmentCreateInput, VISIT_TYPES, type VisitType } from "@/lib/schemas/appointments";
@@ -187,26 +188,25 @@ function BookingForm({
           label="Find the patient"
           name="patientSearch"
           type="search"
-          value={search}
-          onChange={(e) => setSearch(e.target.value)}
+          {...bound(search, setSearch)}
           hint="Name, MRN or birth date"
           autoComplete="off"
         />
         <Field as="select" label="Patient" name="patientId" error={errors.patientId} required>
-          <option value="">
-            {term.length === 0
-              ? "Search above first"
-              : found.isPending
-                ? "Searching…"
-                : patients.length === 0
-                  ? `No patients match “${term}”`
-                  : `Choose one of ${patients.length}`}
-          </option>
-          {patients.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.familyName}, {p.givenName} · MRN {p.mrn}
-            </option>
-          ))}
+          <Options
+            items={patients}
+            value={(p) => p.id}
+            label={(p) => `${p.familyName}, ${p.givenName} · MRN ${p.mrn}`}
+            placeholder={
+              term.length === 0
+                ? "Search above first"
+                : found.isPending
+                  ? "Searching…"
+                  : patients.length === 0
+                    ? `No patients match “${term}”`
+                    : `Choose one of ${patients.length}`
+            }
+          />
         </Field>
         {isAdmin ? (
           <Field
@@ -216,11 +216,7 @@ function BookingForm({
             defaultValue={slot.clinicianId}
             error={errors.clinicianId}
           >
-            {clinicians.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
+            <Options items={clinicians} value={(c) => c.id} label={(c) => c.name} />
           </Field>
         ) : (
           <input type="hidden" name="clinicianId" value={slot.clinicianId} />
@@ -233,11 +229,7 @@ function BookingForm({
           error={errors.startsAt}
           hint={`The practice's time (${timeZone})`}
         >
-          {times.map((t) => (
-            <option key={t} value={t}>
-              {t} {zone}
-            </option>
-          ))}
+          <Options items={times} value={(t) => t} label={(t) => `${t} ${zone}`} />
         </Field>
         <Field
           as="select"
@@ -247,11 +239,11 @@ function BookingForm({
           onChange={(e) => setVisitType(e.target.value as VisitType)}
           error={errors.visitType}
         >
-          {Object.entries(VISIT_TYPES).map(([value, t]) => (
-            <option key={value} value={value}>
-              {t.label} ({t.minutes} min)
-            </option>
-          ))}
+          <Options
+            items={Object.entries(VISIT_TYPES)}
+            value={([value]) => value}
+            label={([, t]) => `${t.label} (${t.minutes} min)`}
+          />
         </Field>
         <Field
           label="Length (minutes)"

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { bound } from "@/app/_components/field";
 import { PendingLink as Link } from "@/app/_components/nav-link";
 import { addDays, DATE_HINT, formatDate, parseDate } from "@/lib/time";
 
@@ -57,8 +58,7 @@ export function ScheduleNav({ day, today, view }: { day: string; today: string; 
           <input
             id="schedule-date"
             name="date"
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
+            {...bound(typed, setTyped)}
             aria-invalid={error ? true : undefined}
             aria-describedby={`schedule-date-hint${error ? " schedule-date-error" : ""}`}
             autoComplete="off"

@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
-import { check, foreignKey, index, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, foreignKey, index, pgPolicy, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { memberships } from "./memberships";
 import { patients } from "./patients";
 import { currentUser, isAdmin, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
+import { timestamptz } from "./time";
 
 /** Break-glass: time-boxed emergency access. Expiry needs no job: the policies compare with now(). */
 export const accessGrants = pgTable(
@@ -14,14 +15,14 @@ export const accessGrants = pgTable(
     clinicianId: uuid("clinician_id").notNull(),
     patientId: uuid("patient_id").notNull(),
     reason: text("reason").notNull(),
-    grantedAt: timestamp("granted_at", { withTimezone: true }).notNull().defaultNow(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    grantedAt: timestamptz("granted_at").notNull().defaultNow(),
+    expiresAt: timestamptz("expires_at").notNull(),
     reviewedBy: uuid("reviewed_by").references(() => users.id),
-    reviewedAt: timestamp("reviewed_at", { withTimezone: true }),
+    reviewedAt: timestamptz("reviewed_at"),
     reviewComment: text("review_comment"),
     // Ended early (by an admin of the practice, or by the grantee): visibility ends at once.
     // Revoking is not a review; the review still has to be done.
-    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedAt: timestamptz("revoked_at"),
     revokedBy: uuid("revoked_by").references(() => users.id),
   },
   (t) => [

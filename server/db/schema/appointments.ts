@@ -1,21 +1,10 @@
 import { sql } from "drizzle-orm";
-import {
-  boolean,
-  check,
-  foreignKey,
-  index,
-  pgEnum,
-  pgPolicy,
-  pgTable,
-  text,
-  timestamp,
-  unique,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { boolean, check, foreignKey, index, pgEnum, pgPolicy, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
 import { createdAt, patientOfOrg } from "./columns";
 import { memberships } from "./memberships";
 import { patients } from "./patients";
 import { byRole, canSeePatient, isAdmin, orgIsolation, runtime } from "./rls";
+import { timestamptz } from "./time";
 
 export const appointmentStatus = pgEnum("appointment_status", ["scheduled", "completed", "cancelled", "no_show"]);
 
@@ -25,8 +14,8 @@ export const appointments = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     ...patientOfOrg(),
     clinicianId: uuid("clinician_id").notNull(),
-    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
-    endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
+    startsAt: timestamptz("starts_at").notNull(),
+    endsAt: timestamptz("ends_at").notNull(),
     status: appointmentStatus("status").notNull().default("scheduled"),
     reason: text("reason").notNull().default(""),
     /** consultation | follow_up | procedure | telehealth (lib/schemas/appointments.ts). */

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, jsonb, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, check, index, jsonb, pgPolicy, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { orgRef } from "./columns";
 import { currentUser, isAdmin, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
+import { timestamptz } from "./time";
 
 /** Why an access was allowed: the one list of access bases (the column, its check, the app's type). */
 export const ACCESS_BASES = ["care_team", "coverage", "break_glass", "admin"] as const;
@@ -21,7 +22,7 @@ export const auditEvents = pgTable(
     patientId: uuid("patient_id"),
     entity: text("entity").notNull(),
     entityId: text("entity_id"),
-    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    at: timestamptz("at").notNull().defaultNow(),
     requestId: text("request_id").notNull(),
     /** Why the actor could see the patient at the time, set by the app_audit_basis trigger from the database. */
     basis: text("basis", { enum: ACCESS_BASES }),

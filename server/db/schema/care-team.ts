@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
-import { foreignKey, index, pgPolicy, pgTable, primaryKey, timestamp, uuid } from "drizzle-orm/pg-core";
+import { foreignKey, index, pgPolicy, pgTable, primaryKey, uuid } from "drizzle-orm/pg-core";
 import { memberships } from "./memberships";
 import { patients } from "./patients";
 import { byRole, canSeePatient, currentUser, isAdmin, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
+import { timestamptz } from "./time";
 
 /** Which clinicians look after which patients: the many-to-many every clinician rule reads. */
 export const careTeam = pgTable(
@@ -15,7 +16,7 @@ export const careTeam = pgTable(
     assignedBy: uuid("assigned_by")
       .notNull()
       .references(() => users.id),
-    assignedAt: timestamp("assigned_at", { withTimezone: true }).notNull().defaultNow(),
+    assignedAt: timestamptz("assigned_at").notNull().defaultNow(),
   },
   (t) => [
     // (clinician_id, org_id, patient_id) answers "my patients" from the index alone.

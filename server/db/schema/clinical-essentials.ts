@@ -8,13 +8,15 @@ import {
   pgPolicy,
   pgTable,
   text,
-  timestamp,
   unique,
   uuid,
 } from "drizzle-orm/pg-core";
+import { ALLERGY_CRITICALITIES, ALLERGY_SEVERITIES, CODE_SYSTEMS, MEDICATION_ROUTES } from "@/lib/schemas/essentials";
+import { patientOfOrg } from "./columns";
 import { patients } from "./patients";
 import { canSeePatient, currentUser, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
+import { timestamptz } from "./time";
 
 /*
  * The chart's clinical essentials (drizzle/0024_clinical_essentials.sql holds the CHECKs and the
@@ -29,10 +31,10 @@ const recorded = () => ({
   recordedBy: uuid("recorded_by")
     .notNull()
     .references(() => users.id),
-  recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+  recordedAt: timestamptz("recorded_at").notNull().defaultNow(),
   errorReason: text("error_reason"),
   errorBy: uuid("error_by").references(() => users.id),
-  errorAt: timestamp("error_at", { withTimezone: true }),
+  errorAt: timestamptz("error_at"),
 });
 
 /** The five policies every essentials table has (see the migration for why each). */
@@ -63,10 +65,9 @@ export const conditions = pgTable(
   "conditions",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull(),
-    patientId: uuid("patient_id").notNull(),
+    ...patientOfOrg(),
     text: text("text").notNull(),
-    codeSystem: text("code_system", { enum: ["icd-10", "snomed-ct"] }),
+    codeSystem: text("code_system", { enum: CODE_SYSTEMS }),
     code: text("code"),
     onsetOn: date("onset_on", { mode: "string" }),
     resolvedOn: date("resolved_on", { mode: "string" }),
@@ -74,7 +75,7 @@ export const conditions = pgTable(
       .notNull()
       .generatedAlwaysAs(sql`CASE WHEN resolved_on IS NULL THEN 'active' ELSE 'resolved' END`),
     resolvedBy: uuid("resolved_by").references(() => users.id),
-    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    resolvedAt: timestamptz("resolved_at"),
     ...recorded(),
   },
   (t) => [
@@ -94,13 +95,12 @@ export const allergies = pgTable(
   "allergies",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull(),
-    patientId: uuid("patient_id").notNull(),
+    ...patientOfOrg(),
     kind: text("kind", { enum: ["allergy", "no_known_allergies"] }).notNull(),
     substance: text("substance"),
     reaction: text("reaction"),
-    severity: text("severity", { enum: ["mild", "moderate", "severe"] }),
-    criticality: text("criticality", { enum: ["low", "high", "unable-to-assess"] }),
+    severity: text("severity", { enum: ALLERGY_SEVERITIES }),
+    criticality: text("criticality", { enum: ALLERGY_CRITICALITIES }),
     resolvedOn: date("resolved_on", { mode: "string" }),
     clinicalStatus: text("clinical_status", { enum: ["active", "inactive", "resolved"] })
       .notNull()
@@ -108,7 +108,7 @@ export const allergies = pgTable(
         sql`CASE WHEN resolved_on IS NULL THEN 'active' WHEN kind = 'no_known_allergies' THEN 'inactive' ELSE 'resolved' END`,
       ),
     resolvedBy: uuid("resolved_by").references(() => users.id),
-    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+    resolvedAt: timestamptz("resolved_at"),
     ...recorded(),
   },
   (t) => [
@@ -128,30 +128,16 @@ export const medicationStatements = pgTable(
   "medication_statements",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull(),
-    patientId: uuid("patient_id").notNull(),
+    ...patientOfOrg(),
     name: text("name").notNull(),
     dose: text("dose").notNull(),
     frequency: text("frequency").notNull(),
-    route: text("route", {
-      enum: [
-        "oral",
-        "sublingual",
-        "inhaled",
-        "nasal",
-        "topical",
-        "transdermal",
-        "subcutaneous",
-        "intramuscular",
-        "intravenous",
-        "rectal",
-      ],
-    }).notNull(),
+    route: text("route", { enum: MEDICATION_ROUTES }).notNull(),
     startedOn: date("started_on", { mode: "string" }),
     stoppedOn: date("stopped_on", { mode: "string" }),
     stopReason: text("stop_reason"),
     stoppedBy: uuid("stopped_by").references(() => users.id),
-    stoppedAt: timestamp("stopped_at", { withTimezone: true }),
+    stoppedAt: timestamptz("stopped_at"),
     ...recorded(),
   },
   (t) => [
@@ -171,14 +157,13 @@ export const vitalSigns = pgTable(
   "vital_signs",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id").notNull(),
-    patientId: uuid("patient_id").notNull(),
+    ...patientOfOrg(),
     kind: text("kind", {
       enum: ["blood_pressure", "heart_rate", "body_temperature", "body_weight", "body_height"],
     }).notNull(),
     value: numeric("value", { precision: 5, scale: 1, mode: "number" }).notNull(),
     diastolic: numeric("diastolic", { precision: 5, scale: 1, mode: "number" }),
-    effectiveAt: timestamp("effective_at", { withTimezone: true }).notNull(),
+    effectiveAt: timestamptz("effective_at").notNull(),
     ...recorded(),
   },
   (t) => [

@@ -1,20 +1,10 @@
 import { sql } from "drizzle-orm";
-import {
-  check,
-  foreignKey,
-  index,
-  integer,
-  pgPolicy,
-  pgTable,
-  text,
-  timestamp,
-  unique,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { check, foreignKey, index, integer, pgPolicy, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
 import { createdAt, patientOfOrg } from "./columns";
 import { patients } from "./patients";
 import { canSeePatient, currentUser, onMergedChart, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
+import { timestamptz } from "./time";
 
 /**
  * Minimum necessary: only the patient's care team (or cover, or a break-glass grant) reads notes,
@@ -35,13 +25,13 @@ export const clinicalNotes = pgTable(
     status: text("status", { enum: ["draft", "signed", "entered_in_error"] })
       .notNull()
       .default("draft"),
-    signedAt: timestamp("signed_at", { withTimezone: true }),
+    signedAt: timestamptz("signed_at"),
     addendumTo: uuid("addendum_to"),
     errorReason: text("error_reason"),
-    errorAt: timestamp("error_at", { withTimezone: true }),
+    errorAt: timestamptz("error_at"),
     version: integer("version").notNull().default(1),
     createdAt: createdAt(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamptz("updated_at").notNull().defaultNow(),
   },
   (t) => [
     index("clinical_notes_org_patient_created_idx").on(t.orgId, t.patientId, t.createdAt),
@@ -101,7 +91,7 @@ export const clinicalNoteVersions = pgTable(
     status: text("status", { enum: ["draft", "signed", "entered_in_error"] }).notNull(),
     errorReason: text("error_reason"),
     changedBy: uuid("changed_by").references(() => users.id),
-    changedAt: timestamp("changed_at", { withTimezone: true }).notNull().defaultNow(),
+    changedAt: timestamptz("changed_at").notNull().defaultNow(),
   },
   (t) => [
     unique("clinical_note_versions_note_version_key").on(t.orgId, t.noteId, t.version),

@@ -1,10 +1,11 @@
-import { timestamp, uuid } from "drizzle-orm/pg-core";
+import { uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
+import { timestamptz } from "./time";
 import { users } from "./users";
 
 // Columns many tables declare alike, written once (each call is a fresh column).
 
-export const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+export const createdAt = () => timestamptz("created_at").notNull().defaultNow();
 
 export const orgRef = () =>
   uuid("org_id")

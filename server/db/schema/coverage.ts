@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
-import { check, foreignKey, index, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, foreignKey, index, pgPolicy, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { createdAt } from "./columns";
 import { memberships } from "./memberships";
 import { adminRole, clinicianRole, currentUser, isAdmin, orgIsolation } from "./rls";
 import { users } from "./users";
+import { timestamptz } from "./time";
 
 /**
  * A colleague covers a clinician for a time: while `starts_at <= now() < ends_at` (and not ended
@@ -21,9 +22,9 @@ export const coverage = pgTable(
     coveringId: uuid("covering_id").notNull(),
     coveredId: uuid("covered_id").notNull(),
     reason: text("reason").notNull(),
-    startsAt: timestamp("starts_at", { withTimezone: true }).notNull().defaultNow(),
-    endsAt: timestamp("ends_at", { withTimezone: true }).notNull(),
-    endedAt: timestamp("ended_at", { withTimezone: true }),
+    startsAt: timestamptz("starts_at").notNull().defaultNow(),
+    endsAt: timestamptz("ends_at").notNull(),
+    endedAt: timestamptz("ended_at"),
     endedBy: uuid("ended_by").references(() => users.id),
     createdBy: uuid("created_by")
       .notNull()

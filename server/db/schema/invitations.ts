@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
-import { index, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, pgPolicy, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, orgRef } from "./columns";
 import { memberRole } from "./memberships";
 import { currentOrg, isAdmin, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
+import { timestamptz } from "./time";
 
 /**
  * An admin's invitation to join the practice, delivered by email. Single use, 72 hours. Only the
@@ -26,10 +27,10 @@ export const invitations = pgTable(
       .notNull()
       .references(() => users.id),
     createdAt: createdAt(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    expiresAt: timestamptz("expires_at").notNull(),
+    acceptedAt: timestamptz("accepted_at"),
     acceptedBy: uuid("accepted_by").references(() => users.id),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    revokedAt: timestamptz("revoked_at"),
   },
   (t) => [
     uniqueIndex("invitations_token_hash_key").on(t.tokenHash),

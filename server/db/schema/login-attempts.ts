@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, pgPolicy, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, index, pgPolicy, pgTable, text } from "drizzle-orm/pg-core";
 import { runtime } from "./rls";
+import { timestamptz } from "./time";
 
 /**
  * Failed sign-ins, for throttling. Keys are SHA-256 hashes (of the lower-cased email, or of the
@@ -12,7 +13,7 @@ export const loginAttempts = pgTable(
   {
     id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     keyHash: text("key_hash").notNull(),
-    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    at: timestamptz("at").notNull().defaultNow(),
   },
   (t) => [
     index("login_attempts_key_at_idx").on(t.keyHash, t.at),

@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, pgPolicy, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { createdAt, userRef } from "./columns";
 import { organizations } from "./organizations";
 import { currentOrg, currentUser, isAdmin, runtime } from "./rls";
 import { users } from "./users";
+import { timestamptz } from "./time";
 
 /** An admin of the current practice, about one of its active members (the sessions rule). */
 const adminOfMember = sql`${isAdmin} and user_id in (select m.user_id from memberships m where m.org_id = ${currentOrg} and m.status = 'active')`;
@@ -20,7 +21,7 @@ export const userMfa = pgTable(
       .primaryKey()
       .references(() => users.id),
     secretEnc: text("secret_enc").notNull(),
-    confirmedAt: timestamp("confirmed_at", { withTimezone: true }),
+    confirmedAt: timestamptz("confirmed_at"),
     lastStep: bigint("last_step", { mode: "number" }).notNull().default(0),
     createdAt: createdAt(),
   },
@@ -61,7 +62,7 @@ export const mfaRecoveryCodes = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     userId: userRef(),
     codeHash: text("code_hash").notNull(),
-    usedAt: timestamp("used_at", { withTimezone: true }),
+    usedAt: timestamptz("used_at"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -107,7 +108,7 @@ export const orgSso = pgTable(
     issuer: text("issuer").notNull(),
     clientId: text("client_id").notNull(),
     clientSecretEnc: text("client_secret_enc").notNull(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamptz("updated_at").notNull().defaultNow(),
   },
   (t) => [
     pgPolicy("org_sso_admin", {

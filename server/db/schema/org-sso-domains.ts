@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
-import { check, pgPolicy, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { check, pgPolicy, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { createdAt, orgRef } from "./columns";
 import { currentOrg, isAdmin, runtime } from "./rls";
+import { timestamptz } from "./time";
 
 /**
  * The email domains a practice's single sign-on covers (drizzle/0020_sso_domains.sql). A row is
@@ -16,10 +17,10 @@ export const orgSsoDomains = pgTable(
     orgId: orgRef(),
     domain: text("domain").notNull(),
     createdAt: createdAt(),
-    verifiedAt: timestamp("verified_at", { withTimezone: true }),
+    verifiedAt: timestamptz("verified_at"),
     /** `dns` (re-checked at sign-in when the last check is over an hour old) or `operator` (never re-checked). */
     verifiedBy: text("verified_by", { enum: ["dns", "operator"] }),
-    lastCheckedAt: timestamp("last_checked_at", { withTimezone: true }),
+    lastCheckedAt: timestamptz("last_checked_at"),
   },
   (t) => [
     primaryKey({ columns: [t.orgId, t.domain] }),

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
-import { check, pgPolicy, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, pgPolicy, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { currentOrg, isAdmin, runtime } from "./rls";
+import { timestamptz } from "./time";
 
 export const organizations = pgTable(
   "organizations",
@@ -8,7 +9,7 @@ export const organizations = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     name: text("name").notNull(),
     slug: text("slug").notNull().unique(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
     /** Two-factor policy: who must use a second factor. */
     mfaPolicy: text("mfa_policy").notNull().default("admins"),
     /** IANA time zone every time of the practice is shown in; null = the server's zone. */

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
-import { index, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, pgPolicy, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, userRef } from "./columns";
 import { runtime } from "./rls";
+import { timestamptz } from "./time";
 
 /**
  * Forgot-password links: single use, 30 minutes, only the SHA-256 of the emailed token stored.
@@ -15,8 +16,8 @@ export const passwordResets = pgTable(
     userId: userRef(),
     tokenHash: text("token_hash").notNull(),
     createdAt: createdAt(),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    usedAt: timestamp("used_at", { withTimezone: true }),
+    expiresAt: timestamptz("expires_at").notNull(),
+    usedAt: timestamptz("used_at"),
   },
   (t) => [
     uniqueIndex("password_resets_token_hash_key").on(t.tokenHash),

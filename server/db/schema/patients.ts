@@ -9,14 +9,15 @@ import {
   pgPolicy,
   pgTable,
   text,
-  timestamp,
   unique,
   uuid,
   integer,
 } from "drizzle-orm/pg-core";
+import { createdAt, orgRef } from "./columns";
 import { organizations } from "./organizations";
 import { adminRole, byRole, canSeePatient, currentUser, isAdmin, orgIsolation, runtime } from "./rls";
 import { users } from "./users";
+import { timestamptz } from "./time";
 
 export const sex = pgEnum("sex", ["female", "male", "other", "unknown"]);
 
@@ -29,9 +30,7 @@ export const patients = pgTable(
   "patients",
   {
     id: uuid("id").primaryKey().defaultRandom(),
-    orgId: uuid("org_id")
-      .notNull()
-      .references(() => organizations.id),
+    orgId: orgRef(),
     mrn: text("mrn").notNull(),
     givenName: text("given_name").notNull(),
     familyName: text("family_name").notNull(),
@@ -55,13 +54,13 @@ export const patients = pgTable(
     insuranceMemberId: text("insurance_member_id"),
     /** Set by app_merge_patients() only: this archived chart now lives at that one. */
     mergedInto: uuid("merged_into"),
-    mergedAt: timestamp("merged_at", { withTimezone: true }),
+    mergedAt: timestamptz("merged_at"),
     createdBy: uuid("created_by")
       .notNull()
       .references(() => users.id),
-    archivedAt: timestamp("archived_at", { withTimezone: true }),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    archivedAt: timestamptz("archived_at"),
+    createdAt: createdAt(),
+    updatedAt: timestamptz("updated_at").notNull().defaultNow(),
     // Stamped by the update trigger from the session's identity (a stale edit names who changed it).
     updatedBy: uuid("updated_by").references(() => users.id),
     // Optimistic concurrency: an update names the version it read; a trigger bumps it.
@@ -124,7 +123,7 @@ export const mrnSequences = pgTable(
       .references(() => organizations.id),
     prefix: text("prefix").notNull().default(""),
     lastValue: bigint("last_value", { mode: "number" }).notNull().default(0),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamptz("updated_at").notNull().defaultNow(),
   },
   (t) => [
     check("mrn_sequences_prefix", sql`${t.prefix} ~ '^[A-Za-z0-9-]{0,12}$'`),

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
-import { index, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, pgPolicy, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { createdAt, userRef } from "./columns";
 import { currentOrg, currentUser, isAdmin, runtime } from "./rls";
 import { organizations } from "./organizations";
+import { timestamptz } from "./time";
 
 /**
  * Server-side sessions: the next-auth JWT carries `sid` and the secret whose hash is `token_hash`;
@@ -19,8 +20,8 @@ export const sessions = pgTable(
     id: uuid("id").primaryKey().defaultRandom(),
     userId: userRef(),
     createdAt: createdAt(),
-    lastSeenAt: timestamp("last_seen_at", { withTimezone: true }).notNull().defaultNow(),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    lastSeenAt: timestamptz("last_seen_at").notNull().defaultNow(),
+    revokedAt: timestamptz("revoked_at"),
     userAgent: text("user_agent"),
     /** SHA-256 of the session's secret (never granted to the runtime role). */
     tokenHash: text("token_hash"),

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
-import { index, pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, pgPolicy, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { orgRef, userRef } from "./columns";
 import { currentUser, runtime } from "./rls";
+import { timestamptz } from "./time";
 
 /**
  * The identities (a practice's provider: issuer + subject) that may sign in as an account. Created
@@ -19,7 +20,7 @@ export const userIdentities = pgTable(
     email: text("email").notNull(),
     /** `invitation`: the provider created the invited account; `proof`: the account proved itself, then linked. */
     linkedVia: text("linked_via").notNull(),
-    linkedAt: timestamp("linked_at", { withTimezone: true }).notNull().defaultNow(),
+    linkedAt: timestamptz("linked_at").notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("user_identities_provider_key").on(t.orgId, t.issuer, t.subject),

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
-import { pgPolicy, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { pgPolicy, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { currentOrg, currentUser, runtime } from "./rls";
+import { timestamptz } from "./time";
 
 export const users = pgTable(
   "users",
@@ -13,8 +14,8 @@ export const users = pgTable(
     passwordHash: text("password_hash"),
     // Set when the person proved they read this address (set a password from an emailed invitation
     // or reset link). Only a verified account may accept an invitation without its emailed token.
-    emailVerifiedAt: timestamp("email_verified_at", { withTimezone: true }),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    emailVerifiedAt: timestamptz("email_verified_at"),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`),

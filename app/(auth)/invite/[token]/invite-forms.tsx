@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { AcceptButton } from "@/app/_components/accept-invitation";
-import { Field } from "@/app/_components/field";
+import { bound, Field } from "@/app/_components/field";
 import { FormFooter } from "@/app/_components/form-footer";
 import { PasswordField } from "@/app/_components/password-field";
 import { useZodForm } from "@/app/_components/use-zod-form";
@@ -31,15 +31,7 @@ export function AcceptNew({ token, email, suggestedName }: { token: string; emai
     <form onSubmit={onSubmit} noValidate>
       <p className="muted">Choose your password to create your account.</p>
       <Field label="Email" name="email-shown" value={email} readOnly autoComplete="username" />
-      <Field
-        label="Your name"
-        name="name"
-        value={name}
-        onChange={(e) => setName(e.target.value)}
-        autoComplete="name"
-        error={errors.name}
-        required
-      />
+      <Field label="Your name" name="name" {...bound(name, setName)} autoComplete="name" error={errors.name} required />
       <PasswordField label="Password" name="password" userInputs={[email, name]} error={errors.password} />
       <FormFooter message={message} pending={pending} pendingLabel="Creating your account…">
         Create account and join

@@ -2,6 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useState } from "react";
+import { bound } from "@/app/_components/field";
 import { useTRPC } from "@/lib/trpc/client";
 
 /**
@@ -43,8 +44,7 @@ export function PatientPicker({ initial }: { initial: { id: string; label: strin
           <input
             id={`${id}-search`}
             type="search"
-            value={term}
-            onChange={(e) => setTerm(e.target.value)}
+            {...bound(term, setTerm)}
             autoComplete="off"
             aria-describedby={`${id}-hint`}
           />

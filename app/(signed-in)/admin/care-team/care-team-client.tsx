@@ -5,7 +5,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { DataTable } from "@/app/_components/data-table";
-import { Field } from "@/app/_components/field";
+import { bound, Field } from "@/app/_components/field";
+import { Options } from "@/app/_components/options";
 import { FormMessage } from "@/app/_components/form-message";
 import { describeError } from "@/lib/forms";
 import { useTRPC } from "@/lib/trpc/client";
@@ -57,18 +58,8 @@ export function CareTeamTable({ clinicians, items }: { clinicians: Clinician[]; 
         Patients and their teams
       </h2>
       <div className="filters">
-        <Field
-          as="select"
-          label="Clinician"
-          name="clinicianId"
-          value={clinicianId}
-          onChange={(e) => setClinicianId(e.target.value)}
-        >
-          {clinicians.map((c) => (
-            <option key={c.userId} value={c.userId}>
-              {c.name}
-            </option>
-          ))}
+        <Field as="select" label="Clinician" name="clinicianId" {...bound(clinicianId, setClinicianId)}>
+          <Options items={clinicians} value={(c) => c.userId} label={(c) => c.name} />
         </Field>
         <button
           type="button"

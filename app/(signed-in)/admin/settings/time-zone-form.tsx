@@ -3,7 +3,8 @@
 import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
-import { Field } from "@/app/_components/field";
+import { bound, Field } from "@/app/_components/field";
+import { Options } from "@/app/_components/options";
 import { FormMessage } from "@/app/_components/form-message";
 import { useZodForm } from "@/app/_components/use-zod-form";
 import { timeZoneInput } from "@/lib/schemas/settings";
@@ -45,8 +46,7 @@ export function TimeZoneForm({
           as="select"
           label="Practice time zone"
           name="timeZone"
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
+          {...bound(value, setValue)}
           error={errors.timeZone}
           hint={
             <span suppressHydrationWarning>
@@ -54,11 +54,7 @@ export function TimeZoneForm({
             </span>
           }
         >
-          {zones.map((z) => (
-            <option key={z} value={z}>
-              {z.replaceAll("_", " ")}
-            </option>
-          ))}
+          <Options items={zones} value={(z) => z} label={(z) => z.replaceAll("_", " ")} />
         </Field>
         <button type="submit" disabled={pending}>
           {pending ? "Saving…" : "Save time zone"}

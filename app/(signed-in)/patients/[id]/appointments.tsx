@@ -5,7 +5,8 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
 import { DateTimeField } from "@/app/_components/date-field";
-import { Field } from "@/app/_components/field";
+import { bound, Field } from "@/app/_components/field";
+import { Options } from "@/app/_components/options";
 import { describeError, fieldErrors, type FieldErrors } from "@/lib/forms";
 import {
   appointmentCreateInput,
@@ -173,12 +174,12 @@ export function Appointments({
             setReasonError(null);
           }}
         >
-          <option value="">Choose a reason…</option>
-          {Object.entries(CANCEL_REASONS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
+          <Options
+            items={Object.entries(CANCEL_REASONS)}
+            value={([value]) => value}
+            label={([, label]) => label}
+            placeholder="Choose a reason…"
+          />
         </select>
         {reasonError && (
           <p id="cancel-reason-error" className="field-error" role="alert">
@@ -191,13 +192,11 @@ export function Appointments({
         <div className="field">
           <label htmlFor="appt-clinician">Clinician</label>
           <select id="appt-clinician" name="clinicianId" defaultValue={clinicians[0]?.id ?? ""}>
-            {clinicians.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-                {c.me ? " (you)" : ""}
-                {c.onCareTeam ? " · care team" : ""}
-              </option>
-            ))}
+            <Options
+              items={clinicians}
+              value={(c) => c.id}
+              label={(c) => `${c.name}${c.me ? " (you)" : ""}${c.onCareTeam ? " · care team" : ""}`}
+            />
           </select>
         </div>
         <div className="field">
@@ -212,11 +211,11 @@ export function Appointments({
               setDuration(String(VISIT_TYPES[t].minutes));
             }}
           >
-            {Object.entries(VISIT_TYPES).map(([value, t]) => (
-              <option key={value} value={value}>
-                {t.label} ({t.minutes} min)
-              </option>
-            ))}
+            <Options
+              items={Object.entries(VISIT_TYPES)}
+              value={([value]) => value}
+              label={([, t]) => `${t.label} (${t.minutes} min)`}
+            />
           </select>
         </div>
         <DateTimeField
@@ -229,8 +228,7 @@ export function Appointments({
           label="Duration (minutes)"
           name="durationMinutes"
           type="number"
-          value={duration}
-          onChange={(e) => setDuration(e.target.value)}
+          {...bound(duration, setDuration)}
           min={5}
           max={480}
           error={errors.durationMinutes}

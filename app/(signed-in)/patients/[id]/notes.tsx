@@ -4,6 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { createContext, useContext, useEffect, useRef, useState, useTransition, type FormEvent } from "react";
 import { ConfirmDialog } from "@/app/_components/confirm-dialog";
+import { bound } from "@/app/_components/field";
 import { describeError } from "@/lib/forms";
 import { noteCreateInput } from "@/lib/schemas/notes";
 import { formatDateTime } from "@/lib/time";
@@ -195,12 +196,7 @@ function NoteItem({ note, canWrite }: { note: Note; canWrite: boolean }) {
       >
         <p>The note stays in the record, struck through, with your reason.</p>
         <label htmlFor={`reason-${note.id}`}>Reason</label>
-        <input
-          id={`reason-${note.id}`}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          aria-invalid={error ? true : undefined}
-        />
+        <input id={`reason-${note.id}`} {...bound(reason, setReason)} aria-invalid={error ? true : undefined} />
         {error && <p className="field-error">{error}</p>}
       </ConfirmDialog>
     </li>

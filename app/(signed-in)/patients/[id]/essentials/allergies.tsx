@@ -3,14 +3,12 @@
 import { useMutation } from "@tanstack/react-query";
 import { ConfirmButton } from "@/app/_components/confirm-dialog";
 import { Field } from "@/app/_components/field";
-import { FormMessage } from "@/app/_components/form-message";
-import { useZodForm } from "@/app/_components/use-zod-form";
 import { describeError } from "@/lib/forms";
 import { ALLERGY_CRITICALITIES, ALLERGY_SEVERITIES, allergyCreateInput } from "@/lib/schemas/essentials";
 import { formatDateTime } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
 import { useState } from "react";
-import { AddPanel, EnterInError, Provenance, useReader, useRefresh, type Essentials } from "./kit";
+import { AddForm, EnterInError, Provenance, useReader, useRefresh, type Essentials } from "./kit";
 
 type Allergy = Essentials["allergies"][number];
 
@@ -76,20 +74,10 @@ export function AllergyBanner({ allergies, hidden }: { allergies: Allergy[]; hid
 export function AllergiesCard({ allergies }: { allergies: Allergy[] }) {
   const trpc = useTRPC();
   const { patientId, userId, canWrite } = useReader();
-  const { refreshing, refresh } = useRefresh();
+  const cardRefresh = useRefresh();
   const record = useMutation(trpc.essentials.recordAllergy.mutationOptions());
   const none = useMutation(trpc.essentials.recordNoKnownAllergies.mutationOptions());
   const [noneError, setNoneError] = useState<string | null>(null);
-  const form = useZodForm(
-    allergyCreateInput,
-    async (input, el) => {
-      await record.mutateAsync(input);
-      el.reset();
-      refresh();
-      return "Allergy recorded.";
-    },
-    (d) => ({ ...Object.fromEntries(d), patientId }),
-  );
   const current = allergies.filter(standing);
   const past = allergies.filter((a) => !standing(a));
   const hasActiveAllergy = current.some((a) => a.kind === "allergy");
@@ -149,7 +137,7 @@ export function AllergiesCard({ allergies }: { allergies: Allergy[] }) {
                   setNoneError(null);
                   try {
                     await none.mutateAsync({ patientId });
-                    refresh();
+                    cardRefresh.refresh();
                   } catch (err) {
                     setNoneError(describeError(err).message);
                   }
@@ -164,45 +152,42 @@ export function AllergiesCard({ allergies }: { allergies: Allergy[] }) {
               {noneError}
             </p>
           )}
-          <AddPanel label="Record an allergy">
-            <form onSubmit={form.onSubmit} noValidate>
-              {hasNka && (
-                <p className="muted">Recording an allergy ends the “no known allergies” statement as of today.</p>
-              )}
-              <Field label="Substance" name="substance" error={form.errors.substance} autoComplete="off" />
-              <Field label="Reaction (optional)" name="reaction" error={form.errors.reaction} autoComplete="off" />
-              <div className="field-row">
-                <Field as="select" label="Severity" name="severity" error={form.errors.severity} defaultValue="">
-                  <option value="">Not stated</option>
-                  {ALLERGY_SEVERITIES.map((s) => (
-                    <option key={s} value={s}>
-                      {s[0].toUpperCase() + s.slice(1)}
-                    </option>
-                  ))}
-                </Field>
-                <Field
-                  as="select"
-                  label="Criticality"
-                  name="criticality"
-                  error={form.errors.criticality}
-                  defaultValue=""
-                >
-                  <option value="">Not stated</option>
-                  {ALLERGY_CRITICALITIES.map((c) => (
-                    <option key={c} value={c}>
-                      {c === "unable-to-assess" ? "Unable to assess" : c[0].toUpperCase() + c.slice(1)}
-                    </option>
-                  ))}
-                </Field>
-              </div>
-              <FormMessage message={form.message} />
-              <p className="actions">
-                <button type="submit" disabled={form.pending || refreshing}>
-                  {form.pending || refreshing ? "Saving…" : "Record allergy"}
-                </button>
-              </p>
-            </form>
-          </AddPanel>
+          <AddForm
+            label="Record an allergy"
+            submitLabel="Record allergy"
+            done="Allergy recorded."
+            schema={allergyCreateInput}
+            submit={(input) => record.mutateAsync(input)}
+            refresh={cardRefresh}
+          >
+            {(errors) => (
+              <>
+                {hasNka && (
+                  <p className="muted">Recording an allergy ends the “no known allergies” statement as of today.</p>
+                )}
+                <Field label="Substance" name="substance" error={errors.substance} autoComplete="off" />
+                <Field label="Reaction (optional)" name="reaction" error={errors.reaction} autoComplete="off" />
+                <div className="field-row">
+                  <Field as="select" label="Severity" name="severity" error={errors.severity} defaultValue="">
+                    <option value="">Not stated</option>
+                    {ALLERGY_SEVERITIES.map((s) => (
+                      <option key={s} value={s}>
+                        {s[0].toUpperCase() + s.slice(1)}
+                      </option>
+                    ))}
+                  </Field>
+                  <Field as="select" label="Criticality" name="criticality" error={errors.criticality} defaultValue="">
+                    <option value="">Not stated</option>
+                    {ALLERGY_CRITICALITIES.map((c) => (
+                      <option key={c} value={c}>
+                        {c === "unable-to-assess" ? "Unable to assess" : c[0].toUpperCase() + c.slice(1)}
+                      </option>
+                    ))}
+                  </Field>
+                </div>
+              </>
+            )}
+          </AddForm>
         </>
       )}
     </section>

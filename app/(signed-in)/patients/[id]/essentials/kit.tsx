@@ -38,11 +38,7 @@ export function useRefresh() {
 }
 
 /** "Recorded by Dr Grey, 3 Mar 2026, 15:21 UTC" (and who marked it in error, why). */
-export function Provenance({
-  entry,
-}: {
-  entry: { recordedByName: string | null; recordedAt: Date; errorReason: string | null; errorAt: Date | null };
-}) {
+export function Provenance({ entry }: { entry: Omit<Entry, "id" | "recordedBy"> }) {
   const { timeZone } = useReader();
   return (
     <span className="muted provenance">
@@ -110,6 +106,85 @@ export function DialogForm<S extends z.ZodType>({
   );
 }
 
+/** What every chart entry carries: who recorded it and whether it was entered in error. */
+interface Entry {
+  id: string;
+  recordedBy: string;
+  recordedByName: string | null;
+  recordedAt: Date;
+  errorReason: string | null;
+  errorAt: Date | null;
+}
+
+/**
+ * A standing entry: its words, then for a writer the action that ends it (Resolved, Stop) and, on
+ * the writer's own entry, "Entered in error".
+ */
+export function CurrentEntry({
+  entry,
+  kind,
+  what,
+  end,
+  onEnd,
+  children,
+}: {
+  entry: Entry;
+  kind: EssentialEntry;
+  what: string;
+  end: string;
+  onEnd: () => void;
+  children: ReactNode;
+}) {
+  const { userId, canWrite } = useReader();
+  return (
+    <li>
+      <div>
+        <strong>{what}</strong>
+        {children}
+        <br />
+        <Provenance entry={entry} />
+      </div>
+      {canWrite && (
+        <span className="entry-actions">
+          <button type="button" className="link" aria-haspopup="dialog" aria-label={`${end}: ${what}`} onClick={onEnd}>
+            {end}
+          </button>
+          {entry.recordedBy === userId && <EnterInError entry={kind} id={entry.id} what={what} />}
+        </span>
+      )}
+    </li>
+  );
+}
+
+/** An ended entry or one entered in error (struck through, badged); the author may still mark it in error. */
+export function PastEntry({
+  entry,
+  kind,
+  what,
+  children,
+}: {
+  entry: Entry;
+  kind: EssentialEntry;
+  what: string;
+  children: ReactNode;
+}) {
+  const { userId, canWrite } = useReader();
+  return (
+    <li className={entry.errorAt ? "in-error" : undefined}>
+      <div>
+        <span className="entry-text">{what}</span>
+        {entry.errorAt && <span className="status-badge error">Entered in error</span>}
+        {children}
+        <br />
+        <Provenance entry={entry} />
+      </div>
+      {canWrite && !entry.errorAt && entry.recordedBy === userId && (
+        <EnterInError entry={kind} id={entry.id} what={what} />
+      )}
+    </li>
+  );
+}
+
 /** "Entered in error…" on the caller's own entry: asks first, with a reason; the entry stays, struck through. */
 export function EnterInError({ entry, id, what }: { entry: EssentialEntry; id: string; what: string }) {
   const trpc = useTRPC();
@@ -148,12 +223,54 @@ export function EnterInError({ entry, id, what }: { entry: EssentialEntry; id: s
   );
 }
 
-/** A "Record …" disclosure holding a form: closed, it takes one line. */
-export function AddPanel({ label, children }: { label: string; children: ReactNode }) {
+/**
+ * A "Record …" disclosure holding a form (closed, it takes one line): the fields go through the
+ * procedure's zod schema with the chart's patient, and on success the form clears and the chart
+ * refreshes. `refresh`: the card's own, when something else on the card refreshes too.
+ */
+export function AddForm<S extends z.ZodType>({
+  label,
+  submitLabel,
+  done,
+  schema,
+  submit,
+  refresh,
+  children,
+}: {
+  label: string;
+  submitLabel: string;
+  /** The sentence shown once recorded. */
+  done: string;
+  schema: S;
+  submit: (input: z.output<S>) => Promise<unknown>;
+  refresh?: ReturnType<typeof useRefresh>;
+  children: (errors: Record<string, string>) => ReactNode;
+}) {
+  const { patientId } = useReader();
+  const own = useRefresh();
+  const { refreshing, refresh: reload } = refresh ?? own;
+  const form = useZodForm(
+    schema,
+    async (input, el) => {
+      await submit(input);
+      el.reset();
+      reload();
+      return done;
+    },
+    (d) => ({ ...Object.fromEntries(d), patientId }),
+  );
   return (
     <details className="add-panel">
       <summary>{label}</summary>
-      {children}
+      <form onSubmit={form.onSubmit} noValidate>
+        {children(form.errors)}
+        <FormMessage message={form.message} />
+        <p className="actions">
+          <button type="submit" disabled={form.pending || refreshing}>
+            {form.pending || refreshing ? "Saving…" : submitLabel}
+          </button>
+        </p>
+      </form>
     </details>
   );
 }

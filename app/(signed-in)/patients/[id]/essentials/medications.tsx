@@ -3,12 +3,10 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Field } from "@/app/_components/field";
-import { FormMessage } from "@/app/_components/form-message";
-import { useZodForm } from "@/app/_components/use-zod-form";
 import { MEDICATION_ROUTES, medicationCreateInput, medicationStopInput } from "@/lib/schemas/essentials";
 import { formatDate, isoDay } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
-import { AddPanel, DialogForm, EnterInError, Provenance, useReader, useRefresh, type Essentials } from "./kit";
+import { AddForm, DialogForm, CurrentEntry, PastEntry, useReader, type Essentials } from "./kit";
 
 type Medication = Essentials["medications"][number];
 
@@ -26,21 +24,10 @@ function Details({ m }: { m: Medication }) {
 
 export function MedicationsCard({ medications }: { medications: Medication[] }) {
   const trpc = useTRPC();
-  const { patientId, userId, canWrite, timeZone } = useReader();
-  const { refreshing, refresh } = useRefresh();
+  const { canWrite, timeZone } = useReader();
   const record = useMutation(trpc.essentials.recordMedication.mutationOptions());
   const stop = useMutation(trpc.essentials.stopMedication.mutationOptions());
   const [stopping, setStopping] = useState<Medication | null>(null);
-  const form = useZodForm(
-    medicationCreateInput,
-    async (input, el) => {
-      await record.mutateAsync(input);
-      el.reset();
-      refresh();
-      return "Medication recorded.";
-    },
-    (d) => ({ ...Object.fromEntries(d), patientId }),
-  );
   const current = medications.filter((m) => !m.stoppedOn && !m.errorAt);
   const past = medications.filter((m) => m.stoppedOn || m.errorAt);
   const today = isoDay(new Date(), timeZone);
@@ -52,28 +39,16 @@ export function MedicationsCard({ medications }: { medications: Medication[] }) 
       ) : (
         <ul className="plain entries">
           {current.map((m) => (
-            <li key={m.id}>
-              <div>
-                <strong>{title(m)}</strong>
-                <Details m={m} />
-                <br />
-                <Provenance entry={m} />
-              </div>
-              {canWrite && (
-                <span className="entry-actions">
-                  <button
-                    type="button"
-                    className="link"
-                    aria-haspopup="dialog"
-                    aria-label={`Stop: ${title(m)}`}
-                    onClick={() => setStopping(m)}
-                  >
-                    Stop
-                  </button>
-                  {m.recordedBy === userId && <EnterInError entry="medication" id={m.id} what={title(m)} />}
-                </span>
-              )}
-            </li>
+            <CurrentEntry
+              key={m.id}
+              entry={m}
+              kind="medication"
+              what={title(m)}
+              end="Stop"
+              onEnd={() => setStopping(m)}
+            >
+              <Details m={m} />
+            </CurrentEntry>
           ))}
         </ul>
       )}
@@ -82,18 +57,9 @@ export function MedicationsCard({ medications }: { medications: Medication[] }) 
           <summary>Stopped and entered in error ({past.length})</summary>
           <ul className="plain entries">
             {past.map((m) => (
-              <li key={m.id} className={m.errorAt ? "in-error" : undefined}>
-                <div>
-                  <span className="entry-text">{title(m)}</span>
-                  {m.errorAt && <span className="status-badge error">Entered in error</span>}
-                  <Details m={m} />
-                  <br />
-                  <Provenance entry={m} />
-                </div>
-                {canWrite && !m.errorAt && m.recordedBy === userId && (
-                  <EnterInError entry="medication" id={m.id} what={title(m)} />
-                )}
-              </li>
+              <PastEntry key={m.id} entry={m} kind="medication" what={title(m)}>
+                <Details m={m} />
+              </PastEntry>
             ))}
           </ul>
         </details>
@@ -125,43 +91,39 @@ export function MedicationsCard({ medications }: { medications: Medication[] }) 
               </>
             )}
           </DialogForm>
-          <AddPanel label="Record a medication">
-            <form onSubmit={form.onSubmit} noValidate>
-              <Field label="Medication" name="name" error={form.errors.name} autoComplete="off" />
-              <div className="field-row">
-                <Field label="Dose" name="dose" hint="e.g. 500 mg" error={form.errors.dose} autoComplete="off" />
-                <Field
-                  label="Frequency"
-                  name="frequency"
-                  hint="e.g. twice daily"
-                  error={form.errors.frequency}
-                  autoComplete="off"
-                />
-              </div>
-              <div className="field-row">
-                <Field as="select" label="Route" name="route" error={form.errors.route} defaultValue="oral">
-                  {MEDICATION_ROUTES.map((r) => (
-                    <option key={r} value={r}>
-                      {r[0].toUpperCase() + r.slice(1)}
-                    </option>
-                  ))}
-                </Field>
-                <Field
-                  label="Started (optional)"
-                  name="startedOn"
-                  type="date"
-                  max={today}
-                  error={form.errors.startedOn}
-                />
-              </div>
-              <FormMessage message={form.message} />
-              <p className="actions">
-                <button type="submit" disabled={form.pending || refreshing}>
-                  {form.pending || refreshing ? "Saving…" : "Record medication"}
-                </button>
-              </p>
-            </form>
-          </AddPanel>
+          <AddForm
+            label="Record a medication"
+            submitLabel="Record medication"
+            done="Medication recorded."
+            schema={medicationCreateInput}
+            submit={(input) => record.mutateAsync(input)}
+          >
+            {(errors) => (
+              <>
+                <Field label="Medication" name="name" error={errors.name} autoComplete="off" />
+                <div className="field-row">
+                  <Field label="Dose" name="dose" hint="e.g. 500 mg" error={errors.dose} autoComplete="off" />
+                  <Field
+                    label="Frequency"
+                    name="frequency"
+                    hint="e.g. twice daily"
+                    error={errors.frequency}
+                    autoComplete="off"
+                  />
+                </div>
+                <div className="field-row">
+                  <Field as="select" label="Route" name="route" error={errors.route} defaultValue="oral">
+                    {MEDICATION_ROUTES.map((r) => (
+                      <option key={r} value={r}>
+                        {r[0].toUpperCase() + r.slice(1)}
+                      </option>
+                    ))}
+                  </Field>
+                  <Field label="Started (optional)" name="startedOn" type="date" max={today} error={errors.startedOn} />
+                </div>
+              </>
+            )}
+          </AddForm>
         </>
       )}
     </section>

@@ -3,12 +3,10 @@
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { Field } from "@/app/_components/field";
-import { FormMessage } from "@/app/_components/form-message";
-import { useZodForm } from "@/app/_components/use-zod-form";
 import { CODE_SYSTEMS, problemCreateInput, problemResolveInput } from "@/lib/schemas/essentials";
 import { formatDate, isoDay } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
-import { AddPanel, DialogForm, EnterInError, Provenance, useReader, useRefresh, type Essentials } from "./kit";
+import { AddForm, DialogForm, CurrentEntry, PastEntry, useReader, type Essentials } from "./kit";
 
 type Problem = Essentials["problems"][number];
 
@@ -22,21 +20,10 @@ function Dates({ p }: { p: Problem }) {
 
 export function ProblemsCard({ problems }: { problems: Problem[] }) {
   const trpc = useTRPC();
-  const { patientId, userId, canWrite, timeZone } = useReader();
-  const { refreshing, refresh } = useRefresh();
+  const { canWrite, timeZone } = useReader();
   const record = useMutation(trpc.essentials.recordProblem.mutationOptions());
   const resolve = useMutation(trpc.essentials.resolveProblem.mutationOptions());
   const [resolving, setResolving] = useState<Problem | null>(null);
-  const form = useZodForm(
-    problemCreateInput,
-    async (input, el) => {
-      await record.mutateAsync(input);
-      el.reset();
-      refresh();
-      return "Problem recorded.";
-    },
-    (d) => ({ ...Object.fromEntries(d), patientId }),
-  );
   const active = problems.filter((p) => p.clinicalStatus === "active" && !p.errorAt);
   const past = problems.filter((p) => p.clinicalStatus !== "active" || p.errorAt);
   const today = isoDay(new Date(), timeZone);
@@ -48,34 +35,22 @@ export function ProblemsCard({ problems }: { problems: Problem[] }) {
       ) : (
         <ul className="plain entries">
           {active.map((p) => (
-            <li key={p.id}>
-              <div>
-                <strong>{p.text}</strong>
-                {p.code && (
-                  <span className="muted">
-                    {" "}
-                    ({SYSTEM_LABEL[p.codeSystem ?? ""]} {p.code})
-                  </span>
-                )}
-                <Dates p={p} />
-                <br />
-                <Provenance entry={p} />
-              </div>
-              {canWrite && (
-                <span className="entry-actions">
-                  <button
-                    type="button"
-                    className="link"
-                    aria-haspopup="dialog"
-                    aria-label={`Resolved: ${p.text}`}
-                    onClick={() => setResolving(p)}
-                  >
-                    Resolved
-                  </button>
-                  {p.recordedBy === userId && <EnterInError entry="problem" id={p.id} what={p.text} />}
+            <CurrentEntry
+              key={p.id}
+              entry={p}
+              kind="problem"
+              what={p.text}
+              end="Resolved"
+              onEnd={() => setResolving(p)}
+            >
+              {p.code && (
+                <span className="muted">
+                  {" "}
+                  ({SYSTEM_LABEL[p.codeSystem ?? ""]} {p.code})
                 </span>
               )}
-            </li>
+              <Dates p={p} />
+            </CurrentEntry>
           ))}
         </ul>
       )}
@@ -84,18 +59,9 @@ export function ProblemsCard({ problems }: { problems: Problem[] }) {
           <summary>Resolved and entered in error ({past.length})</summary>
           <ul className="plain entries">
             {past.map((p) => (
-              <li key={p.id} className={p.errorAt ? "in-error" : undefined}>
-                <div>
-                  <span className="entry-text">{p.text}</span>
-                  {p.errorAt && <span className="status-badge error">Entered in error</span>}
-                  <Dates p={p} />
-                  <br />
-                  <Provenance entry={p} />
-                </div>
-                {canWrite && !p.errorAt && p.recordedBy === userId && (
-                  <EnterInError entry="problem" id={p.id} what={p.text} />
-                )}
-              </li>
+              <PastEntry key={p.id} entry={p} kind="problem" what={p.text}>
+                <Dates p={p} />
+              </PastEntry>
             ))}
           </ul>
         </details>
@@ -123,44 +89,46 @@ export function ProblemsCard({ problems }: { problems: Problem[] }) {
               />
             )}
           </DialogForm>
-          <AddPanel label="Record a problem">
-            <form onSubmit={form.onSubmit} noValidate>
-              <Field label="Problem" name="text" error={form.errors.text} autoComplete="off" />
-              <div className="field-row">
-                <Field
-                  as="select"
-                  label="Code system (optional)"
-                  name="codeSystem"
-                  error={form.errors.codeSystem}
-                  defaultValue=""
-                >
-                  <option value="">No code</option>
-                  {CODE_SYSTEMS.map((s) => (
-                    <option key={s} value={s}>
-                      {SYSTEM_LABEL[s]}
-                    </option>
-                  ))}
-                </Field>
-                <Field label="Code" name="code" error={form.errors.code} autoComplete="off" />
-              </div>
-              <div className="field-row">
-                <Field label="Onset (optional)" name="onsetOn" type="date" max={today} error={form.errors.onsetOn} />
-                <Field
-                  label="Resolved (optional)"
-                  name="resolvedOn"
-                  type="date"
-                  max={today}
-                  error={form.errors.resolvedOn}
-                />
-              </div>
-              <FormMessage message={form.message} />
-              <p className="actions">
-                <button type="submit" disabled={form.pending || refreshing}>
-                  {form.pending || refreshing ? "Saving…" : "Record problem"}
-                </button>
-              </p>
-            </form>
-          </AddPanel>
+          <AddForm
+            label="Record a problem"
+            submitLabel="Record problem"
+            done="Problem recorded."
+            schema={problemCreateInput}
+            submit={(input) => record.mutateAsync(input)}
+          >
+            {(errors) => (
+              <>
+                <Field label="Problem" name="text" error={errors.text} autoComplete="off" />
+                <div className="field-row">
+                  <Field
+                    as="select"
+                    label="Code system (optional)"
+                    name="codeSystem"
+                    error={errors.codeSystem}
+                    defaultValue=""
+                  >
+                    <option value="">No code</option>
+                    {CODE_SYSTEMS.map((s) => (
+                      <option key={s} value={s}>
+                        {SYSTEM_LABEL[s]}
+                      </option>
+                    ))}
+                  </Field>
+                  <Field label="Code" name="code" error={errors.code} autoComplete="off" />
+                </div>
+                <div className="field-row">
+                  <Field label="Onset (optional)" name="onsetOn" type="date" max={today} error={errors.onsetOn} />
+                  <Field
+                    label="Resolved (optional)"
+                    name="resolvedOn"
+                    type="date"
+                    max={today}
+                    error={errors.resolvedOn}
+                  />
+                </div>
+              </>
+            )}
+          </AddForm>
         </>
       )}
     </section>

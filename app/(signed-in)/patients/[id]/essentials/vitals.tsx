@@ -4,12 +4,10 @@ import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Field } from "@/app/_components/field";
-import { FormMessage } from "@/app/_components/form-message";
-import { useZodForm } from "@/app/_components/use-zod-form";
 import { VITAL_RANGES, vitalsRecordInput, type VitalField } from "@/lib/schemas/essentials";
 import { formatDateTime, formatDay } from "@/lib/time";
 import { useTRPC } from "@/lib/trpc/client";
-import { AddPanel, EnterInError, Provenance, useReader, useRefresh, type Essentials } from "./kit";
+import { AddForm, PastEntry, useReader, type Essentials } from "./kit";
 
 type Vital = Essentials["vitals"][number];
 type Kind = Vital["kind"];
@@ -29,19 +27,8 @@ const FIELDS: VitalField[] = ["systolic", "diastolic", "heartRate", "temperature
 
 export function VitalsCard({ vitals }: { vitals: Vital[] }) {
   const trpc = useTRPC();
-  const { patientId, userId, canWrite, timeZone } = useReader();
-  const { refreshing, refresh } = useRefresh();
+  const { canWrite, timeZone } = useReader();
   const record = useMutation(trpc.essentials.recordVitals.mutationOptions());
-  const form = useZodForm(
-    vitalsRecordInput,
-    async (input, el) => {
-      await record.mutateAsync(input);
-      el.reset();
-      refresh();
-      return "Measurements recorded.";
-    },
-    (d) => ({ ...Object.fromEntries(d), patientId }),
-  );
   const valid = vitals.filter((v) => !v.errorAt);
   const latest = KINDS.map((k) => ({ ...k, last: valid.filter((v) => v.kind === k.kind).at(-1) }));
   const charted = KINDS.filter((k) => valid.filter((v) => v.kind === k.kind).length >= 2);
@@ -124,54 +111,45 @@ export function VitalsCard({ vitals }: { vitals: Vital[] }) {
           <summary>All measurements ({vitals.length})</summary>
           <ul className="plain entries">
             {vitals.toReversed().map((v) => (
-              <li key={v.id} className={v.errorAt ? "in-error" : undefined}>
-                <div>
-                  <span className="entry-text">
-                    {labelOf(v.kind).label} {reading(v)}
-                  </span>
-                  {v.errorAt && <span className="status-badge error">Entered in error</span>}
-                  <span className="muted"> · measured {formatDateTime(v.effectiveAt, timeZone)}</span>
-                  <br />
-                  <Provenance entry={v} />
-                </div>
-                {canWrite && !v.errorAt && v.recordedBy === userId && (
-                  <EnterInError entry="vital" id={v.id} what={`${labelOf(v.kind).label} ${reading(v)}`} />
-                )}
-              </li>
+              <PastEntry key={v.id} entry={v} kind="vital" what={`${labelOf(v.kind).label} ${reading(v)}`}>
+                <span className="muted"> · measured {formatDateTime(v.effectiveAt, timeZone)}</span>
+              </PastEntry>
             ))}
           </ul>
         </details>
       )}
       {canWrite && (
-        <AddPanel label="Record vital signs">
-          <form onSubmit={form.onSubmit} noValidate>
-            <p className="muted">Measured now. Fill in what you measured.</p>
-            <div className="vitals-fields">
-              {FIELDS.map((f) => {
-                const r = VITAL_RANGES[f];
-                return (
-                  <Field
-                    key={f}
-                    label={`${r.label} (${r.unit})`}
-                    name={f}
-                    type="number"
-                    inputMode="decimal"
-                    step={f === "temperature" || f === "weight" ? "0.1" : "1"}
-                    min={r.min}
-                    max={r.max}
-                    error={form.errors[f]}
-                  />
-                );
-              })}
-            </div>
-            <FormMessage message={form.message} />
-            <p className="actions">
-              <button type="submit" disabled={form.pending || refreshing}>
-                {form.pending || refreshing ? "Saving…" : "Record vital signs"}
-              </button>
-            </p>
-          </form>
-        </AddPanel>
+        <AddForm
+          label="Record vital signs"
+          submitLabel="Record vital signs"
+          done="Measurements recorded."
+          schema={vitalsRecordInput}
+          submit={(input) => record.mutateAsync(input)}
+        >
+          {(errors) => (
+            <>
+              <p className="muted">Measured now. Fill in what you measured.</p>
+              <div className="vitals-fields">
+                {FIELDS.map((f) => {
+                  const r = VITAL_RANGES[f];
+                  return (
+                    <Field
+                      key={f}
+                      label={`${r.label} (${r.unit})`}
+                      name={f}
+                      type="number"
+                      inputMode="decimal"
+                      step={f === "temperature" || f === "weight" ? "0.1" : "1"}
+                      min={r.min}
+                      max={r.max}
+                      error={errors[f]}
+                    />
+                  );
+                })}
+              </div>
+            </>
+          )}
+        </AddForm>
       )}
     </section>
   );
