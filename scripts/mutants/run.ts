@@ -14,7 +14,7 @@ import { generateMutants, type Mutant } from "./operators";
 // security part of the suite notices. Each mutant is applied to a fresh copy (CREATE DATABASE …
 // TEMPLATE) of the migrated, seeded database; the suite runs against that copy and stops at its
 // first failing test, which is the test that killed the mutant.
-//   --sample N   a fixed sample (the N mutants whose id hashes lowest): what CI runs
+//   --sample N   a fixed sample: the N mutants whose ids hash lowest
 //   --only TEXT  the mutants whose id contains TEXT
 // A full run (no --sample, no --only) rewrites tests/mutants/report.md.
 
@@ -26,6 +26,7 @@ const STAGES = [
   ["tests/rls", "tests/access"],
   [
     "tests/notes",
+    "tests/essentials",
     "tests/break-glass",
     "tests/coverage",
     "tests/patients",
