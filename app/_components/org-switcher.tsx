@@ -12,10 +12,14 @@ interface Org {
   status: "active" | "suspended";
 }
 
-/** For users in several practices: the database checks the membership, then the session cookie follows. */
-export function OrgSwitcher({ current, orgs }: { current: string | null; orgs: Org[] }) {
+/**
+ * For users in several practices: the database checks the membership, then the session cookie follows.
+ * `email` prefills a step-up sign-in; it comes with the page, not from the client's session fetch,
+ * which may not have answered yet when someone switches at once.
+ */
+export function OrgSwitcher({ current, orgs, email }: { current: string | null; orgs: Org[]; email: string }) {
   const trpc = useTRPC();
-  const { data, update } = useSession();
+  const { update } = useSession();
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const switchOrg = useMutation(
@@ -44,7 +48,7 @@ export function OrgSwitcher({ current, orgs }: { current: string | null; orgs: O
         if (appCodeOf(err) !== "STEP_UP_REQUIRED") return setError(err.message);
         // This session's sign-in does not count there: sign in for that practice (a new session), on a
         // full load so nothing of this session's pages stays behind.
-        const params = new URLSearchParams({ practice: orgId, notice: "step-up", email: data?.user?.email ?? "" });
+        const params = new URLSearchParams({ practice: orgId, notice: "step-up", email });
         // eslint-disable-next-line @next/next/no-location-assign-relative-destination
         window.location.assign(`/login?${params}`);
       },

@@ -29,7 +29,7 @@ export function TopBar({ me }: { me: RouterOutputs["me"]["get"] }) {
           </nav>
           <span className="spacer" />
           {me.memberships.length > 1 ? (
-            <OrgSwitcher current={me.org?.id ?? null} orgs={me.memberships} />
+            <OrgSwitcher current={me.org?.id ?? null} orgs={me.memberships} email={me.user.email} />
           ) : (
             <span className="muted practice-name">{me.org?.name}</span>
           )}
