@@ -34,9 +34,11 @@ test(
     const queue = adminPage.getByRole("list", { name: "Grants awaiting review" });
     await expect(queue).toContainText(`Dr. Meredith Grey opened ${fullName(target)}`);
     await expect(queue).toContainText("Patient collapsed at reception");
-    await adminPage.getByLabel("Review comment").fill("Confirmed with the front desk: genuine emergency.");
-    await adminPage.getByRole("button", { name: "Mark reviewed" }).click();
-    await expect(adminPage.getByText("No emergency access is waiting for review.")).toBeVisible();
+    // Other journeys leave grants of their own in the queue: review grey's.
+    const review = adminPage.getByRole("form", { name: /^Review Dr\. Meredith Grey/ });
+    await review.getByLabel("Review comment").fill("Confirmed with the front desk: genuine emergency.");
+    await review.getByRole("button", { name: "Mark reviewed" }).click();
+    await expect(review).toHaveCount(0);
     await adminPage.screenshot({ path: testInfo.outputPath("final.png"), fullPage: true });
     await admin.close();
   },
