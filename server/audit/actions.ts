@@ -38,7 +38,7 @@ export const AUDIT_ENTITY_LABELS: Record<AuditEntity, string> = {
   session: "Sign-in session",
   user: "Account",
   organization: "Practice",
-  fhir_resource: "Records read through the API",
+  fhir_resource: "Health data exchange",
 };
 
 // Details hold ids, counts, field names and choices: never patient data values.
