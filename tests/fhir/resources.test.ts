@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { EMERGENCY_RELATIONSHIPS } from "@/lib/schemas/patients";
 import { mrnSystem, practiceOfMrnSystem } from "@/server/fhir/identifiers";
 import { APPOINTMENT_STATUS, appointmentResource } from "@/server/fhir/resources/appointment";
 import { documentReferenceResource, isSignedNote } from "@/server/fhir/resources/document-reference";
@@ -117,7 +118,8 @@ describe("FHIR resources", () => {
       addressPostalCode: "62701",
       addressCountry: "US",
       emergencyName: "Bo Applegate",
-      emergencyRelationship: "Brother",
+      emergencyRelationship: "sibling",
+      pronouns: "she/her",
       emergencyPhone: "+1 555 0101",
       archivedAt: at,
       mergedInto: otherId,
@@ -136,14 +138,39 @@ describe("FHIR resources", () => {
         {
           relationship: [
             { coding: [{ system: "http://terminology.hl7.org/CodeSystem/v2-0131", code: "C" }] },
-            { text: "Brother" },
+            { coding: [{ system: "http://terminology.hl7.org/CodeSystem/v3-RoleCode", code: "SIB" }], text: "Sibling" },
           ],
           name: { text: "Bo Applegate" },
           telecom: [{ system: "phone", value: "+1 555 0101" }],
         },
       ],
       link: [{ other: { reference: `Patient/${otherId}` }, type: "replaced-by" }],
+      extension: [
+        {
+          url: "http://hl7.org/fhir/StructureDefinition/individual-pronouns",
+          extension: [{ url: "value", valueCodeableConcept: { text: "she/her" } }],
+        },
+      ],
     });
+  });
+
+  it("each emergency relationship is a v3 RoleCode the docs name, or v2's O for other", () => {
+    const codes = Object.keys(EMERGENCY_RELATIONSHIPS).map((key) => {
+      const p = patientResource({ ...bare, emergencyName: "Someone", emergencyRelationship: key });
+      expect(problems(p)).toEqual([]);
+      const coded = p.contact![0]!.relationship[1]!.coding![0]!;
+      return `${coded.system.split("/").pop()}|${coded.code}`;
+    });
+    expect(codes).toEqual([
+      "v3-RoleCode|SPS",
+      "v3-RoleCode|DOMPART",
+      "v3-RoleCode|PRN",
+      "v3-RoleCode|CHILD",
+      "v3-RoleCode|SIB",
+      "v3-RoleCode|GUARD",
+      "v3-RoleCode|FRND",
+      "v2-0131|O",
+    ]);
   });
 
   it("the MRN system names the practice and reads back", () => {
