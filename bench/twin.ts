@@ -11,30 +11,53 @@ const running = (g: string) => `${g}.revoked_at is null and ${g}.expires_at > no
 const active = (c: string) =>
   `${c}.starts_at <= now() and ${c}.ends_at > now() and (${c}.ended_at is null or ${c}.ended_at > now())`;
 
-// The visibility sources (the clinician's care team, the care teams of the clinicians they cover,
-// their running grants), each readable in list order from an index (care_team_list_idx), less
-// the archived patients.
-const SOURCES = `
-  select s.* from (
-    select ct.patient_id, ct.sort_family, ct.sort_given from care_team ct
-     where ct.clinician_id = $1 and ct.org_id = $2
-    union all
-    select ct.patient_id, ct.sort_family, ct.sort_given from coverage c
-      join care_team ct on ct.org_id = c.org_id and ct.clinician_id = c.covered_id
-     where c.covering_id = $1 and c.org_id = $2 and ${active("c")}
-    union all
-    select g.patient_id, p.family_name, p.given_name from access_grants g
-      join patients p on p.org_id = g.org_id and p.id = g.patient_id
-     where g.clinician_id = $1 and g.org_id = $2 and ${running("g")}
-  ) s
-  where not exists (select 1 from patients a where a.org_id = $2 and a.id = s.patient_id and a.archived_at is not null)`;
+const NIL = "00000000-0000-0000-0000-000000000000";
+const live = (id: string) =>
+  `not exists (select 1 from patients a where a.org_id = $2 and a.id = ${id} and a.archived_at is not null)`;
+const afterKey = (f: string, g: string, id: string) => `(${f}, ${g}, ${id}) > ($4, $5, $6::uuid)`;
+const careTeamRange = (clinician: string) => `
+  select ct.sort_family as f, ct.sort_given as g, ct.patient_id as id from care_team ct
+   where ct.clinician_id = ${clinician} and ct.org_id = $2
+     and ${afterKey("ct.sort_family", "ct.sort_given", "ct.patient_id")} and ${live("ct.patient_id")}
+   order by ct.sort_family, ct.sort_given, ct.patient_id limit $3`;
 
-const PAGE = `
-  select p.*, (select count(distinct patient_id) from (${SOURCES}) v)::int as total
-    from (select distinct on (sort_family, sort_given, patient_id) patient_id, sort_family, sort_given
-            from (${SOURCES}) s order by sort_family, sort_given, patient_id limit $3) ids
-    join patients p on p.org_id = $2 and p.id = ids.patient_id
-   order by ids.sort_family, ids.sort_given, ids.patient_id`;
+/**
+ * The page by name after a key ($4-$6; '', '', nil for the first): the visibility sources (the
+ * clinician's care team, the care teams of the clinicians they cover, their running grants), each
+ * read as a range of care_team_list_idx cut at the limit, merged; and on the first page the total,
+ * the distinct patients of all sources.
+ */
+export const TWIN_PAGE = `
+  select p.*, case when $6::uuid = '${NIL}' then (
+           select count(*) from (
+             select ct.patient_id from care_team ct where ct.clinician_id = $1 and ct.org_id = $2
+             union
+             select ct.patient_id from coverage c join care_team ct on ct.org_id = c.org_id and ct.clinician_id = c.covered_id
+              where c.covering_id = $1 and c.org_id = $2 and ${active("c")}
+             union
+             select g.patient_id from access_grants g where g.clinician_id = $1 and g.org_id = $2 and ${running("g")}
+           ) v where ${live("v.patient_id")}) end::int as total
+    from (select distinct on (s.f, s.g, s.id) s.id, s.f, s.g from (
+            (${careTeamRange("$1")})
+            union all
+            select t.* from coverage c cross join lateral (${careTeamRange("c.covered_id")}) t
+             where c.covering_id = $1 and c.org_id = $2 and ${active("c")}
+            union all
+            select p.family_name, p.given_name, p.id from access_grants g
+              join patients p on p.org_id = g.org_id and p.id = g.patient_id
+             where g.clinician_id = $1 and g.org_id = $2 and ${running("g")} and p.archived_at is null
+               and ${afterKey("p.family_name", "p.given_name", "p.id")}
+          ) s order by s.f, s.g, s.id limit $3) ids
+    join patients p on p.org_id = $2 and p.id = ids.id
+   order by ids.f, ids.g, ids.id`;
+
+/** TWIN_PAGE's parameters: the first page, or the page after a patient's (family, given, id). */
+export const twinPageParams = (
+  clinicianId: string,
+  orgId: string,
+  limit: number,
+  after?: { f: string; g: string; id: string },
+) => [clinicianId, orgId, limit, after?.f ?? "", after?.g ?? "", after?.id ?? NIL];
 
 // Visits, bases and badges of the page, and the audit row with the bases, in one statement.
 const EXTRAS = `
@@ -81,7 +104,7 @@ export function twinPatientList(
   limit: number,
 ): Promise<TwinPage> {
   return sql.begin(async (tx) => {
-    const rows = await tx.unsafe(PAGE, [clinicianId, orgId, limit + 1]);
+    const rows = await tx.unsafe(TWIN_PAGE, twinPageParams(clinicianId, orgId, limit + 1));
     const page = rows.slice(0, limit);
     const total = rows[0] ? Number(rows[0].total) : 0;
     if (page.length === 0) return { items: [], total, nextCursor: null };

@@ -1178,28 +1178,28 @@ AS $function$
       SELECT (SELECT public.app_user_id()) AS me, (SELECT public.app_org_id()) AS org, (SELECT public.app_is_admin()) AS admin
     ), asked AS MATERIALIZED (
       SELECT DISTINCT u AS id FROM pg_catalog.unnest(p_patients) AS u WHERE u IS NOT NULL
-    ), visible AS MATERIALIZED (
-      SELECT v.id FROM public.app_visible_patient_ids() AS v(id) WHERE v.id IN (SELECT id FROM asked)
     )
     SELECT coalesce(pg_catalog.jsonb_object_agg(b.id::text, b.basis) FILTER (WHERE b.basis IS NOT NULL), '{}'::jsonb)
     FROM (
       SELECT a.id, CASE
-        WHEN a.id IN (SELECT id FROM visible) THEN
-          CASE
-            WHEN EXISTS (SELECT 1 FROM public.care_team ct
-                         WHERE ct.clinician_id = c.me AND ct.org_id = c.org AND ct.patient_id = a.id)
-              THEN 'care_team'
-            WHEN EXISTS (SELECT 1 FROM public.coverage cv
-                         JOIN public.care_team ct ON ct.org_id = cv.org_id AND ct.clinician_id = cv.covered_id
-                         WHERE cv.covering_id = c.me AND cv.org_id = c.org AND ct.patient_id = a.id
-                           AND public.app_cover_active(cv))
-              THEN 'coverage'
-            ELSE 'break_glass'
-          END
+        WHEN live.id IS NOT NULL AND EXISTS (SELECT 1 FROM public.care_team ct
+                     WHERE ct.clinician_id = c.me AND ct.org_id = c.org AND ct.patient_id = a.id)
+          THEN 'care_team'
+        WHEN live.id IS NOT NULL AND EXISTS (SELECT 1 FROM public.coverage cv
+                     JOIN public.care_team ct ON ct.org_id = cv.org_id AND ct.clinician_id = cv.covered_id
+                     WHERE cv.covering_id = c.me AND cv.org_id = c.org AND ct.patient_id = a.id
+                       AND public.app_cover_active(cv))
+          THEN 'coverage'
+        WHEN live.id IS NOT NULL AND EXISTS (SELECT 1 FROM public.access_grants g
+                     WHERE g.clinician_id = c.me AND g.org_id = c.org AND g.patient_id = a.id
+                       AND public.app_grant_running(g))
+          THEN 'break_glass'
         WHEN c.admin AND EXISTS (SELECT 1 FROM public.patients p WHERE p.org_id = c.org AND p.id = a.id)
           THEN 'admin'
       END AS basis
       FROM asked a CROSS JOIN caller c
+      LEFT JOIN LATERAL (SELECT p.id FROM public.patients p
+                          WHERE p.org_id = c.org AND p.id = a.id AND p.archived_at IS NULL) live ON true
       WHERE c.me IS NOT NULL AND c.org IS NOT NULL
     ) b
   $function$;
@@ -1917,7 +1917,9 @@ CREATE OR REPLACE FUNCTION public.app_is_admin()
 AS $function$
     SELECT coalesce((
       SELECT m.role = 'admin' FROM public.memberships m
-      WHERE m.user_id = public.app_user_id() AND m.org_id = public.app_org_id()
+      WHERE m.user_id = public.app_user_id()
+        AND m.org_id = NULLIF(pg_catalog.current_setting('app.org_id', true), '')::uuid
+        AND m.status = 'active'
     ), false)
   $function$;
 ALTER FUNCTION public.app_is_admin() OWNER TO careroster_owner;
@@ -1944,31 +1946,38 @@ CREATE OR REPLACE FUNCTION public.app_list_page_ids(p_family text, p_given text,
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
     WITH caller AS MATERIALIZED (
-      SELECT (SELECT public.app_user_id()) AS me, (SELECT public.app_org_id()) AS org, (SELECT public.app_is_admin()) AS admin
+      SELECT (SELECT public.app_user_id()) AS me, (SELECT public.app_org_id()) AS org, (SELECT public.app_is_admin()) AS admin,
+             coalesce(p_family, '') AS after_f, coalesce(p_given, '') AS after_g,
+             coalesce(p_id, '00000000-0000-0000-0000-000000000000'::uuid) AS after_id
     )
     SELECT CASE WHEN c.admin THEN ARRAY(
       SELECT p.id FROM public.patients p
-       WHERE p.org_id = c.org AND p.archived_at IS NULL
-         AND (p_id IS NULL OR (p.family_name, p.given_name, p.id) > (p_family, p_given, p_id))
+       WHERE p.org_id = c.org AND p.archived_at IS NULL AND (p.family_name, p.given_name, p.id) > (c.after_f, c.after_g, c.after_id)
        ORDER BY p.family_name, p.given_name, p.id LIMIT p_limit)
     ELSE ARRAY(
       SELECT DISTINCT ON (s.f, s.g, s.id) s.id FROM (
-        SELECT ct.sort_family AS f, ct.sort_given AS g, ct.patient_id AS id FROM public.care_team ct
-         WHERE ct.clinician_id = c.me AND ct.org_id = c.org
-           AND (p_id IS NULL OR (ct.sort_family, ct.sort_given, ct.patient_id) > (p_family, p_given, p_id))
+        (SELECT ct.sort_family AS f, ct.sort_given AS g, ct.patient_id AS id FROM public.care_team ct
+          WHERE ct.clinician_id = c.me AND ct.org_id = c.org
+            AND (ct.sort_family, ct.sort_given, ct.patient_id) > (c.after_f, c.after_g, c.after_id)
+            AND NOT EXISTS (SELECT 1 FROM public.patients a
+                             WHERE a.org_id = c.org AND a.id = ct.patient_id AND a.archived_at IS NOT NULL)
+          ORDER BY ct.sort_family, ct.sort_given, ct.patient_id LIMIT p_limit)
         UNION ALL
-        SELECT ct.sort_family, ct.sort_given, ct.patient_id FROM public.coverage cv
-          JOIN public.care_team ct ON ct.org_id = cv.org_id AND ct.clinician_id = cv.covered_id
+        SELECT t.f, t.g, t.id FROM public.coverage cv
+         CROSS JOIN LATERAL (
+           SELECT ct.sort_family AS f, ct.sort_given AS g, ct.patient_id AS id FROM public.care_team ct
+            WHERE ct.clinician_id = cv.covered_id AND ct.org_id = c.org
+              AND (ct.sort_family, ct.sort_given, ct.patient_id) > (c.after_f, c.after_g, c.after_id)
+              AND NOT EXISTS (SELECT 1 FROM public.patients a
+                               WHERE a.org_id = c.org AND a.id = ct.patient_id AND a.archived_at IS NOT NULL)
+            ORDER BY ct.sort_family, ct.sort_given, ct.patient_id LIMIT p_limit) t
          WHERE cv.covering_id = c.me AND cv.org_id = c.org AND public.app_cover_active(cv)
-           AND (p_id IS NULL OR (ct.sort_family, ct.sort_given, ct.patient_id) > (p_family, p_given, p_id))
         UNION ALL
         SELECT p.family_name, p.given_name, p.id FROM public.access_grants g
           JOIN public.patients p ON p.org_id = g.org_id AND p.id = g.patient_id
          WHERE g.clinician_id = c.me AND g.org_id = c.org AND public.app_grant_running(g)
-           AND (p_id IS NULL OR (p.family_name, p.given_name, p.id) > (p_family, p_given, p_id))
+           AND p.archived_at IS NULL AND (p.family_name, p.given_name, p.id) > (c.after_f, c.after_g, c.after_id)
       ) s
-      WHERE NOT EXISTS (SELECT 1 FROM public.patients a
-                         WHERE a.org_id = c.org AND a.id = s.id AND a.archived_at IS NOT NULL)
       ORDER BY s.f, s.g, s.id LIMIT p_limit)
     END
     FROM caller c
@@ -1976,6 +1985,20 @@ AS $function$
   $function$;
 ALTER FUNCTION public.app_list_page_ids(p_family text, p_given text, p_id uuid, p_limit integer) OWNER TO careroster_owner;
 GRANT EXECUTE ON FUNCTION public.app_list_page_ids(p_family text, p_given text, p_id uuid, p_limit integer) TO careroster_runtime;
+
+CREATE OR REPLACE FUNCTION public.app_list_total()
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT CASE WHEN public.app_is_admin()
+      THEN (SELECT count(*) FROM public.patients p WHERE p.org_id = (SELECT public.app_org_id()) AND p.archived_at IS NULL)
+      ELSE (SELECT count(*) FROM public.app_visible_patient_ids())
+    END
+  $function$;
+ALTER FUNCTION public.app_list_total() OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_list_total() TO careroster_runtime;
 
 CREATE OR REPLACE FUNCTION public.app_member_only_here(p_user uuid)
  RETURNS boolean
@@ -2765,21 +2788,22 @@ CREATE OR REPLACE FUNCTION public.app_visible_patient_ids()
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
-    SELECT v.patient_id FROM (
+    WITH caller AS MATERIALIZED (
+      SELECT (SELECT public.app_user_id()) AS me, (SELECT public.app_org_id()) AS org
+    )
+    SELECT v.patient_id FROM caller c CROSS JOIN LATERAL (
       SELECT ct.patient_id FROM public.care_team ct
-      WHERE ct.clinician_id = (SELECT public.app_user_id()) AND ct.org_id = (SELECT public.app_org_id())
+      WHERE ct.clinician_id = c.me AND ct.org_id = c.org
       UNION
       SELECT g.patient_id FROM public.access_grants g
-      WHERE g.clinician_id = (SELECT public.app_user_id()) AND g.org_id = (SELECT public.app_org_id())
-        AND public.app_grant_running(g)
+      WHERE g.clinician_id = c.me AND g.org_id = c.org AND public.app_grant_running(g)
       UNION
-      SELECT ct.patient_id FROM public.coverage c
-      JOIN public.care_team ct ON ct.org_id = c.org_id AND ct.clinician_id = c.covered_id
-      WHERE c.covering_id = (SELECT public.app_user_id()) AND c.org_id = (SELECT public.app_org_id())
-        AND public.app_cover_active(c)
+      SELECT ct.patient_id FROM public.coverage cv
+      JOIN public.care_team ct ON ct.org_id = cv.org_id AND ct.clinician_id = cv.covered_id
+      WHERE cv.covering_id = c.me AND cv.org_id = c.org AND public.app_cover_active(cv)
     ) v
     WHERE NOT EXISTS (SELECT 1 FROM public.patients p
-                      WHERE p.org_id = (SELECT public.app_org_id()) AND p.id = v.patient_id AND p.archived_at IS NOT NULL)
+                      WHERE p.org_id = c.org AND p.id = v.patient_id AND p.archived_at IS NOT NULL)
   $function$;
 ALTER FUNCTION public.app_visible_patient_ids() OWNER TO careroster_owner;
 GRANT EXECUTE ON FUNCTION public.app_visible_patient_ids() TO careroster_runtime;

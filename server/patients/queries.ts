@@ -64,10 +64,11 @@ export const patientSearch = (term: string) => {
 };
 
 /**
- * The caller's patients, keyset-paginated by (family name, given name, id) or by last visit. No
- * tenant or care-team filter here: the policies return only the caller's patients.
+ * The list's first query: a page of `limit + 1` rows (the extra one says whether another page
+ * exists) and, on the first page, the total. No tenant or care-team filter here: the policies
+ * return only the caller's patients. The bench times this very statement (bench/queries.ts).
  */
-export async function listPatients(tx: Tx, input: PatientListInput) {
+export function pageQuery(tx: Pick<Tx, "select">, input: PatientListInput) {
   const filters: (SQL | undefined)[] = [];
   if (!input.includeArchived) filters.push(isNull(patients.archivedAt));
   if (input.search) filters.push(patientSearch(input.search));
@@ -85,7 +86,8 @@ export async function listPatients(tx: Tx, input: PatientListInput) {
   }
   // The plain list by name reads only its page: app_list_page_ids (drizzle/0026_list_order.sql)
   // names the next ids in list order from index ranges, and the policies still decide which of
-  // those rows this query returns. Its total is an index-only count of the rows they admit.
+  // those rows this query returns. Its total (app_list_total) is the size of the set the caller's
+  // policy admits, counted without fetching the rows.
   const range = byName && !input.search && !input.includeArchived;
   if (range) {
     filters.push(
@@ -97,19 +99,25 @@ export async function listPatients(tx: Tx, input: PatientListInput) {
     : [desc(lastVisit), asc(patients.id)];
   // By name, the last visit comes with the page's other extras in one lookup (as a subquery in the
   // select list it would re-read the policy's care-team array once per row, ~0.3 ms each). The
-  // total comes with the first page only (later pages keep the count the client has): a window
-  // over the rows the sort reads anyway, or the count above for the plain list.
+  // total comes with the first page only (later pages keep the count the client has): the count
+  // above for the plain list, else a window over the rows the sort reads anyway.
   const total = input.cursor
     ? sql<null>`null`
     : range
-      ? sql<number>`(select count(*) from patients t where t.archived_at is null)`.mapWith(Number)
+      ? sql<number>`(select app_list_total())`.mapWith(Number)
       : sql<number>`count(*) over ()`.mapWith(Number);
-  const rows = await tx
+  return tx
     .select({ patient: patients, lastVisit: byName ? sql<string>`null` : lastVisit, total })
     .from(patients)
     .where(and(...filters))
     .orderBy(...order)
     .limit(input.limit + 1);
+}
+
+/** The caller's patients, keyset-paginated by (family name, given name, id) or by last visit. */
+export async function listPatients(tx: Tx, input: PatientListInput) {
+  const byName = input.sort === "name";
+  const rows = await pageQuery(tx, input);
   const { page, nextCursor } = takePage(rows, input.limit, (last) =>
     byName
       ? { f: last.patient.familyName, g: last.patient.givenName, id: last.patient.id }
