@@ -70,7 +70,7 @@ export function startBaseline(database: BenchDatabase): Promise<BenchServer> {
  * The bench's own ports: the first free one of BENCH_PORTS (default 3700-3799), so that its
  * servers keep out of the ranges other work on a shared machine has claimed.
  */
-async function benchPort(): Promise<number> {
+export async function benchPort(): Promise<number> {
   const [from, to] = (process.env.BENCH_PORTS ?? "3700-3799").split("-").map(Number);
   for (let port = from; port <= to; port++) {
     const free = await new Promise<boolean>((resolve) => {
