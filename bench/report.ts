@@ -26,6 +26,8 @@ export interface Results {
   noise: { select1: Stats };
   policyOverhead: { query: string; rls: Stats; handWritten: Stats; ratio: number }[];
   roundTrips: { form: string; writes: number; time: Stats }[];
+  /** One page of patients.list serialized as tRPC sends it (superjson) and as plain JSON, ms. */
+  serialization?: { superjson: Stats; json: Stats };
   groupCommit: {
     workers: number;
     commitDelayMicros: number;
@@ -124,6 +126,12 @@ export function renderMarkdown(r: Results): string {
       r.roundTrips.map((f) => [f.form, f.writes.toFixed(0), ms(f.time.p50), ms(f.time.p95)]),
     ),
     "",
+    ...(r.serialization
+      ? [
+          `Serializing one page of \`patients.list\` (20 patients) in Node: superjson (tRPC's transformer) p50 ${ms(r.serialization.superjson.p50)} ms, plain JSON ${ms(r.serialization.json.p50)} ms.`,
+          "",
+        ]
+      : []),
     "### Group commit for the audit writes",
     "",
     `${r.groupCommit.workers} concurrent audited transactions (the app's \`withRlsContext\` + \`audit\`, committed with \`synchronous_commit = on\`), three rounds alternating the setting; median (range) of transactions per second.`,

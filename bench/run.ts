@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { sql as dsql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
+import superjson from "superjson";
 import { audit } from "@/server/audit/record";
 import type { SessionKey } from "@/server/auth/sessions";
 import { hashToken } from "@/server/auth/tokens";
@@ -15,6 +16,7 @@ import { startCluster, type Cluster } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
 import { auditEvents } from "@/server/db/schema";
 import { seedLarge } from "@/server/db/seed/large";
+import { listPatients } from "@/server/patients/queries";
 import { sessionCookie } from "@/tests/helpers/session-cookie";
 import { writeCharts } from "./charts";
 import { groupCommit } from "./group-commit";
@@ -115,6 +117,43 @@ async function explain(
   writeFileSync(path.join(out, "explain", `${slug}.hand-written.txt`), text(await pair.handWritten(explaining(owner))));
 }
 
+/**
+ * The plans inside the list's definer functions (app_list_page_ids, app_list_total), which the
+ * query's own EXPLAIN shows as one opaque call: auto_explain's nested plans, on the owner's
+ * connection (the functions run as the owner whoever calls them) in the caller's context.
+ */
+async function explainListFunctions(key: SessionKey, slug: string) {
+  const plans: string[] = [];
+  const notes = postgres(cluster.ownerUrl(args.database), {
+    max: 1,
+    onnotice: (n) => plans.push(n.message),
+  });
+  try {
+    await notes.begin(async (tx) => {
+      await tx`select live from app_context_enter(${key.sessionId}::uuid, ${key.secret})`;
+      await tx`select app_list_page_ids(null, null, null, 21), app_list_total()`; // warm
+      await tx.unsafe(`load 'auto_explain'`);
+      for (const setting of [
+        "log_min_duration = 0",
+        "log_nested_statements = on",
+        "log_analyze = on",
+        "log_buffers = on",
+        "log_level = notice",
+      ])
+        await tx.unsafe(`set local auto_explain.${setting}`);
+      await tx`select app_list_page_ids(null, null, null, 21)`;
+      await tx`select app_list_total()`;
+    });
+  } finally {
+    await notes.end();
+  }
+  // The identity functions' own small plans are left out: the list's two statements are what matter.
+  const kept = plans.filter((p) =>
+    /app_list_page_ids|app_list_total|WITH caller|CASE WHEN public.app_is_admin/.test(p),
+  );
+  writeFileSync(path.join(out, "explain", `${slug}.txt`), kept.join("\n\n") + "\n");
+}
+
 async function ensureDataset(
   cluster: Cluster,
   database: string,
@@ -190,6 +229,7 @@ try {
     log(`   ${pair.name}: RLS p50 ${ms(a.p50)} ms, hand-written ${ms(b.p50)} ms, ratio ${(a.p50 / b.p50).toFixed(2)}`);
   }
 
+  await explainListFunctions(sessions.get(s.clinicianId)!, "clinician-list-query-1-inside-the-functions");
   log("2/4 Round trips of a request's transaction (the app's own code on the runtime pool)");
   const db = createDb(cluster.runtimeUrl(args.database), { max: 2, applicationName: "careroster-bench" });
   const ctx = as(s.clinicianId);
@@ -239,6 +279,17 @@ try {
     results.roundTrips.push({ form: form.name, writes, time: timings[i] });
     log(`   ${form.name}: ${writes} network writes, p50 ${ms(timings[i].p50)} ms`);
   }
+  // Node CPU candidates: the response's serialization (tRPC's superjson transformer vs plain JSON)
+  // of a real page, as listPatients answers it.
+  const page = await withRlsContext(db, ctx, (tx) =>
+    listPatients(tx, { limit: 20, sort: "name", includeArchived: false }),
+  );
+  const [withSuperjson, withJson] = await measureInterleaved(
+    [async () => JSON.stringify(superjson.serialize(page)), async () => JSON.stringify(page)],
+    N * 5,
+  );
+  results.serialization = { superjson: withSuperjson, json: withJson };
+  log(`   serializing one page: superjson p50 ${ms(withSuperjson.p50)} ms, JSON ${ms(withJson.p50)} ms`);
   await db.$client.end();
   log("   group commit: 32 concurrent audited transactions, commit_delay 0 vs 200 µs, 3 rounds of 3 s each…");
   results.groupCommit = await groupCommit({

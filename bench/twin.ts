@@ -76,8 +76,8 @@ const EXTRAS = `
     returning id
   )
   select b.id, b.basis,
-         (select max(a.starts_at) from appointments a where a.patient_id = b.id and a.starts_at < now() and a.status <> 'cancelled') as last_visit,
-         (select min(a.starts_at) from appointments a where a.patient_id = b.id and a.starts_at > now() and a.status = 'scheduled') as next_visit,
+         (select max(a.starts_at) from appointments a where a.org_id = $2 and a.patient_id = b.id and a.starts_at < now() and a.status <> 'cancelled') as last_visit,
+         (select min(a.starts_at) from appointments a where a.org_id = $2 and a.patient_id = b.id and a.starts_at > now() and a.status = 'scheduled') as next_visit,
          case b.basis
            when 'break_glass' then (select json_build_object('via', 'break_glass', 'until', max(g.expires_at)) from access_grants g
                                      where g.clinician_id = $1 and g.org_id = $2 and g.patient_id = b.id and ${running("g")})

@@ -45,6 +45,23 @@ CREATE TRIGGER patients_sort_key AFTER UPDATE OF family_name, given_name ON publ
 -- policy admits.
 CREATE INDEX patients_org_live_idx ON public.patients (org_id, id) WHERE archived_at IS NULL;--> statement-breakpoint
 
+-- The caller of a definer function in one call: the identity (one check of the context's MAC),
+-- and the practice and admin flag from the one membership row app_org_id and app_is_admin read
+-- (the caller's, in the context's practice, active). The list and visibility functions below
+-- start from it instead of calling app_user_id, app_org_id and app_is_admin, each of which checks
+-- the MAC again.
+CREATE FUNCTION public.app_caller() RETURNS TABLE (me uuid, org uuid, admin boolean)
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+  AS $$
+    SELECT u.me, m.org_id, coalesce(m.role = 'admin', false)
+    FROM (SELECT public.app_user_id() AS me) u
+    LEFT JOIN public.memberships m
+      ON m.user_id = u.me AND m.org_id = NULLIF(pg_catalog.current_setting('app.org_id', true), '')::uuid
+     AND m.status = 'active'
+  $$;--> statement-breakpoint
+ALTER FUNCTION public.app_caller() OWNER TO careroster_owner;--> statement-breakpoint
+REVOKE ALL ON FUNCTION public.app_caller() FROM PUBLIC;--> statement-breakpoint
+
 -- The next ids of the caller's list by name after a key (NULLs: from the start), in list order:
 -- an admin's from the practice's name index; anyone else's merged from their visibility sources
 -- (the same three as app_visible_patient_ids), each read as a range in list order and cut at the
@@ -56,9 +73,9 @@ CREATE FUNCTION public.app_list_page_ids(p_family text, p_given text, p_id uuid,
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   AS $$
     WITH caller AS MATERIALIZED (
-      SELECT (SELECT public.app_user_id()) AS me, (SELECT public.app_org_id()) AS org, (SELECT public.app_is_admin()) AS admin,
-             coalesce(p_family, '') AS after_f, coalesce(p_given, '') AS after_g,
+      SELECT k.me, k.org, k.admin, coalesce(p_family, '') AS after_f, coalesce(p_given, '') AS after_g,
              coalesce(p_id, '00000000-0000-0000-0000-000000000000'::uuid) AS after_id
+      FROM public.app_caller() k
     )
     SELECT CASE WHEN c.admin THEN ARRAY(
       SELECT p.id FROM public.patients p
@@ -103,10 +120,11 @@ GRANT EXECUTE ON FUNCTION public.app_list_page_ids(text, text, uuid, integer) TO
 CREATE FUNCTION public.app_list_total() RETURNS bigint
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   AS $$
-    SELECT CASE WHEN public.app_is_admin()
-      THEN (SELECT count(*) FROM public.patients p WHERE p.org_id = (SELECT public.app_org_id()) AND p.archived_at IS NULL)
+    SELECT CASE WHEN c.admin
+      THEN (SELECT count(*) FROM public.patients p WHERE p.org_id = c.org AND p.archived_at IS NULL)
       ELSE (SELECT count(*) FROM public.app_visible_patient_ids())
     END
+    FROM public.app_caller() c
   $$;--> statement-breakpoint
 ALTER FUNCTION public.app_list_total() OWNER TO careroster_owner;--> statement-breakpoint
 REVOKE ALL ON FUNCTION public.app_list_total() FROM PUBLIC;--> statement-breakpoint
@@ -126,13 +144,11 @@ CREATE OR REPLACE FUNCTION public.app_is_admin() RETURNS boolean
     ), false)
   $$;--> statement-breakpoint
 
--- The caller is worked out once per call, not once per source.
+-- The caller is worked out once per call (app_caller), not once per source.
 CREATE OR REPLACE FUNCTION public.app_visible_patient_ids() RETURNS SETOF uuid
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   AS $$
-    WITH caller AS MATERIALIZED (
-      SELECT (SELECT public.app_user_id()) AS me, (SELECT public.app_org_id()) AS org
-    )
+    WITH caller AS MATERIALIZED (SELECT k.me, k.org FROM public.app_caller() k)
     SELECT v.patient_id FROM caller c CROSS JOIN LATERAL (
       SELECT ct.patient_id FROM public.care_team ct
       WHERE ct.clinician_id = c.me AND ct.org_id = c.org
@@ -154,9 +170,8 @@ CREATE OR REPLACE FUNCTION public.app_visible_patient_ids() RETURNS SETOF uuid
 CREATE OR REPLACE FUNCTION public.app_access_bases(p_patients uuid[]) RETURNS jsonb
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   AS $$
-    WITH caller AS MATERIALIZED (
-      SELECT (SELECT public.app_user_id()) AS me, (SELECT public.app_org_id()) AS org, (SELECT public.app_is_admin()) AS admin
-    ), asked AS MATERIALIZED (
+    WITH caller AS MATERIALIZED (SELECT k.me, k.org, k.admin FROM public.app_caller() k),
+    asked AS MATERIALIZED (
       SELECT DISTINCT u AS id FROM pg_catalog.unnest(p_patients) AS u WHERE u IS NOT NULL
     )
     SELECT coalesce(pg_catalog.jsonb_object_agg(b.id::text, b.basis) FILTER (WHERE b.basis IS NOT NULL), '{}'::jsonb)

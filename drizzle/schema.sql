@@ -1174,9 +1174,8 @@ CREATE OR REPLACE FUNCTION public.app_access_bases(p_patients uuid[])
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
-    WITH caller AS MATERIALIZED (
-      SELECT (SELECT public.app_user_id()) AS me, (SELECT public.app_org_id()) AS org, (SELECT public.app_is_admin()) AS admin
-    ), asked AS MATERIALIZED (
+    WITH caller AS MATERIALIZED (SELECT k.me, k.org, k.admin FROM public.app_caller() k),
+    asked AS MATERIALIZED (
       SELECT DISTINCT u AS id FROM pg_catalog.unnest(p_patients) AS u WHERE u IS NOT NULL
     )
     SELECT coalesce(pg_catalog.jsonb_object_agg(b.id::text, b.basis) FILTER (WHERE b.basis IS NOT NULL), '{}'::jsonb)
@@ -1325,6 +1324,21 @@ AS $function$
   $function$;
 ALTER FUNCTION public.app_auth_user(p_email text) OWNER TO careroster_owner;
 GRANT EXECUTE ON FUNCTION public.app_auth_user(p_email text) TO careroster_auth;
+
+CREATE OR REPLACE FUNCTION public.app_caller()
+ RETURNS TABLE(me uuid, org uuid, admin boolean)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT u.me, m.org_id, coalesce(m.role = 'admin', false)
+    FROM (SELECT public.app_user_id() AS me) u
+    LEFT JOIN public.memberships m
+      ON m.user_id = u.me AND m.org_id = NULLIF(pg_catalog.current_setting('app.org_id', true), '')::uuid
+     AND m.status = 'active'
+  $function$;
+ALTER FUNCTION public.app_caller() OWNER TO careroster_owner;
+-- FUNCTION public.app_caller(): no privileges beyond its owner's
 
 CREATE OR REPLACE FUNCTION public.app_care_team_sort_key()
  RETURNS trigger
@@ -1946,9 +1960,9 @@ CREATE OR REPLACE FUNCTION public.app_list_page_ids(p_family text, p_given text,
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
     WITH caller AS MATERIALIZED (
-      SELECT (SELECT public.app_user_id()) AS me, (SELECT public.app_org_id()) AS org, (SELECT public.app_is_admin()) AS admin,
-             coalesce(p_family, '') AS after_f, coalesce(p_given, '') AS after_g,
+      SELECT k.me, k.org, k.admin, coalesce(p_family, '') AS after_f, coalesce(p_given, '') AS after_g,
              coalesce(p_id, '00000000-0000-0000-0000-000000000000'::uuid) AS after_id
+      FROM public.app_caller() k
     )
     SELECT CASE WHEN c.admin THEN ARRAY(
       SELECT p.id FROM public.patients p
@@ -1992,10 +2006,11 @@ CREATE OR REPLACE FUNCTION public.app_list_total()
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
-    SELECT CASE WHEN public.app_is_admin()
-      THEN (SELECT count(*) FROM public.patients p WHERE p.org_id = (SELECT public.app_org_id()) AND p.archived_at IS NULL)
+    SELECT CASE WHEN c.admin
+      THEN (SELECT count(*) FROM public.patients p WHERE p.org_id = c.org AND p.archived_at IS NULL)
       ELSE (SELECT count(*) FROM public.app_visible_patient_ids())
     END
+    FROM public.app_caller() c
   $function$;
 ALTER FUNCTION public.app_list_total() OWNER TO careroster_owner;
 GRANT EXECUTE ON FUNCTION public.app_list_total() TO careroster_runtime;
@@ -2788,9 +2803,7 @@ CREATE OR REPLACE FUNCTION public.app_visible_patient_ids()
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
-    WITH caller AS MATERIALIZED (
-      SELECT (SELECT public.app_user_id()) AS me, (SELECT public.app_org_id()) AS org
-    )
+    WITH caller AS MATERIALIZED (SELECT k.me, k.org FROM public.app_caller() k)
     SELECT v.patient_id FROM caller c CROSS JOIN LATERAL (
       SELECT ct.patient_id FROM public.care_team ct
       WHERE ct.clinician_id = c.me AND ct.org_id = c.org
