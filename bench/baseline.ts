@@ -1,6 +1,7 @@
 import http from "node:http";
 import type postgres from "postgres";
 import { z } from "zod";
+import { twinPatientList } from "./twin";
 
 // The benchmark's yardstick: the clinician list written by hand, on a connection that bypasses
 // RLS (the owner), with no session check and no transaction, behind a bare node:http server. It
@@ -25,9 +26,12 @@ const input = z.object({
 
 /** The path the baseline answers on. */
 export const BASELINE_PATH = "/baseline";
+/** The path the unguarded twin of `patients.list` (bench/twin.ts) answers on. */
+export const TWIN_PATH = "/twin";
 
 /**
  * `GET /baseline?clinicianId=…&orgId=…&limit=…` answers `{ items }` (the list above, as JSON);
+ * `GET /twin?…` (the same parameters) answers `{ items, total, nextCursor }` as `patients.list` does;
  * `GET /health` answers 200 once listening; anything else 404, bad parameters 400.
  */
 export function baselineServer(sql: postgres.Sql): http.Server {
@@ -39,12 +43,16 @@ export function baselineServer(sql: postgres.Sql): http.Server {
     const url = new URL(req.url ?? "/", "http://baseline");
     if (req.method !== "GET") return send(405, "Method not allowed\n");
     if (url.pathname === "/health") return send(200, "ok\n");
-    if (url.pathname !== BASELINE_PATH) return send(404, "Not found\n");
+    if (url.pathname !== BASELINE_PATH && url.pathname !== TWIN_PATH) return send(404, "Not found\n");
     const parsed = input.safeParse(Object.fromEntries(url.searchParams));
     if (!parsed.success) return send(400, "Bad request\n");
     const { clinicianId, orgId, limit } = parsed.data;
-    handWrittenClinicianList(sql, clinicianId, orgId, limit).then(
-      (rows) => send(200, JSON.stringify({ items: rows }), "application/json"),
+    const answer =
+      url.pathname === TWIN_PATH
+        ? twinPatientList(sql, clinicianId, orgId, limit)
+        : handWrittenClinicianList(sql, clinicianId, orgId, limit).then((items) => ({ items }));
+    answer.then(
+      (body) => send(200, JSON.stringify(body), "application/json"),
       () => send(500, "Query failed\n"),
     );
   });

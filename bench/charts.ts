@@ -12,28 +12,22 @@ async function svg(spec: TopLevelSpec): Promise<string> {
 
 const series = { field: "series", type: "nominal", title: null, legend: { orient: "bottom" } } as const;
 
-/** bench/growth.svg (clinician first page against dataset size) and bench/concurrency.svg. */
+/** bench/growth.svg (query 1 by dataset and caller) and bench/concurrency.svg. */
 export async function writeCharts(r: Results, dir: string) {
   if (r.growth) {
     const values = r.growth.flatMap((g) => [
-      { patients: g.patients, series: "RLS (no WHERE)", p50: g.rls.p50 },
-      { patients: g.patients, series: "hand-written WHERE", p50: g.handWritten.p50 },
+      { caller: g.label, series: "RLS (the app's query)", p50: g.rls.p50 },
+      { caller: g.label, series: "hand-written (owner)", p50: g.handWritten.p50 },
     ]);
     const chart = await svg({
-      title: "Clinician list, first page: p50 by dataset size",
+      title: `Growth: p50 by dataset and caller (${r.machine.split(",")[0]})`,
       width: 420,
-      height: 240,
       data: { values },
-      mark: { type: "line", point: true },
+      mark: "bar",
       encoding: {
-        x: {
-          field: "patients",
-          type: "quantitative",
-          scale: { type: "log" },
-          axis: { values: values.map((v) => v.patients), format: "~s" },
-          title: "patients in the database",
-        },
-        y: { field: "p50", type: "quantitative", title: "p50 ms" },
+        y: { field: "caller", type: "nominal", sort: null, title: null },
+        yOffset: { field: "series" },
+        x: { field: "p50", type: "quantitative", title: "p50 ms" },
         color: series,
       },
     });
@@ -42,7 +36,8 @@ export async function writeCharts(r: Results, dir: string) {
   if (r.curve) {
     const values = r.curve.flatMap((c) => [
       { connections: c.connections, series: "patients.list", rps: c.app.rps, p95: c.app.p95 },
-      { connections: c.connections, series: "baseline route", rps: c.baseline.rps, p95: c.baseline.p95 },
+      { connections: c.connections, series: "unguarded twin", rps: c.twin.rps, p95: c.twin.p95 },
+      { connections: c.connections, series: "baseline (page only)", rps: c.baseline.rps, p95: c.baseline.p95 },
     ]);
     const x = {
       field: "connections",
@@ -51,7 +46,7 @@ export async function writeCharts(r: Results, dir: string) {
       title: "concurrent connections",
     } as const;
     const chart = await svg({
-      title: "Whole stack over HTTP: throughput and p95 by concurrency",
+      title: `Whole stack over HTTP: throughput and p95 by concurrency (${r.machine.split(",")[0]})`,
       data: { values },
       hconcat: [
         {

@@ -1,8 +1,8 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { readdirSync, readFileSync } from "node:fs";
+import net from "node:net";
 import { promisify } from "node:util";
-import { freePort } from "@/server/db/embedded";
 
 const run = promisify(execFile);
 
@@ -66,13 +66,30 @@ export function startBaseline(database: BenchDatabase): Promise<BenchServer> {
   }));
 }
 
+/**
+ * The bench's own ports: the first free one of BENCH_PORTS (default 3700-3799), so that its
+ * servers keep out of the ranges other work on a shared machine has claimed.
+ */
+export async function benchPort(): Promise<number> {
+  const [from, to] = (process.env.BENCH_PORTS ?? "3700-3799").split("-").map(Number);
+  for (let port = from; port <= to; port++) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = net.createServer();
+      probe.once("error", () => resolve(false));
+      probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port in ${from}-${to} (BENCH_PORTS)`);
+}
+
 async function spawnServer(
   command: string,
   args: string[],
   healthPath: string,
   env: (port: number) => NodeJS.ProcessEnv,
 ): Promise<BenchServer> {
-  const port = await freePort();
+  const port = await benchPort();
   const server: ChildProcess = spawn(command, args, {
     env: env(port),
     stdio: ["ignore", "ignore", "inherit"],
@@ -153,7 +170,8 @@ function processTree(root: number): { name: string; rssKiB: number; cpuMs: numbe
 const isDatabase = (p: { name: string }) => p.name.startsWith("postgres");
 /** One load run from a second process (bench/load.ts). A throughput of failed requests is not a measurement. */
 export async function load(url: string, seconds: number, connections: number, cookie = ""): Promise<LoadResult> {
-  const { stdout } = await run("npx", ["tsx", "bench/load.ts", url, String(seconds), String(connections), cookie], {
+  const args = ["--import", "tsx", "bench/load.ts", url, String(seconds), String(connections), cookie];
+  const { stdout } = await run(process.execPath, args, {
     encoding: "utf8",
     maxBuffer: 1 << 24,
   });

@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { sql as dsql } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import postgres from "postgres";
+import superjson from "superjson";
 import { audit } from "@/server/audit/record";
 import type { SessionKey } from "@/server/auth/sessions";
 import { hashToken } from "@/server/auth/tokens";
@@ -15,14 +16,13 @@ import { startCluster, type Cluster } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
 import { auditEvents } from "@/server/db/schema";
 import { seedLarge } from "@/server/db/seed/large";
+import { listPatients } from "@/server/patients/queries";
 import { sessionCookie } from "@/tests/helpers/session-cookie";
 import { writeCharts } from "./charts";
 import { groupCommit } from "./group-commit";
-import { BASELINE_PATH } from "./baseline";
-import { databaseCpuMs, load, startBaseline, startServer, type BenchServer, type LoadResult } from "./http";
-
-type Cpu = { app: number; database: number };
-import { pickSubject, queryPairs, type Subject } from "./queries";
+import { BASELINE_PATH, TWIN_PATH } from "./baseline";
+import { benchPort, databaseCpuMs, load, startBaseline, startServer, type BenchServer, type LoadResult } from "./http";
+import { pickSubject, queryPairs, widePanel, type Subject } from "./queries";
 import { renderMarkdown, updateReadme, type Results } from "./report";
 import { writesPerRun } from "./round-trips";
 import { measure, measureInterleaved, ms, spread } from "./stats";
@@ -104,7 +104,9 @@ async function explain(
   const explaining = <T extends postgres.Sql | postgres.TransactionSql>(q: T): T =>
     new Proxy(q, {
       get: (t, k) =>
-        k === "unsafe" ? (text: string) => t.unsafe(`explain (analyze, buffers) ${text}`) : Reflect.get(t, k),
+        k === "unsafe"
+          ? (text: string, params?: never[]) => t.unsafe(`explain (analyze, buffers) ${text}`, params)
+          : Reflect.get(t, k),
     });
   const text = (rows: unknown) => (rows as { "QUERY PLAN": string }[]).map((r) => r["QUERY PLAN"]).join("\n") + "\n";
   const rls = await rt.begin(async (tx) => {
@@ -113,6 +115,43 @@ async function explain(
   });
   writeFileSync(path.join(out, "explain", `${slug}.rls.txt`), text(rls));
   writeFileSync(path.join(out, "explain", `${slug}.hand-written.txt`), text(await pair.handWritten(explaining(owner))));
+}
+
+/**
+ * The plans inside the list's definer functions (app_list_page_ids, app_list_total), which the
+ * query's own EXPLAIN shows as one opaque call: auto_explain's nested plans, on the owner's
+ * connection (the functions run as the owner whoever calls them) in the caller's context.
+ */
+async function explainListFunctions(key: SessionKey, slug: string) {
+  const plans: string[] = [];
+  const notes = postgres(cluster.ownerUrl(args.database), {
+    max: 1,
+    onnotice: (n) => plans.push(n.message),
+  });
+  try {
+    await notes.begin(async (tx) => {
+      await tx`select live from app_context_enter(${key.sessionId}::uuid, ${key.secret})`;
+      await tx`select app_list_page_ids(null, null, null, 21), app_list_total()`; // warm
+      await tx.unsafe(`load 'auto_explain'`);
+      for (const setting of [
+        "log_min_duration = 0",
+        "log_nested_statements = on",
+        "log_analyze = on",
+        "log_buffers = on",
+        "log_level = notice",
+      ])
+        await tx.unsafe(`set local auto_explain.${setting}`);
+      await tx`select app_list_page_ids(null, null, null, 21)`;
+      await tx`select app_list_total()`;
+    });
+  } finally {
+    await notes.end();
+  }
+  // The identity functions' own small plans are left out: the list's two statements are what matter.
+  const kept = plans.filter((p) =>
+    /app_list_page_ids|app_list_total|WITH caller|CASE WHEN public.app_is_admin/.test(p),
+  );
+  writeFileSync(path.join(out, "explain", `${slug}.txt`), kept.join("\n\n") + "\n");
 }
 
 async function ensureDataset(
@@ -136,17 +175,20 @@ async function ensureDataset(
 
 const results: Results = {
   machine: `${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`,
+  load: { start: os.loadavg()[0], end: 0 },
   iterations: N,
   at: new Date().toISOString(),
 } as Results;
 
 let subject: Subject | undefined;
 const sessions = new Map<string, SessionKey>();
-const cluster = await startCluster(path.join(dataDir, "pg"), { persistent: true });
+const cluster = await startCluster(path.join(dataDir, "pg"), { persistent: true, port: await benchPort() });
 try {
   log(`Migrating ${args.database} (the policies under test are the current ones)…`);
   await migrate(cluster.ownerUrl(args.database), cluster.runtimeUrl(args.database), cluster.authUrl(args.database));
   const owner = postgres(cluster.ownerUrl(args.database), { max: 2, onnotice: () => {} });
+  // A migration that rewrote rows leaves the visibility map behind; index-only scans need it.
+  await owner`vacuum (analyze) care_team, patients`;
   const rt = postgres(cluster.runtimeUrl(args.database), { max: 2, onnotice: () => {} });
   const [{ version }] = await owner`select current_setting('server_version') as version`;
   const [{ patients }] = await owner`select count(*)::int as patients from patients`;
@@ -187,6 +229,7 @@ try {
     log(`   ${pair.name}: RLS p50 ${ms(a.p50)} ms, hand-written ${ms(b.p50)} ms, ratio ${(a.p50 / b.p50).toFixed(2)}`);
   }
 
+  await explainListFunctions(sessions.get(s.clinicianId)!, "clinician-list-query-1-inside-the-functions");
   log("2/4 Round trips of a request's transaction (the app's own code on the runtime pool)");
   const db = createDb(cluster.runtimeUrl(args.database), { max: 2, applicationName: "careroster-bench" });
   const ctx = as(s.clinicianId);
@@ -236,6 +279,17 @@ try {
     results.roundTrips.push({ form: form.name, writes, time: timings[i] });
     log(`   ${form.name}: ${writes} network writes, p50 ${ms(timings[i].p50)} ms`);
   }
+  // Node CPU candidates: the response's serialization (tRPC's superjson transformer vs plain JSON)
+  // of a real page, as listPatients answers it.
+  const page = await withRlsContext(db, ctx, (tx) =>
+    listPatients(tx, { limit: 20, sort: "name", includeArchived: false }),
+  );
+  const [withSuperjson, withJson] = await measureInterleaved(
+    [async () => JSON.stringify(superjson.serialize(page)), async () => JSON.stringify(page)],
+    N * 5,
+  );
+  results.serialization = { superjson: withSuperjson, json: withJson };
+  log(`   serializing one page: superjson p50 ${ms(withSuperjson.p50)} ms, JSON ${ms(withJson.p50)} ms`);
   await db.$client.end();
   log("   group commit: 32 concurrent audited transactions, commit_delay 0 vs 200 µs, 3 rounds of 3 s each…");
   results.groupCommit = await groupCommit({
@@ -257,7 +311,9 @@ try {
   await rt.end();
 
   if (!args["skip-growth"]) {
-    log("4/4 Growth: clinician first page at 10k, 100k and 1M patients, interleaved");
+    log(
+      "4/4 Growth: query 1 at 10k, 100k and 1M patients, a 10,000-patient panel and the network admin list, interleaved",
+    );
     results.growth = [];
     for (const [database, size] of [
       ["careroster_10k", { patients: 10_000, orgs: 10, clinicians: 20 }],
@@ -275,16 +331,52 @@ try {
         await setContext(tx, { kind: "session", ...key });
         return measureInterleaved([() => first.rls(tx), () => first.handWritten(o)], N);
       });
+      const entry = { patients: n, practicePatients: subj.orgPatients };
       results.growth.push({
-        patients: n,
-        practicePatients: subj.orgPatients,
+        ...entry,
+        label: `${n.toLocaleString("en")}, the median panel`,
         panel: subj.panel,
         rls: a,
         handWritten: b,
       });
+      const [sizesOf] =
+        await o`select (select count(*)::int from organizations) as orgs, (select count(*)::int from memberships where role = 'clinician') as clinicians`;
       log(
         `   ${n.toLocaleString("en")} patients (panel ${subj.panel}): RLS p50 ${ms(a.p50)} ms, hand-written ${ms(b.p50)} ms`,
       );
+      if (size === null) {
+        // At 1M: a 10,000-patient panel, and the admin's list at the largest practice of the
+        // 100-practice network.
+        const wide = await widePanel(o, subj, 10_000);
+        const wideKey = await startSession(o, wide.clinicianId, wide.orgId);
+        const [wideFirst] = await queryPairs(o, wide);
+        const [c, d] = await r.begin(async (tx) => {
+          await setContext(tx, { kind: "session", ...wideKey });
+          return measureInterleaved([() => wideFirst.rls(tx), () => wideFirst.handWritten(o)], N);
+        });
+        results.growth.push({
+          ...entry,
+          label: "1M, a 10,000-patient panel",
+          panel: wide.panel,
+          rls: c,
+          handWritten: d,
+        });
+        log(`   10,000-patient panel: RLS p50 ${ms(c.p50)} ms, hand-written ${ms(d.p50)} ms`);
+        const adminKey = await startSession(o, subj.adminId, subj.orgId);
+        const adminList = (await queryPairs(o, subj)).find((p) => p.asAdmin)!;
+        const [e, f] = await r.begin(async (tx) => {
+          await setContext(tx, { kind: "session", ...adminKey });
+          return measureInterleaved([() => adminList.rls(tx), () => adminList.handWritten(o)], N);
+        });
+        results.growth.push({
+          ...entry,
+          label: `1M, the admin list at the largest practice (${sizesOf.orgs} practices, ${sizesOf.clinicians} clinicians)`,
+          panel: subj.orgPatients,
+          rls: e,
+          handWritten: f,
+        });
+        log(`   network admin list: RLS p50 ${ms(e.p50)} ms, hand-written ${ms(f.p50)} ms`);
+      }
       await o.end();
       await r.end();
     }
@@ -292,6 +384,11 @@ try {
 } finally {
   await cluster.stop();
 }
+
+type Cpu = { app: number; database: number };
+/** The three servers of the HTTP comparison: the app, its unguarded twin, the bare baseline. */
+type Route = "app" | "twin" | "baseline";
+const ROUTES: Route[] = ["app", "twin", "baseline"];
 
 if (!args["skip-http"]) {
   const s = subject!;
@@ -306,10 +403,10 @@ if (!args["skip-http"]) {
     { secret },
   );
   const trpcPath = `/api/trpc/patients.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 20 } }))}`;
-  const basePath = `${BASELINE_PATH}?clinicianId=${s.clinicianId}&orgId=${s.orgId}&limit=20`;
-  // One cluster for both servers: the app (`npm start` on it) and the hand-written baseline (its
-  // own process, bench/baseline-server.ts, on the owner's connection).
-  const pg = await startCluster(path.join(dataDir, "pg"), { persistent: true });
+  const handQuery = `?clinicianId=${s.clinicianId}&orgId=${s.orgId}&limit=20`;
+  // One cluster for all servers: the app (`npm start` on it) and the hand-written twin and
+  // baseline (one process of their own, bench/baseline-server.ts, on the owner's connection).
+  const pg = await startCluster(path.join(dataDir, "pg"), { persistent: true, port: await benchPort() });
   const database = {
     runtimeUrl: pg.runtimeUrl(args.database),
     authUrl: pg.authUrl(args.database),
@@ -320,84 +417,80 @@ if (!args["skip-http"]) {
   try {
     yardstick = await startBaseline(database);
     const handWritten = yardstick;
+    const url = (app: BenchServer, route: Route) =>
+      route === "app"
+        ? app.base + trpcPath
+        : `${handWritten.base}${route === "twin" ? TWIN_PATH : BASELINE_PATH}${handQuery}`;
+    const run = (app: BenchServer, route: Route, seconds: number, connections: number) =>
+      load(url(app, route), seconds, connections, route === "app" ? cookie : "");
 
     log("3/4 Whole stack over HTTP (production build, load from a second process)");
     log("   per-stage breakdown: 1 connection, Server-Timing on…");
     const timed = await startServer({ ...server, serverTiming: true });
     try {
-      await load(timed.base + trpcPath, 3, 1, cookie);
-      const [app, hand] = [
-        await load(timed.base + trpcPath, HTTP_SECONDS * 2, 1, cookie),
-        await load(handWritten.base + basePath, HTTP_SECONDS * 2, 1),
-      ];
-      results.breakdown = { app, baseline: hand };
+      await run(timed, "app", 3, 1);
+      const app = await run(timed, "app", HTTP_SECONDS * 2, 1);
+      const twin = await run(timed, "twin", HTTP_SECONDS * 2, 1);
+      const baseline = await run(timed, "baseline", HTTP_SECONDS * 2, 1);
+      results.breakdown = { app, twin, baseline };
       log(
         `   stages (p50 ms): ${Object.entries(app.stages)
           .map(([k, v]) => `${k} ${ms(v)}`)
-          .join(", ")}; end to end ${ms(app.p50)} vs baseline ${ms(hand.p50)}`,
+          .join(", ")}; end to end ${ms(app.p50)} vs twin ${ms(twin.p50)} vs baseline ${ms(baseline.p50)}`,
       );
     } finally {
       await timed.stop();
     }
 
     log(
-      `   concurrency curve: ${CONNECTIONS.join(", ")} connections, ${ROUNDS} rounds each alternating the order, ${HTTP_SECONDS} s per run…`,
+      `   concurrency curve: ${CONNECTIONS.join(", ")} connections, ${ROUNDS} rounds each rotating the order of app, twin and baseline, ${HTTP_SECONDS} s per run…`,
     );
     const plain = await startServer({ ...server, serverTiming: false });
     try {
-      await load(plain.base + trpcPath, 3, 8, cookie);
-      await load(handWritten.base + basePath, 3, 8);
+      for (const route of ROUTES) await run(plain, route, 3, 8);
       results.curve = [];
       for (const connections of CONNECTIONS) {
-        const rounds: { app: LoadResult; baseline: LoadResult; ratio: number; cpu: { app: Cpu; baseline: Cpu } }[] = [];
-        // CPU per request, by process: what the serving process (the app's or the baseline's; the
-        // other one idles) and the database spent on one request.
+        // CPU per request, by process: what the serving process (the app's, or the hand-written
+        // server's; the other idles) and the database spent on one request.
         const cpu = (): Cpu => ({ app: plain.cpuMs() + handWritten.cpuMs(), database: databaseCpuMs() });
-        const withCpu = async (run: () => Promise<LoadResult>): Promise<[LoadResult, Cpu]> => {
-          const before = cpu();
-          const result = await run();
-          const after = cpu();
-          return [
-            result,
-            {
-              app: (after.app - before.app) / result.requests,
-              database: (after.database - before.database) / result.requests,
-            },
-          ];
-        };
+        const rounds: Record<Route, { result: LoadResult; cpu: Cpu }>[] = [];
         for (let round = 0; round < ROUNDS; round++) {
-          const runApp = () => withCpu(() => load(plain.base + trpcPath, HTTP_SECONDS, connections, cookie));
-          const runBase = () => withCpu(() => load(handWritten.base + basePath, HTTP_SECONDS, connections));
-          let app: [LoadResult, Cpu], baseline: [LoadResult, Cpu];
-          if (round % 2 === 0) {
-            app = await runApp();
-            baseline = await runBase();
-          } else {
-            baseline = await runBase();
-            app = await runApp();
+          const order = ROUTES.map((_, i) => ROUTES[(i + round) % ROUTES.length]);
+          const measured = {} as Record<Route, { result: LoadResult; cpu: Cpu }>;
+          for (const route of order) {
+            const before = cpu();
+            const result = await run(plain, route, HTTP_SECONDS, connections);
+            const after = cpu();
+            measured[route] = {
+              result,
+              cpu: {
+                app: (after.app - before.app) / result.requests,
+                database: (after.database - before.database) / result.requests,
+              },
+            };
           }
-          rounds.push({
-            app: app[0],
-            baseline: baseline[0],
-            ratio: app[0].rps / baseline[0].rps,
-            cpu: { app: app[1], baseline: baseline[1] },
-          });
+          rounds.push(measured);
         }
         const mid = (pick: (r: (typeof rounds)[number]) => number) => spread(rounds.map(pick)).median;
+        const side = (route: Route) => ({
+          rps: mid((r) => r[route].result.rps),
+          p50: mid((r) => r[route].result.p50),
+          p95: mid((r) => r[route].result.p95),
+          cpu: { app: mid((r) => r[route].cpu.app), database: mid((r) => r[route].cpu.database) },
+        });
         const point = {
           connections,
-          app: { rps: mid((r) => r.app.rps), p95: mid((r) => r.app.p95) },
-          baseline: { rps: mid((r) => r.baseline.rps), p95: mid((r) => r.baseline.p95) },
-          ratio: spread(rounds.map((r) => r.ratio)),
-          cpuPerRequest: {
-            app: { app: mid((r) => r.cpu.app.app), database: mid((r) => r.cpu.app.database) },
-            baseline: { app: mid((r) => r.cpu.baseline.app), database: mid((r) => r.cpu.baseline.database) },
-          },
+          app: side("app"),
+          twin: side("twin"),
+          baseline: side("baseline"),
+          ratio: spread(rounds.map((r) => r.app.result.rps / r.baseline.result.rps)),
+          twinRatio: spread(rounds.map((r) => r.app.result.rps / r.twin.result.rps)),
           rssMiB: plain.rssMiB(),
         };
         results.curve.push(point);
+        const cpuText = (c: Cpu) => `${ms(c.app)} + ${ms(c.database)}`;
         log(
-          `   ${connections} connections: patients.list ${point.app.rps.toFixed(0)} req/s (p95 ${ms(point.app.p95)} ms), baseline ${point.baseline.rps.toFixed(0)} req/s (p95 ${ms(point.baseline.p95)} ms); ratio ${point.ratio.median.toFixed(2)} (${point.ratio.min.toFixed(2)}–${point.ratio.max.toFixed(2)}); CPU ms/request (app + database) ${ms(point.cpuPerRequest.app.app)} + ${ms(point.cpuPerRequest.app.database)} vs baseline ${ms(point.cpuPerRequest.baseline.app)} + ${ms(point.cpuPerRequest.baseline.database)}; app RSS ${point.rssMiB.toFixed(0)} MiB`,
+          `   ${connections} connections: patients.list ${point.app.rps.toFixed(0)} req/s (p95 ${ms(point.app.p95)} ms), twin ${point.twin.rps.toFixed(0)}, baseline ${point.baseline.rps.toFixed(0)}; vs twin ${point.twinRatio.median.toFixed(2)} (${point.twinRatio.min.toFixed(2)}–${point.twinRatio.max.toFixed(2)}), vs baseline ${point.ratio.median.toFixed(2)} (${point.ratio.min.toFixed(2)}–${point.ratio.max.toFixed(2)}); CPU ms/request (app + database) ${cpuText(point.app.cpu)}, twin ${cpuText(point.twin.cpu)}, baseline ${cpuText(point.baseline.cpu)}; app RSS ${point.rssMiB.toFixed(0)} MiB`,
         );
       }
     } finally {
@@ -410,5 +503,6 @@ if (!args["skip-http"]) {
 }
 
 results.seconds = (performance.now() - started) / 1000;
+results.load.end = os.loadavg()[0];
 await publish(results);
 log("Wrote bench/results.md, bench/results.json, bench/growth.svg, bench/concurrency.svg and bench/README.md's table.");

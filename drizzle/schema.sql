@@ -324,6 +324,8 @@ CREATE TABLE public.care_team (
     patient_id uuid NOT NULL,
     assigned_by uuid NOT NULL,
     assigned_at timestamp with time zone DEFAULT now() NOT NULL,
+    sort_family text NOT NULL,
+    sort_given text NOT NULL,
     CONSTRAINT care_team_assigned_by_users_id_fk FOREIGN KEY (assigned_by) REFERENCES public.users(id),
     CONSTRAINT care_team_clinician_id_org_id_memberships_user_id_org_id_fk FOREIGN KEY (clinician_id, org_id) REFERENCES public.memberships(user_id, org_id),
     CONSTRAINT care_team_clinician_id_org_id_patient_id_pk PRIMARY KEY (clinician_id, org_id, patient_id),
@@ -333,6 +335,7 @@ ALTER TABLE public.care_team OWNER TO careroster_owner;
 ALTER TABLE public.care_team ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.care_team FORCE ROW LEVEL SECURITY;
 GRANT SELECT, INSERT, DELETE ON TABLE public.care_team TO careroster_runtime;
+CREATE INDEX care_team_list_idx ON public.care_team USING btree (clinician_id, org_id, sort_family, sort_given, patient_id);
 CREATE INDEX care_team_org_patient_idx ON public.care_team USING btree (org_id, patient_id);
 CREATE POLICY care_team_delete ON public.care_team
     AS PERMISSIVE FOR DELETE TO careroster_runtime
@@ -355,6 +358,7 @@ CREATE POLICY care_team_update ON public.care_team
     USING (( SELECT public.app_is_admin() AS app_is_admin))
     WITH CHECK ((( SELECT public.app_is_admin() AS app_is_admin) AND (clinician_id <> ( SELECT public.app_user_id() AS app_user_id)) AND (assigned_by = ( SELECT public.app_user_id() AS app_user_id))));
 CREATE TRIGGER care_team_org_immutable BEFORE UPDATE ON public.care_team FOR EACH ROW EXECUTE FUNCTION public.app_forbid_org_change();
+CREATE TRIGGER care_team_sort_key BEFORE INSERT OR UPDATE OF patient_id, org_id ON public.care_team FOR EACH ROW EXECUTE FUNCTION public.app_care_team_sort_key();
 
 CREATE TABLE public.clinical_note_versions (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -924,6 +928,7 @@ CREATE INDEX patients_archived_idx ON public.patients USING btree (org_id, id) W
 CREATE INDEX patients_name_trgm_idx ON public.patients USING gin (lower(((given_name || ' '::text) || family_name)) extensions.gin_trgm_ops);
 CREATE INDEX patients_org_birth_idx ON public.patients USING btree (org_id, birth_date);
 CREATE INDEX patients_org_email_idx ON public.patients USING btree (org_id, lower(email)) WHERE (email IS NOT NULL);
+CREATE INDEX patients_org_live_idx ON public.patients USING btree (org_id, id) WHERE (archived_at IS NULL);
 CREATE INDEX patients_org_merged_into_idx ON public.patients USING btree (org_id, merged_into) WHERE (merged_into IS NOT NULL);
 CREATE INDEX patients_org_name_idx ON public.patients USING btree (org_id, family_name, given_name, id);
 CREATE INDEX patients_org_phone_digits_idx ON public.patients USING btree (org_id, regexp_replace(phone, '\D'::text, ''::text, 'g'::text)) WHERE (phone IS NOT NULL);
@@ -952,6 +957,7 @@ CREATE POLICY patients_update_admin ON public.patients
 CREATE TRIGGER patients_before_update BEFORE UPDATE ON public.patients FOR EACH ROW EXECUTE FUNCTION public.app_patients_before_update();
 CREATE TRIGGER patients_creator_on_care_team AFTER INSERT ON public.patients FOR EACH ROW EXECUTE FUNCTION public.app_patients_creator_on_care_team();
 CREATE TRIGGER patients_org_immutable BEFORE UPDATE ON public.patients FOR EACH ROW EXECUTE FUNCTION public.app_forbid_org_change();
+CREATE TRIGGER patients_sort_key AFTER UPDATE OF family_name, given_name ON public.patients FOR EACH ROW WHEN (new.family_name IS DISTINCT FROM old.family_name OR new.given_name IS DISTINCT FROM old.given_name) EXECUTE FUNCTION public.app_patients_sort_key();
 
 CREATE TABLE public.sessions (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -1168,32 +1174,31 @@ CREATE OR REPLACE FUNCTION public.app_access_bases(p_patients uuid[])
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
-    WITH caller AS MATERIALIZED (
-      SELECT (SELECT public.app_user_id()) AS me, (SELECT public.app_org_id()) AS org, (SELECT public.app_is_admin()) AS admin
-    ), asked AS MATERIALIZED (
+    WITH caller AS MATERIALIZED (SELECT k.me, k.org, k.admin FROM public.app_caller() k),
+    asked AS MATERIALIZED (
       SELECT DISTINCT u AS id FROM pg_catalog.unnest(p_patients) AS u WHERE u IS NOT NULL
-    ), visible AS MATERIALIZED (
-      SELECT v.id FROM public.app_visible_patient_ids() AS v(id) WHERE v.id IN (SELECT id FROM asked)
     )
     SELECT coalesce(pg_catalog.jsonb_object_agg(b.id::text, b.basis) FILTER (WHERE b.basis IS NOT NULL), '{}'::jsonb)
     FROM (
       SELECT a.id, CASE
-        WHEN a.id IN (SELECT id FROM visible) THEN
-          CASE
-            WHEN EXISTS (SELECT 1 FROM public.care_team ct
-                         WHERE ct.clinician_id = c.me AND ct.org_id = c.org AND ct.patient_id = a.id)
-              THEN 'care_team'
-            WHEN EXISTS (SELECT 1 FROM public.coverage cv
-                         JOIN public.care_team ct ON ct.org_id = cv.org_id AND ct.clinician_id = cv.covered_id
-                         WHERE cv.covering_id = c.me AND cv.org_id = c.org AND ct.patient_id = a.id
-                           AND public.app_cover_active(cv))
-              THEN 'coverage'
-            ELSE 'break_glass'
-          END
+        WHEN live.id IS NOT NULL AND EXISTS (SELECT 1 FROM public.care_team ct
+                     WHERE ct.clinician_id = c.me AND ct.org_id = c.org AND ct.patient_id = a.id)
+          THEN 'care_team'
+        WHEN live.id IS NOT NULL AND EXISTS (SELECT 1 FROM public.coverage cv
+                     JOIN public.care_team ct ON ct.org_id = cv.org_id AND ct.clinician_id = cv.covered_id
+                     WHERE cv.covering_id = c.me AND cv.org_id = c.org AND ct.patient_id = a.id
+                       AND public.app_cover_active(cv))
+          THEN 'coverage'
+        WHEN live.id IS NOT NULL AND EXISTS (SELECT 1 FROM public.access_grants g
+                     WHERE g.clinician_id = c.me AND g.org_id = c.org AND g.patient_id = a.id
+                       AND public.app_grant_running(g))
+          THEN 'break_glass'
         WHEN c.admin AND EXISTS (SELECT 1 FROM public.patients p WHERE p.org_id = c.org AND p.id = a.id)
           THEN 'admin'
       END AS basis
       FROM asked a CROSS JOIN caller c
+      LEFT JOIN LATERAL (SELECT p.id FROM public.patients p
+                          WHERE p.org_id = c.org AND p.id = a.id AND p.archived_at IS NULL) live ON true
       WHERE c.me IS NOT NULL AND c.org IS NOT NULL
     ) b
   $function$;
@@ -1319,6 +1324,36 @@ AS $function$
   $function$;
 ALTER FUNCTION public.app_auth_user(p_email text) OWNER TO careroster_owner;
 GRANT EXECUTE ON FUNCTION public.app_auth_user(p_email text) TO careroster_auth;
+
+CREATE OR REPLACE FUNCTION public.app_caller()
+ RETURNS TABLE(me uuid, org uuid, admin boolean)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT u.me, m.org_id, coalesce(m.role = 'admin', false)
+    FROM (SELECT public.app_user_id() AS me) u
+    LEFT JOIN public.memberships m
+      ON m.user_id = u.me AND m.org_id = NULLIF(pg_catalog.current_setting('app.org_id', true), '')::uuid
+     AND m.status = 'active'
+  $function$;
+ALTER FUNCTION public.app_caller() OWNER TO careroster_owner;
+-- FUNCTION public.app_caller(): no privileges beyond its owner's
+
+CREATE OR REPLACE FUNCTION public.app_care_team_sort_key()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  BEGIN
+    SELECT p.family_name, p.given_name INTO NEW.sort_family, NEW.sort_given
+      FROM public.patients p WHERE p.org_id = NEW.org_id AND p.id = NEW.patient_id;
+    RETURN NEW;
+  END
+  $function$;
+ALTER FUNCTION public.app_care_team_sort_key() OWNER TO careroster_owner;
+-- FUNCTION public.app_care_team_sort_key(): no privileges beyond its owner's
 
 CREATE OR REPLACE FUNCTION public.app_clinical_entry_before_insert()
  RETURNS trigger
@@ -1896,7 +1931,9 @@ CREATE OR REPLACE FUNCTION public.app_is_admin()
 AS $function$
     SELECT coalesce((
       SELECT m.role = 'admin' FROM public.memberships m
-      WHERE m.user_id = public.app_user_id() AND m.org_id = public.app_org_id()
+      WHERE m.user_id = public.app_user_id()
+        AND m.org_id = NULLIF(pg_catalog.current_setting('app.org_id', true), '')::uuid
+        AND m.status = 'active'
     ), false)
   $function$;
 ALTER FUNCTION public.app_is_admin() OWNER TO careroster_owner;
@@ -1915,6 +1952,68 @@ AS $function$
   $function$;
 ALTER FUNCTION public.app_job_practices() OWNER TO careroster_owner;
 GRANT EXECUTE ON FUNCTION public.app_job_practices() TO careroster_auth;
+
+CREATE OR REPLACE FUNCTION public.app_list_page_ids(p_family text, p_given text, p_id uuid, p_limit integer)
+ RETURNS uuid[]
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    WITH caller AS MATERIALIZED (
+      SELECT k.me, k.org, k.admin, coalesce(p_family, '') AS after_f, coalesce(p_given, '') AS after_g,
+             coalesce(p_id, '00000000-0000-0000-0000-000000000000'::uuid) AS after_id
+      FROM public.app_caller() k
+    )
+    SELECT CASE WHEN c.admin THEN ARRAY(
+      SELECT p.id FROM public.patients p
+       WHERE p.org_id = c.org AND p.archived_at IS NULL AND (p.family_name, p.given_name, p.id) > (c.after_f, c.after_g, c.after_id)
+       ORDER BY p.family_name, p.given_name, p.id LIMIT p_limit)
+    ELSE ARRAY(
+      SELECT DISTINCT ON (s.f, s.g, s.id) s.id FROM (
+        (SELECT ct.sort_family AS f, ct.sort_given AS g, ct.patient_id AS id FROM public.care_team ct
+          WHERE ct.clinician_id = c.me AND ct.org_id = c.org
+            AND (ct.sort_family, ct.sort_given, ct.patient_id) > (c.after_f, c.after_g, c.after_id)
+            AND NOT EXISTS (SELECT 1 FROM public.patients a
+                             WHERE a.org_id = c.org AND a.id = ct.patient_id AND a.archived_at IS NOT NULL)
+          ORDER BY ct.sort_family, ct.sort_given, ct.patient_id LIMIT p_limit)
+        UNION ALL
+        SELECT t.f, t.g, t.id FROM public.coverage cv
+         CROSS JOIN LATERAL (
+           SELECT ct.sort_family AS f, ct.sort_given AS g, ct.patient_id AS id FROM public.care_team ct
+            WHERE ct.clinician_id = cv.covered_id AND ct.org_id = c.org
+              AND (ct.sort_family, ct.sort_given, ct.patient_id) > (c.after_f, c.after_g, c.after_id)
+              AND NOT EXISTS (SELECT 1 FROM public.patients a
+                               WHERE a.org_id = c.org AND a.id = ct.patient_id AND a.archived_at IS NOT NULL)
+            ORDER BY ct.sort_family, ct.sort_given, ct.patient_id LIMIT p_limit) t
+         WHERE cv.covering_id = c.me AND cv.org_id = c.org AND public.app_cover_active(cv)
+        UNION ALL
+        SELECT p.family_name, p.given_name, p.id FROM public.access_grants g
+          JOIN public.patients p ON p.org_id = g.org_id AND p.id = g.patient_id
+         WHERE g.clinician_id = c.me AND g.org_id = c.org AND public.app_grant_running(g)
+           AND p.archived_at IS NULL AND (p.family_name, p.given_name, p.id) > (c.after_f, c.after_g, c.after_id)
+      ) s
+      ORDER BY s.f, s.g, s.id LIMIT p_limit)
+    END
+    FROM caller c
+    WHERE c.me IS NOT NULL AND c.org IS NOT NULL
+  $function$;
+ALTER FUNCTION public.app_list_page_ids(p_family text, p_given text, p_id uuid, p_limit integer) OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_list_page_ids(p_family text, p_given text, p_id uuid, p_limit integer) TO careroster_runtime;
+
+CREATE OR REPLACE FUNCTION public.app_list_total()
+ RETURNS bigint
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT CASE WHEN c.admin
+      THEN (SELECT count(*) FROM public.patients p WHERE p.org_id = c.org AND p.archived_at IS NULL)
+      ELSE (SELECT count(*) FROM public.app_visible_patient_ids())
+    END
+    FROM public.app_caller() c
+  $function$;
+ALTER FUNCTION public.app_list_total() OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_list_total() TO careroster_runtime;
 
 CREATE OR REPLACE FUNCTION public.app_member_only_here(p_user uuid)
  RETURNS boolean
@@ -2250,6 +2349,21 @@ AS $function$
   $function$;
 ALTER FUNCTION public.app_patients_creator_on_care_team() OWNER TO careroster_owner;
 -- FUNCTION public.app_patients_creator_on_care_team(): no privileges beyond its owner's
+
+CREATE OR REPLACE FUNCTION public.app_patients_sort_key()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  BEGIN
+    UPDATE public.care_team ct SET sort_family = NEW.family_name, sort_given = NEW.given_name
+     WHERE ct.org_id = NEW.org_id AND ct.patient_id = NEW.id;
+    RETURN NULL;
+  END
+  $function$;
+ALTER FUNCTION public.app_patients_sort_key() OWNER TO careroster_owner;
+-- FUNCTION public.app_patients_sort_key(): no privileges beyond its owner's
 
 CREATE OR REPLACE FUNCTION public.app_public_mail_domain(p_domain text)
  RETURNS boolean
@@ -2689,21 +2803,20 @@ CREATE OR REPLACE FUNCTION public.app_visible_patient_ids()
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
-    SELECT v.patient_id FROM (
+    WITH caller AS MATERIALIZED (SELECT k.me, k.org FROM public.app_caller() k)
+    SELECT v.patient_id FROM caller c CROSS JOIN LATERAL (
       SELECT ct.patient_id FROM public.care_team ct
-      WHERE ct.clinician_id = (SELECT public.app_user_id()) AND ct.org_id = (SELECT public.app_org_id())
+      WHERE ct.clinician_id = c.me AND ct.org_id = c.org
       UNION
       SELECT g.patient_id FROM public.access_grants g
-      WHERE g.clinician_id = (SELECT public.app_user_id()) AND g.org_id = (SELECT public.app_org_id())
-        AND public.app_grant_running(g)
+      WHERE g.clinician_id = c.me AND g.org_id = c.org AND public.app_grant_running(g)
       UNION
-      SELECT ct.patient_id FROM public.coverage c
-      JOIN public.care_team ct ON ct.org_id = c.org_id AND ct.clinician_id = c.covered_id
-      WHERE c.covering_id = (SELECT public.app_user_id()) AND c.org_id = (SELECT public.app_org_id())
-        AND public.app_cover_active(c)
+      SELECT ct.patient_id FROM public.coverage cv
+      JOIN public.care_team ct ON ct.org_id = cv.org_id AND ct.clinician_id = cv.covered_id
+      WHERE cv.covering_id = c.me AND cv.org_id = c.org AND public.app_cover_active(cv)
     ) v
     WHERE NOT EXISTS (SELECT 1 FROM public.patients p
-                      WHERE p.org_id = (SELECT public.app_org_id()) AND p.id = v.patient_id AND p.archived_at IS NOT NULL)
+                      WHERE p.org_id = c.org AND p.id = v.patient_id AND p.archived_at IS NOT NULL)
   $function$;
 ALTER FUNCTION public.app_visible_patient_ids() OWNER TO careroster_owner;
 GRANT EXECUTE ON FUNCTION public.app_visible_patient_ids() TO careroster_runtime;

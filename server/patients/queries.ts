@@ -64,40 +64,60 @@ export const patientSearch = (term: string) => {
 };
 
 /**
- * The caller's patients, keyset-paginated by (family name, given name, id) or by last visit. No
- * tenant or care-team filter here: the policies return only the caller's patients.
+ * The list's first query: a page of `limit + 1` rows (the extra one says whether another page
+ * exists) and, on the first page, the total. No tenant or care-team filter here: the policies
+ * return only the caller's patients. The bench times this very statement (bench/queries.ts).
  */
-export async function listPatients(tx: Tx, input: PatientListInput) {
+export function pageQuery(tx: Pick<Tx, "select">, input: PatientListInput) {
   const filters: (SQL | undefined)[] = [];
   if (!input.includeArchived) filters.push(isNull(patients.archivedAt));
   if (input.search) filters.push(patientSearch(input.search));
   const byName = input.sort === "name";
-  if (input.cursor && byName) {
-    const c = decodeCursor(input.cursor, nameCursor);
-    filters.push(sql`(${patients.familyName}, ${patients.givenName}, ${patients.id}) > (${c.f}, ${c.g}, ${c.id})`);
+  const after = input.cursor && byName ? decodeCursor(input.cursor, nameCursor) : null;
+  if (after) {
+    filters.push(
+      sql`(${patients.familyName}, ${patients.givenName}, ${patients.id}) > (${after.f}, ${after.g}, ${after.id})`,
+    );
   } else if (input.cursor) {
     const c = decodeCursor(input.cursor, visitCursor);
     filters.push(
       sql`(${lastVisit} < ${c.v}::timestamptz or (${lastVisit} = ${c.v}::timestamptz and ${patients.id} > ${c.id}))`,
     );
   }
+  // The plain list by name reads only its page: app_list_page_ids (drizzle/0026_list_order.sql)
+  // names the next ids in list order from index ranges, and the policies still decide which of
+  // those rows this query returns. Its total (app_list_total) is the size of the set the caller's
+  // policy admits, counted without fetching the rows.
+  const range = byName && !input.search && !input.includeArchived;
+  if (range) {
+    filters.push(
+      sql`${patients.id} = any(app_list_page_ids(${after?.f ?? null}, ${after?.g ?? null}, ${after?.id ?? null}::uuid, ${input.limit + 1}))`,
+    );
+  }
   const order = byName
     ? [asc(patients.familyName), asc(patients.givenName), asc(patients.id)]
     : [desc(lastVisit), asc(patients.id)];
   // By name, the last visit comes with the page's other extras in one lookup (as a subquery in the
-  // select list it would re-read the policy's care-team array once per row, ~0.3 ms each). The total comes with
-  // the first page only (later pages keep the count the client has), as a window over the rows the
-  // sort reads anyway.
-  const rows = await tx
-    .select({
-      patient: patients,
-      lastVisit: byName ? sql<string>`null` : lastVisit,
-      total: input.cursor ? sql<null>`null` : sql<number>`count(*) over ()`.mapWith(Number),
-    })
+  // select list it would re-read the policy's care-team array once per row, ~0.3 ms each). The
+  // total comes with the first page only (later pages keep the count the client has): the count
+  // above for the plain list, else a window over the rows the sort reads anyway.
+  const total = input.cursor
+    ? sql<null>`null`
+    : range
+      ? sql<number>`(select app_list_total())`.mapWith(Number)
+      : sql<number>`count(*) over ()`.mapWith(Number);
+  return tx
+    .select({ patient: patients, lastVisit: byName ? sql<string>`null` : lastVisit, total })
     .from(patients)
     .where(and(...filters))
     .orderBy(...order)
     .limit(input.limit + 1);
+}
+
+/** The caller's patients, keyset-paginated by (family name, given name, id) or by last visit. */
+export async function listPatients(tx: Tx, input: PatientListInput) {
+  const byName = input.sort === "name";
+  const rows = await pageQuery(tx, input);
   const { page, nextCursor } = takePage(rows, input.limit, (last) =>
     byName
       ? { f: last.patient.familyName, g: last.patient.givenName, id: last.patient.id }
