@@ -233,8 +233,9 @@ CREATE FUNCTION public.app_smart_exchange_code(p_code_hash text, p_client_id tex
     VALUES (c.user_id, c.org_id, b.methods, b.sso_org_id, pg_catalog.left('SMART app: ' || a.name, 512), a.id)
     RETURNING id INTO v_session;
     UPDATE public.smart_codes x SET app_session_id = v_session WHERE x.code_hash = c.code_hash;
+    -- A refresh token only with offline_access.
     PERFORM public.app_smart_tokens_issue(v_session, a.id, c.scopes, c.patient_id, p_access_hash, p_access_ttl,
-                                          p_refresh_hash, p_refresh_ttl);
+                                          CASE WHEN 'offline_access' = ANY (c.scopes) THEN p_refresh_hash END, p_refresh_ttl);
     PERFORM public.app_smart_audit(c.org_id, c.user_id, 'smart.token', a.id::text, c.patient_id, p_request_id,
                                    pg_catalog.jsonb_build_object('grant', 'authorization_code', 'scopes', pg_catalog.to_jsonb(c.scopes),
                                                                  'sessionId', v_session));

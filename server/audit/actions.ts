@@ -18,7 +18,8 @@ export type AuditEntity =
   | "membership"
   | "session"
   | "user"
-  | "organization";
+  | "organization"
+  | "smart_app";
 
 export const AUDIT_ENTITY_LABELS: Record<AuditEntity, string> = {
   patient: "Patient record",
@@ -37,6 +38,7 @@ export const AUDIT_ENTITY_LABELS: Record<AuditEntity, string> = {
   session: "Sign-in session",
   user: "Account",
   organization: "Practice",
+  smart_app: "App (SMART on FHIR)",
 };
 
 // Details hold ids, counts, field names and choices: never patient data values.
@@ -68,6 +70,8 @@ const mfaPolicy = z.object({ policy: z.enum(mfaPolicies) });
 const ssoSaved = issuer.extend({ secretChanged: z.boolean() });
 const verified = domain.extend({ by: z.enum(["dns", "operator"]) });
 const reminders = z.object({ recorded: z.number() });
+const scopes = z.object({ scopes: z.array(z.string()) });
+const smartGrant = z.enum(["authorization_code", "refresh_token"]);
 
 /**
  * Every action an audit row can record, with its label for people. `audit()`, the audit log's
@@ -196,6 +200,35 @@ export const AUDIT_ACTIONS = {
   "session.end": { label: "Ended a session", entity: "session", detail: none },
   "session.end_others": { label: "Ended other sessions", entity: "user", detail: ended },
   "session.switch_org": { label: "Switched practice", entity: "organization", detail: none },
+  "smart.app_register": {
+    label: "Registered an app",
+    entity: "smart_app",
+    detail: scopes.extend({ confidential: z.boolean(), redirectUris: z.number() }),
+  },
+  "smart.app_disable": { label: "Turned an app off", entity: "smart_app", detail: ended },
+  "smart.authorize": { label: "Allowed an app access", entity: "smart_app", detail: scopes },
+  "smart.deny": { label: "Denied an app access", entity: "smart_app", detail: none },
+  // Written by the token endpoint's functions (drizzle/0027_smart_apps.sql).
+  "smart.token": {
+    label: "An app received tokens",
+    entity: "smart_app",
+    detail: scopes.extend({ grant: smartGrant, sessionId: z.uuid() }),
+  },
+  "smart.token_refused": {
+    label: "An app was refused tokens",
+    entity: "smart_app",
+    detail: z.object({ grant: smartGrant, reason: z.string() }),
+  },
+  "smart.revoke": {
+    label: "An app gave up its access",
+    entity: "smart_app",
+    detail: z.object({ sessionId: z.uuid() }),
+  },
+  "smart.refused": {
+    label: "An app's request was refused",
+    entity: "smart_app",
+    detail: z.object({ reason: z.string() }),
+  },
   "job.reminders": { label: "Recorded appointment reminders", entity: "appointment_reminder", detail: reminders },
 } as const satisfies Record<string, { label: string; access?: true; entity: AuditEntity; detail: z.ZodType }>;
 
