@@ -137,9 +137,10 @@ CREATE FUNCTION public.app_smart_code_issue(p_client_id text, p_code_hash text, 
     v_session uuid := NULLIF(pg_catalog.current_setting('app.session_id', true), '')::uuid;
   BEGIN
     SELECT * INTO a FROM public.smart_apps x WHERE x.client_id = p_client_id AND x.disabled_at IS NULL;
-    IF NOT FOUND OR public.app_context_kind() IS DISTINCT FROM 'session' OR public.app_org_id() IS DISTINCT FROM a.org_id
-       OR v_session IS NULL OR NOT (p_redirect_uri = ANY (a.redirect_uris)) OR NOT (p_scopes <@ a.scopes)
-       OR pg_catalog.length(coalesce(p_challenge, '')) <> 43 THEN
+    -- Written as one positive condition under coalesce: any NULL refuses.
+    IF NOT coalesce(FOUND AND public.app_context_kind() = 'session' AND public.app_org_id() = a.org_id
+                    AND v_session IS NOT NULL AND p_redirect_uri = ANY (a.redirect_uris) AND p_scopes <@ a.scopes
+                    AND pg_catalog.length(p_challenge) = 43, false) THEN
       RAISE EXCEPTION 'no such authorization for this app' USING ERRCODE = 'insufficient_privilege';
     END IF;
     INSERT INTO public.smart_codes (code_hash, app_id, org_id, user_id, browser_session_id, redirect_uri, code_challenge,
@@ -150,11 +151,12 @@ CREATE FUNCTION public.app_smart_code_issue(p_client_id text, p_code_hash text, 
   $$;--> statement-breakpoint
 
 -- Whether a client authenticated: a public app by its id alone, a confidential one with its secret.
+-- Never NULL (a missing secret compares as NULL, which IF NOT … would let through).
 CREATE FUNCTION public.app_smart_client_ok(a public.smart_apps, p_client_id text, p_secret_hash text) RETURNS boolean
   LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
   AS $$
-    SELECT a.client_id = p_client_id AND a.disabled_at IS NULL
-       AND (NOT a.confidential OR a.secret_hash = p_secret_hash)
+    SELECT coalesce(a.client_id = p_client_id AND a.disabled_at IS NULL
+                    AND (NOT a.confidential OR a.secret_hash = p_secret_hash), false)
   $$;--> statement-breakpoint
 
 -- An audit row written by the token endpoint's functions (no request identity exists there).
@@ -217,7 +219,7 @@ CREATE FUNCTION public.app_smart_exchange_code(p_code_hash text, p_client_id tex
       v_refused := 'pkce';
     ELSE
       SELECT * INTO b FROM public.sessions x WHERE x.id = c.browser_session_id AND x.revoked_at IS NULL;
-      IF NOT FOUND OR NOT public.app_session_admits(b, c.org_id) OR NOT EXISTS (
+      IF NOT FOUND OR NOT coalesce(public.app_session_admits(b, c.org_id), false) OR NOT EXISTS (
            SELECT 1 FROM public.memberships m WHERE m.user_id = c.user_id AND m.org_id = c.org_id AND m.status = 'active') THEN
         v_refused := 'session_ended';
       END IF;
@@ -275,12 +277,12 @@ CREATE FUNCTION public.app_smart_refresh(p_refresh_hash text, p_client_id text, 
     IF t.used_at IS NOT NULL THEN
       UPDATE public.sessions x SET revoked_at = pg_catalog.now() WHERE x.id = s.id AND x.revoked_at IS NULL;
       v_refused := 'refresh_reused';
-    ELSIF s.revoked_at IS NOT NULL OR NOT public.app_session_admits(s, s.org_id) OR NOT EXISTS (
+    ELSIF s.revoked_at IS NOT NULL OR NOT coalesce(public.app_session_admits(s, s.org_id), false) OR NOT EXISTS (
             SELECT 1 FROM public.memberships m WHERE m.user_id = s.user_id AND m.org_id = s.org_id AND m.status = 'active') THEN
       v_refused := 'session_ended';
     ELSIF t.expires_at <= pg_catalog.now() THEN
       v_refused := 'refresh_expired';
-    ELSIF NOT (v_scopes <@ t.scopes) THEN
+    ELSIF NOT coalesce(v_scopes <@ t.scopes AND pg_catalog.cardinality(v_scopes) > 0, false) THEN
       v_refused := 'scope_escalation';
     END IF;
     IF v_refused IS NOT NULL THEN
@@ -351,7 +353,7 @@ CREATE FUNCTION public.app_context_enter_token(p_token text)
        WHERE x.id = t.session_id AND x.revoked_at IS NULL AND x.app_id = t.app_id
          AND EXISTS (SELECT 1 FROM public.smart_apps a WHERE a.id = t.app_id AND a.disabled_at IS NULL);
     END IF;
-    IF s.id IS NULL OR NOT public.app_session_admits(s, s.org_id) THEN
+    IF s.id IS NULL OR NOT coalesce(public.app_session_admits(s, s.org_id), false) THEN
       RETURN QUERY SELECT false, NULL::uuid, NULL::uuid, false, false, NULL::text[], NULL::uuid, NULL::uuid;
       RETURN;
     END IF;

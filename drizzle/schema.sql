@@ -1649,7 +1649,7 @@ AS $function$
        WHERE x.id = t.session_id AND x.revoked_at IS NULL AND x.app_id = t.app_id
          AND EXISTS (SELECT 1 FROM public.smart_apps a WHERE a.id = t.app_id AND a.disabled_at IS NULL);
     END IF;
-    IF s.id IS NULL OR NOT public.app_session_admits(s, s.org_id) THEN
+    IF s.id IS NULL OR NOT coalesce(public.app_session_admits(s, s.org_id), false) THEN
       RETURN QUERY SELECT false, NULL::uuid, NULL::uuid, false, false, NULL::text[], NULL::uuid, NULL::uuid;
       RETURN;
     END IF;
@@ -2535,8 +2535,8 @@ CREATE OR REPLACE FUNCTION public.app_smart_client_ok(a public.smart_apps, p_cli
  STABLE
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
-    SELECT a.client_id = p_client_id AND a.disabled_at IS NULL
-       AND (NOT a.confidential OR a.secret_hash = p_secret_hash)
+    SELECT coalesce(a.client_id = p_client_id AND a.disabled_at IS NULL
+                    AND (NOT a.confidential OR a.secret_hash = p_secret_hash), false)
   $function$;
 ALTER FUNCTION public.app_smart_client_ok(a public.smart_apps, p_client_id text, p_secret_hash text) OWNER TO careroster_owner;
 -- FUNCTION public.app_smart_client_ok(a public.smart_apps, p_client_id text, p_secret_hash text): no privileges beyond its owner's
@@ -2552,9 +2552,10 @@ AS $function$
     v_session uuid := NULLIF(pg_catalog.current_setting('app.session_id', true), '')::uuid;
   BEGIN
     SELECT * INTO a FROM public.smart_apps x WHERE x.client_id = p_client_id AND x.disabled_at IS NULL;
-    IF NOT FOUND OR public.app_context_kind() IS DISTINCT FROM 'session' OR public.app_org_id() IS DISTINCT FROM a.org_id
-       OR v_session IS NULL OR NOT (p_redirect_uri = ANY (a.redirect_uris)) OR NOT (p_scopes <@ a.scopes)
-       OR pg_catalog.length(coalesce(p_challenge, '')) <> 43 THEN
+    -- Written as one positive condition under coalesce: any NULL refuses.
+    IF NOT coalesce(FOUND AND public.app_context_kind() = 'session' AND public.app_org_id() = a.org_id
+                    AND v_session IS NOT NULL AND p_redirect_uri = ANY (a.redirect_uris) AND p_scopes <@ a.scopes
+                    AND pg_catalog.length(p_challenge) = 43, false) THEN
       RAISE EXCEPTION 'no such authorization for this app' USING ERRCODE = 'insufficient_privilege';
     END IF;
     INSERT INTO public.smart_codes (code_hash, app_id, org_id, user_id, browser_session_id, redirect_uri, code_challenge,
@@ -2602,7 +2603,7 @@ AS $function$
       v_refused := 'pkce';
     ELSE
       SELECT * INTO b FROM public.sessions x WHERE x.id = c.browser_session_id AND x.revoked_at IS NULL;
-      IF NOT FOUND OR NOT public.app_session_admits(b, c.org_id) OR NOT EXISTS (
+      IF NOT FOUND OR NOT coalesce(public.app_session_admits(b, c.org_id), false) OR NOT EXISTS (
            SELECT 1 FROM public.memberships m WHERE m.user_id = c.user_id AND m.org_id = c.org_id AND m.status = 'active') THEN
         v_refused := 'session_ended';
       END IF;
@@ -2618,8 +2619,9 @@ AS $function$
     VALUES (c.user_id, c.org_id, b.methods, b.sso_org_id, pg_catalog.left('SMART app: ' || a.name, 512), a.id)
     RETURNING id INTO v_session;
     UPDATE public.smart_codes x SET app_session_id = v_session WHERE x.code_hash = c.code_hash;
+    -- A refresh token only with offline_access.
     PERFORM public.app_smart_tokens_issue(v_session, a.id, c.scopes, c.patient_id, p_access_hash, p_access_ttl,
-                                          p_refresh_hash, p_refresh_ttl);
+                                          CASE WHEN 'offline_access' = ANY (c.scopes) THEN p_refresh_hash END, p_refresh_ttl);
     PERFORM public.app_smart_audit(c.org_id, c.user_id, 'smart.token', a.id::text, c.patient_id, p_request_id,
                                    pg_catalog.jsonb_build_object('grant', 'authorization_code', 'scopes', pg_catalog.to_jsonb(c.scopes),
                                                                  'sessionId', v_session));
@@ -2659,12 +2661,12 @@ AS $function$
     IF t.used_at IS NOT NULL THEN
       UPDATE public.sessions x SET revoked_at = pg_catalog.now() WHERE x.id = s.id AND x.revoked_at IS NULL;
       v_refused := 'refresh_reused';
-    ELSIF s.revoked_at IS NOT NULL OR NOT public.app_session_admits(s, s.org_id) OR NOT EXISTS (
+    ELSIF s.revoked_at IS NOT NULL OR NOT coalesce(public.app_session_admits(s, s.org_id), false) OR NOT EXISTS (
             SELECT 1 FROM public.memberships m WHERE m.user_id = s.user_id AND m.org_id = s.org_id AND m.status = 'active') THEN
       v_refused := 'session_ended';
     ELSIF t.expires_at <= pg_catalog.now() THEN
       v_refused := 'refresh_expired';
-    ELSIF NOT (v_scopes <@ t.scopes) THEN
+    ELSIF NOT coalesce(v_scopes <@ t.scopes AND pg_catalog.cardinality(v_scopes) > 0, false) THEN
       v_refused := 'scope_escalation';
     END IF;
     IF v_refused IS NOT NULL THEN

@@ -46,19 +46,13 @@ export async function registerApp(
 ): Promise<{ id: string; clientId: string; clientSecret: string | null }> {
   const clientId = `cr-${randomBytes(12).toString("base64url")}`;
   const clientSecret = input.confidential ? randomBytes(32).toString("base64url") : null;
-  const [row] = await ctx.tx
-    .insert(smartApps)
-    .values({
-      orgId: ctx.orgId,
-      clientId,
-      name: input.name,
-      redirectUris: input.redirectUris,
-      confidential: input.confidential,
-      secretHash: clientSecret ? hashToken(clientSecret) : null,
-      scopes: input.scopes,
-      createdBy: ctx.userId,
-    })
-    .returning({ id: smartApps.id });
+  // Only the granted columns are named (the runtime role may not choose ids or timestamps).
+  const [row] = await ctx.tx.execute<{ id: string }>(sql`
+    insert into smart_apps (org_id, client_id, name, redirect_uris, confidential, secret_hash, scopes, created_by)
+    values (${ctx.orgId}, ${clientId}, ${input.name}, ${`{${input.redirectUris.map((u) => JSON.stringify(u)).join(",")}}`}::text[],
+            ${input.confidential}, ${clientSecret ? hashToken(clientSecret) : null}, ${`{${input.scopes.join(",")}}`}::text[],
+            ${ctx.userId})
+    returning id`);
   await audit(ctx, {
     action: "smart.app_register",
     entityId: row.id,
