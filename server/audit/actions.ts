@@ -19,7 +19,8 @@ export type AuditEntity =
   | "session"
   | "user"
   | "organization"
-  | "smart_app";
+  | "smart_app"
+  | "fhir_resource";
 
 export const AUDIT_ENTITY_LABELS: Record<AuditEntity, string> = {
   patient: "Patient record",
@@ -39,6 +40,7 @@ export const AUDIT_ENTITY_LABELS: Record<AuditEntity, string> = {
   user: "Account",
   organization: "Practice",
   smart_app: "App (SMART on FHIR)",
+  fhir_resource: "Health data exchange",
 };
 
 // Details hold ids, counts, field names and choices: never patient data values.
@@ -72,6 +74,10 @@ const verified = domain.extend({ by: z.enum(["dns", "operator"]) });
 const reminders = z.object({ recorded: z.number() });
 const scopes = z.object({ scopes: z.array(z.string()) });
 const smartGrant = z.enum(["authorization_code", "refresh_token"]);
+const fhirType = z.enum(["Patient", "Practitioner", "Appointment", "DocumentReference"]);
+// `app`: the registered app's client id when an app called for the member.
+const fhirRead = z.object({ resourceType: fhirType, app: z.string().optional() });
+const fhirSearch = fhirRead.extend({ parameters: z.array(z.string()), results: z.number(), patientIds: ids });
 
 /**
  * Every action an audit row can record, with its label for people. `audit()`, the audit log's
@@ -229,6 +235,8 @@ export const AUDIT_ACTIONS = {
     entity: "smart_app",
     detail: z.object({ reason: z.string() }),
   },
+  "fhir.read": { label: "Read through the FHIR API", access: true, entity: "fhir_resource", detail: fhirRead },
+  "fhir.search": { label: "Searched through the FHIR API", access: true, entity: "fhir_resource", detail: fhirSearch },
   "job.reminders": { label: "Recorded appointment reminders", entity: "appointment_reminder", detail: reminders },
 } as const satisfies Record<string, { label: string; access?: true; entity: AuditEntity; detail: z.ZodType }>;
 
