@@ -337,24 +337,25 @@ CREATE FUNCTION public.app_smart_revoke(p_token_hash text, p_client_id text, p_s
 -- else leaves the identity EMPTY. Also answers what the token narrows to: scopes and patient.
 CREATE FUNCTION public.app_context_enter_token(p_token text)
   RETURNS TABLE (live boolean, user_id uuid, org_id uuid, admin boolean, mfa_required boolean, scopes text[],
-                 patient_id uuid, app_id uuid)
+                 patient_id uuid, app_id uuid, client_id text)
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
   AS $$
   DECLARE
     t public.smart_tokens%ROWTYPE;
     s public.sessions%ROWTYPE;
+    v_client text;
   BEGIN
     PERFORM public.app_context_set(NULL, NULL, NULL, NULL);
     SELECT * INTO t FROM public.smart_tokens x
      WHERE x.token_hash = pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(coalesce(p_token, ''), 'UTF8')), 'hex')
        AND x.kind = 'access' AND x.expires_at > pg_catalog.now();
     IF FOUND THEN
+      SELECT a.client_id INTO v_client FROM public.smart_apps a WHERE a.id = t.app_id AND a.disabled_at IS NULL;
       SELECT * INTO s FROM public.sessions x
-       WHERE x.id = t.session_id AND x.revoked_at IS NULL AND x.app_id = t.app_id
-         AND EXISTS (SELECT 1 FROM public.smart_apps a WHERE a.id = t.app_id AND a.disabled_at IS NULL);
+       WHERE x.id = t.session_id AND x.revoked_at IS NULL AND x.app_id = t.app_id AND v_client IS NOT NULL;
     END IF;
     IF s.id IS NULL OR NOT coalesce(public.app_session_admits(s, s.org_id), false) THEN
-      RETURN QUERY SELECT false, NULL::uuid, NULL::uuid, false, false, NULL::text[], NULL::uuid, NULL::uuid;
+      RETURN QUERY SELECT false, NULL::uuid, NULL::uuid, false, false, NULL::text[], NULL::uuid, NULL::uuid, NULL::text;
       RETURN;
     END IF;
     UPDATE public.sessions x SET last_seen_at = pg_catalog.now()
@@ -363,7 +364,7 @@ CREATE FUNCTION public.app_context_enter_token(p_token text)
      WHERE x.id = due.id;
     PERFORM public.app_context_set(s.user_id, s.org_id, s.id, 'app');
     RETURN QUERY SELECT true, s.user_id, public.app_org_id(), public.app_is_admin(), public.app_mfa_enrollment_required(s.id),
-                        t.scopes, t.patient_id, t.app_id;
+                        t.scopes, t.patient_id, t.app_id, v_client;
   END
   $$;--> statement-breakpoint
 

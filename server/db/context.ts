@@ -44,7 +44,7 @@ export interface ContextFacts {
   /** Held at two-factor enrollment by the practice's policy (app_mfa_enrollment_required). */
   mfaRequired: boolean;
   /** For a bearer token: what it narrows the caller to. */
-  token?: { scopes: string[]; patientId: string | null; appId: string };
+  token?: { scopes: string[]; patientId: string | null; appId: string; clientId: string };
 }
 
 /** A condition on the context's answer that the request must meet before it sees a row; throws when not. */
@@ -62,7 +62,7 @@ export function contextStatement(ctx: RlsContext) {
                  from app_context_enter(${ctx.sessionId}::uuid, ${ctx.secret}) f`;
     case "token":
       return sql`select ${sessionRole} as role, f.live, f.user_id, f.org_id, f.admin, f.mfa_required,
-                        f.scopes, f.patient_id, f.app_id
+                        f.scopes, f.patient_id, f.app_id, f.client_id
                  from app_context_enter_token(${ctx.token}) f`;
     case "sign_in":
       // No role switch: the careroster_auth login keeps its own EXECUTE rights for the next steps.
@@ -87,6 +87,7 @@ type FactsRow = {
   scopes?: string[] | null;
   patient_id?: string | null;
   app_id?: string | null;
+  client_id?: string | null;
 };
 const toFacts = (row: FactsRow | undefined): ContextFacts => ({
   live: row?.live === true,
@@ -94,7 +95,14 @@ const toFacts = (row: FactsRow | undefined): ContextFacts => ({
   orgId: row?.org_id ?? null,
   admin: row?.admin === true,
   mfaRequired: row?.mfa_required === true,
-  ...(row?.app_id && { token: { scopes: row.scopes ?? [], patientId: row.patient_id ?? null, appId: row.app_id } }),
+  ...(row?.app_id && {
+    token: {
+      scopes: row.scopes ?? [],
+      patientId: row.patient_id ?? null,
+      appId: row.app_id,
+      clientId: row.client_id ?? "",
+    },
+  }),
 });
 
 /** The request's checks on the context's answer; procedures add theirs before their first query. */

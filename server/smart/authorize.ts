@@ -9,7 +9,7 @@ import { withoutIdentity } from "@/server/db/context";
 import { patients } from "@/server/db/schema";
 import { AppError } from "@/server/errors";
 import type { MemberCtx } from "@/server/request";
-import { fhirBase } from "./config";
+import { fhirBase } from "@/server/fhir/http";
 
 /** A registered app as the authorize page sees it (app_smart_client). */
 export interface SmartClient {

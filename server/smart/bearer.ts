@@ -1,6 +1,5 @@
-import { SMART_RESOURCES } from "@/lib/smart-scopes";
-
-export type SmartResource = (typeof SMART_RESOURCES)[number];
+import type { Db } from "@/server/db/client";
+import { SessionEndedError, withRlsContext } from "@/server/db/context";
 
 /** The bearer token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1), or null. */
 export function bearerToken(headers: Headers): string | null {
@@ -8,18 +7,28 @@ export function bearerToken(headers: Headers): string | null {
   return m ? m[1] : null;
 }
 
+export interface TokenClaims {
+  userId: string;
+  orgId: string | null;
+  scopes: string[];
+  patientId: string | null;
+  clientId: string;
+}
+
 /**
- * What a token's scopes let it read of a resource type (`r`: read, `s`: search): everything the
- * user may see (`user/…`), only the token's patient's compartment (`patient/…`), or nothing. The
- * policies still decide which rows exist; scopes only take away.
+ * What a live access token names (app_context_enter_token): its user, practice, scopes, patient
+ * and app; null for a token that is unknown, expired, revoked, of a disabled app or an ended
+ * session. The request's own transaction enters the token again and decides there; this answer
+ * only says what to ask for.
  */
-export function scopeReach(scopes: readonly string[], resource: SmartResource, interaction: "r" | "s") {
-  const grants = (who: "user" | "patient") =>
-    scopes.some((s) => {
-      const m = /^(user|patient)\/([A-Za-z*]+)\.([cruds]+)$/.exec(s);
-      return m !== null && m[1] === who && (m[2] === "*" || m[2] === resource) && m[3].includes(interaction);
-    });
-  if (grants("user")) return "user" as const;
-  if (grants("patient")) return "patient" as const;
-  return "none" as const;
+export async function tokenClaims(db: Db, token: string): Promise<TokenClaims | null> {
+  try {
+    const facts = await withRlsContext(db, { kind: "token", token }, (_tx, guard) => guard.ready());
+    if (!facts.userId || !facts.token) return null;
+    const { scopes, patientId, clientId } = facts.token;
+    return { userId: facts.userId, orgId: facts.orgId, scopes, patientId, clientId };
+  } catch (err) {
+    if (err instanceof SessionEndedError) return null;
+    throw err;
+  }
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
 import { SMART_SCOPES } from "@/lib/smart-scopes";
 import { env } from "@/server/env";
+import { SMART_PATHS } from "@/server/fhir/capability";
 import { appUrl } from "@/server/mail";
 
 /** How long an access token acts: short, so a revocation that is not checked live still ends soon (every request checks anyway). */
@@ -13,17 +14,15 @@ export const REFRESH_TOKEN_SECONDS = 30 * 24 * 3600;
 /** The id_token's lifetime (it only tells the app who signed in). */
 export const ID_TOKEN_SECONDS = 3600;
 
-export const fhirBase = () => `${appUrl()}/fhir`;
-
 /** The SMART App Launch v2 discovery document (served at /.well-known/smart-configuration and under /fhir). */
 export function smartConfiguration() {
   const base = appUrl();
   return {
     issuer: base,
     jwks_uri: `${base}/api/smart/jwks`,
-    authorization_endpoint: `${base}/smart/authorize`,
-    token_endpoint: `${base}/api/smart/token`,
-    revocation_endpoint: `${base}/api/smart/revoke`,
+    authorization_endpoint: `${base}${SMART_PATHS.authorize}`,
+    token_endpoint: `${base}${SMART_PATHS.token}`,
+    revocation_endpoint: `${base}${SMART_PATHS.revoke}`,
     grant_types_supported: ["authorization_code", "refresh_token"],
     response_types_supported: ["code"],
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],

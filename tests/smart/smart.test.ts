@@ -1,18 +1,14 @@
-import { randomBytes } from "node:crypto";
 import type { TRPCError } from "@trpc/server";
+import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { createLocalJWKSet, jwtVerify } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SessionIdentity } from "@/server/auth/session";
-import { createDb, type Db } from "@/server/db/client";
-import { SessionEndedError, withRlsContext, type ContextFacts } from "@/server/db/context";
-import { patients } from "@/server/db/schema";
+import { describe, expect, it } from "vitest";
+import { withRlsContext } from "@/server/db/context";
 import { appUrl } from "@/server/mail";
-import { checkAuthorizeRequest, s256 } from "@/server/smart/authorize";
+import { checkAuthorizeRequest } from "@/server/smart/authorize";
 import { idTokenKey } from "@/server/smart/config";
-import { revokeEndpoint, tokenEndpoint } from "@/server/smart/token";
+import { revokeEndpoint } from "@/server/smart/token";
 import {
-  authUrl,
   callerFor,
   callerWith,
   demoIds,
@@ -23,121 +19,23 @@ import {
   sessionFor,
   trpcCode,
 } from "@/tests/helpers/db";
+import {
+  allow,
+  asBearer,
+  exchange,
+  launch,
+  pkce,
+  post,
+  REDIRECT,
+  refusals,
+  registerApp,
+  smartAuthDb,
+  token,
+} from "./helpers";
 
 // The SMART authorization server as an attacking app or a careless one would use it: the consent
 // procedure, the token and revocation endpoints (web Requests, as the route handlers pass them) and
 // the bearer door function, on the real database.
-
-const REDIRECT = "https://app.example.org/callback";
-let authDb: Db;
-beforeAll(() => {
-  authDb = createDb(authUrl(), { max: 2 });
-});
-afterAll(() => authDb.$client.end());
-
-type Org = "northside" | "lakeside";
-const adminOf = { northside: "northAdmin", lakeside: "lakeAdmin" } as const;
-
-async function registerApp(
-  org: Org,
-  opts: { confidential?: boolean; scopes?: string[]; redirectUris?: string[] } = {},
-): Promise<{ id: string; clientId: string; clientSecret: string | null }> {
-  const admin = await callerFor(adminOf[org], org);
-  return admin.admin.apps.register({
-    name: `Test app ${randomBytes(3).toString("hex")}`,
-    redirectUris: opts.redirectUris ?? [REDIRECT],
-    confidential: opts.confidential ?? false,
-    scopes: opts.scopes ?? ["openid", "fhirUser", "launch/patient", "offline_access", "user/*.rs", "patient/*.rs"],
-  });
-}
-
-const pkce = () => {
-  const verifier = randomBytes(32).toString("base64url");
-  return { verifier, challenge: s256(verifier) };
-};
-
-/** The member's "Allow" on the consent screen: answers the code the app receives. */
-async function allow(
-  session: SessionIdentity,
-  clientId: string,
-  opts: { scope?: string; patientId?: string; challenge?: string; redirectUri?: string } = {},
-) {
-  const { redirect } = await callerWith(session).smart.allow({
-    clientId,
-    redirectUri: opts.redirectUri ?? REDIRECT,
-    scope: opts.scope ?? "openid fhirUser user/*.rs offline_access",
-    state: "st-1",
-    codeChallenge: opts.challenge ?? pkce().challenge,
-    nonce: "n-1",
-    patientId: opts.patientId,
-  });
-  const url = new URL(redirect);
-  expect(url.origin + url.pathname).toBe(REDIRECT);
-  expect(url.searchParams.get("state")).toBe("st-1");
-  return url.searchParams.get("code")!;
-}
-
-const post = (path: string, body: Record<string, string>, headers: Record<string, string> = {}) =>
-  new Request(`http://localhost${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
-    body: new URLSearchParams(body).toString(),
-  });
-
-async function token(body: Record<string, string>, headers: Record<string, string> = {}) {
-  const res = await tokenEndpoint(authDb, post("/api/smart/token", body, headers));
-  return { status: res.status, body: (await res.json()) as Record<string, string> };
-}
-
-async function exchange(clientId: string, code: string, verifier: string, extra: Record<string, string> = {}) {
-  return token({
-    grant_type: "authorization_code",
-    code,
-    redirect_uri: REDIRECT,
-    code_verifier: verifier,
-    client_id: clientId,
-    ...extra,
-  });
-}
-
-type Launched = { app: Awaited<ReturnType<typeof registerApp>>; session: SessionIdentity } & Record<
-  "access_token" | "refresh_token" | "id_token" | "scope" | "token_type" | "patient",
-  string
->;
-
-/** A launch all the way to tokens, as `user` in `org`. */
-async function launch(
-  user: Parameters<typeof sessionFor>[0],
-  org: Org,
-  opts: { scope?: string; patientId?: string; app?: Awaited<ReturnType<typeof registerApp>> } = {},
-): Promise<Launched> {
-  const app = opts.app ?? (await registerApp(org));
-  const session = await sessionFor(user, org);
-  const { verifier, challenge } = pkce();
-  const code = await allow(session, app.clientId, { scope: opts.scope, patientId: opts.patientId, challenge });
-  const res = await exchange(app.clientId, code, verifier);
-  expect(res.status).toBe(200);
-  return { app, session, ...res.body } as Launched;
-}
-
-/** What a bearer token reads through the policies: the door's answer and the patient ids, or "dead". */
-async function asBearer(accessToken: string): Promise<{ facts: ContextFacts; patientIds: string[] } | "dead"> {
-  try {
-    return await withRlsContext(runtimeDb(), { kind: "token", token: accessToken }, async (tx, guard) => {
-      const rows = await tx.select({ id: patients.id }).from(patients);
-      const facts = await guard.ready();
-      return { facts, patientIds: rows.map((r) => r.id).sort() };
-    });
-  } catch (err) {
-    if (err instanceof SessionEndedError) return "dead";
-    throw err;
-  }
-}
-
-const refusals = async (appId: string) =>
-  (
-    await ownerSql()`select action, detail from audit_events where entity = 'smart_app' and entity_id = ${appId} order by id`
-  ).map((r) => `${r.action}${r.detail?.reason ? `:${r.detail.reason}` : ""}`);
 
 describe("registering apps", () => {
   it("an admin registers an app; its secret is shown once and kept only as a hash the runtime role cannot read", async () => {
@@ -521,7 +419,7 @@ describe("what ends an app's access", () => {
   it("the revocation endpoint", async () => {
     const res = await launch("grey", "northside");
     const r = await revokeEndpoint(
-      authDb,
+      smartAuthDb(),
       post("/api/smart/revoke", { token: res.access_token, client_id: res.app.clientId }),
     );
     expect(r.status).toBe(200);
