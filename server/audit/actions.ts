@@ -230,11 +230,6 @@ export const AUDIT_ACTIONS = {
     entity: "smart_app",
     detail: z.object({ sessionId: z.uuid() }),
   },
-  "smart.refused": {
-    label: "An app's request was refused",
-    entity: "smart_app",
-    detail: z.object({ reason: z.string() }),
-  },
   "fhir.read": { label: "Read through the FHIR API", access: true, entity: "fhir_resource", detail: fhirRead },
   "fhir.search": { label: "Searched through the FHIR API", access: true, entity: "fhir_resource", detail: fhirSearch },
   "job.reminders": { label: "Recorded appointment reminders", entity: "appointment_reminder", detail: reminders },
