@@ -59,6 +59,7 @@ export function scopeInWords(scope: string): string {
   const m = /^(user|patient)\/([A-Za-z*]+)\.rs$/.exec(scope);
   if (!m) return scope;
   if (m[2] === "Practitioner") return "Read the practice's clinicians";
+  if (m[1] === "patient" && m[2] === "Patient") return "Read the chosen patient's demographics";
   const what = RESOURCE_WORDS[m[2]] ?? m[2];
   return m[1] === "user" ? `Read ${what} you can see` : `Read the chosen patient's ${what}`;
 }

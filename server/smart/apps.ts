@@ -3,6 +3,7 @@ import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { RegisterAppInput } from "@/lib/schemas/smart";
 import { audit } from "@/server/audit/record";
 import { hashToken } from "@/server/auth/tokens";
+import { textArray } from "@/server/db/arrays";
 import { smartApps, sessions } from "@/server/db/schema";
 import { AppError } from "@/server/errors";
 import type { MemberCtx } from "@/server/request";
@@ -49,9 +50,8 @@ export async function registerApp(
   // Only the granted columns are named (the runtime role may not choose ids or timestamps).
   const [row] = await ctx.tx.execute<{ id: string }>(sql`
     insert into smart_apps (org_id, client_id, name, redirect_uris, confidential, secret_hash, scopes, created_by)
-    values (${ctx.orgId}, ${clientId}, ${input.name}, ${`{${input.redirectUris.map((u) => JSON.stringify(u)).join(",")}}`}::text[],
-            ${input.confidential}, ${clientSecret ? hashToken(clientSecret) : null}, ${`{${input.scopes.join(",")}}`}::text[],
-            ${ctx.userId})
+    values (${ctx.orgId}, ${clientId}, ${input.name}, ${textArray(input.redirectUris)}, ${input.confidential},
+            ${clientSecret ? hashToken(clientSecret) : null}, ${textArray(input.scopes)}, ${ctx.userId})
     returning id`);
   await audit(ctx, {
     action: "smart.app_register",

@@ -4,6 +4,7 @@ import type { ConsentInput } from "@/lib/schemas/smart";
 import { grantableScopes, needsPatient } from "@/lib/smart-scopes";
 import { audit } from "@/server/audit/record";
 import { newToken } from "@/server/auth/tokens";
+import { textArray } from "@/server/db/arrays";
 import type { Db, Tx } from "@/server/db/client";
 import { withoutIdentity } from "@/server/db/context";
 import { patients } from "@/server/db/schema";
@@ -163,7 +164,7 @@ export async function allowApp(ctx: MemberCtx, input: ConsentInput): Promise<{ r
   const code = newToken();
   await ctx.tx.execute(
     sql`select app_smart_code_issue(${input.clientId}, ${code.hash}, ${input.redirectUri}, ${input.codeChallenge},
-                                    ${`{${scopes.join(",")}}`}::text[], ${patientId}::uuid, ${input.nonce ?? null})`,
+                                    ${textArray(scopes)}, ${patientId}::uuid, ${input.nonce ?? null})`,
   );
   await audit(ctx, {
     action: "smart.authorize",

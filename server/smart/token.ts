@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { SignJWT } from "jose";
 import { normalizeScope } from "@/lib/smart-scopes";
 import { hashToken, newToken } from "@/server/auth/tokens";
+import { textArray } from "@/server/db/arrays";
 import type { Db } from "@/server/db/client";
 import { s256 } from "./authorize";
 import { ACCESS_TOKEN_SECONDS, ID_TOKEN_SECONDS, REFRESH_TOKEN_SECONDS, idTokenKey } from "./config";
@@ -78,7 +79,6 @@ async function formOf(request: Request): Promise<URLSearchParams | null> {
 }
 
 const interval = (seconds: number) => `${seconds} seconds`;
-const textArray = (values: string[]) => `{${values.join(",")}}`;
 
 /** What a grant answers: the tokens, and the launch context SMART apps read from the response. */
 async function tokenResponse(opts: {
@@ -140,6 +140,8 @@ export async function tokenEndpoint(db: Db, request: Request): Promise<Response>
   const requestId = randomUUID();
   const grantType = form.get("grant_type");
   const access = newToken();
+  const refresh = newToken();
+  let row: GrantRow;
   if (grantType === "authorization_code") {
     const code = form.get("code");
     const redirectUri = form.get("redirect_uri");
@@ -147,54 +149,45 @@ export async function tokenEndpoint(db: Db, request: Request): Promise<Response>
     const verifier = form.get("code_verifier") ?? "";
     // A missing or malformed verifier still reaches the code, which it then burns (and audits).
     const challenge = /^[A-Za-z0-9._~-]{43,128}$/.test(verifier) ? s256(verifier) : "";
-    const refresh = newToken();
-    const [row] = await db.execute<GrantRow>(
+    [row] = await db.execute<GrantRow>(
       sql`select * from app_smart_exchange_code(${hashToken(code)}, ${client.clientId}, ${client.secretHash},
             ${redirectUri}, ${challenge}, ${access.hash}, ${interval(ACCESS_TOKEN_SECONDS)}::interval,
             ${refresh.hash}, ${interval(REFRESH_TOKEN_SECONDS)}::interval, ${requestId})`,
     );
-    if (row.error) return oauthError(row.error, REFUSALS[row.error] ?? row.error);
-    // The database kept the refresh token only with offline_access.
-    const offline = row.scopes.includes("offline_access");
-    return tokenResponse({
-      clientId: client.clientId,
-      userId: row.user_id,
-      scopes: row.scopes,
-      patientId: row.patient_id,
-      access: access.token,
-      refresh: offline ? refresh.token : null,
-      nonce: row.nonce,
-    });
-  }
-  if (grantType === "refresh_token") {
+  } else if (grantType === "refresh_token") {
     const presented = form.get("refresh_token");
     if (!presented) return oauthError("invalid_request", "refresh_token is required");
     const asked = form.get("scope");
-    let scopes: string[] | null = null;
-    if (asked !== null) {
-      const normalized = asked
-        .split(/\s+/)
-        .filter(Boolean)
-        .map((s) => normalizeScope(s) ?? s);
-      scopes = [...new Set(normalized)];
-    }
-    const refresh = newToken();
-    const [row] = await db.execute<GrantRow>(
+    const scopes =
+      asked === null
+        ? null
+        : [
+            ...new Set(
+              asked
+                .split(/\s+/)
+                .filter(Boolean)
+                .map((s) => normalizeScope(s) ?? s),
+            ),
+          ];
+    [row] = await db.execute<GrantRow>(
       sql`select * from app_smart_refresh(${hashToken(presented)}, ${client.clientId}, ${client.secretHash},
-            ${scopes ? textArray(scopes) : null}::text[], ${access.hash}, ${interval(ACCESS_TOKEN_SECONDS)}::interval,
+            ${scopes ? textArray(scopes) : sql`null::text[]`}, ${access.hash}, ${interval(ACCESS_TOKEN_SECONDS)}::interval,
             ${refresh.hash}, ${interval(REFRESH_TOKEN_SECONDS)}::interval, ${requestId})`,
     );
-    if (row.error) return oauthError(row.error, REFUSALS[row.error] ?? row.error);
-    return tokenResponse({
-      clientId: client.clientId,
-      userId: row.user_id,
-      scopes: row.scopes,
-      patientId: row.patient_id,
-      access: access.token,
-      refresh: refresh.token,
-    });
+  } else {
+    return oauthError("unsupported_grant_type", "grant_type must be authorization_code or refresh_token");
   }
-  return oauthError("unsupported_grant_type", "grant_type must be authorization_code or refresh_token");
+  if (row.error) return oauthError(row.error, REFUSALS[row.error] ?? row.error);
+  return tokenResponse({
+    clientId: client.clientId,
+    userId: row.user_id,
+    scopes: row.scopes,
+    patientId: row.patient_id,
+    access: access.token,
+    // The database keeps a refresh token only with offline_access (a refresh always renews it).
+    refresh: grantType === "refresh_token" || row.scopes.includes("offline_access") ? refresh.token : null,
+    nonce: row.nonce,
+  });
 }
 
 /** POST /api/smart/revoke: always 200 (RFC 7009 §2.2), whatever the token was. */

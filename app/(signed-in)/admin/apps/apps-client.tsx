@@ -156,7 +156,7 @@ export function RegisterApp({ scopes }: { scopes: { scope: string; words: string
             <input type="radio" name="kind" value="confidential" /> Confidential: runs on a server that keeps a secret
           </label>
         </fieldset>
-        <fieldset aria-describedby={errors.scopes ? "scopes-error" : undefined}>
+        <fieldset className="app-scopes" aria-describedby={errors.scopes ? "scopes-error" : undefined}>
           <legend>What it may ask for</legend>
           {scopes.map((s) => (
             <label key={s.scope}>

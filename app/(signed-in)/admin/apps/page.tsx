@@ -16,7 +16,7 @@ export default async function AppsPage() {
   return (
     <>
       <h1>Apps</h1>
-      <p className="muted">
+      <p className="muted apps-intro">
         Apps that use SMART on FHIR to read the practice&apos;s records as one of its members. A member signs in through
         the app, sees its name and what it asks for, and allows or denies it; the app then reads only what that member
         may see. FHIR base URL: <code>{appUrl()}/fhir</code>.
