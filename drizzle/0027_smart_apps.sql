@@ -159,6 +159,16 @@ CREATE FUNCTION public.app_smart_client_ok(a public.smart_apps, p_client_id text
                     AND (NOT a.confidential OR a.secret_hash = p_secret_hash), false)
   $$;--> statement-breakpoint
 
+-- Whether a session may still act in a practice: live, admitted by the practice's sign-in rules
+-- (app_session_admits: not barred, its own SSO or a password) and its user an active member there.
+CREATE FUNCTION public.app_smart_session_admitted(p_session public.sessions, p_org uuid) RETURNS boolean
+  LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
+  AS $$
+    SELECT coalesce(p_session.id IS NOT NULL AND p_session.revoked_at IS NULL AND public.app_session_admits(p_session, p_org)
+                    AND EXISTS (SELECT 1 FROM public.memberships m
+                                WHERE m.user_id = p_session.user_id AND m.org_id = p_org AND m.status = 'active'), false)
+  $$;--> statement-breakpoint
+
 -- An audit row written by the token endpoint's functions (no request identity exists there).
 CREATE FUNCTION public.app_smart_audit(p_org uuid, p_user uuid, p_action text, p_entity_id text, p_patient uuid,
                                        p_request_id text, p_detail jsonb) RETURNS void
@@ -218,9 +228,8 @@ CREATE FUNCTION public.app_smart_exchange_code(p_code_hash text, p_client_id tex
     ELSIF c.code_challenge IS DISTINCT FROM p_verifier_challenge THEN
       v_refused := 'pkce';
     ELSE
-      SELECT * INTO b FROM public.sessions x WHERE x.id = c.browser_session_id AND x.revoked_at IS NULL;
-      IF NOT FOUND OR NOT coalesce(public.app_session_admits(b, c.org_id), false) OR NOT EXISTS (
-           SELECT 1 FROM public.memberships m WHERE m.user_id = c.user_id AND m.org_id = c.org_id AND m.status = 'active') THEN
+      SELECT * INTO b FROM public.sessions x WHERE x.id = c.browser_session_id;
+      IF NOT public.app_smart_session_admitted(b, c.org_id) THEN
         v_refused := 'session_ended';
       END IF;
     END IF;
@@ -277,8 +286,7 @@ CREATE FUNCTION public.app_smart_refresh(p_refresh_hash text, p_client_id text, 
     IF t.used_at IS NOT NULL THEN
       UPDATE public.sessions x SET revoked_at = pg_catalog.now() WHERE x.id = s.id AND x.revoked_at IS NULL;
       v_refused := 'refresh_reused';
-    ELSIF s.revoked_at IS NOT NULL OR NOT coalesce(public.app_session_admits(s, s.org_id), false) OR NOT EXISTS (
-            SELECT 1 FROM public.memberships m WHERE m.user_id = s.user_id AND m.org_id = s.org_id AND m.status = 'active') THEN
+    ELSIF NOT public.app_smart_session_admitted(s, s.org_id) THEN
       v_refused := 'session_ended';
     ELSIF t.expires_at <= pg_catalog.now() THEN
       v_refused := 'refresh_expired';
@@ -332,9 +340,9 @@ CREATE FUNCTION public.app_smart_revoke(p_token_hash text, p_client_id text, p_s
   $$;--> statement-breakpoint
 
 -- The door for an app's bearer token: a live access token of a live app session of an enabled
--- app, whose practice still admits it. The identity is the session's user in the session's
--- practice (kind 'app'); app_org_id() then still requires the membership to be active. Anything
--- else leaves the identity EMPTY. Also answers what the token narrows to: scopes and patient.
+-- app, whose practice still admits it and its member. The identity is the session's user in the
+-- session's practice (kind 'app'). Anything else leaves the identity EMPTY. Also answers what the
+-- token narrows to: its scopes, patient and app.
 CREATE FUNCTION public.app_context_enter_token(p_token text)
   RETURNS TABLE (live boolean, user_id uuid, org_id uuid, admin boolean, mfa_required boolean, scopes text[],
                  patient_id uuid, app_id uuid, client_id text)
@@ -354,7 +362,7 @@ CREATE FUNCTION public.app_context_enter_token(p_token text)
       SELECT * INTO s FROM public.sessions x
        WHERE x.id = t.session_id AND x.revoked_at IS NULL AND x.app_id = t.app_id AND v_client IS NOT NULL;
     END IF;
-    IF s.id IS NULL OR NOT coalesce(public.app_session_admits(s, s.org_id), false) THEN
+    IF NOT public.app_smart_session_admitted(s, s.org_id) THEN
       RETURN QUERY SELECT false, NULL::uuid, NULL::uuid, false, false, NULL::text[], NULL::uuid, NULL::uuid, NULL::text;
       RETURN;
     END IF;
@@ -372,6 +380,7 @@ ALTER FUNCTION public.app_smart_apps_disable() OWNER TO careroster_owner;--> sta
 ALTER FUNCTION public.app_smart_client(text) OWNER TO careroster_owner;--> statement-breakpoint
 ALTER FUNCTION public.app_smart_code_issue(text, text, text, text, text[], uuid, text) OWNER TO careroster_owner;--> statement-breakpoint
 ALTER FUNCTION public.app_smart_client_ok(public.smart_apps, text, text) OWNER TO careroster_owner;--> statement-breakpoint
+ALTER FUNCTION public.app_smart_session_admitted(public.sessions, uuid) OWNER TO careroster_owner;--> statement-breakpoint
 ALTER FUNCTION public.app_smart_audit(uuid, uuid, text, text, uuid, text, jsonb) OWNER TO careroster_owner;--> statement-breakpoint
 ALTER FUNCTION public.app_smart_tokens_issue(uuid, uuid, text[], uuid, text, interval, text, interval) OWNER TO careroster_owner;--> statement-breakpoint
 ALTER FUNCTION public.app_smart_exchange_code(text, text, text, text, text, text, interval, text, interval, text) OWNER TO careroster_owner;--> statement-breakpoint
@@ -382,6 +391,7 @@ REVOKE EXECUTE ON FUNCTION public.app_smart_apps_disable() FROM PUBLIC;--> state
 REVOKE EXECUTE ON FUNCTION public.app_smart_client(text) FROM PUBLIC;--> statement-breakpoint
 REVOKE EXECUTE ON FUNCTION public.app_smart_code_issue(text, text, text, text, text[], uuid, text) FROM PUBLIC;--> statement-breakpoint
 REVOKE EXECUTE ON FUNCTION public.app_smart_client_ok(public.smart_apps, text, text) FROM PUBLIC;--> statement-breakpoint
+REVOKE EXECUTE ON FUNCTION public.app_smart_session_admitted(public.sessions, uuid) FROM PUBLIC;--> statement-breakpoint
 REVOKE EXECUTE ON FUNCTION public.app_smart_audit(uuid, uuid, text, text, uuid, text, jsonb) FROM PUBLIC;--> statement-breakpoint
 REVOKE EXECUTE ON FUNCTION public.app_smart_tokens_issue(uuid, uuid, text[], uuid, text, interval, text, interval) FROM PUBLIC;--> statement-breakpoint
 REVOKE EXECUTE ON FUNCTION public.app_smart_exchange_code(text, text, text, text, text, text, interval, text, interval, text) FROM PUBLIC;--> statement-breakpoint

@@ -1650,7 +1650,7 @@ AS $function$
       SELECT * INTO s FROM public.sessions x
        WHERE x.id = t.session_id AND x.revoked_at IS NULL AND x.app_id = t.app_id AND v_client IS NOT NULL;
     END IF;
-    IF s.id IS NULL OR NOT coalesce(public.app_session_admits(s, s.org_id), false) THEN
+    IF NOT public.app_smart_session_admitted(s, s.org_id) THEN
       RETURN QUERY SELECT false, NULL::uuid, NULL::uuid, false, false, NULL::text[], NULL::uuid, NULL::uuid, NULL::text;
       RETURN;
     END IF;
@@ -2603,9 +2603,8 @@ AS $function$
     ELSIF c.code_challenge IS DISTINCT FROM p_verifier_challenge THEN
       v_refused := 'pkce';
     ELSE
-      SELECT * INTO b FROM public.sessions x WHERE x.id = c.browser_session_id AND x.revoked_at IS NULL;
-      IF NOT FOUND OR NOT coalesce(public.app_session_admits(b, c.org_id), false) OR NOT EXISTS (
-           SELECT 1 FROM public.memberships m WHERE m.user_id = c.user_id AND m.org_id = c.org_id AND m.status = 'active') THEN
+      SELECT * INTO b FROM public.sessions x WHERE x.id = c.browser_session_id;
+      IF NOT public.app_smart_session_admitted(b, c.org_id) THEN
         v_refused := 'session_ended';
       END IF;
     END IF;
@@ -2662,8 +2661,7 @@ AS $function$
     IF t.used_at IS NOT NULL THEN
       UPDATE public.sessions x SET revoked_at = pg_catalog.now() WHERE x.id = s.id AND x.revoked_at IS NULL;
       v_refused := 'refresh_reused';
-    ELSIF s.revoked_at IS NOT NULL OR NOT coalesce(public.app_session_admits(s, s.org_id), false) OR NOT EXISTS (
-            SELECT 1 FROM public.memberships m WHERE m.user_id = s.user_id AND m.org_id = s.org_id AND m.status = 'active') THEN
+    ELSIF NOT public.app_smart_session_admitted(s, s.org_id) THEN
       v_refused := 'session_ended';
     ELSIF t.expires_at <= pg_catalog.now() THEN
       v_refused := 'refresh_expired';
@@ -2719,6 +2717,19 @@ AS $function$
   $function$;
 ALTER FUNCTION public.app_smart_revoke(p_token_hash text, p_client_id text, p_secret_hash text, p_request_id text) OWNER TO careroster_owner;
 GRANT EXECUTE ON FUNCTION public.app_smart_revoke(p_token_hash text, p_client_id text, p_secret_hash text, p_request_id text) TO careroster_auth;
+
+CREATE OR REPLACE FUNCTION public.app_smart_session_admitted(p_session public.sessions, p_org uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT coalesce(p_session.id IS NOT NULL AND p_session.revoked_at IS NULL AND public.app_session_admits(p_session, p_org)
+                    AND EXISTS (SELECT 1 FROM public.memberships m
+                                WHERE m.user_id = p_session.user_id AND m.org_id = p_org AND m.status = 'active'), false)
+  $function$;
+ALTER FUNCTION public.app_smart_session_admitted(p_session public.sessions, p_org uuid) OWNER TO careroster_owner;
+-- FUNCTION public.app_smart_session_admitted(p_session public.sessions, p_org uuid): no privileges beyond its owner's
 
 CREATE OR REPLACE FUNCTION public.app_smart_tokens_issue(p_session uuid, p_app uuid, p_scopes text[], p_patient uuid, p_access_hash text, p_access_ttl interval, p_refresh_hash text, p_refresh_ttl interval)
  RETURNS void

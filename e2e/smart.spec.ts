@@ -49,7 +49,7 @@ test("@smart a standalone launch with fhirclient: register, sign in through the 
 
     await expect(page.getByRole("heading", { name: "Allow Growth chart (test)?" })).toBeVisible();
     const scopes = page.getByTestId("consent-scopes");
-    await expect(scopes).toContainText("Read the chosen patient's records");
+    await expect(scopes).toContainText("Read the chosen patient's record (demographics");
     await expect(scopes).toContainText("Stay connected between uses");
     await expect(page.getByText("Northside Family Clinic").first()).toBeVisible();
     await page.getByLabel("Find a patient you care for").fill("Applegate");
@@ -70,7 +70,7 @@ test("@smart a standalone launch with fhirclient: register, sign in through the 
     const own = await browser.newContext({ storageState: as.grey });
     const account = await own.newPage();
     await account.goto("/account");
-    await expect(account.getByText("SMART app: Growth chart (test)")).toBeVisible();
+    await expect(account.locator("strong", { hasText: "SMART app: Growth chart (test)" })).toBeVisible();
     await own.close();
     await context.close();
 

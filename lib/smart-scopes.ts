@@ -60,6 +60,9 @@ export function scopeInWords(scope: string): string {
   if (!m) return scope;
   if (m[2] === "Practitioner") return "Read the practice's clinicians";
   if (m[1] === "patient" && m[2] === "Patient") return "Read the chosen patient's demographics";
+  if (m[1] === "patient" && m[2] === "*") {
+    return "Read the chosen patient's record (demographics, appointments and signed notes) and the practice's clinicians";
+  }
   const what = RESOURCE_WORDS[m[2]] ?? m[2];
   return m[1] === "user" ? `Read ${what} you can see` : `Read the chosen patient's ${what}`;
 }
