@@ -971,6 +971,8 @@ CREATE TABLE public.sessions (
     methods text[] DEFAULT '{}'::text[] NOT NULL,
     sso_org_id uuid,
     barred_orgs uuid[] DEFAULT '{}'::uuid[] NOT NULL,
+    app_id uuid,
+    CONSTRAINT sessions_app_id_fkey FOREIGN KEY (app_id) REFERENCES public.smart_apps(id),
     CONSTRAINT sessions_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id),
     CONSTRAINT sessions_pkey PRIMARY KEY (id),
     CONSTRAINT sessions_sso_in_own_practice CHECK (((sso_org_id IS NULL) OR (sso_org_id = org_id))),
@@ -981,8 +983,9 @@ ALTER TABLE public.sessions OWNER TO careroster_owner;
 ALTER TABLE public.sessions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.sessions FORCE ROW LEVEL SECURITY;
 -- TABLE public.sessions: no privileges beyond its owner's
-GRANT SELECT (id, user_id, created_at, last_seen_at, revoked_at, user_agent, org_id, methods, sso_org_id) ON TABLE public.sessions TO careroster_runtime;
+GRANT SELECT (id, user_id, created_at, last_seen_at, revoked_at, user_agent, org_id, methods, sso_org_id, app_id) ON TABLE public.sessions TO careroster_runtime;
 GRANT UPDATE (revoked_at) ON TABLE public.sessions TO careroster_runtime;
+CREATE INDEX sessions_app_idx ON public.sessions USING btree (app_id) WHERE (app_id IS NOT NULL);
 CREATE UNIQUE INDEX sessions_token_hash_key ON public.sessions USING btree (token_hash);
 CREATE INDEX sessions_user_idx ON public.sessions USING btree (user_id, last_seen_at);
 CREATE POLICY sessions_select ON public.sessions
@@ -999,6 +1002,101 @@ CREATE POLICY sessions_update ON public.sessions
    FROM public.memberships m
   WHERE ((m.org_id = ( SELECT public.app_org_id() AS app_org_id)) AND (m.status = 'active'::public.member_status))))))));
 CREATE TRIGGER sessions_keep_revoked BEFORE UPDATE ON public.sessions FOR EACH ROW EXECUTE FUNCTION public.app_sessions_keep_revoked();
+
+CREATE TABLE public.smart_apps (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    org_id uuid NOT NULL,
+    client_id text NOT NULL,
+    name text NOT NULL,
+    redirect_uris text[] NOT NULL,
+    confidential boolean NOT NULL,
+    secret_hash text,
+    scopes text[] NOT NULL,
+    created_by uuid NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    disabled_at timestamp with time zone,
+    CONSTRAINT smart_apps_client_id_key UNIQUE (client_id),
+    CONSTRAINT smart_apps_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id),
+    CONSTRAINT smart_apps_name CHECK (((length(btrim(name)) >= 2) AND (length(btrim(name)) <= 80))),
+    CONSTRAINT smart_apps_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id),
+    CONSTRAINT smart_apps_pkey PRIMARY KEY (id),
+    CONSTRAINT smart_apps_redirect_uris CHECK (((cardinality(redirect_uris) >= 1) AND (cardinality(redirect_uris) <= 10))),
+    CONSTRAINT smart_apps_scopes CHECK (((cardinality(scopes) >= 1) AND (cardinality(scopes) <= 20))),
+    CONSTRAINT smart_apps_secret CHECK ((confidential = (secret_hash IS NOT NULL)))
+);
+ALTER TABLE public.smart_apps OWNER TO careroster_owner;
+ALTER TABLE public.smart_apps ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.smart_apps FORCE ROW LEVEL SECURITY;
+-- TABLE public.smart_apps: no privileges beyond its owner's
+GRANT SELECT (id, org_id, client_id, name, redirect_uris, confidential, scopes, created_by, created_at, disabled_at) ON TABLE public.smart_apps TO careroster_runtime;
+GRANT INSERT (org_id, client_id, name, redirect_uris, confidential, secret_hash, scopes, created_by) ON TABLE public.smart_apps TO careroster_runtime;
+GRANT UPDATE (disabled_at) ON TABLE public.smart_apps TO careroster_runtime;
+CREATE INDEX smart_apps_org_idx ON public.smart_apps USING btree (org_id, created_at);
+CREATE POLICY smart_apps_insert_admin ON public.smart_apps
+    AS PERMISSIVE FOR INSERT TO careroster_runtime
+    WITH CHECK ((( SELECT public.app_is_admin() AS app_is_admin) AND (created_by = ( SELECT public.app_user_id() AS app_user_id)) AND (disabled_at IS NULL)));
+CREATE POLICY smart_apps_org_isolation ON public.smart_apps
+    AS RESTRICTIVE FOR ALL TO careroster_runtime
+    USING ((org_id = ( SELECT public.app_org_id() AS app_org_id)))
+    WITH CHECK ((org_id = ( SELECT public.app_org_id() AS app_org_id)));
+CREATE POLICY smart_apps_select_admin ON public.smart_apps
+    AS PERMISSIVE FOR SELECT TO careroster_runtime
+    USING (( SELECT public.app_is_admin() AS app_is_admin));
+CREATE POLICY smart_apps_update_admin ON public.smart_apps
+    AS PERMISSIVE FOR UPDATE TO careroster_runtime
+    USING (( SELECT public.app_is_admin() AS app_is_admin))
+    WITH CHECK ((( SELECT public.app_is_admin() AS app_is_admin) AND (disabled_at IS NOT NULL)));
+CREATE TRIGGER smart_apps_disable BEFORE UPDATE ON public.smart_apps FOR EACH ROW EXECUTE FUNCTION public.app_smart_apps_disable();
+CREATE TRIGGER smart_apps_org_immutable BEFORE UPDATE ON public.smart_apps FOR EACH ROW EXECUTE FUNCTION public.app_forbid_org_change();
+
+CREATE TABLE public.smart_codes (
+    code_hash text NOT NULL,
+    app_id uuid NOT NULL,
+    org_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    browser_session_id uuid NOT NULL,
+    redirect_uri text NOT NULL,
+    code_challenge text NOT NULL,
+    scopes text[] NOT NULL,
+    patient_id uuid,
+    nonce text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    app_session_id uuid,
+    CONSTRAINT smart_codes_app_id_fkey FOREIGN KEY (app_id) REFERENCES public.smart_apps(id),
+    CONSTRAINT smart_codes_app_session_id_fkey FOREIGN KEY (app_session_id) REFERENCES public.sessions(id),
+    CONSTRAINT smart_codes_browser_session_id_fkey FOREIGN KEY (browser_session_id) REFERENCES public.sessions(id),
+    CONSTRAINT smart_codes_org_id_fkey FOREIGN KEY (org_id) REFERENCES public.organizations(id),
+    CONSTRAINT smart_codes_patient_fk FOREIGN KEY (org_id, patient_id) REFERENCES public.patients(org_id, id),
+    CONSTRAINT smart_codes_pkey PRIMARY KEY (code_hash),
+    CONSTRAINT smart_codes_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id)
+);
+ALTER TABLE public.smart_codes OWNER TO careroster_owner;
+ALTER TABLE public.smart_codes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.smart_codes FORCE ROW LEVEL SECURITY;
+-- TABLE public.smart_codes: no privileges beyond its owner's
+
+CREATE TABLE public.smart_tokens (
+    token_hash text NOT NULL,
+    kind text NOT NULL,
+    session_id uuid NOT NULL,
+    app_id uuid NOT NULL,
+    scopes text[] NOT NULL,
+    patient_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    CONSTRAINT smart_tokens_app_id_fkey FOREIGN KEY (app_id) REFERENCES public.smart_apps(id),
+    CONSTRAINT smart_tokens_kind_check CHECK ((kind = ANY (ARRAY['access'::text, 'refresh'::text]))),
+    CONSTRAINT smart_tokens_pkey PRIMARY KEY (token_hash),
+    CONSTRAINT smart_tokens_session_id_fkey FOREIGN KEY (session_id) REFERENCES public.sessions(id)
+);
+ALTER TABLE public.smart_tokens OWNER TO careroster_owner;
+ALTER TABLE public.smart_tokens ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.smart_tokens FORCE ROW LEVEL SECURITY;
+-- TABLE public.smart_tokens: no privileges beyond its owner's
+CREATE INDEX smart_tokens_session_idx ON public.smart_tokens USING btree (session_id);
 
 CREATE TABLE public.sso_link_requests (
     token_hash text NOT NULL,
@@ -1566,6 +1664,42 @@ AS $function$
   $function$;
 ALTER FUNCTION public.app_context_enter(p_session uuid, p_secret text) OWNER TO careroster_owner;
 GRANT EXECUTE ON FUNCTION public.app_context_enter(p_session uuid, p_secret text) TO careroster_runtime;
+
+CREATE OR REPLACE FUNCTION public.app_context_enter_token(p_token text)
+ RETURNS TABLE(live boolean, user_id uuid, org_id uuid, admin boolean, mfa_required boolean, scopes text[], patient_id uuid, app_id uuid, client_id text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  DECLARE
+    t public.smart_tokens%ROWTYPE;
+    s public.sessions%ROWTYPE;
+    v_client text;
+  BEGIN
+    PERFORM public.app_context_set(NULL, NULL, NULL, NULL);
+    SELECT * INTO t FROM public.smart_tokens x
+     WHERE x.token_hash = pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(coalesce(p_token, ''), 'UTF8')), 'hex')
+       AND x.kind = 'access' AND x.expires_at > pg_catalog.now();
+    IF FOUND THEN
+      SELECT a.client_id INTO v_client FROM public.smart_apps a WHERE a.id = t.app_id AND a.disabled_at IS NULL;
+      SELECT * INTO s FROM public.sessions x
+       WHERE x.id = t.session_id AND x.revoked_at IS NULL AND x.app_id = t.app_id AND v_client IS NOT NULL;
+    END IF;
+    IF NOT public.app_smart_session_admitted(s, s.org_id) THEN
+      RETURN QUERY SELECT false, NULL::uuid, NULL::uuid, false, false, NULL::text[], NULL::uuid, NULL::uuid, NULL::text;
+      RETURN;
+    END IF;
+    UPDATE public.sessions x SET last_seen_at = pg_catalog.now()
+      FROM (SELECT d.id FROM public.sessions d WHERE d.id = s.id AND d.last_seen_at < pg_catalog.now() - interval '1 minute'
+            FOR UPDATE SKIP LOCKED) due
+     WHERE x.id = due.id;
+    PERFORM public.app_context_set(s.user_id, s.org_id, s.id, 'app');
+    RETURN QUERY SELECT true, s.user_id, public.app_org_id(), public.app_is_admin(), public.app_mfa_enrollment_required(s.id),
+                        t.scopes, t.patient_id, t.app_id, v_client;
+  END
+  $function$;
+ALTER FUNCTION public.app_context_enter_token(p_token text) OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_context_enter_token(p_token text) TO careroster_runtime;
 
 CREATE OR REPLACE FUNCTION public.app_context_job(p_org uuid)
  RETURNS uuid
@@ -2466,6 +2600,263 @@ AS $function$
   $function$;
 ALTER FUNCTION public.app_sessions_keep_revoked() OWNER TO careroster_owner;
 -- FUNCTION public.app_sessions_keep_revoked(): no privileges beyond its owner's
+
+CREATE OR REPLACE FUNCTION public.app_smart_apps_disable()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  BEGIN
+    IF OLD.disabled_at IS NOT NULL AND NEW.disabled_at IS DISTINCT FROM OLD.disabled_at THEN
+      RAISE EXCEPTION 'a disabled app stays disabled' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF OLD.disabled_at IS NULL AND NEW.disabled_at IS NOT NULL THEN
+      UPDATE public.sessions s SET revoked_at = pg_catalog.now() WHERE s.app_id = NEW.id AND s.revoked_at IS NULL;
+    END IF;
+    RETURN NEW;
+  END
+  $function$;
+ALTER FUNCTION public.app_smart_apps_disable() OWNER TO careroster_owner;
+-- FUNCTION public.app_smart_apps_disable(): no privileges beyond its owner's
+
+CREATE OR REPLACE FUNCTION public.app_smart_audit(p_org uuid, p_user uuid, p_action text, p_entity_id text, p_patient uuid, p_request_id text, p_detail jsonb)
+ RETURNS void
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    INSERT INTO public.audit_events (org_id, actor_id, action, entity, entity_id, patient_id, request_id, detail)
+    VALUES (p_org, p_user, p_action, 'smart_app', p_entity_id, p_patient, p_request_id, coalesce(p_detail, '{}'::jsonb))
+  $function$;
+ALTER FUNCTION public.app_smart_audit(p_org uuid, p_user uuid, p_action text, p_entity_id text, p_patient uuid, p_request_id text, p_detail jsonb) OWNER TO careroster_owner;
+-- FUNCTION public.app_smart_audit(p_org uuid, p_user uuid, p_action text, p_entity_id text, p_patient uuid, p_request_id text, p_detail jsonb): no privileges beyond its owner's
+
+CREATE OR REPLACE FUNCTION public.app_smart_client(p_client_id text)
+ RETURNS TABLE(app_id uuid, org_id uuid, org_name text, name text, redirect_uris text[], confidential boolean, scopes text[], disabled boolean)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT a.id, a.org_id, o.name, a.name, a.redirect_uris, a.confidential, a.scopes, a.disabled_at IS NOT NULL
+      FROM public.smart_apps a JOIN public.organizations o ON o.id = a.org_id
+     WHERE a.client_id = p_client_id
+  $function$;
+ALTER FUNCTION public.app_smart_client(p_client_id text) OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_smart_client(p_client_id text) TO careroster_runtime;
+
+CREATE OR REPLACE FUNCTION public.app_smart_client_ok(a public.smart_apps, p_client_id text, p_secret_hash text)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT coalesce(a.client_id = p_client_id AND a.disabled_at IS NULL
+                    AND (NOT a.confidential OR a.secret_hash = p_secret_hash), false)
+  $function$;
+ALTER FUNCTION public.app_smart_client_ok(a public.smart_apps, p_client_id text, p_secret_hash text) OWNER TO careroster_owner;
+-- FUNCTION public.app_smart_client_ok(a public.smart_apps, p_client_id text, p_secret_hash text): no privileges beyond its owner's
+
+CREATE OR REPLACE FUNCTION public.app_smart_code_issue(p_client_id text, p_code_hash text, p_redirect_uri text, p_challenge text, p_scopes text[], p_patient uuid, p_nonce text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  DECLARE
+    a public.smart_apps%ROWTYPE;
+    v_session uuid := NULLIF(pg_catalog.current_setting('app.session_id', true), '')::uuid;
+  BEGIN
+    SELECT * INTO a FROM public.smart_apps x WHERE x.client_id = p_client_id AND x.disabled_at IS NULL;
+    -- Written as one positive condition under coalesce: any NULL refuses.
+    IF NOT coalesce(FOUND AND public.app_context_kind() = 'session' AND public.app_org_id() = a.org_id
+                    AND v_session IS NOT NULL AND p_redirect_uri = ANY (a.redirect_uris) AND p_scopes <@ a.scopes
+                    AND pg_catalog.length(p_challenge) = 43, false) THEN
+      RAISE EXCEPTION 'no such authorization for this app' USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    INSERT INTO public.smart_codes (code_hash, app_id, org_id, user_id, browser_session_id, redirect_uri, code_challenge,
+                                    scopes, patient_id, nonce, expires_at)
+    VALUES (p_code_hash, a.id, a.org_id, public.app_user_id(), v_session, p_redirect_uri, p_challenge, p_scopes, p_patient,
+            p_nonce, pg_catalog.now() + interval '1 minute');
+  END
+  $function$;
+ALTER FUNCTION public.app_smart_code_issue(p_client_id text, p_code_hash text, p_redirect_uri text, p_challenge text, p_scopes text[], p_patient uuid, p_nonce text) OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_smart_code_issue(p_client_id text, p_code_hash text, p_redirect_uri text, p_challenge text, p_scopes text[], p_patient uuid, p_nonce text) TO careroster_runtime;
+
+CREATE OR REPLACE FUNCTION public.app_smart_exchange_code(p_code_hash text, p_client_id text, p_secret_hash text, p_redirect_uri text, p_verifier_challenge text, p_access_hash text, p_access_ttl interval, p_refresh_hash text, p_refresh_ttl interval, p_request_id text)
+ RETURNS TABLE(error text, user_id uuid, org_id uuid, session_id uuid, scopes text[], patient_id uuid, nonce text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  DECLARE
+    c public.smart_codes%ROWTYPE;
+    a public.smart_apps%ROWTYPE;
+    b public.sessions%ROWTYPE;
+    v_session uuid;
+    v_refused text;
+  BEGIN
+    SELECT * INTO c FROM public.smart_codes x WHERE x.code_hash = p_code_hash FOR UPDATE;
+    IF NOT FOUND THEN
+      RETURN QUERY SELECT 'invalid_grant', NULL::uuid, NULL::uuid, NULL::uuid, NULL::text[], NULL::uuid, NULL::text;
+      RETURN;
+    END IF;
+    SELECT * INTO a FROM public.smart_apps x WHERE x.id = c.app_id;
+    IF NOT public.app_smart_client_ok(a, p_client_id, p_secret_hash) THEN
+      PERFORM public.app_smart_audit(c.org_id, c.user_id, 'smart.token_refused', a.id::text, NULL, p_request_id,
+                                     pg_catalog.jsonb_build_object('grant', 'authorization_code', 'reason', 'client'));
+      RETURN QUERY SELECT 'invalid_client', NULL::uuid, NULL::uuid, NULL::uuid, NULL::text[], NULL::uuid, NULL::text;
+      RETURN;
+    END IF;
+    IF c.used_at IS NOT NULL THEN
+      UPDATE public.sessions s SET revoked_at = pg_catalog.now() WHERE s.id = c.app_session_id AND s.revoked_at IS NULL;
+      v_refused := 'code_reused';
+    ELSIF c.expires_at <= pg_catalog.now() THEN
+      v_refused := 'code_expired';
+    ELSIF c.redirect_uri IS DISTINCT FROM p_redirect_uri THEN
+      v_refused := 'redirect_uri';
+    ELSIF c.code_challenge IS DISTINCT FROM p_verifier_challenge THEN
+      v_refused := 'pkce';
+    ELSE
+      SELECT * INTO b FROM public.sessions x WHERE x.id = c.browser_session_id;
+      IF NOT public.app_smart_session_admitted(b, c.org_id) THEN
+        v_refused := 'session_ended';
+      END IF;
+    END IF;
+    UPDATE public.smart_codes x SET used_at = coalesce(x.used_at, pg_catalog.now()) WHERE x.code_hash = c.code_hash;
+    IF v_refused IS NOT NULL THEN
+      PERFORM public.app_smart_audit(c.org_id, c.user_id, 'smart.token_refused', a.id::text, NULL, p_request_id,
+                                     pg_catalog.jsonb_build_object('grant', 'authorization_code', 'reason', v_refused));
+      RETURN QUERY SELECT 'invalid_grant', NULL::uuid, NULL::uuid, NULL::uuid, NULL::text[], NULL::uuid, NULL::text;
+      RETURN;
+    END IF;
+    INSERT INTO public.sessions (user_id, org_id, methods, sso_org_id, user_agent, app_id)
+    VALUES (c.user_id, c.org_id, b.methods, b.sso_org_id, pg_catalog.left('SMART app: ' || a.name, 512), a.id)
+    RETURNING id INTO v_session;
+    UPDATE public.smart_codes x SET app_session_id = v_session WHERE x.code_hash = c.code_hash;
+    -- A refresh token only with offline_access.
+    PERFORM public.app_smart_tokens_issue(v_session, a.id, c.scopes, c.patient_id, p_access_hash, p_access_ttl,
+                                          CASE WHEN 'offline_access' = ANY (c.scopes) THEN p_refresh_hash END, p_refresh_ttl);
+    PERFORM public.app_smart_audit(c.org_id, c.user_id, 'smart.token', a.id::text, c.patient_id, p_request_id,
+                                   pg_catalog.jsonb_build_object('grant', 'authorization_code', 'scopes', pg_catalog.to_jsonb(c.scopes),
+                                                                 'sessionId', v_session));
+    RETURN QUERY SELECT NULL::text, c.user_id, c.org_id, v_session, c.scopes, c.patient_id, c.nonce;
+  END
+  $function$;
+ALTER FUNCTION public.app_smart_exchange_code(p_code_hash text, p_client_id text, p_secret_hash text, p_redirect_uri text, p_verifier_challenge text, p_access_hash text, p_access_ttl interval, p_refresh_hash text, p_refresh_ttl interval, p_request_id text) OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_smart_exchange_code(p_code_hash text, p_client_id text, p_secret_hash text, p_redirect_uri text, p_verifier_challenge text, p_access_hash text, p_access_ttl interval, p_refresh_hash text, p_refresh_ttl interval, p_request_id text) TO careroster_auth;
+
+CREATE OR REPLACE FUNCTION public.app_smart_refresh(p_refresh_hash text, p_client_id text, p_secret_hash text, p_scopes text[], p_access_hash text, p_access_ttl interval, p_new_refresh_hash text, p_refresh_ttl interval, p_request_id text)
+ RETURNS TABLE(error text, user_id uuid, org_id uuid, session_id uuid, scopes text[], patient_id uuid)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  DECLARE
+    t public.smart_tokens%ROWTYPE;
+    a public.smart_apps%ROWTYPE;
+    s public.sessions%ROWTYPE;
+    v_scopes text[];
+    v_refused text;
+  BEGIN
+    SELECT * INTO t FROM public.smart_tokens x WHERE x.token_hash = p_refresh_hash AND x.kind = 'refresh' FOR UPDATE;
+    IF NOT FOUND THEN
+      RETURN QUERY SELECT 'invalid_grant', NULL::uuid, NULL::uuid, NULL::uuid, NULL::text[], NULL::uuid;
+      RETURN;
+    END IF;
+    SELECT * INTO a FROM public.smart_apps x WHERE x.id = t.app_id;
+    SELECT * INTO s FROM public.sessions x WHERE x.id = t.session_id FOR UPDATE;
+    IF NOT public.app_smart_client_ok(a, p_client_id, p_secret_hash) THEN
+      PERFORM public.app_smart_audit(s.org_id, s.user_id, 'smart.token_refused', a.id::text, NULL, p_request_id,
+                                     pg_catalog.jsonb_build_object('grant', 'refresh_token', 'reason', 'client'));
+      RETURN QUERY SELECT 'invalid_client', NULL::uuid, NULL::uuid, NULL::uuid, NULL::text[], NULL::uuid;
+      RETURN;
+    END IF;
+    v_scopes := coalesce(p_scopes, t.scopes);
+    IF t.used_at IS NOT NULL THEN
+      UPDATE public.sessions x SET revoked_at = pg_catalog.now() WHERE x.id = s.id AND x.revoked_at IS NULL;
+      v_refused := 'refresh_reused';
+    ELSIF NOT public.app_smart_session_admitted(s, s.org_id) THEN
+      v_refused := 'session_ended';
+    ELSIF t.expires_at <= pg_catalog.now() THEN
+      v_refused := 'refresh_expired';
+    ELSIF NOT coalesce(v_scopes <@ t.scopes AND pg_catalog.cardinality(v_scopes) > 0, false) THEN
+      v_refused := 'scope_escalation';
+    END IF;
+    IF v_refused IS NOT NULL THEN
+      PERFORM public.app_smart_audit(s.org_id, s.user_id, 'smart.token_refused', a.id::text, NULL, p_request_id,
+                                     pg_catalog.jsonb_build_object('grant', 'refresh_token', 'reason', v_refused));
+      RETURN QUERY SELECT CASE WHEN v_refused = 'scope_escalation' THEN 'invalid_scope' ELSE 'invalid_grant' END,
+                          NULL::uuid, NULL::uuid, NULL::uuid, NULL::text[], NULL::uuid;
+      RETURN;
+    END IF;
+    UPDATE public.smart_tokens x SET used_at = pg_catalog.now() WHERE x.token_hash = t.token_hash;
+    PERFORM public.app_smart_tokens_issue(s.id, a.id, v_scopes, t.patient_id, p_access_hash, p_access_ttl,
+                                          p_new_refresh_hash, p_refresh_ttl);
+    PERFORM public.app_smart_audit(s.org_id, s.user_id, 'smart.token', a.id::text, t.patient_id, p_request_id,
+                                   pg_catalog.jsonb_build_object('grant', 'refresh_token', 'scopes', pg_catalog.to_jsonb(v_scopes),
+                                                                 'sessionId', s.id));
+    RETURN QUERY SELECT NULL::text, s.user_id, s.org_id, s.id, v_scopes, t.patient_id;
+  END
+  $function$;
+ALTER FUNCTION public.app_smart_refresh(p_refresh_hash text, p_client_id text, p_secret_hash text, p_scopes text[], p_access_hash text, p_access_ttl interval, p_new_refresh_hash text, p_refresh_ttl interval, p_request_id text) OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_smart_refresh(p_refresh_hash text, p_client_id text, p_secret_hash text, p_scopes text[], p_access_hash text, p_access_ttl interval, p_new_refresh_hash text, p_refresh_ttl interval, p_request_id text) TO careroster_auth;
+
+CREATE OR REPLACE FUNCTION public.app_smart_revoke(p_token_hash text, p_client_id text, p_secret_hash text, p_request_id text)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  DECLARE
+    t public.smart_tokens%ROWTYPE;
+    a public.smart_apps%ROWTYPE;
+    s public.sessions%ROWTYPE;
+  BEGIN
+    SELECT * INTO t FROM public.smart_tokens x WHERE x.token_hash = p_token_hash;
+    IF NOT FOUND THEN
+      RETURN false;
+    END IF;
+    SELECT * INTO a FROM public.smart_apps x WHERE x.id = t.app_id;
+    IF a.client_id IS DISTINCT FROM p_client_id OR (a.confidential AND a.secret_hash IS DISTINCT FROM p_secret_hash) THEN
+      RETURN false;
+    END IF;
+    UPDATE public.sessions x SET revoked_at = pg_catalog.now() WHERE x.id = t.session_id AND x.revoked_at IS NULL
+    RETURNING * INTO s;
+    IF FOUND THEN
+      PERFORM public.app_smart_audit(s.org_id, s.user_id, 'smart.revoke', a.id::text, NULL, p_request_id,
+                                     pg_catalog.jsonb_build_object('sessionId', s.id));
+    END IF;
+    RETURN true;
+  END
+  $function$;
+ALTER FUNCTION public.app_smart_revoke(p_token_hash text, p_client_id text, p_secret_hash text, p_request_id text) OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_smart_revoke(p_token_hash text, p_client_id text, p_secret_hash text, p_request_id text) TO careroster_auth;
+
+CREATE OR REPLACE FUNCTION public.app_smart_session_admitted(p_session public.sessions, p_org uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT coalesce(p_session.id IS NOT NULL AND p_session.revoked_at IS NULL AND public.app_session_admits(p_session, p_org)
+                    AND EXISTS (SELECT 1 FROM public.memberships m
+                                WHERE m.user_id = p_session.user_id AND m.org_id = p_org AND m.status = 'active'), false)
+  $function$;
+ALTER FUNCTION public.app_smart_session_admitted(p_session public.sessions, p_org uuid) OWNER TO careroster_owner;
+-- FUNCTION public.app_smart_session_admitted(p_session public.sessions, p_org uuid): no privileges beyond its owner's
+
+CREATE OR REPLACE FUNCTION public.app_smart_tokens_issue(p_session uuid, p_app uuid, p_scopes text[], p_patient uuid, p_access_hash text, p_access_ttl interval, p_refresh_hash text, p_refresh_ttl interval)
+ RETURNS void
+ LANGUAGE sql
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    INSERT INTO public.smart_tokens (token_hash, kind, session_id, app_id, scopes, patient_id, expires_at)
+    SELECT h, k, p_session, p_app, p_scopes, p_patient, pg_catalog.now() + ttl
+      FROM (VALUES (p_access_hash, 'access', p_access_ttl), (p_refresh_hash, 'refresh', p_refresh_ttl)) v(h, k, ttl)
+     WHERE h IS NOT NULL
+  $function$;
+ALTER FUNCTION public.app_smart_tokens_issue(p_session uuid, p_app uuid, p_scopes text[], p_patient uuid, p_access_hash text, p_access_ttl interval, p_refresh_hash text, p_refresh_ttl interval) OWNER TO careroster_owner;
+-- FUNCTION public.app_smart_tokens_issue(p_session uuid, p_app uuid, p_scopes text[], p_patient uuid, p_access_hash text, p_access_ttl interval, p_refresh_hash text, p_refresh_ttl interval): no privileges beyond its owner's
 
 CREATE OR REPLACE FUNCTION public.app_sso_accept_invitation(p_org uuid, p_user uuid, p_email text, p_request_id text)
  RETURNS boolean

@@ -9,5 +9,6 @@ export const ADMIN_PAGES = [
   "/admin/access",
   "/admin/access-report",
   "/admin/security",
+  "/admin/apps",
   "/admin/settings",
 ] as const;

@@ -19,6 +19,7 @@ export type AuditEntity =
   | "session"
   | "user"
   | "organization"
+  | "smart_app"
   | "fhir_resource";
 
 export const AUDIT_ENTITY_LABELS: Record<AuditEntity, string> = {
@@ -38,6 +39,7 @@ export const AUDIT_ENTITY_LABELS: Record<AuditEntity, string> = {
   session: "Sign-in session",
   user: "Account",
   organization: "Practice",
+  smart_app: "App (SMART on FHIR)",
   fhir_resource: "Health data exchange",
 };
 
@@ -70,6 +72,8 @@ const mfaPolicy = z.object({ policy: z.enum(mfaPolicies) });
 const ssoSaved = issuer.extend({ secretChanged: z.boolean() });
 const verified = domain.extend({ by: z.enum(["dns", "operator"]) });
 const reminders = z.object({ recorded: z.number() });
+const scopes = z.object({ scopes: z.array(z.string()) });
+const smartGrant = z.enum(["authorization_code", "refresh_token"]);
 const fhirType = z.enum(["Patient", "Practitioner", "Appointment", "DocumentReference"]);
 // `app`: the registered app's client id when an app called for the member.
 const fhirRead = z.object({ resourceType: fhirType, app: z.string().optional() });
@@ -202,6 +206,30 @@ export const AUDIT_ACTIONS = {
   "session.end": { label: "Ended a session", entity: "session", detail: none },
   "session.end_others": { label: "Ended other sessions", entity: "user", detail: ended },
   "session.switch_org": { label: "Switched practice", entity: "organization", detail: none },
+  "smart.app_register": {
+    label: "Registered an app",
+    entity: "smart_app",
+    detail: scopes.extend({ confidential: z.boolean(), redirectUris: z.number() }),
+  },
+  "smart.app_disable": { label: "Turned an app off", entity: "smart_app", detail: ended },
+  "smart.authorize": { label: "Allowed an app access", entity: "smart_app", detail: scopes },
+  "smart.deny": { label: "Denied an app access", entity: "smart_app", detail: none },
+  // Written by the token endpoint's functions (drizzle/0027_smart_apps.sql).
+  "smart.token": {
+    label: "An app received tokens",
+    entity: "smart_app",
+    detail: scopes.extend({ grant: smartGrant, sessionId: z.uuid() }),
+  },
+  "smart.token_refused": {
+    label: "An app was refused tokens",
+    entity: "smart_app",
+    detail: z.object({ grant: smartGrant, reason: z.string() }),
+  },
+  "smart.revoke": {
+    label: "An app gave up its access",
+    entity: "smart_app",
+    detail: z.object({ sessionId: z.uuid() }),
+  },
   "fhir.read": { label: "Read through the FHIR API", access: true, entity: "fhir_resource", detail: fhirRead },
   "fhir.search": { label: "Searched through the FHIR API", access: true, entity: "fhir_resource", detail: fhirSearch },
   "job.reminders": { label: "Recorded appointment reminders", entity: "appointment_reminder", detail: reminders },

@@ -70,6 +70,19 @@ const MFA_POLICY: Record<string, string> = {
   everyone: "required for everyone",
 };
 
+// Why the token endpoint refused an app (drizzle/0027_smart_apps.sql), in words.
+const SMART_REFUSALS: Record<string, string> = {
+  client: "The app did not prove who it is",
+  code_reused: "An authorization code used twice: the access it gave was ended",
+  code_expired: "An authorization code used too late",
+  redirect_uri: "An authorization code with another return address",
+  pkce: "An authorization code without its PKCE proof",
+  session_ended: "The member's access had ended",
+  refresh_reused: "A refresh token used twice: the app's access was ended",
+  refresh_expired: "A refresh token used too late",
+  scope_escalation: "A refresh asking for more than was allowed",
+};
+
 /**
  * An audit row as a practice manager reads it: the catalogue's label, what it was about (with names
  * from `names`), and its detail in words. Times are in `tz`, with the zone.
@@ -184,6 +197,19 @@ export function describeAuditEvent(e: AuditEventFacts, names: AuditNames, tz: st
       break;
     case "job.reminders":
       details.push(`${plural(Number(d.recorded) || 0, "reminder")} recorded`);
+      break;
+    case "smart.app_register":
+    case "smart.authorize":
+    case "smart.token":
+      if (Array.isArray(d.scopes)) details.push(`Scopes: ${(d.scopes as string[]).join(" ")}`);
+      if (d.grant === "refresh_token") details.push("By refresh");
+      if (d.confidential === true) details.push("Confidential app");
+      break;
+    case "smart.app_disable":
+      details.push(`${plural(Number(d.endedSessions) || 0, "access", "accesses")} ended`);
+      break;
+    case "smart.token_refused":
+      details.push(SMART_REFUSALS[String(d.reason)] ?? String(d.reason ?? ""));
       break;
   }
   const emergencyReason = grant?.reason ?? null;

@@ -121,6 +121,8 @@ export async function liveSessions(tx: Tx, userId: string, currentSessionId?: st
 /** "Chrome on Windows" from a user agent string: enough to tell one's devices apart, nothing more. */
 export function describeUserAgent(ua: string | null | undefined): string {
   if (!ua) return "Unknown device";
+  // An app's access (drizzle/0027_smart_apps.sql names it so).
+  if (ua.startsWith("SMART app: ")) return ua;
   const browser = /Edg(e|A|iOS)?\//.test(ua)
     ? "Edge"
     : /OPR\/|Opera/.test(ua)

@@ -13,10 +13,13 @@ import { pipelinedTransaction, type StageTimer } from "./pipeline";
  *   practice are the session's own, as the database has them.
  * - `sign_in`: the second-factor check during sign-in (the careroster_auth pool only).
  * - `job`: a practice's scheduled job, as its earliest active admin (the careroster_auth pool only).
+ * - `token`: a SMART app's bearer access token (server/smart/bearer.ts): the app session's user in
+ *   its practice, while the token, the session and the app are live (app_context_enter_token).
  * - `none`: before sign-in (invitation and reset links): every policy answers "nothing".
  */
 export type RlsContext =
   | { kind: "session"; sessionId: string; secret: string }
+  | { kind: "token"; token: string }
   | { kind: "sign_in"; userId: string }
   | { kind: "job"; orgId: string }
   | { kind: "none" };
@@ -40,6 +43,8 @@ export interface ContextFacts {
   admin: boolean;
   /** Held at two-factor enrollment by the practice's policy (app_mfa_enrollment_required). */
   mfaRequired: boolean;
+  /** For a bearer token: what it narrows the caller to. */
+  token?: { scopes: string[]; patientId: string | null; appId: string; clientId: string };
 }
 
 /** A condition on the context's answer that the request must meet before it sees a row; throws when not. */
@@ -55,6 +60,10 @@ export function contextStatement(ctx: RlsContext) {
     case "session":
       return sql`select ${sessionRole} as role, f.live, f.user_id, f.org_id, f.admin, f.mfa_required
                  from app_context_enter(${ctx.sessionId}::uuid, ${ctx.secret}) f`;
+    case "token":
+      return sql`select ${sessionRole} as role, f.live, f.user_id, f.org_id, f.admin, f.mfa_required,
+                        f.scopes, f.patient_id, f.app_id, f.client_id
+                 from app_context_enter_token(${ctx.token}) f`;
     case "sign_in":
       // No role switch: the careroster_auth login keeps its own EXECUTE rights for the next steps.
       return sql`select app_context_sign_in(${ctx.userId}::uuid)::text as role, true as live,
@@ -69,13 +78,31 @@ export function contextStatement(ctx: RlsContext) {
   }
 }
 
-type FactsRow = { live: boolean; user_id: string | null; org_id: string | null; admin: boolean; mfa_required: boolean };
+type FactsRow = {
+  live: boolean;
+  user_id: string | null;
+  org_id: string | null;
+  admin: boolean;
+  mfa_required: boolean;
+  scopes?: string[] | null;
+  patient_id?: string | null;
+  app_id?: string | null;
+  client_id?: string | null;
+};
 const toFacts = (row: FactsRow | undefined): ContextFacts => ({
   live: row?.live === true,
   userId: row?.user_id ?? null,
   orgId: row?.org_id ?? null,
   admin: row?.admin === true,
   mfaRequired: row?.mfa_required === true,
+  ...(row?.app_id && {
+    token: {
+      scopes: row.scopes ?? [],
+      patientId: row.patient_id ?? null,
+      appId: row.app_id,
+      clientId: row.client_id ?? "",
+    },
+  }),
 });
 
 /** The request's checks on the context's answer; procedures add theirs before their first query. */

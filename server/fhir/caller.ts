@@ -1,5 +1,7 @@
 import { readSession } from "@/server/auth/session";
+import { getDb } from "@/server/db/client";
 import type { RlsContext } from "@/server/db/context";
+import { bearerToken, tokenClaims } from "@/server/smart/bearer";
 import type { ResourceType } from "@/server/fhir/resources/common";
 
 /*
@@ -86,10 +88,26 @@ export function scopeReach(
 }
 
 /**
- * The caller of a FHIR request, or null when it carries no credential (401). Today the only
- * credential is the app's own session cookie, reaching what its user reaches (`user/*.rs`).
+ * The caller of a FHIR request, or null when it carries no live credential (401). A request with an
+ * Authorization header is judged by it alone: a SMART app's bearer access token
+ * (server/smart/bearer.ts) acts as its user in the token's practice, narrowed to the token's scopes
+ * and patient; a bad or dead token never falls back to a cookie the browser also sent. Without
+ * one, the app's own session cookie reaches what its user reaches (`user/*.rs`).
  */
 export async function resolveFhirCaller(request: Request): Promise<FhirCaller | null> {
+  if (request.headers.has("authorization")) {
+    const token = bearerToken(request.headers);
+    const claims = token ? await tokenClaims(getDb(), token) : null;
+    if (!token || !claims) return null;
+    return {
+      context: { kind: "token", token },
+      userId: claims.userId,
+      orgId: claims.orgId,
+      scopes: parseFhirScopes(claims.scopes.join(" ")),
+      patientId: claims.patientId,
+      clientId: claims.clientId,
+    };
+  }
   const session = await readSession(request.headers);
   if (!session) return null;
   return {

@@ -2,18 +2,13 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { ssoRecordName, ssoRecordValue } from "@/lib/sso-record";
 import type { SsoDomainStatus } from "@/lib/schemas/sso-domains";
 import { getAuthDb, type Tx } from "@/server/db/client";
+import { textArray } from "@/server/db/arrays";
 import { columnsOf } from "@/server/db/columns";
 import { organizations, orgSsoDomains } from "@/server/db/schema";
 import { lookupTxt } from "./dns";
 
 /** Most domains one practice may list (each costs a DNS lookup when checked). */
 export const MAX_SSO_DOMAINS = 20;
-
-const textArray = (values: string[]) =>
-  sql`array[${sql.join(
-    values.map((v) => sql`${v}`),
-    sql`, `,
-  )}]::text[]`;
 
 export interface SsoDomainRow {
   domain: string;

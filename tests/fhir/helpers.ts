@@ -39,12 +39,16 @@ export async function fhir(
 }
 
 /** Every page of a search, by the Bundles' next links; each Bundle and resource checked against R4. */
-export async function allPages(path: string, cookie: string): Promise<{ resources: Json[]; pages: number }> {
+export async function allPages(
+  path: string,
+  credential: string | { headers: Record<string, string> },
+): Promise<{ resources: Json[]; pages: number }> {
+  const auth = typeof credential === "string" ? { cookie: credential } : credential;
   const resources: Json[] = [];
   let next: string | undefined = path;
   let pages = 0;
   while (next) {
-    const res = await fhir(next, { cookie });
+    const res = await fhir(next, auth);
     if (res.status !== 200) throw new Error(`${next}: ${res.status} ${JSON.stringify(res.body)}`);
     expectValid(res.body);
     pages++;

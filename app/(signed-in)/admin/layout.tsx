@@ -19,6 +19,7 @@ const sections = [
   ["/admin/access", "Who can see"],
   ["/admin/access-report", "Access report"],
   ["/admin/security", "Security posture"],
+  ["/admin/apps", "Apps"],
   ["/admin/settings", "Settings"],
 ] as const;
 

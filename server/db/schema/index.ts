@@ -18,3 +18,4 @@ export * from "./mfa";
 export * from "./user-identities";
 export * from "./org-sso-domains";
 export * from "./clinical-essentials";
+export * from "./smart-apps";

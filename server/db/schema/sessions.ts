@@ -39,6 +39,8 @@ export const sessions = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'`),
+    /** The SMART app this session is the access of (no cookie enters it; drizzle/0027_smart_apps.sql). */
+    appId: uuid("app_id"),
   },
   (t) => [
     // The user's (active) sessions, newest activity first; the live check goes by primary key.

@@ -9,6 +9,7 @@ import { meRouter } from "./me";
 import { notesRouter } from "./notes";
 import { passwordResetRouter } from "./password-reset";
 import { patientsRouter } from "./patients";
+import { smartRouter } from "./smart";
 import { ssoRouter } from "./sso";
 
 export const appRouter = router({
@@ -23,6 +24,7 @@ export const appRouter = router({
   invitations: invitationsRouter,
   passwordReset: passwordResetRouter,
   sso: ssoRouter,
+  smart: smartRouter,
 });
 
 export type AppRouter = typeof appRouter;

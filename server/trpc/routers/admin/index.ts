@@ -1,5 +1,6 @@
 import { router } from "@/server/trpc/init";
 import { adminAccessRouter } from "./access";
+import { appsRouter } from "./apps";
 import { auditRouter } from "./audit";
 import { adminBreakGlassRouter } from "./break-glass";
 import { careTeamRouter } from "./care-team";
@@ -19,4 +20,5 @@ export const adminRouter = router({
   settings: settingsRouter,
   overview: overviewRouter,
   timeZone: timeZoneRouter,
+  apps: appsRouter,
 });
