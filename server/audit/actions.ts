@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { importFormats } from "@/lib/schemas/import";
 import { mfaPolicies } from "@/lib/schemas/two-factor";
 
 /** What an audit row is about (`audit_events.entity`); `AUDIT_ENTITY_LABELS` names each for people. */
@@ -103,6 +104,34 @@ export const AUDIT_ACTIONS = {
     label: "Merged a duplicate chart into this one",
     entity: "patient",
     detail: z.object({ mergedPatientId: z.uuid(), appointments: z.number(), careTeam: z.number(), notes: z.number() }),
+  },
+  "patient.import_preview": {
+    label: "Previewed a roster import",
+    // The preview names the practice's patients each row may duplicate.
+    access: true,
+    entity: "patient",
+    detail: z.object({
+      importId: z.uuid(),
+      format: z.enum(importFormats),
+      rows: z.number(),
+      ready: z.number(),
+      patientIds: ids,
+    }),
+  },
+  "patient.import": {
+    label: "Registered by a roster import",
+    entity: "patient",
+    detail: z.object({ importId: z.uuid(), line: z.number(), mrnGenerated: z.boolean() }).strict(),
+  },
+  "patient.import_batch": {
+    label: "Imported a batch of a roster",
+    entity: "organization",
+    detail: z.object({
+      importId: z.uuid(),
+      created: z.number(),
+      skipped: z.number(),
+      clinicianId: z.uuid().optional(),
+    }),
   },
   "patient.update": { label: "Changed demographics", entity: "patient", detail: changedFields },
   "patient.archive": { label: "Archived the record", entity: "patient", detail: none },

@@ -3,6 +3,7 @@ import { adminAccessRouter } from "./access";
 import { auditRouter } from "./audit";
 import { adminBreakGlassRouter } from "./break-glass";
 import { careTeamRouter } from "./care-team";
+import { importRouter } from "./import";
 import { membersRouter } from "./members";
 import { overviewRouter } from "./overview";
 import { securityRouter } from "./security";
@@ -19,4 +20,5 @@ export const adminRouter = router({
   settings: settingsRouter,
   overview: overviewRouter,
   timeZone: timeZoneRouter,
+  import: importRouter,
 });
