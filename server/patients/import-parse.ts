@@ -125,7 +125,6 @@ const MR = (id: Json) => list(obj(id.type).coding).some((c) => obj(c).code === "
 
 /** One FHIR R4 Patient as a row (identifier MR → MRN; name; gender; birthDate; telecom; address; contact). */
 function patientRow(resource: Json, line: number): RawRow {
-  const errors: string[] = [];
   const ids = list(resource.identifier).map(obj);
   const mrn = ids.find(MR) ?? (ids.length === 1 ? ids[0] : undefined);
   const { given, family, preferred } = nameParts(list(resource.name));
@@ -138,12 +137,16 @@ function patientRow(resource: Json, line: number): RawRow {
   );
   const contact = obj(list(resource.contact)[0]);
   const contactName = obj(contact.name);
-  const relationCode = list(obj(list(contact.relationship)[0]).coding)
-    .map((c) => text(obj(c).code))
-    .find(Boolean);
-  const relationship = relationCode ? RELATIONSHIP_BY_CODE.get(relationCode) : undefined;
-  if (relationCode && !relationship)
-    errors.push(`Emergency contact relationship “${relationCode}” is not one the app records`);
+  // The relationship as the app records it: a v3 RoleCode it knows, or one of its own words as text
+  // (its export writes the word beside the v2 "emergency contact" code, which says nothing of kinship).
+  const relationships = list(contact.relationship).map(obj);
+  const relationship =
+    relationships
+      .flatMap((r) => list(r.coding).map((c) => RELATIONSHIP_BY_CODE.get(text(obj(c).code) ?? "")))
+      .find(Boolean) ??
+    relationships
+      .map((r) => text(r.text)?.toLowerCase())
+      .find((t) => t !== undefined && Object.hasOwn(EMERGENCY_RELATIONSHIPS, t));
   const values: RawRow["values"] = {
     mrn: text(mrn?.value),
     givenName: given,
@@ -165,7 +168,7 @@ function patientRow(resource: Json, line: number): RawRow {
     emergencyPhone: contactPoint("phone", list(contact.telecom).map(obj)),
   };
   for (const k of Object.keys(values) as (keyof typeof values)[]) if (values[k] === undefined) delete values[k];
-  return { line, values, errors };
+  return { line, values, errors: [] };
 }
 
 /** Reads a FHIR R4 Bundle (JSON) of Patient resources; an entry of another type is a row error. */

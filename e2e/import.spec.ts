@@ -1,0 +1,79 @@
+import { expect, test, type Page } from "@playwright/test";
+import { noSeriousViolations } from "./axe";
+import { as } from "./state";
+
+// Roster import: an admin uploads a CSV with one bad row, reads the row's problem in the preview,
+// imports the rest onto a clinician's care team and reads the result, at desktop and phone sizes.
+// Screenshots go to SHOTS for a person to look at.
+
+const SHOTS = process.env.E2E_SHOTS_DIR ?? "test-results/import";
+const sizes = [
+  ["desktop", { width: 1280, height: 800 }, "1962"],
+  ["phone", { width: 390, height: 844 }, "1964"],
+] as const;
+
+async function noHorizontalScroll(page: Page) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+}
+
+for (const [size, viewport, year] of sizes) {
+  test(`an admin imports a roster from a CSV file (${size})`, { tag: ["@admin", "@import"] }, async ({ browser }) => {
+    const context = await browser.newContext({ storageState: as.northAdmin, viewport });
+    const page = await context.newPage();
+    await page.goto("/admin/patients");
+    await page.getByRole("link", { name: "Import patients" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Import patients" })).toBeVisible();
+
+    // The template downloads with the header row.
+    const [template] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "template's columns" }).click(),
+    ]);
+    expect(template.suggestedFilename()).toBe("patient-import-template.csv");
+
+    const family = `Rosterly-${size}`;
+    const csv =
+      "given_name,family_name,birth_date,sex,mrn\n" +
+      `Amara,${family},${year}-03-04,F,\n` +
+      `Bruno,${family},${year}-13-01,M,\n` +
+      `Celia,${family},4 May ${year},female,\n`;
+    await page
+      .getByLabel("Put the imported patients on the care team of")
+      .selectOption({ label: "Dr. Derek Shepherd" });
+    await page.getByLabel("Roster file (CSV or FHIR Bundle JSON)").setInputFiles({
+      name: `roster-${size}.csv`,
+      mimeType: "text/csv",
+      buffer: Buffer.from(csv),
+    });
+    await expect(
+      page.getByText(`roster-${size}.csv: 3 rows read as CSV, 2 rows ready to import, 1 row with a problem (skipped).`),
+    ).toBeVisible();
+    const preview = page.getByRole("table", { name: "Preview" });
+    await expect(preview.getByRole("row").nth(2)).toContainText("Birth date: Enter a date such as 4 Apr 1979");
+    await expect(preview.getByRole("row").nth(1)).toContainText("ready");
+    await noSeriousViolations(page);
+    await noHorizontalScroll(page);
+    await page.screenshot({ path: `${SHOTS}/preview-${size}.png`, fullPage: true });
+
+    await page.getByRole("button", { name: "Import 2 patients" }).click();
+    const result = page.getByRole("region", { name: "3. Result" });
+    await expect(result).toBeFocused();
+    await expect(result.getByRole("status")).toHaveText("2 patients created, 1 row skipped.");
+    await expect(page.getByLabel("Import finished")).toHaveJSProperty("value", 2);
+    const created = result.getByRole("table", { name: "Created" });
+    await expect(created.getByRole("row")).toHaveCount(3);
+    await expect(created).toContainText(`Amara ${family}`);
+    await expect(created).toContainText(`Celia ${family}`);
+    await expect(result.getByRole("table", { name: "Skipped" })).toContainText(
+      "Birth date: Enter a date such as 4 Apr 1979",
+    );
+    await noSeriousViolations(page);
+    await noHorizontalScroll(page);
+    await page.screenshot({ path: `${SHOTS}/result-${size}.png`, fullPage: true });
+
+    // The created chart opens, on Dr Shepherd's care team.
+    await created.getByRole("link", { name: `Amara ${family}` }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(`Amara ${family}`);
+    await context.close();
+  });
+}
