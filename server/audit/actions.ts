@@ -19,7 +19,8 @@ export type AuditEntity =
   | "membership"
   | "session"
   | "user"
-  | "organization";
+  | "organization"
+  | "fhir_resource";
 
 export const AUDIT_ENTITY_LABELS: Record<AuditEntity, string> = {
   patient: "Patient record",
@@ -38,6 +39,7 @@ export const AUDIT_ENTITY_LABELS: Record<AuditEntity, string> = {
   session: "Sign-in session",
   user: "Account",
   organization: "Practice",
+  fhir_resource: "Health data exchange",
 };
 
 // Details hold ids, counts, field names and choices: never patient data values.
@@ -69,6 +71,10 @@ const mfaPolicy = z.object({ policy: z.enum(mfaPolicies) });
 const ssoSaved = issuer.extend({ secretChanged: z.boolean() });
 const verified = domain.extend({ by: z.enum(["dns", "operator"]) });
 const reminders = z.object({ recorded: z.number() });
+const fhirType = z.enum(["Patient", "Practitioner", "Appointment", "DocumentReference"]);
+// `app`: the registered app's client id when an app called for the member.
+const fhirRead = z.object({ resourceType: fhirType, app: z.string().optional() });
+const fhirSearch = fhirRead.extend({ parameters: z.array(z.string()), results: z.number(), patientIds: ids });
 
 /**
  * Every action an audit row can record, with its label for people. `audit()`, the audit log's
@@ -225,6 +231,8 @@ export const AUDIT_ACTIONS = {
   "session.end": { label: "Ended a session", entity: "session", detail: none },
   "session.end_others": { label: "Ended other sessions", entity: "user", detail: ended },
   "session.switch_org": { label: "Switched practice", entity: "organization", detail: none },
+  "fhir.read": { label: "Read through the FHIR API", access: true, entity: "fhir_resource", detail: fhirRead },
+  "fhir.search": { label: "Searched through the FHIR API", access: true, entity: "fhir_resource", detail: fhirSearch },
   "job.reminders": { label: "Recorded appointment reminders", entity: "appointment_reminder", detail: reminders },
 } as const satisfies Record<string, { label: string; access?: true; entity: AuditEntity; detail: z.ZodType }>;
 

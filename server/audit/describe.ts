@@ -183,6 +183,18 @@ export function describeAuditEvent(e: AuditEventFacts, names: AuditNames, tz: st
       if (d.by === "dns") details.push("Proven by DNS");
       if (d.by === "operator") details.push("Verified by the operator");
       break;
+    case "fhir.search":
+      details.push(
+        Array.isArray(d.parameters) && d.parameters.length
+          ? `Parameters: ${(d.parameters as string[]).join(", ")}`
+          : "No parameters",
+      );
+      details.push(plural(Number(d.results) || 0, "result"));
+      if (typeof d.app === "string") details.push(`App: ${d.app}`);
+      break;
+    case "fhir.read":
+      if (typeof d.app === "string") details.push(`App: ${d.app}`);
+      break;
     case "job.reminders":
       details.push(`${plural(Number(d.recorded) || 0, "reminder")} recorded`);
       break;
@@ -231,6 +243,11 @@ function entityWords(
       return id ? `Account of ${who(id)}` : base;
     case "organization":
       return names.practice ? `Practice: ${names.practice}` : base;
+    case "fhir_resource": {
+      const type = typeof record(e.detail).resourceType === "string" ? String(record(e.detail).resourceType) : "";
+      if (e.action === "fhir.search") return `FHIR ${type} search (${plural(count("patientIds"), "patient")})`;
+      return `FHIR ${type}`;
+    }
     default:
       return base;
   }

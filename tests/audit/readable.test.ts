@@ -152,6 +152,7 @@ describe("list-page views in the access report", () => {
       "appointment.schedule",
       "appointment.today",
       "directory.search",
+      "fhir.search",
       "patient.duplicate_check",
       "patient.list",
     ]);
