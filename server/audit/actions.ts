@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EXPORT_TYPES } from "@/lib/schemas/export";
 import { importFormats } from "@/lib/schemas/import";
 import { mfaPolicies } from "@/lib/schemas/two-factor";
 
@@ -221,6 +222,18 @@ export const AUDIT_ACTIONS = {
     label: "Changed the practice's MRN prefix",
     entity: "organization",
     detail: z.object({ prefix: z.string() }),
+  },
+  "practice.export": {
+    label: "Exported the practice's data (FHIR ndjson)",
+    // A page of the download: the patients it named, so each one's access report shows it.
+    access: true,
+    entity: "organization",
+    detail: z.object({
+      exportId: z.uuid(),
+      resourceType: z.enum(EXPORT_TYPES),
+      count: z.number(),
+      patientIds: ids,
+    }),
   },
   "practice.time_zone": { label: "Changed the practice's time zone", entity: "organization", detail: timeZone },
   "settings.sso_save": { label: "Saved the practice's single sign-on", entity: "organization", detail: ssoSaved },

@@ -100,6 +100,9 @@ export function describeAuditEvent(e: AuditEventFacts, names: AuditNames, tz: st
       details.push(`${Number(d.created) || 0} created, ${Number(d.skipped) || 0} skipped`);
       if (typeof d.clinicianId === "string") details.push(`Put on the care team of ${who(d.clinicianId)}`);
       break;
+    case "practice.export":
+      details.push(`${plural(Number(d.count) || 0, `${String(d.resourceType)} resource`)} in one page of the download`);
+      break;
     case "patient.update":
       if (Array.isArray(d.fields)) details.push(`Changed: ${(d.fields as string[]).map(fieldWords).join(", ")}`);
       break;

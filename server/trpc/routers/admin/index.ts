@@ -3,6 +3,7 @@ import { adminAccessRouter } from "./access";
 import { auditRouter } from "./audit";
 import { adminBreakGlassRouter } from "./break-glass";
 import { careTeamRouter } from "./care-team";
+import { exportRouter } from "./export";
 import { importRouter } from "./import";
 import { membersRouter } from "./members";
 import { overviewRouter } from "./overview";
@@ -21,4 +22,5 @@ export const adminRouter = router({
   overview: overviewRouter,
   timeZone: timeZoneRouter,
   import: importRouter,
+  export: exportRouter,
 });
