@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { noSeriousViolations } from "./axe";
 import { as } from "./state";
@@ -76,4 +77,39 @@ for (const [size, viewport, year] of sizes) {
     await expect(page.getByRole("heading", { level: 1 })).toContainText(`Amara ${family}`);
     await context.close();
   });
+}
+
+for (const [size, viewport] of sizes) {
+  test(
+    `an admin downloads the practice's patients as FHIR ndjson (${size})`,
+    { tag: ["@admin", "@import"] },
+    async ({ browser }) => {
+      const context = await browser.newContext({ storageState: as.northAdmin, viewport });
+      const page = await context.newPage();
+      await page.goto("/admin/patients");
+      await page.getByRole("link", { name: "Export the practice's data" }).click();
+      await expect(page.getByRole("heading", { level: 1, name: "Export the practice's data" })).toBeVisible();
+      await noSeriousViolations(page);
+      await noHorizontalScroll(page);
+      await page.screenshot({ path: `${SHOTS}/export-${size}.png`, fullPage: true });
+
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("link", { name: "Download Patient.ndjson" }).click(),
+      ]);
+      expect(download.suggestedFilename()).toMatch(/^careroster-\d{4}-\d\d-\d\d-Patient\.ndjson$/);
+      const text = readFileSync(await download.path(), "utf8");
+      const lines = text
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { resourceType: string; identifier: { value: string }[] });
+      expect(lines.length).toBeGreaterThan(10);
+      expect(lines.every((p) => p.resourceType === "Patient")).toBe(true);
+      // Only Northside's MRNs (the demo's name their practice).
+      const mrns = lines.map((p) => p.identifier[0].value);
+      expect(mrns.some((m) => m.startsWith("DEMO-N-"))).toBe(true);
+      expect(mrns.filter((m) => m.startsWith("DEMO-L-"))).toEqual([]);
+      await context.close();
+    },
+  );
 }

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { IMPORT_LIMITS, type ImportRow } from "@/lib/schemas/import";
 import { csvRows } from "@/server/audit/csv";
-import { demoPatients } from "@/server/db/seed/demo-data";
+import { demoPatients, type DemoOrgKey, type DemoUserKey } from "@/server/db/seed/demo-data";
 import { importBatch } from "@/server/patients/import";
 import { checkRow, crossRowErrors, readCsv, readFhirBundle } from "@/server/patients/import-parse";
 import { asUser, callerFor, demoIds, ownerSql, pgError, trpcCode } from "@/tests/helpers/db";
@@ -34,6 +34,17 @@ const imported = async () =>
 const auditCount = async (importId: string) =>
   (await ownerSql()`select count(*)::int as n from audit_events where detail->>'importId' = ${importId}`)[0]
     .n as number;
+
+/** The SQLSTATE with which the database refuses a care_team row (org, clinician, patient, assigned by) written as `user`. */
+const careTeamInsertAs = async (user: DemoUserKey, org: DemoOrgKey, [orgId, clinician, patient, by]: string[]) =>
+  (
+    await pgError(
+      asUser(user, org, (tx) =>
+        tx.execute(sql`insert into care_team (org_id, clinician_id, patient_id, assigned_by)
+          values (${orgId}, ${clinician}, ${patient}, ${by})`),
+      ),
+    )
+  ).code;
 
 let people = 0;
 /** A valid row as the preview returns it, each a person of their own (no birth date repeats). */
@@ -331,14 +342,9 @@ describe("roster import as an attacker", () => {
     const { users, orgs } = await demoIds();
     const greys = (await ownerSql()`select patient_id from care_team where clinician_id = ${users.grey} limit 1`)[0]
       .patient_id as string;
-    expect(
-      await pgError(
-        asUser("grey", "northside", (tx) =>
-          tx.execute(sql`insert into care_team (org_id, clinician_id, patient_id, assigned_by)
-            values (${orgs.northside}, ${users.shepherd}, ${greys}, ${users.grey})`),
-        ),
-      ),
-    ).toMatchObject({ code: "42501" });
+    expect(await careTeamInsertAs("grey", "northside", [orgs.northside, users.shepherd, greys, users.grey])).toBe(
+      "42501",
+    );
   });
 
   it("an admin of practice B imports into B only and cannot assign A's clinician", async () => {
@@ -351,14 +357,9 @@ describe("roster import as an attacker", () => {
     expect((await imported()).length).toBe(before);
     // The database refuses it too: care_team's clinician must be a member of the row's practice.
     const lakeId = (await ownerSql()`select id from patients where org_id = ${orgs.lakeside} limit 1`)[0].id as string;
-    expect(
-      await pgError(
-        asUser("lakeAdmin", "lakeside", (tx) =>
-          tx.execute(sql`insert into care_team (org_id, clinician_id, patient_id, assigned_by)
-            values (${orgs.lakeside}, ${users.grey}, ${lakeId}, ${users.lakeAdmin})`),
-        ),
-      ),
-    ).toMatchObject({ code: "23503" });
+    expect(await careTeamInsertAs("lakeAdmin", "lakeside", [orgs.lakeside, users.grey, lakeId, users.lakeAdmin])).toBe(
+      "23503",
+    );
     // A forged practice in the domain context: the policies refuse the row for A.
     const forged = await pgError(
       asUser("lakeAdmin", "lakeside", (tx) =>
