@@ -113,3 +113,43 @@ for (const [size, viewport] of sizes) {
     },
   );
 }
+
+test(
+  "an import cancelled between batches keeps the batches sent and lists the rows not sent",
+  { tag: ["@admin", "@import"] },
+  async ({ browser }) => {
+    const context = await browser.newContext({ storageState: as.northAdmin, viewport: sizes[0][1] });
+    const page = await context.newPage();
+    await page.goto("/admin/patients/import");
+    // 101 people, each born on a day of their own: two batches, of 100 and 1.
+    const born = (i: number) => new Date(Date.UTC(1967, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+    const csv =
+      "given_name,family_name,birth_date\n" +
+      Array.from({ length: 101 }, (_, i) => `Cancel${i},Zz-Cancel-${i},${born(i)}`).join("\n");
+    await page
+      .getByLabel("Put the imported patients on the care team of")
+      .selectOption({ label: "Dr. Derek Shepherd" });
+    await page.getByLabel("Roster file (CSV or FHIR Bundle JSON)").setInputFiles({
+      name: "roster-cancel.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(csv),
+    });
+    await expect(page.getByText("101 rows ready to import")).toBeVisible();
+    // The first batch takes long enough to cancel during it (the request itself is real).
+    await page.route("**/api/trpc/admin.import.batch**", async (route) => {
+      await new Promise((r) => setTimeout(r, 2_000));
+      await route.continue();
+    });
+    await page.getByRole("button", { name: "Import 101 patients" }).click();
+    await expect(page.getByText("Importing batch 1 of 2 (100 of 101 rows)")).toBeVisible();
+    const cancel = page.getByRole("button", { name: "Cancel" });
+    await cancel.focus();
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("button", { name: "Cancelling after this batch…" })).toBeDisabled();
+    const result = page.getByRole("region", { name: "3. Result" });
+    await expect(result.getByRole("status")).toHaveText("100 patients created, 0 rows skipped.");
+    await expect(result.getByText("Cancelled: row 102 was not sent.")).toBeVisible();
+    await expect(result.getByRole("table", { name: "Created" }).getByRole("row")).toHaveCount(101);
+    await context.close();
+  },
+);

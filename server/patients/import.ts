@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { ImportBatchInput, ImportRow, importPreviewInput } from "@/lib/schemas/import";
 import { audit } from "@/server/audit/record";
-import { assignToTeams } from "@/server/care-team/assignments";
+import { assignToTeams, refuseSelfAssignment } from "@/server/care-team/assignments";
 import type { Tx } from "@/server/db/client";
 import { findPgError } from "@/server/db/errors";
 import { memberships, patients } from "@/server/db/schema";
@@ -98,8 +98,7 @@ export async function previewImport(ctx: MemberCtx, input: z.infer<typeof import
 
 /** The one clinician the batch puts on the care team: an active clinician of this practice, or NOT_FOUND. */
 async function careTeamClinician(ctx: MemberCtx, clinicianId: string) {
-  if (clinicianId === ctx.userId)
-    throw new AppError("FORBIDDEN", "You cannot put yourself on a care team; another admin must assign you.");
+  refuseSelfAssignment(ctx, clinicianId);
   const [row] = await ctx.tx
     .select({ userId: memberships.userId })
     .from(memberships)

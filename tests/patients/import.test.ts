@@ -347,6 +347,23 @@ describe("roster import as an attacker", () => {
     );
   });
 
+  it("an admin cannot put themselves on the imported patients' care team", async () => {
+    const { users, orgs } = await demoIds();
+    const admin = await callerFor("northAdmin", "northside");
+    const importId = randomUUID();
+    const before = (await imported()).length;
+    expect(
+      await trpcCode(admin.admin.import.batch({ importId, clinicianId: users.northAdmin, rows: [row(2)] })),
+    ).not.toBe("OK");
+    expect((await imported()).length).toBe(before);
+    expect(await auditCount(importId)).toBe(0);
+    // The care-team policy refuses it on its own.
+    const theirs = (await ownerSql()`select id from patients where org_id = ${orgs.northside} limit 1`)[0].id as string;
+    expect(
+      await careTeamInsertAs("northAdmin", "northside", [orgs.northside, users.northAdmin, theirs, users.northAdmin]),
+    ).toBe("42501");
+  });
+
   it("an admin of practice B imports into B only and cannot assign A's clinician", async () => {
     const { users, orgs } = await demoIds();
     const lake = await callerFor("lakeAdmin", "lakeside");

@@ -29,6 +29,7 @@ interface Progress {
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
 const rowRange = (rows: ImportRow[]) =>
   rows.length === 1 ? `row ${rows[0].line}` : `rows ${rows[0].line}–${rows[rows.length - 1].line}`;
+const notSent = (rows: ImportRow[]) => `${rowRange(rows)} ${rows.length === 1 ? "was" : "were"} not sent.`;
 
 /** A FHIR Bundle is JSON; anything else is read as CSV. */
 const formatOf = (file: File, text: string): ImportFormat =>
@@ -102,7 +103,7 @@ export function ImportRoster({ clinicians }: { clinicians: { id: string; name: s
     setMessage(null);
     for (const [i, rowsOfBatch] of batches.entries()) {
       if (cancel.current) {
-        stopped = `Cancelled: ${rowRange(batches.slice(i).flat())} were not sent.`;
+        stopped = `Cancelled: ${notSent(batches.slice(i).flat())}`;
         break;
       }
       setProgress({ sent: i * IMPORT_LIMITS.batchSize, total: rows.length, batch: i + 1, batches: batches.length });
@@ -120,7 +121,7 @@ export function ImportRoster({ clinicians }: { clinicians: { id: string; name: s
         // A refused row rolls back its batch only; anything else (signed out, no connection) stops here.
         const rest = batches.slice(i + 1).flat();
         if (code !== "BAD_REQUEST" && code !== "CONFLICT") {
-          if (rest.length > 0) stopped = `Stopped: ${rowRange(rest)} were not sent.`;
+          if (rest.length > 0) stopped = `Stopped: ${notSent(rest)}`;
           break;
         }
       }
