@@ -227,7 +227,9 @@ export function ImportRoster({ clinicians }: { clinicians: { id: string; name: s
             <div className="import-progress">
               <label htmlFor="import-progress">
                 {done
-                  ? "Import finished"
+                  ? done.stopped
+                    ? "Import stopped"
+                    : "Import finished"
                   : `Importing batch ${progress.batch} of ${progress.batches} (${progress.batch === progress.batches ? progress.total : progress.batch * IMPORT_LIMITS.batchSize} of ${progress.total} rows)`}
               </label>
               <progress id="import-progress" max={progress.total} value={progress.sent} />
@@ -250,28 +252,34 @@ export function ImportRoster({ clinicians }: { clinicians: { id: string; name: s
             </p>
           ))}
           {done.created.length > 0 && (
-            <DataTable label="Created" columns={["Row", "Name", "MRN"]}>
-              {done.created.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.line}</td>
-                  <td>
-                    <Link href={`/patients/${c.id}`}>{c.name}</Link>
-                  </td>
-                  <td className="mrn">{c.mrn}</td>
-                </tr>
-              ))}
-            </DataTable>
+            <>
+              <h3>Created</h3>
+              <DataTable label="Created" columns={["Row", "Name", "MRN"]}>
+                {done.created.map((c) => (
+                  <tr key={c.id}>
+                    <td>{c.line}</td>
+                    <td>
+                      <Link href={`/patients/${c.id}`}>{c.name}</Link>
+                    </td>
+                    <td className="mrn">{c.mrn}</td>
+                  </tr>
+                ))}
+              </DataTable>
+            </>
           )}
           {done.skipped.length > 0 && (
-            <DataTable label="Skipped" className="stacked" columns={["Row", "Name", "Why"]} focusable>
-              {done.skipped.map((s) => (
-                <tr key={s.line}>
-                  <td data-label="Row">{s.line}</td>
-                  <td data-label="Name">{s.name}</td>
-                  <td data-label="Why">{s.reason}</td>
-                </tr>
-              ))}
-            </DataTable>
+            <>
+              <h3>Skipped</h3>
+              <DataTable label="Skipped" className="stacked" columns={["Row", "Name", "Why"]} focusable>
+                {done.skipped.map((s) => (
+                  <tr key={s.line}>
+                    <td data-label="Row">{s.line}</td>
+                    <td data-label="Name">{s.name}</td>
+                    <td data-label="Why">{s.reason}</td>
+                  </tr>
+                ))}
+              </DataTable>
+            </>
           )}
           <p>
             <Link href="/admin/patients">Back to all patients</Link>
