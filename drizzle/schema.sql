@@ -1874,6 +1874,23 @@ AS $function$
 ALTER FUNCTION public.app_end_sessions_in(p_user uuid, p_org uuid) OWNER TO careroster_owner;
 -- FUNCTION public.app_end_sessions_in(p_user uuid, p_org uuid): no privileges beyond its owner's
 
+CREATE OR REPLACE FUNCTION public.app_export_signed_notes(p_after uuid, p_limit integer)
+ RETURNS TABLE(id uuid, patient_id uuid, author_id uuid, status text, signed_at timestamp with time zone, addendum_to uuid, version integer, created_at timestamp with time zone, updated_at timestamp with time zone)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+    SELECT n.id, n.patient_id, n.author_id, n.status, n.signed_at, n.addendum_to, n.version, n.created_at, n.updated_at
+    FROM public.clinical_notes n
+    WHERE public.app_is_admin() AND n.org_id = public.app_org_id()
+      AND n.status <> 'draft' AND n.signed_at IS NOT NULL
+      AND (p_after IS NULL OR n.id > p_after)
+    ORDER BY n.id
+    LIMIT LEAST(GREATEST(coalesce(p_limit, 0), 0), 1000)
+  $function$;
+ALTER FUNCTION public.app_export_signed_notes(p_after uuid, p_limit integer) OWNER TO careroster_owner;
+GRANT EXECUTE ON FUNCTION public.app_export_signed_notes(p_after uuid, p_limit integer) TO careroster_runtime;
+
 CREATE OR REPLACE FUNCTION public.app_forbid_org_change()
  RETURNS trigger
  LANGUAGE plpgsql

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { EXPORT_TYPES } from "@/lib/schemas/export";
+import { importFormats } from "@/lib/schemas/import";
 import { mfaPolicies } from "@/lib/schemas/two-factor";
 
 /** What an audit row is about (`audit_events.entity`); `AUDIT_ENTITY_LABELS` names each for people. */
@@ -114,6 +116,34 @@ export const AUDIT_ACTIONS = {
     entity: "patient",
     detail: z.object({ mergedPatientId: z.uuid(), appointments: z.number(), careTeam: z.number(), notes: z.number() }),
   },
+  "patient.import_preview": {
+    label: "Previewed a roster import",
+    // The preview names the practice's patients each row may duplicate.
+    access: true,
+    entity: "patient",
+    detail: z.object({
+      importId: z.uuid(),
+      format: z.enum(importFormats),
+      rows: z.number(),
+      ready: z.number(),
+      patientIds: ids,
+    }),
+  },
+  "patient.import": {
+    label: "Registered by a roster import",
+    entity: "patient",
+    detail: z.object({ importId: z.uuid(), line: z.number(), mrnGenerated: z.boolean() }).strict(),
+  },
+  "patient.import_batch": {
+    label: "Imported a batch of a roster",
+    entity: "organization",
+    detail: z.object({
+      importId: z.uuid(),
+      created: z.number(),
+      skipped: z.number(),
+      clinicianId: z.uuid().optional(),
+    }),
+  },
   "patient.update": { label: "Changed demographics", entity: "patient", detail: changedFields },
   "patient.archive": { label: "Archived the record", entity: "patient", detail: none },
   "patient.restore": { label: "Restored the record", entity: "patient", detail: none },
@@ -196,6 +226,18 @@ export const AUDIT_ACTIONS = {
     label: "Changed the practice's MRN prefix",
     entity: "organization",
     detail: z.object({ prefix: z.string() }),
+  },
+  "practice.export": {
+    label: "Exported the practice's data (FHIR ndjson)",
+    // A page of the download: the patients it named, so each one's access report shows it.
+    access: true,
+    entity: "organization",
+    detail: z.object({
+      exportId: z.uuid(),
+      resourceType: z.enum(EXPORT_TYPES),
+      count: z.number(),
+      patientIds: ids,
+    }),
   },
   "practice.time_zone": { label: "Changed the practice's time zone", entity: "organization", detail: timeZone },
   "settings.sso_save": { label: "Saved the practice's single sign-on", entity: "organization", detail: ssoSaved },

@@ -100,6 +100,22 @@ export function describeAuditEvent(e: AuditEventFacts, names: AuditNames, tz: st
   const entity = entityWords(e, names, tz, grant, count, who);
   const details: string[] = [];
   switch (e.action) {
+    case "patient.import_preview":
+      details.push(
+        `${plural(Number(d.rows) || 0, "row")} from ${d.format === "fhir" ? "a FHIR Bundle" : "a CSV file"}, ${Number(d.ready) || 0} ready to import, ${plural(count("patientIds"), "possible duplicate")} shown`,
+      );
+      break;
+    case "patient.import":
+      details.push(`Row ${String(d.line)} of the file`);
+      if (d.mrnGenerated === true) details.push("MRN generated");
+      break;
+    case "patient.import_batch":
+      details.push(`${Number(d.created) || 0} created, ${Number(d.skipped) || 0} skipped`);
+      if (typeof d.clinicianId === "string") details.push(`Put on the care team of ${who(d.clinicianId)}`);
+      break;
+    case "practice.export":
+      details.push(`${plural(Number(d.count) || 0, `${String(d.resourceType)} resource`)} in one page of the download`);
+      break;
     case "patient.update":
       if (Array.isArray(d.fields)) details.push(`Changed: ${(d.fields as string[]).map(fieldWords).join(", ")}`);
       break;
@@ -231,6 +247,7 @@ function entityWords(
     case "patient":
       if (e.action === "patient.list" || e.action === "directory.search")
         return `Patient list (${plural(count("patientIds"), "patient")})`;
+      if (e.action === "patient.import_preview") return "Roster import preview";
       return base;
     case "appointment": {
       if (e.action === "appointment.today") return `Today's visits (${plural(count("patientIds"), "patient")})`;

@@ -6,12 +6,15 @@ import { careTeam } from "@/server/db/schema";
 import { AppError } from "@/server/errors";
 import type { MemberCtx } from "@/server/request";
 
+/** Nobody puts themselves on a care team. The policy refuses it too; this only says why in words. */
+export function refuseSelfAssignment(ctx: MemberCtx, clinicianId: string) {
+  if (clinicianId === ctx.userId)
+    throw new AppError("FORBIDDEN", "You cannot put yourself on a care team; another admin must assign you.");
+}
+
 /** Puts a clinician on one or more patients' teams; already-assigned pairs are left as they are. */
 export async function assignToTeams(ctx: MemberCtx, input: z.infer<typeof careTeamAssignInput>) {
-  // The policy refuses it too; this only says why in words.
-  if (input.clinicianId === ctx.userId) {
-    throw new AppError("FORBIDDEN", "You cannot put yourself on a care team; another admin must assign you.");
-  }
+  refuseSelfAssignment(ctx, input.clinicianId);
   const rows = await ctx.tx
     .insert(careTeam)
     .values(

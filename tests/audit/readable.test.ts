@@ -154,7 +154,9 @@ describe("list-page views in the access report", () => {
       "directory.search",
       "fhir.search",
       "patient.duplicate_check",
+      "patient.import_preview",
       "patient.list",
+      "practice.export",
     ]);
     const lines = summariseAccess(
       [

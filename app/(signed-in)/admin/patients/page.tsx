@@ -20,6 +20,10 @@ export default async function AdminPatientsPage({
   return (
     <>
       <h1>All patients</h1>
+      <p className="actions">
+        <Link href="/admin/patients/import">Import patients</Link>
+        <Link href="/admin/patients/export">Export the practice&apos;s data</Link>
+      </p>
       <form className="filters" method="get" aria-label="Search patients">
         <div className="field">
           <label htmlFor="ap-search">Search by name or MRN</label>

@@ -4,6 +4,8 @@ import { appsRouter } from "./apps";
 import { auditRouter } from "./audit";
 import { adminBreakGlassRouter } from "./break-glass";
 import { careTeamRouter } from "./care-team";
+import { exportRouter } from "./export";
+import { importRouter } from "./import";
 import { membersRouter } from "./members";
 import { overviewRouter } from "./overview";
 import { securityRouter } from "./security";
@@ -21,4 +23,6 @@ export const adminRouter = router({
   overview: overviewRouter,
   timeZone: timeZoneRouter,
   apps: appsRouter,
+  import: importRouter,
+  export: exportRouter,
 });
