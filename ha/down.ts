@@ -21,6 +21,12 @@ export async function down() {
     }
   }
   if (await stopDaemon("etcd")) step("stopped etcd");
-  if (await stopDaemon("restore", 30_000)) step("stopped the PITR restore server");
-  step(existsSync(DIRS.root) ? `everything stopped (data kept in ${DIRS.root}; --purge removes it)` : "nothing to stop");
+  const restore = path.join(DIRS.root, "pitr-restore");
+  if (existsSync(path.join(restore, "postmaster.pid"))) {
+    execFileSync(`${PG_BIN}/pg_ctl`, ["stop", "-m", "immediate", "-D", restore], { ...asPostgres(), stdio: "ignore" });
+    step("stopped the point-in-time restore server");
+  }
+  step(
+    existsSync(DIRS.root) ? `everything stopped (data kept in ${DIRS.root}; --purge removes it)` : "nothing to stop",
+  );
 }

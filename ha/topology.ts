@@ -21,6 +21,8 @@ export const PORTS = {
   /** PgBouncer (transaction mode) in front of the write port. */
   pgbouncer: 7440,
   app: [7450, 7451],
+  /** The point-in-time restore the fault tests start from a base backup. */
+  pitrRestore: 7460,
 } as const;
 
 export const MEMBERS = PORTS.postgres.map((pgPort, i) => ({
@@ -33,8 +35,8 @@ export const SCOPE = "careroster";
 export const DATABASE = "careroster";
 export const PG_BIN = "/usr/lib/postgresql/15/bin";
 
-/** Everything the topology writes lives here (HA_DATA_DIR overrides it). */
-export const ROOT = path.resolve(process.env.HA_DATA_DIR ?? path.join(process.cwd(), ".data", "ha"));
+/** Everything the topology writes lives here. */
+export const ROOT = path.join(process.cwd(), ".data", "ha");
 export const DIRS = {
   root: ROOT,
   etcd: path.join(ROOT, "etcd"),

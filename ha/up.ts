@@ -13,6 +13,7 @@ import {
   secrets,
   startDaemon,
   step,
+  stopDaemon,
   urls,
   waitFor,
   type Secrets,
@@ -64,11 +65,7 @@ async function startEtcd() {
   step(`starting etcd on ${HOST}:${PORTS.etcdClient}`);
   mkdirSync(DIRS.etcd, { recursive: true, mode: 0o700 });
   startDaemon("etcd", "etcd", etcdArgs());
-  await waitFor(
-    "etcd",
-    async () => (await fetch(`http://${HOST}:${PORTS.etcdClient}/health`)).ok,
-    30_000,
-  );
+  await waitFor("etcd", async () => (await fetch(`http://${HOST}:${PORTS.etcdClient}/health`)).ok, 30_000);
 }
 
 async function startMembers(s: Secrets) {
@@ -176,8 +173,11 @@ async function migrateAndSeed(s: Secrets) {
   if (run.status !== 0) throw new Error("migrations failed (see above)");
 }
 
-function build() {
+async function build() {
   if (!needsBuild()) return step("production build is current");
+  // Instances serving the previous build are replaced by ones serving this build.
+  for (let i = 0; i < PORTS.app.length; i++)
+    if (await stopDaemon(`app${i}`, 10_000)) step(`stopped app instance ${i} (outdated build)`);
   step("building the app (next build)");
   const run = spawnSync("npx", ["next", "build"], {
     stdio: "inherit",
@@ -207,7 +207,7 @@ export async function up() {
   await startHaproxy();
   await startPgbouncer(s);
   await migrateAndSeed(s);
-  build();
+  await build();
   for (let i = 0; i < PORTS.app.length; i++) await startApp(s, i);
   await waitFor("the app through HAProxy", () => appHealthy(), 30_000);
   const members = await clusterState();

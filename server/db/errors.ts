@@ -25,6 +25,8 @@ const CONNECTION_FAILURES = new Set([
   "EPIPE",
   "ETIMEDOUT",
   "EHOSTUNREACH",
+  // RequestDeadlineError (server/db/pipeline.ts): the transaction outlived its deadline.
+  "REQUEST_DEADLINE",
 ]);
 
 /**

@@ -49,7 +49,9 @@ export async function migrate(ownerUrl: string, runtimeUrl: string, authUrl: str
     await owner.unsafe(ROLES);
     // Everything the migrations create is owned by the non-superuser owner role.
     await owner`set role careroster_owner`;
-    const [{ version }] = await owner<{ version: number }[]>`select current_setting('server_version_num')::int as version`;
+    const [{ version }] = await owner<
+      { version: number }[]
+    >`select current_setting('server_version_num')::int as version`;
     if (version < 170000) {
       const firstBatch = migrationsUpTo(ENUM_VALUE_ADDED);
       try {

@@ -170,6 +170,33 @@ describe("database restarts", () => {
     expect(write.status).toBe(200);
     expect(await patientRows("T-RO-2")).toEqual({ patients: 1, audit: 1 });
   }, 60_000);
+
+  it("a request past its deadline (DATABASE_REQUEST_DEADLINE_MS) answers 503 at once and its transaction rolls back instead of committing", async () => {
+    const locker = postgres(cluster.ownerUrl("careroster"), { max: 1, onnotice: () => {} });
+    process.env.DATABASE_REQUEST_DEADLINE_MS = "1500";
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const lock = locker.begin(async (tx) => {
+        await tx`lock table patients in access exclusive mode`;
+        await held;
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      const started = Date.now();
+      const answer = await createPatient("T-DL-1");
+      expect(Date.now() - started).toBeLessThan(5000);
+      expectUnavailable(answer, "DATABASE_UNAVAILABLE");
+      // The insert goes on once the lock is released, but the transaction no longer commits.
+      release();
+      await lock;
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await patientRows("T-DL-1")).toEqual({ patients: 0, audit: 0 });
+    } finally {
+      delete process.env.DATABASE_REQUEST_DEADLINE_MS;
+      await locker.end({ timeout: 1 });
+    }
+    expect((await list()).status).toBe(200);
+  }, 60_000);
 });
 
 describe("driver guard", () => {
