@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import postgres from "postgres";
-import { signIn, trpcMutation, trpcQuery, type TrpcAnswer } from "@/tests/helpers/http-client";
+import { parseAnswer, signIn, trpcQuery, type TrpcAnswer } from "@/tests/helpers/http-client";
 import { nextDemoCode } from "@/tests/helpers/totp";
 import { DEMO_PASSWORD } from "@/server/db/seed/demo-data";
 import { APP_URL } from "@/ha/topology";
@@ -84,18 +84,9 @@ async function timed(user: LoadUser, op: Outcome["op"], call: () => Promise<Resp
 
 const parse = (o: Outcome): TrpcAnswer | null => {
   try {
-    const body = JSON.parse(o.text) as {
-      result?: { data: { json: unknown } };
-      error?: { json: { message: string; data: { code: string } } };
-    };
-    return {
-      status: o.status,
-      code: body.error?.json.data.code ?? null,
-      message: body.error?.json.message ?? null,
-      data: body.result?.data.json,
-    };
+    return parseAnswer(o.status, o.text);
   } catch {
-    return null;
+    return null; // not tRPC's JSON (HAProxy's own error page, no answer at all)
   }
 };
 
