@@ -33,6 +33,18 @@ export const APP_ERRORS = {
     status: "CONFLICT",
     message: "Someone else changed these details while you were editing. Your edit was not saved.",
   },
+  /** The connection to the database broke or could not be made (a failover, a restart): retry shortly. */
+  DATABASE_UNAVAILABLE: {
+    status: "SERVICE_UNAVAILABLE",
+    message:
+      "The database is not reachable for a moment (it may be switching servers). Try again in a few seconds; if you were saving a change, check whether it is there first.",
+  },
+  /** The server answered but takes no writes (a demoted leader, a standby): the request was rolled back. */
+  DATABASE_READ_ONLY: {
+    status: "SERVICE_UNAVAILABLE",
+    message:
+      "The database is read-only while its cluster recovers, so nothing can be opened or saved for the moment (nothing was changed). Try again in a minute.",
+  },
 } as const satisfies Record<string, { status: ApiStatus; message: string }>;
 
 export type AppCode = keyof typeof APP_ERRORS;

@@ -1,10 +1,10 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { ensureMfaKey } from "@/server/auth/mfa-key";
 import { prepareDatabase } from "@/server/db/bootstrap";
 import { keptSecret } from "@/server/kept-secret";
 import { demoUsers, DEMO_PASSWORD, DEMO_TOTP_SECRET } from "@/server/db/seed/demo-data";
+import { needsBuild } from "./build-state";
 import { envOrExit, runCli } from "./cli";
 
 // `npm start`: embedded PostgreSQL (or DATABASE_URL), migrations, demo seed, production build
@@ -20,26 +20,6 @@ const dataDir = path.resolve(config.CAREROSTER_DATA_DIR ?? path.join(root, ".dat
 async function authSecret(): Promise<string> {
   const given = config.AUTH_SECRET ?? config.NEXTAUTH_SECRET;
   return given ?? keptSecret(dataDir, "auth-secret");
-}
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function needsBuild(): boolean {
-  const buildId = path.join(root, ".next", "BUILD_ID");
-  if (!existsSync(buildId)) return true;
-  const built = statSync(buildId).mtimeMs;
-  const sources = ["app", "server", "lib", "public"]
-    .filter((d) => existsSync(d))
-    .map((d) => newestSource(path.join(root, d)));
-  const configs = ["next.config.ts", "package-lock.json"].map((f) => statSync(path.join(root, f)).mtimeMs);
-  return Math.max(...sources, ...configs) > built;
 }
 
 await runCli(async () => {
@@ -64,7 +44,7 @@ await runCli(async () => {
   };
   delete env.DATABASE_OWNER_URL; // the web app never holds the owner's credentials
 
-  if (!dev && needsBuild()) {
+  if (!dev && needsBuild(root)) {
     console.log("Building the app (next build)…");
     const build = spawnSync("npx", ["next", "build"], { stdio: "inherit", env });
     if (build.status !== 0) {

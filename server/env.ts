@@ -114,6 +114,14 @@ export const envSchema = z.object({
     fallback: "10",
     meaning: "runtime pool size per app instance",
   }),
+  DATABASE_REQUEST_DEADLINE_MS: doc(
+    number("a number of milliseconds between 1000 and 600000", 1000, 600_000, 25_000, true),
+    {
+      fallback: "25000",
+      meaning:
+        "how long a request's transaction may take, waiting for a connection included, before it answers 503 `DATABASE_UNAVAILABLE` and is rolled back (a failover, a synchronous commit with no standby)",
+    },
+  ),
   DATABASE_PREPARE: doc(
     z
       .preprocess(unsetIfBlank, z.enum(["true", "false"], { error: '"true" or "false"' }).default("true"))

@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate as runMigrations } from "drizzle-orm/postgres-js/migrator";
@@ -7,6 +8,26 @@ import { ConfigError, parseDatabaseUrl } from "./config";
 
 const MIGRATIONS = path.join(process.cwd(), "drizzle");
 const ROLES = readFileSync(path.join(MIGRATIONS, "bootstrap", "roles.sql"), "utf8");
+
+/**
+ * The migration that adds an enum value which a later one uses in a SQL function. drizzle applies
+ * every pending migration in one transaction, and PostgreSQL before 17 refuses a value added in
+ * the same transaction even on a type created in it: there the first batch ends here.
+ */
+const ENUM_VALUE_ADDED = "0010_invitations";
+
+/** drizzle/ with its journal cut after `lastTag`, in a temporary folder (drizzle's migrator reads a folder). */
+function migrationsUpTo(lastTag: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "careroster-migrations-"));
+  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS, "meta", "_journal.json"), "utf8")) as {
+    entries: { tag: string }[];
+  };
+  const entries = journal.entries.slice(0, journal.entries.findIndex((e) => e.tag === lastTag) + 1);
+  cpSync(path.join(MIGRATIONS, "meta"), path.join(dir, "meta"), { recursive: true });
+  writeFileSync(path.join(dir, "meta", "_journal.json"), JSON.stringify({ ...journal, entries }));
+  for (const e of entries) cpSync(path.join(MIGRATIONS, `${e.tag}.sql`), path.join(dir, `${e.tag}.sql`));
+  return dir;
+}
 
 /**
  * Creates the roles (drizzle/bootstrap/roles.sql), applies drizzle/ as careroster_owner (idempotent:
@@ -28,6 +49,17 @@ export async function migrate(ownerUrl: string, runtimeUrl: string, authUrl: str
     await owner.unsafe(ROLES);
     // Everything the migrations create is owned by the non-superuser owner role.
     await owner`set role careroster_owner`;
+    const [{ version }] = await owner<
+      { version: number }[]
+    >`select current_setting('server_version_num')::int as version`;
+    if (version < 170000) {
+      const firstBatch = migrationsUpTo(ENUM_VALUE_ADDED);
+      try {
+        await runMigrations(drizzle({ client: owner }), { migrationsFolder: firstBatch });
+      } finally {
+        rmSync(firstBatch, { recursive: true, force: true });
+      }
+    }
     await runMigrations(drizzle({ client: owner }), { migrationsFolder: MIGRATIONS });
     await owner`reset role`;
     for (const [login, groups] of [

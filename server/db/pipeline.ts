@@ -1,3 +1,4 @@
+import { env } from "@/server/env";
 import type { SQL } from "drizzle-orm";
 import type { PgDialect } from "drizzle-orm/pg-core";
 import { PostgresJsSession, PostgresJsTransaction } from "drizzle-orm/postgres-js/session";
@@ -34,15 +35,53 @@ import type { Db, Tx } from "./client";
  * drizzle keeps in `db._.session`. None of that is public API, so `drizzle-orm` is pinned to an
  * exact version in package.json; an upgrade must re-run tests/db/pipeline.test.ts.
  */
-export async function pipelinedTransaction<R, T>(
+export function pipelinedTransaction<R, T>(
   db: Db,
   opening: SQL,
   judge: (rows: Record<string, unknown>[]) => R,
   fn: (tx: Tx, verdict: Promise<R>) => Promise<T>,
   timer?: StageTimer,
 ): Promise<T> {
+  const deadline = { passed: false };
+  const work = runPipelined(db, opening, judge, fn, deadline, timer);
+  work.catch(() => {}); // after the deadline nobody awaits it; its end only releases the connection
+  let timeout: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timeout = setTimeout(() => {
+      deadline.passed = true;
+      reject(new RequestDeadlineError());
+    }, env().DATABASE_REQUEST_DEADLINE_MS);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timeout));
+}
+
+/**
+ * A request's transaction that outlived DATABASE_REQUEST_DEADLINE_MS: the request answers 503 at
+ * once, and if the transaction ever gets that far it rolls back instead of committing. (A COMMIT
+ * already sent, e.g. one waiting for a synchronous standby, decides on its own.)
+ */
+export class RequestDeadlineError extends Error {
+  readonly code = "REQUEST_DEADLINE";
+  constructor() {
+    super("The request's transaction did not finish in time.");
+    this.name = "RequestDeadlineError";
+  }
+}
+
+async function runPipelined<R, T>(
+  db: Db,
+  opening: SQL,
+  judge: (rows: Record<string, unknown>[]) => R,
+  fn: (tx: Tx, verdict: Promise<R>) => Promise<T>,
+  deadline: { passed: boolean },
+  timer?: StageTimer,
+): Promise<T> {
   const base = db._.session as unknown as DrizzleSessionInternals;
   const conn = await db.$client.reserve();
+  if (deadline.passed) {
+    conn.release();
+    throw new RequestDeadlineError();
+  }
   const prepare = Boolean(db.$client.options.prepare);
   const t0 = performance.now();
   const { sql: text, params } = base.dialect.sqlToQuery(opening);
@@ -68,6 +107,7 @@ export async function pipelinedTransaction<R, T>(
     }
     await verdict; // the verdict comes before whatever fn made of its rows
     if ("error" in outcome) throw outcome.error;
+    if (deadline.passed) throw new RequestDeadlineError();
     const tc = performance.now();
     await Promise.all([...state.beforeCommit, conn.unsafe("commit").execute()]);
     timer?.stage("commit", tc);

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { SessionEndedError } from "@/server/db/context";
 import { AppError } from "@/server/errors";
-import { findPgError } from "@/server/db/errors";
+import { databaseOutage, findPgError } from "@/server/db/errors";
 import { SSO_DOMAIN_REFUSALS } from "@/server/sso/refusals";
 
 /** Anything a procedure threw, as the API answers it: the one mapping. */
@@ -12,8 +12,13 @@ export function toApiError(err: unknown): TRPCError {
   const app =
     thrown instanceof AppError ? thrown : err instanceof TRPCError && err.cause instanceof AppError ? err.cause : null;
   if (app) return fromAppError(app);
+  const outage = databaseOutage(thrown);
+  if (outage) return fromAppError(AppError.of(outage === "read-only" ? "DATABASE_READ_ONLY" : "DATABASE_UNAVAILABLE"));
   return toTRPCError(err instanceof TRPCError ? err : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: err }));
 }
+
+/** Seconds a client should wait before retrying a SERVICE_UNAVAILABLE answer (the Retry-After header). */
+export const RETRY_AFTER_SECONDS = 5;
 
 const fromAppError = (err: AppError) => new TRPCError({ code: err.status, message: err.message, cause: err });
 

@@ -90,18 +90,21 @@ export interface TrpcAnswer {
   data: unknown;
 }
 
-async function answer(res: Response): Promise<TrpcAnswer> {
-  const body = (await res.json()) as {
+/** A tRPC answer from its HTTP status and body text. */
+export function parseAnswer(status: number, text: string): TrpcAnswer {
+  const body = JSON.parse(text) as {
     result?: { data: { json: unknown } };
     error?: { json: { message: string; data: { code: string } } };
   };
   return {
-    status: res.status,
+    status,
     code: body.error?.json.data.code ?? null,
     message: body.error?.json.message ?? null,
     data: body.result?.data.json,
   };
 }
+
+const answer = async (res: Response): Promise<TrpcAnswer> => parseAnswer(res.status, await res.text());
 
 export async function trpcQuery(
   base: string,

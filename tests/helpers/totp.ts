@@ -9,9 +9,13 @@ const PERIOD_MS = 30_000;
  * time step later than the account's last used one (read from the database) and within ±1 of now,
  * waiting for the next step when the window is used up (each step works once per account).
  */
-export async function nextDemoCode(email: string, secret: string = DEMO_TOTP_SECRET): Promise<string> {
+export async function nextDemoCode(
+  email: string,
+  secret: string = DEMO_TOTP_SECRET,
+  sql: ReturnType<typeof ownerSql> = ownerSql(),
+): Promise<string> {
   const [row] =
-    await ownerSql()`select f.last_step::bigint as step from user_mfa f join users u on u.id = f.user_id where lower(u.email) = lower(${email})`;
+    await sql`select f.last_step::bigint as step from user_mfa f join users u on u.id = f.user_id where lower(u.email) = lower(${email})`;
   const last = Number(row?.step ?? 0);
   let now = Math.floor(Date.now() / PERIOD_MS);
   while (last + 1 > now + 1) {

@@ -11,6 +11,8 @@ import { freePort, startCluster, type Cluster } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
 import { seedDemo } from "@/server/db/seed/demo";
 import { hashToken } from "@/server/auth/tokens";
+import { RETRY_AFTER_SECONDS } from "@/server/trpc/errors";
+import { APP_ERRORS } from "@/lib/app-errors";
 
 // A PostgreSQL of its own, stopped and restarted under a stream of requests. The app (route
 // handlers and their pool, from getDb()) is never restarted.
@@ -23,8 +25,46 @@ let cookie: string;
 async function list() {
   const url = `http://localhost/api/trpc/patients.list?input=${encodeURIComponent(JSON.stringify({ json: {} }))}`;
   const res = await trpcGet(new Request(url, { headers: { cookie } }));
-  return { status: res.status, text: await res.text() };
+  return { status: res.status, text: await res.text(), retryAfter: res.headers.get("retry-after") };
 }
+
+async function createPatient(mrn: string) {
+  const res = await trpcPost(
+    new Request("http://localhost/api/trpc/patients.create", {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie },
+      body: JSON.stringify({
+        json: { mrn, givenName: "Cut", familyName: "Off", birthDate: "1980-01-01", sex: "unknown" },
+      }),
+    }),
+  );
+  return { status: res.status, text: await res.text(), retryAfter: res.headers.get("retry-after") };
+}
+
+/** A 503 SERVICE_UNAVAILABLE with a retry hint and the catalogued sentence, nothing of the database in it. */
+function expectUnavailable(res: { status: number; text: string; retryAfter: string | null }, appCode: string) {
+  expect(res.status).toBe(503);
+  expect(res.retryAfter).toBe(String(RETRY_AFTER_SECONDS));
+  const body = JSON.parse(res.text);
+  expect(body.error.json.data.code).toBe("SERVICE_UNAVAILABLE");
+  expect(body.error.json.data.appCode).toBe(appCode);
+  expect(body.error.json.message).toBe(APP_ERRORS[appCode as keyof typeof APP_ERRORS].message);
+  expect(res.text).not.toMatch(/stack|ECONNREFUSED|select |insert |patients"|at .*\.ts|57P01|25006/i);
+}
+
+/** Ends the app's runtime pool; the next request opens a new one (server/db/client.ts keeps it on globalThis). */
+async function freshPool() {
+  const global = globalThis as { careRosterDb?: { $client: postgres.Sql } };
+  await global.careRosterDb?.$client.end({ timeout: 1 });
+  global.careRosterDb = undefined;
+}
+
+const patientRows = async (mrn: string) => {
+  const [counts] = await owner`select
+    (select count(*)::int from patients where mrn = ${mrn}) as patients,
+    (select count(*)::int from audit_events a join patients p on p.id = a.patient_id where p.mrn = ${mrn}) as audit`;
+  return counts;
+};
 
 beforeAll(async () => {
   port = await freePort();
@@ -52,7 +92,7 @@ afterAll(async () => {
 });
 
 describe("database restarts", () => {
-  it("while the database is down: 503 from health, a bare INTERNAL_SERVER_ERROR from tRPC; then it recovers by itself", async () => {
+  it("while the database is down: 503 from health and from tRPC (SERVICE_UNAVAILABLE, Retry-After); then it recovers by itself", async () => {
     expect((await health()).status).toBe(200);
     expect((await list()).status).toBe(200);
 
@@ -61,12 +101,8 @@ describe("database restarts", () => {
     const down = await health();
     expect(down.status).toBe(503);
     expect(await down.json()).toEqual({ status: "unavailable" });
-    const failed = await list();
-    expect(failed.status).toBe(500);
-    const body = JSON.parse(failed.text);
-    expect(body.error.json.message).toBe("Something went wrong on our side.");
-    expect(body.error.json.data.code).toBe("INTERNAL_SERVER_ERROR");
-    expect(failed.text).not.toMatch(/stack|ECONNREFUSED|select |patients"|at .*\.ts/i);
+    expectUnavailable(await list(), "DATABASE_UNAVAILABLE");
+    expectUnavailable(await createPatient("T-DOWN-1"), "DATABASE_UNAVAILABLE");
 
     cluster = await startCluster(dir, { persistent: true, port });
     owner = postgres(cluster.ownerUrl("careroster"), { max: 1, onnotice: () => {} });
@@ -77,6 +113,7 @@ describe("database restarts", () => {
     }
     expect(recovered).toBe(true);
     expect((await health()).status).toBe(200);
+    expect(await patientRows("T-DOWN-1")).toEqual({ patients: 0, audit: 0 });
   }, 120_000);
 
   it("a patient create cut off mid-transaction leaves no patient, care-team or audit row", async () => {
@@ -113,6 +150,52 @@ describe("database restarts", () => {
       (select count(*)::int from audit_events where action = 'patient.create') as audit`;
     expect(counts).toEqual({ patients: 0, care_team: 0, audit: 0 });
     expect((await list()).status).toBe(200); // the connection is usable again
+  }, 60_000);
+
+  it("a read-only server (a demoted leader, a standby): every signed-in request is 503 DATABASE_READ_ONLY and leaves nothing", async () => {
+    // What Patroni does to a leader that lost etcd: the server stays up but takes no writes. The
+    // app's pool is replaced, as after a failover every connection is new (and picks the setting up).
+    await owner`alter role careroster_app set default_transaction_read_only = on`;
+    await freshPool();
+    try {
+      // The session check locks its row (the activity stamp), so reads are refused as well as writes.
+      expectUnavailable(await list(), "DATABASE_READ_ONLY");
+      expectUnavailable(await createPatient("T-RO-1"), "DATABASE_READ_ONLY");
+      expect(await patientRows("T-RO-1")).toEqual({ patients: 0, audit: 0 });
+    } finally {
+      await owner`alter role careroster_app reset default_transaction_read_only`;
+      await freshPool();
+    }
+    const write = await createPatient("T-RO-2");
+    expect(write.status).toBe(200);
+    expect(await patientRows("T-RO-2")).toEqual({ patients: 1, audit: 1 });
+  }, 60_000);
+
+  it("a request past its deadline (DATABASE_REQUEST_DEADLINE_MS) answers 503 at once and its transaction rolls back instead of committing", async () => {
+    const locker = postgres(cluster.ownerUrl("careroster"), { max: 1, onnotice: () => {} });
+    process.env.DATABASE_REQUEST_DEADLINE_MS = "1500";
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      const lock = locker.begin(async (tx) => {
+        await tx`lock table patients in access exclusive mode`;
+        await held;
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      const started = Date.now();
+      const answer = await createPatient("T-DL-1");
+      expect(Date.now() - started).toBeLessThan(5000);
+      expectUnavailable(answer, "DATABASE_UNAVAILABLE");
+      // The insert goes on once the lock is released, but the transaction no longer commits.
+      release();
+      await lock;
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await patientRows("T-DL-1")).toEqual({ patients: 0, audit: 0 });
+    } finally {
+      delete process.env.DATABASE_REQUEST_DEADLINE_MS;
+      await locker.end({ timeout: 1 });
+    }
+    expect((await list()).status).toBe(200);
   }, 60_000);
 });
 

@@ -1,6 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { ServerTiming, withServerTiming } from "@/server/http/server-timing";
 import { createContext } from "@/server/trpc/context";
+import { RETRY_AFTER_SECONDS } from "@/server/trpc/errors";
 import { appRouter } from "@/server/trpc/routers/_app";
 
 async function handler(req: Request) {
@@ -11,9 +12,12 @@ async function handler(req: Request) {
     req,
     router: appRouter,
     createContext: () => createContext({ headers: req.headers, timer }),
-    responseMeta: () => {
+    responseMeta: ({ errors }) => {
       handlerDoneAt = performance.now();
-      return {};
+      // A database outage (failover, read-only cluster) answers 503: tell clients when to retry.
+      return errors.some((e) => e.code === "SERVICE_UNAVAILABLE")
+        ? { headers: new Headers({ "retry-after": String(RETRY_AFTER_SECONDS) }) }
+        : {};
     },
   });
   return timer ? withServerTiming(timer, () => handlerDoneAt, res) : res;
