@@ -16,7 +16,7 @@ import { SECURITY_DIRS, securityTests, stagesFor, type TestFile } from "./select
 // TEMPLATE) of the migrated, seeded database; the suite runs against that copy and stops at its
 // first failing test, which is the test that killed the mutant.
 //   --sample N   a fixed sample: the N mutants whose ids hash lowest (with --seed S: hashed with S)
-//   --only TEXT  the mutants whose id contains TEXT
+//   --only TEXT  the mutants whose id contains TEXT (repeatable: any of them)
 //   --workers N  mutants tested at once, each on its own copy (default 2)
 //   --resume     keep the results of an earlier full run (.data/mutants/results.jsonl), run the rest
 //   --report     rewrite tests/mutants/report.md from the results so far, without running anything
@@ -52,10 +52,10 @@ const hash = (text: string) => createHash("sha256").update(text).digest("hex");
  * The mutants to run, in hash order: a sample is the first N, and a full run stopped early has run
  * a sample of the same kind rather than the first tables of the alphabet.
  */
-function pick(all: Mutant[], sample?: number, only?: string, seed?: string): Mutant[] {
+function pick(all: Mutant[], sample?: number, only?: string[], seed?: string): Mutant[] {
   const key = (m: Mutant) => hash(seed === undefined ? m.id : `${seed}:${m.id}`);
   const shuffled = [...all].sort((a, b) => key(a).localeCompare(key(b)));
-  if (only) return shuffled.filter((m) => m.id.includes(only));
+  if (only) return shuffled.filter((m) => only.some((o) => m.id.includes(o)));
   return sample === undefined ? shuffled : shuffled.slice(0, sample);
 }
 
@@ -118,7 +118,8 @@ async function apply(ownerUrl: string, m: Mutant): Promise<string | null> {
 }
 
 /** One Vitest run over `files` in that order, stopped at the first failing test. */
-function runStage(files: string[], urls: Urls, worker: number, why = false): Promise<Outcome> {
+/** `order`: the files run in the order given (else in Vitest's own, as `npm test` runs them). */
+function runStage(files: string[], urls: Urls, worker: number, why = false, order = true): Promise<Outcome> {
   const reportFile = path.join(DIR, `vitest-${worker}.json`);
   rmSync(reportFile, { force: true });
   const child = spawn("npx", ["vitest", "run", ...files, "--bail=1", "--reporter=json", `--outputFile=${reportFile}`], {
@@ -131,7 +132,7 @@ function runStage(files: string[], urls: Urls, worker: number, why = false): Pro
       DATABASE_OWNER_URL: urls.owner,
       CAREROSTER_TEST_DATABASE_READY: "1",
       CAREROSTER_MAIL_DIR: path.join(DIR, `mail-${worker}`),
-      MUTANT_TEST_ORDER: JSON.stringify(files),
+      ...(order && { MUTANT_TEST_ORDER: JSON.stringify(files) }),
       // The isolation property replays one fixed set of worlds, so a verdict is repeatable.
       ISOLATION_SEED: "20261206",
       ISOLATION_RUNS: "30",
@@ -258,12 +259,33 @@ async function testAll(
   await Promise.all(Array.from({ length: Math.min(workers, queue.length) }, (_, w) => worker(w)));
 }
 
+/** The test file a kill names ("file › test" or "file (the file failed to run)"), if any. */
+const killingFile = (o: Outcome) => (o.result === "killed" ? /^(tests\/\S+\.test\.ts)/.exec(o.by)?.[1] : undefined);
+
+/** Runs `files` on an unmutated copy; prints and returns the failure, or null when they pass. */
+async function unmutated(
+  files: string[],
+  serverUrl: string,
+  urlsOf: (copy: string) => Urls,
+  order: boolean,
+): Promise<string | null> {
+  const t0 = Date.now();
+  await recreateCopy(serverUrl, "careroster_mutant_0");
+  const o = await runStage(files, urlsOf("careroster_mutant_0"), 0, true, order);
+  if (o.result === "killed") {
+    console.error(`A test fails without any mutant: ${o.by}`);
+    return o.by;
+  }
+  console.log(`The ${files.length} test files pass on an unmutated copy (${Math.round((Date.now() - t0) / 1000)} s).`);
+  return null;
+}
+
 await runCli(async () => {
   const { values } = parseArgs({
     options: {
       sample: { type: "string" },
       seed: { type: "string" },
-      only: { type: "string" },
+      only: { type: "string", multiple: true },
       workers: { type: "string", default: "2" },
       resume: { type: "boolean", default: false },
       report: { type: "boolean", default: false },
@@ -306,23 +328,20 @@ await runCli(async () => {
       owner: withDatabase(db.ownerUrl, copy),
     });
     const tests = securityTests();
-    // The tests must pass on an unmutated copy, or every mutant would look killed: all of them for a
-    // full run, the first stages of the chosen mutants otherwise.
-    const baselineFiles = full
-      ? tests.map((t) => t.path)
-      : tests.map((t) => t.path).filter((p) => chosen.some((m) => stagesFor(m, tests)[0].includes(p)));
     if (chosen.length === 0) return 0;
     const t0 = Date.now();
-    await recreateCopy(db.ownerUrl, "careroster_mutant_0");
-    const baseline = await runStage(baselineFiles, urlsOf("careroster_mutant_0"), 0, true);
-    if (baseline.result !== "survived") {
-      console.error(`The tests fail without any mutant: ${baseline.result === "killed" ? baseline.by : baseline.why}`);
-      return 1;
+    // The tests must pass on an unmutated copy, or a mutant would look killed by a test that fails
+    // anyway: a full run checks every security test first; a sample checks its killing tests after.
+    if (full) {
+      // In Vitest's own order, as `npm test` passes them.
+      const baseline = await unmutated(
+        tests.map((t) => t.path),
+        db.ownerUrl,
+        urlsOf,
+        false,
+      );
+      if (baseline) return 1;
     }
-    console.log(
-      `The ${baselineFiles.length} test files pass on the unmutated copy (${Math.round((Date.now() - t0) / 1000)} s).`,
-    );
-
     const results = new Map(earlier);
     const started = Date.now();
     await testAll(chosen, workers, db.ownerUrl, urlsOf, tests, (row) => {
@@ -330,6 +349,10 @@ await runCli(async () => {
       if (full) appendFileSync(RESULTS, `${JSON.stringify(row)}\n`);
     });
     const wall = (Date.now() - started) / 1000;
+    if (!full) {
+      const killers = [...new Set(chosen.flatMap((m) => killingFile(results.get(m.id)!.o) ?? []))];
+      if (killers.length > 0 && (await unmutated(killers, db.ownerUrl, urlsOf, true))) return 1;
+    }
     if (full) {
       writeFileSync(REPORT, report(all, results, values.resume ? null : wall));
       console.log(`Wrote ${REPORT}.`);
@@ -338,7 +361,7 @@ await runCli(async () => {
     const live = rows.filter((r) => r.o.result === "survived" && !EQUIVALENT[r.id]);
     const invalid = rows.filter((r) => r.o.result === "invalid");
     console.log(
-      `${rows.length - live.length - invalid.length} of ${rows.length} killed or equivalent; ${live.length} survived; ${invalid.length} did not apply; ${minutes(wall)}, ${(rows.length / (wall / 60)).toFixed(1)} mutants/min.`,
+      `${rows.length - live.length - invalid.length} of ${rows.length} killed or equivalent; ${live.length} survived; ${invalid.length} did not apply; ${(rows.length / (wall / 60)).toFixed(1)} mutants/min, ${minutes((Date.now() - t0) / 1000)} in all.`,
     );
     return live.length === 0 ? 0 : 1;
   } finally {
