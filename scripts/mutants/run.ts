@@ -27,6 +27,7 @@ const PER_STAGE_MS = 10 * 60_000;
 const DIR = path.join(process.cwd(), ".data", "mutants");
 const RESULTS = path.join(DIR, "results.jsonl");
 const REPORT = path.join("tests", "mutants", "report.md");
+const DURATIONS = path.join(DIR, "durations.json");
 
 type Outcome = { result: "killed"; by: string } | { result: "survived" } | { result: "invalid"; why: string };
 interface Row {
@@ -57,6 +58,36 @@ function pick(all: Mutant[], sample?: number, only?: string[], seed?: string): M
   const shuffled = [...all].sort((a, b) => key(a).localeCompare(key(b)));
   if (only) return shuffled.filter((m) => only.some((o) => m.id.includes(o)));
   return sample === undefined ? shuffled : shuffled.slice(0, sample);
+}
+
+/** Seconds each test file took when it last ran to the end, learnt from every report. */
+function learnDurations(reportFile: string, tests: TestFile[]) {
+  let report: {
+    testResults: {
+      name: string;
+      status: string;
+      startTime: number;
+      endTime: number;
+      assertionResults: { duration?: number | null }[];
+    }[];
+  };
+  try {
+    report = JSON.parse(readFileSync(reportFile, "utf8"));
+  } catch {
+    return;
+  }
+  for (const file of report.testResults) {
+    const t = tests.find((x) => file.name.endsWith(x.path));
+    const inTests = file.assertionResults.reduce((ms, a) => ms + (a.duration ?? 0), 0);
+    if (t && file.status === "passed") t.seconds = Math.max(file.endTime - file.startTime, inTests) / 1000;
+  }
+  writeFileSync(DURATIONS, JSON.stringify(Object.fromEntries(tests.map((t) => [t.path, t.seconds ?? null]))));
+}
+
+function knownDurations(tests: TestFile[]) {
+  if (!existsSync(DURATIONS)) return;
+  const seconds: Record<string, number | null> = JSON.parse(readFileSync(DURATIONS, "utf8"));
+  for (const t of tests) t.seconds = seconds[t.path] ?? undefined;
 }
 
 /** The first failing test of a Vitest JSON report, as "file › test name" (with its message when `why`). */
@@ -117,9 +148,14 @@ async function apply(ownerUrl: string, m: Mutant): Promise<string | null> {
   }
 }
 
-/** One Vitest run over `files` in that order, stopped at the first failing test. */
-/** `order`: the files run in the order given (else in Vitest's own, as `npm test` runs them). */
-function runStage(files: string[], urls: Urls, worker: number, why = false, order = true): Promise<Outcome> {
+/** One Vitest run over `files` in that order, stopped at the first failing test (`why`: with its message). */
+function runStage(
+  files: string[],
+  urls: Urls,
+  worker: number,
+  opts: { why?: boolean; tests: TestFile[] },
+): Promise<Outcome> {
+  const { why = false, tests } = opts;
   const reportFile = path.join(DIR, `vitest-${worker}.json`);
   rmSync(reportFile, { force: true });
   const child = spawn("npx", ["vitest", "run", ...files, "--bail=1", "--reporter=json", `--outputFile=${reportFile}`], {
@@ -132,7 +168,7 @@ function runStage(files: string[], urls: Urls, worker: number, why = false, orde
       DATABASE_OWNER_URL: urls.owner,
       CAREROSTER_TEST_DATABASE_READY: "1",
       CAREROSTER_MAIL_DIR: path.join(DIR, `mail-${worker}`),
-      ...(order && { MUTANT_TEST_ORDER: JSON.stringify(files) }),
+      MUTANT_TEST_ORDER: JSON.stringify(files),
       // The isolation property replays one fixed set of worlds, so a verdict is repeatable.
       ISOLATION_SEED: "20261206",
       ISOLATION_RUNS: "30",
@@ -148,6 +184,7 @@ function runStage(files: string[], urls: Urls, worker: number, why = false, orde
       clearTimeout(timer);
       if (timedOut)
         return resolve({ result: "killed", by: `the tests did not finish in ${PER_STAGE_MS / 60_000} minutes` });
+      learnDurations(reportFile, tests);
       const by = firstFailure(reportFile, why);
       if (status === 0 && !by) return resolve({ result: "survived" });
       resolve({ result: "killed", by: by ?? `the tests exited with ${status}` });
@@ -155,9 +192,9 @@ function runStage(files: string[], urls: Urls, worker: number, why = false, orde
   });
 }
 
-async function runStages(stages: string[][], urls: Urls, worker: number): Promise<Outcome> {
+async function runStages(stages: string[][], urls: Urls, worker: number, tests: TestFile[]): Promise<Outcome> {
   for (const files of stages.filter((s) => s.length > 0)) {
-    const o = await runStage(files, urls, worker);
+    const o = await runStage(files, urls, worker, { tests });
     if (o.result !== "survived") return o;
   }
   return { result: "survived" };
@@ -244,7 +281,7 @@ async function testAll(
       const t0 = Date.now();
       await recreateCopy(serverUrl, copy);
       const why = await apply(urls.owner, m);
-      const o: Outcome = why ? { result: "invalid", why } : await runStages(stagesFor(m, tests), urls, w);
+      const o: Outcome = why ? { result: "invalid", why } : await runStages(stagesFor(m, tests), urls, w, tests);
       const row = { id: m.id, o, seconds: Math.round((Date.now() - t0) / 1000) };
       done(row);
       finished++;
@@ -267,11 +304,11 @@ async function unmutated(
   files: string[],
   serverUrl: string,
   urlsOf: (copy: string) => Urls,
-  order: boolean,
+  tests: TestFile[],
 ): Promise<string | null> {
   const t0 = Date.now();
   await recreateCopy(serverUrl, "careroster_mutant_0");
-  const o = await runStage(files, urlsOf("careroster_mutant_0"), 0, true, order);
+  const o = await runStage(files, urlsOf("careroster_mutant_0"), 0, { why: true, tests });
   if (o.result === "killed") {
     console.error(`A test fails without any mutant: ${o.by}`);
     return o.by;
@@ -310,8 +347,23 @@ await runCli(async () => {
     const catalog = await readCatalog(owner).finally(() => owner.end());
     const all = generateMutants(catalog);
     mkdirSync(DIR, { recursive: true });
+    const urlsOf = (copy: string): Urls => ({
+      runtime: withDatabase(db.runtimeUrl, copy),
+      auth: withDatabase(db.authUrl, copy),
+      owner: withDatabase(db.ownerUrl, copy),
+    });
+    const tests = securityTests();
+    knownDurations(tests);
+    // A kill counts only if the killing test passes without the mutant: the test files that killed
+    // any of `rows` run once more, on an unmutated copy, after the mutants.
+    const killersPass = async (rows: Row[]) => {
+      const killers = [...new Set(rows.flatMap((r) => killingFile(r.o) ?? []))];
+      return killers.length === 0 || (await unmutated(killers, db.ownerUrl, urlsOf, tests)) === null;
+    };
     if (values.report) {
-      writeFileSync(REPORT, report(all, readResults(), null));
+      const results = readResults();
+      if (!(await killersPass([...results.values()]))) return 1;
+      writeFileSync(REPORT, report(all, results, null));
       console.log(`Wrote ${REPORT}.`);
       return 0;
     }
@@ -322,26 +374,8 @@ await runCli(async () => {
       `${all.length} mutants from ${catalog.policies.length} policies, ${catalog.rlsTables.length} tables, ${catalog.definers.length} definer functions, ${catalog.rules.length} rule functions, ${catalog.triggers.length} triggers; running ${chosen.length} on ${workers} copies.`,
     );
 
-    const urlsOf = (copy: string): Urls => ({
-      runtime: withDatabase(db.runtimeUrl, copy),
-      auth: withDatabase(db.authUrl, copy),
-      owner: withDatabase(db.ownerUrl, copy),
-    });
-    const tests = securityTests();
     if (chosen.length === 0) return 0;
     const t0 = Date.now();
-    // The tests must pass on an unmutated copy, or a mutant would look killed by a test that fails
-    // anyway: a full run checks every security test first; a sample checks its killing tests after.
-    if (full) {
-      // In Vitest's own order, as `npm test` passes them.
-      const baseline = await unmutated(
-        tests.map((t) => t.path),
-        db.ownerUrl,
-        urlsOf,
-        false,
-      );
-      if (baseline) return 1;
-    }
     const results = new Map(earlier);
     const started = Date.now();
     await testAll(chosen, workers, db.ownerUrl, urlsOf, tests, (row) => {
@@ -349,10 +383,7 @@ await runCli(async () => {
       if (full) appendFileSync(RESULTS, `${JSON.stringify(row)}\n`);
     });
     const wall = (Date.now() - started) / 1000;
-    if (!full) {
-      const killers = [...new Set(chosen.flatMap((m) => killingFile(results.get(m.id)!.o) ?? []))];
-      if (killers.length > 0 && (await unmutated(killers, db.ownerUrl, urlsOf, true))) return 1;
-    }
+    if (!(await killersPass(chosen.map((m) => results.get(m.id)!)))) return 1;
     if (full) {
       writeFileSync(REPORT, report(all, results, values.resume ? null : wall));
       console.log(`Wrote ${REPORT}.`);

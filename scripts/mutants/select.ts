@@ -7,7 +7,8 @@ import type { Mutant } from "./operators";
  * first stage misses meets every other security test before it counts as survived. The order only
  * decides how soon the killing test runs, so it is derived from the tests' own text: the files that
  * name what the mutant breaks (its table, function or trigger, and the words the app uses for it)
- * run first, most mentions first.
+ * run first, most mentions per second of the file's last run first (a slow file that names the
+ * table once waits behind quick ones that name it often).
  */
 
 /** The security-relevant part of the suite. */
@@ -75,6 +76,8 @@ const ALIASES: Record<string, string[]> = {
 export interface TestFile {
   path: string;
   text: string;
+  /** How long the file took when it last ran to the end, when known. */
+  seconds?: number;
 }
 
 export function securityTests(root = process.cwd()): TestFile[] {
@@ -101,7 +104,10 @@ export function stagesFor(m: Mutant, tests: TestFile[]): [string[], string[]] {
   const trigger = m.operator === "drop-trigger" ? [m.id.slice(subject.length + 1, m.id.indexOf(":"))] : [];
   const terms = [subject, camel(subject), ...trigger, ...(ALIASES[subject] ?? [])];
   const scored = tests
-    .map((t) => ({ path: t.path, score: terms.reduce((n, term) => n + count(t.text, term), 0) }))
+    .map((t) => ({
+      path: t.path,
+      score: terms.reduce((n, term) => n + count(t.text, term), 0) / Math.max(1, t.seconds ?? 1),
+    }))
     .filter((t) => t.score > 0)
     .sort((a, b) => b.score - a.score || a.path.localeCompare(b.path))
     .map((t) => t.path);
