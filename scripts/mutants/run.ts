@@ -19,6 +19,7 @@ import { SECURITY_DIRS, securityTests, stagesFor, type TestFile } from "./select
 //   --only TEXT  the mutants whose id contains TEXT (repeatable: any of them)
 //   --workers N  mutants tested at once, each on its own copy (default 2)
 //   --resume     keep the results of an earlier full run (.data/mutants/results.jsonl), run the rest
+//   --list       print the chosen mutants' ids, running nothing
 //   --report     rewrite tests/mutants/report.md from the results so far, without running anything
 // A full run (no --sample, no --only) rewrites tests/mutants/report.md.
 
@@ -326,6 +327,7 @@ await runCli(async () => {
       workers: { type: "string", default: "2" },
       resume: { type: "boolean", default: false },
       report: { type: "boolean", default: false },
+      list: { type: "boolean", default: false },
     },
   });
   const sample = values.sample === undefined ? undefined : Number(values.sample);
@@ -374,6 +376,10 @@ await runCli(async () => {
       `${all.length} mutants from ${catalog.policies.length} policies, ${catalog.rlsTables.length} tables, ${catalog.definers.length} definer functions, ${catalog.rules.length} rule functions, ${catalog.triggers.length} triggers; running ${chosen.length} on ${workers} copies.`,
     );
 
+    if (values.list) {
+      for (const m of chosen) console.log(m.id);
+      return 0;
+    }
     if (chosen.length === 0) return 0;
     const t0 = Date.now();
     const results = new Map(earlier);
