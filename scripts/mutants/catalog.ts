@@ -4,6 +4,8 @@ import type { Catalog } from "./operators";
 /** Functions whose bodies state who may see what: mutated inside, not only in their flags. */
 export const RULE_FUNCTIONS = [
   "app_visible_patient_ids",
+  "app_merged_visible_patients",
+  "app_patient_redirect",
   "app_grant_running",
   "app_cover_active",
   "app_cover_until",

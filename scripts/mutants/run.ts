@@ -1,6 +1,6 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
@@ -9,39 +9,38 @@ import { EQUIVALENT } from "@/tests/mutants/equivalent";
 import { runCli } from "@/scripts/cli";
 import { readCatalog } from "./catalog";
 import { generateMutants, type Mutant } from "./operators";
+import { SECURITY_DIRS, securityTests, stagesFor, type TestFile } from "./select";
 
 // `npm run test:mutants`: break the boundary one plausible mistake at a time and check that the
 // security part of the suite notices. Each mutant is applied to a fresh copy (CREATE DATABASE …
 // TEMPLATE) of the migrated, seeded database; the suite runs against that copy and stops at its
 // first failing test, which is the test that killed the mutant.
-//   --sample N   a fixed sample: the N mutants whose ids hash lowest
-//   --only TEXT  the mutants whose id contains TEXT
+//   --sample N   a fixed sample: the N mutants whose ids hash lowest (with --seed S: hashed with S)
+//   --only TEXT  the mutants whose id contains TEXT (repeatable: any of them)
+//   --workers N  mutants tested at once, each on its own copy (default 2)
+//   --resume     keep the results of an earlier full run (.data/mutants/results.jsonl), run the rest
+//   --list       print the chosen mutants' ids, running nothing
+//   --report     rewrite tests/mutants/report.md from the results so far, without running anything
 // A full run (no --sample, no --only) rewrites tests/mutants/report.md.
 
-/**
- * The security-relevant tests, in two stages: the matrix and boundary tests kill most mutants in
- * seconds; only a mutant they miss meets the rest of the attack tests.
- */
-const STAGES = [
-  ["tests/rls", "tests/access"],
-  [
-    "tests/notes",
-    "tests/essentials",
-    "tests/break-glass",
-    "tests/coverage",
-    "tests/patients",
-    "tests/appointments",
-    "tests/sessions",
-    "tests/accounts",
-    "tests/sso",
-    "tests/two-factor",
-  ],
-];
 const TEMPLATE = "careroster_mutants";
-const COPY = "careroster_mutant";
-const PER_MUTANT_MS = 10 * 60_000;
+const PER_STAGE_MS = 10 * 60_000;
+const DIR = path.join(process.cwd(), ".data", "mutants");
+const RESULTS = path.join(DIR, "results.jsonl");
+const REPORT = path.join("tests", "mutants", "report.md");
+const DURATIONS = path.join(DIR, "durations.json");
 
 type Outcome = { result: "killed"; by: string } | { result: "survived" } | { result: "invalid"; why: string };
+interface Row {
+  id: string;
+  o: Outcome;
+  seconds: number;
+}
+interface Urls {
+  runtime: string;
+  auth: string;
+  owner: string;
+}
 
 const withDatabase = (url: string, database: string) => {
   const u = new URL(url);
@@ -49,22 +48,57 @@ const withDatabase = (url: string, database: string) => {
   return u.toString();
 };
 
-const hash = (id: string) => createHash("sha256").update(id).digest("hex");
+const hash = (text: string) => createHash("sha256").update(text).digest("hex");
 
-function pick(all: Mutant[], sample?: number, only?: string): Mutant[] {
-  if (only) return all.filter((m) => m.id.includes(only));
-  if (sample === undefined) return all;
-  return [...all].sort((a, b) => hash(a.id).localeCompare(hash(b.id))).slice(0, sample);
+/**
+ * The mutants to run, in hash order: a sample is the first N, and a full run stopped early has run
+ * a sample of the same kind rather than the first tables of the alphabet.
+ */
+function pick(all: Mutant[], sample?: number, only?: string[], seed?: string): Mutant[] {
+  const key = (m: Mutant) => hash(seed === undefined ? m.id : `${seed}:${m.id}`);
+  const shuffled = [...all].sort((a, b) => key(a).localeCompare(key(b)));
+  if (only) return shuffled.filter((m) => only.some((o) => m.id.includes(o)));
+  return sample === undefined ? shuffled : shuffled.slice(0, sample);
 }
 
-/** The first failing test of a Vitest JSON report, as "file › test name". */
-function firstFailure(reportFile: string): string | null {
+/** Seconds each test file took when it last ran to the end, learnt from every report. */
+function learnDurations(reportFile: string, tests: TestFile[]) {
+  let report: {
+    testResults: {
+      name: string;
+      status: string;
+      startTime: number;
+      endTime: number;
+      assertionResults: { duration?: number | null }[];
+    }[];
+  };
+  try {
+    report = JSON.parse(readFileSync(reportFile, "utf8"));
+  } catch {
+    return;
+  }
+  for (const file of report.testResults) {
+    const t = tests.find((x) => file.name.endsWith(x.path));
+    const inTests = file.assertionResults.reduce((ms, a) => ms + (a.duration ?? 0), 0);
+    if (t && file.status === "passed") t.seconds = Math.max(file.endTime - file.startTime, inTests) / 1000;
+  }
+  writeFileSync(DURATIONS, JSON.stringify(Object.fromEntries(tests.map((t) => [t.path, t.seconds ?? null]))));
+}
+
+function knownDurations(tests: TestFile[]) {
+  if (!existsSync(DURATIONS)) return;
+  const seconds: Record<string, number | null> = JSON.parse(readFileSync(DURATIONS, "utf8"));
+  for (const t of tests) t.seconds = seconds[t.path] ?? undefined;
+}
+
+/** The first failing test of a Vitest JSON report, as "file › test name" (with its message when `why`). */
+function firstFailure(reportFile: string, why = false): string | null {
   let report: {
     testResults: {
       name: string;
       status: string;
       message?: string;
-      assertionResults: { status: string; fullName: string }[];
+      assertionResults: { status: string; fullName: string; failureMessages?: string[] }[];
     }[];
   };
   try {
@@ -75,25 +109,26 @@ function firstFailure(reportFile: string): string | null {
   for (const file of report.testResults) {
     const rel = path.relative(process.cwd(), file.name);
     const failed = file.assertionResults.find((t) => t.status === "failed");
-    if (failed) return `${rel} › ${failed.fullName}`;
-    if (file.status === "failed") return `${rel} (the file failed to run)`;
+    const message = why ? `: ${(failed?.failureMessages?.[0] ?? file.message ?? "").slice(0, 2000)}` : "";
+    if (failed) return `${rel} › ${failed.fullName}${message}`;
+    if (file.status === "failed") return `${rel} (the file failed to run)${message}`;
   }
   return null;
 }
 
-async function recreateCopy(serverUrl: string) {
+async function recreateCopy(serverUrl: string, copy: string) {
   const admin = postgres(withDatabase(serverUrl, "postgres"), { max: 1, onnotice: () => {} });
   try {
-    await admin`drop database if exists ${admin(COPY)} with (force)`;
-    await admin`create database ${admin(COPY)} template ${admin(TEMPLATE)}`;
+    await admin`drop database if exists ${admin(copy)} with (force)`;
+    await admin`create database ${admin(copy)} template ${admin(TEMPLATE)}`;
     // A copy takes the template's objects but not its database-level owner and privileges (the
     // migrations revoke TEMPORARY from PUBLIC): those are copied over, or the copy is weaker than the app's.
     const statements = await admin<{ stmt: string }[]>`
-      select format('alter database %I owner to %I', ${COPY}::text, pg_get_userbyid(d.datdba)) as stmt
+      select format('alter database %I owner to %I', ${copy}::text, pg_get_userbyid(d.datdba)) as stmt
         from pg_database d where d.datname = ${TEMPLATE}
-      union all select format('revoke all on database %I from public', ${COPY}::text)
+      union all select format('revoke all on database %I from public', ${copy}::text)
       union all
-      select format('grant %s on database %I to %s', a.privilege_type, ${COPY}::text,
+      select format('grant %s on database %I to %s', a.privilege_type, ${copy}::text,
                     case when a.grantee = 0 then 'public' else quote_ident(pg_get_userbyid(a.grantee)) end)
         from pg_database d, aclexplode(d.datacl) a where d.datname = ${TEMPLATE}`;
     for (const { stmt } of statements) await admin.unsafe(stmt);
@@ -114,58 +149,96 @@ async function apply(ownerUrl: string, m: Mutant): Promise<string | null> {
   }
 }
 
-function runSuite(urls: { runtime: string; auth: string; owner: string }, reportFile: string): Outcome {
-  for (const stage of STAGES) {
-    const o = runStage(stage, urls, reportFile);
+/** One Vitest run over `files` in that order, stopped at the first failing test (`why`: with its message). */
+function runStage(
+  files: string[],
+  urls: Urls,
+  worker: number,
+  opts: { why?: boolean; tests: TestFile[] },
+): Promise<Outcome> {
+  const { why = false, tests } = opts;
+  const reportFile = path.join(DIR, `vitest-${worker}.json`);
+  rmSync(reportFile, { force: true });
+  const child = spawn("npx", ["vitest", "run", ...files, "--bail=1", "--reporter=json", `--outputFile=${reportFile}`], {
+    stdio: "ignore",
+    detached: true,
+    env: {
+      ...process.env,
+      DATABASE_URL: urls.runtime,
+      DATABASE_AUTH_URL: urls.auth,
+      DATABASE_OWNER_URL: urls.owner,
+      CAREROSTER_TEST_DATABASE_READY: "1",
+      CAREROSTER_MAIL_DIR: path.join(DIR, `mail-${worker}`),
+      MUTANT_TEST_ORDER: JSON.stringify(files),
+      // The isolation property replays one fixed set of worlds, so a verdict is repeatable.
+      ISOLATION_SEED: "20261206",
+      ISOLATION_RUNS: "30",
+    },
+  });
+  return new Promise((resolve) => {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      process.kill(-child.pid!, "SIGKILL");
+    }, PER_STAGE_MS);
+    child.on("exit", (status) => {
+      clearTimeout(timer);
+      if (timedOut)
+        return resolve({ result: "killed", by: `the tests did not finish in ${PER_STAGE_MS / 60_000} minutes` });
+      learnDurations(reportFile, tests);
+      const by = firstFailure(reportFile, why);
+      if (status === 0 && !by) return resolve({ result: "survived" });
+      resolve({ result: "killed", by: by ?? `the tests exited with ${status}` });
+    });
+  });
+}
+
+async function runStages(stages: string[][], urls: Urls, worker: number, tests: TestFile[]): Promise<Outcome> {
+  for (const files of stages.filter((s) => s.length > 0)) {
+    const o = await runStage(files, urls, worker, { tests });
     if (o.result !== "survived") return o;
   }
   return { result: "survived" };
 }
 
-function runStage(
-  files: string[],
-  urls: { runtime: string; auth: string; owner: string },
-  reportFile: string,
-): Outcome {
-  rmSync(reportFile, { force: true });
-  const run = spawnSync(
-    "npx",
-    ["vitest", "run", ...files, "--bail=1", "--reporter=json", `--outputFile=${reportFile}`],
-    {
-      stdio: ["ignore", "ignore", "ignore"],
-      timeout: PER_MUTANT_MS,
-      env: {
-        ...process.env,
-        DATABASE_URL: urls.runtime,
-        DATABASE_AUTH_URL: urls.auth,
-        DATABASE_OWNER_URL: urls.owner,
-        CAREROSTER_TEST_DATABASE_READY: "1",
-      },
-    },
-  );
-  if (run.error) return { result: "killed", by: `the suite did not finish in ${PER_MUTANT_MS / 60_000} minutes` };
-  const by = firstFailure(reportFile);
-  if (run.status === 0 && !by) return { result: "survived" };
-  return { result: "killed", by: by ?? `the suite exited with ${run.status}` };
+function readResults(): Map<string, Row> {
+  const rows = new Map<string, Row>();
+  if (!existsSync(RESULTS)) return rows;
+  for (const line of readFileSync(RESULTS, "utf8").split("\n").filter(Boolean)) {
+    const row = JSON.parse(line) as Row;
+    rows.set(row.id, row);
+  }
+  return rows;
 }
 
-function report(rows: { m: Mutant; o: Outcome }[]): string {
+const minutes = (seconds: number) => `${(seconds / 60).toFixed(0)} min`;
+
+function report(all: Mutant[], results: Map<string, Row>, wallSeconds: number | null): string {
+  const rows = all.filter((m) => results.has(m.id)).map((m) => ({ m, o: results.get(m.id)!.o }));
   const count = (r: Outcome["result"]) => rows.filter((x) => x.o.result === r).length;
   const survivors = rows.filter((x) => x.o.result === "survived");
   const equivalent = survivors.filter((x) => EQUIVALENT[x.m.id]);
+  const valid = rows.length - count("invalid");
+  const score = valid === 0 ? 0 : (100 * (count("killed") + equivalent.length)) / valid;
   const cell = (s: string) => s.replaceAll("|", "\\|");
   const lines = [
     "# Mutation testing of the boundary",
     "",
     "Generated by `npm run test:mutants` (scripts/mutants/): every policy, RLS flag, definer function and",
     "rule-enforcing trigger of the migrated database, mutated one at a time; the security part of the suite",
-    `(${STAGES.flat()
-      .map((s) => `\`${s}\``)
-      .join(", ")}) run against each mutant and stopped at its first failing test.`,
+    `(${SECURITY_DIRS.map((s) => `\`${s}\``).join(", ")}) run against each mutant, the files that name`,
+    "what it breaks first, and stopped at its first failing test.",
     "",
-    `| mutants | killed | survived (equivalent) | not applicable |`,
-    `| --- | --- | --- | --- |`,
-    `| ${rows.length} | ${count("killed")} | ${survivors.length} (${equivalent.length}) | ${count("invalid")} |`,
+    rows.length === all.length
+      ? `All ${all.length} mutants ran.`
+      : `**${rows.length} of the ${all.length} mutants ran**; the other ${all.length - rows.length} did not (\`npm run test:mutants -- --resume\` runs them).`,
+    ...(wallSeconds === null ? [] : ["", `The run took ${minutes(wallSeconds)} on this machine (2 cores).`]),
+    "",
+    `| mutants | killed | survived (equivalent) | not applicable | score |`,
+    `| --- | --- | --- | --- | --- |`,
+    `| ${rows.length} | ${count("killed")} | ${survivors.length} (${equivalent.length}) | ${count("invalid")} | ${score.toFixed(1)} % |`,
+    "",
+    `survived (not equivalent): ${survivors.length - equivalent.length}`,
     "",
     "## Survivors",
     "",
@@ -189,11 +262,80 @@ function report(rows: { m: Mutant; o: Outcome }[]): string {
   return lines.join("\n");
 }
 
+/** Tests `queue` on `workers` copies at once; each result is printed and handed to `done`. */
+async function testAll(
+  queue: Mutant[],
+  workers: number,
+  serverUrl: string,
+  urlsOf: (copy: string) => Urls,
+  tests: TestFile[],
+  done: (row: Row) => void,
+) {
+  let next = 0;
+  let finished = 0;
+  const started = Date.now();
+  const worker = async (w: number) => {
+    const copy = `careroster_mutant_${w}`;
+    const urls = urlsOf(copy);
+    while (next < queue.length) {
+      const m = queue[next++];
+      const t0 = Date.now();
+      await recreateCopy(serverUrl, copy);
+      const why = await apply(urls.owner, m);
+      const o: Outcome = why ? { result: "invalid", why } : await runStages(stagesFor(m, tests), urls, w, tests);
+      const row = { id: m.id, o, seconds: Math.round((Date.now() - t0) / 1000) };
+      done(row);
+      finished++;
+      const rate = finished / ((Date.now() - started) / 60_000);
+      const detail =
+        o.result === "killed" ? o.by : o.result === "invalid" ? o.why : EQUIVALENT[m.id] ? "equivalent" : "NOT KILLED";
+      console.log(
+        `[${finished}/${queue.length}, ${rate.toFixed(1)}/min] ${o.result.padEnd(8)} ${m.id} (${row.seconds} s) ${detail}`,
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(workers, queue.length) }, (_, w) => worker(w)));
+}
+
+/** The test file a kill names ("file › test" or "file (the file failed to run)"), if any. */
+const killingFile = (o: Outcome) => (o.result === "killed" ? /^(tests\/\S+\.test\.ts)/.exec(o.by)?.[1] : undefined);
+
+/** Runs `files` on an unmutated copy; prints and returns the failure, or null when they pass. */
+async function unmutated(
+  files: string[],
+  serverUrl: string,
+  urlsOf: (copy: string) => Urls,
+  tests: TestFile[],
+): Promise<string | null> {
+  const t0 = Date.now();
+  await recreateCopy(serverUrl, "careroster_mutant_0");
+  const o = await runStage(files, urlsOf("careroster_mutant_0"), 0, { why: true, tests });
+  if (o.result === "killed") {
+    console.error(`A test fails without any mutant: ${o.by}`);
+    return o.by;
+  }
+  console.log(`The ${files.length} test files pass on an unmutated copy (${Math.round((Date.now() - t0) / 1000)} s).`);
+  return null;
+}
+
 await runCli(async () => {
-  const { values } = parseArgs({ options: { sample: { type: "string" }, only: { type: "string" } } });
+  const { values } = parseArgs({
+    options: {
+      sample: { type: "string" },
+      seed: { type: "string" },
+      only: { type: "string", multiple: true },
+      workers: { type: "string", default: "2" },
+      resume: { type: "boolean", default: false },
+      report: { type: "boolean", default: false },
+      list: { type: "boolean", default: false },
+    },
+  });
   const sample = values.sample === undefined ? undefined : Number(values.sample);
   if (sample !== undefined && !(Number.isInteger(sample) && sample > 0))
     throw new Error("--sample takes a whole number");
+  const workers = Number(values.workers);
+  if (!(Number.isInteger(workers) && workers > 0)) throw new Error("--workers takes a whole number");
+  const full = sample === undefined && !values.only;
   process.env.MFA_ENCRYPTION_KEY ??= "dGVzdC1rZXktZm9yLXRoZS12aXRlc3QtcnVuLW9ubHk";
   process.env.NEXTAUTH_SECRET ??= "test-secret-for-the-vitest-run-only-0123456789";
 
@@ -206,46 +348,57 @@ await runCli(async () => {
     const owner = postgres(db.ownerUrl, { max: 1, onnotice: () => {} });
     const catalog = await readCatalog(owner).finally(() => owner.end());
     const all = generateMutants(catalog);
-    const chosen = pick(all, sample, values.only);
+    mkdirSync(DIR, { recursive: true });
+    const urlsOf = (copy: string): Urls => ({
+      runtime: withDatabase(db.runtimeUrl, copy),
+      auth: withDatabase(db.authUrl, copy),
+      owner: withDatabase(db.ownerUrl, copy),
+    });
+    const tests = securityTests();
+    knownDurations(tests);
+    // A kill counts only if the killing test passes without the mutant: the test files that killed
+    // any of `rows` run once more, on an unmutated copy, after the mutants.
+    const killersPass = async (rows: Row[]) => {
+      const killers = [...new Set(rows.flatMap((r) => killingFile(r.o) ?? []))];
+      return killers.length === 0 || (await unmutated(killers, db.ownerUrl, urlsOf, tests)) === null;
+    };
+    if (values.report) {
+      const results = readResults();
+      if (!(await killersPass([...results.values()]))) return 1;
+      writeFileSync(REPORT, report(all, results, null));
+      console.log(`Wrote ${REPORT}.`);
+      return 0;
+    }
+    const earlier = full && values.resume ? readResults() : new Map<string, Row>();
+    if (full && !values.resume) rmSync(RESULTS, { force: true });
+    const chosen = pick(all, sample, values.only, values.seed).filter((m) => !earlier.has(m.id));
     console.log(
-      `${all.length} mutants from ${catalog.policies.length} policies, ${catalog.rlsTables.length} tables, ${catalog.definers.length} definer functions, ${catalog.rules.length} rule functions, ${catalog.triggers.length} triggers; running ${chosen.length}.`,
+      `${all.length} mutants from ${catalog.policies.length} policies, ${catalog.rlsTables.length} tables, ${catalog.definers.length} definer functions, ${catalog.rules.length} rule functions, ${catalog.triggers.length} triggers; running ${chosen.length} on ${workers} copies.`,
     );
 
-    const urls = {
-      runtime: withDatabase(db.runtimeUrl, COPY),
-      auth: withDatabase(db.authUrl, COPY),
-      owner: withDatabase(db.ownerUrl, COPY),
-    };
-    const dir = path.join(process.cwd(), ".data", "mutants");
-    mkdirSync(dir, { recursive: true });
-    // The suite must pass on an unmutated copy, or every mutant would look killed.
-    await recreateCopy(db.ownerUrl);
-    const baseline = runSuite(urls, path.join(dir, "vitest.json"));
-    if (baseline.result !== "survived") {
-      console.error(`The suite fails without any mutant: ${baseline.result === "killed" ? baseline.by : baseline.why}`);
-      return 1;
+    if (values.list) {
+      for (const m of chosen) console.log(m.id);
+      return 0;
     }
-    console.log("The suite passes on the unmutated copy.");
-    const rows: { m: Mutant; o: Outcome }[] = [];
-    for (const [i, m] of chosen.entries()) {
-      const started = Date.now();
-      await recreateCopy(db.ownerUrl);
-      const why = await apply(urls.owner, m);
-      const o: Outcome = why ? { result: "invalid", why } : runSuite(urls, path.join(dir, "vitest.json"));
-      rows.push({ m, o });
-      const seconds = ((Date.now() - started) / 1000).toFixed(0);
-      const detail =
-        o.result === "killed" ? o.by : o.result === "invalid" ? o.why : EQUIVALENT[m.id] ? "equivalent" : "NOT KILLED";
-      console.log(`[${i + 1}/${chosen.length}] ${o.result.padEnd(8)} ${m.id} (${seconds} s) ${detail}`);
+    if (chosen.length === 0) return 0;
+    const t0 = Date.now();
+    const results = new Map(earlier);
+    const started = Date.now();
+    await testAll(chosen, workers, db.ownerUrl, urlsOf, tests, (row) => {
+      results.set(row.id, row);
+      if (full) appendFileSync(RESULTS, `${JSON.stringify(row)}\n`);
+    });
+    const wall = (Date.now() - started) / 1000;
+    if (!(await killersPass(chosen.map((m) => results.get(m.id)!)))) return 1;
+    if (full) {
+      writeFileSync(REPORT, report(all, results, values.resume ? null : wall));
+      console.log(`Wrote ${REPORT}.`);
     }
-    if (sample === undefined && !values.only) {
-      writeFileSync(path.join("tests", "mutants", "report.md"), report(rows));
-      console.log("Wrote tests/mutants/report.md.");
-    }
-    const live = rows.filter((x) => x.o.result === "survived" && !EQUIVALENT[x.m.id]);
-    const invalid = rows.filter((x) => x.o.result === "invalid");
+    const rows = chosen.map((m) => results.get(m.id)!);
+    const live = rows.filter((r) => r.o.result === "survived" && !EQUIVALENT[r.id]);
+    const invalid = rows.filter((r) => r.o.result === "invalid");
     console.log(
-      `${rows.length - live.length - invalid.length} of ${rows.length} killed or equivalent; ${live.length} survived; ${invalid.length} did not apply.`,
+      `${rows.length - live.length - invalid.length} of ${rows.length} killed or equivalent; ${live.length} survived; ${invalid.length} did not apply; ${(rows.length / (wall / 60)).toFixed(1)} mutants/min, ${minutes((Date.now() - t0) / 1000)} in all.`,
     );
     return live.length === 0 ? 0 : 1;
   } finally {

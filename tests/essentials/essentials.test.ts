@@ -121,6 +121,21 @@ describe("visibility of the essentials", () => {
     });
   });
 
+  it("a blanket UPDATE (no WHERE) by the admin off the care team touches no row: the update policy hides them too", async () => {
+    await recordAll("grey", greyOnly);
+    // Without a WHERE the SELECT policy plays no part: only the UPDATE policy's own USING keeps the
+    // practice's rows out of reach (were it to let them in, the WITH CHECK would refuse the statement).
+    const touched = await asUser("northAdmin", "northside", async (tx) => {
+      const out: number[] = [];
+      for (const t of TABLE_NAMES)
+        out.push(
+          (await tx.execute(sql`update ${sql.identifier(t)} set error_reason = 'blanket edit by the admin'`)).count,
+        );
+      return out;
+    });
+    expect(touched).toEqual([0, 0, 0, 0]);
+  });
+
   it("nobody writes for a patient they cannot see clinically: the insert policy refuses, also as the admin", async () => {
     const { users, orgs } = await demoIds();
     for (const [user, patientId] of [

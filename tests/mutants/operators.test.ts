@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { expressionMutants, generateMutants, splitTop, type Catalog } from "@/scripts/mutants/operators";
+import { expressionMutants, generateMutants, splitTop, type Catalog, type Mutant } from "@/scripts/mutants/operators";
+import { stagesFor, subjectOf } from "@/scripts/mutants/select";
 
 // The generator's own arithmetic, on expressions as pg_policies deparses them. Whether the suite kills
 // what it generates is `npm run test:mutants`.
@@ -88,5 +89,35 @@ describe("the catalog's mutants", () => {
     expect(byId["app_visible_patient_ids:drop-union-branch-1"]).toContain(
       "(SELECT b.id FROM b UNION SELECT c.id FROM c) v",
     );
+  });
+});
+
+describe("which tests meet a mutant first", () => {
+  const tests = [
+    { path: "tests/rls/catalog.test.ts", text: "relforcerowsecurity" },
+    { path: "tests/coverage/coverage.test.ts", text: "cover … cover … coverage" },
+    { path: "tests/break-glass/break-glass.test.ts", text: "breakglass.request … grant" },
+    { path: "tests/sessions/sessions-db.test.ts", text: "session" },
+  ];
+  const mutant = (id: string, operator: string): Mutant => ({ id, operator, location: "", sql: "" });
+
+  it("runs the files that name the mutant's subject first, most mentions first, and every other file after", () => {
+    const m = mutant("coverage.coverage_select:using:eq-to-ne-1", "using:eq-to-ne-1");
+    expect(subjectOf(m)).toBe("coverage");
+    expect(stagesFor(m, tests)).toEqual([
+      ["tests/coverage/coverage.test.ts"],
+      ["tests/rls/catalog.test.ts", "tests/break-glass/break-glass.test.ts", "tests/sessions/sessions-db.test.ts"],
+    ]);
+    expect(stagesFor(mutant("app_grant_running:gt-to-ge-1", "gt-to-ge-1"), tests)[0]).toEqual([
+      "tests/break-glass/break-glass.test.ts",
+    ]);
+  });
+
+  it("sends a flag mutant to the catalog tests first", () => {
+    expect(stagesFor(mutant("sessions:no-force-rls", "no-force-rls"), tests)[0]).toEqual([
+      "tests/rls/catalog.test.ts",
+      "tests/rls/catalog-privileges.test.ts",
+      "tests/sessions/sessions-db.test.ts",
+    ]);
   });
 });

@@ -437,6 +437,19 @@ describe("memberships and users", () => {
     const both = await asUser("locum", "northside", (tx) => tx.select().from(organizations));
     expect(both.map((o) => o.slug).sort()).toEqual(["lakeside", "northside"]);
   });
+
+  it("organizations: only the admin changes the practice's settings; a clinician's UPDATE touches no row", async () => {
+    // The update policy's USING hides the practice from a clinician, so the statement finds nothing
+    // (a USING that let the row in would leave the refusal to the WITH CHECK: an error, not 0 rows).
+    const byClinician = await asUser("grey", "northside", (tx) =>
+      tx.execute(sql`update organizations set time_zone = 'Europe/Paris'`),
+    );
+    expect(byClinician.count).toBe(0);
+    const byAdmin = await asUser("northAdmin", "northside", (tx) =>
+      tx.execute(sql`update organizations set time_zone = 'Europe/Paris'`),
+    );
+    expect(byAdmin.count).toBe(1);
+  });
 });
 
 describe("anyone", () => {
