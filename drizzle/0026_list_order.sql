@@ -17,6 +17,10 @@ CREATE FUNCTION public.app_care_team_sort_key() RETURNS trigger
   BEGIN
     SELECT p.family_name, p.given_name INTO NEW.sort_family, NEW.sort_given
       FROM public.patients p WHERE p.org_id = NEW.org_id AND p.id = NEW.patient_id;
+    -- Answer as the foreign key would (it runs only after this trigger's NULLs fail NOT NULL).
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'no such patient in this practice' USING ERRCODE = 'foreign_key_violation';
+    END IF;
     RETURN NEW;
   END
   $$;--> statement-breakpoint
