@@ -1,6 +1,8 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb } from "@/server/db/client";
 import { withRlsContext } from "@/server/db/context";
+import { pageQuery } from "@/server/patients/queries";
 import { newSession, ownerSql, runtimeUrl } from "@/tests/helpers/db";
 
 // EXPLAIN of the clinician patient list on 100k patients: index scans on the policy columns,
@@ -13,6 +15,7 @@ interface PlanNode {
   "Relation Name"?: string;
   "Index Name"?: string;
   "Index Cond"?: string;
+  "Actual Rows"?: number;
   Plans?: PlanNode[];
 }
 const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
@@ -68,6 +71,31 @@ describe("query plans at 100k patients", () => {
       // through the practice (the live patients' partial index, as the query asks for those).
       expect(patientScan["Index Name"]).toMatch(/^patients_org_(id_key|live_idx)$/);
       expect(patientScan["Index Cond"]).toMatch(/org_id = .*id = ANY/);
+    } finally {
+      await db.$client.end();
+    }
+  });
+
+  it("the list's first page by name fetches its page of patients, not the panel, with the panel's total", async () => {
+    const db = createDb(runtimeUrl(), { max: 1 });
+    try {
+      const [plan, rows] = await withRlsContext(
+        db,
+        { kind: "session", ...(await newSession(CLINICIAN, ORG)) },
+        async (tx) => {
+          const query = pageQuery(tx, { limit: 20, sort: "name", includeArchived: false });
+          const plan = (await tx.execute(sql`explain (analyze, format json) ${query.getSQL()}`)) as unknown as {
+            "QUERY PLAN": { Plan: PlanNode }[];
+          }[];
+          return [plan[0]["QUERY PLAN"][0].Plan, await query] as const;
+        },
+      );
+      expect(rows).toHaveLength(21);
+      expect(rows[0].total).toBe(1000);
+      const patientScans = nodes(plan).filter((n) => n["Relation Name"] === "patients");
+      expect(patientScans).toHaveLength(1);
+      expect(patientScans[0]["Index Cond"]).toMatch(/app_list_page_ids/);
+      expect(patientScans[0]["Actual Rows"]).toBe(21);
     } finally {
       await db.$client.end();
     }
