@@ -39,7 +39,7 @@ export const AUDIT_ENTITY_LABELS: Record<AuditEntity, string> = {
   session: "Sign-in session",
   user: "Account",
   organization: "Practice",
-  smart_app: "App (SMART on FHIR)",
+  smart_app: "Connected app",
   fhir_resource: "Health data exchange",
 };
 
