@@ -78,7 +78,8 @@ test("@smart a standalone launch with fhirclient: register, sign in through the 
     await context.close();
 
     // A redirect URI nobody registered: our own page, and the browser stays here.
-    const stranger = await browser.newPage();
+    const strangerContext = await browser.newContext();
+    const stranger = await strangerContext.newPage();
     await stranger.goto(
       `/smart/authorize?response_type=code&client_id=${encodeURIComponent(clientId)}&redirect_uri=${encodeURIComponent("https://evil.example/cb")}&scope=openid&state=x&code_challenge=${"a".repeat(43)}&code_challenge_method=S256`,
     );
@@ -86,7 +87,7 @@ test("@smart a standalone launch with fhirclient: register, sign in through the 
     await expect(stranger.getByText(/not one Growth chart \(test\) registered/)).toBeVisible();
     expect(new URL(stranger.url()).pathname).toBe("/smart/authorize");
     await noSeriousViolations(stranger);
-    await stranger.close();
+    await strangerContext.close();
   } finally {
     await smartApp.close();
   }
