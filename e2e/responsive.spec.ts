@@ -78,7 +78,7 @@ test("clinician pages (today, list, chart, new patient, directory, cover, accoun
   );
 });
 
-test("admin pages (overview, members, care teams, patients, audit, emergency, access, report, security, settings, 403) fit 390 px", async ({
+test("admin pages (overview, members, care teams, patients, audit, emergency, access, report, security, apps, settings, 403) fit 390 px", async ({
   browser,
 }, testInfo) => {
   test.setTimeout(240_000);

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { noSeriousViolations } from "./axe";
 import { startSmartApp } from "./smart-app";
 import { as } from "./state";
 import { fillSignIn } from "./totp";
@@ -34,6 +35,7 @@ test("@smart a standalone launch with fhirclient: register, sign in through the 
     const clientId = (await credentials.locator("code").first().textContent())!.trim();
     expect(clientId).toMatch(/^cr-/);
     await expect(adminPage.getByRole("heading", { name: /Growth chart \(test\)/, level: 3 })).toBeVisible();
+    await noSeriousViolations(adminPage);
     await adminPage.screenshot({ path: testInfo.outputPath("apps-1280.png"), fullPage: true });
     await adminPage.setViewportSize({ width: 390, height: 844 });
     await adminPage.screenshot({ path: testInfo.outputPath("apps-390.png"), fullPage: true });
@@ -54,6 +56,7 @@ test("@smart a standalone launch with fhirclient: register, sign in through the 
     await expect(page.getByText("Northside Family Clinic").first()).toBeVisible();
     await page.getByLabel("Find a patient you care for").fill("Applegate");
     await page.getByRole("radio", { name: /Applegate, Ada/ }).check();
+    await noSeriousViolations(page);
     await page.screenshot({ path: testInfo.outputPath("consent-1280.png"), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: testInfo.outputPath("consent-390.png"), fullPage: true });
@@ -75,14 +78,16 @@ test("@smart a standalone launch with fhirclient: register, sign in through the 
     await context.close();
 
     // A redirect URI nobody registered: our own page, and the browser stays here.
-    const stranger = await browser.newPage();
+    const strangerContext = await browser.newContext();
+    const stranger = await strangerContext.newPage();
     await stranger.goto(
       `/smart/authorize?response_type=code&client_id=${encodeURIComponent(clientId)}&redirect_uri=${encodeURIComponent("https://evil.example/cb")}&scope=openid&state=x&code_challenge=${"a".repeat(43)}&code_challenge_method=S256`,
     );
     await expect(stranger.getByRole("heading", { name: "This app cannot continue" })).toBeVisible();
     await expect(stranger.getByText(/not one Growth chart \(test\) registered/)).toBeVisible();
     expect(new URL(stranger.url()).pathname).toBe("/smart/authorize");
-    await stranger.close();
+    await noSeriousViolations(stranger);
+    await strangerContext.close();
   } finally {
     await smartApp.close();
   }

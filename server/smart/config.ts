@@ -71,6 +71,10 @@ export function idTokenKey() {
       privateKey: (await importJWK({ ...jwk, kid }, "ES256")) as CryptoKey,
       publicJwk: { ...pub, kid, alg: "ES256", use: "sig" },
     };
-  })();
+  })().catch((err: unknown) => {
+    // A failed read (a full disk, a race) is tried again on the next token, not remembered.
+    signingKey = undefined;
+    throw err;
+  });
   return signingKey;
 }

@@ -119,3 +119,7 @@ export const refusals = async (appId: string) =>
   (
     await ownerSql()`select action, detail from audit_events where entity = 'smart_app' and entity_id = ${appId} order by id`
   ).map((r) => `${r.action}${r.detail?.reason ? `:${r.detail.reason}` : ""}`);
+
+/** The refresh_token grant with a launch's refresh token (and `extra`, such as a narrower scope). */
+export const refresh = (res: Launched, extra: Record<string, string> = {}) =>
+  token({ grant_type: "refresh_token", refresh_token: res.refresh_token, client_id: res.app.clientId, ...extra });

@@ -27,6 +27,7 @@ import {
   pkce,
   post,
   REDIRECT,
+  refresh,
   refusals,
   registerApp,
   smartAuthDb,
@@ -343,19 +344,11 @@ describe("the token endpoint", () => {
 describe("refresh tokens", () => {
   it("rotate: each is spent on use; presenting a spent one ends the whole family", async () => {
     const res = await launch("grey", "northside");
-    const first = await token({
-      grant_type: "refresh_token",
-      refresh_token: res.refresh_token,
-      client_id: res.app.clientId,
-    });
+    const first = await refresh(res);
     expect(first.status).toBe(200);
     expect(first.body.refresh_token).not.toBe(res.refresh_token);
     expect(await asBearer(first.body.access_token)).not.toBe("dead");
-    const replay = await token({
-      grant_type: "refresh_token",
-      refresh_token: res.refresh_token,
-      client_id: res.app.clientId,
-    });
+    const replay = await refresh(res);
     expect(replay.body.error).toBe("invalid_grant");
     expect(await asBearer(first.body.access_token)).toBe("dead");
     expect(await asBearer(res.access_token)).toBe("dead");
@@ -371,21 +364,11 @@ describe("refresh tokens", () => {
   it("may narrow the scopes but never widen them", async () => {
     const [patientId] = await ownerPanel("grey", "northside");
     const res = await launch("grey", "northside", { scope: "launch/patient patient/*.rs offline_access", patientId });
-    const wider = await token({
-      grant_type: "refresh_token",
-      refresh_token: res.refresh_token,
-      client_id: res.app.clientId,
-      scope: "patient/*.rs user/*.rs offline_access",
-    });
+    const wider = await refresh(res, { scope: "patient/*.rs user/*.rs offline_access" });
     expect(wider).toMatchObject({ status: 400, body: { error: "invalid_scope" } });
     expect(await refusals(res.app.id)).toContain("smart.token_refused:scope_escalation");
     // The refused refresh token was not spent: narrowing with it works.
-    const narrower = await token({
-      grant_type: "refresh_token",
-      refresh_token: res.refresh_token,
-      client_id: res.app.clientId,
-      scope: "patient/*.read",
-    });
+    const narrower = await refresh(res, { scope: "patient/*.read" });
     expect(narrower.status).toBe(200);
     expect(narrower.body.scope).toBe("patient/*.rs");
     expect(narrower.body.patient).toBe(patientId);
@@ -410,10 +393,7 @@ describe("what ends an app's access", () => {
     expect(appSession).toBeTruthy();
     await callerWith(res.session).me.endSession({ sessionId: appSession!.id });
     expect(await asBearer(res.access_token)).toBe("dead");
-    expect(
-      (await token({ grant_type: "refresh_token", refresh_token: res.refresh_token, client_id: res.app.clientId })).body
-        .error,
-    ).toBe("invalid_grant");
+    expect((await refresh(res)).body.error).toBe("invalid_grant");
   });
 
   it("the revocation endpoint", async () => {
@@ -439,10 +419,7 @@ describe("what ends an app's access", () => {
       await admin.admin.members.setStatus({ userId: users.shepherd, status: "active" });
     }
     expect(await asBearer(res.access_token)).toBe("dead");
-    expect(
-      (await token({ grant_type: "refresh_token", refresh_token: res.refresh_token, client_id: res.app.clientId })).body
-        .error,
-    ).toBe("invalid_grant");
+    expect((await refresh(res)).body.error).toBe("invalid_grant");
   });
 
   it("the browser session that consented, ended before the code is exchanged", async () => {
@@ -468,11 +445,7 @@ describe("a token stays in its practice", () => {
     const lakeside = (await ownerSql()`select id from patients where org_id = ${orgs.lakeside}`).map((r) => r.id);
     expect(seen.patientIds.filter((id) => lakeside.includes(id))).toEqual([]);
     // Refreshing keeps it in Northside too.
-    const refreshed = await token({
-      grant_type: "refresh_token",
-      refresh_token: res.refresh_token,
-      client_id: res.app.clientId,
-    });
+    const refreshed = await refresh(res);
     const again = await asBearer(refreshed.body.access_token);
     if (again === "dead") throw new Error("expected a live token");
     expect(again.facts.orgId).toBe(orgs.northside);
