@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { ImportBatchInput, ImportRow, importPreviewInput } from "@/lib/schemas/import";
 import { audit } from "@/server/audit/record";
@@ -15,15 +15,14 @@ import { checkRow, crossRowErrors, readRoster } from "./import-parse";
 
 const fullName = (p: { givenName: string; familyName: string }) => `${p.givenName} ${p.familyName}`;
 
-/** The typed MRNs the practice already holds (any case, archived charts included: an MRN is never reused). */
+/** The typed MRNs the practice already holds (archived charts included: an MRN is never reused), by its unique index. */
 async function takenMrns(tx: Tx, mrns: string[]): Promise<Set<string>> {
   if (mrns.length === 0) return new Set();
-  const lowered = [...new Set(mrns.map((m) => m.toLowerCase()))];
   const rows = await tx
     .select({ mrn: patients.mrn })
     .from(patients)
-    .where(sql`lower(${patients.mrn}) = any(${sql.param(lowered)}::text[])`);
-  return new Set(rows.map((r) => r.mrn.toLowerCase()));
+    .where(inArray(patients.mrn, [...new Set(mrns)]));
+  return new Set(rows.map((r) => r.mrn));
 }
 
 /** The practice's patients each row may already be, by row line. */
@@ -69,7 +68,7 @@ export async function previewImport(ctx: MemberCtx, input: z.infer<typeof import
   const rows: PreviewRow[] = checked.map((c) => {
     const errors = [...c.errors, ...(across.get(c.line) ?? [])];
     if (c.ok) {
-      if (c.row.mrn && taken.has(c.row.mrn.toLowerCase())) errors.push(`MRN ${c.row.mrn} is already in the practice`);
+      if (c.row.mrn && taken.has(c.row.mrn)) errors.push(`MRN ${c.row.mrn} is already in the practice`);
       const found = duplicates.get(c.line);
       if (found) errors.push(duplicateReason(found));
     }
@@ -159,8 +158,7 @@ export async function importBatch(ctx: MemberCtx, input: ImportBatchInput): Prom
   ]);
   const todo = input.rows.filter((r) => {
     const found = duplicates.get(r.line);
-    if (r.mrn && taken.has(r.mrn.toLowerCase()))
-      skipped.push({ line: r.line, reason: `MRN ${r.mrn} is already in the practice` });
+    if (r.mrn && taken.has(r.mrn)) skipped.push({ line: r.line, reason: `MRN ${r.mrn} is already in the practice` });
     else if (found) skipped.push({ line: r.line, reason: duplicateReason(found) });
     else return true;
     return false;
