@@ -94,6 +94,7 @@ function parseSearch<Row>(t: FhirType<Row>, params: URLSearchParams, base: strin
   const out: ParsedSearch = { conditions: [], applied: [], ignored: [], count: DEFAULT_COUNT, cursor: null };
   const errors: { param: string; message: string; code?: Issue["code"] }[] = [];
   for (const [key, raw] of params) {
+    if (raw === "") continue; // FHIR: a parameter without a value is ignored
     if (CONTROL.has(key)) {
       if (key === "_count") {
         const n = countParam.safeParse(raw);
@@ -117,7 +118,6 @@ function parseSearch<Row>(t: FhirType<Row>, params: URLSearchParams, base: strin
       errors.push({ param: key, message: `the modifier ":${modifier}" is not supported here.`, code: "not-supported" });
       continue;
     }
-    if (raw === "") continue; // FHIR: a parameter without a value is ignored
     try {
       out.conditions.push(anyOf(splitValues(raw).map((v) => param.match(v, modifier, base))));
       out.applied.push([key, raw]);

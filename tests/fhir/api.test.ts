@@ -377,6 +377,9 @@ describe("bad input", () => {
     for (const i of issues) expect(i.diagnostics).toMatch(/^[a-z_]+: ./);
     expect((await fhir("Patient?birthdate=1980-01-01T10:00Z", { cookie: grey })).status).toBe(400);
     expect((await fhir("Patient?_count=abc", { cookie: grey })).status).toBe(400);
+    const empty = await fhir("Patient?_count=&family=", { cookie: grey }); // FHIR: empty parameters are ignored
+    expect(empty.status).toBe(200);
+    expect(empty.body.link[0].url).toBe(`${fhirBase()}/Patient?_count=20`);
   });
 
   it("unknown parameters and modifiers are refused; Prefer: handling=lenient ignores unknown ones and says so", async () => {

@@ -1,6 +1,6 @@
 import { GET, OPTIONS, POST } from "@/app/fhir/[[...path]]/route";
 import { fhirBase } from "@/server/fhir/http";
-import { fhirErrors } from "@/tests/helpers/fhir-validator";
+import { codeErrors, fhirErrors } from "@/tests/helpers/fhir-validator";
 
 /** FHIR JSON as the tests read it (its shape is what they assert). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any FHIR resource
@@ -54,9 +54,10 @@ export async function allPages(path: string, cookie: string): Promise<{ resource
   return { resources, pages };
 }
 
-/** The resource, and every resource in a Bundle, is valid FHIR R4. */
-export function expectValid(resource: { resourceType: string; entry?: { resource: object }[] }) {
-  const errors = [...fhirErrors(resource), ...(resource.entry ?? []).flatMap((e) => fhirErrors(e.resource))];
+/** The resource, and every resource in a Bundle, is valid FHIR R4 with known codes. */
+export function expectValid(resource: { resourceType: string; entry?: { resource: { resourceType: string } }[] }) {
+  const check = (r: { resourceType: string }) => [...fhirErrors(r), ...codeErrors(r)];
+  const errors = [...check(resource), ...(resource.entry ?? []).flatMap((e) => check(e.resource))];
   if (errors.length > 0) throw new Error(`invalid ${resource.resourceType}: ${errors.join("; ")}`);
 }
 

@@ -1,10 +1,14 @@
 import { describe, expect, it } from "vitest";
+import { EMERGENCY_RELATIONSHIPS } from "@/lib/schemas/patients";
 import { mrnSystem, practiceOfMrnSystem } from "@/server/fhir/identifiers";
 import { APPOINTMENT_STATUS, appointmentResource } from "@/server/fhir/resources/appointment";
 import { documentReferenceResource, isSignedNote } from "@/server/fhir/resources/document-reference";
 import { patientResource } from "@/server/fhir/resources/patient";
 import { practitionerResource } from "@/server/fhir/resources/practitioner";
-import { fhirErrors } from "@/tests/helpers/fhir-validator";
+import { codeErrors, fhirErrors } from "@/tests/helpers/fhir-validator";
+
+/** Valid R4, and every code in its code system. */
+const problems = (r: { resourceType: string }) => [...fhirErrors(r), ...codeErrors(r)];
 
 // The FHIR R4 mapping of each row, on hand-made rows: valid against the R4 base definitions
 // (@medplum/core's validator), and with the codes the validator does not check (bindings).
@@ -63,30 +67,26 @@ const note = {
   updatedAt: at,
 };
 
-const GENDERS = ["male", "female", "other", "unknown"];
-const APPOINTMENT_STATUSES = [
-  "proposed",
-  "pending",
-  "booked",
-  "arrived",
-  "fulfilled",
-  "cancelled",
-  "noshow",
-  "entered-in-error",
-  "checked-in",
-  "waitlist",
-];
-
 describe("FHIR resources", () => {
   it("the validator refuses what R4 refuses (the checks below can fail)", () => {
     expect(fhirErrors({ resourceType: "Patient", birthDate: "29/02/1980" })).not.toEqual([]);
     expect(fhirErrors({ resourceType: "Appointment", participant: [] })).not.toEqual([]);
-    expect(fhirErrors({ resourceType: "Patient", gender: "F" })).toEqual([]); // bindings: checked by hand
+    expect(fhirErrors({ resourceType: "Patient", gender: "F" })).toEqual([]); // bindings are not checked…
+    expect(codeErrors({ resourceType: "Patient", gender: "F" })).toEqual([
+      'Patient.gender: "F" is not in http://hl7.org/fhir/administrative-gender',
+    ]); // …so codeErrors does
+    expect(codeErrors({ resourceType: "Appointment", participant: [{ status: "yes" }] })).toHaveLength(1);
+    expect(
+      codeErrors({
+        resourceType: "X",
+        type: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/v2-0203", code: "ZZ" }] },
+      }),
+    ).toHaveLength(1);
   });
 
   it("a patient with only the required fields: the MRN under the practice's system, official name, gender, birth date", () => {
     const p = patientResource(bare);
-    expect(fhirErrors(p)).toEqual([]);
+    expect(problems(p)).toEqual([]);
     expect(p).toMatchObject({
       resourceType: "Patient",
       id: patientId,
@@ -103,7 +103,7 @@ describe("FHIR resources", () => {
     });
     for (const key of ["telecom", "address", "contact", "link"]) expect(p).not.toHaveProperty(key);
     for (const sex of ["female", "male", "other", "unknown"] as const)
-      expect(GENDERS).toContain(patientResource({ ...bare, sex }).gender);
+      expect(problems(patientResource({ ...bare, sex }))).toEqual([]);
   });
 
   it("a patient with every front-desk field, archived and merged into another chart", () => {
@@ -118,13 +118,14 @@ describe("FHIR resources", () => {
       addressPostalCode: "62701",
       addressCountry: "US",
       emergencyName: "Bo Applegate",
-      emergencyRelationship: "Brother",
+      emergencyRelationship: "sibling",
+      pronouns: "she/her",
       emergencyPhone: "+1 555 0101",
       archivedAt: at,
       mergedInto: otherId,
       mergedAt: at,
     });
-    expect(fhirErrors(p)).toEqual([]);
+    expect(problems(p)).toEqual([]);
     expect(p).toMatchObject({
       active: false,
       name: [{ use: "official" }, { use: "usual", given: ["Addie"] }],
@@ -137,14 +138,39 @@ describe("FHIR resources", () => {
         {
           relationship: [
             { coding: [{ system: "http://terminology.hl7.org/CodeSystem/v2-0131", code: "C" }] },
-            { text: "Brother" },
+            { coding: [{ system: "http://terminology.hl7.org/CodeSystem/v3-RoleCode", code: "SIB" }], text: "Sibling" },
           ],
           name: { text: "Bo Applegate" },
           telecom: [{ system: "phone", value: "+1 555 0101" }],
         },
       ],
       link: [{ other: { reference: `Patient/${otherId}` }, type: "replaced-by" }],
+      extension: [
+        {
+          url: "http://hl7.org/fhir/StructureDefinition/individual-pronouns",
+          extension: [{ url: "value", valueCodeableConcept: { text: "she/her" } }],
+        },
+      ],
     });
+  });
+
+  it("each emergency relationship is a v3 RoleCode the docs name, or v2's O for other", () => {
+    const codes = Object.keys(EMERGENCY_RELATIONSHIPS).map((key) => {
+      const p = patientResource({ ...bare, emergencyName: "Someone", emergencyRelationship: key });
+      expect(problems(p)).toEqual([]);
+      const coded = p.contact![0]!.relationship[1]!.coding![0]!;
+      return `${coded.system.split("/").pop()}|${coded.code}`;
+    });
+    expect(codes).toEqual([
+      "v3-RoleCode|SPS",
+      "v3-RoleCode|DOMPART",
+      "v3-RoleCode|PRN",
+      "v3-RoleCode|CHILD",
+      "v3-RoleCode|SIB",
+      "v3-RoleCode|GUARD",
+      "v3-RoleCode|FRND",
+      "v2-0131|O",
+    ]);
   });
 
   it("the MRN system names the practice and reads back", () => {
@@ -156,7 +182,7 @@ describe("FHIR resources", () => {
   it("a member is a Practitioner under their user id; a suspended one is inactive", () => {
     const user = { id: userId, name: "Dr Meredith Grey", email: "grey@northside.test", createdAt: at };
     const active = practitionerResource(user, { status: "active" });
-    expect(fhirErrors(active)).toEqual([]);
+    expect(problems(active)).toEqual([]);
     expect(active).toMatchObject({
       resourceType: "Practitioner",
       id: userId,
@@ -182,7 +208,7 @@ describe("FHIR resources", () => {
       createdAt: at,
     };
     const a = appointmentResource(row);
-    expect(fhirErrors(a)).toEqual([]);
+    expect(problems(a)).toEqual([]);
     expect(a).toMatchObject({
       resourceType: "Appointment",
       status: "booked",
@@ -197,8 +223,7 @@ describe("FHIR resources", () => {
     });
     for (const status of Object.keys(APPOINTMENT_STATUS) as (keyof typeof APPOINTMENT_STATUS)[]) {
       const other = appointmentResource({ ...row, status, reason: "", visitType: "telehealth" });
-      expect(fhirErrors(other)).toEqual([]);
-      expect(APPOINTMENT_STATUSES).toContain(other.status);
+      expect(problems(other)).toEqual([]);
       expect(other).not.toHaveProperty("description");
     }
     expect(new Set(Object.values(APPOINTMENT_STATUS)).size).toBe(4);
@@ -207,7 +232,7 @@ describe("FHIR resources", () => {
   it("a signed note is a current, final DocumentReference whose attachment is the body", () => {
     expect(isSignedNote(note)).toBe(true);
     const d = documentReferenceResource(note);
-    expect(fhirErrors(d)).toEqual([]);
+    expect(problems(d)).toEqual([]);
     expect(d).toMatchObject({
       resourceType: "DocumentReference",
       status: "current",
@@ -224,7 +249,7 @@ describe("FHIR resources", () => {
 
   it("an addendum appends its note; a note in error says so; a draft is not a signed note", () => {
     const addendum = documentReferenceResource({ ...note, addendumTo: patientId });
-    expect(fhirErrors(addendum)).toEqual([]);
+    expect(problems(addendum)).toEqual([]);
     expect(addendum.relatesTo).toEqual([{ code: "appends", target: { reference: `DocumentReference/${patientId}` } }]);
     const wrong = documentReferenceResource({
       ...note,
@@ -232,7 +257,7 @@ describe("FHIR resources", () => {
       errorReason: "Wrong patient",
       errorAt: at,
     });
-    expect(fhirErrors(wrong)).toEqual([]);
+    expect(problems(wrong)).toEqual([]);
     expect(wrong).toMatchObject({ status: "entered-in-error", description: "Entered in error: Wrong patient" });
     expect(isSignedNote({ ...note, status: "draft", signedAt: null })).toBe(false);
     expect(isSignedNote({ ...note, status: "entered_in_error", signedAt: null, errorReason: "x", errorAt: at })).toBe(

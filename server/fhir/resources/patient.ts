@@ -1,4 +1,5 @@
 import type { patients } from "@/server/db/schema";
+import { EMERGENCY_RELATIONSHIPS } from "@/lib/schemas/patients";
 import { mrnSystem } from "@/server/fhir/identifiers";
 import { coding, meta, reference } from "./common";
 
@@ -10,7 +11,16 @@ import { coding, meta, reference } from "./common";
 type PatientRow = typeof patients.$inferSelect;
 
 const V2 = "http://terminology.hl7.org/CodeSystem/v2-0203";
-const RELATIONSHIP = "http://terminology.hl7.org/CodeSystem/v2-0131";
+const CONTACT_ROLE = "http://terminology.hl7.org/CodeSystem/v2-0131";
+const ROLE_CODE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode";
+const PRONOUNS = "http://hl7.org/fhir/StructureDefinition/individual-pronouns";
+
+/** The contact's relationship: a v3 RoleCode, or v2's "O" (other), with the label people chose. */
+function relationship(key: string) {
+  const r = EMERGENCY_RELATIONSHIPS[key as keyof typeof EMERGENCY_RELATIONSHIPS];
+  if (!r) return { text: key };
+  return { coding: [coding(r.code === "O" ? CONTACT_ROLE : ROLE_CODE, r.code, r.label)], text: r.label };
+}
 
 export function patientResource(p: PatientRow) {
   const address = [p.addressLine, p.addressCity, p.addressRegion, p.addressPostalCode, p.addressCountry];
@@ -18,6 +28,9 @@ export function patientResource(p: PatientRow) {
     resourceType: "Patient" as const,
     id: p.id,
     meta: meta(p.updatedAt, p.version),
+    ...(p.pronouns && {
+      extension: [{ url: PRONOUNS, extension: [{ url: "value", valueCodeableConcept: { text: p.pronouns } }] }],
+    }),
     identifier: [
       {
         use: "usual" as const,
@@ -55,8 +68,8 @@ export function patientResource(p: PatientRow) {
       contact: [
         {
           relationship: [
-            { coding: [coding(RELATIONSHIP, "C", "Emergency Contact")] },
-            ...(p.emergencyRelationship ? [{ text: p.emergencyRelationship }] : []),
+            { coding: [coding(CONTACT_ROLE, "C", "Emergency Contact")] },
+            ...(p.emergencyRelationship ? [relationship(p.emergencyRelationship)] : []),
           ],
           ...(p.emergencyName && { name: { text: p.emergencyName } }),
           ...(p.emergencyPhone && { telecom: [{ system: "phone" as const, value: p.emergencyPhone }] }),

@@ -1,8 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import { appointments } from "@/server/db/schema";
-import { idMatch, instantColumnMatch, ParamError, referenceMatch, token } from "@/server/fhir/params";
+import { instantColumnMatch, ParamError, token } from "@/server/fhir/params";
 import { APPOINTMENT_STATUS, appointmentResource } from "@/server/fhir/resources/appointment";
-import { byMillisecond, fhirType } from "./definition";
+import { byMillisecond, fhirType, idParam, referenceParam, tableRows } from "./definition";
 
 const STATUS_SYSTEM = "http://hl7.org/fhir/appointmentstatus";
 /** Every code of FHIR's appointmentstatus value set: one CareRoster never uses matches nothing. */
@@ -26,18 +26,12 @@ export const appointmentType = fhirType({
   idColumn: appointments.id,
   patientColumn: appointments.patientId,
   params: {
-    patient: {
-      type: "reference",
-      documentation: "The patient: `Patient/<id>` or `<id>`.",
-      modifiers: ["Patient"],
-      match: (v, _m, base) => referenceMatch(appointments.patientId, "Patient", v, base),
-    },
-    practitioner: {
-      type: "reference",
-      documentation: "The clinician: `Practitioner/<id>` or `<id>`.",
-      modifiers: ["Practitioner"],
-      match: (v, _m, base) => referenceMatch(appointments.clinicianId, "Practitioner", v, base),
-    },
+    patient: referenceParam(appointments.patientId, "Patient", "The patient: `Patient/<id>` or `<id>`."),
+    practitioner: referenceParam(
+      appointments.clinicianId,
+      "Practitioner",
+      "The clinician: `Practitioner/<id>` or `<id>`.",
+    ),
     date: {
       type: "date",
       documentation:
@@ -55,20 +49,14 @@ export const appointmentType = fhirType({
         return ours ? eq(appointments.status, ours as keyof typeof APPOINTMENT_STATUS) : sql`false`;
       },
     },
-    _id: { type: "token", documentation: "The appointment's id.", match: (v) => idMatch(appointments.id, v) },
+    _id: idParam(appointments.id, "The appointment's id."),
   },
   sort: [
     { column: byMillisecond(appointments.startsAt), cast: "timestamptz" },
     { column: appointments.id, cast: "uuid" },
   ],
   sortKey: (a) => [a.startsAt.toISOString(), a.id],
-  rows: (tx, where, orderBy, limit) =>
-    tx
-      .select()
-      .from(appointments)
-      .where(where)
-      .orderBy(...orderBy)
-      .limit(limit),
+  rows: tableRows(appointments),
   patientOf: (a) => a.patientId,
   resource: appointmentResource,
 });

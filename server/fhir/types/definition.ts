@@ -1,4 +1,6 @@
 import { sql, type AnyColumn, type SQL } from "drizzle-orm";
+import type { PgTable } from "drizzle-orm/pg-core";
+import { idMatch, referenceMatch } from "@/server/fhir/params";
 import type { Tx } from "@/server/db/client";
 import type { ResourceType } from "@/server/fhir/resources/common";
 
@@ -45,3 +47,33 @@ export const byMillisecond = (column: AnyColumn) => sql`date_trunc('milliseconds
 
 /** Declares a resource type (keeps `Row` tied across its functions). */
 export const fhirType = <Row>(t: FhirType<Row>): FhirType<Row> => t;
+
+/** A reference parameter on `column`: `Type/<id>`, `<id>` or the absolute URL, with the `:Type` modifier. */
+export const referenceParam = (
+  column: AnyColumn,
+  type: "Patient" | "Practitioner",
+  documentation: string,
+): SearchParam => ({
+  type: "reference",
+  documentation,
+  modifiers: [type],
+  match: (v, _m, base) => referenceMatch(column, type, v, base),
+});
+
+/** `_id` on the id column. */
+export const idParam = (column: AnyColumn, documentation: string): SearchParam => ({
+  type: "token",
+  documentation,
+  match: (v) => idMatch(column, v),
+});
+
+/** The rows of one table, whole, as the policies return them. */
+export const tableRows =
+  <T extends PgTable>(table: T) =>
+  (tx: Tx, where: SQL | undefined, orderBy: SQL[], limit: number) =>
+    tx
+      .select()
+      .from(table as PgTable)
+      .where(where)
+      .orderBy(...orderBy)
+      .limit(limit) as unknown as Promise<T["$inferSelect"][]>;

@@ -1,8 +1,7 @@
 import { and, isNotNull, ne } from "drizzle-orm";
 import { clinicalNotes } from "@/server/db/schema";
-import { idMatch, referenceMatch } from "@/server/fhir/params";
 import { documentReferenceResource, isSignedNote } from "@/server/fhir/resources/document-reference";
-import { byMillisecond, fhirType } from "./definition";
+import { byMillisecond, fhirType, idParam, referenceParam, tableRows } from "./definition";
 
 const signed = and(ne(clinicalNotes.status, "draft"), isNotNull(clinicalNotes.signedAt));
 
@@ -12,19 +11,9 @@ export const documentReferenceType = fhirType({
   idColumn: clinicalNotes.id,
   patientColumn: clinicalNotes.patientId,
   params: {
-    patient: {
-      type: "reference",
-      documentation: "The patient: `Patient/<id>` or `<id>`.",
-      modifiers: ["Patient"],
-      match: (v, _m, base) => referenceMatch(clinicalNotes.patientId, "Patient", v, base),
-    },
-    subject: {
-      type: "reference",
-      documentation: "The same as `patient`.",
-      modifiers: ["Patient"],
-      match: (v, _m, base) => referenceMatch(clinicalNotes.patientId, "Patient", v, base),
-    },
-    _id: { type: "token", documentation: "The note's id.", match: (v) => idMatch(clinicalNotes.id, v) },
+    patient: referenceParam(clinicalNotes.patientId, "Patient", "The patient: `Patient/<id>` or `<id>`."),
+    subject: referenceParam(clinicalNotes.patientId, "Patient", "The same as `patient`."),
+    _id: idParam(clinicalNotes.id, "The note's id."),
   },
   sort: [
     { column: byMillisecond(clinicalNotes.signedAt), cast: "timestamptz" },
@@ -32,14 +21,7 @@ export const documentReferenceType = fhirType({
   ],
   sortKey: (n) => [n.signedAt!.toISOString(), n.id],
   rows: async (tx, where, orderBy, limit) =>
-    (
-      await tx
-        .select()
-        .from(clinicalNotes)
-        .where(and(signed, where))
-        .orderBy(...orderBy)
-        .limit(limit)
-    ).filter(isSignedNote),
+    (await tableRows(clinicalNotes)(tx, and(signed, where), orderBy, limit)).filter(isSignedNote),
   patientOf: (n) => n.patientId,
   resource: documentReferenceResource,
 });

@@ -1,9 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import { patients } from "@/server/db/schema";
 import { practiceOfMrnSystem } from "@/server/fhir/identifiers";
-import { dateColumnMatch, idMatch, stringMatch, token } from "@/server/fhir/params";
+import { dateColumnMatch, stringMatch, token } from "@/server/fhir/params";
 import { patientResource } from "@/server/fhir/resources/patient";
-import { fhirType } from "./definition";
+import { fhirType, idParam, tableRows } from "./definition";
 
 const words = ["exact", "contains"] as const;
 
@@ -52,7 +52,7 @@ export const patientType = fhirType({
       documentation: "The birth date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, with `eq` `ne` `gt` `lt` `ge` `le`.",
       match: (v) => dateColumnMatch(patients.birthDate, v),
     },
-    _id: { type: "token", documentation: "The patient's id.", match: (v) => idMatch(patients.id, v) },
+    _id: idParam(patients.id, "The patient's id."),
   },
   sort: [
     { column: patients.familyName, cast: "text" },
@@ -60,13 +60,7 @@ export const patientType = fhirType({
     { column: patients.id, cast: "uuid" },
   ],
   sortKey: (p) => [p.familyName, p.givenName, p.id],
-  rows: (tx, where, orderBy, limit) =>
-    tx
-      .select()
-      .from(patients)
-      .where(where)
-      .orderBy(...orderBy)
-      .limit(limit),
+  rows: tableRows(patients),
   patientOf: (p) => p.id,
   resource: patientResource,
 });

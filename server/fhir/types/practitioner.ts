@@ -1,8 +1,8 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { memberships, users } from "@/server/db/schema";
-import { idMatch, stringMatch } from "@/server/fhir/params";
+import { stringMatch } from "@/server/fhir/params";
 import { practitionerResource } from "@/server/fhir/resources/practitioner";
-import { fhirType } from "./definition";
+import { fhirType, idParam } from "./definition";
 
 type PractitionerRow = {
   user: Pick<typeof users.$inferSelect, "id" | "name" | "email" | "createdAt">;
@@ -25,7 +25,7 @@ export const practitionerType = fhirType<PractitionerRow>({
       modifiers: ["exact", "contains"],
       match: (v, m) => stringMatch([users.name], v, m),
     },
-    _id: { type: "token", documentation: "The practitioner's (user's) id.", match: (v) => idMatch(users.id, v) },
+    _id: idParam(users.id, "The practitioner's (user's) id."),
   },
   sort: [
     { column: users.name, cast: "text" },
