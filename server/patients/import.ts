@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { ImportBatchInput, ImportRow, importPreviewInput } from "@/lib/schemas/import";
 import { audit } from "@/server/audit/record";
@@ -15,15 +15,14 @@ import { checkRow, crossRowErrors, readRoster } from "./import-parse";
 
 const fullName = (p: { givenName: string; familyName: string }) => `${p.givenName} ${p.familyName}`;
 
-/** The typed MRNs the practice already holds (any case, archived charts included: an MRN is never reused). */
+/** The typed MRNs the practice already holds (archived charts included: an MRN is never reused), by its unique index. */
 async function takenMrns(tx: Tx, mrns: string[]): Promise<Set<string>> {
   if (mrns.length === 0) return new Set();
-  const lowered = [...new Set(mrns.map((m) => m.toLowerCase()))];
   const rows = await tx
     .select({ mrn: patients.mrn })
     .from(patients)
-    .where(sql`lower(${patients.mrn}) = any(${sql.param(lowered)}::text[])`);
-  return new Set(rows.map((r) => r.mrn.toLowerCase()));
+    .where(inArray(patients.mrn, [...new Set(mrns)]));
+  return new Set(rows.map((r) => r.mrn));
 }
 
 /** The practice's patients each row may already be, by row line. */
@@ -69,7 +68,7 @@ export async function previewImport(ctx: MemberCtx, input: z.infer<typeof import
   const rows: PreviewRow[] = checked.map((c) => {
     const errors = [...c.errors, ...(across.get(c.line) ?? [])];
     if (c.ok) {
-      if (c.row.mrn && taken.has(c.row.mrn.toLowerCase())) errors.push(`MRN ${c.row.mrn} is already in the practice`);
+      if (c.row.mrn && taken.has(c.row.mrn)) errors.push(`MRN ${c.row.mrn} is already in the practice`);
       const found = duplicates.get(c.line);
       if (found) errors.push(duplicateReason(found));
     }
@@ -127,19 +126,50 @@ function refusal(err: unknown) {
   }
 }
 
-/** An insert that skips a taken MRN: a concurrent import's uncommitted row makes this wait for its outcome. */
-async function insertRow(ctx: MemberCtx, row: ImportRow, mrn: string) {
-  const { line: _line, mrn: _mrn, ...fields } = row;
-  const id = randomUUID();
-  const inserted = await ctx.tx
+const valuesOf = (ctx: MemberCtx, { line: _line, mrn: _mrn, ...fields }: ImportRow, mrn: string) => ({
+  ...fields,
+  id: randomUUID(),
+  mrn,
+  orgId: ctx.orgId,
+  createdBy: ctx.userId,
+});
+
+/**
+ * Rows with their MRNs in one insert, a taken MRN skipped: a concurrent import's uncommitted row
+ * makes it wait for that import's outcome. The ids of the rows stored, by MRN.
+ */
+async function insertRows(tx: Tx, ctx: MemberCtx, rows: { row: ImportRow; mrn: string }[]) {
+  if (rows.length === 0) return new Map<string, string>();
+  const inserted = await tx
     .insert(patients)
-    .values({ ...fields, id, mrn, orgId: ctx.orgId, createdBy: ctx.userId })
+    .values(rows.map(({ row, mrn }) => valuesOf(ctx, row, mrn)))
     .onConflictDoNothing({ target: [patients.orgId, patients.mrn] })
-    .returning({ id: patients.id });
-  return inserted[0]?.id ?? null;
+    .returning({ id: patients.id, mrn: patients.mrn });
+  return new Map(inserted.map((r) => [r.mrn, r.id]));
 }
 
-const nextMrn = async (tx: Tx) => (await tx.execute<{ next: string }>(sql`select app_next_mrn() as next`))[0].next;
+const insertRow = async (ctx: MemberCtx, row: ImportRow, mrn: string) =>
+  (await insertRows(ctx.tx, ctx, [{ row, mrn }])).get(mrn) ?? null;
+
+/** The practice's next `n` MRNs, in one statement. */
+const nextMrns = async (tx: Tx, n: number) =>
+  n === 0
+    ? []
+    : (await tx.execute<{ next: string }>(sql`select app_next_mrn() as next from generate_series(1, ${n})`)).map(
+        (r) => r.next,
+      );
+
+/** A generated MRN that a concurrent import typed meanwhile is drawn again. */
+async function redraw(ctx: MemberCtx, row: ImportRow) {
+  for (let tries = 0; tries < 5; tries++) {
+    const [mrn] = await nextMrns(ctx.tx, 1);
+    const id = await insertRow(ctx, row, mrn);
+    if (id) return { id, mrn };
+  }
+  return null;
+}
+
+const retryable = (err: unknown) => ["40P01", "40001"].includes(findPgError(err)?.code ?? "");
 
 /**
  * Imports one batch in the request's transaction, as the admin (the policies decide): rows whose
@@ -159,8 +189,7 @@ export async function importBatch(ctx: MemberCtx, input: ImportBatchInput): Prom
   ]);
   const todo = input.rows.filter((r) => {
     const found = duplicates.get(r.line);
-    if (r.mrn && taken.has(r.mrn.toLowerCase()))
-      skipped.push({ line: r.line, reason: `MRN ${r.mrn} is already in the practice` });
+    if (r.mrn && taken.has(r.mrn)) skipped.push({ line: r.line, reason: `MRN ${r.mrn} is already in the practice` });
     else if (found) skipped.push({ line: r.line, reason: duplicateReason(found) });
     else return true;
     return false;
@@ -169,22 +198,16 @@ export async function importBatch(ctx: MemberCtx, input: ImportBatchInput): Prom
     a.mrn && b.mrn ? (a.mrn < b.mrn ? -1 : a.mrn > b.mrn ? 1 : 0) : a.mrn ? -1 : b.mrn ? 1 : a.line - b.line,
   );
 
-  const created: BatchResult["created"] = [];
-  for (const row of todo) {
+  const drawn = await nextMrns(ctx.tx, todo.filter((r) => !r.mrn).length);
+  const planned = todo.map((row) => ({ row, mrn: row.mrn ?? drawn.shift()! }));
+  const lines = input.rows.map((r) => r.line);
+  /** Runs one row's write; a refusal rolls the batch back and names the row. */
+  const named = async <T>(row: ImportRow, write: () => Promise<T>) => {
     try {
-      let mrn = row.mrn ?? (await nextMrn(ctx.tx));
-      let id = await insertRow(ctx, row, mrn);
-      for (let tries = 0; !id && !row.mrn && tries < 5; tries++) {
-        mrn = await nextMrn(ctx.tx);
-        id = await insertRow(ctx, row, mrn);
-      }
-      if (id) created.push({ line: row.line, id, mrn, name: fullName(row) });
-      else skipped.push({ line: row.line, reason: `MRN ${mrn} was taken by another registration meanwhile` });
+      return await write();
     } catch (err) {
-      const code = findPgError(err)?.code;
       // Deadlock or serialization: the whole batch may simply be sent again.
-      if (code === "40P01" || code === "40001") throw err;
-      const lines = input.rows.map((r) => r.line);
+      if (retryable(err)) throw err;
       throw new AppError(
         "BAD_REQUEST",
         `Row ${row.line} was refused: ${refusal(err)}. The batch of rows ${Math.min(...lines)}–${Math.max(...lines)} was rolled back; none of them were imported.`,
@@ -192,6 +215,21 @@ export async function importBatch(ctx: MemberCtx, input: ImportBatchInput): Prom
         err,
       );
     }
+  };
+  // One statement for the batch, in a savepoint: when the database refuses a row, the rows go one at
+  // a time to find which.
+  const stored = await ctx.tx
+    .transaction((savepoint) => insertRows(savepoint, ctx, planned))
+    .catch((err: unknown) => {
+      if (retryable(err)) throw err;
+      return null;
+    });
+  const created: BatchResult["created"] = [];
+  for (const { row, mrn } of planned) {
+    const id = stored ? (stored.get(mrn) ?? null) : await named(row, () => insertRow(ctx, row, mrn));
+    const kept = id ? { id, mrn } : row.mrn ? null : await named(row, () => redraw(ctx, row));
+    if (kept) created.push({ line: row.line, ...kept, name: fullName(row) });
+    else skipped.push({ line: row.line, reason: `MRN ${mrn} was taken by another registration meanwhile` });
   }
   if (input.clinicianId && created.length > 0)
     await assignToTeams(ctx, { clinicianId: input.clinicianId, patientIds: created.map((c) => c.id) });
