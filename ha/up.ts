@@ -77,6 +77,7 @@ async function startMembers(s: Secrets) {
       step(`Patroni ${m.name} already running`);
       continue;
     }
+    const fresh = !existsSync(path.join(memberDir(m.name), "data"));
     step(`starting Patroni ${m.name} (PostgreSQL on ${m.pgPort}, REST on ${m.restPort})`);
     postgresDir(memberDir(m.name));
     postgresFile(memberConfig(m.name), JSON.stringify(patroniConfig(i, s), null, 2));
@@ -84,12 +85,14 @@ async function startMembers(s: Secrets) {
       asPostgres: true,
       env: { ...process.env, HOME: memberDir(m.name) },
     });
-    // The first member bootstraps (initdb) alone; the others clone it with pg_basebackup.
-    if (i === 0) {
+    // A new cluster's first member bootstraps (initdb) alone; the others clone it with pg_basebackup.
+    // A restarted cluster elects whichever member may lead (the synchronous standby, in sync mode).
+    if (i === 0 && fresh) {
       step("waiting for the first member to bootstrap and lead");
       await waitFor("a leader", async () => (await clusterState()).some((x) => x.role === "leader"), 120_000);
     }
   }
+  await waitFor("a leader", async () => (await clusterState()).some((x) => x.role === "leader"), 120_000);
   step("waiting for both replicas to stream, one of them synchronous");
   await waitFor(
     "two streaming replicas",

@@ -47,3 +47,16 @@ export function getAuthDb(): Db {
   globalForDb.careRosterAuthDb ??= createDb(url, { max: 4, applicationName: "careroster-auth" });
   return globalForDb.careRosterAuthDb;
 }
+
+/**
+ * Drops the app's pools so the next request opens new ones; the old connections are destroyed at
+ * once (their pending queries fail, and their requests answer 503). For a pool postgres.js left in
+ * a broken state (server/db/driver-guard.ts).
+ */
+export function resetPools(): void {
+  for (const key of ["careRosterDb", "careRosterAuthDb"] as const) {
+    const db = globalForDb[key];
+    globalForDb[key] = undefined;
+    void db?.$client.end({ timeout: 0 }).catch(() => {});
+  }
+}

@@ -1,3 +1,5 @@
+import { resetPools } from "./client";
+
 /**
  * postgres.js 3.4.9 can throw from a setImmediate when a connection is closed under it
  * (porsager/postgres#1154, #1208): "Cannot read properties of null (reading 'write')". By then
@@ -19,8 +21,11 @@ export function guardDriverCrash(): void {
   installed = true;
   process.on("uncaughtException", (err) => {
     if (isDriverNullSocketError(err)) {
+      // The connection it came from may never answer again (seen in a failover behind PgBouncer):
+      // new pools replace the old ones rather than letting stuck connections fill them.
+      resetPools();
       console.warn(
-        "careroster: a database connection closed during a write (postgres.js #1208); the request had already failed.",
+        "careroster: a database connection closed during a write (postgres.js #1208); the pools were reopened.",
       );
       return;
     }

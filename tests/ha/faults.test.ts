@@ -371,11 +371,13 @@ describe.sequential("HA faults", () => {
           const id = ((await res.json()) as { result: { data: { json: { id: string } } } }).result.data.json.id;
           let seen = false;
           let first = true;
-          while (!seen) {
+          const giveUp = Date.now() + 10_000;
+          while (!seen && Date.now() < giveUp) {
             seen = (await sql`select 1 from clinical_notes where id = ${id}`).length > 0;
             if (!seen) await sleep(first ? 1 : 5);
             first = false;
           }
+          expect(seen).toBe(true);
           lag[`${r.name} (${r.role})`].push(Date.now() - acked);
         }
       } finally {
