@@ -9,4 +9,6 @@ export const EQUIVALENT: Record<string, string> = {
     "The BEFORE INSERT trigger sets `version := 1` before the policy's check runs, so the check's `version = 1` cannot be false: the conjunct states the trigger's rule a second time.",
   "clinical_notes.clinical_notes_org_isolation:using-true":
     "A note is read only through its patient (`patient_id` among the caller's visible patients, all of the caller's practice), and the composite foreign key (org_id, patient_id) → patients(org_id, id) keeps every note in its patient's practice: without the restrictive filter the same rows remain. It stays as defence in depth.",
+  "invitations.invitations_update:check:drop-conjunct-1":
+    "The USING already requires `app_is_admin()`, evaluated for the same caller in the same statement: a row that reached the check passed it, so the check's copy of it cannot be false.",
 };
