@@ -25,10 +25,12 @@ import { SECURITY_DIRS, securityTests, stagesFor, type TestFile } from "./select
 
 const TEMPLATE = "careroster_mutants";
 const PER_STAGE_MS = 10 * 60_000;
-const DIR = path.join(process.cwd(), ".data", "mutants");
-const RESULTS = path.join(DIR, "results.jsonl");
+const FULL_DIR = path.join(process.cwd(), ".data", "mutants");
+/** A sample or --only run works in a directory (and on a server) of its own, so it can run beside a full run. */
+let DIR = FULL_DIR;
+const RESULTS = path.join(FULL_DIR, "results.jsonl");
 const REPORT = path.join("tests", "mutants", "report.md");
-const DURATIONS = path.join(DIR, "durations.json");
+const durationsFile = (dir = DIR) => path.join(dir, "durations.json");
 
 type Outcome = { result: "killed"; by: string } | { result: "survived" } | { result: "invalid"; why: string };
 interface Row {
@@ -82,12 +84,13 @@ function learnDurations(reportFile: string, tests: TestFile[]) {
     const inTests = file.assertionResults.reduce((ms, a) => ms + (a.duration ?? 0), 0);
     if (t && file.status === "passed") t.seconds = Math.max(file.endTime - file.startTime, inTests) / 1000;
   }
-  writeFileSync(DURATIONS, JSON.stringify(Object.fromEntries(tests.map((t) => [t.path, t.seconds ?? null]))));
+  writeFileSync(durationsFile(), JSON.stringify(Object.fromEntries(tests.map((t) => [t.path, t.seconds ?? null]))));
 }
 
 function knownDurations(tests: TestFile[]) {
-  if (!existsSync(DURATIONS)) return;
-  const seconds: Record<string, number | null> = JSON.parse(readFileSync(DURATIONS, "utf8"));
+  const file = [durationsFile(), durationsFile(FULL_DIR)].find((f) => existsSync(f));
+  if (!file) return;
+  const seconds: Record<string, number | null> = JSON.parse(readFileSync(file, "utf8"));
   for (const t of tests) t.seconds = seconds[t.path] ?? undefined;
 }
 
@@ -342,12 +345,13 @@ await runCli(async () => {
   const db = await prepareDatabase({
     database: TEMPLATE,
     recreate: true,
-    dataDir: path.join(process.cwd(), ".data", "mutants-pg"),
+    dataDir: path.join(process.cwd(), ".data", full ? "mutants-pg" : "mutants-part-pg"),
   });
   try {
     const owner = postgres(db.ownerUrl, { max: 1, onnotice: () => {} });
     const catalog = await readCatalog(owner).finally(() => owner.end());
     const all = generateMutants(catalog);
+    if (!full) DIR = path.join(process.cwd(), ".data", "mutants-part");
     mkdirSync(DIR, { recursive: true });
     const urlsOf = (copy: string): Urls => ({
       runtime: withDatabase(db.runtimeUrl, copy),
