@@ -498,3 +498,30 @@ describe("anyone", () => {
     });
   });
 });
+
+describe("org_sso", () => {
+  it("an admin reads, changes and removes their own practice's SSO settings only; a clinician none", async () => {
+    const { orgs } = await demoIds();
+    const owner = ownerSql();
+    const made = await owner`
+      insert into org_sso (org_id, issuer, client_id, client_secret_enc)
+      values (${orgs.northside}, 'https://idp.north.test', 'north-client', 'enc'),
+             (${orgs.lakeside}, 'https://idp.lake.test', 'lake-client', 'enc')
+      on conflict (org_id) do nothing returning org_id`;
+    try {
+      const seen = await asUser("northAdmin", "northside", async (tx) => ({
+        rows: (await tx.execute(sql`select org_id from org_sso`)).map((r) => r.org_id),
+        updated: (await tx.execute(sql`update org_sso set client_id = 'changed'`)).count,
+        deleted: (await tx.execute(sql`delete from org_sso`)).count,
+      }));
+      expect(seen).toEqual({ rows: [orgs.northside], updated: 1, deleted: 1 });
+      const byClinician = await asUser("grey", "northside", async (tx) => ({
+        rows: (await tx.execute(sql`select org_id from org_sso`)).length,
+        deleted: (await tx.execute(sql`delete from org_sso`)).count,
+      }));
+      expect(byClinician).toEqual({ rows: 0, deleted: 0 });
+    } finally {
+      await owner`delete from org_sso where org_id = any(${made.map((r) => r.org_id as string)})`;
+    }
+  });
+});
