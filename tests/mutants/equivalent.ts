@@ -11,4 +11,6 @@ export const EQUIVALENT: Record<string, string> = {
     "A note is read only through its patient (`patient_id` among the caller's visible patients, all of the caller's practice), and the composite foreign key (org_id, patient_id) → patients(org_id, id) keeps every note in its patient's practice: without the restrictive filter the same rows remain. It stays as defence in depth.",
   "invitations.invitations_update:check:drop-conjunct-1":
     "The USING already requires `app_is_admin()`, evaluated for the same caller in the same statement: a row that reached the check passed it, so the check's copy of it cannot be false.",
+  "invitations.invitations_insert:check:drop-conjunct-2":
+    "The restrictive `invitations_org_isolation` (FOR ALL) checks `org_id = app_org_id()` on every insert as well: without the permissive policy's copy the same rows are refused.",
 };
