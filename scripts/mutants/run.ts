@@ -390,7 +390,8 @@ await runCli(async () => {
     const started = Date.now();
     await testAll(chosen, workers, db.ownerUrl, urlsOf, tests, (row) => {
       results.set(row.id, row);
-      if (full) appendFileSync(RESULTS, `${JSON.stringify(row)}\n`);
+      // The latest verdict of each mutant: a re-run of survivors (--only) updates the full run's results.
+      if (full || existsSync(RESULTS)) appendFileSync(RESULTS, `${JSON.stringify(row)}\n`);
     });
     const wall = (Date.now() - started) / 1000;
     if (!(await killersPass(chosen.map((m) => results.get(m.id)!)))) return 1;
