@@ -216,7 +216,33 @@ function readResults(): Map<string, Row> {
 
 const minutes = (seconds: number) => `${(seconds / 60).toFixed(0)} min`;
 
-function report(all: Mutant[], results: Map<string, Row>, wallSeconds: number | null): string {
+/** The sample `.ci/run` runs (`--sample 12 --seed ci`). */
+const CI_SAMPLE = { size: 12, seed: "ci" };
+
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : 0);
+
+/** Time on this machine, from the seconds each mutant took (its copy, its DDL and its tests) on one of the copies. */
+function timing(all: Mutant[], results: Map<string, Row>, workers: number): string[] {
+  const rows = [...results.values()].filter((r) => all.some((m) => m.id === r.id));
+  if (rows.length === 0) return [];
+  const killed = rows.filter((r) => r.o.result !== "survived").map((r) => r.seconds);
+  const survived = rows.filter((r) => r.o.result === "survived").map((r) => r.seconds);
+  const perMutant = (killed.length * median(killed) + survived.length * median(survived)) / rows.length;
+  const sample = pick(all, CI_SAMPLE.size, undefined, CI_SAMPLE.seed).map((m) => results.get(m.id));
+  const sampleSeconds = sample.every(Boolean) ? sample.reduce((n, r) => n + r!.seconds, 0) / workers : null;
+  return [
+    "## Time on this machine (2 cores, shared with four other engineers' suites)",
+    "",
+    `- A killed mutant takes ${median(killed)} s (median of ${killed.length}), a survivor ${median(survived)} s (median of ${survived.length}: it meets every security test file).`,
+    `- The full set, ${all.length} mutants on ${workers} copies at these rates: about ${((all.length * perMutant) / workers / 3600).toFixed(1)} h.`,
+    sampleSeconds === null
+      ? `- The CI sample (\`--sample ${CI_SAMPLE.size} --seed ${CI_SAMPLE.seed}\`) has not run here yet.`
+      : `- The CI sample (\`--sample ${CI_SAMPLE.size} --seed ${CI_SAMPLE.seed}\`): about ${minutes(sampleSeconds)} of mutants, plus the template and the check of its killing tests on an unmutated copy (docs/mutation-testing.md has the measured total).`,
+    "",
+  ];
+}
+
+function report(all: Mutant[], results: Map<string, Row>, wallSeconds: number | null, workers: number): string {
   const rows = all.filter((m) => results.has(m.id)).map((m) => ({ m, o: results.get(m.id)!.o }));
   const count = (r: Outcome["result"]) => rows.filter((x) => x.o.result === r).length;
   const survivors = rows.filter((x) => x.o.result === "survived");
@@ -243,6 +269,7 @@ function report(all: Mutant[], results: Map<string, Row>, wallSeconds: number | 
     "",
     `survived (not equivalent): ${survivors.length - equivalent.length}`,
     "",
+    ...timing(all, results, workers),
     "## Survivors",
     "",
     ...(survivors.length === 0
@@ -369,7 +396,7 @@ await runCli(async () => {
     if (values.report) {
       const results = readResults();
       if (!(await killersPass([...results.values()]))) return 1;
-      writeFileSync(REPORT, report(all, results, null));
+      writeFileSync(REPORT, report(all, results, null, workers));
       console.log(`Wrote ${REPORT}.`);
       return 0;
     }
@@ -396,7 +423,7 @@ await runCli(async () => {
     const wall = (Date.now() - started) / 1000;
     if (!(await killersPass(chosen.map((m) => results.get(m.id)!)))) return 1;
     if (full) {
-      writeFileSync(REPORT, report(all, results, values.resume ? null : wall));
+      writeFileSync(REPORT, report(all, results, values.resume ? null : wall, workers));
       console.log(`Wrote ${REPORT}.`);
     }
     const rows = chosen.map((m) => results.get(m.id)!);
