@@ -13,4 +13,12 @@ export const EQUIVALENT: Record<string, string> = {
     "The USING already requires `app_is_admin()`, evaluated for the same caller in the same statement: a row that reached the check passed it, so the check's copy of it cannot be false.",
   "invitations.invitations_insert:check:drop-conjunct-2":
     "The restrictive `invitations_org_isolation` (FOR ALL) checks `org_id = app_org_id()` on every insert as well: without the permissive policy's copy the same rows are refused.",
+  "coverage.coverage_update:check:drop-conjunct-1":
+    "`covering_id` and `covered_id` cannot change (the runtime role may update only `ended_at` and `ended_by`, and the BEFORE UPDATE trigger refuses any other change), so the new row's parties are the old row's, which the USING already required to include the caller.",
+  "org_sso_domains.org_sso_domains_insert:check:drop-conjunct-3":
+    "The runtime role may insert only `org_id` and `domain` (column privilege): `verified_at`, `verified_by` and `last_checked_at` take their NULL defaults on every insert it can make, so the check's `IS NULL` tests cannot be false.",
+  "org_sso_domains.org_sso_domains_insert:check:drop-conjunct-4":
+    "The runtime role may insert only `org_id` and `domain` (column privilege): `verified_at`, `verified_by` and `last_checked_at` take their NULL defaults on every insert it can make, so the check's `IS NULL` tests cannot be false.",
+  "org_sso_domains.org_sso_domains_insert:check:drop-conjunct-5":
+    "The runtime role may insert only `org_id` and `domain` (column privilege): `verified_at`, `verified_by` and `last_checked_at` take their NULL defaults on every insert it can make, so the check's `IS NULL` tests cannot be false.",
 };
