@@ -21,4 +21,6 @@ export const EQUIVALENT: Record<string, string> = {
     "The runtime role may insert only `org_id` and `domain` (column privilege): `verified_at`, `verified_by` and `last_checked_at` take their NULL defaults on every insert it can make, so the check's `IS NULL` tests cannot be false.",
   "org_sso_domains.org_sso_domains_insert:check:drop-conjunct-5":
     "The runtime role may insert only `org_id` and `domain` (column privilege): `verified_at`, `verified_by` and `last_checked_at` take their NULL defaults on every insert it can make, so the check's `IS NULL` tests cannot be false.",
+  "care_team.care_team_org_immutable:drop-trigger":
+    "The runtime role has no UPDATE on care_team at all (rows are inserted and deleted, never changed), so no request can attempt the org move this trigger refuses; it guards the owner's own statements.",
 };
