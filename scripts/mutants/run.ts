@@ -25,10 +25,12 @@ import { SECURITY_DIRS, securityTests, stagesFor, type TestFile } from "./select
 
 const TEMPLATE = "careroster_mutants";
 const PER_STAGE_MS = 10 * 60_000;
-const DIR = path.join(process.cwd(), ".data", "mutants");
-const RESULTS = path.join(DIR, "results.jsonl");
+const FULL_DIR = path.join(process.cwd(), ".data", "mutants");
+/** A sample or --only run works in a directory (and on a server) of its own, so it can run beside a full run. */
+let DIR = FULL_DIR;
+const RESULTS = path.join(FULL_DIR, "results.jsonl");
 const REPORT = path.join("tests", "mutants", "report.md");
-const DURATIONS = path.join(DIR, "durations.json");
+const durationsFile = (dir = DIR) => path.join(dir, "durations.json");
 
 type Outcome = { result: "killed"; by: string } | { result: "survived" } | { result: "invalid"; why: string };
 interface Row {
@@ -51,14 +53,15 @@ const withDatabase = (url: string, database: string) => {
 const hash = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /**
- * The mutants to run, in hash order: a sample is the first N, and a full run stopped early has run
- * a sample of the same kind rather than the first tables of the alphabet.
+ * The mutants to run, in hash order: a sample is the first N not documented as equivalent, and a
+ * full run stopped early has run a sample of the same kind rather than the first tables of the alphabet.
  */
 function pick(all: Mutant[], sample?: number, only?: string[], seed?: string): Mutant[] {
   const key = (m: Mutant) => hash(seed === undefined ? m.id : `${seed}:${m.id}`);
   const shuffled = [...all].sort((a, b) => key(a).localeCompare(key(b)));
   if (only) return shuffled.filter((m) => only.some((o) => m.id.includes(o)));
-  return sample === undefined ? shuffled : shuffled.slice(0, sample);
+  // A documented equivalent can only survive, after every security test: a sample spends its time on the rest.
+  return sample === undefined ? shuffled : shuffled.filter((m) => !EQUIVALENT[m.id]).slice(0, sample);
 }
 
 /** Seconds each test file took when it last ran to the end, learnt from every report. */
@@ -82,12 +85,13 @@ function learnDurations(reportFile: string, tests: TestFile[]) {
     const inTests = file.assertionResults.reduce((ms, a) => ms + (a.duration ?? 0), 0);
     if (t && file.status === "passed") t.seconds = Math.max(file.endTime - file.startTime, inTests) / 1000;
   }
-  writeFileSync(DURATIONS, JSON.stringify(Object.fromEntries(tests.map((t) => [t.path, t.seconds ?? null]))));
+  writeFileSync(durationsFile(), JSON.stringify(Object.fromEntries(tests.map((t) => [t.path, t.seconds ?? null]))));
 }
 
 function knownDurations(tests: TestFile[]) {
-  if (!existsSync(DURATIONS)) return;
-  const seconds: Record<string, number | null> = JSON.parse(readFileSync(DURATIONS, "utf8"));
+  const file = [durationsFile(), durationsFile(FULL_DIR)].find((f) => existsSync(f));
+  if (!file) return;
+  const seconds: Record<string, number | null> = JSON.parse(readFileSync(file, "utf8"));
   for (const t of tests) t.seconds = seconds[t.path] ?? undefined;
 }
 
@@ -181,10 +185,15 @@ function runStage(
       timedOut = true;
       process.kill(-child.pid!, "SIGKILL");
     }, PER_STAGE_MS);
-    child.on("exit", (status) => {
+    child.on("exit", (status, signal) => {
       clearTimeout(timer);
       if (timedOut)
         return resolve({ result: "killed", by: `the tests did not finish in ${PER_STAGE_MS / 60_000} minutes` });
+      // Stopped from outside: no verdict, and none recorded.
+      if (signal) {
+        console.error(`The tests were stopped (${signal}); the run ends here.`);
+        process.exit(1);
+      }
       learnDurations(reportFile, tests);
       const by = firstFailure(reportFile, why);
       if (status === 0 && !by) return resolve({ result: "survived" });
@@ -213,7 +222,33 @@ function readResults(): Map<string, Row> {
 
 const minutes = (seconds: number) => `${(seconds / 60).toFixed(0)} min`;
 
-function report(all: Mutant[], results: Map<string, Row>, wallSeconds: number | null): string {
+/** The sample `.ci/run` runs (`--sample 12 --seed ci`). */
+const CI_SAMPLE = { size: 12, seed: "ci" };
+
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : 0);
+
+/** Time on this machine, from the seconds each mutant took (its copy, its DDL and its tests) on one of the copies. */
+function timing(all: Mutant[], results: Map<string, Row>, workers: number): string[] {
+  const rows = [...results.values()].filter((r) => all.some((m) => m.id === r.id));
+  if (rows.length === 0) return [];
+  const killed = rows.filter((r) => r.o.result !== "survived").map((r) => r.seconds);
+  const survived = rows.filter((r) => r.o.result === "survived").map((r) => r.seconds);
+  const perMutant = (killed.length * median(killed) + survived.length * median(survived)) / rows.length;
+  const sample = pick(all, CI_SAMPLE.size, undefined, CI_SAMPLE.seed).map((m) => results.get(m.id));
+  const sampleSeconds = sample.every(Boolean) ? sample.reduce((n, r) => n + r!.seconds, 0) / workers : null;
+  return [
+    "## Time on this machine (2 cores, shared with four other engineers' suites)",
+    "",
+    `- A killed mutant takes ${median(killed)} s (median of ${killed.length}), a survivor ${median(survived)} s (median of ${survived.length}: it meets every security test file).`,
+    `- The full set, ${all.length} mutants on ${workers} copies at these rates: about ${((all.length * perMutant) / workers / 3600).toFixed(1)} h.`,
+    sampleSeconds === null
+      ? `- The CI sample (\`--sample ${CI_SAMPLE.size} --seed ${CI_SAMPLE.seed}\`) has not run here yet.`
+      : `- The CI sample (\`--sample ${CI_SAMPLE.size} --seed ${CI_SAMPLE.seed}\`): about ${minutes(sampleSeconds)} of mutants, plus the template and the check of its killing tests on an unmutated copy (docs/mutation-testing.md has the measured total).`,
+    "",
+  ];
+}
+
+function report(all: Mutant[], results: Map<string, Row>, wallSeconds: number | null, workers: number): string {
   const rows = all.filter((m) => results.has(m.id)).map((m) => ({ m, o: results.get(m.id)!.o }));
   const count = (r: Outcome["result"]) => rows.filter((x) => x.o.result === r).length;
   const survivors = rows.filter((x) => x.o.result === "survived");
@@ -240,6 +275,7 @@ function report(all: Mutant[], results: Map<string, Row>, wallSeconds: number | 
     "",
     `survived (not equivalent): ${survivors.length - equivalent.length}`,
     "",
+    ...timing(all, results, workers),
     "## Survivors",
     "",
     ...(survivors.length === 0
@@ -342,12 +378,13 @@ await runCli(async () => {
   const db = await prepareDatabase({
     database: TEMPLATE,
     recreate: true,
-    dataDir: path.join(process.cwd(), ".data", "mutants-pg"),
+    dataDir: path.join(process.cwd(), ".data", full ? "mutants-pg" : "mutants-part-pg"),
   });
   try {
     const owner = postgres(db.ownerUrl, { max: 1, onnotice: () => {} });
     const catalog = await readCatalog(owner).finally(() => owner.end());
     const all = generateMutants(catalog);
+    if (!full) DIR = path.join(process.cwd(), ".data", "mutants-part");
     mkdirSync(DIR, { recursive: true });
     const urlsOf = (copy: string): Urls => ({
       runtime: withDatabase(db.runtimeUrl, copy),
@@ -365,7 +402,7 @@ await runCli(async () => {
     if (values.report) {
       const results = readResults();
       if (!(await killersPass([...results.values()]))) return 1;
-      writeFileSync(REPORT, report(all, results, null));
+      writeFileSync(REPORT, report(all, results, null, workers));
       console.log(`Wrote ${REPORT}.`);
       return 0;
     }
@@ -386,12 +423,13 @@ await runCli(async () => {
     const started = Date.now();
     await testAll(chosen, workers, db.ownerUrl, urlsOf, tests, (row) => {
       results.set(row.id, row);
-      if (full) appendFileSync(RESULTS, `${JSON.stringify(row)}\n`);
+      // The latest verdict of each mutant: a re-run of survivors (--only) updates the full run's results.
+      if (full || existsSync(RESULTS)) appendFileSync(RESULTS, `${JSON.stringify(row)}\n`);
     });
     const wall = (Date.now() - started) / 1000;
     if (!(await killersPass(chosen.map((m) => results.get(m.id)!)))) return 1;
     if (full) {
-      writeFileSync(REPORT, report(all, results, values.resume ? null : wall));
+      writeFileSync(REPORT, report(all, results, values.resume ? null : wall, workers));
       console.log(`Wrote ${REPORT}.`);
     }
     const rows = chosen.map((m) => results.get(m.id)!);

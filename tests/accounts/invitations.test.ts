@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET, POST } from "@/app/api/trpc/[trpc]/route";
 import { checkCredentials } from "@/server/auth/credentials";
@@ -12,6 +13,7 @@ import {
   demoIds,
   newSession,
   ownerSql,
+  pgError,
   runtimeDb,
   trpcCode,
 } from "@/tests/helpers/db";
@@ -390,5 +392,40 @@ describe("the pre-created-account attack, over HTTP", () => {
     expect(m.status).toBe("invited");
     // Whoever reads the mailbox can accept (and that proves the address).
     expect((await http("POST", "invitations.accept", { token: link.token }, attacker)).status).toBe(200);
+  });
+});
+
+describe("the invitations insert policy, in SQL", () => {
+  // The admin's own insert of a pending invitation is the only one allowed: none pre-accepted,
+  // pre-revoked or in someone else's name, and none by a clinician.
+  const insert = (fields: { invitedBy: string; acceptedBy?: string | null; accepted?: boolean; revoked?: boolean }) =>
+    sql`insert into invitations (org_id, email, name, role, token_hash, invited_by, expires_at, accepted_at, accepted_by, revoked_at)
+        values (app_org_id(), ${`policy-${randomUUID()}@accounts.test`}, 'Policy Test', 'clinician', ${randomUUID()},
+                ${fields.invitedBy}, now() + interval '1 day', ${fields.accepted ? sql`now()` : null},
+                ${fields.acceptedBy ?? null}, ${fields.revoked ? sql`now()` : null})`;
+
+  it("only an admin inserts, in their own name, an invitation still pending", async () => {
+    const { users: u } = await demoIds();
+    const refused = await asUser("northAdmin", "northside", async (tx) => {
+      const codes: Record<string, string> = {};
+      const attempts = {
+        "another inviter": insert({ invitedBy: u.grey }),
+        "already accepted": insert({ invitedBy: u.northAdmin, accepted: true }),
+        "accepted by someone": insert({ invitedBy: u.northAdmin, acceptedBy: u.grey }),
+        "already revoked": insert({ invitedBy: u.northAdmin, revoked: true }),
+      };
+      for (const [what, statement] of Object.entries(attempts))
+        codes[what] = (await pgError(tx.transaction((sp) => sp.execute(statement)))).code;
+      await tx.execute(insert({ invitedBy: u.northAdmin }));
+      return codes;
+    });
+    expect(refused).toEqual({
+      "another inviter": "42501",
+      "already accepted": "42501",
+      "accepted by someone": "42501",
+      "already revoked": "42501",
+    });
+    const byClinician = await asUser("grey", "northside", (tx) => pgError(tx.execute(insert({ invitedBy: u.grey }))));
+    expect(byClinician.code).toBe("42501");
   });
 });

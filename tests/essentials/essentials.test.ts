@@ -382,6 +382,32 @@ describe("integrity: recorded content never changes", () => {
     ).toBe("42501");
   });
 
+  it("an entry in error is out of reach of every update, for each kind: marked again answers NOT_FOUND, SQL touches no row", async () => {
+    const fresh = await recordAll("grey", greyOnly);
+    const grey = await callerFor("grey", "northside");
+    const entries = [
+      ["problem", fresh.problem, "conditions"],
+      ["allergy", fresh.allergy, "allergies"],
+      ["medication", fresh.medication, "medication_statements"],
+      ["vital", fresh.vital, "vital_signs"],
+    ] as const;
+    for (const [entry, id] of entries) await grey.essentials.markInError({ entry, id, reason: "Wrong patient chosen" });
+    for (const [entry, id] of entries)
+      expect(await trpcCode(grey.essentials.markInError({ entry, id, reason: "Second time round" })), entry).toBe(
+        "NOT_FOUND",
+      );
+    // The update policies' USING hides a row in error (the lock trigger would refuse it; it never gets the chance).
+    const touched = await asUser("grey", "northside", async (tx) => {
+      const out: number[] = [];
+      for (const [, id, table] of entries)
+        out.push(
+          (await tx.execute(sql`update ${sql.identifier(table)} set error_reason = 'again' where id = ${id}`)).count,
+        );
+      return out;
+    });
+    expect(touched).toEqual([0, 0, 0, 0]);
+  });
+
   it("resolving a problem and stopping a medication happen once, stamped by the database; any of the team may", async () => {
     const shepherd = await callerFor("shepherd", "northside");
     await shepherd.essentials.resolveProblem({ id: rows.problem, resolvedOn: "2025-06-01" });

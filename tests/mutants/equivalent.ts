@@ -9,4 +9,18 @@ export const EQUIVALENT: Record<string, string> = {
     "The BEFORE INSERT trigger sets `version := 1` before the policy's check runs, so the check's `version = 1` cannot be false: the conjunct states the trigger's rule a second time.",
   "clinical_notes.clinical_notes_org_isolation:using-true":
     "A note is read only through its patient (`patient_id` among the caller's visible patients, all of the caller's practice), and the composite foreign key (org_id, patient_id) → patients(org_id, id) keeps every note in its patient's practice: without the restrictive filter the same rows remain. It stays as defence in depth.",
+  "invitations.invitations_update:check:drop-conjunct-1":
+    "The USING already requires `app_is_admin()`, evaluated for the same caller in the same statement: a row that reached the check passed it, so the check's copy of it cannot be false.",
+  "invitations.invitations_insert:check:drop-conjunct-2":
+    "The restrictive `invitations_org_isolation` (FOR ALL) checks `org_id = app_org_id()` on every insert as well: without the permissive policy's copy the same rows are refused.",
+  "coverage.coverage_update:check:drop-conjunct-1":
+    "`covering_id` and `covered_id` cannot change (the runtime role may update only `ended_at` and `ended_by`, and the BEFORE UPDATE trigger refuses any other change), so the new row's parties are the old row's, which the USING already required to include the caller.",
+  "org_sso_domains.org_sso_domains_insert:check:drop-conjunct-3":
+    "The runtime role may insert only `org_id` and `domain` (column privilege): `verified_at`, `verified_by` and `last_checked_at` take their NULL defaults on every insert it can make, so the check's `IS NULL` tests cannot be false.",
+  "org_sso_domains.org_sso_domains_insert:check:drop-conjunct-4":
+    "The runtime role may insert only `org_id` and `domain` (column privilege): `verified_at`, `verified_by` and `last_checked_at` take their NULL defaults on every insert it can make, so the check's `IS NULL` tests cannot be false.",
+  "org_sso_domains.org_sso_domains_insert:check:drop-conjunct-5":
+    "The runtime role may insert only `org_id` and `domain` (column privilege): `verified_at`, `verified_by` and `last_checked_at` take their NULL defaults on every insert it can make, so the check's `IS NULL` tests cannot be false.",
+  "care_team.care_team_org_immutable:drop-trigger":
+    "The runtime role has no UPDATE on care_team at all (rows are inserted and deleted, never changed), so no request can attempt the org move this trigger refuses; it guards the owner's own statements.",
 };

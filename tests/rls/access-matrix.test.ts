@@ -498,3 +498,58 @@ describe("anyone", () => {
     });
   });
 });
+
+describe("org_sso", () => {
+  it("an admin reads, changes and removes their own practice's SSO settings only; a clinician none", async () => {
+    const { orgs } = await demoIds();
+    const owner = ownerSql();
+    const made = await owner`
+      insert into org_sso (org_id, issuer, client_id, client_secret_enc)
+      values (${orgs.northside}, 'https://idp.north.test', 'north-client', 'enc'),
+             (${orgs.lakeside}, 'https://idp.lake.test', 'lake-client', 'enc')
+      on conflict (org_id) do nothing returning org_id`;
+    try {
+      const seen = await asUser("northAdmin", "northside", async (tx) => ({
+        rows: (await tx.execute(sql`select org_id from org_sso`)).map((r) => r.org_id),
+        updated: (await tx.execute(sql`update org_sso set client_id = 'changed'`)).count,
+        deleted: (await tx.execute(sql`delete from org_sso`)).count,
+      }));
+      expect(seen).toEqual({ rows: [orgs.northside], updated: 1, deleted: 1 });
+      const byClinician = await asUser("grey", "northside", async (tx) => ({
+        rows: (await tx.execute(sql`select org_id from org_sso`)).length,
+        deleted: (await tx.execute(sql`delete from org_sso`)).count,
+      }));
+      expect(byClinician).toEqual({ rows: 0, deleted: 0 });
+    } finally {
+      await owner`delete from org_sso where org_id = any(${made.map((r) => r.org_id as string)})`;
+    }
+  });
+});
+
+describe("org_sso_domains", () => {
+  it("an admin reads and removes their own practice's SSO domains only, even with no WHERE; a clinician none", async () => {
+    const { orgs } = await demoIds();
+    const owner = ownerSql();
+    const domains = [`n${randomUUID().slice(0, 8)}.matrix-test.org`, `l${randomUUID().slice(0, 8)}.matrix-test.org`];
+    await owner`insert into org_sso_domains (org_id, domain) values (${orgs.northside}, ${domains[0]}), (${orgs.lakeside}, ${domains[1]})`;
+    try {
+      const mine = (tx: Tx) =>
+        tx.execute(sql`select domain from org_sso_domains where domain in (${domains[0]}, ${domains[1]})`);
+      const [{ n: northCount }] =
+        await owner`select count(*)::int as n from org_sso_domains where org_id = ${orgs.northside}`;
+      // With no WHERE the SELECT policy plays no part: the delete policy alone keeps Lakeside's rows out.
+      const byAdmin = await asUser("northAdmin", "northside", async (tx) => ({
+        rows: (await mine(tx)).map((r) => r.domain),
+        deleted: (await tx.execute(sql`delete from org_sso_domains`)).count,
+      }));
+      expect(byAdmin).toEqual({ rows: [domains[0]], deleted: northCount });
+      const byClinician = await asUser("grey", "northside", async (tx) => ({
+        rows: (await mine(tx)).length,
+        deleted: (await tx.execute(sql`delete from org_sso_domains`)).count,
+      }));
+      expect(byClinician).toEqual({ rows: 0, deleted: 0 });
+    } finally {
+      await owner`delete from org_sso_domains where domain = any(${domains})`;
+    }
+  });
+});

@@ -430,3 +430,65 @@ describe("reminders stay in their appointment's practice", () => {
     expect(err.code).toBe("23503");
   });
 });
+
+describe("an update policy's USING hides rows by itself", () => {
+  // A blanket UPDATE (no WHERE, a constant value) reads no column, so the SELECT policies play no
+  // part: only each UPDATE policy's USING keeps rows out of reach. A clinician with an empty panel
+  // (no care team, cover or grant) and no admin role may update nothing in these tables; a USING
+  // that let rows in would show as rows touched or as the WITH CHECK's refusal, never as 0.
+  // Every table with both an update policy and an UPDATE grant (care_team rows are never updated).
+  const TABLES = [
+    "patients",
+    "appointments",
+    "clinical_notes",
+    "conditions",
+    "allergies",
+    "medication_statements",
+    "vital_signs",
+    "coverage",
+    "access_grants",
+    "invitations",
+    "mrn_sequences",
+    "organizations",
+  ];
+  const user = randomUUID();
+  let org: string;
+
+  beforeAll(async () => {
+    org = (await demoIds()).orgs.northside;
+    await ownerSql()`insert into users (id, email, name, password_hash) values (${user}, ${`empty-${user}@boundary.test`}, 'Dr. Empty Panel', 'x')`;
+    await ownerSql()`insert into memberships (user_id, org_id, role) values (${user}, ${org}, 'clinician')`;
+  });
+  afterAll(async () => {
+    await ownerSql()`delete from audit_events where actor_id = ${user}`;
+    await ownerSql()`delete from sessions where user_id = ${user}`;
+    await ownerSql()`delete from memberships where user_id = ${user}`;
+    await ownerSql()`delete from users where id = ${user}`;
+  });
+
+  it("a clinician with an empty panel touches no row of any table with an update policy, column by column", async () => {
+    const columns = await ownerSql()<{ table: string; column: string }[]>`
+      select table_name as table, column_name as column from information_schema.column_privileges
+       where table_schema = 'public' and privilege_type = 'UPDATE' and table_name = any(${TABLES})
+         and grantee in ('careroster_runtime', 'careroster_clinician')
+       order by 1, 2`;
+    expect(new Set(columns.map((c) => c.table))).toEqual(new Set(TABLES));
+    const key = await newSession(user, org);
+    const touched: Record<string, number | string> = {};
+    await withRlsContext(runtimeDb(), { kind: "session", ...key }, async (tx) => {
+      for (const { table, column } of columns) {
+        touched[`${table}.${column}`] = await tx
+          .transaction(
+            async (sp) =>
+              (await sp.execute(sql`update ${sql.identifier(table)} set ${sql.identifier(column)} = null`)).count,
+          )
+          .catch((err: Error) => `refused: ${(err.cause as Error | undefined)?.message ?? err.message}`);
+      }
+      // Nothing is kept, whatever happened above.
+      tx.rollback();
+    }).catch((err: unknown) => {
+      if (!(err instanceof Error && /rollback/i.test(err.message))) throw err;
+    });
+    expect(touched).toEqual(Object.fromEntries(columns.map((c) => [`${c.table}.${c.column}`, 0])));
+  });
+});
