@@ -222,8 +222,8 @@ function readResults(): Map<string, Row> {
 
 const minutes = (seconds: number) => `${(seconds / 60).toFixed(0)} min`;
 
-/** The sample `.ci/run` runs (`--sample 12 --seed ci`). */
-const CI_SAMPLE = { size: 12, seed: "ci" };
+/** The sample `.ci/run` runs (`--sample 8 --seed ci`). */
+const CI_SAMPLE = { size: 8, seed: "ci" };
 
 const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : 0);
 

@@ -96,6 +96,20 @@ describe("sessions in the database", () => {
     ).toBe("42501");
   });
 
+  it("an admin ends an active member's session by the update policy alone; another practice's user's, none", async () => {
+    const { users, orgs } = await demoIds();
+    const greys = (await newSession(users.grey, orgs.northside)).sessionId;
+    const houses = (await newSession(users.house, orgs.lakeside)).sessionId;
+    const end = (id: string) =>
+      asUser("northAdmin", "northside", (tx) =>
+        tx.execute(sql`update sessions set revoked_at = now() where id = ${id} returning id`),
+      );
+    expect(await end(greys)).toHaveLength(1);
+    expect(await end(houses)).toHaveLength(0);
+    const [house] = await ownerSql()`select revoked_at from sessions where id = ${houses}`;
+    expect(house.revoked_at).toBeNull();
+  });
+
   it("the context statement: a live session reads; a revoked, unknown or another user's session, or a wrong secret, reads nothing and fails", async () => {
     const { users, orgs } = await demoIds();
     const grey = await newSession(users.grey, orgs.northside);
