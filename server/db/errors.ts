@@ -29,6 +29,9 @@ const CONNECTION_FAILURES = new Set([
   "REQUEST_DEADLINE",
 ]);
 
+/** Seconds a client should wait before retrying after an outage (the Retry-After header). */
+export const RETRY_AFTER_SECONDS = 5;
+
 /**
  * Whether an error means the database is away (`unavailable`: a failover, a restart, a killed
  * connection) or takes no writes (`read-only`: a standby, or a leader Patroni demoted), as opposed

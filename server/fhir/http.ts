@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { getDb } from "@/server/db/client";
 import { SessionEndedError, withRlsContext } from "@/server/db/context";
+import { databaseOutage, RETRY_AFTER_SECONDS } from "@/server/db/errors";
+import { APP_ERRORS } from "@/lib/app-errors";
 import { appUrl } from "@/server/mail";
 import { capabilityStatement } from "@/server/fhir/capability";
 import { resolveFhirCaller, scopeReach } from "@/server/fhir/caller";
@@ -56,6 +58,13 @@ function errorResponse(err: unknown): Response {
   }
   if (err instanceof SessionEndedError)
     return errorResponse(FhirError.of(401, "login", "The session has ended. Sign in again."));
+  const outage = databaseOutage(err);
+  if (outage) {
+    const { message } = APP_ERRORS[outage === "read-only" ? "DATABASE_READ_ONLY" : "DATABASE_UNAVAILABLE"];
+    return fhirResponse(operationOutcome([{ severity: "error", code: "transient", diagnostics: message }]), 503, {
+      "retry-after": String(RETRY_AFTER_SECONDS),
+    });
+  }
   console.error("careroster: FHIR request failed", (err as Error)?.name);
   return fhirResponse(
     operationOutcome([{ severity: "fatal", code: "exception", diagnostics: "Something went wrong on our side." }]),

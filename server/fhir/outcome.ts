@@ -5,7 +5,15 @@
 
 /** The issue types (http://hl7.org/fhir/issue-type) the API answers with. */
 export type IssueCode =
-  "invalid" | "value" | "not-supported" | "not-found" | "login" | "forbidden" | "exception" | "informational";
+  | "invalid"
+  | "value"
+  | "not-supported"
+  | "not-found"
+  | "login"
+  | "forbidden"
+  | "exception"
+  | "transient"
+  | "informational";
 
 export interface Issue {
   severity: "fatal" | "error" | "warning" | "information";

@@ -17,9 +17,6 @@ export function toApiError(err: unknown): TRPCError {
   return toTRPCError(err instanceof TRPCError ? err : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: err }));
 }
 
-/** Seconds a client should wait before retrying a SERVICE_UNAVAILABLE answer (the Retry-After header). */
-export const RETRY_AFTER_SECONDS = 5;
-
 const fromAppError = (err: AppError) => new TRPCError({ code: err.status, message: err.message, cause: err });
 
 /**

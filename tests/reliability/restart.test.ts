@@ -11,8 +11,9 @@ import { freePort, startCluster, type Cluster } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
 import { seedDemo } from "@/server/db/seed/demo";
 import { hashToken } from "@/server/auth/tokens";
-import { RETRY_AFTER_SECONDS } from "@/server/trpc/errors";
 import { APP_ERRORS } from "@/lib/app-errors";
+import { handleFhir } from "@/server/fhir/http";
+import { RETRY_AFTER_SECONDS } from "@/server/db/errors";
 
 // A PostgreSQL of its own, stopped and restarted under a stream of requests. The app (route
 // handlers and their pool, from getDb()) is never restarted.
@@ -38,6 +39,11 @@ async function createPatient(mrn: string) {
       }),
     }),
   );
+  return { status: res.status, text: await res.text(), retryAfter: res.headers.get("retry-after") };
+}
+
+async function fhirSearch() {
+  const res = await handleFhir(new Request("http://localhost/fhir/Patient", { headers: { cookie } }), ["Patient"]);
   return { status: res.status, text: await res.text(), retryAfter: res.headers.get("retry-after") };
 }
 
@@ -92,7 +98,7 @@ afterAll(async () => {
 });
 
 describe("database restarts", () => {
-  it("while the database is down: 503 from health and from tRPC (SERVICE_UNAVAILABLE, Retry-After); then it recovers by itself", async () => {
+  it("while the database is down: 503 from health and from tRPC (SERVICE_UNAVAILABLE, Retry-After); then it recovers by itself (the FHIR API too)", async () => {
     expect((await health()).status).toBe(200);
     expect((await list()).status).toBe(200);
 
@@ -103,6 +109,13 @@ describe("database restarts", () => {
     expect(await down.json()).toEqual({ status: "unavailable" });
     expectUnavailable(await list(), "DATABASE_UNAVAILABLE");
     expectUnavailable(await createPatient("T-DOWN-1"), "DATABASE_UNAVAILABLE");
+    const fhir = await fhirSearch();
+    expect(fhir.status).toBe(503);
+    expect(fhir.retryAfter).toBe(String(RETRY_AFTER_SECONDS));
+    expect(JSON.parse(fhir.text)).toMatchObject({
+      resourceType: "OperationOutcome",
+      issue: [{ code: "transient", diagnostics: APP_ERRORS.DATABASE_UNAVAILABLE.message }],
+    });
 
     cluster = await startCluster(dir, { persistent: true, port });
     owner = postgres(cluster.ownerUrl("careroster"), { max: 1, onnotice: () => {} });
@@ -113,6 +126,7 @@ describe("database restarts", () => {
     }
     expect(recovered).toBe(true);
     expect((await health()).status).toBe(200);
+    expect((await fhirSearch()).status).toBe(200);
     expect(await patientRows("T-DOWN-1")).toEqual({ patients: 0, audit: 0 });
   }, 120_000);
 

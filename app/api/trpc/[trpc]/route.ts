@@ -1,7 +1,7 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { ServerTiming, withServerTiming } from "@/server/http/server-timing";
+import { RETRY_AFTER_SECONDS } from "@/server/db/errors";
 import { createContext } from "@/server/trpc/context";
-import { RETRY_AFTER_SECONDS } from "@/server/trpc/errors";
 import { appRouter } from "@/server/trpc/routers/_app";
 
 async function handler(req: Request) {
