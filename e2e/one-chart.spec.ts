@@ -121,7 +121,8 @@ for (const [size, viewport, birthDate] of sizes) {
       await page.goto(`/admin/patients?q=Merrow-${size}`);
       const mergeLinks = page.getByRole("link", { name: `Merge Oona Merrow-${size}` });
       await expect(mergeLinks).toHaveCount(2);
-      await page.locator(`a[href="/admin/patients/merge?mergeId=${mergeId}"]`).click();
+      // :visible — while the list streams in, React may hold a second, hidden copy of the row.
+      await page.locator(`a[href="/admin/patients/merge?mergeId=${mergeId}"]:visible`).click();
       await expect(page.getByRole("heading", { name: "Merge charts" })).toBeVisible();
       const mergeAway = await page.getByTestId("merge-away").innerText();
       expect(mergeAway).toMatch(new RegExp(`^Oona Merrow-${size}, MRN \\S+, born ${born}$`));
