@@ -272,12 +272,15 @@ test("SSO through the practice's OpenID provider: proven domains, an existing ac
     await other.context.close();
     await foreign.getByRole("button", { name: "Remove" }).click();
     await admin.page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
+    // The dialog stays open, the page behind it inert, until the removal is done.
+    await expect(domains.getByRole("status")).toContainText("lakeside.test removed");
 
     // A session opened by Northside's sign-in counts for Northside only: the locum (a member of both,
     // linked with their own password and code) switching to Lakeside is asked to sign in for Lakeside.
     dns.setTxt("_careroster-sso.careroster.test", [value]);
     await domains.getByLabel("Email domain").fill("careroster.test");
     await domains.getByRole("button", { name: "Add domain" }).click();
+    await expect(domains.getByRole("status")).toContainText("careroster.test added");
     const shared = domains.getByRole("listitem").filter({ hasText: "careroster.test" });
     await shared.getByRole("button", { name: "Check DNS" }).click();
     await expect(shared).toContainText("Verified via DNS");
@@ -302,6 +305,7 @@ test("SSO through the practice's OpenID provider: proven domains, an existing ac
     await stepUp.context.close();
     await shared.getByRole("button", { name: "Remove" }).click();
     await admin.page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
+    await expect(domains.getByRole("status")).toContainText("careroster.test removed");
 
     // The audit records the method.
     await admin.page.goto("/admin/audit");
