@@ -2113,6 +2113,7 @@ CREATE OR REPLACE FUNCTION public.app_list_page_ids(p_family text, p_given text,
  LANGUAGE sql
  STABLE SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
+ SET plan_cache_mode TO 'force_generic_plan'
 AS $function$
     WITH caller AS MATERIALIZED (
       SELECT k.me, k.org, k.admin, coalesce(p_family, '') AS after_f, coalesce(p_given, '') AS after_g,

@@ -53,9 +53,12 @@ await runCli(async () => {
     }
   }
 
-  // scripts/serve.ts: Next.js in a custom server that knows each request's socket address (sign-in throttling).
-  // Node itself (tsx as a loader), not npx: stopping this process must stop the server with it.
-  const server = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", ...(dev ? ["--dev"] : [])], {
+  // scripts/serve.ts: Next.js in a custom server that knows each request's socket address (sign-in
+  // throttling) and answers the API itself. Node itself (tsx as a loader), not npx: stopping this
+  // process must stop the server with it. In --dev, Node's watch mode restarts it when the API's
+  // code changes (Next.js reloads the pages on its own).
+  const args = ["--import", "tsx", ...(dev ? ["--watch"] : []), "scripts/serve.ts", ...(dev ? ["--dev"] : [])];
+  const server = spawn(process.execPath, args, {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...env, NODE_ENV: dev ? "development" : "production" },
   });

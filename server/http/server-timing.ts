@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type { StageTimer } from "@/server/db/pipeline";
 import { env } from "@/server/env";
 
@@ -9,6 +10,7 @@ import { env } from "@/server/env";
  */
 export class ServerTiming implements StageTimer {
   private readonly stages: { name: string; ms: number }[] = [];
+  private doneAt = 0;
 
   static forRequest(): ServerTiming | null {
     return env().CAREROSTER_SERVER_TIMING ? new ServerTiming() : null;
@@ -18,16 +20,22 @@ export class ServerTiming implements StageTimer {
     this.stages.push({ name, ms: performance.now() - startedAt });
   }
 
+  /** The procedures have answered; what follows until the head is written is serialization. */
+  handlerDone(): void {
+    this.doneAt = performance.now();
+  }
+
   header(): string {
     return this.stages.map((s) => `${s.name};dur=${s.ms.toFixed(3)}`).join(", ");
   }
-}
 
-/** The response with the request's stages, plus `serialize`: from the handler's end to the body's last byte. */
-export async function withServerTiming(timing: ServerTiming, handlerDoneAt: () => number, res: Response) {
-  const body = await res.arrayBuffer();
-  timing.stage("serialize", handlerDoneAt());
-  const headers = new Headers(res.headers);
-  headers.set("server-timing", timing.header());
-  return new Response(body, { status: res.status, statusText: res.statusText, headers });
+  /** Adds the header to `res` as its head is written (the body is serialized by then). */
+  sendWith(res: ServerResponse): void {
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+    res.writeHead = ((...args: unknown[]) => {
+      if (this.doneAt) this.stage("serialize", this.doneAt);
+      res.setHeader("server-timing", this.header());
+      return writeHead(...args);
+    }) as ServerResponse["writeHead"];
+  }
 }

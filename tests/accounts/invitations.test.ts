@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GET, POST } from "@/app/api/trpc/[trpc]/route";
+import { GET, POST } from "@/tests/helpers/trpc-http";
 import { checkCredentials } from "@/server/auth/credentials";
 import { createCaller } from "@/server/trpc/routers/_app";
 import { mailDir } from "@/server/mail";

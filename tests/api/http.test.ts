@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { POST, GET } from "@/app/api/trpc/[trpc]/route";
+import { POST, GET } from "@/tests/helpers/trpc-http";
 import { GET as health } from "@/app/api/health/route";
 import { cookieFor, ownerSql, patientIdByMrn } from "@/tests/helpers/db";
 
-// Through the real route handler (fetch adapter + createContext reading the session cookie).
+// Through the API handler scripts/serve.ts answers with (server/trpc/node-handler.ts: the node adapter + createContext reading the session cookie).
 
 async function query(path: string, input: unknown, cookie?: string) {
   const url = `http://localhost/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
@@ -80,6 +80,27 @@ describe("tRPC over HTTP", () => {
       const res = await query("patients.list", {}, cookie);
       expect(res.status).toBe(401);
       expect(res.body.error.json.data.code).toBe("UNAUTHORIZED");
+    }
+  });
+
+  it("every answer carries the security headers and no-store; Server-Timing only when the operator turns it on", async () => {
+    const url = `http://localhost/api/trpc/patients.list?input=${encodeURIComponent(JSON.stringify({ json: { limit: 5 } }))}`;
+    for (const cookie of [grey, undefined]) {
+      const res = await GET(new Request(url, { headers: cookie ? { cookie } : {} }));
+      expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
+      expect(res.headers.get("x-frame-options")).toBe("DENY");
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(res.headers.get("server-timing")).toBeNull();
+    }
+    process.env.CAREROSTER_SERVER_TIMING = "1";
+    try {
+      const res = await GET(new Request(url, { headers: { cookie: grey } }));
+      expect(res.status).toBe(200);
+      const stages = (res.headers.get("server-timing") ?? "").split(", ").map((s) => s.split(";")[0]);
+      expect(stages).toEqual(expect.arrayContaining(["session", "query1", "commit", "serialize"]));
+      expect(res.headers.get("server-timing")).not.toMatch(/DEMO|Grey|@/);
+    } finally {
+      delete process.env.CAREROSTER_SERVER_TIMING;
     }
   });
 

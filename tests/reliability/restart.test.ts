@@ -6,7 +6,7 @@ import { sessionCookie } from "@/tests/helpers/session-cookie";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as health } from "@/app/api/health/route";
-import { GET as trpcGet, POST as trpcPost } from "@/app/api/trpc/[trpc]/route";
+import { GET as trpcGet, POST as trpcPost } from "@/tests/helpers/trpc-http";
 import { freePort, startCluster, type Cluster } from "@/server/db/embedded";
 import { migrate } from "@/server/db/migrate";
 import { seedDemo } from "@/server/db/seed/demo";

@@ -1,6 +1,6 @@
 import { sessionToken } from "@/tests/helpers/session-cookie";
 import { describe, expect, it } from "vitest";
-import { GET } from "@/app/api/trpc/[trpc]/route";
+import { GET } from "@/tests/helpers/trpc-http";
 import { demoIds, newSession, ownerSql } from "@/tests/helpers/db";
 
 const secret = () => process.env.NEXTAUTH_SECRET!;
