@@ -1,16 +1,16 @@
 import http from "node:http";
 import type postgres from "postgres";
 import { z } from "zod";
-import { twinPatientList } from "./twin";
+import { LIST_COLUMNS, twinPatientList } from "./twin";
 
 // The benchmark's yardstick: the clinician list written by hand, on a connection that bypasses
 // RLS (the owner), with no session check and no transaction, behind a bare node:http server. It
 // lives here, not in the app: `npm run bench` starts it (bench/baseline-server.ts) beside the app.
 
-/** A clinician's patients by name: their care team and unexpired grants, not archived, in the org. */
+/** A clinician's patients by name, the list's columns: their care team and unexpired grants, not archived, in the org. */
 export function handWrittenClinicianList(sql: postgres.Sql, clinicianId: string, orgId: string, limit: number) {
   return sql`
-    select p.* from patients p
+    select ${sql.unsafe(LIST_COLUMNS)} from patients p
     where p.org_id = ${orgId} and p.archived_at is null
       and p.id in (select patient_id from care_team where clinician_id = ${clinicianId} and org_id = ${orgId}
                    union select patient_id from access_grants where clinician_id = ${clinicianId} and org_id = ${orgId} and expires_at > now())

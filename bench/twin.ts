@@ -22,13 +22,17 @@ const careTeamRange = (clinician: string) => `
    order by ct.sort_family, ct.sort_given, ct.patient_id limit $3`;
 
 /**
- * The page by name after a key ($4-$6; '', '', nil for the first): the visibility sources (the
- * clinician's care team, the care teams of the clinicians they cover, their running grants), each
- * read as a range of care_team_list_idx cut at the limit, merged; and on the first page the total,
- * the distinct patients of all sources.
+ * The page by name after a key ($4-$6; '', '', nil for the first), with the list's columns
+ * (server/patients/queries.ts): the visibility sources (the clinician's care team, the care teams
+ * of the clinicians they cover, their running grants), each read as a range of care_team_list_idx
+ * cut at the limit, merged; and on the first page the total, the distinct patients of all sources.
  */
+/** The columns `patients.list` reads (server/patients/queries.ts). */
+export const LIST_COLUMNS = `p.id, p.org_id, p.mrn, p.given_name, p.family_name, p.preferred_name, p.birth_date, p.sex,
+  p.archived_at, p.merged_into, p.version, p.created_at, p.updated_at`;
+
 export const TWIN_PAGE = `
-  select p.*, case when $6::uuid = '${NIL}' then (
+  select ${LIST_COLUMNS}, case when $6::uuid = '${NIL}' then (
            select count(*) from (
              select ct.patient_id from care_team ct where ct.clinician_id = $1 and ct.org_id = $2
              union

@@ -40,6 +40,16 @@ describe("patients router", () => {
     expect(after - before).toBe(pages);
   });
 
+  it("a list names patients and leaves how to reach them, where they live and who insures them to the chart", async () => {
+    const grey = await callerFor("grey", "northside");
+    const [item] = (await grey.patients.list({ limit: 1 })).items;
+    const chart = await grey.patients.byId({ id: item.id });
+    expect(chart.phone).not.toBeNull();
+    expect(Object.keys(item)).toEqual(expect.arrayContaining(["id", "mrn", "givenName", "familyName", "birthDate"]));
+    for (const field of ["phone", "email", "addressLine", "addressCity", "emergencyName", "insurancePayer", "insuranceMemberId"])
+      expect(item).not.toHaveProperty(field);
+  });
+
   it("search matches name and MRN, and treats % and _ literally", async () => {
     const grey = await callerFor("grey", "northside");
     const panel = demoPanel("grey", "northside");
