@@ -26,7 +26,15 @@ interface World {
   orgs: number;
   /** Generated users `u0…`, each with memberships in one or two practices. */
   users: { memberships: { org: number; role: Role; status: Status }[] }[];
-  patients: { org: number; archived: boolean; notes: number; appointments: number; problems: number }[];
+  /** `notes` are signed, `drafts` not. */
+  patients: {
+    org: number;
+    archived: boolean;
+    notes: number;
+    drafts: number;
+    appointments: number;
+    problems: number;
+  }[];
   careTeam: { user: number; patient: number }[];
   covers: { covering: number; covered: number; org: number; state: CoverState }[];
   grants: { user: number; patient: number; state: GrantState }[];
@@ -89,7 +97,8 @@ function expected(w: World, caller: World["callers"][number], probes: number[]):
     charts[i] = !opens(i)
       ? "NOT_FOUND"
       : {
-          notes: clinical.has(i) ? p.notes : 0,
+          // The chart's note list shows drafts too.
+          notes: clinical.has(i) ? p.notes + p.drafts : 0,
           problems: clinical.has(i) ? p.problems : 0,
           appointments: p.appointments,
           team: w.careTeam
@@ -212,6 +221,9 @@ async function write(w: World): Promise<Ids> {
       for (let n = 0; n < p.notes; n++)
         await tx`insert into clinical_notes (org_id, patient_id, author_id, body, status, signed_at)
           values (${org}, ${ids.patients[i]}, ${by}, 'property note', 'signed', now())`;
+      for (let n = 0; n < p.drafts; n++)
+        await tx`insert into clinical_notes (org_id, patient_id, author_id, body, status)
+          values (${org}, ${ids.patients[i]}, ${by}, 'property draft', 'draft')`;
       for (let n = 0; n < p.appointments; n++)
         await tx`insert into appointments (org_id, patient_id, clinician_id, starts_at, ends_at, status, reason)
           values (${org}, ${ids.patients[i]}, ${by}, ${at(-100 - 2 * n)}, ${at(-99 - 2 * n)}, 'completed', 'property visit')`;
@@ -329,6 +341,7 @@ const world: fc.Arbitrary<World> = fc.integer({ min: 2, max: 3 }).chain((orgs) =
             org,
             archived: fc.boolean(),
             notes: fc.nat(2),
+            drafts: fc.nat(1),
             appointments: fc.nat(1),
             problems: fc.nat(1),
           }),
