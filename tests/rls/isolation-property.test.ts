@@ -1,17 +1,18 @@
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { callerAs, ownerSql, trpcCode } from "@/tests/helpers/db";
+import { callerAs, cookieOf, newSession, ownerSql, trpcCode } from "@/tests/helpers/db";
+import { fhir, type Json } from "@/tests/fhir/helpers";
 
 // The isolation property, stated once and checked at random. fast-check generates small worlds of
 // practices, members (admins and clinicians, some suspended, some in two practices), care teams,
 // covers and break-glass grants in every state, archived patients and their chart rows; each world
 // is written as the owner into practices of its own. Then, for random callers, what every read
-// procedure answers is compared with `expected`, a model of DESIGN §4 written here from the spec
-// alone (none of the app's rule code is imported). A difference fails with the shrunk world.
+// procedure answers is compared with the model of DESIGN §4 written here from the spec alone (none
+// of the app's rule code is imported). A difference fails with the shrunk world.
 //
-// Each surface that reads patients observes a world the same way (`Surface`): the tRPC procedures
-// here; the FHIR API joins SURFACES as a second entry answering the same Observation shape.
+// Each surface that reads patients (`Surface`) observes a world its own way and says what the
+// model expects of it: the tRPC procedures, and the FHIR API through its route handler.
 
 const RUNS = Number(process.env.ISOLATION_RUNS ?? 100);
 const SEED = Number(process.env.ISOLATION_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -26,7 +27,15 @@ interface World {
   orgs: number;
   /** Generated users `u0…`, each with memberships in one or two practices. */
   users: { memberships: { org: number; role: Role; status: Status }[] }[];
-  patients: { org: number; archived: boolean; notes: number; appointments: number; problems: number }[];
+  /** `notes` are signed, `drafts` not. */
+  patients: {
+    org: number;
+    archived: boolean;
+    notes: number;
+    drafts: number;
+    appointments: number;
+    problems: number;
+  }[];
   careTeam: { user: number; patient: number }[];
   covers: { covering: number; covered: number; org: number; state: CoverState }[];
   grants: { user: number; patient: number; state: GrantState }[];
@@ -62,35 +71,41 @@ function clinicallyVisible(w: World, user: number, org: number): Set<number> {
   return seen;
 }
 
-interface Observation {
-  /** patients.list: the patient indexes, sorted, or the refusal. */
-  list: number[] | "refused";
-  /** Per probed patient: NOT_FOUND, or what the chart's reads show. */
-  charts: Record<
-    number,
-    "NOT_FOUND" | "refused" | { notes: number; appointments: number; problems: number; team: number[] }
-  >;
+/** What DESIGN §4 lets a caller open, or null without an active membership in the practice. */
+function access(w: World, caller: World["callers"][number]) {
+  const role = roleIn(w, caller);
+  if (!role) return null;
+  const clinical = caller.user < 0 ? new Set<number>() : clinicallyVisible(w, caller.user, caller.org);
+  // Admins open every chart of the practice, but see clinical content only as a clinician would.
+  const opens = (i: number) => w.patients[i].org === caller.org && (role === "admin" || clinical.has(i));
+  return { opens, clinical };
 }
 
-function expected(w: World, caller: World["callers"][number], probes: number[]): Observation {
-  const role = roleIn(w, caller);
+const everyPatient = (w: World) => w.patients.map((_, i) => i);
+const repeat = (i: number, times: number) => Array<number>(times).fill(i);
+
+/** What a surface answers a caller: its patient list (sorted) and, per probed patient, what its reads show. */
+interface Observation<Chart> {
+  list: number[] | "refused";
+  charts: Record<number, "NOT_FOUND" | "refused" | Chart>;
+}
+
+type TrpcObservation = Observation<{ notes: number; appointments: number; problems: number; team: number[] }>;
+
+function expectedTrpc(w: World, caller: World["callers"][number], probes: number[]): TrpcObservation {
+  const may = access(w, caller);
   // Without an active membership in the practice the caller sees nothing, as if it were empty.
-  if (!role) return { list: [], charts: Object.fromEntries(probes.map((p) => [p, "NOT_FOUND"])) };
-  const clinical = caller.user < 0 ? new Set<number>() : clinicallyVisible(w, caller.user, caller.org);
-  const opens = (i: number) => w.patients[i].org === caller.org && (role === "admin" || clinical.has(i));
-  const list = w.patients
-    .map((p, i) => i)
-    .filter((i) => opens(i) && !w.patients[i].archived)
-    .sort((a, b) => a - b);
-  const charts: Observation["charts"] = {};
+  if (!may) return { list: [], charts: Object.fromEntries(probes.map((p) => [p, "NOT_FOUND"])) };
+  const list = everyPatient(w).filter((i) => may.opens(i) && !w.patients[i].archived);
+  const charts: TrpcObservation["charts"] = {};
   for (const i of probes) {
     const p = w.patients[i];
-    // Admins see the chart and its schedule, but clinical content only as a clinician would.
-    charts[i] = !opens(i)
+    charts[i] = !may.opens(i)
       ? "NOT_FOUND"
       : {
-          notes: clinical.has(i) ? p.notes : 0,
-          problems: clinical.has(i) ? p.problems : 0,
+          // The chart's note list shows drafts too.
+          notes: may.clinical.has(i) ? p.notes + p.drafts : 0,
+          problems: may.clinical.has(i) ? p.problems : 0,
           appointments: p.appointments,
           team: w.careTeam
             .filter((ct) => ct.patient === i)
@@ -99,6 +114,36 @@ function expected(w: World, caller: World["callers"][number], probes: number[]):
         };
   }
   return { list, charts };
+}
+
+/** FHIR (DESIGN §10) has no care team or problems; its chart is the Patient read, and rows come from searches. */
+interface FhirObservation extends Observation<{ active: boolean }> {
+  /** Appointment and DocumentReference searches without a filter: the patient of each row, sorted. */
+  appointments: number[] | "refused";
+  documents: number[] | "refused";
+}
+
+function expectedFhir(w: World, caller: World["callers"][number], probes: number[]): FhirObservation {
+  const may = access(w, caller);
+  // The API answers only an active member of the practice (401 or 403), where tRPC answers empty.
+  if (!may)
+    return {
+      list: "refused",
+      charts: Object.fromEntries(probes.map((p) => [p, "refused"])),
+      appointments: "refused",
+      documents: "refused",
+    };
+  const open = everyPatient(w).filter(may.opens);
+  return {
+    // Patient search shows archived charts too, as inactive.
+    list: open,
+    charts: Object.fromEntries(
+      probes.map((i) => [i, may.opens(i) ? { active: !w.patients[i].archived } : "NOT_FOUND"]),
+    ),
+    appointments: open.flatMap((i) => repeat(i, w.patients[i].appointments)),
+    // Drafts never leave: signed notes only, where the caller sees clinical content.
+    documents: open.filter((i) => may.clinical.has(i)).flatMap((i) => repeat(i, w.patients[i].notes)),
+  };
 }
 
 // ---- the world in the database ------------------------------------------------------------------
@@ -212,6 +257,9 @@ async function write(w: World): Promise<Ids> {
       for (let n = 0; n < p.notes; n++)
         await tx`insert into clinical_notes (org_id, patient_id, author_id, body, status, signed_at)
           values (${org}, ${ids.patients[i]}, ${by}, 'property note', 'signed', now())`;
+      for (let n = 0; n < p.drafts; n++)
+        await tx`insert into clinical_notes (org_id, patient_id, author_id, body, status)
+          values (${org}, ${ids.patients[i]}, ${by}, 'property draft', 'draft')`;
       for (let n = 0; n < p.appointments; n++)
         await tx`insert into appointments (org_id, patient_id, clinician_id, starts_at, ends_at, status, reason)
           values (${org}, ${ids.patients[i]}, ${by}, ${at(-100 - 2 * n)}, ${at(-99 - 2 * n)}, 'completed', 'property visit')`;
@@ -258,27 +306,35 @@ async function remove(ids: Ids) {
 
 // ---- the surfaces -------------------------------------------------------------------------------
 
-interface Surface {
+interface Surface<O = unknown> {
   name: string;
-  observe(ids: Ids, caller: World["callers"][number], probes: number[]): Promise<Observation>;
+  /** How many of a world's callers, first ones first, it reads every chart for; the others only list. */
+  chartsFor: number;
+  observe(ids: Ids, caller: World["callers"][number], probes: number[]): Promise<O>;
+  /** What the model says this surface answers. */
+  expected(w: World, caller: World["callers"][number], probes: number[]): O;
 }
+
+const userIdOf = (ids: Ids, caller: World["callers"][number]) =>
+  caller.user < 0 ? ids.founders[-caller.user - 1] : ids.users[caller.user];
 
 const refusal = (code: string) => (code === "UNAUTHORIZED" || code === "FORBIDDEN" ? "refused" : code);
 
-const trpc: Surface = {
+const trpc: Surface<TrpcObservation> = {
   name: "tRPC",
+  chartsFor: Infinity,
+  expected: expectedTrpc,
   async observe(ids, caller, probes) {
-    const userId = caller.user < 0 ? ids.founders[-caller.user - 1] : ids.users[caller.user];
-    const api = await callerAs(userId, ids.orgs[caller.org]);
+    const api = await callerAs(userIdOf(ids, caller), ids.orgs[caller.org]);
     const toIndex = (id: string) => ids.patientIndex.get(id) ?? -1;
-    let list: Observation["list"];
+    let list: TrpcObservation["list"];
     try {
       const page = await api.patients.list({ limit: 100 });
       list = page.items.map((p) => toIndex(p.id)).sort((a, b) => a - b);
     } catch (err) {
       list = refusal(await trpcCode(Promise.reject(err))) as "refused";
     }
-    const charts: Observation["charts"] = {};
+    const charts: TrpcObservation["charts"] = {};
     for (const i of probes) {
       const id = ids.patients[i];
       const code = await trpcCode(api.patients.byId({ id }));
@@ -303,7 +359,53 @@ const trpc: Surface = {
   },
 };
 
-const SURFACES: Surface[] = [trpc];
+// A page smaller than many answers, so searches follow the Bundles' next links.
+const FHIR_PAGE = 2;
+
+/** The /fhir route handler in-process, with the caller's session cookie, as a signed-in browser calls it. */
+const fhirApi: Surface<FhirObservation> = {
+  name: "FHIR",
+  // Reads of every patient for the first caller of a world only (for every caller they would nearly
+  // double the run); every caller's searches run.
+  chartsFor: 1,
+  expected: expectedFhir,
+  async observe(ids, caller, probes) {
+    const userId = userIdOf(ids, caller);
+    const orgId = ids.orgs[caller.org];
+    const cookie = await cookieOf({ userId, orgId, ...(await newSession(userId, orgId)) });
+    const toIndex = (id: string) => ids.patientIndex.get(id) ?? -1;
+    const refused = (status: number) => status === 401 || status === 403;
+    /** Every page of a search, by the Bundles' next links: the patient of each row, sorted. */
+    async function search(type: string, patientOf: (r: Json) => string): Promise<number[] | "refused"> {
+      const found: number[] = [];
+      for (let next: string | undefined = `${type}?_count=${FHIR_PAGE}`; next;) {
+        const res = await fhir(next, { cookie });
+        if (refused(res.status)) return "refused";
+        if (res.status !== 200) throw new Error(`${next}: ${res.status} ${JSON.stringify(res.body)}`);
+        for (const e of res.body.entry ?? []) found.push(toIndex(patientOf(e.resource)));
+        next = res.body.link.find((l: Json) => l.relation === "next")?.url;
+      }
+      return found.sort((a, b) => a - b);
+    }
+    const patientRef = (ref: string) => ref.replace(/^Patient\//, "");
+    const list = await search("Patient", (p) => p.id);
+    const appointments = await search("Appointment", (a) =>
+      patientRef(a.participant.find((x: Json) => x.actor.reference.startsWith("Patient/")).actor.reference),
+    );
+    const documents = await search("DocumentReference", (d) => patientRef(d.subject.reference));
+    const charts: FhirObservation["charts"] = {};
+    for (const i of probes) {
+      const res = await fhir(`Patient/${ids.patients[i]}`, { cookie });
+      if (res.status === 200) charts[i] = { active: res.body.active };
+      else if (res.status === 404) charts[i] = "NOT_FOUND";
+      else if (refused(res.status)) charts[i] = "refused";
+      else throw new Error(`Patient/${ids.patients[i]}: ${res.status} ${JSON.stringify(res.body)}`);
+    }
+    return { list, charts, appointments, documents };
+  },
+};
+
+const SURFACES: Surface[] = [trpc, fhirApi];
 
 // ---- the generator ------------------------------------------------------------------------------
 
@@ -329,6 +431,7 @@ const world: fc.Arbitrary<World> = fc.integer({ min: 2, max: 3 }).chain((orgs) =
             org,
             archived: fc.boolean(),
             notes: fc.nat(2),
+            drafts: fc.nat(1),
             appointments: fc.nat(1),
             problems: fc.nat(1),
           }),
@@ -376,13 +479,15 @@ describe("the isolation property", () => {
         written.push(ids);
         // Every patient of every practice is probed: another practice's ids must answer NOT_FOUND.
         const probes = w.patients.map((_, i) => i);
-        for (const caller of w.callers)
-          for (const surface of SURFACES)
-            expect({ surface: surface.name, caller, ...(await surface.observe(ids, caller, probes)) }).toEqual({
+        for (const [n, caller] of w.callers.entries())
+          for (const surface of SURFACES) {
+            const charts = n < surface.chartsFor ? probes : [];
+            expect({ surface: surface.name, caller, answer: await surface.observe(ids, caller, charts) }).toEqual({
               surface: surface.name,
               caller,
-              ...expected(w, caller, probes),
+              answer: surface.expected(w, caller, charts),
             });
+          }
       }),
       { numRuns: RUNS, seed: SEED },
     );
