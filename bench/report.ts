@@ -92,7 +92,7 @@ export function renderMarkdown(r: Results): string {
     "",
     `Dataset \`${d.database}\`: ${n(d.patients)} patients in ${d.orgs} practices, ${n(d.clinicians)} clinicians, ${n(d.careTeam)} care-team rows, ${n(d.appointments)} appointments, ${n(d.notes)} notes. Subject: the largest practice (${n(d.subject.largestPracticePatients)} patients), its clinician with the median panel (${d.subject.clinicianPanel} patients), and its admin.`,
     "",
-    `Noise of this run: \`select 1\` on the runtime pool, p50 ${ms(r.noise.select1.p50)} ms, p95 ${ms(r.noise.select1.p95)} ms. The machine was shared with other engineers' test runs (1-minute load average ${r.load.start.toFixed(1)} at the start, ${r.load.end.toFixed(1)} at the end, on ${r.machine.split(" ")[0]} cores): absolute times are inflated by them; the interleaved forms and the rotating server order expose each side of a ratio to the same interference.`,
+    `Noise of this run: \`select 1\` on the runtime pool, p50 ${ms(r.noise.select1.p50)} ms, p95 ${ms(r.noise.select1.p95)} ms. 1-minute load average ${r.load.start.toFixed(1)} at the start, ${r.load.end.toFixed(1)} at the end, on ${r.machine.split(" ")[0]} cores (the end counts the bench's own servers and load generator). Whatever else the machine ran, the interleaved forms and the rotating server order expose each side of a ratio to the same interference.`,
     "",
     "## 1. Policy overhead (RLS, no WHERE, runtime role) vs hand-written WHERE (owner)",
     "",
