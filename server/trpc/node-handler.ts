@@ -6,11 +6,6 @@ import { appRouter } from "./routers/_app";
 import { noStore, securityHeaders } from "@/server/http/security-headers";
 import { ServerTiming } from "@/server/http/server-timing";
 
-/**
- * The tRPC API on Node's own request and response, as scripts/serve.ts answers it: without a
- * Next.js route around it, which cost a request more CPU than the procedure itself (the router,
- * the header rules, the Web Request/Response copies; bench/README.md has the measurement).
- */
 export const TRPC_BASE = "/api/trpc/";
 
 const headersOf = (incoming: IncomingHttpHeaders) => {
@@ -40,6 +35,11 @@ const trpc = createHTTPHandler({
 
 export const isTrpcRequest = (url: string | undefined) => url?.startsWith(TRPC_BASE) ?? false;
 
+/**
+ * The tRPC API on Node's own request and response, as scripts/serve.ts answers it: without a
+ * Next.js route around it, which cost a request more CPU than the procedure itself (the router,
+ * the header rules, the Web Request/Response copies; bench/README.md has the measurement).
+ */
 export function handleTrpc(req: IncomingMessage, res: ServerResponse) {
   for (const h of [...securityHeaders, noStore]) res.setHeader(h.key, h.value);
   trpc(req, res);
