@@ -3228,8 +3228,8 @@ AS $function$
       JOIN public.care_team ct ON ct.org_id = cv.org_id AND ct.clinician_id = cv.covered_id
       WHERE cv.covering_id = c.me AND cv.org_id = c.org AND public.app_cover_active(cv)
     ) v
-    WHERE NOT EXISTS (SELECT 1 FROM public.patients p
-                      WHERE p.org_id = c.org AND p.id = v.patient_id AND p.archived_at IS NOT NULL)
+    WHERE NOT coalesce((SELECT true FROM public.patients p
+                        WHERE p.org_id = c.org AND p.id = v.patient_id AND p.archived_at IS NOT NULL), false)
   $function$;
 ALTER FUNCTION public.app_visible_patient_ids() OWNER TO careroster_owner;
 GRANT EXECUTE ON FUNCTION public.app_visible_patient_ids() TO careroster_runtime;

@@ -112,4 +112,36 @@ describe("query plans at 100k patients", () => {
     expect(plan.filter((n) => n["Node Type"] === "Seq Scan")).toEqual([]);
     expect(plan.map((n) => n["Index Name"])).toContain("care_team_clinician_id_org_id_patient_id_pk");
   });
+
+  it("the visible set tests each panel patient against the archive, never reading the practice's archive", async () => {
+    const sql = ownerSql();
+    // 5,000 archived patients in the practice, none of them on the clinician's panel.
+    await sql`alter table patients disable trigger user`;
+    try {
+      await sql`update patients set archived_at = now() where org_id = ${ORG} and mrn ~ '[1-5]$'`;
+    } finally {
+      await sql`alter table patients enable trigger user`;
+    }
+    await sql`analyze patients`;
+    const session = await newSession(CLINICIAN, ORG);
+    const [{ def }] = await sql`select pg_get_functiondef('app_visible_patient_ids'::regproc) as def`;
+    const body = /AS \$function\$([\s\S]*)\$function\$/.exec(def as string)![1];
+    const [row] = await sql.begin(async (tx) => {
+      await tx`select live from app_context_enter(${session.sessionId}::uuid, ${session.secret})`;
+      return tx.unsafe(`explain (analyze, format json) ${body}`);
+    });
+    const plan = nodes((row["QUERY PLAN"] as { Plan: PlanNode & { "Actual Loops"?: number } }[])[0].Plan);
+    const archive = plan.filter((n) => n["Index Name"] === "patients_archived_idx");
+    expect(archive.length).toBeGreaterThan(0);
+    const read = archive.reduce(
+      (sum, n) => sum + (n["Actual Rows"] ?? 0) * ((n as { "Actual Loops"?: number })["Actual Loops"] ?? 1),
+      0,
+    );
+    expect(read).toBe(0);
+    const [{ n }] = await sql.begin(async (tx) => {
+      await tx`select live from app_context_enter(${session.sessionId}::uuid, ${session.secret})`;
+      return tx`select count(*)::int as n from app_visible_patient_ids()`;
+    });
+    expect(n).toBe(1000);
+  });
 });

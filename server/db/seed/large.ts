@@ -13,7 +13,8 @@ export interface LargeSeedOptions {
  * A practice network with realistic skew, generated inside PostgreSQL (INSERT … SELECT over
  * generate_series) as the owner: Zipf-like practice sizes (a few large, many small), clinicians
  * in proportion, care teams of 1–4 clinicians of the patient's practice (panels from tens to a
- * few thousand), one appointment per patient and a note for every other. Every name is invented.
+ * few thousand), one appointment per patient, a note for every other, one patient in 33 archived.
+ * Every name is invented.
  */
 export async function seedLarge(ownerUrl: string, opts: LargeSeedOptions): Promise<void> {
   const log = opts.log ?? console.log;
@@ -68,13 +69,15 @@ export async function seedLarge(ownerUrl: string, opts: LargeSeedOptions): Promi
       await step(
         `${opts.patients.toLocaleString("en")} patients`,
         () => tx`
-        insert into patients (id, org_id, mrn, given_name, family_name, birth_date, sex, phone, email, created_by)
+        insert into patients (id, org_id, mrn, given_name, family_name, birth_date, sex, phone, email, created_by, archived_at)
         select pg_temp.bench_id('pat' || (first_patient + k)), pg_temp.bench_id('org' || org_no), 'BENCH-' || (first_patient + k),
                (array['Ada','Basil','Cleo','Dorian','Edie','Felix','Greta','Hugo','Iris','Jasper','Kit','Luna','Milo','Nell','Otto','Pia'])[1 + (k * 7) % 16],
                'Benchname' || lpad(((first_patient + k) * 7919 % 100003)::text, 6, '0'),
                date '1930-01-01' + ((first_patient + k) * 37 % 30000)::int,
                (array['female','male','other','unknown'])[1 + k % 4]::sex,
-               '555-01' || lpad((k % 100)::text, 2, '0'), null, pg_temp.bench_id('admin' || org_no)
+               '555-01' || lpad((k % 100)::text, 2, '0'), null, pg_temp.bench_id('admin' || org_no),
+               -- One in 33 archived (moved away, deceased): a practice's archive grows with its age.
+               case when (first_patient + k) % 33 = 0 then now() - interval '1 year' end
         from plan, generate_series(0, patients - 1) k`,
       );
       await tx`alter table patients enable trigger patients_creator_on_care_team`;
