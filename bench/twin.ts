@@ -18,13 +18,13 @@ const afterKey = (f: string, g: string, id: string) => `(${f}, ${g}, ${id}) > ($
 const careTeamRange = (clinician: string) => `
   select ct.sort_family as f, ct.sort_given as g, ct.patient_id as id from care_team ct
    where ct.clinician_id = ${clinician} and ct.org_id = $2
-     and ${afterKey("ct.sort_family", "ct.sort_given", "ct.patient_id")} and ${live("ct.patient_id")}
+     and ${afterKey("ct.sort_family", "ct.sort_given", "ct.patient_id")} and not ct.patient_archived
    order by ct.sort_family, ct.sort_given, ct.patient_id limit $3`;
 
 /**
  * The page by name after a key ($4-$6; '', '', nil for the first), with the list's columns
  * (server/patients/queries.ts): the visibility sources (the clinician's care team, the care teams
- * of the clinicians they cover, their running grants), each read as a range of care_team_list_idx
+ * of the clinicians they cover, their running grants), each read as a range of care_team_live_list_idx
  * cut at the limit, merged; and on the first page the total, the distinct patients of all sources.
  */
 /** The columns `patients.list` reads (server/patients/queries.ts). */
@@ -34,13 +34,14 @@ export const LIST_COLUMNS = `p.id, p.org_id, p.mrn, p.given_name, p.family_name,
 export const TWIN_PAGE = `
   select ${LIST_COLUMNS}, case when $6::uuid = '${NIL}' then (
            select count(*) from (
-             select ct.patient_id from care_team ct where ct.clinician_id = $1 and ct.org_id = $2
+             select ct.patient_id from care_team ct where ct.clinician_id = $1 and ct.org_id = $2 and not ct.patient_archived
              union
              select ct.patient_id from coverage c join care_team ct on ct.org_id = c.org_id and ct.clinician_id = c.covered_id
-              where c.covering_id = $1 and c.org_id = $2 and ${active("c")}
+              where c.covering_id = $1 and c.org_id = $2 and ${active("c")} and not ct.patient_archived
              union
              select g.patient_id from access_grants g where g.clinician_id = $1 and g.org_id = $2 and ${running("g")}
-           ) v where ${live("v.patient_id")}) end::int as total
+                and ${live("g.patient_id")}
+           ) v) end::int as total
     from (select distinct on (s.f, s.g, s.id) s.id, s.f, s.g from (
             (${careTeamRange("$1")})
             union all

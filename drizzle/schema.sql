@@ -326,6 +326,7 @@ CREATE TABLE public.care_team (
     assigned_at timestamp with time zone DEFAULT now() NOT NULL,
     sort_family text NOT NULL,
     sort_given text NOT NULL,
+    patient_archived boolean DEFAULT false NOT NULL,
     CONSTRAINT care_team_assigned_by_users_id_fk FOREIGN KEY (assigned_by) REFERENCES public.users(id),
     CONSTRAINT care_team_clinician_id_org_id_memberships_user_id_org_id_fk FOREIGN KEY (clinician_id, org_id) REFERENCES public.memberships(user_id, org_id),
     CONSTRAINT care_team_clinician_id_org_id_patient_id_pk PRIMARY KEY (clinician_id, org_id, patient_id),
@@ -335,7 +336,8 @@ ALTER TABLE public.care_team OWNER TO careroster_owner;
 ALTER TABLE public.care_team ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.care_team FORCE ROW LEVEL SECURITY;
 GRANT SELECT, INSERT, DELETE ON TABLE public.care_team TO careroster_runtime;
-CREATE INDEX care_team_list_idx ON public.care_team USING btree (clinician_id, org_id, sort_family, sort_given, patient_id);
+CREATE INDEX care_team_live_idx ON public.care_team USING btree (clinician_id, org_id, patient_id) WHERE (NOT patient_archived);
+CREATE INDEX care_team_live_list_idx ON public.care_team USING btree (clinician_id, org_id, sort_family, sort_given, patient_id) WHERE (NOT patient_archived);
 CREATE INDEX care_team_org_patient_idx ON public.care_team USING btree (org_id, patient_id);
 CREATE POLICY care_team_delete ON public.care_team
     AS PERMISSIVE FOR DELETE TO careroster_runtime
@@ -954,6 +956,7 @@ CREATE POLICY patients_update_admin ON public.patients
     AS PERMISSIVE FOR UPDATE TO careroster_admin
     USING (( SELECT public.app_is_admin() AS app_is_admin))
     WITH CHECK (( SELECT public.app_is_admin() AS app_is_admin));
+CREATE TRIGGER patients_archive_flag AFTER UPDATE OF archived_at ON public.patients FOR EACH ROW WHEN ((new.archived_at IS NULL) IS DISTINCT FROM (old.archived_at IS NULL)) EXECUTE FUNCTION public.app_patients_archive_flag();
 CREATE TRIGGER patients_before_update BEFORE UPDATE ON public.patients FOR EACH ROW EXECUTE FUNCTION public.app_patients_before_update();
 CREATE TRIGGER patients_creator_on_care_team AFTER INSERT ON public.patients FOR EACH ROW EXECUTE FUNCTION public.app_patients_creator_on_care_team();
 CREATE TRIGGER patients_org_immutable BEFORE UPDATE ON public.patients FOR EACH ROW EXECUTE FUNCTION public.app_forbid_org_change();
@@ -1445,7 +1448,8 @@ CREATE OR REPLACE FUNCTION public.app_care_team_sort_key()
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
   BEGIN
-    SELECT p.family_name, p.given_name INTO NEW.sort_family, NEW.sort_given
+    SELECT p.family_name, p.given_name, p.archived_at IS NOT NULL
+      INTO NEW.sort_family, NEW.sort_given, NEW.patient_archived
       FROM public.patients p WHERE p.org_id = NEW.org_id AND p.id = NEW.patient_id;
     -- Answer as the foreign key would (it runs only after this trigger's NULLs fail NOT NULL).
     IF NOT FOUND THEN
@@ -2127,19 +2131,15 @@ AS $function$
     ELSE ARRAY(
       SELECT DISTINCT ON (s.f, s.g, s.id) s.id FROM (
         (SELECT ct.sort_family AS f, ct.sort_given AS g, ct.patient_id AS id FROM public.care_team ct
-          WHERE ct.clinician_id = c.me AND ct.org_id = c.org
+          WHERE ct.clinician_id = c.me AND ct.org_id = c.org AND NOT ct.patient_archived
             AND (ct.sort_family, ct.sort_given, ct.patient_id) > (c.after_f, c.after_g, c.after_id)
-            AND NOT EXISTS (SELECT 1 FROM public.patients a
-                             WHERE a.org_id = c.org AND a.id = ct.patient_id AND a.archived_at IS NOT NULL)
           ORDER BY ct.sort_family, ct.sort_given, ct.patient_id LIMIT p_limit)
         UNION ALL
         SELECT t.f, t.g, t.id FROM public.coverage cv
          CROSS JOIN LATERAL (
            SELECT ct.sort_family AS f, ct.sort_given AS g, ct.patient_id AS id FROM public.care_team ct
-            WHERE ct.clinician_id = cv.covered_id AND ct.org_id = c.org
+            WHERE ct.clinician_id = cv.covered_id AND ct.org_id = c.org AND NOT ct.patient_archived
               AND (ct.sort_family, ct.sort_given, ct.patient_id) > (c.after_f, c.after_g, c.after_id)
-              AND NOT EXISTS (SELECT 1 FROM public.patients a
-                               WHERE a.org_id = c.org AND a.id = ct.patient_id AND a.archived_at IS NOT NULL)
             ORDER BY ct.sort_family, ct.sort_given, ct.patient_id LIMIT p_limit) t
          WHERE cv.covering_id = c.me AND cv.org_id = c.org AND public.app_cover_active(cv)
         UNION ALL
@@ -2463,6 +2463,21 @@ AS $function$
   $function$;
 ALTER FUNCTION public.app_patient_redirect(p_patient uuid) OWNER TO careroster_owner;
 GRANT EXECUTE ON FUNCTION public.app_patient_redirect(p_patient uuid) TO careroster_runtime;
+
+CREATE OR REPLACE FUNCTION public.app_patients_archive_flag()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO 'pg_catalog', 'pg_temp'
+AS $function$
+  BEGIN
+    UPDATE public.care_team ct SET patient_archived = NEW.archived_at IS NOT NULL
+     WHERE ct.org_id = NEW.org_id AND ct.patient_id = NEW.id;
+    RETURN NULL;
+  END
+  $function$;
+ALTER FUNCTION public.app_patients_archive_flag() OWNER TO careroster_owner;
+-- FUNCTION public.app_patients_archive_flag(): no privileges beyond its owner's
 
 CREATE OR REPLACE FUNCTION public.app_patients_before_update()
  RETURNS trigger
@@ -3219,17 +3234,17 @@ AS $function$
     WITH caller AS MATERIALIZED (SELECT k.me, k.org FROM public.app_caller() k)
     SELECT v.patient_id FROM caller c CROSS JOIN LATERAL (
       SELECT ct.patient_id FROM public.care_team ct
-      WHERE ct.clinician_id = c.me AND ct.org_id = c.org
+      WHERE ct.clinician_id = c.me AND ct.org_id = c.org AND NOT ct.patient_archived
       UNION
       SELECT g.patient_id FROM public.access_grants g
       WHERE g.clinician_id = c.me AND g.org_id = c.org AND public.app_grant_running(g)
+        AND NOT coalesce((SELECT true FROM public.patients p
+                          WHERE p.org_id = c.org AND p.id = g.patient_id AND p.archived_at IS NOT NULL), false)
       UNION
       SELECT ct.patient_id FROM public.coverage cv
       JOIN public.care_team ct ON ct.org_id = cv.org_id AND ct.clinician_id = cv.covered_id
-      WHERE cv.covering_id = c.me AND cv.org_id = c.org AND public.app_cover_active(cv)
+      WHERE cv.covering_id = c.me AND cv.org_id = c.org AND public.app_cover_active(cv) AND NOT ct.patient_archived
     ) v
-    WHERE NOT coalesce((SELECT true FROM public.patients p
-                        WHERE p.org_id = c.org AND p.id = v.patient_id AND p.archived_at IS NOT NULL), false)
   $function$;
 ALTER FUNCTION public.app_visible_patient_ids() OWNER TO careroster_owner;
 GRANT EXECUTE ON FUNCTION public.app_visible_patient_ids() TO careroster_runtime;

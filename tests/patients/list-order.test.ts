@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { DemoOrgKey, DemoUserKey } from "@/server/db/seed/demo-data";
 import { asUser, callerFor, demoIds, ownerSql, patientByMrn } from "@/tests/helpers/db";
 
-// The list by name reads its page as an index range (care_team_list_idx, app_list_page_ids in
+// The list by name reads its page as an index range (care_team_live_list_idx, app_list_page_ids in
 // drizzle/0026_list_order.sql). Whatever the shortcut, the list must be exactly what the policies
 // show, in name order, with every source of visibility, and follow renames at once.
 
@@ -120,5 +120,49 @@ describe("the patient list by name as an index range", () => {
     expect(after.total).toBe(before.total! - 1);
     const first = await (await callerFor("grey", "northside")).patients.list({ limit: 4 });
     expect(first.items).toHaveLength(4);
+  });
+
+  it("archiving and restoring move the patient's care-team rows out of and back into the live panels", async () => {
+    const p = await patientByMrn("DEMO-N-0015"); // grey's and shepherd's
+    const admin = await callerFor("northAdmin", "northside");
+    const flags = async () =>
+      (await ownerSql()`select patient_archived from care_team where patient_id = ${p.id}`).map(
+        (r) => r.patient_archived,
+      );
+    expect(await flags()).toEqual([false, false]);
+    await admin.patients.archive({ id: p.id });
+    try {
+      expect(await flags()).toEqual([true, true]);
+      for (const member of [
+        ["grey", "northside"],
+        ["shepherd", "northside"],
+      ] as Member[])
+        expect((await pagedList(member, 50)).ids).not.toContain(p.id);
+      // A row added while the patient is archived is born archived, whatever its inserter wrote.
+      const { users } = await demoIds();
+      const [row] =
+        await ownerSql()`insert into care_team (org_id, clinician_id, patient_id, assigned_by, patient_archived)
+        values (${p.orgId}, ${users.locum}, ${p.id}, ${users.northAdmin}, false) returning patient_archived`;
+      expect(row.patient_archived).toBe(true);
+      await ownerSql()`delete from care_team where patient_id = ${p.id} and clinician_id = ${users.locum}`;
+    } finally {
+      await admin.patients.restore({ id: p.id });
+    }
+    expect(await flags()).toEqual([false, false]);
+    expect((await pagedList(["grey", "northside"], 50)).ids).toContain(p.id);
+  });
+
+  it("the runtime role cannot mark a care-team row archived or live", async () => {
+    const { users } = await demoIds();
+    const p = await patientByMrn("DEMO-N-0015");
+    const refused = await asUser("northAdmin", "northside", (tx) =>
+      tx.execute(
+        sql`update care_team set patient_archived = true where patient_id = ${p.id} and clinician_id = ${users.grey}`,
+      ),
+    ).then(
+      () => null,
+      (err: { cause?: { code?: string } }) => err.cause?.code,
+    );
+    expect(refused).toBe("42501");
   });
 });

@@ -16,6 +16,7 @@ interface PlanNode {
   "Index Name"?: string;
   "Index Cond"?: string;
   "Actual Rows"?: number;
+  "Actual Loops"?: number;
   Plans?: PlanNode[];
 }
 const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
@@ -113,7 +114,7 @@ describe("query plans at 100k patients", () => {
     expect(plan.map((n) => n["Index Name"])).toContain("care_team_clinician_id_org_id_patient_id_pk");
   });
 
-  it("the visible set tests each panel patient against the archive, never reading the practice's archive", async () => {
+  it("the visible set reads the live panel from one partial index and never the practice's archive", async () => {
     const sql = ownerSql();
     // 5,000 archived patients in the practice, none of them on the clinician's panel.
     await sql`alter table patients disable trigger user`;
@@ -130,13 +131,10 @@ describe("query plans at 100k patients", () => {
       await tx`select live from app_context_enter(${session.sessionId}::uuid, ${session.secret})`;
       return tx.unsafe(`explain (analyze, format json) ${body}`);
     });
-    const plan = nodes((row["QUERY PLAN"] as { Plan: PlanNode & { "Actual Loops"?: number } }[])[0].Plan);
+    const plan = nodes((row["QUERY PLAN"] as { Plan: PlanNode }[])[0].Plan);
+    expect(plan.map((n) => n["Index Name"])).toContain("care_team_live_idx");
     const archive = plan.filter((n) => n["Index Name"] === "patients_archived_idx");
-    expect(archive.length).toBeGreaterThan(0);
-    const read = archive.reduce(
-      (sum, n) => sum + (n["Actual Rows"] ?? 0) * ((n as { "Actual Loops"?: number })["Actual Loops"] ?? 1),
-      0,
-    );
+    const read = archive.reduce((sum, n) => sum + (n["Actual Rows"] ?? 0) * (n["Actual Loops"] ?? 1), 0);
     expect(read).toBe(0);
     const [{ n }] = await sql.begin(async (tx) => {
       await tx`select live from app_context_enter(${session.sessionId}::uuid, ${session.secret})`;
