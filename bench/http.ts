@@ -22,6 +22,8 @@ export interface BenchServer {
   rssMiB(): number;
   /** CPU time used so far by the server's processes, ms (PostgreSQL's is databaseCpuMs()). */
   cpuMs(): number;
+  /** The ids of the server's processes whose command line contains `text`. */
+  pids(text: string): number[];
   /** Stops the server; resolves when it has exited. */
   stop(): Promise<void>;
 }
@@ -120,6 +122,10 @@ async function spawnServer(
     base,
     rssMiB: () => tree().reduce((a, p) => a + p.rssKiB, 0) / 1024,
     cpuMs: () => tree().reduce((a, p) => a + p.cpuMs, 0),
+    pids: (text) =>
+      tree()
+        .filter((p) => p.command.includes(text))
+        .map((p) => p.pid),
     stop,
   };
 }
@@ -132,7 +138,7 @@ export function databaseCpuMs(): number {
 }
 
 /** The server's process tree: each process's name, resident memory and CPU time so far. */
-function processTree(root: number): { name: string; rssKiB: number; cpuMs: number }[] {
+function processTree(root: number): { pid: number; name: string; command: string; rssKiB: number; cpuMs: number }[] {
   const children = new Map<number, number[]>();
   const stats = new Map<number, string>();
   for (const name of readdirSync("/proc").filter((n) => /^\d+$/.test(n))) {
@@ -145,7 +151,7 @@ function processTree(root: number): { name: string; rssKiB: number; cpuMs: numbe
       // the process ended while we looked
     }
   }
-  const tree: { name: string; rssKiB: number; cpuMs: number }[] = [];
+  const tree: { pid: number; name: string; command: string; rssKiB: number; cpuMs: number }[] = [];
   const walk = (pid: number) => {
     const stat = stats.get(pid);
     if (!stat) return;
@@ -154,7 +160,9 @@ function processTree(root: number): { name: string; rssKiB: number; cpuMs: numbe
       // Fields after the command name: state is field 3, utime and stime are fields 14 and 15 (clock ticks, 100/s).
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       tree.push({
+        pid,
         name: /^Name:\s+(\S+)/m.exec(status)?.[1] ?? "",
+        command: readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " "),
         rssKiB: Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0),
         cpuMs: (Number(fields[11]) + Number(fields[12])) * 10,
       });

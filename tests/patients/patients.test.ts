@@ -46,7 +46,15 @@ describe("patients router", () => {
     const chart = await grey.patients.byId({ id: item.id });
     expect(chart.phone).not.toBeNull();
     expect(Object.keys(item)).toEqual(expect.arrayContaining(["id", "mrn", "givenName", "familyName", "birthDate"]));
-    for (const field of ["phone", "email", "addressLine", "addressCity", "emergencyName", "insurancePayer", "insuranceMemberId"])
+    for (const field of [
+      "phone",
+      "email",
+      "addressLine",
+      "addressCity",
+      "emergencyName",
+      "insurancePayer",
+      "insuranceMemberId",
+    ])
       expect(item).not.toHaveProperty(field);
   });
 
