@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
@@ -8,6 +8,7 @@ import { startCluster } from "@/server/db/embedded";
 import { sessionCookie } from "@/tests/helpers/session-cookie";
 import { benchPort, load, startServer } from "./http";
 import { pickSubject } from "./queries";
+import { writeFormatted } from "./report";
 
 // `npm run bench:profile`: where the app's Node process spends a `patients.list` request. The
 // production app on the bench dataset, 8 connections of `patients.list` from a second process, and
@@ -124,7 +125,7 @@ try {
       ...summary.functions,
       "",
     ].join("\n");
-    writeFileSync(path.join(process.cwd(), "bench", "profile.md"), out);
+    await writeFormatted(path.join(process.cwd(), "bench", "profile.md"), out);
     log(`wrote bench/profile.md (${result.requests} requests profiled)`);
   } finally {
     await server.stop();

@@ -278,7 +278,7 @@ const START = "<!-- bench:results:start -->";
 const END = "<!-- bench:results:end -->";
 
 /** Written as the project's Prettier would format it, so `npm run lint` stays clean after a run. */
-async function writeFormatted(file: string, text: string) {
+export async function writeFormatted(file: string, text: string) {
   writeFileSync(file, await format(text, { ...(await resolveConfig(file)), filepath: file }));
 }
 
