@@ -1,3 +1,10 @@
+// A column the runtime role may not write takes its default on every insert it can make: a check
+// that the inserted row holds that default cannot be false, however the conjunct is removed.
+const SSO_DOMAIN_DEFAULTS =
+  "The runtime role may insert only `org_id` and `domain` (column privilege): `verified_at`, `verified_by` and `last_checked_at` take their NULL defaults on every insert it can make, so the check's `IS NULL` tests cannot be false.";
+const MFA_DEFAULTS =
+  "The runtime role may insert only `user_id` and `secret_enc` (column privilege): `confirmed_at` and `last_step` take their defaults (NULL and 0) on every insert it can make, so the check's `confirmed_at IS NULL` and `last_step = 0` cannot be false.";
+
 /**
  * Mutants that survive because they change nothing anyone can observe, each with the reason. A mutant
  * listed here without such a reason, or one that a test could tell apart, is a missing test instead.
@@ -15,12 +22,22 @@ export const EQUIVALENT: Record<string, string> = {
     "The restrictive `invitations_org_isolation` (FOR ALL) checks `org_id = app_org_id()` on every insert as well: without the permissive policy's copy the same rows are refused.",
   "coverage.coverage_update:check:drop-conjunct-1":
     "`covering_id` and `covered_id` cannot change (the runtime role may update only `ended_at` and `ended_by`, and the BEFORE UPDATE trigger refuses any other change), so the new row's parties are the old row's, which the USING already required to include the caller.",
-  "org_sso_domains.org_sso_domains_insert:check:drop-conjunct-3":
-    "The runtime role may insert only `org_id` and `domain` (column privilege): `verified_at`, `verified_by` and `last_checked_at` take their NULL defaults on every insert it can make, so the check's `IS NULL` tests cannot be false.",
-  "org_sso_domains.org_sso_domains_insert:check:drop-conjunct-4":
-    "The runtime role may insert only `org_id` and `domain` (column privilege): `verified_at`, `verified_by` and `last_checked_at` take their NULL defaults on every insert it can make, so the check's `IS NULL` tests cannot be false.",
-  "org_sso_domains.org_sso_domains_insert:check:drop-conjunct-5":
-    "The runtime role may insert only `org_id` and `domain` (column privilege): `verified_at`, `verified_by` and `last_checked_at` take their NULL defaults on every insert it can make, so the check's `IS NULL` tests cannot be false.",
+  ...Object.fromEntries(
+    [
+      "drop-conjunct-3",
+      "drop-conjunct-4",
+      "drop-conjunct-5",
+      "drop-null-test-1",
+      "drop-null-test-2",
+      "drop-null-test-3",
+    ].map((m) => [`org_sso_domains.org_sso_domains_insert:check:${m}`, SSO_DOMAIN_DEFAULTS]),
+  ),
+  ...Object.fromEntries(
+    ["drop-conjunct-2", "drop-conjunct-3", "drop-null-test-1"].map((m) => [
+      `user_mfa.user_mfa_insert:check:${m}`,
+      MFA_DEFAULTS,
+    ]),
+  ),
   "care_team.care_team_org_immutable:drop-trigger":
     "The runtime role has no UPDATE on care_team at all (rows are inserted and deleted, never changed), so no request can attempt the org move this trigger refuses; it guards the owner's own statements.",
 };
