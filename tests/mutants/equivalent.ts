@@ -4,6 +4,8 @@ const SSO_DOMAIN_DEFAULTS =
   "The runtime role may insert only `org_id` and `domain` (column privilege): `verified_at`, `verified_by` and `last_checked_at` take their NULL defaults on every insert it can make, so the check's `IS NULL` tests cannot be false.";
 const MFA_DEFAULTS =
   "The runtime role may insert only `user_id` and `secret_enc` (column privilege): `confirmed_at` and `last_step` take their defaults (NULL and 0) on every insert it can make, so the check's `confirmed_at IS NULL` and `last_step = 0` cannot be false.";
+const PATIENT_UPDATE_CHECK =
+  "A clinician's update cannot change the row's `id` or `archived_at` (the BEFORE UPDATE trigger refuses both for anyone but an admin), and the USING already found the old row live and among the caller's visible patients in the same statement: both conjuncts of the check hold for every row it can write, with either one alone, or with OR.";
 
 /**
  * Mutants that survive because they change nothing anyone can observe, each with the reason. A mutant
@@ -38,6 +40,14 @@ export const EQUIVALENT: Record<string, string> = {
       MFA_DEFAULTS,
     ]),
   ),
+  ...Object.fromEntries(
+    ["and-to-or", "drop-conjunct-1", "drop-null-test-1", "drop-conjunct-2"].map((m) => [
+      `patients.patients_update:check:${m}`,
+      PATIENT_UPDATE_CHECK,
+    ]),
+  ),
+  "clinical_note_versions.clinical_note_versions_org_isolation:check:eq-to-ne-1":
+    "The runtime role has only SELECT on clinical_note_versions; its rows are written by the notes' trigger as the owner, to whom the policy does not apply. The WITH CHECK is never evaluated, whatever it says (the catalog test still requires it on every write policy).",
   "care_team.care_team_org_immutable:drop-trigger":
     "The runtime role has no UPDATE on care_team at all (rows are inserted and deleted, never changed), so no request can attempt the org move this trigger refuses; it guards the owner's own statements.",
 };
