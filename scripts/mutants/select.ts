@@ -25,6 +25,10 @@ export const SECURITY_DIRS = [
   "tests/accounts",
   "tests/sso",
   "tests/two-factor",
+  "tests/admin",
+  "tests/smart",
+  "tests/fhir",
+  "tests/export",
 ];
 
 /** The catalog tests check flags of every table and function at once: they kill these in seconds. */

@@ -48,6 +48,8 @@ export const EQUIVALENT: Record<string, string> = {
   ),
   "clinical_note_versions.clinical_note_versions_org_isolation:check:eq-to-ne-1":
     "The runtime role has only SELECT on clinical_note_versions; its rows are written by the notes' trigger as the owner, to whom the policy does not apply. The WITH CHECK is never evaluated, whatever it says (the catalog test still requires it on every write policy).",
+  "memberships.memberships_update:check:drop-conjunct-1":
+    "The runtime role may update only `role` and `status` (column privilege): the new row's `org_id` is the old row's, which the USING already required to be the caller's practice in the same statement.",
   "care_team.care_team_org_immutable:drop-trigger":
     "The runtime role has no UPDATE on care_team at all (rows are inserted and deleted, never changed), so no request can attempt the org move this trigger refuses; it guards the owner's own statements.",
 };

@@ -9,6 +9,7 @@ import { checkAuthorizeRequest } from "@/server/smart/authorize";
 import { idTokenKey } from "@/server/smart/config";
 import { revokeEndpoint } from "@/server/smart/token";
 import {
+  asUser,
   callerFor,
   callerWith,
   demoIds,
@@ -71,6 +72,20 @@ describe("registering apps", () => {
     expect(await trpcCode(lake.admin.apps.disable({ appId: app.id }))).toBe("NOT_FOUND");
     const [row] = await ownerSql()`select disabled_at from smart_apps where id = ${app.id}`;
     expect(row.disabled_at).toBeNull();
+  });
+
+  it("with the app's own SQL: a clinician registers no app, and an admin only as its creator", async () => {
+    const { users, orgs } = await demoIds();
+    const insert = (createdBy: string) => sql`
+      insert into smart_apps (org_id, client_id, name, redirect_uris, confidential, scopes, created_by)
+      values (${orgs.northside}, ${`cr-sql-${randomBytes(6).toString("hex")}`}, 'SQL app', array[${REDIRECT}]::text[],
+              false, array['openid']::text[], ${createdBy}) returning id`;
+    expect((await asUser("grey", "northside", (tx) => pgError(tx.execute(insert(users.grey))))).code).toBe("42501");
+    expect((await asUser("northAdmin", "northside", (tx) => pgError(tx.execute(insert(users.grey))))).code).toBe(
+      "42501",
+    );
+    const own = await asUser("northAdmin", "northside", (tx) => tx.execute(insert(users.northAdmin)));
+    expect(own).toHaveLength(1);
   });
 
   it("refuses bad registrations with the fields named", async () => {
