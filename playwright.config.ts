@@ -78,6 +78,10 @@ export default defineConfig({
           MFA_ENCRYPTION_KEY: "ZTJlLWtleS11c2VkLW9ubHktYnktcGxheXdyaWdodCE",
           // The journeys' identity provider (e2e/idp.ts) is plain http on loopback.
           CAREROSTER_SSO_ALLOW_HTTP_LOOPBACK: "1",
+          // The signed-in states auth.setup saves once must outlive a slow run: with the default 15
+          // idle minutes every journey after that point met the sign-in page. The idle logoff itself
+          // is tested in Vitest (tests/api/http.test.ts).
+          SESSION_IDLE_MINUTES: "120",
         },
       },
 });
