@@ -178,6 +178,21 @@ describe("coverage", () => {
     expect(n).toBe(0);
   });
 
+  it("with SQL, only the parties end a cover: the covering clinician's update ends it, a third clinician's touches nothing", async () => {
+    const { users } = await demoIds();
+    const admin = await callerFor("northAdmin", "northside");
+    const cover = await admin.coverage.create({
+      coveringId: users.locum,
+      coveredId: users.shepherd,
+      endsAt: inDays(2),
+      reason: "Vitest: ended by SQL",
+    });
+    const end = (by: string) =>
+      sql`update coverage set ended_at = now(), ended_by = ${by} where id = ${cover.id} returning id`;
+    expect(await asUser("grey", "northside", (tx) => tx.execute(end(users.grey)))).toHaveLength(0);
+    expect(await asUser("locum", "northside", (tx) => tx.execute(end(users.locum)))).toHaveLength(1);
+  });
+
   it("the preview counts the difference with the database's own rule, and leaves nothing behind", async () => {
     const { users } = await demoIds();
     const grey = await callerFor("grey", "northside");

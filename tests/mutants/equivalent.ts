@@ -6,6 +6,8 @@ const MFA_DEFAULTS =
   "The runtime role may insert only `user_id` and `secret_enc` (column privilege): `confirmed_at` and `last_step` take their defaults (NULL and 0) on every insert it can make, so the check's `confirmed_at IS NULL` and `last_step = 0` cannot be false.";
 const PATIENT_UPDATE_CHECK =
   "A clinician's update cannot change the row's `id` or `archived_at` (the BEFORE UPDATE trigger refuses both for anyone but an admin), and the USING already found the old row live and among the caller's visible patients in the same statement: both conjuncts of the check hold for every row it can write, with either one alone, or with OR.";
+const ENTRY_NOT_IN_ERROR =
+  "The BEFORE INSERT trigger (app_clinical_entry_before_insert) clears `error_reason`, `error_by` and `error_at` before the policy's check runs, so the check's `error_reason IS NULL` cannot be false: an entry is born valid whatever its inserter wrote.";
 
 /**
  * Mutants that survive because they change nothing anyone can observe, each with the reason. A mutant
@@ -50,6 +52,11 @@ export const EQUIVALENT: Record<string, string> = {
     "The runtime role has only SELECT on clinical_note_versions; its rows are written by the notes' trigger as the owner, to whom the policy does not apply. The WITH CHECK is never evaluated, whatever it says (the catalog test still requires it on every write policy).",
   "memberships.memberships_update:check:drop-conjunct-1":
     "The runtime role may update only `role` and `status` (column privilege): the new row's `org_id` is the old row's, which the USING already required to be the caller's practice in the same statement.",
+  ...Object.fromEntries(
+    ["allergies", "conditions", "medication_statements", "vital_signs"].flatMap((t) =>
+      ["drop-conjunct-3", "drop-null-test-1"].map((m) => [`${t}.${t}_insert:check:${m}`, ENTRY_NOT_IN_ERROR]),
+    ),
+  ),
   "care_team.care_team_org_immutable:drop-trigger":
     "The runtime role has no UPDATE on care_team at all (rows are inserted and deleted, never changed), so no request can attempt the org move this trigger refuses; it guards the owner's own statements.",
 };

@@ -92,6 +92,17 @@ describe("registering apps", () => {
     expect(own).toHaveLength(1);
   });
 
+  it("the admin's own SQL may only turn an app off, and a disabled app stays disabled", async () => {
+    const app = await registerApp("northside");
+    const enable = sql`update smart_apps set disabled_at = null where id = ${app.id}`;
+    // On a live app the update changes nothing, and is still not one the policy allows.
+    expect((await asUser("northAdmin", "northside", (tx) => pgError(tx.execute(enable)))).code).toBe("42501");
+    await (await callerFor("northAdmin", "northside")).admin.apps.disable({ appId: app.id });
+    expect((await asUser("northAdmin", "northside", (tx) => pgError(tx.execute(enable)))).code).toBe("42501");
+    const [row] = await ownerSql()`select disabled_at from smart_apps where id = ${app.id}`;
+    expect(row.disabled_at).not.toBeNull();
+  });
+
   it("refuses bad registrations with the fields named", async () => {
     const admin = await callerFor("northAdmin", "northside");
     const err = await admin.admin.apps
