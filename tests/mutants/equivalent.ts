@@ -8,6 +8,8 @@ const PATIENT_UPDATE_CHECK =
   "A clinician's update cannot change the row's `id` or `archived_at` (the BEFORE UPDATE trigger refuses both for anyone but an admin), and the USING already found the old row live and among the caller's visible patients in the same statement: both conjuncts of the check hold for every row it can write, with either one alone, or with OR.";
 const ENTRY_NOT_IN_ERROR =
   "The BEFORE INSERT trigger (app_clinical_entry_before_insert) clears `error_reason`, `error_by` and `error_at` before the policy's check runs, so the check's `error_reason IS NULL` cannot be false: an entry is born valid whatever its inserter wrote.";
+const CARE_TEAM_NOT_UPDATABLE =
+  "The runtime role has no UPDATE privilege on care_team (rows are inserted and deleted, never changed): PostgreSQL refuses the statement before any policy is evaluated, so care_team_update's USING and WITH CHECK are never reached. The policy stays for the day a grant is added.";
 
 /**
  * Mutants that survive because they change nothing anyone can observe, each with the reason. A mutant
@@ -56,6 +58,17 @@ export const EQUIVALENT: Record<string, string> = {
     ["allergies", "conditions", "medication_statements", "vital_signs"].flatMap((t) =>
       ["drop-conjunct-3", "drop-null-test-1"].map((m) => [`${t}.${t}_insert:check:${m}`, ENTRY_NOT_IN_ERROR]),
     ),
+  ),
+  ...Object.fromEntries(
+    [
+      "using-true",
+      "check:and-to-or",
+      "check:eq-to-ne-1",
+      "check:ne-to-eq-1",
+      "check:drop-conjunct-1",
+      "check:drop-conjunct-2",
+      "check:drop-conjunct-3",
+    ].map((m) => [`care_team.care_team_update:${m}`, CARE_TEAM_NOT_UPDATABLE]),
   ),
   "care_team.care_team_org_immutable:drop-trigger":
     "The runtime role has no UPDATE on care_team at all (rows are inserted and deleted, never changed), so no request can attempt the org move this trigger refuses; it guards the owner's own statements.",
