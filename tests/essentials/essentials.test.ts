@@ -152,6 +152,25 @@ describe("visibility of the essentials", () => {
         expect(err.message, user).toMatch(RLS_REFUSED);
       });
     }
+    // Every kind of entry, for a patient off the caller's team or in another's name: one policy each.
+    const valid = {
+      allergies: { kind: "allergy", substance: "Vitest substance" },
+      medicationStatements: { name: "Vitestamol", dose: "5 mg", frequency: "once daily", route: "oral" },
+      vitalSigns: { kind: "heart_rate", value: 60, effectiveAt: new Date() },
+    } as const;
+    for (const [name, extra] of Object.entries(valid) as [keyof typeof valid, (typeof valid)[keyof typeof valid]][]) {
+      for (const [patientId, recordedBy] of [
+        [unassigned, users.grey],
+        [greyOnly, users.shepherd],
+      ]) {
+        await asUser("grey", "northside", async (tx) => {
+          const err = await refused(tx, (sp) =>
+            sp.insert(TABLES[name]).values({ orgId: orgs.northside, patientId, recordedBy, ...extra } as never),
+          );
+          expect(err.message, `${name} for ${patientId} by ${recordedBy}`).toMatch(RLS_REFUSED);
+        });
+      }
+    }
     // As someone else, or into another practice, even for one's own patient.
     await asUser("grey", "northside", async (tx) => {
       expect(
