@@ -70,6 +70,12 @@ export const EQUIVALENT: Record<string, string> = {
       "check:drop-conjunct-3",
     ].map((m) => [`care_team.care_team_update:${m}`, CARE_TEAM_NOT_UPDATABLE]),
   ),
+  ...Object.fromEntries(
+    ["drop-conjunct-1", "drop-conjunct-2", "and-to-or"].map((m) => [
+      `organizations.organizations_update_admin:check:${m}`,
+      "The runtime role may update only `mfa_policy` and `time_zone`: the new row's `id` is the old row's, and the USING already required it to be the caller's practice and the caller its admin, in the same statement. Every conjunct of the check holds for every row that reaches it.",
+    ]),
+  ),
   "care_team.care_team_org_immutable:drop-trigger":
     "The runtime role has no UPDATE on care_team at all (rows are inserted and deleted, never changed), so no request can attempt the org move this trigger refuses; it guards the owner's own statements.",
 };

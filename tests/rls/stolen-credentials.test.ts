@@ -59,6 +59,18 @@ describe("an attacker holding the runtime role's credentials", () => {
     expect(forged).toEqual(nothing);
   });
 
+  it("a clinician's own session with the admin role set by hand reads nothing the admin policies guard", async () => {
+    const { users, orgs } = await demoIds();
+    const key = await newSession(users.grey, orgs.northside);
+    const [asAdminRole] = await inTx(async (tx) => {
+      await tx`select * from app_context_enter(${key.sessionId}::uuid, ${key.secret})`;
+      await tx`set local role careroster_admin`;
+      return tx`select (select count(*)::int from patients) as patients, (select count(*)::int from appointments) as appointments,
+        (select count(*)::int from care_team) as care_team, (select count(*)::int from coverage) as coverage`;
+    });
+    expect(asAdminRole).toEqual({ patients: 0, appointments: 0, care_team: 0, coverage: 0 });
+  });
+
   it("a MAC seen in one transaction is worthless in the next, even on the same connection", async () => {
     const { users, orgs } = await demoIds();
     const key = await newSession(users.lakeAdmin, orgs.lakeside);
