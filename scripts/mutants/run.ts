@@ -1,6 +1,16 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
@@ -8,6 +18,7 @@ import { prepareDatabase } from "@/server/db/bootstrap";
 import { EQUIVALENT } from "@/tests/mutants/equivalent";
 import { runCli } from "@/scripts/cli";
 import { readCatalog } from "./catalog";
+import { type Coverage, catalogReferences, reached, type Statement, statementProxy } from "./coverage";
 import { generateMutants, type Mutant } from "./operators";
 import { SECURITY_DIRS, securityTests, stagesFor, type TestFile } from "./select";
 
@@ -30,7 +41,6 @@ const FULL_DIR = path.join(process.cwd(), ".data", "mutants");
 let DIR = FULL_DIR;
 const RESULTS = path.join(FULL_DIR, "results.jsonl");
 const REPORT = path.join("tests", "mutants", "report.md");
-const durationsFile = (dir = DIR) => path.join(dir, "durations.json");
 
 type Outcome = { result: "killed"; by: string } | { result: "survived" } | { result: "invalid"; why: string };
 interface Row {
@@ -50,6 +60,12 @@ const withDatabase = (url: string, database: string) => {
   return u.toString();
 };
 
+const withPort = (url: string, port: number) => {
+  const u = new URL(url);
+  u.port = String(port);
+  return u.toString();
+};
+
 const hash = (text: string) => createHash("sha256").update(text).digest("hex");
 
 /**
@@ -62,37 +78,6 @@ function pick(all: Mutant[], sample?: number, only?: string[], seed?: string): M
   if (only) return shuffled.filter((m) => only.some((o) => m.id.includes(o)));
   // A documented equivalent can only survive, after every security test: a sample spends its time on the rest.
   return sample === undefined ? shuffled : shuffled.filter((m) => !EQUIVALENT[m.id]).slice(0, sample);
-}
-
-/** Seconds each test file took when it last ran to the end, learnt from every report. */
-function learnDurations(reportFile: string, tests: TestFile[]) {
-  let report: {
-    testResults: {
-      name: string;
-      status: string;
-      startTime: number;
-      endTime: number;
-      assertionResults: { duration?: number | null }[];
-    }[];
-  };
-  try {
-    report = JSON.parse(readFileSync(reportFile, "utf8"));
-  } catch {
-    return;
-  }
-  for (const file of report.testResults) {
-    const t = tests.find((x) => file.name.endsWith(x.path));
-    const inTests = file.assertionResults.reduce((ms, a) => ms + (a.duration ?? 0), 0);
-    if (t && file.status === "passed") t.seconds = Math.max(file.endTime - file.startTime, inTests) / 1000;
-  }
-  writeFileSync(durationsFile(), JSON.stringify(Object.fromEntries(tests.map((t) => [t.path, t.seconds ?? null]))));
-}
-
-function knownDurations(tests: TestFile[]) {
-  const file = [durationsFile(), durationsFile(FULL_DIR)].find((f) => existsSync(f));
-  if (!file) return;
-  const seconds: Record<string, number | null> = JSON.parse(readFileSync(file, "utf8"));
-  for (const t of tests) t.seconds = seconds[t.path] ?? undefined;
 }
 
 /** The first failing test of a Vitest JSON report, as "file › test name" (with its message when `why`). */
@@ -154,13 +139,7 @@ async function apply(ownerUrl: string, m: Mutant): Promise<string | null> {
 }
 
 /** One Vitest run over `files` in that order, stopped at the first failing test (`why`: with its message). */
-function runStage(
-  files: string[],
-  urls: Urls,
-  worker: number,
-  opts: { why?: boolean; tests: TestFile[] },
-): Promise<Outcome> {
-  const { why = false, tests } = opts;
+function runStage(files: string[], urls: Urls, worker: number, why = false): Promise<Outcome> {
   const reportFile = path.join(DIR, `vitest-${worker}.json`);
   rmSync(reportFile, { force: true });
   const child = spawn("npx", ["vitest", "run", ...files, "--bail=1", "--reporter=json", `--outputFile=${reportFile}`], {
@@ -194,7 +173,6 @@ function runStage(
         console.error(`The tests were stopped (${signal}); the run ends here.`);
         process.exit(1);
       }
-      learnDurations(reportFile, tests);
       const by = firstFailure(reportFile, why);
       if (status === 0 && !by) return resolve({ result: "survived" });
       resolve({ result: "killed", by: by ?? `the tests exited with ${status}` });
@@ -202,9 +180,9 @@ function runStage(
   });
 }
 
-async function runStages(stages: string[][], urls: Urls, worker: number, tests: TestFile[]): Promise<Outcome> {
+async function runStages(stages: string[][], urls: Urls, worker: number): Promise<Outcome> {
   for (const files of stages.filter((s) => s.length > 0)) {
-    const o = await runStage(files, urls, worker, { tests });
+    const o = await runStage(files, urls, worker);
     if (o.result !== "survived") return o;
   }
   return { result: "survived" };
@@ -237,9 +215,9 @@ function timing(all: Mutant[], results: Map<string, Row>, workers: number): stri
   const sample = pick(all, CI_SAMPLE.size, undefined, CI_SAMPLE.seed).map((m) => results.get(m.id));
   const sampleSeconds = sample.every(Boolean) ? sample.reduce((n, r) => n + r!.seconds, 0) / workers : null;
   return [
-    "## Time on this machine (2 cores, shared with four other engineers' suites)",
+    "## Time on this machine (2 cores)",
     "",
-    `- A killed mutant takes ${median(killed)} s (median of ${killed.length}), a survivor ${median(survived)} s (median of ${survived.length}: it meets every security test file).`,
+    `- A killed mutant takes ${median(killed)} s (median of ${killed.length}), a survivor ${median(survived)} s (median of ${survived.length}: it meets every security file that can reach it).`,
     `- The full set, ${all.length} mutants on ${workers} copies at these rates: about ${((all.length * perMutant) / workers / 3600).toFixed(1)} h.`,
     sampleSeconds === null
       ? `- The CI sample (\`--sample ${CI_SAMPLE.size} --seed ${CI_SAMPLE.seed}\`) has not run here yet.`
@@ -261,8 +239,9 @@ function report(all: Mutant[], results: Map<string, Row>, wallSeconds: number | 
     "",
     "Generated by `npm run test:mutants` (scripts/mutants/): every policy, RLS flag, definer function and",
     "rule-enforcing trigger of the migrated database, mutated one at a time; the security part of the suite",
-    `(${SECURITY_DIRS.map((s) => `\`${s}\``).join(", ")}) run against each mutant, the files that name`,
-    "what it breaks first, and stopped at its first failing test.",
+    `(${SECURITY_DIRS.map((s) => `\`${s}\``).join(", ")}) run against each mutant: every file whose`,
+    "statements can reach what it changes (docs/mutation-testing.md), those that name it first, stopped at",
+    "its first failing test.",
     "",
     rows.length === all.length
       ? `All ${all.length} mutants ran.`
@@ -305,6 +284,7 @@ async function testAll(
   serverUrl: string,
   urlsOf: (copy: string) => Urls,
   tests: TestFile[],
+  coverage: Coverage | undefined,
   done: (row: Row) => void,
 ) {
   let next = 0;
@@ -318,7 +298,7 @@ async function testAll(
       const t0 = Date.now();
       await recreateCopy(serverUrl, copy);
       const why = await apply(urls.owner, m);
-      const o: Outcome = why ? { result: "invalid", why } : await runStages(stagesFor(m, tests), urls, w, tests);
+      const o: Outcome = why ? { result: "invalid", why } : await runStages(stagesFor(m, tests, coverage), urls, w);
       const row = { id: m.id, o, seconds: Math.round((Date.now() - t0) / 1000) };
       done(row);
       finished++;
@@ -333,19 +313,102 @@ async function testAll(
   await Promise.all(Array.from({ length: Math.min(workers, queue.length) }, (_, w) => worker(w)));
 }
 
+/** Everything a file's statements can depend on: the tests, their helpers, the server code and the migrations. */
+function coverageKey(tests: TestFile[]): string {
+  const h = createHash("sha256");
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const file = path.join(dir, name);
+      if (statSync(file).isDirectory()) walk(file);
+      else if (/\.(ts|tsx|sql|mjs)$/.test(name)) h.update(file).update(readFileSync(file));
+    }
+  };
+  for (const dir of ["server", "drizzle", "tests/helpers", "scripts/mutants"]) walk(dir);
+  for (const t of tests) h.update(t.path).update(t.text);
+  return h.digest("hex");
+}
+
+/**
+ * Runs each security file alone on an unmutated copy behind a statement proxy and records what its
+ * statements reach (coverage.ts) and how long it took. Kept in .data/mutants/coverage.json until the
+ * code it depends on changes. Measured for a full run only: a sample or --only run uses it when it is
+ * current and otherwise sends every mutant to every file (its mutants are few and meant to die).
+ */
+async function measureCoverage(
+  tests: TestFile[],
+  workers: number,
+  serverUrl: string,
+  urlsOf: (copy: string) => Urls,
+  measure: boolean,
+): Promise<Coverage | undefined> {
+  const file = path.join(FULL_DIR, "coverage.json");
+  const key = coverageKey(tests);
+  type Measured = Record<string, { reaches: Coverage[string]; seconds: number }>;
+  let measured: Measured | null = null;
+  if (existsSync(file)) {
+    const kept = JSON.parse(readFileSync(file, "utf8")) as { key: string; files: Measured };
+    if (kept.key === key) measured = kept.files;
+  }
+  if (!measured && !measure) return undefined;
+  if (!measured) {
+    const owner = postgres(withDatabase(serverUrl, TEMPLATE), { max: 1, onnotice: () => {} });
+    const refs = await catalogReferences(owner).finally(() => owner.end());
+    const upstream = Number(new URL(serverUrl).port);
+    const files: Measured = {};
+    const failures: string[] = [];
+    const started = Date.now();
+    let next = 0;
+    const worker = async (w: number) => {
+      const copy = `careroster_mutant_${w}`;
+      while (next < tests.length) {
+        const t = tests[next++];
+        const statements = new Map<string, Statement>();
+        const proxy = await statementProxy(upstream, (text, session) => {
+          const underPolicies = session.roleSet || !refs.bypass.has(session.user);
+          if (!statements.get(text)?.underPolicies) statements.set(text, { text, underPolicies });
+        });
+        try {
+          await recreateCopy(serverUrl, copy);
+          const via = (url: string) => withPort(url, proxy.port);
+          const urls = urlsOf(copy);
+          const t0 = Date.now();
+          const o = await runStage(
+            [t.path],
+            { runtime: via(urls.runtime), auth: via(urls.auth), owner: via(urls.owner) },
+            w,
+          );
+          if (o.result === "killed") failures.push(o.by);
+          const reaches = reached([...statements.values()], refs);
+          files[t.path] = { reaches, seconds: (Date.now() - t0) / 1000 };
+          console.log(
+            `coverage ${Object.keys(files).length}/${tests.length}: ${t.path} reaches ${reaches.all.length} names, ${reaches.underPolicies.length} under the policies`,
+          );
+        } finally {
+          await proxy.close();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(workers, tests.length) }, (_, w) => worker(w)));
+    // A file that fails without a mutant would "kill" every mutant it meets.
+    if (failures.length > 0) throw new Error(`Security tests fail without any mutant:\n${failures.join("\n")}`);
+    console.log(`Coverage of ${tests.length} files measured in ${minutes((Date.now() - started) / 1000)}.`);
+    mkdirSync(FULL_DIR, { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify({ key, files }));
+    renameSync(`${file}.tmp`, file);
+    measured = files;
+  }
+  for (const t of tests) t.seconds = measured[t.path]?.seconds;
+  return Object.fromEntries(Object.entries(measured).map(([p, f]) => [p, f.reaches]));
+}
+
 /** The test file a kill names ("file › test" or "file (the file failed to run)"), if any. */
 const killingFile = (o: Outcome) => (o.result === "killed" ? /^(tests\/\S+\.test\.ts)/.exec(o.by)?.[1] : undefined);
 
 /** Runs `files` on an unmutated copy; prints and returns the failure, or null when they pass. */
-async function unmutated(
-  files: string[],
-  serverUrl: string,
-  urlsOf: (copy: string) => Urls,
-  tests: TestFile[],
-): Promise<string | null> {
+async function unmutated(files: string[], serverUrl: string, urlsOf: (copy: string) => Urls): Promise<string | null> {
   const t0 = Date.now();
   await recreateCopy(serverUrl, "careroster_mutant_0");
-  const o = await runStage(files, urlsOf("careroster_mutant_0"), 0, { why: true, tests });
+  const o = await runStage(files, urlsOf("careroster_mutant_0"), 0, true);
   if (o.result === "killed") {
     console.error(`A test fails without any mutant: ${o.by}`);
     return o.by;
@@ -392,12 +455,11 @@ await runCli(async () => {
       owner: withDatabase(db.ownerUrl, copy),
     });
     const tests = securityTests();
-    knownDurations(tests);
     // A kill counts only if the killing test passes without the mutant: the test files that killed
     // any of `rows` run once more, on an unmutated copy, after the mutants.
     const killersPass = async (rows: Row[]) => {
       const killers = [...new Set(rows.flatMap((r) => killingFile(r.o) ?? []))];
-      return killers.length === 0 || (await unmutated(killers, db.ownerUrl, urlsOf, tests)) === null;
+      return killers.length === 0 || (await unmutated(killers, db.ownerUrl, urlsOf)) === null;
     };
     if (values.report) {
       const results = readResults();
@@ -421,7 +483,8 @@ await runCli(async () => {
     const t0 = Date.now();
     const results = new Map(earlier);
     const started = Date.now();
-    await testAll(chosen, workers, db.ownerUrl, urlsOf, tests, (row) => {
+    const coverage = await measureCoverage(tests, workers, db.ownerUrl, urlsOf, full);
+    await testAll(chosen, workers, db.ownerUrl, urlsOf, tests, coverage, (row) => {
       results.set(row.id, row);
       // The latest verdict of each mutant: a re-run of survivors (--only) updates the full run's results.
       if (full || existsSync(RESULTS)) appendFileSync(RESULTS, `${JSON.stringify(row)}\n`);

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { type Coverage, canMeet, type MutantKind } from "./coverage";
 import type { Mutant } from "./operators";
 
 /**
@@ -29,6 +30,11 @@ export const SECURITY_DIRS = [
   "tests/smart",
   "tests/fhir",
   "tests/export",
+  "tests/jobs",
+  "tests/audit",
+  "tests/auth",
+  "tests/api",
+  "tests/reliability",
 ];
 
 /** The catalog tests check flags of every table and function at once: they kill these in seconds. */
@@ -98,16 +104,28 @@ export function subjectOf(m: Mutant): string {
   return m.id.slice(0, m.id.search(/[.:]/));
 }
 
+/** Which catalog a mutant's DDL changes: a policy, a table's flags, a function, or a trigger. */
+export function kindOf(m: Mutant): MutantKind {
+  if (m.operator === "drop-trigger") return "trigger";
+  if (m.id.includes(".")) return "policy";
+  return m.operator === "no-force-rls" || m.operator === "disable-rls" ? "table" : "function";
+}
+
 const camel = (name: string) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 const count = (text: string, term: string) => text.split(term.toLowerCase()).length - 1;
 
-/** The security tests in two stages: those that name the mutant's subject (most mentions first), then the rest. */
-export function stagesFor(m: Mutant, tests: TestFile[]): [string[], string[]] {
+/**
+ * The security tests in two stages: those that name the mutant's subject (most mentions first), then
+ * the rest; with `reaches` (coverage.ts), only the files whose statements can reach the subject.
+ */
+export function stagesFor(m: Mutant, tests: TestFile[], coverage?: Coverage): [string[], string[]] {
   const subject = subjectOf(m);
+  const meets = (p: string) => !coverage || canMeet(coverage[p], subject, kindOf(m));
   const trigger = m.operator === "drop-trigger" ? [m.id.slice(subject.length + 1, m.id.indexOf(":"))] : [];
   const terms = [subject, camel(subject), ...trigger, ...(ALIASES[subject] ?? [])];
   const scored = tests
+    .filter((t) => meets(t.path))
     .map((t) => ({
       path: t.path,
       score: terms.reduce((n, term) => n + count(t.text, term), 0) / Math.max(1, t.seconds ?? 1),
@@ -118,5 +136,5 @@ export function stagesFor(m: Mutant, tests: TestFile[]): [string[], string[]] {
   const first = CATALOG_OPERATORS.has(m.operator)
     ? [...CATALOG_TESTS, ...scored.filter((p) => !CATALOG_TESTS.includes(p))]
     : scored;
-  return [first, tests.map((t) => t.path).filter((p) => !first.includes(p))];
+  return [first, tests.map((t) => t.path).filter((p) => !first.includes(p) && meets(p))];
 }
