@@ -473,6 +473,62 @@ describe("anyone", () => {
     }
   });
 
+  it("not even the owner's own SQL (a definer function's rights) moves a row to another practice", async () => {
+    const { orgs, users } = await demoIds();
+    const guarded = [
+      "access_grants",
+      "allergies",
+      "appointments",
+      "care_team",
+      "clinical_notes",
+      "conditions",
+      "coverage",
+      "medication_statements",
+      "patients",
+      "smart_apps",
+      "vital_signs",
+    ];
+    const owner = ownerSql();
+    const withTrigger = await owner<{ table: string }[]>`
+      select c.relname as table from pg_trigger t join pg_class c on c.oid = t.tgrelid
+       where t.tgfoid = 'app_forbid_org_change'::regproc order by 1`;
+    expect(withTrigger.map((t) => t.table)).toEqual(guarded);
+    const outcomes: Record<string, string> = {};
+    const rolledBack = new Error("rolled back");
+    await owner
+      .begin(async (tx) => {
+        // The demo practice has no SMART app: one is registered inside this rolled-back transaction.
+        await tx`insert into smart_apps (org_id, client_id, name, redirect_uris, confidential, scopes, created_by)
+                 values (${orgs.northside}, 'org-move-probe', 'Org move probe', '{https://app.example.test/cb}',
+                         false, '{patient/*.read}', ${users.northAdmin})`;
+        for (const table of guarded) {
+          const [row] = await tx`select ctid::text as ctid, org_id from ${tx(table)} limit 1`;
+          const other = row.org_id === orgs.northside ? orgs.lakeside : orgs.northside;
+          outcomes[table] = await tx
+            .savepoint(async (sp) => {
+              const moved = await sp`update ${sp(table)} set org_id = ${other} where ctid = ${row.ctid}::tid`;
+              return `moved ${moved.count} row`;
+            })
+            .catch((err: Error) => err.message);
+        }
+        throw rolledBack;
+      })
+      .catch((err) => {
+        if (err !== rolledBack) throw err;
+      });
+    // Notes, covers and clinical entries have their own lock, which fires first and refuses the same move.
+    const entryLock = "recorded clinical content never changes; mark it entered in error and record it again";
+    expect(outcomes).toEqual({
+      ...Object.fromEntries(guarded.map((t) => [t, "org_id cannot change"])),
+      allergies: entryLock,
+      conditions: entryLock,
+      medication_statements: entryLock,
+      vital_signs: entryLock,
+      clinical_notes: "a note keeps its author, patient and place in the record",
+      coverage: "a coverage can only be ended, once",
+    });
+  });
+
   it("break-glass grants are visible to their clinician and the admin only", async () => {
     const { users, orgs } = await demoIds();
     const target = await patientId(mrnOf([]));
