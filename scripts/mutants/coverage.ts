@@ -8,8 +8,8 @@ import type postgres from "postgres";
  * matters only to statements that reach the table; a function only to statements that call it. What a
  * statement reaches is read from its text and then closed over the catalog: the tables and functions
  * named by a table's policies, defaults, checks and triggers, and by a function's body, are reached too.
- * This over-approximates (a definer function's body counts though its reads bypass the policies), which
- * costs time, never a verdict.
+ * Names are matched as words, so a name in a comment or a string counts: the closure over-approximates,
+ * which costs time, never a verdict.
  */
 
 /**
@@ -167,7 +167,8 @@ export async function statementProxy(
           startup = code === 80877103 || code === 80877104;
           if (!startup) {
             const params = buffer.toString("utf8", 8, length).split("\0");
-            session.user = params[params.indexOf("user") + 1] ?? "";
+            const at = params.indexOf("user");
+            session.user = at >= 0 ? params[at + 1] : "";
           }
           buffer = buffer.subarray(length);
           continue;

@@ -76,8 +76,10 @@ function pick(all: Mutant[], sample?: number, only?: string[], seed?: string): M
   const key = (m: Mutant) => hash(seed === undefined ? m.id : `${seed}:${m.id}`);
   const shuffled = [...all].sort((a, b) => key(a).localeCompare(key(b)));
   if (only) return shuffled.filter((m) => only.some((o) => m.id.includes(o)));
-  // A documented equivalent can only survive, after every security test: a sample spends its time on the rest.
-  return sample === undefined ? shuffled : shuffled.filter((m) => !EQUIVALENT[m.id]).slice(0, sample);
+  // A documented equivalent can only survive, after every test that can reach it, which only confirms
+  // its reason: a sample leaves them out, and a full run comes to them last.
+  const open = shuffled.filter((m) => !EQUIVALENT[m.id]);
+  return sample === undefined ? [...open, ...shuffled.filter((m) => EQUIVALENT[m.id])] : open.slice(0, sample);
 }
 
 /** The first failing test of a Vitest JSON report, as "file › test name" (with its message when `why`). */
@@ -376,6 +378,7 @@ async function measureCoverage(
             [t.path],
             { runtime: via(urls.runtime), auth: via(urls.auth), owner: via(urls.owner) },
             w,
+            true,
           );
           if (o.result === "killed") failures.push(o.by);
           const reaches = reached([...statements.values()], refs);
