@@ -214,7 +214,16 @@ describe("revoking emergency access", () => {
     expect(ended.revokedBy).toBe(users.grey);
     expect(await trpcCode(grey.patients.byId({ id: target.id }))).toBe("NOT_FOUND");
     expect(await trpcCode(grey.breakGlass.end({ id: grant.id }))).toBe("NOT_FOUND");
+    // Ended is final for the grantee's SQL too: ending it again later (to stretch the access on record) finds no row.
+    const endedAt = (await grantRow(grant.id)).revoked_at;
+    const again = await asUser("grey", "northside", (tx) =>
+      tx.execute(
+        sql`update access_grants set revoked_at = now() + interval '1 hour', revoked_by = ${users.grey} where id = ${grant.id} returning id`,
+      ),
+    );
+    expect(again.length).toBe(0);
     const row = await grantRow(grant.id);
+    expect(row.revoked_at).toEqual(endedAt);
     expect(row.reviewed_at).toBeNull();
     const [{ action }] =
       await ownerSql()`select action from audit_events where entity_id = ${grant.id} and action like 'break_glass.e%'`;

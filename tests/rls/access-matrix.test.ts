@@ -580,6 +580,23 @@ describe("org_sso", () => {
       await owner`delete from org_sso where org_id = any(${made.map((r) => r.org_id as string)})`;
     }
   });
+  it("nobody writes SSO settings for another practice, nor for their own without being its admin", async () => {
+    const { orgs } = await demoIds();
+    const insert = (org: string) =>
+      sql`insert into org_sso (org_id, issuer, client_id, client_secret_enc) values (${org}, 'https://idp.forged.test', 'vitest-forged', 'enc')`;
+    try {
+      const byAdmin = await asUser("northAdmin", "northside", (tx) =>
+        refused(tx, (sp) => sp.execute(insert(orgs.lakeside))),
+      );
+      expect(byAdmin.message).toMatch(RLS_REFUSED);
+      const byClinician = await asUser("grey", "northside", (tx) =>
+        refused(tx, (sp) => sp.execute(insert(orgs.northside))),
+      );
+      expect(byClinician.message).toMatch(RLS_REFUSED);
+    } finally {
+      expect((await ownerSql()`delete from org_sso where client_id = 'vitest-forged'`).count).toBe(0);
+    }
+  });
 });
 
 describe("org_sso_domains", () => {

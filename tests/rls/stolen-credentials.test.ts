@@ -1,6 +1,6 @@
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoIds, newSession, ownerSql, runtimeUrl } from "@/tests/helpers/db";
+import { authUrl, demoIds, newSession, ownerSql, runtimeUrl } from "@/tests/helpers/db";
 
 // An attacker holds the runtime role's credentials (an injection bug, a leaked env file) and talks
 // to PostgreSQL directly: no app, no cookie, no AUTH secret. Whatever they set or call, the
@@ -198,15 +198,64 @@ describe("an attacker holding the runtime role's credentials", () => {
         }),
       ),
     ).toBe("42501");
-    // An admin as a member: read-only, and notes stay hidden.
-    const assumed = await inTx(async (tx) => {
-      await tx`select * from app_context_enter(${admin.sessionId}::uuid, ${admin.secret})`;
-      await tx`select * from app_context_assume(${users.grey}::uuid)`;
-      const state = await seen(tx);
-      const write = await code(() => tx`update patients set phone = phone`);
-      return { user: state.user_id, notes: state.notes, patients: state.patients, write };
-    });
-    expect(assumed).toMatchObject({ user: users.grey, notes: 0, write: "25006" });
-    expect(assumed.patients).toBeGreaterThan(0);
+    // An admin as a member: read-only, and notes and second factors stay hidden (grey, as grey, sees both).
+    const [probe] = await ownerSql()`
+      insert into mfa_recovery_codes (user_id, code_hash) values (${users.grey}, 'vitest-assumed-probe') returning id`;
+    const factors = async (tx: postgres.TransactionSql) => {
+      const [row] =
+        await tx`select (select count(*)::int from user_mfa) as mfa, (select count(*)::int from mfa_recovery_codes) as codes`;
+      return row;
+    };
+    try {
+      const assumed = await inTx(async (tx) => {
+        await tx`select * from app_context_enter(${admin.sessionId}::uuid, ${admin.secret})`;
+        await tx`select * from app_context_assume(${users.grey}::uuid)`;
+        const state = { ...(await seen(tx)), ...(await factors(tx)) };
+        const write = await code(() => tx`update patients set phone = phone`);
+        return {
+          user: state.user_id,
+          notes: state.notes,
+          patients: state.patients,
+          mfa: state.mfa,
+          codes: state.codes,
+          write,
+        };
+      });
+      expect(assumed).toMatchObject({ user: users.grey, notes: 0, write: "25006", mfa: 0, codes: 0 });
+      expect(assumed.patients).toBeGreaterThan(0);
+      const own = await inTx(async (tx) => {
+        await tx`select * from app_context_enter(${grey.sessionId}::uuid, ${grey.secret})`;
+        return factors(tx);
+      });
+      expect(own).toEqual({ mfa: 1, codes: 1 });
+    } finally {
+      await ownerSql()`delete from mfa_recovery_codes where id = ${probe.id}`;
+    }
+  });
+});
+
+describe("an attacker holding the sign-in path's credentials", () => {
+  it("can take a user's sign-in context but not unlink their single sign-on, nor as a practice's job", async () => {
+    const { users, orgs } = await demoIds();
+    const auth = postgres(authUrl(), { max: 1, onnotice: () => {} });
+    const [identity] = await ownerSql()`
+      insert into user_identities (user_id, org_id, issuer, subject, email, linked_via)
+      values (${users.northAdmin}, ${orgs.northside}, 'https://idp.vitest.test', 'vitest-unlink', 'admin@northside.test', 'proof')
+      returning id`;
+    try {
+      const unlinked = await auth.begin(async (tx) => {
+        await tx`select app_context_sign_in(${users.northAdmin}::uuid)`;
+        const signIn = (await tx`delete from user_identities where id = ${identity.id}`).count;
+        const [{ actor }] = await tx`select app_context_job(${orgs.northside}::uuid) as actor`;
+        const job = (await tx`delete from user_identities where id = ${identity.id}`).count;
+        return { signIn, actor, job };
+      });
+      // The job acts as the practice's earliest admin: the identity's own user, and still no unlinking.
+      expect(unlinked).toEqual({ signIn: 0, actor: users.northAdmin, job: 0 });
+      expect(await ownerSql()`select 1 from user_identities where id = ${identity.id}`).toHaveLength(1);
+    } finally {
+      await ownerSql()`delete from user_identities where id = ${identity.id}`;
+      await auth.end();
+    }
   });
 });
