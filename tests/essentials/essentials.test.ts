@@ -427,6 +427,45 @@ describe("integrity: recorded content never changes", () => {
     expect(touched).toEqual([0, 0, 0, 0]);
   });
 
+  it("a caller whose whole panel is one patient still writes that patient's entries", async () => {
+    // The update policies' checks ask for the row's own patient among the visible ones: with a single
+    // visible patient, "any other visible patient" would refuse every write.
+    const { users, orgs } = await demoIds();
+    await ownerSql()`insert into care_team (org_id, clinician_id, patient_id, assigned_by)
+      values (${orgs.northside}, ${users.northAdmin}, ${unassigned}, ${users.northAdmin})`;
+    try {
+      const marked = await asUser("northAdmin", "northside", async (tx) => {
+        const [{ n }] = await tx.execute<{ n: number }>(sql`select count(*)::int as n from app_visible_patient_ids()`);
+        expect(n).toBe(1);
+        const valid = {
+          conditions: { text: "Vitest single-panel problem" },
+          allergies: { kind: "allergy", substance: "Vitest substance" },
+          medicationStatements: { name: "Vitestamol", dose: "5 mg", frequency: "once daily", route: "oral" },
+          vitalSigns: { kind: "heart_rate", value: 60, effectiveAt: new Date() },
+        } as const;
+        const out: Record<string, number> = {};
+        for (const [name, extra] of Object.entries(valid) as [
+          keyof typeof valid,
+          (typeof valid)[keyof typeof valid],
+        ][]) {
+          const table = TABLES[name];
+          const [row] = await tx
+            .insert(table)
+            .values({ orgId: orgs.northside, patientId: unassigned, recordedBy: users.northAdmin, ...extra } as never)
+            .returning({ id: table.id });
+          created.add(row.id);
+          out[name] = (
+            await tx.update(table).set({ errorReason: "Recorded on the wrong chart" }).where(eq(table.id, row.id))
+          ).count;
+        }
+        return out;
+      });
+      expect(marked).toEqual({ conditions: 1, allergies: 1, medicationStatements: 1, vitalSigns: 1 });
+    } finally {
+      await ownerSql()`delete from care_team where clinician_id = ${users.northAdmin} and patient_id = ${unassigned}`;
+    }
+  });
+
   it("resolving a problem and stopping a medication happen once, stamped by the database; any of the team may", async () => {
     const shepherd = await callerFor("shepherd", "northside");
     await shepherd.essentials.resolveProblem({ id: rows.problem, resolvedOn: "2025-06-01" });

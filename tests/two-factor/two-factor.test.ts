@@ -95,6 +95,18 @@ describe("two-factor sign-in (attacker's view)", () => {
       await authenticate(runtimeDb(), { email: "grey@northside.test", password: PASSWORD, totp: recoveryCodes[0] }),
     ).toEqual({ ok: false, reason: "totp_invalid" });
   });
+
+  it("new recovery codes replace the old ones: an old code no longer signs in", async () => {
+    const { users, orgs } = await demoIds();
+    const grey = await callerAs(users.grey, orgs.northside);
+    const old = (await grey.me.twoFactor.regenerateRecoveryCodes()).recoveryCodes;
+    await grey.me.twoFactor.regenerateRecoveryCodes();
+    const [{ n }] = await ownerSql()`select count(*)::int as n from mfa_recovery_codes where user_id = ${users.grey}`;
+    expect(n).toBe(10);
+    expect(await authenticate(runtimeDb(), { email: "grey@northside.test", password: PASSWORD, totp: old[0] })).toEqual(
+      { ok: false, reason: "totp_invalid" },
+    );
+  });
 });
 
 describe("practice policy and the enrollment gate", () => {
