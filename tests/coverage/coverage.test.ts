@@ -189,6 +189,16 @@ describe("coverage", () => {
     });
     const end = (by: string) =>
       sql`update coverage set ended_at = now(), ended_by = ${by} where id = ${cover.id} returning id`;
+    // A third clinician does not even see the cover; the parties do.
+    const seen = (who: "grey" | "locum" | "shepherd") =>
+      asUser(who, "northside", async (tx) =>
+        (await tx.execute<{ id: string }>(sql`select id from coverage`)).map((r) => r.id).includes(cover.id),
+      );
+    expect({ grey: await seen("grey"), locum: await seen("locum"), shepherd: await seen("shepherd") }).toEqual({
+      grey: false,
+      locum: true,
+      shepherd: true,
+    });
     expect(await asUser("grey", "northside", (tx) => tx.execute(end(users.grey)))).toHaveLength(0);
     expect(await asUser("locum", "northside", (tx) => tx.execute(end(users.locum)))).toHaveLength(1);
   });
