@@ -170,6 +170,22 @@ describe("coverage", () => {
           )
         ).code,
       ).toBe("42501");
+      // Nor one born ended, as if someone had ended it: a cover is only ever ended by an update.
+      expect(
+        (
+          await pgError(
+            tx.transaction((sp) =>
+              sp.insert(coverage).values({
+                ...row,
+                coveringId: users.locum,
+                coveredId: users.grey,
+                endedAt: new Date(),
+                endedBy: users.grey,
+              }),
+            ),
+          )
+        ).message,
+      ).toMatch(/new row violates row-level security policy/);
     });
     // Lakeside's clinician cannot be named at Northside (no active clinician membership here).
     expect(await trpcCode(grey.coverage.create({ ...base, coveringId: users.house }))).not.toBe("OK");

@@ -393,6 +393,11 @@ describe("one patient, one chart", () => {
       // A clinician who cannot see the kept chart learns nothing from the redirect.
       const locum = await callerFor("locum", "northside");
       expect(await locum.patients.redirect({ id: merge.id })).toEqual({ to: null });
+      // Nor its notes, down to the database; the kept chart's care team reads them.
+      const noteSeenBy = (who: "locum" | "shepherd") =>
+        asUser(who, "northside", (tx) => tx.execute(sql`select id from clinical_notes where id = ${note.id}`));
+      expect(await noteSeenBy("locum")).toHaveLength(0);
+      expect(await noteSeenBy("shepherd")).toHaveLength(1);
       expect(await (await callerFor("lakeAdmin", "lakeside")).patients.redirect({ id: merge.id })).toEqual({
         to: null,
       });
