@@ -88,4 +88,6 @@ export const EQUIVALENT: Record<string, string> = {
       "coverage.coverage_forbid_org_change",
     ].map((t) => [`${t}:drop-trigger`, ORG_MOVE_LOCKED]),
   ),
+  "mfa_recovery_codes.mfa_recovery_codes_update:check:drop-conjunct-1":
+    "The runtime role may update only `used_at` (column privilege): the new row's `user_id` is the old row's, which the USING already required to be the caller in the same statement.",
 };

@@ -252,6 +252,13 @@ describe("an attacker holding the sign-in path's credentials", () => {
       });
       // The job acts as the practice's earliest admin: the identity's own user, and still no unlinking.
       expect(unlinked).toEqual({ signIn: 0, actor: users.northAdmin, job: 0 });
+      // A colleague's live session unlinks only their own identities, even with a blanket DELETE.
+      const grey = await newSession(users.grey, orgs.northside);
+      const byColleague = await inTx(async (tx) => {
+        await tx`select * from app_context_enter(${grey.sessionId}::uuid, ${grey.secret})`;
+        return (await tx`delete from user_identities`).count;
+      });
+      expect(byColleague).toBe(0);
       expect(await ownerSql()`select 1 from user_identities where id = ${identity.id}`).toHaveLength(1);
     } finally {
       await ownerSql()`delete from user_identities where id = ${identity.id}`;

@@ -1,10 +1,21 @@
+import { sql } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authenticate } from "@/server/auth/credentials";
 import { decryptSecret, totpPurpose } from "@/server/auth/mfa-crypto";
 import { SECOND_FACTOR_THROTTLE } from "@/server/auth/throttle";
 import { DEMO_TOTP_SECRET } from "@/server/db/seed/demo-data";
-import { callerAs, callerFor, demoIds, newSession, ownerSql, runtimeDb, trpcCode } from "@/tests/helpers/db";
+import {
+  asUser,
+  callerAs,
+  callerFor,
+  demoIds,
+  newSession,
+  ownerSql,
+  pgError,
+  runtimeDb,
+  trpcCode,
+} from "@/tests/helpers/db";
 
 const totp = (secret = DEMO_TOTP_SECRET) =>
   new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: "SHA1" });
@@ -106,6 +117,16 @@ describe("two-factor sign-in (attacker's view)", () => {
     expect(await authenticate(runtimeDb(), { email: "grey@northside.test", password: PASSWORD, totp: old[0] })).toEqual(
       { ok: false, reason: "totp_invalid" },
     );
+  });
+
+  it("nobody plants a recovery code for someone else, with SQL either", async () => {
+    const { users } = await demoIds();
+    const planted = await pgError(
+      asUser("grey", "northside", (tx) =>
+        tx.execute(sql`insert into mfa_recovery_codes (user_id, code_hash) values (${users.shepherd}, 'planted')`),
+      ),
+    );
+    expect(planted.message).toMatch(/new row violates row-level security policy/);
   });
 });
 
