@@ -119,6 +119,43 @@ describe("two-factor sign-in (attacker's view)", () => {
     );
   });
 
+  it("a spent recovery code stays spent when it was spent", async () => {
+    const { users, orgs } = await demoIds();
+    const grey = await callerAs(users.grey, orgs.northside);
+    const [code] = (await grey.me.twoFactor.regenerateRecoveryCodes()).recoveryCodes;
+    expect(
+      await authenticate(runtimeDb(), { email: "grey@northside.test", password: PASSWORD, totp: code }),
+    ).toMatchObject({ ok: true, method: "recovery_code" });
+    const respent = await asUser("grey", "northside", (tx) =>
+      tx.execute(sql`update mfa_recovery_codes set used_at = now() + interval '1 day' where used_at is not null`),
+    );
+    expect(respent.count).toBe(0);
+  });
+
+  it("nobody plants a factor for someone else, nor reads another practice's members' recovery codes", async () => {
+    const { users } = await demoIds();
+    const planted = await pgError(
+      asUser("grey", "northside", (tx) =>
+        tx.execute(sql`insert into user_mfa (user_id, secret_enc) values (${users.shepherd}, 'planted')`),
+      ),
+    );
+    expect(planted.message).toMatch(/new row violates row-level security policy/);
+    const [probe] = await ownerSql()`
+      insert into mfa_recovery_codes (user_id, code_hash) values (${users.house}, 'vitest-other-practice') returning id`;
+    try {
+      const seen = await asUser("northAdmin", "northside", (tx) =>
+        tx.execute(sql`select id from mfa_recovery_codes where user_id = ${users.house}`),
+      );
+      expect(seen).toHaveLength(0);
+      const byTheirAdmin = await asUser("lakeAdmin", "lakeside", (tx) =>
+        tx.execute(sql`select id from mfa_recovery_codes where user_id = ${users.house}`),
+      );
+      expect(byTheirAdmin).toHaveLength(1);
+    } finally {
+      await ownerSql()`delete from mfa_recovery_codes where id = ${probe.id}`;
+    }
+  });
+
   it("nobody plants a recovery code for someone else, with SQL either", async () => {
     const { users } = await demoIds();
     const planted = await pgError(
