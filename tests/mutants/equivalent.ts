@@ -90,4 +90,6 @@ export const EQUIVALENT: Record<string, string> = {
   ),
   "mfa_recovery_codes.mfa_recovery_codes_update:check:drop-conjunct-1":
     "The runtime role may update only `used_at` (column privilege): the new row's `user_id` is the old row's, which the USING already required to be the caller in the same statement.",
+  "invitations.invitations_update:check:drop-conjunct-3":
+    "The runtime role cannot write `accepted_by` (column privilege), and every path that writes it sets `accepted_at` in the same statement (the insert check requires both NULL; the accept functions set both): a row that passed the USING's `accepted_at IS NULL` has `accepted_by` NULL, before and after.",
 };

@@ -130,6 +130,11 @@ describe("two-factor sign-in (attacker's view)", () => {
       tx.execute(sql`update mfa_recovery_codes set used_at = now() + interval '1 day' where used_at is not null`),
     );
     expect(respent.count).toBe(0);
+    // The only change a code takes is being spent: writing an unspent one's used_at back to empty is refused.
+    const unspent = await pgError(
+      asUser("grey", "northside", (tx) => tx.execute(sql`update mfa_recovery_codes set used_at = null`)),
+    );
+    expect(unspent.message).toMatch(/new row violates row-level security policy/);
   });
 
   it("nobody plants a factor for someone else, nor reads another practice's members' recovery codes", async () => {
