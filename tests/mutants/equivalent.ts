@@ -10,6 +10,8 @@ const ENTRY_NOT_IN_ERROR =
   "The BEFORE INSERT trigger (app_clinical_entry_before_insert) clears `error_reason`, `error_by` and `error_at` before the policy's check runs, so the check's `error_reason IS NULL` cannot be false: an entry is born valid whatever its inserter wrote.";
 const ORG_MOVE_LOCKED =
   "The table's own lock (a BEFORE UPDATE trigger named earlier in the alphabet, so it fires first) refuses any change to `org_id` among the columns it keeps, for every caller including the owner: without `app_forbid_org_change` the same move meets the same refusal (tests/rls/access-matrix.test.ts moves a row of each table as the owner).";
+const ENTRY_IN_PATIENTS_PRACTICE =
+  "Every permissive policy of the table reaches a row only through its patient (`patient_id` among the caller's visible patients, all of the caller's practice), and the composite foreign key (org_id, patient_id) → patients(org_id, id) keeps each row in its patient's practice: without the restrictive USING the same rows remain. Its WITH CHECK still refuses a write into another practice.";
 const CARE_TEAM_NOT_UPDATABLE =
   "The runtime role has no UPDATE privilege on care_team (rows are inserted and deleted, never changed): PostgreSQL refuses the statement before any policy is evaluated, so care_team_update's USING and WITH CHECK are never reached. The policy stays for the day a grant is added.";
 
@@ -92,4 +94,10 @@ export const EQUIVALENT: Record<string, string> = {
     "The runtime role may update only `used_at` (column privilege): the new row's `user_id` is the old row's, which the USING already required to be the caller in the same statement.",
   "invitations.invitations_update:check:drop-conjunct-3":
     "The runtime role cannot write `accepted_by` (column privilege), and every path that writes it sets `accepted_at` in the same statement (the insert check requires both NULL; the accept functions set both): a row that passed the USING's `accepted_at IS NULL` has `accepted_by` NULL, before and after.",
+  ...Object.fromEntries(
+    ["allergies", "conditions", "medication_statements", "vital_signs"].map((t) => [
+      `${t}.${t}_org_isolation:using-true`,
+      ENTRY_IN_PATIENTS_PRACTICE,
+    ]),
+  ),
 };
