@@ -427,6 +427,64 @@ describe("integrity: recorded content never changes", () => {
     expect(touched).toEqual([0, 0, 0, 0]);
   });
 
+  it("an entry's stamps are the database's: a backdated record or a resolution in a colleague's name is rewritten", async () => {
+    const { users, orgs } = await demoIds();
+    const forged = new Date("2001-01-01T00:00:00Z");
+    const rows = {
+      conditions: {
+        text: "Vitest forged stamps",
+        resolvedOn: "2024-01-01",
+        resolvedBy: users.shepherd,
+        resolvedAt: forged,
+      },
+      allergies: {
+        kind: "allergy",
+        substance: "Vitest substance",
+        resolvedOn: "2024-01-01",
+        resolvedBy: users.shepherd,
+        resolvedAt: forged,
+      },
+      medicationStatements: {
+        name: "Vitestamol",
+        dose: "5 mg",
+        frequency: "once daily",
+        route: "oral",
+        stoppedOn: "2024-01-01",
+        stoppedBy: users.shepherd,
+        stoppedAt: forged,
+      },
+      vitalSigns: { kind: "heart_rate", value: 60, effectiveAt: new Date() },
+    } as const;
+    // asUser rolls back: the stamps are read inside the same transaction.
+    const stamps = await asUser("grey", "northside", async (tx) => {
+      const ids: Record<string, string> = {};
+      for (const [name, extra] of Object.entries(rows) as [keyof typeof rows, (typeof rows)[keyof typeof rows]][]) {
+        const table = TABLES[name];
+        const [row] = await tx
+          .insert(table)
+          .values({
+            orgId: orgs.northside,
+            patientId: greyOnly,
+            recordedBy: users.grey,
+            recordedAt: forged,
+            ...extra,
+          } as never)
+          .returning({ id: table.id });
+        ids[name] = row.id;
+      }
+      return tx.execute<{ t: string; recorded_at: string; by: string | null; at: string | null }>(sql`
+        select 'conditions' as t, recorded_at, resolved_by as by, resolved_at as at from conditions where id = ${ids.conditions}
+        union all select 'allergies', recorded_at, resolved_by, resolved_at from allergies where id = ${ids.allergies}
+        union all select 'medicationStatements', recorded_at, stopped_by, stopped_at from medication_statements where id = ${ids.medicationStatements}
+        union all select 'vitalSigns', recorded_at, null, null from vital_signs where id = ${ids.vitalSigns}`);
+    });
+    expect(stamps).toHaveLength(4);
+    for (const s of stamps) {
+      expect(new Date(s.recorded_at).getFullYear(), s.t).toBeGreaterThan(2020);
+      if (s.t !== "vitalSigns") expect({ by: s.by, at: s.at }, s.t).toEqual({ by: users.grey, at: s.recorded_at });
+    }
+  });
+
   it("a caller whose whole panel is one patient still writes that patient's entries", async () => {
     // The update policies' checks ask for the row's own patient among the visible ones: with a single
     // visible patient, "any other visible patient" would refuse every write.
@@ -453,7 +511,6 @@ describe("integrity: recorded content never changes", () => {
             .insert(table)
             .values({ orgId: orgs.northside, patientId: unassigned, recordedBy: users.northAdmin, ...extra } as never)
             .returning({ id: table.id });
-          created.add(row.id);
           out[name] = (
             await tx.update(table).set({ errorReason: "Recorded on the wrong chart" }).where(eq(table.id, row.id))
           ).count;
