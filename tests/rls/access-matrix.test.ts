@@ -635,4 +635,18 @@ describe("org_sso_domains", () => {
       await owner`delete from org_sso_domains where domain = any(${domains})`;
     }
   });
+
+  it("only the admin claims a domain, and only for their own practice", async () => {
+    const { orgs } = await demoIds();
+    const claim = (org: string) =>
+      sql`insert into org_sso_domains (org_id, domain) values (${org}, ${`c${randomUUID().slice(0, 8)}.matrix-test.org`})`;
+    const byClinician = await asUser("grey", "northside", (tx) =>
+      refused(tx, (sp) => sp.execute(claim(orgs.northside))),
+    );
+    expect(byClinician.message).toMatch(RLS_REFUSED);
+    const elsewhere = await asUser("northAdmin", "northside", (tx) =>
+      refused(tx, (sp) => sp.execute(claim(orgs.lakeside))),
+    );
+    expect(elsewhere.message).toMatch(RLS_REFUSED);
+  });
 });

@@ -60,6 +60,17 @@ describe("sessions in the database", () => {
     });
     expect(blanket.updated).toBeGreaterThan(0);
     expect(blanket.updated).toBeLessThanOrEqual(blanket.own);
+    // The only change a session takes is being ended: writing a live one's revoked_at "back" to empty is refused.
+    const live = (await newSession(users.grey, orgs.northside)).sessionId;
+    expect(
+      (
+        await pgError(
+          asUser("grey", "northside", (tx) =>
+            tx.execute(sql`update sessions set revoked_at = null where id = ${live}`),
+          ),
+        )
+      ).message,
+    ).toMatch(/new row violates row-level security policy/);
     const greys = (await newSession(users.grey, orgs.northside)).sessionId;
     await ownerSql()`update sessions set revoked_at = now() where id = ${greys}`;
     expect(
