@@ -70,6 +70,11 @@ describe("registering apps", () => {
     const lake = await callerFor("lakeAdmin", "lakeside");
     expect((await lake.admin.apps.list()).map((a) => a.id)).not.toContain(app.id);
     expect(await trpcCode(lake.admin.apps.disable({ appId: app.id }))).toBe("NOT_FOUND");
+    // Nor a clinician's SQL: a blanket disable (no WHERE) finds no app to turn off.
+    const blanket = await asUser("grey", "northside", (tx) =>
+      tx.execute(sql`update smart_apps set disabled_at = now()`),
+    );
+    expect(blanket.count).toBe(0);
     const [row] = await ownerSql()`select disabled_at from smart_apps where id = ${app.id}`;
     expect(row.disabled_at).toBeNull();
   });
