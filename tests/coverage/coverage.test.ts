@@ -219,6 +219,25 @@ describe("coverage", () => {
     expect(await asUser("locum", "northside", (tx) => tx.execute(end(users.locum)))).toHaveLength(1);
   });
 
+  it("a cover is over at the instant it ends", async () => {
+    const { users, orgs } = await demoIds();
+    // In one transaction now() stands still: a cover ending at it has ended, one ending a microsecond later has not.
+    const active = await asUser("northAdmin", "northside", async (tx) => {
+      const state: boolean[] = [];
+      for (const end of [sql`now()`, sql`now() + interval '1 microsecond'`]) {
+        const [{ on }] = await tx.execute<{ on: boolean }>(sql`
+          with c as (
+            insert into coverage (org_id, covering_id, covered_id, reason, starts_at, ends_at, created_by)
+            values (${orgs.northside}, ${users.locum}, ${users.shepherd}, 'Vitest: ends now', now() - interval '1 hour', ${end}, ${users.northAdmin})
+            returning *)
+          select app_cover_active(c) as on from c`);
+        state.push(on);
+      }
+      return state;
+    });
+    expect(active).toEqual([false, true]);
+  });
+
   it("the preview counts the difference with the database's own rule, and leaves nothing behind", async () => {
     const { users } = await demoIds();
     const grey = await callerFor("grey", "northside");

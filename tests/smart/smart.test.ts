@@ -104,6 +104,11 @@ describe("registering apps", () => {
     expect((await asUser("northAdmin", "northside", (tx) => pgError(tx.execute(enable)))).code).toBe("42501");
     await (await callerFor("northAdmin", "northside")).admin.apps.disable({ appId: app.id });
     expect((await asUser("northAdmin", "northside", (tx) => pgError(tx.execute(enable)))).code).toBe("42501");
+    // Nor is its disabling moved in time.
+    const redate = sql`update smart_apps set disabled_at = now() - interval '1 day' where id = ${app.id}`;
+    expect((await asUser("northAdmin", "northside", (tx) => pgError(tx.execute(redate)))).message).toBe(
+      "a disabled app stays disabled",
+    );
     const [row] = await ownerSql()`select disabled_at from smart_apps where id = ${app.id}`;
     expect(row.disabled_at).not.toBeNull();
   });
