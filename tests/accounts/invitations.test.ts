@@ -155,6 +155,12 @@ describe("invitations", () => {
     const signIn = await checkCredentials(runtimeDb(), { email: "single@accounts.test", password: STRONG });
     const { orgs } = await demoIds();
     expect(signIn).toMatchObject({ ok: true, user: { orgId: orgs.northside } });
+    // An accepted invitation is out of the admin's reach, down to SQL: revoking it finds no row.
+    const [accepted] = await ownerSql()`select id from invitations where email = 'single@accounts.test'`;
+    const revoked = await asUser("northAdmin", "northside", (tx) =>
+      tx.execute(sql`update invitations set revoked_at = now() where id = ${accepted.id}`),
+    );
+    expect(revoked.count).toBe(0);
     const [user] = await ownerSql()`select email_verified_at from users where email = 'single@accounts.test'`;
     expect(user.email_verified_at).toBeInstanceOf(Date);
     const [audit] =

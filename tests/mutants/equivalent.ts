@@ -100,4 +100,8 @@ export const EQUIVALENT: Record<string, string> = {
       ENTRY_IN_PATIENTS_PRACTICE,
     ]),
   ),
+  "invitations.invitations_update:check:drop-conjunct-2":
+    "The runtime role cannot write `accepted_at` (column privilege): the new row's is the old row's, which the USING already required to be NULL in the same statement.",
+  "smart_apps.smart_apps_insert_admin:check:drop-null-test-1":
+    "The runtime role may insert only `org_id`, `client_id`, `name`, `redirect_uris`, `confidential`, `secret_hash`, `scopes` and `created_by` (column privilege): `disabled_at` takes its NULL default on every insert it can make, so the check's `disabled_at IS NULL` cannot be false.",
 };

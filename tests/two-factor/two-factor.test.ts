@@ -135,6 +135,18 @@ describe("two-factor sign-in (attacker's view)", () => {
       asUser("grey", "northside", (tx) => tx.execute(sql`update mfa_recovery_codes set used_at = null`)),
     );
     expect(unspent.message).toMatch(/new row violates row-level security policy/);
+    // A blanket delete (no WHERE) removes only grey's own codes, never a colleague's.
+    const [probe] = await ownerSql()`
+      insert into mfa_recovery_codes (user_id, code_hash) values (${users.shepherd}, 'vitest-colleague') returning id`;
+    try {
+      const wiped = await asUser("grey", "northside", async (tx) => {
+        const [{ own }] = await tx.execute<{ own: number }>(sql`select count(*)::int as own from mfa_recovery_codes`);
+        return { own, deleted: (await tx.execute(sql`delete from mfa_recovery_codes`)).count };
+      });
+      expect(wiped.deleted).toBe(wiped.own);
+    } finally {
+      await ownerSql()`delete from mfa_recovery_codes where id = ${probe.id}`;
+    }
   });
 
   it("nobody plants a factor for someone else, nor reads another practice's members' recovery codes", async () => {
@@ -254,5 +266,17 @@ describe("practice policy and the enrollment gate", () => {
       removeFactor(tx, users.grey),
     );
     expect(removed).toBe(false);
+  });
+
+  it("with one of their recovery codes a member removes their own factor, and must enroll again", async () => {
+    const { orgs } = await demoIds();
+    const caller = await callerAs(newAdmin, orgs.northside);
+    const started = await caller.me.twoFactor.begin();
+    const { recoveryCodes } = await caller.me.twoFactor.confirm({ code: codeAt(0, started.secret) });
+    expect(await caller.me.twoFactor.resetWithRecoveryCode({ recoveryCode: recoveryCodes[0] })).toEqual({
+      reset: true,
+    });
+    const [{ n }] = await ownerSql()`select count(*)::int as n from user_mfa where user_id = ${newAdmin}`;
+    expect(n).toBe(0);
   });
 });
