@@ -398,6 +398,17 @@ describe("one patient, one chart", () => {
         asUser(who, "northside", (tx) => tx.execute(sql`select id from clinical_notes where id = ${note.id}`));
       expect(await noteSeenBy("locum")).toHaveLength(0);
       expect(await noteSeenBy("shepherd")).toHaveLength(1);
+      // Seeing a merged chart opens that chart's history only: not a note history of grey's own patient.
+      const greyOnly = await patientByMrn(
+        demoPanel("grey", "northside").find((p) => !p.team.includes("shepherd"))!.mrn,
+      );
+      const greyNote = await grey.notes.create({ patientId: greyOnly.id, body: "Grey's own patient. Draft." });
+      const historySeenBy = (who: "grey" | "shepherd") =>
+        asUser(who, "northside", (tx) =>
+          tx.execute(sql`select id from clinical_note_versions where note_id = ${greyNote.id}`),
+        );
+      expect(await historySeenBy("shepherd")).toHaveLength(0);
+      expect(await historySeenBy("grey")).toHaveLength(1);
       expect(await (await callerFor("lakeAdmin", "lakeside")).patients.redirect({ id: merge.id })).toEqual({
         to: null,
       });
