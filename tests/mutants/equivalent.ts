@@ -12,6 +12,8 @@ const ORG_MOVE_LOCKED =
   "The table's own lock (a BEFORE UPDATE trigger named earlier in the alphabet, so it fires first) refuses any change to `org_id` among the columns it keeps, for every caller including the owner: without `app_forbid_org_change` the same move meets the same refusal (tests/rls/access-matrix.test.ts moves a row of each table as the owner).";
 const ENTRY_IN_PATIENTS_PRACTICE =
   "Every permissive policy of the table reaches a row only through its patient (`patient_id` among the caller's visible patients, all of the caller's practice), and the composite foreign key (org_id, patient_id) → patients(org_id, id) keeps each row in its patient's practice: without the restrictive USING the same rows remain. Its WITH CHECK still refuses a write into another practice.";
+const INVITATION_UPDATE_CHECK =
+  "The check restates the USING for every row that reaches it: the caller is the admin (asked in the same statement), and the runtime role cannot write `accepted_at` or `accepted_by` (column privilege); the USING requires `accepted_at` NULL, and every path that writes `accepted_by` sets `accepted_at` in the same statement (the insert check requires both NULL, the accept functions set both). Each conjunct holds, whichever is dropped or ORed.";
 const CARE_TEAM_NOT_UPDATABLE =
   "The runtime role has no UPDATE privilege on care_team (rows are inserted and deleted, never changed): PostgreSQL refuses the statement before any policy is evaluated, so care_team_update's USING and WITH CHECK are never reached. The policy stays for the day a grant is added.";
 
@@ -26,8 +28,6 @@ export const EQUIVALENT: Record<string, string> = {
     "The BEFORE INSERT trigger sets `version := 1` before the policy's check runs, so the check's `version = 1` cannot be false: the conjunct states the trigger's rule a second time.",
   "clinical_notes.clinical_notes_org_isolation:using-true":
     "A note is read only through its patient (`patient_id` among the caller's visible patients, all of the caller's practice), and the composite foreign key (org_id, patient_id) → patients(org_id, id) keeps every note in its patient's practice: without the restrictive filter the same rows remain. It stays as defence in depth.",
-  "invitations.invitations_update:check:drop-conjunct-1":
-    "The USING already requires `app_is_admin()`, evaluated for the same caller in the same statement: a row that reached the check passed it, so the check's copy of it cannot be false.",
   "invitations.invitations_insert:check:drop-conjunct-2":
     "The restrictive `invitations_org_isolation` (FOR ALL) checks `org_id = app_org_id()` on every insert as well: without the permissive policy's copy the same rows are refused.",
   "coverage.coverage_update:check:drop-conjunct-1":
@@ -92,16 +92,19 @@ export const EQUIVALENT: Record<string, string> = {
   ),
   "mfa_recovery_codes.mfa_recovery_codes_update:check:drop-conjunct-1":
     "The runtime role may update only `used_at` (column privilege): the new row's `user_id` is the old row's, which the USING already required to be the caller in the same statement.",
-  "invitations.invitations_update:check:drop-conjunct-3":
-    "The runtime role cannot write `accepted_by` (column privilege), and every path that writes it sets `accepted_at` in the same statement (the insert check requires both NULL; the accept functions set both): a row that passed the USING's `accepted_at IS NULL` has `accepted_by` NULL, before and after.",
   ...Object.fromEntries(
     ["allergies", "conditions", "medication_statements", "vital_signs"].map((t) => [
       `${t}.${t}_org_isolation:using-true`,
       ENTRY_IN_PATIENTS_PRACTICE,
     ]),
   ),
-  "invitations.invitations_update:check:drop-conjunct-2":
-    "The runtime role cannot write `accepted_at` (column privilege): the new row's is the old row's, which the USING already required to be NULL in the same statement.",
   "smart_apps.smart_apps_insert_admin:check:drop-null-test-1":
     "The runtime role may insert only `org_id`, `client_id`, `name`, `redirect_uris`, `confidential`, `secret_hash`, `scopes` and `created_by` (column privilege): `disabled_at` takes its NULL default on every insert it can make, so the check's `disabled_at IS NULL` cannot be false.",
+  ...Object.fromEntries(
+    ["drop-conjunct-1", "drop-conjunct-2", "drop-conjunct-3", "and-to-or", "drop-null-test-1", "drop-null-test-2"].map(
+      (m) => [`invitations.invitations_update:check:${m}`, INVITATION_UPDATE_CHECK],
+    ),
+  ),
+  "mfa_recovery_codes.mfa_recovery_codes_insert:check:drop-conjunct-2":
+    "The runtime role may insert only `user_id` and `code_hash` (column privilege): `used_at` takes its NULL default on every insert it can make, so the check's `used_at IS NULL` cannot be false.",
 };
