@@ -107,4 +107,6 @@ export const EQUIVALENT: Record<string, string> = {
   ),
   "mfa_recovery_codes.mfa_recovery_codes_insert:check:drop-conjunct-2":
     "The runtime role may insert only `user_id` and `code_hash` (column privilege): `used_at` takes its NULL default on every insert it can make, so the check's `used_at IS NULL` cannot be false.",
+  "clinical_note_versions.clinical_note_versions_org_isolation:using-true":
+    "A version is read only through its patient (visible, or a merged chart of a visible one: both of the caller's practice). Its rows are written only by the notes' trigger, from the note's own org_id and patient_id (the runtime role has SELECT alone), the key (org_id, note_id) → clinical_notes(org_id, id) ties it to its note, and a note keeps its patient and practice (lock trigger, composite key to patients): without the restrictive USING the same rows remain.",
 };

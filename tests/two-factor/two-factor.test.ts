@@ -157,6 +157,11 @@ describe("two-factor sign-in (attacker's view)", () => {
       ),
     );
     expect(planted.message).toMatch(/new row violates row-level security policy/);
+    // A blanket step forward (no WHERE, no column read) moves grey's own factor only (asUser rolls back).
+    const stepped = await asUser("grey", "northside", (tx) =>
+      tx.execute(sql`update user_mfa set last_step = 2147483647`),
+    );
+    expect(stepped.count).toBe(1);
     const [probe] = await ownerSql()`
       insert into mfa_recovery_codes (user_id, code_hash) values (${users.house}, 'vitest-other-practice') returning id`;
     try {
