@@ -245,9 +245,10 @@ describe("an attacker holding the sign-in path's credentials", () => {
     try {
       const unlinked = await auth.begin(async (tx) => {
         await tx`select app_context_sign_in(${users.northAdmin}::uuid)`;
-        const signIn = (await tx`delete from user_identities where id = ${identity.id}`).count;
+        // Blanket deletes: a WHERE would bring the SELECT policy in, and this is the delete policy's test.
+        const signIn = (await tx`delete from user_identities`).count;
         const [{ actor }] = await tx`select app_context_job(${orgs.northside}::uuid) as actor`;
-        const job = (await tx`delete from user_identities where id = ${identity.id}`).count;
+        const job = (await tx`delete from user_identities`).count;
         return { signIn, actor, job };
       });
       // The job acts as the practice's earliest admin: the identity's own user, and still no unlinking.
