@@ -236,6 +236,19 @@ describe("coverage", () => {
       return state;
     });
     expect(active).toEqual([false, true]);
+    // Ended early, it is over from the instant it was ended (the trigger stamps ended_at with now()).
+    const afterEnding = await asUser("northAdmin", "northside", async (tx) => {
+      const [{ id }] = await tx.execute<{ id: string }>(sql`
+        insert into coverage (org_id, covering_id, covered_id, reason, ends_at, created_by)
+        values (${orgs.northside}, ${users.locum}, ${users.shepherd}, 'Vitest: ended now', now() + interval '1 day', ${users.northAdmin})
+        returning id`);
+      await tx.execute(sql`update coverage set ended_at = now(), ended_by = ${users.northAdmin} where id = ${id}`);
+      const [{ on }] = await tx.execute<{ on: boolean }>(
+        sql`select app_cover_active(c) as on from coverage c where c.id = ${id}`,
+      );
+      return on;
+    });
+    expect(afterEnding).toBe(false);
   });
 
   it("the preview counts the difference with the database's own rule, and leaves nothing behind", async () => {
