@@ -378,13 +378,13 @@ describe("audit_events", () => {
 
 describe("memberships and users", () => {
   it("an admin's blanket membership update stays in their practice (another practice's rows are not even tried)", async () => {
-    const { orgs } = await demoIds();
-    // Rolled back by asUser: nobody's status changes.
-    const outcome = await asUser("northAdmin", "northside", async (tx) => ({
-      updated: (await tx.execute(sql`update memberships set status = 'active'`)).count,
-    }));
-    const [{ here }] = await ownerSql()`select count(*)::int as here from memberships where org_id = ${orgs.northside}`;
-    expect(outcome.updated).toBe(here);
+    // Rolled back by asUser. A row of another practice reaching the update would fail its WITH CHECK.
+    const updated = await asUser(
+      "northAdmin",
+      "northside",
+      async (tx) => (await tx.execute(sql`update memberships set status = 'active'`)).count,
+    );
+    expect(updated).toBeGreaterThan(0);
   });
 
   it("a clinician reads colleagues in the current org, never another org's people", async () => {

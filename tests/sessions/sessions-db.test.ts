@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { APP_ERRORS } from "@/lib/app-errors";
@@ -51,15 +52,21 @@ describe("sessions in the database", () => {
       tx.execute(sql`update sessions set revoked_at = now() where id = ${shepherds} returning id`),
     );
     expect(ended).toHaveLength(0);
-    // A blanket end (no WHERE, no column read, so no SELECT policy joins in) reaches only grey's own
-    // sessions (asUser rolls back, so the suite's sessions live on).
-    const blanket = await asUser("grey", "northside", async (tx) => {
-      const updated = (await tx.execute(sql`update sessions set revoked_at = now()`)).count;
-      const [{ own }] = await tx.execute<{ own: number }>(sql`select count(*)::int as own from sessions`);
-      return { updated, own };
-    });
-    expect(blanket.updated).toBeGreaterThan(0);
-    expect(blanket.updated).toBeLessThanOrEqual(blanket.own);
+    // A blanket end (no WHERE, no column read, so no SELECT policy joins in) reaches only the caller's own
+    // sessions. A fresh member's, so none of them is already ended (the trigger would refuse that).
+    const [member] = await ownerSql()`
+      insert into users (email, name, password_hash) values (${`blanket-${randomUUID()}@northside.test`}, 'Blanket Ender', 'x')
+      returning id`;
+    await ownerSql()`insert into memberships (user_id, org_id, role) values (${member.id}, ${orgs.northside}, 'clinician')`;
+    try {
+      const key = await newSession(member.id, orgs.northside);
+      const ended = await withRlsContext(runtimeDb(), { kind: "session", ...key }, async (tx) =>
+        tx.execute(sql`update sessions set revoked_at = now()`),
+      );
+      expect(ended.count).toBe(1);
+    } finally {
+      await ownerSql()`delete from memberships where user_id = ${member.id}`;
+    }
     // The only change a session takes is being ended: writing a live one's revoked_at "back" to empty is refused.
     const live = (await newSession(users.grey, orgs.northside)).sessionId;
     expect(
