@@ -19,6 +19,7 @@ import {
 
 const totp = (secret = DEMO_TOTP_SECRET) =>
   new TOTP({ secret: Secret.fromBase32(secret), period: 30, digits: 6, algorithm: "SHA1" });
+const RLS_REFUSED = /new row violates row-level security policy/;
 /** The code of the time step `offset` steps from now (the server accepts ±1). */
 const codeAt = (offset: number, secret = DEMO_TOTP_SECRET) =>
   totp(secret).generate({ timestamp: Date.now() + offset * 30_000 });
@@ -134,7 +135,7 @@ describe("two-factor sign-in (attacker's view)", () => {
     const unspent = await pgError(
       asUser("grey", "northside", (tx) => tx.execute(sql`update mfa_recovery_codes set used_at = null`)),
     );
-    expect(unspent.message).toMatch(/new row violates row-level security policy/);
+    expect(unspent.message).toMatch(RLS_REFUSED);
     // A blanket delete (no WHERE) removes only grey's own codes, never a colleague's.
     const [probe] = await ownerSql()`
       insert into mfa_recovery_codes (user_id, code_hash) values (${users.shepherd}, 'vitest-colleague') returning id`;
@@ -149,14 +150,15 @@ describe("two-factor sign-in (attacker's view)", () => {
     }
   });
 
-  it("nobody plants a factor for someone else, nor reads another practice's members' recovery codes", async () => {
+  it("nobody plants a factor or a recovery code for someone else, nor reads another practice's members' codes", async () => {
     const { users } = await demoIds();
-    const planted = await pgError(
-      asUser("grey", "northside", (tx) =>
-        tx.execute(sql`insert into user_mfa (user_id, secret_enc) values (${users.shepherd}, 'planted')`),
-      ),
-    );
-    expect(planted.message).toMatch(/new row violates row-level security policy/);
+    for (const plant of [
+      sql`insert into user_mfa (user_id, secret_enc) values (${users.shepherd}, 'planted')`,
+      sql`insert into mfa_recovery_codes (user_id, code_hash) values (${users.shepherd}, 'planted')`,
+    ]) {
+      const planted = await pgError(asUser("grey", "northside", (tx) => tx.execute(plant)));
+      expect(planted.message).toMatch(RLS_REFUSED);
+    }
     // A blanket step forward (no WHERE, no column read) moves grey's own factor only (asUser rolls back).
     const stepped = await asUser("grey", "northside", (tx) =>
       tx.execute(sql`update user_mfa set last_step = 2147483647`),
@@ -176,16 +178,6 @@ describe("two-factor sign-in (attacker's view)", () => {
     } finally {
       await ownerSql()`delete from mfa_recovery_codes where id = ${probe.id}`;
     }
-  });
-
-  it("nobody plants a recovery code for someone else, with SQL either", async () => {
-    const { users } = await demoIds();
-    const planted = await pgError(
-      asUser("grey", "northside", (tx) =>
-        tx.execute(sql`insert into mfa_recovery_codes (user_id, code_hash) values (${users.shepherd}, 'planted')`),
-      ),
-    );
-    expect(planted.message).toMatch(/new row violates row-level security policy/);
   });
 });
 
