@@ -79,7 +79,9 @@ test.describe("as Dr Grey", () => {
   test("books a visit from a free slot of the day view", { tag: "@clinician" }, async ({ page }) => {
     const day = addDays(today(), 40);
     await page.goto(`/today?date=${day}`);
-    await expect(page.getByText(`No visits booked with you on`)).toBeVisible();
+    await expect(
+      page.getByRole("region", { name: /^Your visits on/ }).getByText("No visits booked with you on"),
+    ).toBeVisible();
     const slot = page.getByRole("button", { name: /^Free Book 10:30 \S+ with Dr\. Meredith Grey$/ });
     await slot.click();
     const form = page.getByRole("region", { name: /^Book a visit on/ });
