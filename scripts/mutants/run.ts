@@ -280,6 +280,15 @@ function report(all: Mutant[], results: Map<string, Row>, wallSeconds: number | 
   return lines.join("\n");
 }
 
+/** Hands each of `items` to `fn` on one of `workers` copies at once; worker `w` owns `careroster_mutant_<w>`. */
+async function onCopies<T>(items: T[], workers: number, fn: (item: T, w: number, copy: string) => Promise<void>) {
+  let next = 0;
+  const worker = async (w: number) => {
+    while (next < items.length) await fn(items[next++], w, `careroster_mutant_${w}`);
+  };
+  await Promise.all(Array.from({ length: Math.min(workers, items.length) }, (_, w) => worker(w)));
+}
+
 /** Tests `queue` on `workers` copies at once; each result is printed and handed to `done`. */
 async function testAll(
   queue: Mutant[],
@@ -290,30 +299,24 @@ async function testAll(
   coverage: Coverage | undefined,
   done: (row: Row) => void,
 ) {
-  let next = 0;
   let finished = 0;
   const started = Date.now();
-  const worker = async (w: number) => {
-    const copy = `careroster_mutant_${w}`;
+  await onCopies(queue, workers, async (m, w, copy) => {
     const urls = urlsOf(copy);
-    while (next < queue.length) {
-      const m = queue[next++];
-      const t0 = Date.now();
-      await recreateCopy(serverUrl, copy);
-      const why = await apply(urls.owner, m);
-      const o: Outcome = why ? { result: "invalid", why } : await runStages(stagesFor(m, tests, coverage), urls, w);
-      const row = { id: m.id, o, seconds: Math.round((Date.now() - t0) / 1000) };
-      done(row);
-      finished++;
-      const rate = finished / ((Date.now() - started) / 60_000);
-      const detail =
-        o.result === "killed" ? o.by : o.result === "invalid" ? o.why : EQUIVALENT[m.id] ? "equivalent" : "NOT KILLED";
-      console.log(
-        `[${finished}/${queue.length}, ${rate.toFixed(1)}/min] ${o.result.padEnd(8)} ${m.id} (${row.seconds} s) ${detail}`,
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(workers, queue.length) }, (_, w) => worker(w)));
+    const t0 = Date.now();
+    await recreateCopy(serverUrl, copy);
+    const why = await apply(urls.owner, m);
+    const o: Outcome = why ? { result: "invalid", why } : await runStages(stagesFor(m, tests, coverage), urls, w);
+    const row = { id: m.id, o, seconds: Math.round((Date.now() - t0) / 1000) };
+    done(row);
+    finished++;
+    const rate = finished / ((Date.now() - started) / 60_000);
+    const detail =
+      o.result === "killed" ? o.by : o.result === "invalid" ? o.why : EQUIVALENT[m.id] ? "equivalent" : "NOT KILLED";
+    console.log(
+      `[${finished}/${queue.length}, ${rate.toFixed(1)}/min] ${o.result.padEnd(8)} ${m.id} (${row.seconds} s) ${detail}`,
+    );
+  });
 }
 
 /** Everything a file's statements can depend on: the tests, their helpers, the server code and the migrations. */
@@ -360,39 +363,33 @@ async function measureCoverage(
     const files: Measured = {};
     const failures: string[] = [];
     const started = Date.now();
-    let next = 0;
-    const worker = async (w: number) => {
-      const copy = `careroster_mutant_${w}`;
-      while (next < tests.length) {
-        const t = tests[next++];
-        const statements = new Map<string, Statement>();
-        const proxy = await statementProxy(upstream, (text, session) => {
-          const underPolicies = session.roleSet || !refs.bypass.has(session.user);
-          if (!statements.get(text)?.underPolicies) statements.set(text, { text, underPolicies });
-        });
-        try {
-          await recreateCopy(serverUrl, copy);
-          const via = (url: string) => withPort(url, proxy.port);
-          const urls = urlsOf(copy);
-          const t0 = Date.now();
-          const o = await runStage(
-            [t.path],
-            { runtime: via(urls.runtime), auth: via(urls.auth), owner: via(urls.owner) },
-            w,
-            true,
-          );
-          if (o.result === "killed") failures.push(o.by);
-          const reaches = reached([...statements.values()], refs);
-          files[t.path] = { reaches, seconds: (Date.now() - t0) / 1000 };
-          console.log(
-            `coverage ${Object.keys(files).length}/${tests.length}: ${t.path} reaches ${reaches.all.length} names, ${reaches.underPolicies.length} under the policies`,
-          );
-        } finally {
-          await proxy.close();
-        }
+    await onCopies(tests, workers, async (t, w, copy) => {
+      const statements = new Map<string, Statement>();
+      const proxy = await statementProxy(upstream, (text, session) => {
+        const underPolicies = session.roleSet || !refs.bypass.has(session.user);
+        if (!statements.get(text)?.underPolicies) statements.set(text, { text, underPolicies });
+      });
+      try {
+        await recreateCopy(serverUrl, copy);
+        const via = (url: string) => withPort(url, proxy.port);
+        const urls = urlsOf(copy);
+        const t0 = Date.now();
+        const o = await runStage(
+          [t.path],
+          { runtime: via(urls.runtime), auth: via(urls.auth), owner: via(urls.owner) },
+          w,
+          true,
+        );
+        if (o.result === "killed") failures.push(o.by);
+        const reaches = reached([...statements.values()], refs);
+        files[t.path] = { reaches, seconds: (Date.now() - t0) / 1000 };
+        console.log(
+          `coverage ${Object.keys(files).length}/${tests.length}: ${t.path} reaches ${reaches.all.length} names, ${reaches.underPolicies.length} under the policies`,
+        );
+      } finally {
+        await proxy.close();
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(workers, tests.length) }, (_, w) => worker(w)));
+    });
     // A file that fails without a mutant would "kill" every mutant it meets.
     if (failures.length > 0) throw new Error(`Security tests fail without any mutant:\n${failures.join("\n")}`);
     console.log(`Coverage of ${tests.length} files measured in ${minutes((Date.now() - started) / 1000)}.`);
