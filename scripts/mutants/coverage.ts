@@ -1,5 +1,10 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import net from "node:net";
-import type postgres from "postgres";
+import path from "node:path";
+import postgres from "postgres";
+import { minutes, onCopies, recreateCopy, runStage, TEMPLATE, type Urls, withDatabase, withPort } from "./copies";
+import type { TestFile } from "./select";
 
 /**
  * Which security test files can meet a mutant at all (per-test coverage, as Stryker's
@@ -196,3 +201,89 @@ export async function statementProxy(
 }
 
 const cstring = (body: Buffer, start: number) => body.toString("utf8", start, body.indexOf(0, start));
+
+/** Everything a file's statements can depend on: the tests, their helpers, the server code and the migrations. */
+function coverageKey(tests: TestFile[]): string {
+  const h = createHash("sha256");
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const file = path.join(dir, name);
+      if (statSync(file).isDirectory()) walk(file);
+      else if (/\.(ts|tsx|sql|mjs)$/.test(name)) h.update(file).update(readFileSync(file));
+    }
+  };
+  for (const dir of ["server", "drizzle", "tests/helpers", "scripts/mutants"]) walk(dir);
+  for (const t of tests) h.update(t.path).update(t.text);
+  return h.digest("hex");
+}
+
+/**
+ * Runs each security file alone on an unmutated copy behind the statement proxy and records what its
+ * statements reach and how long it took (into each `TestFile`'s `seconds`). Kept in `<dir>/coverage.json`
+ * until the code it depends on changes. Without `measure` (a sample or --only run) a stale or missing
+ * measurement gives undefined: every mutant then meets every file (its mutants are few and meant to die).
+ */
+export async function measureCoverage(opts: {
+  tests: TestFile[];
+  workers: number;
+  serverUrl: string;
+  urlsOf: (copy: string) => Urls;
+  measure: boolean;
+  dir: string;
+}): Promise<Coverage | undefined> {
+  const { tests, workers, serverUrl, urlsOf, dir } = opts;
+  const file = path.join(dir, "coverage.json");
+  const key = coverageKey(tests);
+  type Measured = Record<string, { reaches: Reaches; seconds: number }>;
+  let measured: Measured | null = null;
+  if (existsSync(file)) {
+    const kept = JSON.parse(readFileSync(file, "utf8")) as { key: string; files: Measured };
+    if (kept.key === key) measured = kept.files;
+  }
+  if (!measured && !opts.measure) return undefined;
+  if (!measured) {
+    const owner = postgres(withDatabase(serverUrl, TEMPLATE), { max: 1, onnotice: () => {} });
+    const refs = await catalogReferences(owner).finally(() => owner.end());
+    const upstream = Number(new URL(serverUrl).port);
+    const files: Measured = {};
+    const failures: string[] = [];
+    const started = Date.now();
+    await onCopies(tests, workers, async (t, w, copy) => {
+      const statements = new Map<string, Statement>();
+      const proxy = await statementProxy(upstream, (text, session) => {
+        const underPolicies = session.roleSet || !refs.bypass.has(session.user);
+        if (!statements.get(text)?.underPolicies) statements.set(text, { text, underPolicies });
+      });
+      try {
+        await recreateCopy(serverUrl, copy);
+        const via = (url: string) => withPort(url, proxy.port);
+        const urls = urlsOf(copy);
+        const t0 = Date.now();
+        const o = await runStage(
+          [t.path],
+          { runtime: via(urls.runtime), auth: via(urls.auth), owner: via(urls.owner) },
+          w,
+          dir,
+          true,
+        );
+        if (o.result === "killed") failures.push(o.by);
+        const reaches = reached([...statements.values()], refs);
+        files[t.path] = { reaches, seconds: (Date.now() - t0) / 1000 };
+        console.log(
+          `coverage ${Object.keys(files).length}/${tests.length}: ${t.path} reaches ${reaches.all.length} names, ${reaches.underPolicies.length} under the policies`,
+        );
+      } finally {
+        await proxy.close();
+      }
+    });
+    // A file that fails without a mutant would "kill" every mutant it meets.
+    if (failures.length > 0) throw new Error(`Security tests fail without any mutant:\n${failures.join("\n")}`);
+    console.log(`Coverage of ${tests.length} files measured in ${minutes((Date.now() - started) / 1000)}.`);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${file}.tmp`, JSON.stringify({ key, files }));
+    renameSync(`${file}.tmp`, file);
+    measured = files;
+  }
+  for (const t of tests) t.seconds = measured[t.path]?.seconds;
+  return Object.fromEntries(Object.entries(measured).map(([p, f]) => [p, f.reaches]));
+}

@@ -1,16 +1,5 @@
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import {
-  appendFileSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
@@ -18,7 +7,8 @@ import { prepareDatabase } from "@/server/db/bootstrap";
 import { EQUIVALENT } from "@/tests/mutants/equivalent";
 import { runCli } from "@/scripts/cli";
 import { readCatalog } from "./catalog";
-import { type Coverage, catalogReferences, reached, type Statement, statementProxy } from "./coverage";
+import { type Coverage, measureCoverage } from "./coverage";
+import { minutes, onCopies, type Outcome, recreateCopy, runStage, TEMPLATE, type Urls, withDatabase } from "./copies";
 import { generateMutants, type Mutant } from "./operators";
 import { SECURITY_DIRS, securityTests, stagesFor, type TestFile } from "./select";
 
@@ -34,37 +24,17 @@ import { SECURITY_DIRS, securityTests, stagesFor, type TestFile } from "./select
 //   --report     rewrite tests/mutants/report.md from the results so far, without running anything
 // A full run (no --sample, no --only) rewrites tests/mutants/report.md.
 
-const TEMPLATE = "careroster_mutants";
-const PER_STAGE_MS = 10 * 60_000;
 const FULL_DIR = path.join(process.cwd(), ".data", "mutants");
 /** A sample or --only run works in a directory (and on a server) of its own, so it can run beside a full run. */
 let DIR = FULL_DIR;
 const RESULTS = path.join(FULL_DIR, "results.jsonl");
 const REPORT = path.join("tests", "mutants", "report.md");
 
-type Outcome = { result: "killed"; by: string } | { result: "survived" } | { result: "invalid"; why: string };
 interface Row {
   id: string;
   o: Outcome;
   seconds: number;
 }
-interface Urls {
-  runtime: string;
-  auth: string;
-  owner: string;
-}
-
-const withDatabase = (url: string, database: string) => {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-};
-
-const withPort = (url: string, port: number) => {
-  const u = new URL(url);
-  u.port = String(port);
-  return u.toString();
-};
 
 const hash = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -82,52 +52,6 @@ function pick(all: Mutant[], sample?: number, only?: string[], seed?: string): M
   return sample === undefined ? [...open, ...shuffled.filter((m) => EQUIVALENT[m.id])] : open.slice(0, sample);
 }
 
-/** The first failing test of a Vitest JSON report, as "file › test name" (with its message when `why`). */
-function firstFailure(reportFile: string, why = false): string | null {
-  let report: {
-    testResults: {
-      name: string;
-      status: string;
-      message?: string;
-      assertionResults: { status: string; fullName: string; failureMessages?: string[] }[];
-    }[];
-  };
-  try {
-    report = JSON.parse(readFileSync(reportFile, "utf8"));
-  } catch {
-    return null;
-  }
-  for (const file of report.testResults) {
-    const rel = path.relative(process.cwd(), file.name);
-    const failed = file.assertionResults.find((t) => t.status === "failed");
-    const message = why ? `: ${(failed?.failureMessages?.[0] ?? file.message ?? "").slice(0, 2000)}` : "";
-    if (failed) return `${rel} › ${failed.fullName}${message}`;
-    if (file.status === "failed") return `${rel} (the file failed to run)${message}`;
-  }
-  return null;
-}
-
-async function recreateCopy(serverUrl: string, copy: string) {
-  const admin = postgres(withDatabase(serverUrl, "postgres"), { max: 1, onnotice: () => {} });
-  try {
-    await admin`drop database if exists ${admin(copy)} with (force)`;
-    await admin`create database ${admin(copy)} template ${admin(TEMPLATE)}`;
-    // A copy takes the template's objects but not its database-level owner and privileges (the
-    // migrations revoke TEMPORARY from PUBLIC): those are copied over, or the copy is weaker than the app's.
-    const statements = await admin<{ stmt: string }[]>`
-      select format('alter database %I owner to %I', ${copy}::text, pg_get_userbyid(d.datdba)) as stmt
-        from pg_database d where d.datname = ${TEMPLATE}
-      union all select format('revoke all on database %I from public', ${copy}::text)
-      union all
-      select format('grant %s on database %I to %s', a.privilege_type, ${copy}::text,
-                    case when a.grantee = 0 then 'public' else quote_ident(pg_get_userbyid(a.grantee)) end)
-        from pg_database d, aclexplode(d.datacl) a where d.datname = ${TEMPLATE}`;
-    for (const { stmt } of statements) await admin.unsafe(stmt);
-  } finally {
-    await admin.end();
-  }
-}
-
 async function apply(ownerUrl: string, m: Mutant): Promise<string | null> {
   const sql = postgres(ownerUrl, { max: 1, onnotice: () => {} });
   try {
@@ -140,51 +64,9 @@ async function apply(ownerUrl: string, m: Mutant): Promise<string | null> {
   }
 }
 
-/** One Vitest run over `files` in that order, stopped at the first failing test (`why`: with its message). */
-function runStage(files: string[], urls: Urls, worker: number, why = false): Promise<Outcome> {
-  const reportFile = path.join(DIR, `vitest-${worker}.json`);
-  rmSync(reportFile, { force: true });
-  const child = spawn("npx", ["vitest", "run", ...files, "--bail=1", "--reporter=json", `--outputFile=${reportFile}`], {
-    stdio: "ignore",
-    detached: true,
-    env: {
-      ...process.env,
-      DATABASE_URL: urls.runtime,
-      DATABASE_AUTH_URL: urls.auth,
-      DATABASE_OWNER_URL: urls.owner,
-      CAREROSTER_TEST_DATABASE_READY: "1",
-      CAREROSTER_MAIL_DIR: path.join(DIR, `mail-${worker}`),
-      MUTANT_TEST_ORDER: JSON.stringify(files),
-      // The isolation property replays one fixed set of worlds, so a verdict is repeatable.
-      ISOLATION_SEED: "20261206",
-      ISOLATION_RUNS: "30",
-    },
-  });
-  return new Promise((resolve) => {
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      process.kill(-child.pid!, "SIGKILL");
-    }, PER_STAGE_MS);
-    child.on("exit", (status, signal) => {
-      clearTimeout(timer);
-      if (timedOut)
-        return resolve({ result: "killed", by: `the tests did not finish in ${PER_STAGE_MS / 60_000} minutes` });
-      // Stopped from outside: no verdict, and none recorded.
-      if (signal) {
-        console.error(`The tests were stopped (${signal}); the run ends here.`);
-        process.exit(1);
-      }
-      const by = firstFailure(reportFile, why);
-      if (status === 0 && !by) return resolve({ result: "survived" });
-      resolve({ result: "killed", by: by ?? `the tests exited with ${status}` });
-    });
-  });
-}
-
 async function runStages(stages: string[][], urls: Urls, worker: number): Promise<Outcome> {
   for (const files of stages.filter((s) => s.length > 0)) {
-    const o = await runStage(files, urls, worker);
+    const o = await runStage(files, urls, worker, DIR);
     if (o.result !== "survived") return o;
   }
   return { result: "survived" };
@@ -199,8 +81,6 @@ function readResults(): Map<string, Row> {
   }
   return rows;
 }
-
-const minutes = (seconds: number) => `${(seconds / 60).toFixed(0)} min`;
 
 /** The sample `.ci/run` runs (`--sample 8 --seed ci`). */
 const CI_SAMPLE = { size: 8, seed: "ci" };
@@ -280,15 +160,6 @@ function report(all: Mutant[], results: Map<string, Row>, wallSeconds: number | 
   return lines.join("\n");
 }
 
-/** Hands each of `items` to `fn` on one of `workers` copies at once; worker `w` owns `careroster_mutant_<w>`. */
-async function onCopies<T>(items: T[], workers: number, fn: (item: T, w: number, copy: string) => Promise<void>) {
-  let next = 0;
-  const worker = async (w: number) => {
-    while (next < items.length) await fn(items[next++], w, `careroster_mutant_${w}`);
-  };
-  await Promise.all(Array.from({ length: Math.min(workers, items.length) }, (_, w) => worker(w)));
-}
-
 /** Tests `queue` on `workers` copies at once; each result is printed and handed to `done`. */
 async function testAll(
   queue: Mutant[],
@@ -319,89 +190,6 @@ async function testAll(
   });
 }
 
-/** Everything a file's statements can depend on: the tests, their helpers, the server code and the migrations. */
-function coverageKey(tests: TestFile[]): string {
-  const h = createHash("sha256");
-  const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const file = path.join(dir, name);
-      if (statSync(file).isDirectory()) walk(file);
-      else if (/\.(ts|tsx|sql|mjs)$/.test(name)) h.update(file).update(readFileSync(file));
-    }
-  };
-  for (const dir of ["server", "drizzle", "tests/helpers", "scripts/mutants"]) walk(dir);
-  for (const t of tests) h.update(t.path).update(t.text);
-  return h.digest("hex");
-}
-
-/**
- * Runs each security file alone on an unmutated copy behind a statement proxy and records what its
- * statements reach (coverage.ts) and how long it took. Kept in .data/mutants/coverage.json until the
- * code it depends on changes. Measured for a full run only: a sample or --only run uses it when it is
- * current and otherwise sends every mutant to every file (its mutants are few and meant to die).
- */
-async function measureCoverage(
-  tests: TestFile[],
-  workers: number,
-  serverUrl: string,
-  urlsOf: (copy: string) => Urls,
-  measure: boolean,
-): Promise<Coverage | undefined> {
-  const file = path.join(FULL_DIR, "coverage.json");
-  const key = coverageKey(tests);
-  type Measured = Record<string, { reaches: Coverage[string]; seconds: number }>;
-  let measured: Measured | null = null;
-  if (existsSync(file)) {
-    const kept = JSON.parse(readFileSync(file, "utf8")) as { key: string; files: Measured };
-    if (kept.key === key) measured = kept.files;
-  }
-  if (!measured && !measure) return undefined;
-  if (!measured) {
-    const owner = postgres(withDatabase(serverUrl, TEMPLATE), { max: 1, onnotice: () => {} });
-    const refs = await catalogReferences(owner).finally(() => owner.end());
-    const upstream = Number(new URL(serverUrl).port);
-    const files: Measured = {};
-    const failures: string[] = [];
-    const started = Date.now();
-    await onCopies(tests, workers, async (t, w, copy) => {
-      const statements = new Map<string, Statement>();
-      const proxy = await statementProxy(upstream, (text, session) => {
-        const underPolicies = session.roleSet || !refs.bypass.has(session.user);
-        if (!statements.get(text)?.underPolicies) statements.set(text, { text, underPolicies });
-      });
-      try {
-        await recreateCopy(serverUrl, copy);
-        const via = (url: string) => withPort(url, proxy.port);
-        const urls = urlsOf(copy);
-        const t0 = Date.now();
-        const o = await runStage(
-          [t.path],
-          { runtime: via(urls.runtime), auth: via(urls.auth), owner: via(urls.owner) },
-          w,
-          true,
-        );
-        if (o.result === "killed") failures.push(o.by);
-        const reaches = reached([...statements.values()], refs);
-        files[t.path] = { reaches, seconds: (Date.now() - t0) / 1000 };
-        console.log(
-          `coverage ${Object.keys(files).length}/${tests.length}: ${t.path} reaches ${reaches.all.length} names, ${reaches.underPolicies.length} under the policies`,
-        );
-      } finally {
-        await proxy.close();
-      }
-    });
-    // A file that fails without a mutant would "kill" every mutant it meets.
-    if (failures.length > 0) throw new Error(`Security tests fail without any mutant:\n${failures.join("\n")}`);
-    console.log(`Coverage of ${tests.length} files measured in ${minutes((Date.now() - started) / 1000)}.`);
-    mkdirSync(FULL_DIR, { recursive: true });
-    writeFileSync(`${file}.tmp`, JSON.stringify({ key, files }));
-    renameSync(`${file}.tmp`, file);
-    measured = files;
-  }
-  for (const t of tests) t.seconds = measured[t.path]?.seconds;
-  return Object.fromEntries(Object.entries(measured).map(([p, f]) => [p, f.reaches]));
-}
-
 /** The test file a kill names ("file › test" or "file (the file failed to run)"), if any. */
 const killingFile = (o: Outcome) => (o.result === "killed" ? /^(tests\/\S+\.test\.ts)/.exec(o.by)?.[1] : undefined);
 
@@ -409,7 +197,7 @@ const killingFile = (o: Outcome) => (o.result === "killed" ? /^(tests\/\S+\.test
 async function unmutated(files: string[], serverUrl: string, urlsOf: (copy: string) => Urls): Promise<string | null> {
   const t0 = Date.now();
   await recreateCopy(serverUrl, "careroster_mutant_0");
-  const o = await runStage(files, urlsOf("careroster_mutant_0"), 0, true);
+  const o = await runStage(files, urlsOf("careroster_mutant_0"), 0, DIR, true);
   if (o.result === "killed") {
     console.error(`A test fails without any mutant: ${o.by}`);
     return o.by;
@@ -484,7 +272,14 @@ await runCli(async () => {
     const t0 = Date.now();
     const results = new Map(earlier);
     const started = Date.now();
-    const coverage = await measureCoverage(tests, workers, db.ownerUrl, urlsOf, full);
+    const coverage = await measureCoverage({
+      tests,
+      workers,
+      serverUrl: db.ownerUrl,
+      urlsOf,
+      measure: full,
+      dir: FULL_DIR,
+    });
     await testAll(chosen, workers, db.ownerUrl, urlsOf, tests, coverage, (row) => {
       results.set(row.id, row);
       // The latest verdict of each mutant: a re-run of survivors (--only) updates the full run's results.
