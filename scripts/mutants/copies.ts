@@ -7,7 +7,9 @@ import postgres from "postgres";
 export const TEMPLATE = "careroster_mutants";
 const PER_STAGE_MS = 10 * 60_000;
 
-export type Outcome = { result: "killed"; by: string } | { result: "survived" } | { result: "invalid"; why: string };
+/** `alone`: the killing file failed by itself on a fresh copy with the mutant, not only after other files. */
+export type Outcome =
+  { result: "killed"; by: string; alone?: boolean } | { result: "survived" } | { result: "invalid"; why: string };
 
 export interface Urls {
   runtime: string;

@@ -202,7 +202,10 @@ export async function statementProxy(
 
 const cstring = (body: Buffer, start: number) => body.toString("utf8", start, body.indexOf(0, start));
 
-/** Everything a file's statements can depend on: the tests, their helpers, the server code and the migrations. */
+/**
+ * Everything a file's statements can depend on: the tests, their helpers, the server code, the migrations,
+ * and how files are run and measured.
+ */
 function coverageKey(tests: TestFile[]): string {
   const h = createHash("sha256");
   const walk = (dir: string) => {
@@ -212,7 +215,9 @@ function coverageKey(tests: TestFile[]): string {
       else if (/\.(ts|tsx|sql|mjs)$/.test(name)) h.update(file).update(readFileSync(file));
     }
   };
-  for (const dir of ["server", "drizzle", "tests/helpers", "scripts/mutants"]) walk(dir);
+  for (const dir of ["server", "drizzle", "tests/helpers"]) walk(dir);
+  for (const file of ["scripts/mutants/copies.ts", "scripts/mutants/coverage.ts"])
+    h.update(file).update(readFileSync(file));
   for (const t of tests) h.update(t.path).update(t.text);
   return h.digest("hex");
 }

@@ -20,6 +20,7 @@ import { SECURITY_DIRS, securityTests, stagesFor, type TestFile } from "./select
 //   --only TEXT  the mutants whose id contains TEXT (repeatable: any of them)
 //   --workers N  mutants tested at once, each on its own copy (default 2)
 //   --resume     keep the results of an earlier full run (.data/mutants/results.jsonl), run the rest
+//   --confirm    re-check the earlier run's kills that were not seen alone (see runStages)
 //   --list       print the chosen mutants' ids, running nothing
 //   --report     rewrite tests/mutants/report.md from the results so far, without running anything
 // A full run (no --sample, no --only) rewrites tests/mutants/report.md.
@@ -64,10 +65,37 @@ async function apply(ownerUrl: string, m: Mutant): Promise<string | null> {
   }
 }
 
-async function runStages(stages: string[][], urls: Urls, worker: number): Promise<Outcome> {
-  for (const files of stages.filter((s) => s.length > 0)) {
-    const o = await runStage(files, urls, worker, DIR);
-    if (o.result !== "survived") return o;
+/** The test file a kill names ("file › test" or "file (the file failed to run)"), if any. */
+const killingFile = (o: Outcome) => (o.result === "killed" ? /^(tests\/\S+\.test\.ts)/.exec(o.by)?.[1] : undefined);
+
+/**
+ * The stages in turn, until a test fails. A kill counts only when the killing file fails by itself on a
+ * fresh copy with the mutant (`fresh` makes one): a failure that needs the files run before it (their
+ * leftovers) or a busy machine (a timeout) is not the mutant's doing, and the files after it run instead.
+ */
+async function runStages(
+  m: Mutant,
+  stages: string[][],
+  urls: Urls,
+  worker: number,
+  fresh: () => Promise<void>,
+): Promise<Outcome> {
+  let clean = true;
+  for (let files of stages.filter((s) => s.length > 0)) {
+    while (files.length > 0) {
+      const o = await runStage(files, urls, worker, DIR);
+      if (o.result === "survived") break;
+      const killer = killingFile(o);
+      if (o.result !== "killed" || !killer || !files.includes(killer)) return o;
+      if (clean && killer === files[0]) return { ...o, alone: true };
+      await fresh();
+      const again = await runStage([killer], urls, worker, DIR);
+      if (again.result === "killed") return { ...again, alone: true };
+      clean = false;
+      console.log(`  ${m.id}: ${killer} failed after other files but passes alone; going on without it`);
+      files = files.slice(files.indexOf(killer) + 1);
+    }
+    clean = false;
   }
   return { result: "survived" };
 }
@@ -113,6 +141,8 @@ function report(all: Mutant[], results: Map<string, Row>, wallSeconds: number | 
   const rows = all.filter((m) => results.has(m.id)).map((m) => ({ m, o: results.get(m.id)!.o }));
   const count = (r: Outcome["result"]) => rows.filter((x) => x.o.result === r).length;
   const survivors = rows.filter((x) => x.o.result === "survived");
+  const kills = rows.filter((x) => x.o.result === "killed");
+  const alone = kills.filter((x) => x.o.result === "killed" && x.o.alone).length;
   const equivalent = survivors.filter((x) => EQUIVALENT[x.m.id]);
   const valid = rows.length - count("invalid");
   const score = valid === 0 ? 0 : (100 * (count("killed") + equivalent.length)) / valid;
@@ -136,6 +166,10 @@ function report(all: Mutant[], results: Map<string, Row>, wallSeconds: number | 
     `| ${rows.length} | ${count("killed")} | ${survivors.length} (${equivalent.length}) | ${count("invalid")} | ${score.toFixed(1)} % |`,
     "",
     `survived (not equivalent): ${survivors.length - equivalent.length}`,
+    "",
+    alone === kills.length
+      ? "Every kill was seen with the killing file alone, on a fresh copy with the mutant."
+      : `${alone} of the ${kills.length} kills were seen with the killing file alone, on a fresh copy with the mutant; \`npm run test:mutants -- --confirm\` checks the others.`,
     "",
     ...timing(all, results, workers),
     "## Survivors",
@@ -169,15 +203,29 @@ async function testAll(
   tests: TestFile[],
   coverage: Coverage | undefined,
   done: (row: Row) => void,
+  earlierKiller: (m: Mutant) => string | undefined = () => undefined,
 ) {
   let finished = 0;
   const started = Date.now();
   await onCopies(queue, workers, async (m, w, copy) => {
     const urls = urlsOf(copy);
     const t0 = Date.now();
-    await recreateCopy(serverUrl, copy);
-    const why = await apply(urls.owner, m);
-    const o: Outcome = why ? { result: "invalid", why } : await runStages(stagesFor(m, tests, coverage), urls, w);
+    const fresh = async () => {
+      await recreateCopy(serverUrl, copy);
+      return apply(urls.owner, m);
+    };
+    const why = await fresh();
+    const again = async () => void (await fresh());
+    // A kill to confirm: its file alone first, then (if it passes) the stages on a fresh copy.
+    const killer = why ? undefined : earlierKiller(m);
+    let confirmed: Outcome | undefined = killer ? await runStage([killer], urls, w, DIR) : undefined;
+    if (confirmed?.result === "killed") confirmed = { ...confirmed, alone: true };
+    else if (killer) await again();
+    const o: Outcome = why
+      ? { result: "invalid", why }
+      : confirmed?.result === "killed"
+        ? confirmed
+        : await runStages(m, stagesFor(m, tests, coverage), urls, w, again);
     const row = { id: m.id, o, seconds: Math.round((Date.now() - t0) / 1000) };
     done(row);
     finished++;
@@ -189,9 +237,6 @@ async function testAll(
     );
   });
 }
-
-/** The test file a kill names ("file › test" or "file (the file failed to run)"), if any. */
-const killingFile = (o: Outcome) => (o.result === "killed" ? /^(tests\/\S+\.test\.ts)/.exec(o.by)?.[1] : undefined);
 
 /** Runs `files` on an unmutated copy; prints and returns the failure, or null when they pass. */
 async function unmutated(files: string[], serverUrl: string, urlsOf: (copy: string) => Urls): Promise<string | null> {
@@ -214,6 +259,7 @@ await runCli(async () => {
       only: { type: "string", multiple: true },
       workers: { type: "string", default: "2" },
       resume: { type: "boolean", default: false },
+      confirm: { type: "boolean", default: false },
       report: { type: "boolean", default: false },
       list: { type: "boolean", default: false },
     },
@@ -257,9 +303,16 @@ await runCli(async () => {
       console.log(`Wrote ${REPORT}.`);
       return 0;
     }
-    const earlier = full && values.resume ? readResults() : new Map<string, Row>();
-    if (full && !values.resume) rmSync(RESULTS, { force: true });
-    const chosen = pick(all, sample, values.only, values.seed).filter((m) => !earlier.has(m.id));
+    const keep = full && (values.resume || values.confirm);
+    const earlier = keep ? readResults() : new Map<string, Row>();
+    if (full && !keep) rmSync(RESULTS, { force: true });
+    const earlierKiller = (m: Mutant) => {
+      const o = earlier.get(m.id)?.o;
+      return o?.result === "killed" && !o.alone ? killingFile(o) : undefined;
+    };
+    const chosen = pick(all, sample, values.only, values.seed).filter((m) =>
+      values.confirm ? earlierKiller(m) : !earlier.has(m.id),
+    );
     console.log(
       `${all.length} mutants from ${catalog.policies.length} policies, ${catalog.rlsTables.length} tables, ${catalog.definers.length} definer functions, ${catalog.rules.length} rule functions, ${catalog.triggers.length} triggers; running ${chosen.length} on ${workers} copies.`,
     );
@@ -280,15 +333,24 @@ await runCli(async () => {
       measure: full,
       dir: FULL_DIR,
     });
-    await testAll(chosen, workers, db.ownerUrl, urlsOf, tests, coverage, (row) => {
-      results.set(row.id, row);
-      // The latest verdict of each mutant: a re-run of survivors (--only) updates the full run's results.
-      if (full || existsSync(RESULTS)) appendFileSync(RESULTS, `${JSON.stringify(row)}\n`);
-    });
+    await testAll(
+      chosen,
+      workers,
+      db.ownerUrl,
+      urlsOf,
+      tests,
+      coverage,
+      (row) => {
+        results.set(row.id, row);
+        // The latest verdict of each mutant: a re-run of survivors (--only) updates the full run's results.
+        if (full || existsSync(RESULTS)) appendFileSync(RESULTS, `${JSON.stringify(row)}\n`);
+      },
+      earlierKiller,
+    );
     const wall = (Date.now() - started) / 1000;
     if (!(await killersPass(chosen.map((m) => results.get(m.id)!)))) return 1;
     if (full) {
-      writeFileSync(REPORT, report(all, results, values.resume ? null : wall, workers));
+      writeFileSync(REPORT, report(all, results, keep ? null : wall, workers));
       console.log(`Wrote ${REPORT}.`);
     }
     const rows = chosen.map((m) => results.get(m.id)!);

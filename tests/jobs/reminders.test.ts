@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { runReminders } from "@/server/jobs/reminders";
 import { getAuthDb } from "@/server/db/client";
-import { demoIds, ownerSql, pgError, runtimeDb } from "@/tests/helpers/db";
+import { asUser, demoIds, ownerSql, pgError, runtimeDb } from "@/tests/helpers/db";
 
 describe("per-practice reminders job", () => {
   afterAll(async () => {
@@ -27,6 +27,16 @@ describe("per-practice reminders job", () => {
     }
     // Idempotent: a second run records nothing new.
     expect((await runReminders(getAuthDb())).map((r) => r.reminders)).toEqual([0, 0]);
+    // Each admin's blanket read: their own practice's reminders, none of the other's.
+    for (const [admin, org] of [
+      ["northAdmin", "northside"],
+      ["lakeAdmin", "lakeside"],
+    ] as const) {
+      const seen = await asUser(admin, org, (tx) =>
+        tx.execute<{ org_id: string }>("select distinct org_id from appointment_reminders" as never),
+      );
+      expect(seen.map((r) => r.org_id)).toEqual([orgs[org]]);
+    }
   });
 
   it("a failing practice is reported and rolled back; the others complete", async () => {

@@ -105,8 +105,22 @@ export const EQUIVALENT: Record<string, string> = {
       (m) => [`invitations.invitations_update:check:${m}`, INVITATION_UPDATE_CHECK],
     ),
   ),
-  "mfa_recovery_codes.mfa_recovery_codes_insert:check:drop-conjunct-2":
-    "The runtime role may insert only `user_id` and `code_hash` (column privilege): `used_at` takes its NULL default on every insert it can make, so the check's `used_at IS NULL` cannot be false.",
+  ...Object.fromEntries(
+    ["drop-conjunct-2", "drop-null-test-1"].map((m) => [
+      `mfa_recovery_codes.mfa_recovery_codes_insert:check:${m}`,
+      "The runtime role may insert only `user_id` and `code_hash` (column privilege): `used_at` takes its NULL default on every insert it can make, so the check's `used_at IS NULL` cannot be false.",
+    ]),
+  ),
+  ...Object.fromEntries(
+    ["drop-conjunct-1", "drop-null-test-1"].map((m) => [
+      `patients.patients_update:using:${m}`,
+      "The visible set never holds an archived patient (care-team rows carry `patient_archived`, kept by the patients' trigger in the archiving statement; covers read the same flag; grants check `archived_at`), and a clinician cannot archive (the BEFORE UPDATE trigger refuses it to anyone but an admin): `id = ANY (visible)` already implies `archived_at IS NULL`.",
+    ]),
+  ),
+  "smart_apps.smart_apps_update_admin:check:drop-conjunct-1":
+    "An update reaches the check only through the USING, which asked `app_is_admin()` in the same statement (a stable function: the same answer for the whole statement), so the check's copy of it cannot be false.",
+  "login_attempts.login_attempts_none:using-true":
+    "The runtime role holds no privilege on login_attempts (only the throttle's definer functions touch it, as the owner, who bypasses row security): PostgreSQL refuses every statement before the policy is evaluated. The policy stays for the day a grant is added.",
   "clinical_note_versions.clinical_note_versions_org_isolation:using-true":
     "A version is read only through its patient (visible, or a merged chart of a visible one: both of the caller's practice). Its rows are written only by the notes' trigger, from the note's own org_id and patient_id (the runtime role has SELECT alone), the key (org_id, note_id) → clinical_notes(org_id, id) ties it to its note, and a note keeps its patient and practice (lock trigger, composite key to patients): without the restrictive USING the same rows remain.",
 };

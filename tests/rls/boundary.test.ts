@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withRlsContext } from "@/server/db/context";
@@ -434,8 +434,9 @@ describe("reminders stay in their appointment's practice", () => {
 describe("an update policy's USING hides rows by itself", () => {
   // A blanket UPDATE (no WHERE, a constant value) reads no column, so the SELECT policies play no
   // part: only each UPDATE policy's USING keeps rows out of reach. A clinician with an empty panel
-  // (no care team, cover or grant) and no admin role may update nothing in these tables; a USING
-  // that let rows in would show as rows touched or as the WITH CHECK's refusal, never as 0.
+  // (no care team, cover or grant) and no admin role may update nothing in these tables, and with a
+  // one-patient panel only that patient's rows; a USING that let rows in would show as more rows
+  // touched or as the WITH CHECK's refusal.
   // Every table with both an update policy and an UPDATE grant (care_team rows are never updated).
   const TABLES = [
     "patients",
@@ -466,22 +467,14 @@ describe("an update policy's USING hides rows by itself", () => {
     await ownerSql()`delete from users where id = ${user}`;
   });
 
-  it("a clinician with an empty panel touches no row of any table with an update policy, column by column", async () => {
-    const columns = await ownerSql()<{ table: string; column: string }[]>`
-      select table_name as table, column_name as column from information_schema.column_privileges
-       where table_schema = 'public' and privilege_type = 'UPDATE' and table_name = any(${TABLES})
-         and grantee in ('careroster_runtime', 'careroster_clinician')
-       order by 1, 2`;
-    expect(new Set(columns.map((c) => c.table))).toEqual(new Set(TABLES));
+  /** Each statement in its own savepoint, in one session of `user` that is rolled back: rows touched, or the refusal. */
+  async function blanket(statements: Record<string, SQL>): Promise<Record<string, number | string>> {
     const key = await newSession(user, org);
     const touched: Record<string, number | string> = {};
     await withRlsContext(runtimeDb(), { kind: "session", ...key }, async (tx) => {
-      for (const { table, column } of columns) {
-        touched[`${table}.${column}`] = await tx
-          .transaction(
-            async (sp) =>
-              (await sp.execute(sql`update ${sql.identifier(table)} set ${sql.identifier(column)} = null`)).count,
-          )
+      for (const [name, statement] of Object.entries(statements)) {
+        touched[name] = await tx
+          .transaction(async (sp) => (await sp.execute(statement)).count)
           .catch((err: Error) => `refused: ${(err.cause as Error | undefined)?.message ?? err.message}`);
       }
       // Nothing is kept, whatever happened above.
@@ -489,6 +482,49 @@ describe("an update policy's USING hides rows by itself", () => {
     }).catch((err: unknown) => {
       if (!(err instanceof Error && /rollback/i.test(err.message))) throw err;
     });
+    return touched;
+  }
+
+  it("a clinician with an empty panel touches no row of any table with an update policy, column by column", async () => {
+    const columns = await ownerSql()<{ table: string; column: string }[]>`
+      select table_name as table, column_name as column from information_schema.column_privileges
+       where table_schema = 'public' and privilege_type = 'UPDATE' and table_name = any(${TABLES})
+         and grantee in ('careroster_runtime', 'careroster_clinician')
+       order by 1, 2`;
+    expect(new Set(columns.map((c) => c.table))).toEqual(new Set(TABLES));
+    const touched = await blanket(
+      Object.fromEntries(
+        columns.map(({ table, column }) => [
+          `${table}.${column}`,
+          sql`update ${sql.identifier(table)} set ${sql.identifier(column)} = null`,
+        ]),
+      ),
+    );
     expect(touched).toEqual(Object.fromEntries(columns.map((c) => [`${c.table}.${c.column}`, 0])));
+  });
+
+  it("a clinician whose panel is one patient updates exactly that patient's rows", async () => {
+    // With one visible patient, a USING or check that asked for "any other visible patient" (`<>`
+    // for `=`) would reach every other patient's rows, or refuse the patient's own.
+    const { users } = await demoIds();
+    const [patient] = await ownerSql()`
+      select id from patients where org_id = ${org} and archived_at is null order by mrn limit 1`;
+    await ownerSql()`insert into care_team (org_id, clinician_id, patient_id, assigned_by)
+      values (${org}, ${user}, ${patient.id}, ${users.northAdmin})`;
+    const [visit] = await ownerSql()`
+      insert into appointments (org_id, patient_id, clinician_id, starts_at, ends_at)
+      values (${org}, ${patient.id}, ${user}, '2031-02-03T09:00:00Z', '2031-02-03T09:30:00Z') returning id`;
+    try {
+      const [{ visits }] = await ownerSql()`
+        select count(*)::int as visits from appointments where org_id = ${org} and patient_id = ${patient.id}`;
+      const touched = await blanket({
+        patients: sql`update patients set phone = null`,
+        appointments: sql`update appointments set status = 'cancelled'`,
+      });
+      expect(touched).toEqual({ patients: 1, appointments: visits });
+    } finally {
+      await ownerSql()`delete from appointments where id = ${visit.id}`;
+      await ownerSql()`delete from care_team where clinician_id = ${user}`;
+    }
   });
 });

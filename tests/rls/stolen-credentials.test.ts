@@ -235,7 +235,7 @@ describe("an attacker holding the runtime role's credentials", () => {
 });
 
 describe("an attacker holding the sign-in path's credentials", () => {
-  it("can take a user's sign-in context but not unlink their single sign-on, nor as a practice's job", async () => {
+  it("can take a user's sign-in context but not read or unlink their single sign-on, nor as a practice's job", async () => {
     const { users, orgs } = await demoIds();
     const auth = postgres(authUrl(), { max: 1, onnotice: () => {} });
     const [identity] = await ownerSql()`
@@ -245,14 +245,20 @@ describe("an attacker holding the sign-in path's credentials", () => {
     try {
       const unlinked = await auth.begin(async (tx) => {
         await tx`select app_context_sign_in(${users.northAdmin}::uuid)`;
+        const seen = async () => (await tx`select count(*)::int as n from user_identities`)[0].n as number;
         // Blanket deletes: a WHERE would bring the SELECT policy in, and this is the delete policy's test.
-        const signIn = (await tx`delete from user_identities`).count;
+        const signIn = { seen: await seen(), deleted: (await tx`delete from user_identities`).count };
         const [{ actor }] = await tx`select app_context_job(${orgs.northside}::uuid) as actor`;
-        const job = (await tx`delete from user_identities`).count;
+        const job = { seen: await seen(), deleted: (await tx`delete from user_identities`).count };
         return { signIn, actor, job };
       });
-      // The job acts as the practice's earliest admin: the identity's own user, and still no unlinking.
-      expect(unlinked).toEqual({ signIn: 0, actor: users.northAdmin, job: 0 });
+      // The job acts as the practice's earliest admin: the identity's own user, and still it neither
+      // reads nor unlinks it (a user's identities are theirs to see in their own session only).
+      expect(unlinked).toEqual({
+        signIn: { seen: 0, deleted: 0 },
+        actor: users.northAdmin,
+        job: { seen: 0, deleted: 0 },
+      });
       // A colleague's live session unlinks only their own identities, even with a blanket DELETE.
       const grey = await newSession(users.grey, orgs.northside);
       const byColleague = await inTx(async (tx) => {
