@@ -209,7 +209,19 @@ describe("revoking emergency access", () => {
       ),
     );
     expect(other.length).toBe(0);
+    expect(
+      await asUser("shepherd", "northside", (tx) =>
+        tx.execute(sql`select id from access_grants where id = ${grant.id}`),
+      ),
+    ).toHaveLength(0);
     expect(await sqlReviewRefusal("grey", grant.id, "fine")).toBe("42501");
+    // The grantee's only write to a live grant is ending it: even a write that changes nothing is refused.
+    const unchanged = await pgError(
+      asUser("grey", "northside", (tx) =>
+        tx.execute(sql`update access_grants set review_comment = null where id = ${grant.id}`),
+      ),
+    );
+    expect(unchanged.message).toMatch(/new row violates row-level security policy/);
     const ended = await grey.breakGlass.end({ id: grant.id });
     expect(ended.revokedBy).toBe(users.grey);
     expect(await trpcCode(grey.patients.byId({ id: target.id }))).toBe("NOT_FOUND");

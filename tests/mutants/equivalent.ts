@@ -117,6 +117,8 @@ export const EQUIVALENT: Record<string, string> = {
       "The visible set never holds an archived patient (care-team rows carry `patient_archived`, kept by the patients' trigger in the archiving statement; covers read the same flag; grants check `archived_at`), and a clinician cannot archive (the BEFORE UPDATE trigger refuses it to anyone but an admin): `id = ANY (visible)` already implies `archived_at IS NULL`.",
     ]),
   ),
+  "clinical_notes.clinical_notes_update_own:check:and-to-or":
+    "The note's author and patient cannot change (column privilege and the lock trigger), so the USING made the check's first two conjuncts true for every row it lets through; the lock trigger clears `signed_at` on every note that is not signed and lets a signed note become only entered-in-error, so `status <> 'draft' OR signed_at IS NULL` holds too. Every conjunct holds, so AND and OR agree.",
   "smart_apps.smart_apps_update_admin:check:drop-conjunct-1":
     "An update reaches the check only through the USING, which asked `app_is_admin()` in the same statement (a stable function: the same answer for the whole statement), so the check's copy of it cannot be false.",
   "login_attempts.login_attempts_none:using-true":
