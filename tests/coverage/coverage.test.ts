@@ -194,6 +194,40 @@ describe("coverage", () => {
     expect(n).toBe(0);
   });
 
+  it("with SQL, a cover is between two active clinicians and carries the database's time", async () => {
+    const { users, orgs } = await demoIds();
+    const row = { orgId: orgs.northside, reason: "Vitest sql parties", endsAt: inDays(1), createdBy: users.grey };
+    const [suspended] = await ownerSql()`
+      insert into users (email, name, password_hash) values (${`suspended-${Date.now()}@northside.test`}, 'Suspended Cover', 'x')
+      returning id`;
+    await ownerSql()`insert into memberships (user_id, org_id, role, status)
+      values (${suspended.id}, ${orgs.northside}, 'clinician', 'suspended')`;
+    try {
+      const answers = await asUser("grey", "northside", async (tx) => {
+        const refusal = async (coveringId: string) =>
+          (
+            await pgError(
+              tx.transaction((sp) => sp.insert(coverage).values({ ...row, coveringId, coveredId: users.grey })),
+            )
+          ).code;
+        const [made] = await tx
+          .insert(coverage)
+          .values({ ...row, coveringId: users.locum, coveredId: users.grey, createdAt: new Date("2020-01-01") })
+          .returning({ createdAt: coverage.createdAt });
+        const [{ now }] = await tx.execute<{ now: string }>(sql`select now() as now`);
+        return {
+          admin: await refusal(users.northAdmin),
+          suspended: await refusal(suspended.id),
+          stamped: made.createdAt.getTime() === new Date(now).getTime(),
+        };
+      });
+      expect(answers).toEqual({ admin: "23514", suspended: "23514", stamped: true });
+    } finally {
+      await ownerSql()`delete from memberships where user_id = ${suspended.id}`;
+      await ownerSql()`delete from users where id = ${suspended.id}`;
+    }
+  });
+
   it("with SQL, only the parties end a cover: the covering clinician's update ends it, a third clinician's touches nothing", async () => {
     const { users } = await demoIds();
     const admin = await callerFor("northAdmin", "northside");

@@ -98,8 +98,12 @@ export const EQUIVALENT: Record<string, string> = {
       ENTRY_IN_PATIENTS_PRACTICE,
     ]),
   ),
-  "smart_apps.smart_apps_insert_admin:check:drop-null-test-1":
-    "The runtime role may insert only `org_id`, `client_id`, `name`, `redirect_uris`, `confidential`, `secret_hash`, `scopes` and `created_by` (column privilege): `disabled_at` takes its NULL default on every insert it can make, so the check's `disabled_at IS NULL` cannot be false.",
+  ...Object.fromEntries(
+    ["drop-conjunct-3", "drop-null-test-1"].map((m) => [
+      `smart_apps.smart_apps_insert_admin:check:${m}`,
+      "The runtime role may insert only `org_id`, `client_id`, `name`, `redirect_uris`, `confidential`, `secret_hash`, `scopes` and `created_by` (column privilege): `disabled_at` takes its NULL default on every insert it can make, so the check's `disabled_at IS NULL` cannot be false.",
+    ]),
+  ),
   ...Object.fromEntries(
     ["drop-conjunct-1", "drop-conjunct-2", "drop-conjunct-3", "and-to-or", "drop-null-test-1", "drop-null-test-2"].map(
       (m) => [`invitations.invitations_update:check:${m}`, INVITATION_UPDATE_CHECK],
