@@ -1,7 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
 import type { AuditAction } from "@/server/audit/actions";
-import { callerFor, demoIds, ownerSql, patientByMrn } from "@/tests/helpers/db";
+import { sql } from "drizzle-orm";
+import { asUser, callerFor, demoIds, ownerSql, patientByMrn } from "@/tests/helpers/db";
 
 /** Runs `fn` while the audit store refuses every row of `action` (a trigger, as the owner). */
 async function withAuditFailing(action: AuditAction, fn: () => Promise<void>) {
@@ -18,6 +19,27 @@ async function withAuditFailing(action: AuditAction, fn: () => Promise<void>) {
 }
 
 describe("audit controls", () => {
+  it("an admin's blanket read of the audit trail holds their own practice's events only; a clinician reads none", async () => {
+    const { users, orgs } = await demoIds();
+    const requestId = `vitest-audit-isolation-${Date.now()}`;
+    await ownerSql()`insert into audit_events (org_id, actor_id, action, entity, request_id)
+      values (${orgs.northside}, ${users.northAdmin}, 'member.update', 'membership', ${requestId}),
+             (${orgs.lakeside}, ${users.lakeAdmin}, 'member.update', 'membership', ${requestId})`;
+    try {
+      const practices = (user: "northAdmin" | "lakeAdmin" | "grey", org: "northside" | "lakeside") =>
+        asUser(user, org, async (tx) =>
+          (await tx.execute<{ org_id: string }>(sql`select distinct org_id from audit_events`)).map((r) => r.org_id),
+        );
+      expect({
+        north: await practices("northAdmin", "northside"),
+        lake: await practices("lakeAdmin", "lakeside"),
+        clinician: await practices("grey", "northside"),
+      }).toEqual({ north: [orgs.northside], lake: [orgs.lakeside], clinician: [] });
+    } finally {
+      await ownerSql()`delete from audit_events where request_id = ${requestId}`;
+    }
+  });
+
   it("a chart read whose audit insert fails returns an error and no data", async () => {
     const p = await patientByMrn("DEMO-N-0001");
     await withAuditFailing("patient.view", async () => {

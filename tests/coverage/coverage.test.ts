@@ -228,7 +228,7 @@ describe("coverage", () => {
     }
   });
 
-  it("with SQL, only the parties end a cover: the covering clinician's update ends it, a third clinician's touches nothing", async () => {
+  it("with SQL, only the parties or an admin end a cover, in their own name; a third clinician's update touches nothing", async () => {
     const { users } = await demoIds();
     const admin = await callerFor("northAdmin", "northside");
     const cover = await admin.coverage.create({
@@ -251,6 +251,15 @@ describe("coverage", () => {
     });
     expect(await asUser("grey", "northside", (tx) => tx.execute(end(users.grey)))).toHaveLength(0);
     expect(await asUser("locum", "northside", (tx) => tx.execute(end(users.locum)))).toHaveLength(1);
+    // Anyone who ends it, the admin too, ends it in their own name.
+    for (const [who, other] of [
+      ["locum", users.shepherd],
+      ["northAdmin", users.locum],
+    ] as const) {
+      const refusal = await pgError(asUser(who, "northside", (tx) => tx.execute(end(other))));
+      expect(refusal.message, who).toMatch(/new row violates row-level security policy/);
+    }
+    expect(await asUser("northAdmin", "northside", (tx) => tx.execute(end(users.northAdmin)))).toHaveLength(1);
   });
 
   it("a cover is over at the instant it ends", async () => {

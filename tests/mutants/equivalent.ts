@@ -123,6 +123,8 @@ export const EQUIVALENT: Record<string, string> = {
   ),
   "clinical_notes.clinical_notes_update_own:check:and-to-or":
     "The note's author and patient cannot change (column privilege and the lock trigger), so the USING made the check's first two conjuncts true for every row it lets through; the lock trigger clears `signed_at` on every note that is not signed and lets a signed note become only entered-in-error, so `status <> 'draft' OR signed_at IS NULL` holds too. Every conjunct holds, so AND and OR agree.",
+  "access_grants.access_grants_update:check:drop-conjunct-2":
+    "The review trigger lets a review through only in the caller's own name and never by the grantee (`reviewed_by` = the caller ≠ `clinician_id`), and a reviewed grant is reviewed once: no row can reach the check with `reviewed_by = clinician_id`, so the conjunct cannot be false.",
   "smart_apps.smart_apps_update_admin:check:drop-conjunct-1":
     "An update reaches the check only through the USING, which asked `app_is_admin()` in the same statement (a stable function: the same answer for the whole statement), so the check's copy of it cannot be false.",
   "login_attempts.login_attempts_none:using-true":

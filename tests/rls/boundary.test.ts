@@ -455,12 +455,32 @@ describe("an update policy's USING hides rows by itself", () => {
   const user = randomUUID();
   let org: string;
 
+  const MARK = `Vitest USING fixture ${user}`;
+  let sequenceAdded = false;
+
   beforeAll(async () => {
-    org = (await demoIds()).orgs.northside;
+    const { users, orgs } = await demoIds();
+    org = orgs.northside;
     await ownerSql()`insert into users (id, email, name, password_hash) values (${user}, ${`empty-${user}@boundary.test`}, 'Dr. Empty Panel', 'x')`;
     await ownerSql()`insert into memberships (user_id, org_id, role) values (${user}, ${org}, 'clinician')`;
+    // Rows of others in every table, live where life matters (a pending invitation, a running cover and
+    // grant), so that a USING letting the caller in has something to reach.
+    const [patient] = await ownerSql()`select id from patients where org_id = ${org} and archived_at is null limit 1`;
+    await ownerSql()`insert into invitations (org_id, email, name, role, token_hash, invited_by, expires_at)
+      values (${org}, ${`invitee-${user}@boundary.test`}, ${MARK}, 'clinician', ${MARK}, ${users.northAdmin}, now() + interval '1 day')`;
+    await ownerSql()`insert into coverage (org_id, covering_id, covered_id, reason, ends_at, created_by)
+      values (${org}, ${users.locum}, ${users.shepherd}, ${MARK}, now() + interval '1 day', ${users.northAdmin})`;
+    await ownerSql()`insert into access_grants (org_id, clinician_id, patient_id, reason, expires_at)
+      values (${org}, ${users.shepherd}, ${patient.id}, ${MARK}, now() + interval '1 hour')`;
+    sequenceAdded =
+      (await ownerSql()`insert into mrn_sequences (org_id) values (${org}) on conflict do nothing returning org_id`)
+        .length > 0;
   });
   afterAll(async () => {
+    await ownerSql()`delete from invitations where name = ${MARK}`;
+    await ownerSql()`delete from coverage where reason = ${MARK}`;
+    await ownerSql()`delete from access_grants where reason = ${MARK}`;
+    if (sequenceAdded) await ownerSql()`delete from mrn_sequences where org_id = ${org}`;
     await ownerSql()`delete from audit_events where actor_id = ${user}`;
     await ownerSql()`delete from sessions where user_id = ${user}`;
     await ownerSql()`delete from memberships where user_id = ${user}`;
@@ -492,6 +512,12 @@ describe("an update policy's USING hides rows by itself", () => {
          and grantee in ('careroster_runtime', 'careroster_clinician')
        order by 1, 2`;
     expect(new Set(columns.map((c) => c.table))).toEqual(new Set(TABLES));
+    for (const table of TABLES) {
+      const key = table === "organizations" ? "id" : "org_id";
+      const [{ n }] =
+        await ownerSql()`select count(*)::int as n from ${ownerSql()(table)} where ${ownerSql()(key)} = ${org}`;
+      expect(n, table).toBeGreaterThan(0);
+    }
     const touched = await blanket(
       Object.fromEntries(
         columns.map(({ table, column }) => [

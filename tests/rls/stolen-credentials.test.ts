@@ -62,13 +62,37 @@ describe("an attacker holding the runtime role's credentials", () => {
   it("a clinician's own session with the admin role set by hand reads nothing the admin policies guard", async () => {
     const { users, orgs } = await demoIds();
     const key = await newSession(users.grey, orgs.northside);
-    const [asAdminRole] = await inTx(async (tx) => {
-      await tx`select * from app_context_enter(${key.sessionId}::uuid, ${key.secret})`;
-      await tx`set local role careroster_admin`;
-      return tx`select (select count(*)::int from patients) as patients, (select count(*)::int from appointments) as appointments,
-        (select count(*)::int from care_team) as care_team, (select count(*)::int from coverage) as coverage`;
-    });
-    expect(asAdminRole).toEqual({ patients: 0, appointments: 0, care_team: 0, coverage: 0 });
+    // Every table an admin policy lets read, each with a row of the practice (a reminder and a cover
+    // between two colleagues are made for it).
+    const tables = (
+      await ownerSql()`select distinct tablename as t from pg_policies
+        where schemaname = 'public' and 'careroster_admin' = any(roles) and cmd in ('SELECT', 'ALL') order by 1`
+    ).map((r) => r.t as string);
+    expect(tables).toEqual(["appointment_reminders", "appointments", "care_team", "coverage", "patients"]);
+    const reminder = await ownerSql()`
+      insert into appointment_reminders (org_id, appointment_id, patient_id, remind_on)
+      select org_id, id, patient_id, current_date from appointments where org_id = ${orgs.northside} limit 1
+      on conflict do nothing returning id`;
+    await ownerSql()`insert into coverage (org_id, covering_id, covered_id, reason, ends_at, created_by)
+      values (${orgs.northside}, ${users.locum}, ${users.shepherd}, 'Vitest admin-role probe', now() + interval '1 day', ${users.northAdmin})`;
+    try {
+      for (const t of tables) {
+        const [{ n }] =
+          await ownerSql()`select count(*)::int as n from ${ownerSql()(t)} where org_id = ${orgs.northside}`;
+        expect(n, t).toBeGreaterThan(0);
+      }
+      const asAdminRole = await inTx(async (tx) => {
+        await tx`select * from app_context_enter(${key.sessionId}::uuid, ${key.secret})`;
+        await tx`set local role careroster_admin`;
+        const counts: Record<string, number> = {};
+        for (const t of tables) counts[t] = (await tx`select count(*)::int as n from ${tx(t)}`)[0].n;
+        return counts;
+      });
+      expect(asAdminRole).toEqual(Object.fromEntries(tables.map((t) => [t, 0])));
+    } finally {
+      if (reminder.length > 0) await ownerSql()`delete from appointment_reminders where id = ${reminder[0].id}`;
+      await ownerSql()`delete from coverage where reason = 'Vitest admin-role probe'`;
+    }
   });
 
   it("a MAC seen in one transaction is worthless in the next, even on the same connection", async () => {

@@ -242,7 +242,12 @@ describe("practice policy and the enrollment gate", () => {
     const { users, orgs } = await demoIds();
     const admin = await callerFor("northAdmin", "northside");
     expect(await trpcCode(admin.admin.settings.resetMemberFactor({ userId: users.northAdmin }))).toBe("BAD_REQUEST");
+    const codes = async () =>
+      (await ownerSql()`select count(*)::int as n from mfa_recovery_codes where user_id = ${newAdmin}`)[0].n as number;
+    expect(await codes()).toBeGreaterThan(0);
     expect(await trpcCode(admin.admin.settings.resetMemberFactor({ userId: newAdmin }))).toBe("OK");
+    // The member's recovery codes go with the factor: none is left to sign in with.
+    expect(await codes()).toBe(0);
     const [row] =
       await ownerSql()`select action, detail from audit_events where entity_id = ${newAdmin} and action = 'auth.mfa_reset' order by id desc limit 1`;
     expect(row.detail).toMatchObject({ by: "admin" });
