@@ -700,12 +700,9 @@ CREATE TABLE public.memberships (
 ALTER TABLE public.memberships OWNER TO careroster_owner;
 ALTER TABLE public.memberships ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.memberships FORCE ROW LEVEL SECURITY;
-GRANT SELECT, INSERT ON TABLE public.memberships TO careroster_runtime;
+GRANT SELECT ON TABLE public.memberships TO careroster_runtime;
 GRANT UPDATE (role, status) ON TABLE public.memberships TO careroster_runtime;
 CREATE INDEX memberships_org_user_idx ON public.memberships USING btree (org_id, user_id);
-CREATE POLICY memberships_insert ON public.memberships
-    AS PERMISSIVE FOR INSERT TO careroster_runtime
-    WITH CHECK (((org_id = ( SELECT public.app_org_id() AS app_org_id)) AND ( SELECT public.app_is_admin() AS app_is_admin)));
 CREATE POLICY memberships_select ON public.memberships
     AS PERMISSIVE FOR SELECT TO careroster_runtime
     USING ((((org_id = ( SELECT public.app_org_id() AS app_org_id)) AND (status = ANY (ARRAY['active'::public.member_status, 'suspended'::public.member_status]))) OR (user_id = ( SELECT public.app_user_id() AS app_user_id))));

@@ -424,10 +424,14 @@ describe("memberships and users", () => {
           .where(eq(memberships.userId, users.house))
           .returning(),
       ).toEqual([]);
-      const err = await refused(tx, (sp) =>
-        sp.insert(memberships).values({ userId: users.house, orgId: orgs.lakeside, role: "admin" }),
-      );
-      expect(err.message).toMatch(/row-level security|duplicate key/);
+      // Nobody is attached to a practice without their consent (accepting an invitation): not into
+      // another practice, and not into the admin's own, not even Lakeside's clinician.
+      for (const orgId of [orgs.lakeside, orgs.northside]) {
+        const err = await refused(tx, (sp) =>
+          sp.insert(memberships).values({ userId: users.house, orgId, role: "admin" }),
+        );
+        expect(err.message).toMatch(/permission denied for table memberships/);
+      }
     });
   });
 

@@ -30,11 +30,7 @@ export const memberships = pgTable(
       to: runtime,
       using: sql`(${t.orgId} = ${currentOrg} and ${t.status} in ('active', 'suspended')) or ${t.userId} = ${currentUser}`,
     }),
-    pgPolicy("memberships_insert", {
-      for: "insert",
-      to: runtime,
-      withCheck: sql`${t.orgId} = ${currentOrg} and ${isAdmin}`,
-    }),
+    // No insert policy (nor grant): a membership is made only by its user accepting an invitation.
     pgPolicy("memberships_update", {
       for: "update",
       to: runtime,
