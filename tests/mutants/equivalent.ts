@@ -121,8 +121,12 @@ export const EQUIVALENT: Record<string, string> = {
       "The visible set never holds an archived patient (care-team rows carry `patient_archived`, kept by the patients' trigger in the archiving statement; covers read the same flag; grants check `archived_at`), and a clinician cannot archive (the BEFORE UPDATE trigger refuses it to anyone but an admin): `id = ANY (visible)` already implies `archived_at IS NULL`.",
     ]),
   ),
-  "clinical_notes.clinical_notes_update_own:check:and-to-or":
-    "The note's author and patient cannot change (column privilege and the lock trigger), so the USING made the check's first two conjuncts true for every row it lets through; the lock trigger clears `signed_at` on every note that is not signed and lets a signed note become only entered-in-error, so `status <> 'draft' OR signed_at IS NULL` holds too. Every conjunct holds, so AND and OR agree.",
+  ...Object.fromEntries(
+    ["and-to-or", "drop-conjunct-3"].map((m) => [
+      `clinical_notes.clinical_notes_update_own:check:${m}`,
+      "The note's author and patient cannot change (column privilege and the lock trigger), so the USING made the check's first two conjuncts true for every row it lets through; the lock trigger clears `signed_at` on every note that is not signed and lets a signed note become only entered-in-error, so `status <> 'draft' OR signed_at IS NULL` holds too. Every conjunct holds, so dropping one, or OR for AND, changes nothing.",
+    ]),
+  ),
   "access_grants.access_grants_update:check:drop-conjunct-2":
     "The review trigger lets a review through only in the caller's own name and never by the grantee (`reviewed_by` = the caller ≠ `clinician_id`), and a reviewed grant is reviewed once: no row can reach the check with `reviewed_by = clinician_id`, so the conjunct cannot be false.",
   "smart_apps.smart_apps_update_admin:check:drop-conjunct-1":

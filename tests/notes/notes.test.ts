@@ -122,6 +122,22 @@ describe("signed notes and addenda", () => {
     expect(trigger.tgenabled).toBe("O");
   });
 
+  it("a note is born valid: an insert that carries an error reason is refused", async () => {
+    const { users, orgs } = await demoIds();
+    const err = await pgError(
+      asUser("grey", "northside", (tx) =>
+        tx.insert(clinicalNotes).values({
+          orgId: orgs.northside,
+          patientId,
+          authorId: users.grey,
+          body: "Vitest: a draft that claims an error.",
+          errorReason: "Recorded on the wrong chart",
+        }),
+      ),
+    );
+    expect(err.message).toMatch(/new row violates row-level security policy/);
+  });
+
   it("the runtime role has no DELETE on notes", async () => {
     const [priv] = await ownerSql()`select has_table_privilege('careroster_runtime', 'clinical_notes', 'DELETE') as del,
       has_table_privilege('careroster_runtime', 'clinical_note_versions', 'INSERT') as ins_versions,
