@@ -527,6 +527,8 @@ describe("an update policy's USING hides rows by itself", () => {
       ),
     );
     expect(touched).toEqual(Object.fromEntries(columns.map((c) => [`${c.table}.${c.column}`, 0])));
+    // Nor does a clinician read the practice's pending invitation (who is invited is the admins' business).
+    expect(await blanket({ invitations: sql`select id from invitations` })).toEqual({ invitations: 0 });
   });
 
   it("a clinician whose panel is one patient updates exactly that patient's rows", async () => {
