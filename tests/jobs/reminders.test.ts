@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { runReminders } from "@/server/jobs/reminders";
 import { getAuthDb } from "@/server/db/client";
-import { asUser, demoIds, ownerSql, pgError, runtimeDb } from "@/tests/helpers/db";
+import { asUser, demoIds, ownerPanel, ownerSql, pgError, runtimeDb } from "@/tests/helpers/db";
 
 describe("per-practice reminders job", () => {
   afterAll(async () => {
@@ -37,6 +37,18 @@ describe("per-practice reminders job", () => {
       );
       expect(seen.map((r) => r.org_id)).toEqual([orgs[org]]);
     }
+    // A clinician's: the reminders of their own panel's patients, though the practice has others.
+    const panel = await ownerPanel("grey", "northside");
+    const [{ inside, outside }] = await ownerSql()`
+      select count(*) filter (where patient_id = any(${panel}::uuid[]))::int as inside,
+             count(*) filter (where patient_id <> all(${panel}::uuid[]))::int as outside
+        from appointment_reminders where org_id = ${orgs.northside}`;
+    expect(outside).toBeGreaterThan(0);
+    const greys = await asUser("grey", "northside", (tx) =>
+      tx.execute<{ patient_id: string }>("select patient_id from appointment_reminders" as never),
+    );
+    expect(greys.filter((r) => !panel.includes(r.patient_id))).toEqual([]);
+    expect(greys).toHaveLength(inside);
   });
 
   it("a failing practice is reported and rolled back; the others complete", async () => {

@@ -542,15 +542,21 @@ describe("an update policy's USING hides rows by itself", () => {
     const [visit] = await ownerSql()`
       insert into appointments (org_id, patient_id, clinician_id, starts_at, ends_at)
       values (${org}, ${patient.id}, ${user}, '2031-02-03T09:00:00Z', '2031-02-03T09:30:00Z') returning id`;
+    const [draft] = await ownerSql()`
+      insert into clinical_notes (org_id, patient_id, author_id, body)
+      values (${org}, ${patient.id}, ${user}, 'Vitest one-patient draft') returning id`;
     try {
       const [{ visits }] = await ownerSql()`
         select count(*)::int as visits from appointments where org_id = ${org} and patient_id = ${patient.id}`;
       const touched = await blanket({
         patients: sql`update patients set phone = null`,
         appointments: sql`update appointments set status = 'cancelled'`,
+        clinical_notes: sql`update clinical_notes set body = 'Vitest edited draft'`,
       });
-      expect(touched).toEqual({ patients: 1, appointments: visits });
+      expect(touched).toEqual({ patients: 1, appointments: visits, clinical_notes: 1 });
     } finally {
+      await ownerSql()`delete from clinical_note_versions where note_id = ${draft.id}`;
+      await ownerSql()`delete from clinical_notes where id = ${draft.id}`;
       await ownerSql()`delete from appointments where id = ${visit.id}`;
       await ownerSql()`delete from care_team where clinician_id = ${user}`;
     }
