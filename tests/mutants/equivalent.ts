@@ -56,8 +56,14 @@ export const EQUIVALENT: Record<string, string> = {
   ),
   "clinical_note_versions.clinical_note_versions_org_isolation:check:eq-to-ne-1":
     "The runtime role has only SELECT on clinical_note_versions; its rows are written by the notes' trigger as the owner, to whom the policy does not apply. The WITH CHECK is never evaluated, whatever it says (the catalog test still requires it on every write policy).",
-  "memberships.memberships_update:check:drop-conjunct-1":
-    "The runtime role may update only `role` and `status` (column privilege): the new row's `org_id` is the old row's, which the USING already required to be the caller's practice in the same statement.",
+  ...Object.fromEntries(
+    ["drop-conjunct-1", "and-to-or"].map((m) => [
+      `memberships.memberships_update:check:${m}`,
+      "The runtime role may update only `role` and `status` (column privilege): the new row's `org_id` is the old row's, which the USING already required to be the caller's practice, with the caller its admin, in the same statement. Both conjuncts of the check hold for every row that reaches it.",
+    ]),
+  ),
+  "coverage.coverage_insert_admin:check:drop-conjunct-3":
+    "The policy applies to a caller who is the practice's admin (`app_is_admin()`), whose membership there is an admin's, and the BEFORE INSERT trigger refuses any cover whose two parties are not active clinicians of the practice: a cover naming the admin as covering is refused before the check's `covering_id <> app_user_id()` is asked.",
   ...Object.fromEntries(
     ["allergies", "conditions", "medication_statements", "vital_signs"].flatMap((t) =>
       ["drop-conjunct-3", "drop-null-test-1"].map((m) => [`${t}.${t}_insert:check:${m}`, ENTRY_NOT_IN_ERROR]),
