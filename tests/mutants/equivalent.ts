@@ -128,7 +128,7 @@ export const EQUIVALENT: Record<string, string> = {
     ]),
   ),
   ...Object.fromEntries(
-    ["and-to-or", "drop-conjunct-3"].map((m) => [
+    ["and-to-or", "drop-conjunct-1", "drop-conjunct-3"].map((m) => [
       `clinical_notes.clinical_notes_update_own:check:${m}`,
       "The note's author and patient cannot change (column privilege and the lock trigger), so the USING made the check's first two conjuncts true for every row it lets through; the lock trigger clears `signed_at` on every note that is not signed and lets a signed note become only entered-in-error, so `status <> 'draft' OR signed_at IS NULL` holds too. Every conjunct holds, so dropping one, or OR for AND, changes nothing.",
     ]),

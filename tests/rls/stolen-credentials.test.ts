@@ -1,6 +1,6 @@
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authUrl, demoIds, newSession, ownerSql, runtimeUrl } from "@/tests/helpers/db";
+import { authUrl, demoIds, newSession, ownerSql, pgError, runtimeUrl } from "@/tests/helpers/db";
 
 // An attacker holds the runtime role's credentials (an injection bug, a leaked env file) and talks
 // to PostgreSQL directly: no app, no cookie, no AUTH secret. Whatever they set or call, the
@@ -93,6 +93,21 @@ describe("an attacker holding the runtime role's credentials", () => {
       if (reminder.length > 0) await ownerSql()`delete from appointment_reminders where id = ${reminder[0].id}`;
       await ownerSql()`delete from coverage where reason = 'Vitest admin-role probe'`;
     }
+  });
+
+  it("a clinician's own session with the admin role set by hand arranges no cover between two colleagues", async () => {
+    // An accomplice covering a colleague would see the colleague's whole panel: only an admin arranges that.
+    const { users, orgs } = await demoIds();
+    const key = await newSession(users.grey, orgs.northside);
+    const err = await pgError(
+      inTx(async (tx) => {
+        await tx`select * from app_context_enter(${key.sessionId}::uuid, ${key.secret})`;
+        await tx`set local role careroster_admin`;
+        await tx`insert into coverage (org_id, covering_id, covered_id, reason, ends_at, created_by)
+          values (${orgs.northside}, ${users.locum}, ${users.shepherd}, 'Vitest admin-role cover', now() + interval '1 day', ${users.grey})`;
+      }),
+    );
+    expect(err.message).toMatch(/new row violates row-level security policy/);
   });
 
   it("a MAC seen in one transaction is worthless in the next, even on the same connection", async () => {
