@@ -128,7 +128,7 @@ export const EQUIVALENT: Record<string, string> = {
     ]),
   ),
   ...Object.fromEntries(
-    ["and-to-or", "drop-conjunct-1", "drop-conjunct-3"].map((m) => [
+    ["and-to-or", "drop-conjunct-1", "drop-conjunct-3", "drop-null-test-1"].map((m) => [
       `clinical_notes.clinical_notes_update_own:check:${m}`,
       "The note's author and patient cannot change (column privilege and the lock trigger), so the USING made the check's first two conjuncts true for every row it lets through; the lock trigger clears `signed_at` on every note that is not signed and lets a signed note become only entered-in-error, so `status <> 'draft' OR signed_at IS NULL` holds too. Every conjunct holds, so dropping one, or OR for AND, changes nothing.",
     ]),
@@ -137,8 +137,15 @@ export const EQUIVALENT: Record<string, string> = {
     "The review trigger lets a review through only in the caller's own name and never by the grantee (`reviewed_by` = the caller ≠ `clinician_id`), and a reviewed grant is reviewed once: no row can reach the check with `reviewed_by = clinician_id`, so the conjunct cannot be false.",
   "smart_apps.smart_apps_update_admin:check:drop-conjunct-1":
     "An update reaches the check only through the USING, which asked `app_is_admin()` in the same statement (a stable function: the same answer for the whole statement), so the check's copy of it cannot be false.",
-  "login_attempts.login_attempts_none:using-true":
-    "The runtime role holds no privilege on login_attempts (only the throttle's definer functions touch it, as the owner, who bypasses row security): PostgreSQL refuses every statement before the policy is evaluated. The policy stays for the day a grant is added.",
+  ...Object.fromEntries(
+    [
+      ["login_attempts", "the throttle's"],
+      ["password_resets", "the password-reset"],
+    ].map(([t, who]) => [
+      `${t}.${t}_none:using-true`,
+      `The runtime role holds no privilege on ${t} (only ${who} definer functions touch it, as the owner, who bypasses row security): PostgreSQL refuses every statement before the policy is evaluated. The policy stays for the day a grant is added.`,
+    ]),
+  ),
   "clinical_note_versions.clinical_note_versions_org_isolation:using-true":
     "A version is read only through its patient (visible, or a merged chart of a visible one: both of the caller's practice). Its rows are written only by the notes' trigger, from the note's own org_id and patient_id (the runtime role has SELECT alone), the key (org_id, note_id) → clinical_notes(org_id, id) ties it to its note, and a note keeps its patient and practice (lock trigger, composite key to patients): without the restrictive USING the same rows remain.",
 };
