@@ -8,8 +8,6 @@ const PATIENT_UPDATE_CHECK =
   "A clinician's update cannot change the row's `id` or `archived_at` (the BEFORE UPDATE trigger refuses both for anyone but an admin), and the USING already found the old row live and among the caller's visible patients in the same statement: both conjuncts of the check hold for every row it can write, with either one alone, or with OR.";
 const ENTRY_NOT_IN_ERROR =
   "The BEFORE INSERT trigger (app_clinical_entry_before_insert) clears `error_reason`, `error_by` and `error_at` before the policy's check runs, so the check's `error_reason IS NULL` cannot be false: an entry is born valid whatever its inserter wrote.";
-const ORG_MOVE_LOCKED =
-  "The table's own lock (a BEFORE UPDATE trigger named earlier in the alphabet, so it fires first) refuses any change to `org_id` among the columns it keeps, for every caller including the owner: without `app_forbid_org_change` the same move meets the same refusal (tests/rls/access-matrix.test.ts moves a row of each table as the owner).";
 const ENTRY_IN_PATIENTS_PRACTICE =
   "Every permissive policy of the table reaches a row only through its patient (`patient_id` among the caller's visible patients, all of the caller's practice), and the composite foreign key (org_id, patient_id) → patients(org_id, id) keeps each row in its patient's practice: without the restrictive USING the same rows remain. Its WITH CHECK still refuses a write into another practice.";
 const INVITATION_UPDATE_CHECK =
@@ -85,16 +83,6 @@ export const EQUIVALENT: Record<string, string> = {
       `organizations.organizations_update_admin:check:${m}`,
       "The runtime role may update only `mfa_policy` and `time_zone`: the new row's `id` is the old row's, and the USING already required it to be the caller's practice and the caller its admin, in the same statement. Every conjunct of the check holds for every row that reaches it.",
     ]),
-  ),
-  ...Object.fromEntries(
-    [
-      "allergies.allergies_org_immutable",
-      "conditions.conditions_org_immutable",
-      "medication_statements.medication_statements_org_immutable",
-      "vital_signs.vital_signs_org_immutable",
-      "clinical_notes.clinical_notes_org_immutable",
-      "coverage.coverage_forbid_org_change",
-    ].map((t) => [`${t}:drop-trigger`, ORG_MOVE_LOCKED]),
   ),
   "mfa_recovery_codes.mfa_recovery_codes_update:check:drop-conjunct-1":
     "The runtime role may update only `used_at` (column privilege): the new row's `user_id` is the old row's, which the USING already required to be the caller in the same statement.",
