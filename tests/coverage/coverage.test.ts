@@ -215,13 +215,27 @@ describe("coverage", () => {
           .values({ ...row, coveringId: users.locum, coveredId: users.grey, createdAt: new Date("2020-01-01") })
           .returning({ createdAt: coverage.createdAt });
         const [{ now }] = await tx.execute<{ now: string }>(sql`select now() as now`);
+        const bornEnded = await pgError(
+          tx.transaction((sp) =>
+            sp
+              .insert(coverage)
+              .values({
+                ...row,
+                coveringId: users.shepherd,
+                coveredId: users.grey,
+                endedAt: new Date(),
+                endedBy: users.grey,
+              }),
+          ),
+        );
         return {
           admin: await refusal(users.northAdmin),
           suspended: await refusal(suspended.id),
           stamped: made.createdAt.getTime() === new Date(now).getTime(),
+          bornEnded: bornEnded.message.includes("new row violates row-level security policy"),
         };
       });
-      expect(answers).toEqual({ admin: "23514", suspended: "23514", stamped: true });
+      expect(answers).toEqual({ admin: "23514", suspended: "23514", stamped: true, bornEnded: true });
     } finally {
       await ownerSql()`delete from memberships where user_id = ${suspended.id}`;
       await ownerSql()`delete from users where id = ${suspended.id}`;

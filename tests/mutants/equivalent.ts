@@ -121,6 +121,8 @@ export const EQUIVALENT: Record<string, string> = {
       "The note's author and patient cannot change (column privilege and the lock trigger), so the USING made the check's first two conjuncts true for every row it lets through; the lock trigger clears `signed_at` on every note that is not signed and lets a signed note become only entered-in-error, so `status <> 'draft' OR signed_at IS NULL` holds too. Every conjunct holds, so dropping one, or OR for AND, changes nothing.",
     ]),
   ),
+  "access_grants.access_grants_end_own:check:drop-conjunct-1":
+    "The runtime role may update only the review and revocation columns (column privilege): the new row's `clinician_id` is the old row's, which the USING already required to be the caller in the same statement.",
   "access_grants.access_grants_update:check:drop-conjunct-2":
     "The review trigger lets a review through only in the caller's own name and never by the grantee (`reviewed_by` = the caller ≠ `clinician_id`), and a reviewed grant is reviewed once: no row can reach the check with `reviewed_by = clinician_id`, so the conjunct cannot be false.",
   "smart_apps.smart_apps_update_admin:check:drop-conjunct-1":

@@ -95,7 +95,7 @@ describe("an attacker holding the runtime role's credentials", () => {
     }
   });
 
-  it("a clinician's own session with the admin role set by hand arranges no cover between two colleagues", async () => {
+  it("a clinician's own session with the admin role set by hand arranges or ends no cover between two colleagues", async () => {
     // An accomplice covering a colleague would see the colleague's whole panel: only an admin arranges that.
     const { users, orgs } = await demoIds();
     const key = await newSession(users.grey, orgs.northside);
@@ -108,6 +108,19 @@ describe("an attacker holding the runtime role's credentials", () => {
       }),
     );
     expect(err.message).toMatch(/new row violates row-level security policy/);
+    // Nor ends one: a blanket end reaches no colleague's cover (one is made to be there).
+    await ownerSql()`insert into coverage (org_id, covering_id, covered_id, reason, ends_at, created_by)
+      values (${orgs.northside}, ${users.locum}, ${users.shepherd}, 'Vitest admin-role end', now() + interval '1 day', ${users.northAdmin})`;
+    try {
+      const ended = await inTx(async (tx) => {
+        await tx`select * from app_context_enter(${key.sessionId}::uuid, ${key.secret})`;
+        await tx`set local role careroster_admin`;
+        return (await tx`update coverage set ended_at = now(), ended_by = ${users.grey}`).count;
+      });
+      expect(ended).toBe(0);
+    } finally {
+      await ownerSql()`delete from coverage where reason = 'Vitest admin-role end'`;
+    }
   });
 
   it("a MAC seen in one transaction is worthless in the next, even on the same connection", async () => {
