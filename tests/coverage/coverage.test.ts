@@ -217,15 +217,13 @@ describe("coverage", () => {
         const [{ now }] = await tx.execute<{ now: string }>(sql`select now() as now`);
         const bornEnded = await pgError(
           tx.transaction((sp) =>
-            sp
-              .insert(coverage)
-              .values({
-                ...row,
-                coveringId: users.shepherd,
-                coveredId: users.grey,
-                endedAt: new Date(),
-                endedBy: users.grey,
-              }),
+            sp.insert(coverage).values({
+              ...row,
+              coveringId: users.shepherd,
+              coveredId: users.grey,
+              endedAt: new Date(),
+              endedBy: users.grey,
+            }),
           ),
         );
         return {
