@@ -253,6 +253,11 @@ describe("nobody grants themselves access", () => {
         (await pgError(tx.transaction((sp) => sp.insert(accessGrants).values({ ...base, reviewComment: "fine" }))))
           .code,
       ).toBe("42501");
+      // Nor backdated: the grant starts when it is asked for, as the review queue shows it.
+      const backdated = sql`now() - interval '1 day'` as unknown as Date;
+      expect(
+        (await pgError(tx.transaction((sp) => sp.insert(accessGrants).values({ ...base, grantedAt: backdated })))).code,
+      ).toBe("42501");
       expect(
         (
           await pgError(
