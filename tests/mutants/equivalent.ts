@@ -12,6 +12,8 @@ const ENTRY_IN_PATIENTS_PRACTICE =
   "Every permissive policy of the table reaches a row only through its patient (`patient_id` among the caller's visible patients, all of the caller's practice), and the composite foreign key (org_id, patient_id) → patients(org_id, id) keeps each row in its patient's practice: without the restrictive USING the same rows remain. Its WITH CHECK still refuses a write into another practice.";
 const INVITATION_UPDATE_CHECK =
   "The check restates the USING for every row that reaches it: the caller is the admin (asked in the same statement), and the runtime role cannot write `accepted_at` or `accepted_by` (column privilege); the USING requires `accepted_at` NULL, and every path that writes `accepted_by` sets `accepted_at` in the same statement (the insert check requires both NULL, the accept functions set both). Each conjunct holds, whichever is dropped or ORed.";
+const VISIBLE_NEVER_ARCHIVED =
+  "The visible set never holds an archived patient (care-team rows carry `patient_archived`, kept by the patients' trigger in the archiving statement; covers read the same flag; grants check `archived_at`), and a clinician cannot archive (the BEFORE UPDATE trigger refuses it to anyone but an admin): `id = ANY (visible)` already implies `archived_at IS NULL`.";
 const CARE_TEAM_NOT_UPDATABLE =
   "The runtime role has no UPDATE privilege on care_team (rows are inserted and deleted, never changed): PostgreSQL refuses the statement before any policy is evaluated, so care_team_update's USING and WITH CHECK are never reached. The policy stays for the day a grant is added.";
 
@@ -110,10 +112,9 @@ export const EQUIVALENT: Record<string, string> = {
     ]),
   ),
   ...Object.fromEntries(
-    ["drop-conjunct-1", "drop-null-test-1"].map((m) => [
-      `patients.patients_update:using:${m}`,
-      "The visible set never holds an archived patient (care-team rows carry `patient_archived`, kept by the patients' trigger in the archiving statement; covers read the same flag; grants check `archived_at`), and a clinician cannot archive (the BEFORE UPDATE trigger refuses it to anyone but an admin): `id = ANY (visible)` already implies `archived_at IS NULL`.",
-    ]),
+    ["patients_update", "patients_select"].flatMap((policy) =>
+      ["drop-conjunct-1", "drop-null-test-1"].map((m) => [`patients.${policy}:using:${m}`, VISIBLE_NEVER_ARCHIVED]),
+    ),
   ),
   ...Object.fromEntries(
     ["and-to-or", "drop-conjunct-1", "drop-conjunct-3", "drop-null-test-1"].map((m) => [
