@@ -7,9 +7,17 @@ import postgres from "postgres";
 export const TEMPLATE = "careroster_mutants";
 const PER_STAGE_MS = 10 * 60_000;
 
-/** `alone`: the killing file failed by itself on a fresh copy with the mutant, not only after other files. */
+/**
+ * `alone`: the killing file failed by itself on a fresh copy with the mutant, not only after other files.
+ * `timer`: what failed was a timer (a test's or the stage's), which a busy machine trips as well as a mutant.
+ */
 export type Outcome =
-  { result: "killed"; by: string; alone?: boolean } | { result: "survived" } | { result: "invalid"; why: string };
+  | { result: "killed"; by: string; alone?: boolean; timer?: boolean }
+  | { result: "survived" }
+  | { result: "invalid"; why: string };
+
+/** Vitest's message for a test or hook that ran past its timeout. */
+const TIMED_OUT = /\b(Test|Hook) timed out in \d+ms/;
 
 export interface Urls {
   runtime: string;
@@ -66,7 +74,7 @@ export async function recreateCopy(serverUrl: string, copy: string) {
 }
 
 /** The first failing test of a Vitest JSON report, as "file › test name" (with its message when `why`). */
-function firstFailure(reportFile: string, why: boolean): string | null {
+function firstFailure(reportFile: string, why: boolean): { by: string; timer?: boolean } | null {
   let report: {
     testResults: {
       name: string;
@@ -83,9 +91,11 @@ function firstFailure(reportFile: string, why: boolean): string | null {
   for (const file of report.testResults) {
     const rel = path.relative(process.cwd(), file.name);
     const failed = file.assertionResults.find((t) => t.status === "failed");
-    const message = why ? `: ${(failed?.failureMessages?.[0] ?? file.message ?? "").slice(0, 2000)}` : "";
-    if (failed) return `${rel} › ${failed.fullName}${message}`;
-    if (file.status === "failed") return `${rel} (the file failed to run)${message}`;
+    const text = failed?.failureMessages?.[0] ?? file.message ?? "";
+    const message = why ? `: ${text.slice(0, 2000)}` : "";
+    const timer = TIMED_OUT.test(text) ? { timer: true } : {};
+    if (failed) return { by: `${rel} › ${failed.fullName}${message}`, ...timer };
+    if (file.status === "failed") return { by: `${rel} (the file failed to run)${message}`, ...timer };
   }
   return null;
 }
@@ -122,15 +132,19 @@ export function runStage(files: string[], urls: Urls, worker: number, dir: strin
     child.on("exit", (status, signal) => {
       clearTimeout(timer);
       if (timedOut)
-        return resolve({ result: "killed", by: `the tests did not finish in ${PER_STAGE_MS / 60_000} minutes` });
+        return resolve({
+          result: "killed",
+          by: `the tests did not finish in ${PER_STAGE_MS / 60_000} minutes`,
+          timer: true,
+        });
       // Stopped from outside: no verdict, and none recorded.
       if (signal) {
         console.error(`The tests were stopped (${signal}); the run ends here.`);
         process.exit(1);
       }
-      const by = firstFailure(reportFile, why);
-      if (status === 0 && !by) return resolve({ result: "survived" });
-      resolve({ result: "killed", by: by ?? `the tests exited with ${status}` });
+      const failure = firstFailure(reportFile, why);
+      if (status === 0 && !failure) return resolve({ result: "survived" });
+      resolve({ result: "killed", ...(failure ?? { by: `the tests exited with ${status}` }) });
     });
   });
 }

@@ -68,10 +68,15 @@ async function apply(ownerUrl: string, m: Mutant): Promise<string | null> {
 /** The test file a kill names ("file › test" or "file (the file failed to run)"), if any. */
 const killingFile = (o: Outcome) => (o.result === "killed" ? /^(tests\/\S+\.test\.ts)/.exec(o.by)?.[1] : undefined);
 
+/** A kill that counts, seen alone: an assertion or error, not a timer that a busy machine trips as well. */
+const aloneKill = (o: Outcome): Outcome | undefined =>
+  o.result === "killed" && !o.timer ? { ...o, alone: true } : undefined;
+
 /**
  * The stages in turn, until a test fails. A kill counts only when the killing file fails by itself on a
- * fresh copy with the mutant (`fresh` makes one): a failure that needs the files run before it (their
- * leftovers) or a busy machine (a timeout) is not the mutant's doing, and the files after it run instead.
+ * fresh copy with the mutant (`fresh` makes one), and not by a timeout: a failure that needs the files
+ * run before it (their leftovers) or a busy machine is not the mutant's doing, and the files after it
+ * run instead.
  */
 async function runStages(
   m: Mutant,
@@ -87,12 +92,15 @@ async function runStages(
       if (o.result === "survived") break;
       const killer = killingFile(o);
       if (o.result !== "killed" || !killer || !files.includes(killer)) return o;
-      if (clean && killer === files[0]) return { ...o, alone: true };
+      const first = clean && killer === files[0] ? aloneKill(o) : undefined;
+      if (first) return first;
       await fresh();
       const again = await runStage([killer], urls, worker, DIR);
-      if (again.result === "killed") return { ...again, alone: true };
+      const alone = aloneKill(again);
+      if (alone) return alone;
       clean = false;
-      console.log(`  ${m.id}: ${killer} failed after other files but passes alone; going on without it`);
+      const seen = again.result === "killed" ? "timed out" : "failed after other files but passes alone";
+      console.log(`  ${m.id}: ${killer} ${seen}; going on without it`);
       files = files.slice(files.indexOf(killer) + 1);
     }
     clean = false;
@@ -218,12 +226,11 @@ async function testAll(
     const again = async () => void (await fresh());
     // A kill to confirm: its file alone first, then (if it passes) the stages on a fresh copy.
     const killer = why ? undefined : earlierKiller(m);
-    let confirmed: Outcome | undefined = killer ? await runStage([killer], urls, w, DIR) : undefined;
-    if (confirmed?.result === "killed") confirmed = { ...confirmed, alone: true };
-    else if (killer) await again();
+    const confirmed = killer ? aloneKill(await runStage([killer], urls, w, DIR)) : undefined;
+    if (killer && !confirmed) await again();
     const o: Outcome = why
       ? { result: "invalid", why }
-      : confirmed?.result === "killed"
+      : confirmed
         ? confirmed
         : await runStages(m, stagesFor(m, tests, coverage), urls, w, again);
     const row = { id: m.id, o, seconds: Math.round((Date.now() - t0) / 1000) };

@@ -8,7 +8,9 @@ import { careTeam, memberships, users } from "@/server/db/schema";
 import { readPosture } from "@/server/security/posture";
 import { appRouter } from "@/server/trpc/routers/_app";
 import { asUser, callerFor, demoIds, ownerSql, patientIdByMrn, pgError, trpcCode } from "@/tests/helpers/db";
+import { scratchName } from "@/tests/helpers/scratch";
 
+const SCRATCH = scratchName("careroster_scratch");
 const adminProcedures = Object.keys(appRouter._def.procedures).filter((p) => p.startsWith("admin."));
 
 describe("admin procedures", () => {
@@ -190,7 +192,7 @@ describe("RLS posture", () => {
   });
 
   it("check-rls fails on a scratch database with a table lacking FORCE, a write policy without WITH CHECK, or a bypassing role", async () => {
-    const db = await prepareDatabase({ database: "careroster_scratch", recreate: true });
+    const db = await prepareDatabase({ database: SCRATCH, recreate: true });
     const owner = postgres(db.ownerUrl, { max: 1, onnotice: () => {} });
     try {
       await owner`create table scratch_notes (id int primary key, org_id uuid)`;
@@ -211,8 +213,8 @@ describe("RLS posture", () => {
       );
     } finally {
       await owner.end();
-      const admin = postgres(db.ownerUrl.replace(/\/careroster_scratch$/, "/postgres"), { max: 1 });
-      await admin`drop database careroster_scratch with (force)`;
+      const admin = postgres(db.ownerUrl.replace(`/${SCRATCH}`, "/postgres"), { max: 1 });
+      await admin`drop database ${admin(SCRATCH)} with (force)`;
       await admin.end();
     }
   });

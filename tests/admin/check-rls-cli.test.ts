@@ -2,16 +2,19 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runtimeUrl } from "@/tests/helpers/db";
-import { scratchDatabase } from "@/tests/helpers/scratch";
+import { scratchDatabase, scratchName } from "@/tests/helpers/scratch";
 
-const SCRATCH = "careroster_posture_cli";
+const SCRATCH = scratchName("careroster_posture_cli");
 
-/** `npm run db:check-rls` as CI runs it: its own process, DATABASE_URL only (so it does not migrate). */
+/**
+ * `npm run db:check-rls` as CI runs it: its own process, DATABASE_URL only (so it does not migrate).
+ * Vitest's test timeout bounds it, so a slow machine reads as a timeout, never as the CLI's failure.
+ */
 async function checkRls(databaseUrl: string): Promise<{ code: number; out: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl };
   delete env.DATABASE_OWNER_URL;
   try {
-    const { stdout } = await promisify(execFile)("npx", ["tsx", "scripts/check-rls.ts"], { env, timeout: 60_000 });
+    const { stdout } = await promisify(execFile)("npx", ["tsx", "scripts/check-rls.ts"], { env });
     return { code: 0, out: stdout };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };

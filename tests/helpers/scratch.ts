@@ -9,6 +9,12 @@ const onDatabase = (url: string, database: string) => {
 };
 
 /**
+ * A scratch database's name: one per test database, so suites running side by side on copies of it
+ * (the mutation runner's workers) never share one.
+ */
+export const scratchName = (base: string) => `${base}_${new URL(runtimeUrl()).pathname.slice(1)}`;
+
+/**
  * A fresh database on the test server, created as the superuser and migrated by the app's own
  * migrate(), for tests that must break the schema on purpose. `drop()` removes it.
  */
@@ -21,7 +27,13 @@ export async function scratchDatabase(name: string) {
     runtimeUrl: onDatabase(runtimeUrl(), name),
     authUrl: onDatabase(authUrl(), name),
   };
-  await migrate(urls.ownerUrl, urls.runtimeUrl, urls.authUrl);
+  // The roles are the server's, not the database's: two migrations at once would grant them at once.
+  await server`select pg_advisory_lock(hashtext('careroster:scratch'))`;
+  try {
+    await migrate(urls.ownerUrl, urls.runtimeUrl, urls.authUrl);
+  } finally {
+    await server`select pg_advisory_unlock(hashtext('careroster:scratch'))`;
+  }
   const sql = postgres(urls.ownerUrl, { max: 1, onnotice: () => {} });
   return {
     ...urls,

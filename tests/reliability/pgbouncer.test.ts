@@ -83,7 +83,7 @@ describe("through PgBouncer (transaction mode, 2 server connections)", () => {
     let maxServers = 0;
     const sampler = setInterval(async () => {
       const [{ n }] =
-        await ownerSql()`select count(*)::int as n from pg_stat_activity where application_name = 'bouncer-test'`;
+        await ownerSql()`select count(*)::int as n from pg_stat_activity where application_name = 'bouncer-test' and datname = current_database()`;
       maxServers = Math.max(maxServers, n);
     }, 20);
     try {
