@@ -123,6 +123,43 @@ describe("an attacker holding the runtime role's credentials", () => {
     }
   });
 
+  it("a clinician's own session with the admin role set by hand changes no row the admin write policies guard", async () => {
+    const { users, orgs } = await demoIds();
+    const key = await newSession(users.grey, orgs.northside);
+    // Each table an admin policy lets change, with a row of the practice and a column the runtime may set.
+    const targets = await ownerSql()`
+      select p.tablename as t, min(c.column_name) as col from pg_policies p
+        join information_schema.column_privileges c
+          on c.table_schema = 'public' and c.table_name = p.tablename
+         and c.grantee = 'careroster_runtime' and c.privilege_type = 'UPDATE'
+       where p.schemaname = 'public' and 'careroster_admin' = any(p.roles) and p.cmd in ('UPDATE', 'ALL')
+       group by 1 order by 1`;
+    expect(targets.map((r) => r.t)).toEqual(["appointments", "coverage", "mrn_sequences", "patients"]);
+    const sequence =
+      await ownerSql()`insert into mrn_sequences (org_id) values (${orgs.northside}) on conflict do nothing returning org_id`;
+    await ownerSql()`insert into coverage (org_id, covering_id, covered_id, reason, ends_at, created_by)
+      values (${orgs.northside}, ${users.locum}, ${users.shepherd}, 'Vitest admin-role write', now() + interval '1 day', ${users.northAdmin})`;
+    try {
+      for (const { t } of targets) {
+        const [{ n }] =
+          await ownerSql()`select count(*)::int as n from ${ownerSql()(t)} where org_id = ${orgs.northside}`;
+        expect(n, t).toBeGreaterThan(0);
+      }
+      // The admin policies' USING hides every row: the update meets none (no error from a WITH CHECK).
+      const changed = await inTx(async (tx) => {
+        await tx`select * from app_context_enter(${key.sessionId}::uuid, ${key.secret})`;
+        await tx`set local role careroster_admin`;
+        const counts: Record<string, number> = {};
+        for (const { t, col } of targets) counts[t] = (await tx`update ${tx(t)} set ${tx(col)} = ${tx(col)}`).count;
+        return counts;
+      });
+      expect(changed).toEqual(Object.fromEntries(targets.map(({ t }) => [t, 0])));
+    } finally {
+      if (sequence.length > 0) await ownerSql()`delete from mrn_sequences where org_id = ${orgs.northside}`;
+      await ownerSql()`delete from coverage where reason = 'Vitest admin-role write'`;
+    }
+  });
+
   it("a MAC seen in one transaction is worthless in the next, even on the same connection", async () => {
     const { users, orgs } = await demoIds();
     const key = await newSession(users.lakeAdmin, orgs.lakeside);
