@@ -26,6 +26,8 @@ export const EQUIVALENT: Record<string, string> = {
     "`expires_at >= now()` differs from `>` only in a transaction that began at the grant's expiry to the microsecond; a grant's end is set from its own transaction's clock, so no request can choose to meet it.",
   "clinical_notes.clinical_notes_insert:check:drop-conjunct-4":
     "The BEFORE INSERT trigger sets `version := 1` before the policy's check runs, so the check's `version = 1` cannot be false: the conjunct states the trigger's rule a second time.",
+  "clinical_notes.clinical_notes_insert:check:drop-null-test-2":
+    "Without `addendum_to IS NULL` the check would let a draft name a note it adds to; the table's CHECK `clinical_notes_addendum_signed` (`addendum_to IS NULL OR status <> 'draft'`) refuses exactly those rows, so the same inserts are refused (the error names the constraint instead of the policy).",
   "clinical_notes.clinical_notes_org_isolation:using-true":
     "A note is read only through its patient (`patient_id` among the caller's visible patients, all of the caller's practice), and the composite foreign key (org_id, patient_id) → patients(org_id, id) keeps every note in its patient's practice: without the restrictive filter the same rows remain. It stays as defence in depth.",
   "invitations.invitations_insert:check:drop-conjunct-2":
