@@ -70,7 +70,9 @@ describe("registering apps", () => {
     const lake = await callerFor("lakeAdmin", "lakeside");
     expect((await lake.admin.apps.list()).map((a) => a.id)).not.toContain(app.id);
     expect(await trpcCode(lake.admin.apps.disable({ appId: app.id }))).toBe("NOT_FOUND");
-    // Nor a clinician's SQL: a blanket disable (no WHERE) finds no app to turn off.
+    // Nor a clinician's SQL: a blanket read or disable (no WHERE) finds no app of the practice.
+    const listed = await asUser("grey", "northside", (tx) => tx.execute(sql`select id from smart_apps`));
+    expect(listed).toHaveLength(0);
     const blanket = await asUser("grey", "northside", (tx) =>
       tx.execute(sql`update smart_apps set disabled_at = now()`),
     );
