@@ -59,9 +59,9 @@ export const EQUIVALENT: Record<string, string> = {
   "clinical_note_versions.clinical_note_versions_org_isolation:check:eq-to-ne-1":
     "The runtime role has only SELECT on clinical_note_versions; its rows are written by the notes' trigger as the owner, to whom the policy does not apply. The WITH CHECK is never evaluated, whatever it says (the catalog test still requires it on every write policy).",
   ...Object.fromEntries(
-    ["drop-conjunct-1", "and-to-or"].map((m) => [
+    ["drop-conjunct-1", "drop-conjunct-2", "and-to-or"].map((m) => [
       `memberships.memberships_update:check:${m}`,
-      "The runtime role may update only `role` and `status` (column privilege): the new row's `org_id` is the old row's, which the USING already required to be the caller's practice, with the caller its admin, in the same statement. Both conjuncts of the check hold for every row that reaches it.",
+      "The runtime role may update only `role` and `status` (column privilege): the new row's `org_id` is the old row's, which the USING already required to be the caller's practice, with the caller its admin (`(SELECT app_is_admin())`, one value for the whole statement, so an admin demoting themselves is still asked as admin). Both conjuncts of the check hold for every row that reaches it.",
     ]),
   ),
   "coverage.coverage_insert_admin:check:drop-conjunct-3":
