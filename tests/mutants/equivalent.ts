@@ -126,8 +126,14 @@ export const EQUIVALENT: Record<string, string> = {
   ),
   "access_grants.access_grants_end_own:check:drop-conjunct-1":
     "The runtime role may update only the review and revocation columns (column privilege): the new row's `clinician_id` is the old row's, which the USING already required to be the caller in the same statement.",
-  "access_grants.access_grants_update:check:drop-conjunct-2":
-    "The review trigger lets a review through only in the caller's own name and never by the grantee (`reviewed_by` = the caller ≠ `clinician_id`), and a reviewed grant is reviewed once: no row can reach the check with `reviewed_by = clinician_id`, so the conjunct cannot be false.",
+  ...Object.fromEntries(
+    ["drop-conjunct-2", "drop-null-test-1"].map((m) => [
+      `access_grants.access_grants_update:check:${m}`,
+      "The review trigger lets a review through only in the caller's own name and never by the grantee (`reviewed_by` = the caller ≠ `clinician_id`), and a reviewed grant is reviewed once: no row can reach the check with `reviewed_by = clinician_id`, so `reviewed_by IS NULL OR reviewed_by <> clinician_id` cannot be false, in part or whole.",
+    ]),
+  ),
+  "clinical_notes.clinical_notes_update_own:check:drop-conjunct-2":
+    "A note keeps its patient (the lock trigger refuses any change of `patient_id`), and the USING already required that patient among the caller's visible patients in the same statement: the check's copy of the conjunct cannot be false.",
   "smart_apps.smart_apps_update_admin:check:drop-conjunct-1":
     "An update reaches the check only through the USING, which asked `app_is_admin()` in the same statement (a stable function: the same answer for the whole statement), so the check's copy of it cannot be false.",
   ...Object.fromEntries(

@@ -237,6 +237,27 @@ describe("signed notes and addenda", () => {
     expect(n).toBe(1);
   });
 
+  it("an author whose patient has left their care team no longer changes their notes on it", async () => {
+    const { users } = await demoIds();
+    const grey = await callerFor("grey", "northside");
+    const draft = await grey.notes.create({ patientId, body: "Vitest: draft before the handover." });
+    created.push(draft.id);
+    const [team] =
+      await ownerSql()`delete from care_team where clinician_id = ${users.grey} and patient_id = ${patientId} returning *`;
+    try {
+      expect(await trpcCode(grey.patients.byId({ id: patientId }))).toBe("NOT_FOUND");
+      expect(await trpcCode(grey.notes.update({ id: draft.id, body: "Vitest: after the handover." }))).toBe(
+        "NOT_FOUND",
+      );
+      const edited = await asUser("grey", "northside", (tx) =>
+        tx.execute(sql`update clinical_notes set body = 'Vitest: after the handover.' where id = ${draft.id}`),
+      );
+      expect(edited.count).toBe(0);
+    } finally {
+      await ownerSql()`insert into care_team ${ownerSql()(team)}`;
+    }
+  });
+
   it("every version is kept and readable under the note's own visibility", async () => {
     const grey = await callerFor("grey", "northside");
     const note = (await grey.notes.list({ patientId })).find((n) => n.id === signedId)!;

@@ -150,7 +150,7 @@ describe("two-factor sign-in (attacker's view)", () => {
     }
   });
 
-  it("nobody plants a factor or a recovery code for someone else, nor reads another practice's members' codes", async () => {
+  it("nobody plants a factor or a recovery code for someone else, steps their own back, nor reads another practice's members' codes", async () => {
     const { users } = await demoIds();
     for (const plant of [
       sql`insert into user_mfa (user_id, secret_enc) values (${users.shepherd}, 'planted')`,
@@ -164,6 +164,19 @@ describe("two-factor sign-in (attacker's view)", () => {
       tx.execute(sql`update user_mfa set last_step = 2147483647`),
     );
     expect(stepped.count).toBe(1);
+    // Nor steps back (a spent code would count again), nor unconfirms a factor to delete it without a
+    // recovery code: the factor only moves forward.
+    const back = await pgError(
+      asUser("grey", "northside", async (tx) => {
+        await tx.execute(sql`update user_mfa set last_step = 2147483646`);
+        await tx.execute(sql`update user_mfa set last_step = 2147483645`);
+      }),
+    );
+    expect(back.message).toBe("a second factor only moves forward");
+    const unconfirmed = await pgError(
+      asUser("grey", "northside", (tx) => tx.execute(sql`update user_mfa set confirmed_at = null`)),
+    );
+    expect(unconfirmed.message).toBe("a second factor only moves forward");
     const [probe] = await ownerSql()`
       insert into mfa_recovery_codes (user_id, code_hash) values (${users.house}, 'vitest-other-practice') returning id`;
     try {
