@@ -16,8 +16,11 @@ export type Outcome =
   | { result: "survived" }
   | { result: "invalid"; why: string };
 
-/** Vitest's message for a test or hook that ran past its timeout. */
-const TIMED_OUT = /\b(Test|Hook) timed out in \d+ms/;
+/**
+ * A test or hook that ran past its timeout: Vitest's message, or (in its JSON report, which keeps the
+ * stack) the placeholder error its timeouts take their stack from.
+ */
+const TIMED_OUT = /\b(Test|Hook) timed out in \d+ms|^Error: STACK_TRACE_ERROR\n/;
 
 export interface Urls {
   runtime: string;

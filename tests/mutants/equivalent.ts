@@ -134,8 +134,12 @@ export const EQUIVALENT: Record<string, string> = {
   ),
   "clinical_notes.clinical_notes_update_own:check:drop-conjunct-2":
     "A note keeps its patient (the lock trigger refuses any change of `patient_id`), and the USING already required that patient among the caller's visible patients in the same statement: the check's copy of the conjunct cannot be false.",
-  "smart_apps.smart_apps_update_admin:check:drop-conjunct-1":
-    "An update reaches the check only through the USING, which asked `app_is_admin()` in the same statement (a stable function: the same answer for the whole statement), so the check's copy of it cannot be false.",
+  ...Object.fromEntries(
+    ["smart_apps.smart_apps_update_admin", "coverage.coverage_update_admin"].map((p) => [
+      `${p}:check:drop-conjunct-1`,
+      "An update reaches the check only through the USING, which asked `app_is_admin()` in the same statement (a stable function: the same answer for the whole statement), so the check's copy of it cannot be false.",
+    ]),
+  ),
   ...Object.fromEntries(
     [
       ["login_attempts", "the throttle's"],

@@ -136,14 +136,20 @@ describe("two-factor sign-in (attacker's view)", () => {
       asUser("grey", "northside", (tx) => tx.execute(sql`update mfa_recovery_codes set used_at = null`)),
     );
     expect(unspent.message).toMatch(RLS_REFUSED);
-    // A blanket delete (no WHERE) removes only grey's own codes, never a colleague's.
+    // A blanket spend or delete (no WHERE, no column read) reaches only grey's own codes, never a
+    // colleague's (a blind spend of theirs would be refused outright, not skipped).
     const [probe] = await ownerSql()`
       insert into mfa_recovery_codes (user_id, code_hash) values (${users.shepherd}, 'vitest-colleague') returning id`;
     try {
       const wiped = await asUser("grey", "northside", async (tx) => {
-        const [{ own }] = await tx.execute<{ own: number }>(sql`select count(*)::int as own from mfa_recovery_codes`);
-        return { own, deleted: (await tx.execute(sql`delete from mfa_recovery_codes`)).count };
+        const [{ own, unused }] = await tx.execute<{ own: number; unused: number }>(
+          sql`select count(*)::int as own, (count(*) filter (where used_at is null))::int as unused from mfa_recovery_codes`,
+        );
+        const spent = (await tx.execute(sql`update mfa_recovery_codes set used_at = now()`)).count;
+        return { own, unused, spent, deleted: (await tx.execute(sql`delete from mfa_recovery_codes`)).count };
       });
+      expect(wiped.unused).toBeGreaterThan(0);
+      expect(wiped.spent).toBe(wiped.unused);
       expect(wiped.deleted).toBe(wiped.own);
     } finally {
       await ownerSql()`delete from mfa_recovery_codes where id = ${probe.id}`;
