@@ -119,7 +119,7 @@ export const EQUIVALENT: Record<string, string> = {
     ),
   ),
   ...Object.fromEntries(
-    ["and-to-or", "drop-conjunct-1", "drop-conjunct-3", "drop-null-test-1"].map((m) => [
+    ["and-to-or", "drop-conjunct-1", "drop-conjunct-2", "drop-conjunct-3", "drop-null-test-1"].map((m) => [
       `clinical_notes.clinical_notes_update_own:check:${m}`,
       "The note's author and patient cannot change (column privilege and the lock trigger), so the USING made the check's first two conjuncts true for every row it lets through; the lock trigger clears `signed_at` on every note that is not signed and lets a signed note become only entered-in-error, so `status <> 'draft' OR signed_at IS NULL` holds too. Every conjunct holds, so dropping one, or OR for AND, changes nothing.",
     ]),
@@ -132,8 +132,6 @@ export const EQUIVALENT: Record<string, string> = {
       "The review trigger lets a review through only in the caller's own name and never by the grantee (`reviewed_by` = the caller ≠ `clinician_id`), and a reviewed grant is reviewed once: no row can reach the check with `reviewed_by = clinician_id`, so `reviewed_by IS NULL OR reviewed_by <> clinician_id` cannot be false, in part or whole.",
     ]),
   ),
-  "clinical_notes.clinical_notes_update_own:check:drop-conjunct-2":
-    "A note keeps its patient (the lock trigger refuses any change of `patient_id`), and the USING already required that patient among the caller's visible patients in the same statement: the check's copy of the conjunct cannot be false.",
   ...Object.fromEntries(
     ["smart_apps.smart_apps_update_admin", "coverage.coverage_update_admin"].map((p) => [
       `${p}:check:drop-conjunct-1`,

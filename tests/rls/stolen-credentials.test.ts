@@ -1,4 +1,5 @@
 import postgres from "postgres";
+import type { SessionKey } from "@/server/auth/sessions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { authUrl, demoIds, newSession, ownerSql, pgError, runtimeUrl } from "@/tests/helpers/db";
 
@@ -25,6 +26,15 @@ async function inTx<T>(fn: (tx: postgres.TransactionSql) => Promise<T>): Promise
       if (err !== rollback) throw err;
     });
   return out!;
+}
+
+/** Runs `fn` in a clinician's own live session with the admin role set by hand (`SET ROLE`), rolled back. */
+function asAdminRoleByHand<T>(key: SessionKey, fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
+  return inTx(async (tx) => {
+    await tx`select * from app_context_enter(${key.sessionId}::uuid, ${key.secret})`;
+    await tx`set local role careroster_admin`;
+    return fn(tx);
+  });
 }
 
 /** The SQLSTATE a statement fails with, or "OK". */
@@ -59,38 +69,55 @@ describe("an attacker holding the runtime role's credentials", () => {
     expect(forged).toEqual(nothing);
   });
 
-  it("a clinician's own session with the admin role set by hand reads nothing the admin policies guard", async () => {
+  it("a clinician's own session with the admin role set by hand reads or changes nothing the admin policies guard", async () => {
     const { users, orgs } = await demoIds();
     const key = await newSession(users.grey, orgs.northside);
-    // Every table an admin policy lets read, each with a row of the practice (a reminder and a cover
-    // between two colleagues are made for it).
-    const tables = (
+    // Every table an admin policy lets read, and each it lets change with a column the runtime may set.
+    const reads = (
       await ownerSql()`select distinct tablename as t from pg_policies
         where schemaname = 'public' and 'careroster_admin' = any(roles) and cmd in ('SELECT', 'ALL') order by 1`
     ).map((r) => r.t as string);
-    expect(tables).toEqual(["appointment_reminders", "appointments", "care_team", "coverage", "patients"]);
+    expect(reads).toEqual(["appointment_reminders", "appointments", "care_team", "coverage", "patients"]);
+    const writes = await ownerSql()`
+      select p.tablename as t, min(c.column_name) as col from pg_policies p
+        join information_schema.column_privileges c
+          on c.table_schema = 'public' and c.table_name = p.tablename
+         and c.grantee = 'careroster_runtime' and c.privilege_type = 'UPDATE'
+       where p.schemaname = 'public' and 'careroster_admin' = any(p.roles) and p.cmd in ('UPDATE', 'ALL')
+       group by 1 order by 1`;
+    expect(writes.map((r) => r.t)).toEqual(["appointments", "coverage", "mrn_sequences", "patients"]);
+    // Each with a row of the practice: a reminder, a cover between two colleagues and an MRN sequence are made.
     const reminder = await ownerSql()`
       insert into appointment_reminders (org_id, appointment_id, patient_id, remind_on)
       select org_id, id, patient_id, current_date from appointments where org_id = ${orgs.northside} limit 1
       on conflict do nothing returning id`;
+    const sequence =
+      await ownerSql()`insert into mrn_sequences (org_id) values (${orgs.northside}) on conflict do nothing returning org_id`;
     await ownerSql()`insert into coverage (org_id, covering_id, covered_id, reason, ends_at, created_by)
       values (${orgs.northside}, ${users.locum}, ${users.shepherd}, 'Vitest admin-role probe', now() + interval '1 day', ${users.northAdmin})`;
     try {
-      for (const t of tables) {
+      for (const t of new Set([...reads, ...writes.map((w) => w.t as string)])) {
         const [{ n }] =
           await ownerSql()`select count(*)::int as n from ${ownerSql()(t)} where org_id = ${orgs.northside}`;
         expect(n, t).toBeGreaterThan(0);
       }
-      const asAdminRole = await inTx(async (tx) => {
-        await tx`select * from app_context_enter(${key.sessionId}::uuid, ${key.secret})`;
-        await tx`set local role careroster_admin`;
+      const seen = await asAdminRoleByHand(key, async (tx) => {
         const counts: Record<string, number> = {};
-        for (const t of tables) counts[t] = (await tx`select count(*)::int as n from ${tx(t)}`)[0].n;
+        for (const t of reads) counts[t] = (await tx`select count(*)::int as n from ${tx(t)}`)[0].n;
         return counts;
       });
-      expect(asAdminRole).toEqual(Object.fromEntries(tables.map((t) => [t, 0])));
+      expect(seen).toEqual(Object.fromEntries(reads.map((t) => [t, 0])));
+      // A blind write (it reads no column, so only the UPDATE policies are asked, not the SELECT ones):
+      // the admin policies' USING hides every row, and the update meets none (no error from a WITH CHECK).
+      const changed = await asAdminRoleByHand(key, async (tx) => {
+        const counts: Record<string, number> = {};
+        for (const { t, col } of writes) counts[t] = (await tx`update ${tx(t)} set ${tx(col)} = null`).count;
+        return counts;
+      });
+      expect(changed).toEqual(Object.fromEntries(writes.map(({ t }) => [t, 0])));
     } finally {
       if (reminder.length > 0) await ownerSql()`delete from appointment_reminders where id = ${reminder[0].id}`;
+      if (sequence.length > 0) await ownerSql()`delete from mrn_sequences where org_id = ${orgs.northside}`;
       await ownerSql()`delete from coverage where reason = 'Vitest admin-role probe'`;
     }
   });
@@ -100,9 +127,7 @@ describe("an attacker holding the runtime role's credentials", () => {
     const { users, orgs } = await demoIds();
     const key = await newSession(users.grey, orgs.northside);
     const err = await pgError(
-      inTx(async (tx) => {
-        await tx`select * from app_context_enter(${key.sessionId}::uuid, ${key.secret})`;
-        await tx`set local role careroster_admin`;
+      asAdminRoleByHand(key, async (tx) => {
         await tx`insert into coverage (org_id, covering_id, covered_id, reason, ends_at, created_by)
           values (${orgs.northside}, ${users.locum}, ${users.shepherd}, 'Vitest admin-role cover', now() + interval '1 day', ${users.grey})`;
       }),
@@ -112,52 +137,12 @@ describe("an attacker holding the runtime role's credentials", () => {
     await ownerSql()`insert into coverage (org_id, covering_id, covered_id, reason, ends_at, created_by)
       values (${orgs.northside}, ${users.locum}, ${users.shepherd}, 'Vitest admin-role end', now() + interval '1 day', ${users.northAdmin})`;
     try {
-      const ended = await inTx(async (tx) => {
-        await tx`select * from app_context_enter(${key.sessionId}::uuid, ${key.secret})`;
-        await tx`set local role careroster_admin`;
+      const ended = await asAdminRoleByHand(key, async (tx) => {
         return (await tx`update coverage set ended_at = now(), ended_by = ${users.grey}`).count;
       });
       expect(ended).toBe(0);
     } finally {
       await ownerSql()`delete from coverage where reason = 'Vitest admin-role end'`;
-    }
-  });
-
-  it("a clinician's own session with the admin role set by hand changes no row the admin write policies guard", async () => {
-    const { users, orgs } = await demoIds();
-    const key = await newSession(users.grey, orgs.northside);
-    // Each table an admin policy lets change, with a row of the practice and a column the runtime may set.
-    const targets = await ownerSql()`
-      select p.tablename as t, min(c.column_name) as col from pg_policies p
-        join information_schema.column_privileges c
-          on c.table_schema = 'public' and c.table_name = p.tablename
-         and c.grantee = 'careroster_runtime' and c.privilege_type = 'UPDATE'
-       where p.schemaname = 'public' and 'careroster_admin' = any(p.roles) and p.cmd in ('UPDATE', 'ALL')
-       group by 1 order by 1`;
-    expect(targets.map((r) => r.t)).toEqual(["appointments", "coverage", "mrn_sequences", "patients"]);
-    const sequence =
-      await ownerSql()`insert into mrn_sequences (org_id) values (${orgs.northside}) on conflict do nothing returning org_id`;
-    await ownerSql()`insert into coverage (org_id, covering_id, covered_id, reason, ends_at, created_by)
-      values (${orgs.northside}, ${users.locum}, ${users.shepherd}, 'Vitest admin-role write', now() + interval '1 day', ${users.northAdmin})`;
-    try {
-      for (const { t } of targets) {
-        const [{ n }] =
-          await ownerSql()`select count(*)::int as n from ${ownerSql()(t)} where org_id = ${orgs.northside}`;
-        expect(n, t).toBeGreaterThan(0);
-      }
-      // A blind write (it reads no column, so only the UPDATE policies are asked, not the SELECT ones):
-      // the admin policies' USING hides every row, and the update meets none (no error from a WITH CHECK).
-      const changed = await inTx(async (tx) => {
-        await tx`select * from app_context_enter(${key.sessionId}::uuid, ${key.secret})`;
-        await tx`set local role careroster_admin`;
-        const counts: Record<string, number> = {};
-        for (const { t, col } of targets) counts[t] = (await tx`update ${tx(t)} set ${tx(col)} = null`).count;
-        return counts;
-      });
-      expect(changed).toEqual(Object.fromEntries(targets.map(({ t }) => [t, 0])));
-    } finally {
-      if (sequence.length > 0) await ownerSql()`delete from mrn_sequences where org_id = ${orgs.northside}`;
-      await ownerSql()`delete from coverage where reason = 'Vitest admin-role write'`;
     }
   });
 
