@@ -53,12 +53,7 @@ export function demoIds(): Promise<DemoIds> {
  */
 export async function asUser<T>(user: DemoUserKey, org: DemoOrgKey | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const { users, orgs } = await demoIds();
-  return asMember(users[user], org ? orgs[org] : null, fn);
-}
-
-/** asUser for any user by id (one a test made, not only the demo's). */
-export async function asMember<T>(userId: string, orgId: string | null, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const key = await newSession(userId, orgId);
+  const key = await newSession(users[user], org ? orgs[org] : null);
   return rolledBack(runtimeDb(), async (tx) => {
     await enterContext(tx, { kind: "session", ...key });
     return fn(tx);

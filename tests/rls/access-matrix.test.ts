@@ -487,6 +487,34 @@ describe("anyone", () => {
     }
   });
 
+  it("an admin's blanket read of any table holds no row of another practice", async () => {
+    const { orgs } = await demoIds();
+    // Every table with an org_id the admin role may read that holds rows of the other practice to leak.
+    const tables = await ownerSql()`select c.relname as t from pg_class c
+      join pg_attribute a on a.attrelid = c.oid and a.attname = 'org_id' and not a.attisdropped
+      where c.relnamespace = 'public'::regnamespace and c.relkind = 'r'
+        and has_column_privilege('careroster_admin', c.oid, a.attnum, 'SELECT') order by 1`;
+    const reachable: string[] = [];
+    for (const { t } of tables) {
+      const [{ n }] = await ownerSql()`select count(*)::int as n from ${ownerSql()(t)} where org_id = ${orgs.lakeside}`;
+      if (n > 0) reachable.push(t);
+    }
+    expect(reachable).toEqual(
+      expect.arrayContaining(["appointments", "care_team", "coverage", "memberships", "patients"]),
+    );
+    const leaked = await asUser("northAdmin", "northside", async (tx) => {
+      const counts: Record<string, number> = {};
+      for (const t of reachable) {
+        const [{ n }] = await tx.execute<{ n: number }>(
+          sql`select (count(*) filter (where org_id <> ${orgs.northside}))::int as n from ${sql.identifier(t)}`,
+        );
+        counts[t] = n;
+      }
+      return counts;
+    });
+    expect(leaked).toEqual(Object.fromEntries(reachable.map((t) => [t, 0])));
+  });
+
   it("not even the owner's own SQL (a definer function's rights) moves a row to another practice", async () => {
     const { orgs, users } = await demoIds();
     const guarded = [

@@ -480,12 +480,19 @@ describe("an update policy's USING hides rows by itself", () => {
     sequenceAdded =
       (await ownerSql()`insert into mrn_sequences (org_id) values (${org}) on conflict do nothing returning org_id`)
         .length > 0;
+    // And the caller's own draft on a patient outside their panel (written before the care team
+    // changed): authorship alone must not reach it.
+    await ownerSql()`insert into clinical_notes (org_id, patient_id, author_id, body)
+      select ${org}, id, ${user}, ${MARK} from patients where org_id = ${org} and archived_at is null
+       order by mrn desc limit 1`;
   });
   afterAll(async () => {
     await ownerSql()`delete from invitations where name = ${MARK}`;
     await ownerSql()`delete from coverage where reason = ${MARK}`;
     await ownerSql()`delete from access_grants where reason = ${MARK}`;
     if (sequenceAdded) await ownerSql()`delete from mrn_sequences where org_id = ${org}`;
+    await ownerSql()`delete from clinical_note_versions where note_id in (select id from clinical_notes where author_id = ${user})`;
+    await ownerSql()`delete from clinical_notes where author_id = ${user}`;
     await ownerSql()`delete from audit_events where actor_id = ${user}`;
     await ownerSql()`delete from sessions where user_id = ${user}`;
     await ownerSql()`delete from memberships where user_id = ${user}`;
