@@ -64,6 +64,8 @@ export const EQUIVALENT: Record<string, string> = {
       "The runtime role may update only `role` and `status` (column privilege): the new row's `org_id` is the old row's, which the USING already required to be the caller's practice, with the caller its admin (`(SELECT app_is_admin())`, one value for the whole statement, so an admin demoting themselves is still asked as admin). Both conjuncts of the check hold for every row that reaches it.",
     ]),
   ),
+  "sessions.sessions_update:check:drop-conjunct-2":
+    "The runtime role may update only `revoked_at` (column privilege): the new row's `user_id` and `org_id` are the old row's, and the USING asked the same clause of them (the caller's own, or their practice's active member with the caller its admin) in the same statement. The check's copy of it cannot be false; its `revoked_at IS NOT NULL` stays.",
   "coverage.coverage_insert:check:drop-conjunct-2":
     "The check's first conjunct makes the caller the covered clinician, and the BEFORE INSERT trigger refuses any cover that does not name two active clinicians of the practice: a cover naming the caller as covering too has one party and is refused before the check's `covering_id <> app_user_id()` is asked.",
   "coverage.coverage_insert_admin:check:drop-conjunct-3":
