@@ -40,7 +40,8 @@ export const withPort = (url: string, port: number) => {
   return u.toString();
 };
 
-export const minutes = (seconds: number) => `${(seconds / 60).toFixed(0)} min`;
+export const minutes = (seconds: number) =>
+  seconds < 60 ? `${Math.round(seconds)} s` : `${(seconds / 60).toFixed(0)} min`;
 
 /** Hands each of `items` to `fn` on one of `workers` copies at once; worker `w` owns `careroster_mutant_<w>`. */
 export async function onCopies<T>(
