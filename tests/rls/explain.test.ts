@@ -9,6 +9,7 @@ import { newSession, ownerSql, runtimeUrl } from "@/tests/helpers/db";
 // never a sequential scan of patients. The data is a separate practice, removed afterwards.
 const ORG = "00000000-0000-4000-8000-0000000a0001";
 const CLINICIAN = "00000000-0000-4000-8000-0000000b0001";
+const COLLEAGUE = "00000000-0000-4000-8000-0000000b0002";
 
 interface PlanNode {
   "Node Type": string;
@@ -26,7 +27,8 @@ describe("query plans at 100k patients", () => {
     const sql = ownerSql();
     await sql`insert into organizations (id, name, slug) values (${ORG}, 'Explain Test Practice', 'explain-test')`;
     await sql`insert into users (id, email, name, password_hash) values (${CLINICIAN}, 'explain@example.test', 'Dr. Explain', 'x')`;
-    await sql`insert into memberships (user_id, org_id, role) values (${CLINICIAN}, ${ORG}, 'clinician')`;
+    await sql`insert into users (id, email, name, password_hash) values (${COLLEAGUE}, 'explain-colleague@example.test', 'Dr. Colleague', 'x')`;
+    await sql`insert into memberships (user_id, org_id, role) values (${CLINICIAN}, ${ORG}, 'clinician'), (${COLLEAGUE}, ${ORG}, 'clinician')`;
     await sql`alter table patients disable trigger patients_creator_on_care_team`;
     await sql`insert into patients (org_id, mrn, given_name, family_name, birth_date, created_by)
       select ${ORG}, 'EXP-' || g, 'Given' || (g % 97), 'Family' || lpad((g * 7919 % 100003)::text, 6, '0'), date '1950-01-01' + (g % 20000), ${CLINICIAN}
@@ -34,6 +36,10 @@ describe("query plans at 100k patients", () => {
     await sql`alter table patients enable trigger patients_creator_on_care_team`;
     await sql`insert into care_team (org_id, clinician_id, patient_id, assigned_by)
       select ${ORG}, ${CLINICIAN}, id, ${CLINICIAN} from patients where org_id = ${ORG} and mrn ~ '0$' limit 1000`;
+    // A colleague's panel holds the rest of the practice, so the clinician's rows are 1 % of care_team
+    // (as in a real practice) and the planner's choice of index is not a near tie with a scan.
+    await sql`insert into care_team (org_id, clinician_id, patient_id, assigned_by)
+      select ${ORG}, ${COLLEAGUE}, id, ${COLLEAGUE} from patients where org_id = ${ORG} and mrn !~ '0$'`;
     await sql`analyze patients`;
     await sql`analyze care_team`;
   });
@@ -45,7 +51,7 @@ describe("query plans at 100k patients", () => {
     await sql`delete from patients where org_id = ${ORG}`;
     await sql`delete from memberships where org_id = ${ORG}`;
     await sql`delete from sessions where user_id = ${CLINICIAN}`;
-    await sql`delete from users where id = ${CLINICIAN}`;
+    await sql`delete from users where id in (${CLINICIAN}, ${COLLEAGUE})`;
     await sql`delete from organizations where id = ${ORG}`;
   });
 
